@@ -1,0 +1,1 @@
+//! Ingest: reads archive inputs in parallel and commits their events to a store, deduplicated.

@@ -1,0 +1,2 @@
+//! The keytrail command line.
+fn main() {}

@@ -1,0 +1,268 @@
+//! Turns one raw ActionTrail event (a JSON object, parsed leniently) into an [`EventRow`]: the
+//! values of every stored column. Top-level keys are matched case-insensitively and written back
+//! in their canonical spelling; every other key and value is kept as it came.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde_json::{Map, Value};
+
+use crate::kms_key::derive_key_id;
+use crate::schema::{canonical_top_level, TOP_LEVEL_SCALARS, USER_IDENTITY_LEAVES};
+
+/// The topic given to events whose source carries none (OSS, LookupEvents, plain JSON).
+pub const DEFAULT_TOPIC: &str = "actiontrail_audit_event";
+
+/// One event, ready to store: the value of every column of [`crate::schema::columns`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRow {
+    /// `__time__`: unix seconds of `eventTime`.
+    pub time: i64,
+    /// `__topic__`.
+    pub topic: String,
+    /// `event`: the event as compact JSON.
+    pub event_json: String,
+    /// `event.<name>` for each of [`TOP_LEVEL_SCALARS`], in that order.
+    pub scalars: Vec<Option<String>>,
+    /// `event.userIdentity.<name>` for each of [`USER_IDENTITY_LEAVES`], in that order.
+    pub identity: Vec<Option<String>>,
+    /// `keytrail.kmsKeyId`.
+    pub kms_key_id: Option<String>,
+    /// `keytrail.key`: `eventId`, or `sha:<blake3 of the compact JSON>` without one.
+    pub dedup_key: String,
+    /// `keytrail.insight`: true for ActionTrail Insight events.
+    pub insight: bool,
+    /// `keytrail.origin`: `<file>#<position>`.
+    pub origin: String,
+}
+
+impl EventRow {
+    /// The UTC date (`YYYY-MM-DD`) of the event: its store partition.
+    pub fn date(&self) -> String {
+        DateTime::from_timestamp(self.time, 0)
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "1970-01-01".to_string())
+    }
+}
+
+/// Why a JSON value could not become an event.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NormalizeError {
+    /// The value is not a JSON object.
+    #[error("not an event: expected a JSON object, found {0}")]
+    NotAnObject(&'static str),
+    /// The object has neither `eventTime` nor a usable `__time__`.
+    #[error("event has no eventTime")]
+    MissingTime,
+    /// `eventTime` is present but not a timestamp.
+    #[error("eventTime {0:?} is not an RFC 3339 time")]
+    BadTime(String),
+    /// The object carries none of the fields that make an ActionTrail event.
+    #[error("not an ActionTrail event: no eventName, eventId or eventType")]
+    NotAnEvent,
+}
+
+/// Where an event came from, and what its envelope said about it.
+#[derive(Debug, Clone, Default)]
+pub struct Envelope {
+    /// `__topic__` from an SLS export, if any.
+    pub topic: Option<String>,
+    /// `__time__` from an SLS export, if any (used only when the event has no eventTime).
+    pub time: Option<i64>,
+    /// `<file>#<position>`.
+    pub origin: String,
+}
+
+/// Normalizes one event value.
+pub fn normalize(value: Value, envelope: &Envelope) -> Result<EventRow, NormalizeError> {
+    let Value::Object(raw) = value else {
+        return Err(NormalizeError::NotAnObject(json_kind(&value)));
+    };
+    let mut event = canonicalize_keys(raw);
+    decode_stringified_identity(&mut event);
+    if !["eventName", "eventId", "eventType"].iter().any(|k| event.contains_key(*k)) {
+        return Err(NormalizeError::NotAnEvent);
+    }
+    let time = event_time(&event, envelope.time)?;
+    let event_json = serde_json::to_string(&event).expect("a JSON map always serializes");
+    let mut scalars: Vec<Option<String>> =
+        TOP_LEVEL_SCALARS.iter().map(|k| event.get(*k).and_then(scalar_text)).collect();
+    fill_request_parameter_json(&event, &mut scalars);
+    let identity = identity_leaves(&event);
+    let kms_key_id = derive_key_id(&event);
+    let insight = is_insight(&event);
+    let dedup_key = match event.get("eventId").and_then(scalar_text) {
+        Some(id) if !id.is_empty() => id,
+        _ => format!("sha:{}", blake3::hash(event_json.as_bytes()).to_hex()),
+    };
+    Ok(EventRow {
+        time,
+        topic: envelope.topic.clone().unwrap_or_else(|| DEFAULT_TOPIC.to_string()),
+        event_json,
+        scalars,
+        identity,
+        kms_key_id,
+        dedup_key,
+        insight,
+        origin: envelope.origin.clone(),
+    })
+}
+
+/// Parses an ActionTrail `eventTime` leniently: RFC 3339 (`Z` or an offset, fractions allowed),
+/// or a naive `YYYY-MM-DD[T ]HH:MM:SS` taken as UTC. Returns unix seconds.
+pub fn parse_event_time(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.timestamp());
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%MZ"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(text.trim_end_matches('Z'), fmt) {
+            return Some(t.and_utc().timestamp());
+        }
+    }
+    None
+}
+
+fn event_time(event: &Map<String, Value>, envelope_time: Option<i64>) -> Result<i64, NormalizeError> {
+    match event.get("eventTime") {
+        Some(Value::String(s)) => parse_event_time(s).ok_or_else(|| NormalizeError::BadTime(s.clone())),
+        Some(Value::Number(n)) if n.as_i64().is_some() => Ok(n.as_i64().unwrap()),
+        Some(other) if !other.is_null() => Err(NormalizeError::BadTime(other.to_string())),
+        _ => envelope_time.ok_or(NormalizeError::MissingTime),
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Renames known top-level keys to their canonical spelling (`EventName` → `eventName`).
+fn canonicalize_keys(raw: Map<String, Value>) -> Map<String, Value> {
+    if raw.keys().all(|k| canonical_top_level(k).is_none_or(|c| c == k)) {
+        return raw;
+    }
+    raw.into_iter()
+        .map(|(k, v)| match canonical_top_level(&k) {
+            Some(c) => (c.to_string(), v),
+            None => (k, v),
+        })
+        .collect()
+}
+
+/// Some LookupEvents outputs carry `userIdentity` as a JSON string: decode it in place.
+fn decode_stringified_identity(event: &mut Map<String, Value>) {
+    if let Some(Value::String(s)) = event.get("userIdentity") {
+        if let Ok(v @ Value::Object(_)) = serde_json::from_str::<Value>(s) {
+            event.insert("userIdentity".to_string(), v);
+        }
+    }
+}
+
+/// The text of a scalar JSON value as SLS indexes it: strings as-is, numbers and booleans as
+/// their JSON text. Objects, arrays and null give `None`.
+pub fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn fill_request_parameter_json(event: &Map<String, Value>, scalars: &mut [Option<String>]) {
+    let index = TOP_LEVEL_SCALARS.iter().position(|k| *k == "requestParameterJson").unwrap();
+    if scalars[index].is_none() {
+        if let Some(params @ Value::Object(_)) = event.get("requestParameters") {
+            scalars[index] = Some(params.to_string());
+        }
+    }
+}
+
+fn identity_leaves(event: &Map<String, Value>) -> Vec<Option<String>> {
+    let identity = event.get("userIdentity").and_then(Value::as_object);
+    USER_IDENTITY_LEAVES
+        .iter()
+        .map(|leaf| identity.and_then(|m| m.get(*leaf)).and_then(scalar_text))
+        .collect()
+}
+
+fn is_insight(event: &Map<String, Value>) -> bool {
+    let field_is = |key: &str, want: &str| {
+        event.get(key).and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case(want))
+    };
+    field_is("eventType", "ActionTrailInsight") || field_is("eventCategory", "Insight")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn env() -> Envelope {
+        Envelope { origin: "f#0".into(), ..Default::default() }
+    }
+
+    fn scalar<'a>(row: &'a EventRow, name: &str) -> Option<&'a str> {
+        let i = TOP_LEVEL_SCALARS.iter().position(|k| *k == name).unwrap();
+        row.scalars[i].as_deref()
+    }
+
+    #[test]
+    fn lenient_fields_and_canonical_keys() {
+        let ev = json!({"EventName": "DescribeKey", "eventId": "E1", "eventVersion": 1,
+            "eventTime": "2024-03-01T10:00:00Z", "isGlobal": false,
+            "requestParameters": {"KeyId": "key-1", "DurationSeconds": 3600},
+            "userIdentity": "{\"type\":\"ram-user\",\"userName\":\"alice\"}", "extend": "2"});
+        let row = normalize(ev, &env()).unwrap();
+        assert_eq!(row.time, 1709287200);
+        assert_eq!(row.date(), "2024-03-01");
+        assert_eq!(scalar(&row, "eventName"), Some("DescribeKey"));
+        assert_eq!(scalar(&row, "eventVersion"), Some("1"));
+        assert_eq!(scalar(&row, "isGlobal"), Some("false"));
+        assert_eq!(
+            scalar(&row, "requestParameterJson"),
+            Some(r#"{"KeyId":"key-1","DurationSeconds":3600}"#)
+        );
+        assert_eq!(row.identity[0].as_deref(), Some("ram-user"));
+        assert_eq!(row.identity[1].as_deref(), Some("alice"));
+        assert_eq!(row.kms_key_id.as_deref(), Some("key-1"));
+        assert_eq!(row.dedup_key, "E1");
+        assert_eq!(row.topic, DEFAULT_TOPIC);
+        assert!(row.event_json.contains("\"eventName\":\"DescribeKey\""));
+        assert!(row.event_json.contains("\"extend\":\"2\""));
+    }
+
+    #[test]
+    fn rejects_say_why() {
+        assert_eq!(normalize(json!([1]), &env()), Err(NormalizeError::NotAnObject("an array")));
+        assert_eq!(normalize(json!({"foo": 1}), &env()), Err(NormalizeError::NotAnEvent));
+        assert_eq!(normalize(json!({"eventName": "X"}), &env()), Err(NormalizeError::MissingTime));
+        assert!(matches!(
+            normalize(json!({"eventName": "X", "eventTime": "yesterday"}), &env()),
+            Err(NormalizeError::BadTime(_))
+        ));
+    }
+
+    #[test]
+    fn event_without_id_gets_content_key_and_insight_is_marked() {
+        let ev = json!({"eventType": "ActionTrailInsight", "eventTime": "2024-03-01T10:00:00Z"});
+        let row = normalize(ev.clone(), &env()).unwrap();
+        assert!(row.dedup_key.starts_with("sha:"));
+        assert!(row.insight);
+        assert_eq!(row.dedup_key, normalize(ev, &env()).unwrap().dedup_key);
+    }
+
+    #[test]
+    fn envelope_time_is_a_fallback_only() {
+        let e = Envelope { time: Some(100), topic: Some("actiontrail_event".into()), origin: String::new() };
+        let row = normalize(json!({"eventName": "X"}), &e).unwrap();
+        assert_eq!((row.time, row.topic.as_str()), (100, "actiontrail_event"));
+        assert_eq!(parse_event_time("2024-03-01 10:00:00"), Some(1709287200));
+        assert_eq!(parse_event_time("2024-03-01T18:00:00+08:00"), Some(1709287200));
+    }
+}

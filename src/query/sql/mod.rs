@@ -1,0 +1,1 @@
+//! The SLS analytic SQL statement (after the `|`): sqlparser AST planned onto polars.

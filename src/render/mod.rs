@@ -1,0 +1,1 @@
+//! Renderers: lay finished results out as tables, CSV, JSON and bar charts; they never compute.

@@ -1,0 +1,1 @@
+//! Synthetic, deterministic ActionTrail archives in the OSS layout, for tests and benchmarks.

@@ -1,0 +1,1 @@
+//! Archive readers: detect each file's format from its bytes and yield raw JSON events.
