@@ -1,0 +1,9 @@
+//! keytrail's integration tests: one binary, one module per area, each driving the real
+//! `keytrail` executable (or the library) on the committed files under `testdata/`.
+
+mod util;
+
+mod ingest;
+mod search;
+mod sql;
+mod cli;

@@ -1,0 +1,1 @@
+//! Renders the ingest summary.

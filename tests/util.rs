@@ -1,0 +1,30 @@
+//! Helpers shared by the integration tests: run the built binary, locate testdata.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository's `testdata/` directory.
+pub fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
+}
+
+/// Runs the `keytrail` binary with `args` and returns its output.
+pub fn keytrail(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_keytrail"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "200")
+        .output()
+        .expect("keytrail binary runs")
+}
+
+/// Stdout of a run as UTF-8.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Stderr of a run as UTF-8.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
