@@ -23,6 +23,8 @@ use crate::{Error, Result};
 
 /// Estimated JSON bytes read per chunk of files.
 pub const CHUNK_BYTES: u64 = 64 * 1024 * 1024;
+/// Environment variable overriding [`CHUNK_BYTES`] (for tests that need many small chunks).
+pub const CHUNK_BYTES_ENV: &str = "KEYTRAIL_INGEST_CHUNK_BYTES";
 /// How much larger than its file a gzip file is assumed to decompress, for chunking.
 const GZIP_RATIO_ESTIMATE: u64 = 10;
 /// Rejected records shown per file in the summary.
@@ -149,7 +151,8 @@ pub fn ingest(
     let pool = thread_pool(opts.threads)?;
     let mut run = Run::new(store, run_id.clone());
     let mut reports: Vec<(usize, FileReport)> = Vec::new();
-    for chunk in chunks(&planned) {
+    let budget = std::env::var(CHUNK_BYTES_ENV).ok().and_then(|v| v.parse().ok()).unwrap_or(CHUNK_BYTES);
+    for chunk in chunks(&planned, budget) {
         let outcomes: Vec<Outcome> = pool.install(|| {
             chunk.par_iter().map(|p| read_planned(p, &run.known, opts, on_progress)).collect()
         });
@@ -262,12 +265,12 @@ fn starts_with_gzip_magic(path: &Path) -> bool {
     File::open(path).and_then(|mut f| f.read_exact(&mut magic)).is_ok() && magic == [0x1f, 0x8b]
 }
 
-/// Cuts the planned files into chunks of about [`CHUNK_BYTES`] of estimated JSON.
-fn chunks(planned: &[Planned]) -> Vec<&[Planned]> {
+/// Cuts the planned files into chunks of about `budget` bytes of estimated JSON.
+fn chunks(planned: &[Planned], budget: u64) -> Vec<&[Planned]> {
     let mut out = Vec::new();
     let (mut start, mut bytes) = (0, 0u64);
     for (i, p) in planned.iter().enumerate() {
-        if i > start && bytes + p.estimate > CHUNK_BYTES {
+        if i > start && bytes + p.estimate > budget {
             out.push(&planned[start..i]);
             (start, bytes) = (i, 0);
         }
@@ -520,7 +523,7 @@ mod tests {
     #[test]
     fn chunks_follow_the_byte_budget() {
         let files = vec![planned(0, CHUNK_BYTES / 2), planned(1, CHUNK_BYTES / 2), planned(2, 1), planned(3, CHUNK_BYTES * 3), planned(4, 5)];
-        let sizes: Vec<Vec<usize>> = chunks(&files).iter().map(|c| c.iter().map(|p| p.order).collect()).collect();
+        let sizes: Vec<Vec<usize>> = chunks(&files, CHUNK_BYTES).iter().map(|c| c.iter().map(|p| p.order).collect()).collect();
         assert_eq!(sizes, vec![vec![0, 1], vec![2], vec![3], vec![4]]);
     }
 

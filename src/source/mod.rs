@@ -102,7 +102,7 @@ impl Container {
 /// Reads one file, calling `sink` for each record in file order. Never fails: whatever goes
 /// wrong is a problem in the returned [`FileRead`].
 pub fn read_file(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Record)) -> FileRead {
-    let mut reader = FileReader { sink, read: FileRead::default(), container: None, kind: None };
+    let mut reader = FileReader { sink, read: FileRead::default(), container: None, kind: None, lines: 0 };
     let counter = Rc::new(Cell::new(0u64));
     let gzip = match open_decoded(path, opts, counter.clone()) {
         Ok((stream, gzip)) => {
@@ -222,6 +222,8 @@ struct FileReader<'a> {
     read: FileRead,
     container: Option<Container>,
     kind: Option<ItemKind>,
+    /// Non-empty lines read in NDJSON mode.
+    lines: u64,
 }
 
 impl FileReader<'_> {
@@ -289,7 +291,11 @@ impl FileReader<'_> {
         if is_ndjson {
             self.container = Some(Container::Ndjson);
             self.ndjson_line(&first, line);
-            return self.read_ndjson(sc, line + 1, offset + first.len() as u64, gzip);
+            self.read_ndjson(sc, line + 1, offset + first.len() as u64, gzip);
+            if self.lines == 1 {
+                self.container = Some(Container::Values);
+            }
+            return;
         }
         let rest = Cursor::new(first).chain(sc.into_inner());
         self.read_values(Scanner::with_position(rest, offset, line), gzip);
@@ -298,6 +304,7 @@ impl FileReader<'_> {
     fn ndjson_line(&mut self, bytes: &[u8], line: u64) {
         let trimmed = bytes.trim_ascii();
         if !trimmed.is_empty() {
+            self.lines += 1;
             self.parse_item(trimmed, format!("line {line}"));
         }
     }

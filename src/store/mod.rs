@@ -46,6 +46,11 @@ pub struct Store {
 }
 
 impl Store {
+    /// Whether `root` holds a store (a `manifest.jsonl` and an `events/` directory).
+    pub fn is_store(root: &Path) -> bool {
+        root.join(MANIFEST).is_file() && root.join(EVENTS).is_dir()
+    }
+
     /// Opens an existing store; an error if `root` is not one (no `manifest.jsonl` or `events/`).
     pub fn open(root: &Path) -> Result<Store> {
         for part in [MANIFEST, EVENTS] {
@@ -56,17 +61,22 @@ impl Store {
                 });
             }
         }
-        clean_tmp(root)?;
         let manifest = manifest::load(&root.join(MANIFEST))?;
         Ok(Store { root: root.to_path_buf(), manifest })
     }
 
-    /// Opens the store at `root`, creating it if `root` does not exist or is an empty directory.
+    /// Opens the store at `root` for writing, creating it if `root` does not exist or is an
+    /// empty directory (or one a killed creation left half made), and removes the leftovers of
+    /// an interrupted run from `.tmp/`. Only one writer may use a store at a time.
     pub fn create_or_open(root: &Path) -> Result<Store> {
         if root.join(MANIFEST).exists() {
+            clean_tmp(root)?;
             return Store::open(root);
         }
-        let occupied = fs::read_dir(root).map(|mut d| d.next().is_some()).unwrap_or(false);
+        let foreign = |name: &std::ffi::OsStr| ![EVENTS, REJECTS, TMP].iter().any(|d| name == *d);
+        let occupied = fs::read_dir(root)
+            .map(|d| d.filter_map(|e| e.ok()).any(|e| foreign(&e.file_name())))
+            .unwrap_or(false);
         if occupied {
             return Err(Error::Store {
                 path: root.to_path_buf(),

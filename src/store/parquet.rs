@@ -21,6 +21,8 @@ use crate::{Error, Result};
 
 /// Rows per row group.
 pub const ROW_GROUP_ROWS: usize = 64 * 1024;
+/// Rows per Arrow batch handed to the writer (bounds the unencoded copy held at once).
+const BATCH_ROWS: usize = 8 * 1024;
 
 /// The Arrow schema of every store file: `__time__` Int64, every other column nullable Utf8.
 pub fn arrow_schema() -> SchemaRef {
@@ -55,7 +57,7 @@ fn record_batch(rows: &[&EventRow]) -> Result<RecordBatch> {
         Arc::new(rows.iter().map(|r| f(r)).collect::<StringArray>())
     };
     let mut columns: Vec<ArrayRef> = vec![
-        Arc::new(rows.iter().map(|r| r.time).collect::<Int64Array>()),
+        Arc::new(Int64Array::from(rows.iter().map(|r| r.time).collect::<Vec<i64>>())),
         text(&|r| Some(r.topic.as_str())),
         text(&|r| Some(r.event_json.as_str())),
     ];
@@ -78,7 +80,7 @@ pub fn write_file(path: &Path, rows: &[&EventRow]) -> Result<()> {
     let file = File::create(path).map_err(|e| Error::io(path, e))?;
     let fail = |e: parquet::errors::ParquetError| Error::Other(format!("{}: writing Parquet: {e}", path.display()));
     let mut writer = ArrowWriter::try_new(file, arrow_schema(), Some(writer_properties())).map_err(fail)?;
-    for slice in rows.chunks(ROW_GROUP_ROWS) {
+    for slice in rows.chunks(BATCH_ROWS) {
         writer.write(&record_batch(slice)?).map_err(fail)?;
     }
     let file = writer.into_inner().map_err(fail)?;
