@@ -322,6 +322,7 @@ impl FileReader<'_> {
                 }
                 Err(e) => {
                     if !buf.trim_ascii().is_empty() {
+                        self.lines += 1;
                         let reason = "input ends inside this record".to_string();
                         self.reject(format!("line {line}"), reason, buf.trim_ascii());
                     }
@@ -486,7 +487,7 @@ mod tests {
         assert_eq!((read.format.as_str(), recs.len()), ("json-array+gzip", 2));
         let (read, recs) = read_bytes("fake.gz", body.as_bytes(), u64::MAX);
         assert_eq!((read.format.as_str(), recs.len()), ("json-array", 2));
-        assert_eq!(positions(&recs), vec!["ok index 0 (byte 1)", "ok index 1 (byte 75)"]);
+        assert_eq!(positions(&recs), vec!["ok index 0 (byte 1)", "ok index 1 (byte 74)"]);
     }
 
     #[test]
@@ -533,7 +534,7 @@ mod tests {
         assert_eq!(read.format, "lookup-events");
         assert_eq!(
             positions(&recs),
-            vec!["ok byte 0 Events[0]", "ok byte 0 Events[1]", &format!("ok byte {} Events[0]", 167)]
+            vec!["ok byte 0 Events[0]", "ok byte 0 Events[1]", &format!("ok byte {} Events[0]", 165)]
         );
     }
 
@@ -565,7 +566,7 @@ mod tests {
         assert_eq!(read.problems, vec!["input ends inside the JSON array after 2 elements"]);
         let body = format!("[{EV},{{\"eventId\":\"X\"");
         let (read, recs) = read_bytes("b.json", body.as_bytes(), u64::MAX);
-        assert_eq!(positions(&recs)[1], "reject index 1 (byte 75): input ends inside this record");
-        assert_eq!(read.problems, vec!["input ends inside a record that starts at byte 75"]);
+        assert_eq!(positions(&recs)[1], "reject index 1 (byte 74): input ends inside this record");
+        assert_eq!(read.problems, vec!["input ends inside a record that starts at byte 74"]);
     }
 }
