@@ -210,6 +210,19 @@ fn stop_reason(e: &io::Error, gzip: bool, offset: u64) -> String {
     }
 }
 
+/// Why a record is not valid JSON, with the error's byte offset inside the record.
+fn invalid_json(e: &serde_json::Error, bytes: &[u8]) -> String {
+    let text = e.to_string();
+    let message = text.rsplit_once(" at line ").map_or(text.as_str(), |(m, _)| m);
+    let offset: usize = bytes
+        .split(|b| *b == b'\n')
+        .take(e.line().saturating_sub(1))
+        .map(|line| line.len() + 1)
+        .sum::<usize>()
+        + e.column().saturating_sub(1);
+    format!("invalid JSON at byte {offset} of the record: {message}")
+}
+
 /// Cuts `raw` to [`MAX_RAW_BYTES`] on a character boundary.
 pub fn truncate_raw(raw: &[u8]) -> String {
     let text = String::from_utf8_lossy(&raw[..raw.len().min(MAX_RAW_BYTES)]);
@@ -256,7 +269,7 @@ impl FileReader<'_> {
     fn parse_item(&mut self, bytes: &[u8], position: String) {
         match serde_json::from_slice::<Value>(bytes) {
             Ok(value) => self.item(value, position),
-            Err(e) => self.reject(position, format!("invalid JSON: {e}"), bytes),
+            Err(e) => self.reject(position, invalid_json(&e, bytes), bytes),
         }
     }
 
@@ -523,7 +536,7 @@ mod tests {
         assert!(read.problems.is_empty());
         let pos = positions(&recs);
         assert_eq!(pos[0], "ok line 1");
-        assert!(pos[1].starts_with("reject line 2: invalid JSON: "), "{}", pos[1]);
+        assert_eq!(pos[1], "reject line 2: invalid JSON at byte 15 of the record: key must be a string");
         assert_eq!(pos[2], "ok line 4");
     }
 
