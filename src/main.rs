@@ -58,7 +58,10 @@ fn main() -> ExitCode {
 
 /// `keytrail ingest`: exit 0 when clean, 1 when anything was rejected or a file had a problem.
 fn run_ingest(args: IngestArgs) -> anyhow::Result<u8> {
-    let opts = IngestOptions { max_decompressed_bytes: args.max_decompressed_bytes, threads: args.threads };
+    let opts = IngestOptions {
+        max_decompressed_bytes: args.max_decompressed_bytes,
+        threads: args.threads,
+    };
     let bar = progress_bar();
     let on_progress = |p: &Progress| match p {
         Progress::Started { files, .. } => bar.set_length(*files as u64),
