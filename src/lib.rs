@@ -10,6 +10,7 @@
 
 pub mod error;
 pub mod frame;
+pub mod histogram;
 pub mod ingest;
 pub mod kms_key;
 pub mod normalize;
