@@ -36,6 +36,9 @@ pub enum Command {
     Event(EventArgs),
     /// Count the events a search matches per time bucket, as a bar chart, CSV or JSON.
     Histogram(HistogramArgs),
+    /// KMS investigations: key lifecycle, usage of one key, inventory of every key.
+    #[command(subcommand)]
+    Kms(KmsCommand),
     /// Write a realistic synthetic archive in the OSS layout (deterministic for a seed).
     Sample(SampleArgs),
     /// Build the bundled sample archive, ingest it, and show what the store holds.
@@ -199,4 +202,88 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     };
     n.checked_mul(scale)
         .ok_or_else(|| format!("size {text:?} is too large"))
+}
+
+/// `keytrail kms ...`.
+#[derive(Debug, Subcommand)]
+pub enum KmsCommand {
+    /// Every lifecycle event of every key (create, enable/disable, deletion scheduled or
+    /// cancelled, key material, rotation, deletion protection, aliases): time, event, user,
+    /// identity type, key id, source IP, result; then a histogram of them.
+    #[command(after_help = "Examples:
+  keytrail kms lifecycle ./store --from 90d
+  keytrail kms lifecycle ./store --events CreateKey,ScheduleKeyDeletion,EnableKey,DisableKey   # the seed's scenario 1
+  keytrail kms lifecycle ./store --raw --format json")]
+    Lifecycle(LifecycleArgs),
+    /// Who used one key, with which operations, from which IPs, how often (the seed's scenario
+    /// 2), and a histogram. KEY is a key id, a key ARN, or an alias (resolved through the
+    /// archive's CreateAlias/UpdateAlias events).
+    #[command(after_help = "Examples:
+  keytrail kms usage ./store key-hzz62f1cb66fa42qo1234
+  keytrail kms usage ./store alias/prod-db --by user
+  keytrail kms usage ./store acs:kms:cn-hangzhou:1234567890:key/key-hzz62f1cb66fa42qo1234 --by day")]
+    Usage(UsageArgs),
+    /// Inventory of every key seen: aliases, region, creation, current state as the events show
+    /// it, first/last seen, calls by operation, distinct callers and IPs, errors.
+    #[command(after_help = "Example:\n  keytrail kms keys ./store --format csv > keys.csv")]
+    Keys(KeysArgs),
+}
+
+/// Options shared by the KMS commands.
+#[derive(Debug, Args, Clone)]
+pub struct KmsCommon {
+    /// A store directory, or archive files/directories to read directly.
+    #[arg(value_name = "SOURCE")]
+    pub source: PathBuf,
+    /// Output format: table, csv, json or ndjson.
+    #[arg(long, short = 'f', default_value = "table", value_name = "FORMAT")]
+    pub format: String,
+    /// Show the SLS statements the command runs, and do not run them.
+    #[arg(long)]
+    pub explain: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub time: TimeArgs,
+}
+
+/// `keytrail kms lifecycle`.
+#[derive(Debug, Args)]
+pub struct LifecycleArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: KmsCommon,
+    /// Only these events (comma-separated), e.g. CreateKey,ScheduleKeyDeletion,EnableKey,DisableKey.
+    #[arg(long, value_delimiter = ',', value_name = "EVENTS")]
+    pub events: Vec<String>,
+    /// Also show the raw logs (newest first).
+    #[arg(long)]
+    pub raw: bool,
+    /// Histogram bucket width: auto, 1h, 1d...
+    #[arg(long, short = 'i', default_value = "auto", value_name = "WIDTH")]
+    pub interval: String,
+}
+
+/// `keytrail kms usage`.
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: KmsCommon,
+    /// The key: id, ARN, or alias (alias/name).
+    #[arg(value_name = "KEY")]
+    pub key: String,
+    /// Group by event name and: ip (default), user, ak, region or day.
+    #[arg(long, default_value = "ip", value_name = "GROUPING")]
+    pub by: String,
+    /// Histogram bucket width: auto, 1h, 1d...
+    #[arg(long, short = 'i', default_value = "auto", value_name = "WIDTH")]
+    pub interval: String,
+}
+
+/// `keytrail kms keys`.
+#[derive(Debug, Args)]
+pub struct KeysArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: KmsCommon,
 }

@@ -3,6 +3,7 @@
 
 mod demo;
 mod ingest;
+mod kms;
 mod query;
 mod sample;
 mod source;
@@ -18,6 +19,7 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Query(args) => query::run_query(args),
         Command::Event(args) => query::run_event(args),
         Command::Histogram(args) => query::run_histogram(args),
+        Command::Kms(command) => kms::run(command),
         Command::Sample(args) => sample::run(args),
         Command::Demo(args) => demo::run(args),
     }

@@ -44,7 +44,8 @@ impl AliasHistory {
         let keys = df.column("keyId")?.str()?;
         let mut history = AliasHistory::default();
         for i in 0..df.height() {
-            let (Some(time), Some(op), Some(alias)) = (times.get(i), ops.get(i), aliases.get(i)) else {
+            let (Some(time), Some(op), Some(alias)) = (times.get(i), ops.get(i), aliases.get(i))
+            else {
                 continue;
             };
             let key = match op {
@@ -68,7 +69,12 @@ impl AliasHistory {
     /// The key ids `alias` pointed to, in the order it first pointed to them.
     pub fn resolve(&self, alias: &str) -> Vec<String> {
         let mut keys: Vec<String> = Vec::new();
-        for change in self.changes.get(&alias.to_ascii_lowercase()).map(|e| &e.1[..]).unwrap_or(&[]) {
+        for change in self
+            .changes
+            .get(&alias.to_ascii_lowercase())
+            .map(|e| &e.1[..])
+            .unwrap_or(&[])
+        {
             if let Some(k) = &change.key {
                 if !keys.contains(k) {
                     keys.push(k.clone());
@@ -94,7 +100,10 @@ impl AliasHistory {
         for (name, changes) in self.changes.values() {
             for (i, change) in changes.iter().enumerate().rev() {
                 let Some(key) = &change.key else { continue };
-                let until = changes.get(i + 1).map(|next| format!(" AND __time__ < {}", next.time)).unwrap_or_default();
+                let until = changes
+                    .get(i + 1)
+                    .map(|next| format!(" AND __time__ < {}", next.time))
+                    .unwrap_or_default();
                 arms.push(format!(
                     "WHEN lower(\"keytrail.kmsKeyId\") = '{}' AND __time__ >= {}{until} THEN '{}'",
                     sql_text(&name.to_ascii_lowercase()),

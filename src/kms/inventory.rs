@@ -10,8 +10,13 @@ use super::aliases::AliasHistory;
 use super::{kms_events_search, ALL_ROWS, USER_SQL};
 
 /// Events that change a key's state.
-pub const STATE_EVENTS: &[&str] =
-    &["CreateKey", "EnableKey", "DisableKey", "ScheduleKeyDeletion", "CancelKeyDeletion"];
+pub const STATE_EVENTS: &[&str] = &[
+    "CreateKey",
+    "EnableKey",
+    "DisableKey",
+    "ScheduleKeyDeletion",
+    "CancelKeyDeletion",
+];
 
 /// Per-key aggregates of every KMS call that names a key (aliases mapped to their key).
 pub fn usage_totals_statement(aliases: &AliasHistory) -> String {
@@ -90,13 +95,25 @@ pub struct KeyRecord {
 }
 
 /// Folds the results of [`usage_totals_statement`] and [`state_statement`] into the inventory.
-pub fn build(totals: &DataFrame, states: &DataFrame, aliases: &AliasHistory) -> PolarsResult<Vec<KeyRecord>> {
+pub fn build(
+    totals: &DataFrame,
+    states: &DataFrame,
+    aliases: &AliasHistory,
+) -> PolarsResult<Vec<KeyRecord>> {
     let mut records: BTreeMap<String, KeyRecord> = BTreeMap::new();
     let key = totals.column("keyId")?.str()?;
     let region = totals.column("region")?.str()?;
-    let int = |name: &str| -> PolarsResult<Int64Chunked> { Ok(totals.column(name)?.cast(&DataType::Int64)?.i64()?.clone()) };
-    let (first, last, calls, callers, ips, errors) =
-        (int("firstSeen")?, int("lastSeen")?, int("calls")?, int("callers")?, int("ips")?, int("errors")?);
+    let int = |name: &str| -> PolarsResult<Int64Chunked> {
+        Ok(totals.column(name)?.cast(&DataType::Int64)?.i64()?.clone())
+    };
+    let (first, last, calls, callers, ips, errors) = (
+        int("firstSeen")?,
+        int("lastSeen")?,
+        int("calls")?,
+        int("callers")?,
+        int("ips")?,
+        int("errors")?,
+    );
     let operations = totals.column("operations")?.str()?;
     for i in 0..totals.height() {
         let Some(id) = key.get(i) else { continue };
@@ -130,8 +147,12 @@ fn apply_states(records: &mut BTreeMap<String, KeyRecord>, states: &DataFrame) -
     let user = states.column("user")?.str()?;
     let days = states.column("days")?.str()?;
     for i in 0..states.height() {
-        let (Some(k), Some(t), Some(o)) = (key.get(i), time.get(i), op.get(i)) else { continue };
-        let Some(record) = records.get_mut(k) else { continue };
+        let (Some(k), Some(t), Some(o)) = (key.get(i), time.get(i), op.get(i)) else {
+            continue;
+        };
+        let Some(record) = records.get_mut(k) else {
+            continue;
+        };
         record.state = match o {
             "CreateKey" => {
                 record.created_at = Some(t);
@@ -141,7 +162,10 @@ fn apply_states(records: &mut BTreeMap<String, KeyRecord>, states: &DataFrame) -
             "EnableKey" => KeyState::Enabled,
             "DisableKey" => KeyState::Disabled,
             "ScheduleKeyDeletion" => KeyState::PendingDeletion {
-                deletion_at: days.get(i).and_then(|d| d.trim().parse::<i64>().ok()).map(|d| t + d * 86_400),
+                deletion_at: days
+                    .get(i)
+                    .and_then(|d| d.trim().parse::<i64>().ok())
+                    .map(|d| t + d * 86_400),
             },
             "CancelKeyDeletion" => KeyState::DeletionCancelled,
             _ => continue,
@@ -152,8 +176,12 @@ fn apply_states(records: &mut BTreeMap<String, KeyRecord>, states: &DataFrame) -
 
 /// Reads a `histogram()` result (`{"Decrypt":10,"Encrypt":3}`) as pairs, most frequent first.
 fn parse_histogram(text: &str) -> Vec<(String, u64)> {
-    let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).unwrap_or_default();
-    let mut pairs: Vec<(String, u64)> = map.into_iter().map(|(k, v)| (k, v.as_u64().unwrap_or(0))).collect();
+    let map: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(text).unwrap_or_default();
+    let mut pairs: Vec<(String, u64)> = map
+        .into_iter()
+        .map(|(k, v)| (k, v.as_u64().unwrap_or(0)))
+        .collect();
     pairs.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     pairs
 }
@@ -166,7 +194,11 @@ mod tests {
     fn histogram_text_is_sorted_by_count() {
         assert_eq!(
             parse_histogram(r#"{"Encrypt":3,"Decrypt":10,"DescribeKey":3}"#),
-            vec![("Decrypt".into(), 10), ("DescribeKey".into(), 3), ("Encrypt".into(), 3)]
+            vec![
+                ("Decrypt".into(), 10),
+                ("DescribeKey".into(), 3),
+                ("Encrypt".into(), 3)
+            ]
         );
     }
 
@@ -186,7 +218,12 @@ mod tests {
         .unwrap();
         let mut records = build(&totals, &states.head(Some(2)), &AliasHistory::default()).unwrap();
         assert_eq!(records[0].created_by.as_deref(), Some("alice"));
-        assert_eq!(records[0].state, KeyState::PendingDeletion { deletion_at: Some(200 + 7 * 86_400) });
+        assert_eq!(
+            records[0].state,
+            KeyState::PendingDeletion {
+                deletion_at: Some(200 + 7 * 86_400)
+            }
+        );
         records = build(&totals, &states, &AliasHistory::default()).unwrap();
         assert_eq!(records[0].state, KeyState::Disabled);
     }

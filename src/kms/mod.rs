@@ -5,6 +5,7 @@
 
 pub mod aliases;
 pub mod inventory;
+pub mod run;
 
 use crate::kms_key::normalize_key_id;
 
@@ -25,11 +26,19 @@ pub const LIFECYCLE_EVENTS: &[&str] = &[
 ];
 
 /// The seed document's scenario 1 events: creation, deletion, enabling and disabling.
-pub const SEED_LIFECYCLE_EVENTS: &[&str] = &["CreateKey", "ScheduleKeyDeletion", "EnableKey", "DisableKey"];
+pub const SEED_LIFECYCLE_EVENTS: &[&str] = &[
+    "CreateKey",
+    "ScheduleKeyDeletion",
+    "EnableKey",
+    "DisableKey",
+];
 
 /// `event.serviceName:Kms AND (event.eventName:A OR event.eventName:B ...)`.
 pub fn kms_events_search(events: &[&str]) -> String {
-    let names: Vec<String> = events.iter().map(|e| format!("event.eventName:{e}")).collect();
+    let names: Vec<String> = events
+        .iter()
+        .map(|e| format!("event.eventName:{e}"))
+        .collect();
     format!("event.serviceName:Kms AND ({})", names.join(" OR "))
 }
 
@@ -80,7 +89,9 @@ impl UsageBy {
             "ak" => Ok(UsageBy::AccessKey),
             "region" => Ok(UsageBy::Region),
             "day" => Ok(UsageBy::Day),
-            _ => Err(format!("unknown grouping {text:?}: use ip, user, ak, region or day")),
+            _ => Err(format!(
+                "unknown grouping {text:?}: use ip, user, ak, region or day"
+            )),
         }
     }
 
@@ -99,7 +110,11 @@ impl UsageBy {
 /// term each, matched by token as in SLS), or naming one of the aliases as their key.
 pub fn usage_search(key_ids: &[String], aliases: &[String]) -> String {
     let mut terms: Vec<String> = key_ids.iter().map(|k| quote(k)).collect();
-    terms.extend(aliases.iter().map(|a| format!("keytrail.kmsKeyId:{}", quote(a))));
+    terms.extend(
+        aliases
+            .iter()
+            .map(|a| format!("keytrail.kmsKeyId:{}", quote(a))),
+    );
     terms.join(" OR ")
 }
 
@@ -154,15 +169,25 @@ mod tests {
 
     #[test]
     fn key_refs() {
-        assert_eq!(KeyRef::parse("acs:kms:cn-hangzhou:1:key/key-abc"), KeyRef::Id("key-abc".into()));
-        assert_eq!(KeyRef::parse("alias/prod"), KeyRef::Alias("alias/prod".into()));
-        assert_eq!(KeyRef::parse("acs:kms:cn-hangzhou:1:alias/prod"), KeyRef::Alias("alias/prod".into()));
+        assert_eq!(
+            KeyRef::parse("acs:kms:cn-hangzhou:1:key/key-abc"),
+            KeyRef::Id("key-abc".into())
+        );
+        assert_eq!(
+            KeyRef::parse("alias/prod"),
+            KeyRef::Alias("alias/prod".into())
+        );
+        assert_eq!(
+            KeyRef::parse("acs:kms:cn-hangzhou:1:alias/prod"),
+            KeyRef::Alias("alias/prod".into())
+        );
     }
 
     #[test]
     fn usage_search_quotes_ids_and_aliases() {
         let s = usage_search(&["key-a".into()], &["alias/x".into()]);
         assert_eq!(s, "\"key-a\" OR keytrail.kmsKeyId:\"alias/x\"");
-        assert!(usage_statement(&["k".into()], &[], UsageBy::Day).contains("date_format(__time__, '%Y-%m-%d') as day"));
+        assert!(usage_statement(&["k".into()], &[], UsageBy::Day)
+            .contains("date_format(__time__, '%Y-%m-%d') as day"));
     }
 }

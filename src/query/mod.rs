@@ -79,23 +79,39 @@ pub fn compile(text: &str, events: LazyFrame, ctx: &SqlContext) -> Result<Compil
     } else {
         events.filter(search.to_expr())
     };
-    let sql = match statement.sql {
-        None => None,
-        Some(sql_text) => {
-            Some(
-                sql::plan(sql_text, matched.clone(), ctx).map_err(|e| Error::Query {
-                    query: text.to_string(),
-                    position: statement.sql_offset + e.position,
-                    message: e.message,
-                })?,
-            )
-        }
-    };
+    let sql = plan_sql_part(text, matched.clone(), ctx)?;
     Ok(Compiled {
         search,
         matched,
         sql,
     })
+}
+
+/// Plans the SQL part of `text` (if it has one) over `matched`, events the search part already
+/// selected. Errors point into `text`.
+pub fn plan_sql_part(text: &str, matched: LazyFrame, ctx: &SqlContext) -> Result<Option<SqlPlan>> {
+    let statement = split(text);
+    let Some(sql_text) = statement.sql else {
+        return Ok(None);
+    };
+    sql::plan(sql_text, matched, ctx)
+        .map(Some)
+        .map_err(|e| Error::Query {
+            query: text.to_string(),
+            position: statement.sql_offset + e.position,
+            message: e.message,
+        })
+}
+
+/// Runs several plans in one polars execution, so that the scans and filters they share are
+/// done once (common subplan elimination).
+pub fn collect_together(frames: Vec<LazyFrame>) -> Result<Vec<DataFrame>> {
+    let plans = frames.into_iter().map(|f| f.logical_plan).collect();
+    Ok(LazyFrame::collect_all_with_engine(
+        plans,
+        Engine::Auto,
+        OptFlags::default(),
+    )?)
 }
 
 #[cfg(test)]

@@ -33,16 +33,18 @@ pub fn render(
             }
             Ok(())
         }
-        OutputFormat::Json | OutputFormat::Ndjson => {
-            let buckets: Vec<_> = h
-                .buckets
-                .iter()
-                .map(|b| json!({"start": label(b.start, zone), "start_unix": b.start, "count": b.count}))
-                .collect();
-            let doc = json!({"interval_seconds": h.width, "total": h.total, "buckets": buckets});
-            writeln!(out, "{doc}")
-        }
+        OutputFormat::Json | OutputFormat::Ndjson => writeln!(out, "{}", json_value(h, zone)),
     }
+}
+
+/// The histogram as one JSON document: interval, total and every bucket.
+pub fn json_value(h: &Histogram, zone: &Zone) -> serde_json::Value {
+    let buckets: Vec<_> = h
+        .buckets
+        .iter()
+        .map(|b| json!({"start": label(b.start, zone), "start_unix": b.start, "count": b.count}))
+        .collect();
+    json!({"interval_seconds": h.width, "total": h.total, "buckets": buckets})
 }
 
 /// RFC 3339 label of a bucket start in `zone`.

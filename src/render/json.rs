@@ -8,22 +8,43 @@ use serde_json::{Map, Value};
 
 /// Writes `df` as a JSON array of objects (`lines == false`) or as NDJSON.
 pub fn frame(df: &DataFrame, lines: bool, out: &mut dyn Write) -> io::Result<()> {
+    values(rows(df).into_iter(), lines, out)
+}
+
+/// The rows of `df` as JSON objects keyed by column name.
+pub fn rows(df: &DataFrame) -> Vec<Value> {
     let names: Vec<String> = df
         .get_column_names()
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let objects = (0..df.height()).map(|i| {
-        let mut obj = Map::new();
-        for (name, column) in names.iter().zip(df.columns()) {
-            obj.insert(
-                name.clone(),
-                value(&column.get(i).unwrap_or(AnyValue::Null)),
-            );
-        }
-        Value::Object(obj)
-    });
-    values(objects, lines, out)
+    (0..df.height())
+        .map(|i| {
+            let mut obj = Map::new();
+            for (name, column) in names.iter().zip(df.columns()) {
+                obj.insert(
+                    name.clone(),
+                    value(&column.get(i).unwrap_or(AnyValue::Null)),
+                );
+            }
+            Value::Object(obj)
+        })
+        .collect()
+}
+
+/// The original events of a frame with the store columns, parsed from its `event` column.
+pub fn event_values(df: &DataFrame) -> Vec<Value> {
+    let Ok(events) = df
+        .column(crate::schema::EVENT)
+        .and_then(|c| c.str().cloned())
+    else {
+        return Vec::new();
+    };
+    events
+        .iter()
+        .flatten()
+        .map(|e| serde_json::from_str(e).unwrap_or_else(|_| Value::String(e.to_string())))
+        .collect()
 }
 
 /// Writes JSON values as an array or as lines.

@@ -5,6 +5,7 @@ pub mod csv;
 pub mod histogram;
 pub mod ingest;
 pub mod json;
+pub mod kms;
 pub mod table;
 
 use std::io::{self, Write};
