@@ -46,7 +46,7 @@ fn matching_ids(df: &DataFrame, text: &str) -> Result<BTreeSet<String>, String> 
         .map_err(|e| format!("polars: {e}"))?;
     let ids = out.column("event.eventId").map_err(|e| e.to_string())?;
     let ids = ids.str().map_err(|e| e.to_string())?;
-    Ok(ids.into_iter().flatten().map(str::to_string).collect())
+    Ok(ids.iter().flatten().map(str::to_string).collect())
 }
 
 fn all_ids(df: &DataFrame) -> BTreeSet<String> {
@@ -159,4 +159,49 @@ fn every_real_query_search_part_parses() {
         parsed += 1;
     }
     assert_eq!(parsed, 74);
+}
+
+/// Ad-hoc speed check on ~1M events (the fixture replicated, key ids varied per replica so a
+/// needle stays rare). Run with `cargo test --release --test integration search::speed -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn speed() {
+    use std::time::Instant;
+    let path = testdata().join("query/events.ndjson");
+    let text = std::fs::read_to_string(&path).expect("fixture readable");
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let replicas = 25_000;
+    let started = Instant::now();
+    let rows: Vec<_> = (0..replicas)
+        .flat_map(|r| lines.iter().map(move |l| (r, *l)))
+        .map(|(r, line)| {
+            let line = if r == 0 { line.to_string() } else { line.replace("abc123", &format!("r{r:06}")) };
+            let mut value: serde_json::Value = serde_json::from_str(&line).expect("JSON");
+            if let Some(m) = value.as_object_mut() {
+                m.remove("__topic__");
+                if let Some(id) = m.get("eventId").and_then(|v| v.as_str()).map(str::to_string) {
+                    m.insert("eventId".into(), format!("{id}-{r}").into());
+                }
+            }
+            normalize(value, &Envelope::default()).expect("normalizes")
+        })
+        .collect();
+    let df = rows_to_dataframe(&rows).expect("frame");
+    eprintln!("built {} rows in {:?}", df.height(), started.elapsed());
+    for q in [
+        "\"key-abc123\"",
+        "key-abc12*",
+        "event.serviceName: Kms and event.eventName: Decrypt",
+        "event.errorCode: Forbidden.* or event.errorCode: NoPermission",
+        "event.requestParameters.KeyId: key-abc123",
+        "event.additionalEventData.mfaChecked: false",
+        "__topic__: actiontrail_audit_event and event.eventName: ConsoleSignin and (not event.errorMessage: * or event.errorMessage: success)",
+        "#\"key is disabled\"",
+        "not event.errorCode: *",
+    ] {
+        let expr = parse(q).expect("parses").to_expr();
+        let t = Instant::now();
+        let n = df.clone().lazy().filter(expr).select([len()]).collect().expect("runs");
+        eprintln!("{:>8.1} ms  {:>8}  {q}", t.elapsed().as_secs_f64() * 1e3, n.column("len").unwrap().get(0).unwrap());
+    }
 }

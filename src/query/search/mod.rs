@@ -7,6 +7,7 @@
 
 pub mod ast;
 pub mod explain;
+pub mod leaf;
 pub mod lexer;
 pub mod lower;
 pub mod parser;

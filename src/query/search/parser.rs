@@ -235,7 +235,7 @@ impl<'a> Parser<'a> {
         self.cur.bump();
         self.cur.skip_ws();
         let missing = match self.cur.peek() {
-            None | Some(')') => true,
+            None | Some(')' | '(') => true,
             Some(_) => self.cur.peek_keyword().is_some(),
         };
         if missing {
@@ -622,6 +622,8 @@ mod tests {
         assert_eq!(err("a not"), SearchError::new(2, "operator 'not' has no right operand"));
         assert_eq!(err(r#"k:"abc"#), SearchError::new(2, "unterminated quoted string"));
         assert_eq!(err("k: "), SearchError::new(1, "':' has no value after it"));
+        assert_eq!(err("k: (a)"), SearchError::new(1, "':' has no value after it"));
+        assert_eq!(err("k: and x"), SearchError::new(1, "':' has no value after it"));
         assert_eq!(err("x ()"), SearchError::new(2, "empty parentheses"));
         assert_eq!(err("__time__ >"), SearchError::new(9, "operator '>' has no value after it"));
         assert_eq!(err("(a (b)"), SearchError::new(0, "unbalanced parenthesis: '(' is never closed"));
