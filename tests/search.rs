@@ -22,12 +22,17 @@ fn fixture() -> DataFrame {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, line)| {
-            let mut value: serde_json::Value = serde_json::from_str(line).expect("fixture line is JSON");
+            let mut value: serde_json::Value =
+                serde_json::from_str(line).expect("fixture line is JSON");
             let topic = value
                 .as_object_mut()
                 .and_then(|m| m.remove("__topic__"))
                 .and_then(|t| t.as_str().map(str::to_string));
-            let envelope = Envelope { topic, time: None, origin: format!("events.ndjson#{}", i + 1) };
+            let envelope = Envelope {
+                topic,
+                time: None,
+                origin: format!("events.ndjson#{}", i + 1),
+            };
             normalize(value, &envelope).expect("fixture event normalizes")
         })
         .collect();
@@ -78,8 +83,8 @@ fn fixture_has_forty_distinct_events() {
 #[test]
 fn conformance_table() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/search.toml");
-    let file: CaseFile =
-        toml::from_str(&std::fs::read_to_string(&path).expect("cases readable")).expect("cases parse");
+    let file: CaseFile = toml::from_str(&std::fs::read_to_string(&path).expect("cases readable"))
+        .expect("cases parse");
     assert!(file.case.len() >= 80, "only {} cases", file.case.len());
     let df = fixture();
     let everything = all_ids(&df);
@@ -87,7 +92,11 @@ fn conformance_table() {
     for case in &file.case {
         let expected: BTreeSet<String> = match (&case.ids, &case.all_except) {
             (Some(ids), None) => ids.iter().cloned().collect(),
-            (None, Some(except)) => everything.iter().filter(|id| !except.contains(id)).cloned().collect(),
+            (None, Some(except)) => everything
+                .iter()
+                .filter(|id| !except.contains(id))
+                .cloned()
+                .collect(),
             _ => panic!("case {:?}: give exactly one of ids / all_except", case.expr),
         };
         match matching_ids(&df, &case.expr) {
@@ -103,28 +112,65 @@ fn conformance_table() {
             Err(e) => failures.push(format!("{:?} ({}): {e}", case.expr, case.why)),
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), file.case.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        file.case.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn parse_errors_have_exact_positions() {
     let cases: &[(&str, usize, &str)] = &[
-        ("event.serviceName: Kms and (event.eventName: A", 27, "unbalanced parenthesis: '(' is never closed"),
-        ("a or b) and c", 6, "unbalanced parenthesis: ')' has no matching '('"),
-        ("event.eventName: \"Decrypt", 17, "unterminated quoted string"),
-        ("event.serviceName: Kms and", 23, "operator 'and' has no right operand"),
-        ("OR event.serviceName: Kms", 0, "operator 'or' has no left operand"),
+        (
+            "event.serviceName: Kms and (event.eventName: A",
+            27,
+            "unbalanced parenthesis: '(' is never closed",
+        ),
+        (
+            "a or b) and c",
+            6,
+            "unbalanced parenthesis: ')' has no matching '('",
+        ),
+        (
+            "event.eventName: \"Decrypt",
+            17,
+            "unterminated quoted string",
+        ),
+        (
+            "event.serviceName: Kms and",
+            23,
+            "operator 'and' has no right operand",
+        ),
+        (
+            "OR event.serviceName: Kms",
+            0,
+            "operator 'or' has no left operand",
+        ),
         ("a and (or b)", 7, "operator 'or' has no left operand"),
         ("a and not", 6, "operator 'not' has no right operand"),
         ("(a not )", 3, "operator 'not' has no right operand"),
         ("event.eventName:", 15, "':' has no value after it"),
-        ("运维 and (", 11, "unbalanced parenthesis: '(' is never closed"),
+        (
+            "运维 and (",
+            11,
+            "unbalanced parenthesis: '(' is never closed",
+        ),
         ("__time__ >= ", 9, "operator '>=' has no value after it"),
         ("#\"abc", 1, "unterminated quoted string"),
     ];
     for (text, position, message) in cases {
         let got = parse(text).expect_err(text);
-        assert_eq!(got, SearchError { position: *position, message: message.to_string() }, "{text}");
+        assert_eq!(
+            got,
+            SearchError {
+                position: *position,
+                message: message.to_string()
+            },
+            "{text}"
+        );
     }
 }
 
@@ -137,7 +183,10 @@ fn explain_names_fallbacks_and_unknown_fields() {
         "{text}"
     );
     assert!(text.contains("unknown field x: matches nothing"), "{text}");
-    assert!(text.contains("!= '': outside the search grammar, searched as full-text terms !"), "{text}");
+    assert!(
+        text.contains("!= '': outside the search grammar, searched as full-text terms !"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -151,7 +200,9 @@ fn every_real_query_search_part_parses() {
     let mut parsed = 0;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let q: serde_json::Value = serde_json::from_str(line).expect("queries.jsonl line is JSON");
-        let Some(search) = q["search_part"].as_str() else { continue };
+        let Some(search) = q["search_part"].as_str() else {
+            continue;
+        };
         let id = q["id"].as_str().unwrap_or("?");
         let expr = parse(search).unwrap_or_else(|e| panic!("{id}: {e}\n  {search}"));
         assert!(!expr.explain().is_empty());
@@ -175,11 +226,19 @@ fn speed() {
     let rows: Vec<_> = (0..replicas)
         .flat_map(|r| lines.iter().map(move |l| (r, *l)))
         .map(|(r, line)| {
-            let line = if r == 0 { line.to_string() } else { line.replace("abc123", &format!("r{r:06}")) };
+            let line = if r == 0 {
+                line.to_string()
+            } else {
+                line.replace("abc123", &format!("r{r:06}"))
+            };
             let mut value: serde_json::Value = serde_json::from_str(&line).expect("JSON");
             if let Some(m) = value.as_object_mut() {
                 m.remove("__topic__");
-                if let Some(id) = m.get("eventId").and_then(|v| v.as_str()).map(str::to_string) {
+                if let Some(id) = m
+                    .get("eventId")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+                {
                     m.insert("eventId".into(), format!("{id}-{r}").into());
                 }
             }

@@ -78,7 +78,12 @@ pub fn describe(c: &Condition) -> String {
         Test::Exists => format!("{place} is present"),
         Test::Empty => format!("{place} is present and empty"),
         Test::Compare(op, n) => format!("{place} {} {n}", op.symbol()),
-        Test::Range { low, low_closed, high, high_closed } => format!(
+        Test::Range {
+            low,
+            low_closed,
+            high,
+            high_closed,
+        } => format!(
             "{place} in {}{low} {high}{}",
             if *low_closed { '[' } else { '(' },
             if *high_closed { ']' } else { ')' }
@@ -136,11 +141,23 @@ mod tests {
         )
         .unwrap();
         let text = explain(&e);
-        assert!(text.contains("=> JSON leaf $.additionalEventData.mfaChecked has token \"false\""), "{text}");
-        assert!(text.contains("=> column __topic__ is \"actiontrail*\""), "{text}");
+        assert!(
+            text.contains("=> JSON leaf $.additionalEventData.mfaChecked has token \"false\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("=> column __topic__ is \"actiontrail*\""),
+            "{text}"
+        );
         assert!(text.contains("=> column __time__ in [1 2)"), "{text}");
-        assert!(text.contains("k:\"\"  => unknown field k is present and empty"), "{text}");
-        assert!(text.contains("#\"a b\"  => full text has phrase \"a\" \"b\""), "{text}");
+        assert!(
+            text.contains("k:\"\"  => unknown field k is present and empty"),
+            "{text}"
+        );
+        assert!(
+            text.contains("#\"a b\"  => full text has phrase \"a\" \"b\""),
+            "{text}"
+        );
         assert_eq!(explain(&SearchExpr::All), "* (every event)");
     }
 }

@@ -38,8 +38,12 @@ impl LeafTest {
         if !self.prefilter.iter().all(|re| re.is_match(event_json)) {
             return false;
         }
-        let Ok(root) = serde_json::from_str::<Value>(event_json) else { return false };
-        let Some(text) = leaf_text(&root, &self.path) else { return false };
+        let Ok(root) = serde_json::from_str::<Value>(event_json) else {
+            return false;
+        };
+        let Some(text) = leaf_text(&root, &self.path) else {
+            return false;
+        };
         match &self.check {
             LeafCheck::AllMatch(res) => res.iter().all(|re| re.is_match(&text)),
             LeafCheck::Exists => true,
@@ -73,7 +77,10 @@ pub fn leaf_text(root: &Value, path: &[String]) -> Option<String> {
         let map = node.as_object()?;
         node = match map.get(key) {
             Some(v) => v,
-            None => map.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)?,
+            None => map
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| v)?,
         };
     }
     match node {
@@ -85,7 +92,12 @@ pub fn leaf_text(root: &Value, path: &[String]) -> Option<String> {
 
 /// The keys of a `$.a.b` JSONPath as produced by [`crate::schema::resolve_field`].
 pub fn path_keys(json_path: &str) -> Vec<String> {
-    json_path.strip_prefix("$.").unwrap_or(json_path).split('.').map(str::to_string).collect()
+    json_path
+        .strip_prefix("$.")
+        .unwrap_or(json_path)
+        .split('.')
+        .map(str::to_string)
+        .collect()
 }
 
 #[cfg(test)]
@@ -93,7 +105,11 @@ mod tests {
     use super::*;
 
     fn test(path: &str, check: LeafCheck) -> LeafTest {
-        LeafTest { path: path_keys(path), prefilter: vec![], check }
+        LeafTest {
+            path: path_keys(path),
+            prefilter: vec![],
+            check,
+        }
     }
 
     #[test]

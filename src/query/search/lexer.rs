@@ -40,7 +40,11 @@ pub fn ends_key(c: char) -> bool {
 
 /// Characters a backslash turns into literal text inside a bare word.
 fn escapable(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '"' | '\\' | '(' | ')' | '*' | '?' | ':' | '<' | '>' | '=')
+    c.is_whitespace()
+        || matches!(
+            c,
+            '"' | '\\' | '(' | ')' | '*' | '?' | ':' | '<' | '>' | '='
+        )
 }
 
 /// A position in the search text, advanced by the reads below.
@@ -116,7 +120,9 @@ impl<'a> Cursor<'a> {
     /// keyword must end at whitespace, a parenthesis, a quote or the end of the text.
     pub fn peek_keyword(&self) -> Option<(Keyword, usize)> {
         let rest = self.rest();
-        let len = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
+        let len = rest
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
         let boundary = rest[len..].chars().next().is_none_or(ends_any_word);
         if !boundary {
             return None;
@@ -203,7 +209,10 @@ mod tests {
         assert_eq!(c.rest(), " rest");
         let mut c = Cursor::new(r#"ab "cd"#);
         c.reset(3);
-        assert_eq!(c.read_quoted(), Err(SearchError::new(3, "unterminated quoted string")));
+        assert_eq!(
+            c.read_quoted(),
+            Err(SearchError::new(3, "unterminated quoted string"))
+        );
     }
 
     #[test]

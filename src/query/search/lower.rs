@@ -51,12 +51,19 @@ fn lower_condition(c: &Condition) -> Expr {
 fn full_text(test: &Test) -> Expr {
     match test {
         Test::Tokens(pats) => all_of(pats.iter().map(|p| {
-            text_has(col(EVENT), p, Layout::JsonText).or(text_has(col(TOPIC), p, Layout::WholeValue))
+            text_has(col(EVENT), p, Layout::JsonText).or(text_has(
+                col(TOPIC),
+                p,
+                Layout::WholeValue,
+            ))
         })),
         Test::Phrase(pats) => {
             let joined = Pattern(join_with_space(pats));
-            text_phrase(col(EVENT), pats, Layout::JsonText)
-                .or(text_has(col(TOPIC), &joined, Layout::WholeValue))
+            text_phrase(col(EVENT), pats, Layout::JsonText).or(text_has(
+                col(TOPIC),
+                &joined,
+                Layout::WholeValue,
+            ))
         }
         _ => lit(false),
     }
@@ -74,16 +81,26 @@ fn field(name: &str, test: &Test) -> Expr {
 /// A test on a JSON leaf of `event`, with a raw-text prefilter.
 fn json_leaf(path: &str, test: &Test) -> Expr {
     let path = path_keys(path);
-    let compile = |res: Vec<String>| res.iter().map(|r| Regex::new(r)).collect::<Result<Vec<_>, _>>();
+    let compile = |res: Vec<String>| {
+        res.iter()
+            .map(|r| Regex::new(r))
+            .collect::<Result<Vec<_>, _>>()
+    };
     let last = path.last().cloned().unwrap_or_default();
     let key_present = vec![format!("(?i)\"{}\":", regex::escape(&last))];
     let (prefilter, check) = match test {
         Test::Tokens(pats) => (
-            pats.iter().map(|p| token_regex(p, Layout::JsonText)).collect(),
-            pats.iter().map(|p| token_regex(p, Layout::Delimited)).collect(),
+            pats.iter()
+                .map(|p| token_regex(p, Layout::JsonText))
+                .collect(),
+            pats.iter()
+                .map(|p| token_regex(p, Layout::Delimited))
+                .collect(),
         ),
         Test::Phrase(pats) => (
-            pats.iter().map(|p| token_regex(p, Layout::JsonText)).collect(),
+            pats.iter()
+                .map(|p| token_regex(p, Layout::JsonText))
+                .collect(),
             vec![phrase_regex(pats, Layout::Delimited)],
         ),
         Test::Exists | Test::Empty => (key_present, vec![]),
@@ -97,7 +114,12 @@ fn json_leaf(path: &str, test: &Test) -> Expr {
         Test::Empty => LeafCheck::Empty,
         _ => LeafCheck::AllMatch(check_res),
     };
-    LeafTest { path, prefilter, check }.to_expr()
+    LeafTest {
+        path,
+        prefilter,
+        check,
+    }
+    .to_expr()
 }
 
 /// A test on a stored column.
@@ -112,9 +134,22 @@ fn column_field(name: &str, value: Expr, test: &Test) -> Expr {
         Test::Exists => value.is_not_null(),
         Test::Empty => value.eq(lit("")),
         Test::Compare(op, n) => compare(value, *op, *n),
-        Test::Range { low, low_closed, high, high_closed } => {
-            let lower = if *low_closed { compare(value.clone(), CmpOp::Ge, *low) } else { compare(value.clone(), CmpOp::Gt, *low) };
-            let upper = if *high_closed { compare(value, CmpOp::Le, *high) } else { compare(value, CmpOp::Lt, *high) };
+        Test::Range {
+            low,
+            low_closed,
+            high,
+            high_closed,
+        } => {
+            let lower = if *low_closed {
+                compare(value.clone(), CmpOp::Ge, *low)
+            } else {
+                compare(value.clone(), CmpOp::Gt, *low)
+            };
+            let upper = if *high_closed {
+                compare(value, CmpOp::Le, *high)
+            } else {
+                compare(value, CmpOp::Lt, *high)
+            };
             lower.and(upper)
         }
         Test::Nothing => lit(false),
@@ -122,7 +157,11 @@ fn column_field(name: &str, value: Expr, test: &Test) -> Expr {
 }
 
 fn compare(value: Expr, op: CmpOp, n: f64) -> Expr {
-    let rhs = if n.fract() == 0.0 && n.abs() < 9.0e15 { lit(n as i64) } else { lit(n) };
+    let rhs = if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        lit(n as i64)
+    } else {
+        lit(n)
+    };
     match op {
         CmpOp::Eq => value.eq(rhs),
         CmpOp::Gt => value.gt(rhs),
@@ -162,10 +201,14 @@ pub fn phrase_regex(pats: &[Pattern], layout: Layout) -> String {
 
 fn boundaries(layout: Layout) -> (String, String) {
     match layout {
-        Layout::Delimited => (format!("(?:^|[{DELIM_CLASS}])"), format!("(?:$|[{DELIM_CLASS}])")),
-        Layout::JsonText => {
-            (format!(r"(?:^|[{DELIM_CLASS}\\]|\\[nrt])"), format!(r"(?:$|[{DELIM_CLASS}\\])"))
-        }
+        Layout::Delimited => (
+            format!("(?:^|[{DELIM_CLASS}])"),
+            format!("(?:$|[{DELIM_CLASS}])"),
+        ),
+        Layout::JsonText => (
+            format!(r"(?:^|[{DELIM_CLASS}\\]|\\[nrt])"),
+            format!(r"(?:$|[{DELIM_CLASS}\\])"),
+        ),
         Layout::WholeValue => ("(?s)^".to_string(), "$".to_string()),
     }
 }
@@ -173,7 +216,10 @@ fn boundaries(layout: Layout) -> (String, String) {
 fn pattern_body(pat: &Pattern, layout: Layout) -> String {
     let (many, one) = match layout {
         Layout::Delimited => (format!("[^{DELIM_CLASS}]*"), format!("[^{DELIM_CLASS}]")),
-        Layout::JsonText => (format!(r"[^{DELIM_CLASS}\\]*"), format!(r"[^{DELIM_CLASS}\\]")),
+        Layout::JsonText => (
+            format!(r"[^{DELIM_CLASS}\\]*"),
+            format!(r"[^{DELIM_CLASS}\\]"),
+        ),
         Layout::WholeValue => (".*".to_string(), ".".to_string()),
     };
     pat.0
@@ -240,7 +286,10 @@ mod tests {
     #[test]
     fn json_text_treats_escapes_as_separators() {
         let re = token_regex(&pat("key-abc123"), Layout::JsonText);
-        assert!(hits(&re, r#"{"requestParameterJson":"{\"KeyId\":\"key-abc123\"}"}"#));
+        assert!(hits(
+            &re,
+            r#"{"requestParameterJson":"{\"KeyId\":\"key-abc123\"}"}"#
+        ));
         assert!(hits(&re, r#"{"m":"line\nkey-abc123"}"#));
         assert!(!hits(&re, r#"{"KeyId":"key-abc1234"}"#));
     }

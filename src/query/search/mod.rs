@@ -28,7 +28,10 @@ pub struct SearchError {
 impl SearchError {
     /// An error at `position`.
     pub fn new(position: usize, message: impl Into<String>) -> SearchError {
-        SearchError { position, message: message.into() }
+        SearchError {
+            position,
+            message: message.into(),
+        }
     }
 }
 
@@ -69,6 +72,9 @@ mod tests {
     #[test]
     fn errors_display_position() {
         let e = parse("(a").unwrap_err();
-        assert_eq!(e.to_string(), "search syntax error at byte 0: unbalanced parenthesis: '(' is never closed");
+        assert_eq!(
+            e.to_string(),
+            "search syntax error at byte 0: unbalanced parenthesis: '(' is never closed"
+        );
     }
 }

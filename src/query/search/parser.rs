@@ -19,7 +19,9 @@ use super::SearchError;
 
 /// Parses a whole search statement.
 pub fn parse_statement(text: &str) -> Result<SearchExpr, SearchError> {
-    let mut p = Parser { cur: Cursor::new(text) };
+    let mut p = Parser {
+        cur: Cursor::new(text),
+    };
     p.cur.skip_ws();
     if p.cur.at_end() {
         return Ok(SearchExpr::All);
@@ -105,7 +107,12 @@ impl<'a> Parser<'a> {
                 "unbalanced parenthesis: ')' has no matching '('",
             )),
             Some('(') => self.group(start),
-            Some('*') if self.cur.rest()[1..].chars().next().is_none_or(ends_any_word) => {
+            Some('*')
+                if self.cur.rest()[1..]
+                    .chars()
+                    .next()
+                    .is_none_or(ends_any_word) =>
+            {
                 self.cur.bump();
                 Ok(SearchExpr::All)
             }
@@ -120,12 +127,18 @@ impl<'a> Parser<'a> {
             return Err(SearchError::new(open, "empty parentheses"));
         }
         if self.cur.at_end() {
-            return Err(SearchError::new(open, "unbalanced parenthesis: '(' is never closed"));
+            return Err(SearchError::new(
+                open,
+                "unbalanced parenthesis: '(' is never closed",
+            ));
         }
         let inner = self.or_expr()?;
         self.cur.skip_ws();
         if !self.cur.eat(")") {
-            return Err(SearchError::new(open, "unbalanced parenthesis: '(' is never closed"));
+            return Err(SearchError::new(
+                open,
+                "unbalanced parenthesis: '(' is never closed",
+            ));
         }
         Ok(inner)
     }
@@ -140,7 +153,10 @@ impl<'a> Parser<'a> {
         self.cur.skip_ws();
         let missing = match self.cur.peek() {
             None | Some(')') => true,
-            Some(_) => matches!(self.cur.peek_keyword(), Some((Keyword::And | Keyword::Or, _))),
+            Some(_) => matches!(
+                self.cur.peek_keyword(),
+                Some((Keyword::And | Keyword::Or, _))
+            ),
         };
         if missing {
             return Err(SearchError::new(
@@ -216,15 +232,27 @@ impl<'a> Parser<'a> {
         match key {
             KeyWord::Quoted(text) => {
                 let pats = split_tokens(&literal_glyphs(&text));
-                let note = pats.is_empty().then(|| format!("{source}: no tokens, matches every event"));
-                Condition { target: Target::FullText, test: Test::Tokens(pats), source, note }
+                let note = pats
+                    .is_empty()
+                    .then(|| format!("{source}: no tokens, matches every event"));
+                Condition {
+                    target: Target::FullText,
+                    test: Test::Tokens(pats),
+                    source,
+                    note,
+                }
             }
             KeyWord::Bare(glyphs) => {
                 let (test, mut note) = token_test(split_tokens(&glyphs), &source);
                 if note.is_none() {
                     note = sql_looking_note(&source, &test);
                 }
-                Condition { target: Target::FullText, test, source, note }
+                Condition {
+                    target: Target::FullText,
+                    test,
+                    source,
+                    note,
+                }
             }
         }
     }
@@ -265,7 +293,12 @@ impl<'a> Parser<'a> {
     }
 
     /// `key op number` (the cursor is on the operator).
-    fn comparison(&mut self, start: usize, key: KeyWord, op: CmpOp) -> Result<Condition, SearchError> {
+    fn comparison(
+        &mut self,
+        start: usize,
+        key: KeyWord,
+        op: CmpOp,
+    ) -> Result<Condition, SearchError> {
         let op_pos = self.cur.pos();
         self.cur.eat(op.symbol());
         self.cur.skip_ws();
@@ -295,7 +328,9 @@ impl<'a> Parser<'a> {
     /// after the key is not `in [` or `in (`.
     fn range(&mut self, start: usize, key: &KeyWord) -> Result<Option<Condition>, SearchError> {
         let rest = self.cur.rest();
-        let Some(after_in) = rest.strip_prefix("in") else { return Ok(None) };
+        let Some(after_in) = rest.strip_prefix("in") else {
+            return Ok(None);
+        };
         let after_in = after_in.trim_start();
         let Some(open) = after_in.chars().next().filter(|c| matches!(c, '[' | '(')) else {
             return Ok(None);
@@ -303,7 +338,10 @@ impl<'a> Parser<'a> {
         let open_pos = self.cur.pos() + (rest.len() - after_in.len());
         let body = &after_in[1..];
         let Some(close_at) = body.find([']', ')']) else {
-            return Err(SearchError::new(open_pos, format!("range '{open}' is never closed")));
+            return Err(SearchError::new(
+                open_pos,
+                format!("range '{open}' is never closed"),
+            ));
         };
         if body[..close_at].split_whitespace().count() != 2 {
             return Ok(None);
@@ -314,7 +352,10 @@ impl<'a> Parser<'a> {
             KeyWord::Quoted(s) => s.clone(),
             KeyWord::Bare(g) => glyph_text(g),
         };
-        let bounds: Vec<Option<f64>> = body[..close_at].split_whitespace().map(parse_number).collect();
+        let bounds: Vec<Option<f64>> = body[..close_at]
+            .split_whitespace()
+            .map(parse_number)
+            .collect();
         let test = match (field_kind(&name), bounds.as_slice()) {
             (FieldKind::Numeric, [Some(low), Some(high)]) => Test::Range {
                 low: *low,
@@ -336,9 +377,17 @@ impl<'a> Parser<'a> {
         } else {
             "outside the search grammar".to_string()
         };
-        let note = format!("{source}: {reason}, searched as full-text terms {}", tokens.join(", "));
+        let note = format!(
+            "{source}: {reason}, searched as full-text terms {}",
+            tokens.join(", ")
+        );
         let pats = tokens.iter().map(|t| Pattern::literal(t)).collect();
-        Condition { target: Target::FullText, test: Test::Tokens(pats), source, note: Some(note) }
+        Condition {
+            target: Target::FullText,
+            test: Test::Tokens(pats),
+            source,
+            note: Some(note),
+        }
     }
 
     /// Text that starts with `:`, `<`, `>` or `=`: searched as full-text of its raw characters.
@@ -351,12 +400,22 @@ impl<'a> Parser<'a> {
             tokens.join(", ")
         );
         let pats = tokens.iter().map(|t| Pattern::literal(t)).collect();
-        Condition { target: Target::FullText, test: Test::Tokens(pats), source, note: Some(note) }
+        Condition {
+            target: Target::FullText,
+            test: Test::Tokens(pats),
+            source,
+            note: Some(note),
+        }
     }
 
     fn finish(&self, start: usize, target: Target, test: Test, note: Option<String>) -> Condition {
         let source = self.cur.slice(start, self.cur.pos()).to_string();
-        Condition { target, test, source, note }
+        Condition {
+            target,
+            test,
+            source,
+            note,
+        }
     }
 }
 
@@ -437,7 +496,9 @@ fn sql_looking_note(source: &str, test: &Test) -> Option<String> {
             }
             _ => return None,
         };
-        return Some(format!("{source}: looks like SQL, outside the search grammar; {what}"));
+        return Some(format!(
+            "{source}: looks like SQL, outside the search grammar; {what}"
+        ));
     }
     None
 }
@@ -453,7 +514,8 @@ fn comparison_at(rest: &str) -> Option<CmpOp> {
 fn parse_number(text: &str) -> Option<f64> {
     let t = text.trim();
     let valid = !t.is_empty()
-        && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))
         && t.chars().any(|c| c.is_ascii_digit());
     if valid {
         t.parse::<f64>().ok().filter(|n| n.is_finite())
@@ -517,7 +579,11 @@ mod tests {
 
     #[test]
     fn field_conditions_with_spacing_and_quotes() {
-        for text in ["event.eventName:CreateKey", "event.eventName : CreateKey", "event.eventName :CreateKey"] {
+        for text in [
+            "event.eventName:CreateKey",
+            "event.eventName : CreateKey",
+            "event.eventName :CreateKey",
+        ] {
             let c = cond(text);
             assert_eq!(c.target, Target::Field("event.eventName".into()), "{text}");
             assert_eq!(c.test, toks(&["createkey"]), "{text}");
@@ -535,9 +601,16 @@ mod tests {
     #[test]
     fn wildcards_and_leading_wildcards() {
         let c = cond("event.errorCode: NoPermission.*");
-        assert_eq!(c.test, Test::Tokens(vec![Pattern(
-            "nopermission.".chars().map(Glyph::Lit).chain([Glyph::Many]).collect()
-        )]));
+        assert_eq!(
+            c.test,
+            Test::Tokens(vec![Pattern(
+                "nopermission."
+                    .chars()
+                    .map(Glyph::Lit)
+                    .chain([Glyph::Many])
+                    .collect()
+            )])
+        );
         let c = cond("k:*hai");
         assert_eq!(c.test, Test::Nothing);
         assert!(c.note.unwrap().contains("starts with a wildcard"));
@@ -551,17 +624,28 @@ mod tests {
         let c = cond("__tag__:__client_ip__:1.2.3.4");
         assert_eq!(c.target, Target::Field("__tag__:__client_ip__".into()));
         assert_eq!(c.test, toks(&["1.2.3.4"]));
-        assert_eq!(cond(r#"__topic__:"Action Trail""#).test, toks(&["action trail"]));
+        assert_eq!(
+            cond(r#"__topic__:"Action Trail""#).test,
+            toks(&["action trail"])
+        );
     }
 
     #[test]
     fn numeric_comparisons_and_ranges_on_time() {
-        assert_eq!(cond("__time__ > 1700000000").test, Test::Compare(CmpOp::Gt, 1.7e9));
+        assert_eq!(
+            cond("__time__ > 1700000000").test,
+            Test::Compare(CmpOp::Gt, 1.7e9)
+        );
         assert_eq!(cond("__time__>=5").test, Test::Compare(CmpOp::Ge, 5.0));
         assert_eq!(cond("__time__:5").test, Test::Compare(CmpOp::Eq, 5.0));
         assert_eq!(
             cond("__time__ in (1 2]").test,
-            Test::Range { low: 1.0, low_closed: false, high: 2.0, high_closed: true }
+            Test::Range {
+                low: 1.0,
+                low_closed: false,
+                high: 2.0,
+                high_closed: true
+            }
         );
         assert_eq!(cond("__time__:abc").test, Test::Nothing);
     }
@@ -583,13 +667,19 @@ mod tests {
 
     #[test]
     fn phrases_and_quoted_full_text() {
-        assert_eq!(cond(r##"#"Key is Disabled""##).test, Test::Phrase(vec![
-            Pattern::literal("key"),
-            Pattern::literal("is"),
-            Pattern::literal("disabled")
-        ]));
+        assert_eq!(
+            cond(r##"#"Key is Disabled""##).test,
+            Test::Phrase(vec![
+                Pattern::literal("key"),
+                Pattern::literal("is"),
+                Pattern::literal("disabled")
+            ])
+        );
         let c = cond(r#""key-abc123""#);
-        assert_eq!((c.target, c.test), (Target::FullText, toks(&["key-abc123"])));
+        assert_eq!(
+            (c.target, c.test),
+            (Target::FullText, toks(&["key-abc123"]))
+        );
         assert_eq!(cond(r#""and""#).test, toks(&["and"]));
         assert_eq!(cond(r#""http error""#).test, toks(&["http", "error"]));
     }
@@ -614,19 +704,55 @@ mod tests {
     #[test]
     fn errors_carry_the_byte_position_of_the_problem() {
         let err = |t: &str| parse_statement(t).unwrap_err();
-        assert_eq!(err("(a or b"), SearchError::new(0, "unbalanced parenthesis: '(' is never closed"));
-        assert_eq!(err("a or b)"), SearchError::new(6, "unbalanced parenthesis: ')' has no matching '('"));
-        assert_eq!(err("a and"), SearchError::new(2, "operator 'and' has no right operand"));
-        assert_eq!(err("or a"), SearchError::new(0, "operator 'or' has no left operand"));
-        assert_eq!(err("a or or b"), SearchError::new(2, "operator 'or' has no right operand"));
-        assert_eq!(err("a not"), SearchError::new(2, "operator 'not' has no right operand"));
-        assert_eq!(err(r#"k:"abc"#), SearchError::new(2, "unterminated quoted string"));
+        assert_eq!(
+            err("(a or b"),
+            SearchError::new(0, "unbalanced parenthesis: '(' is never closed")
+        );
+        assert_eq!(
+            err("a or b)"),
+            SearchError::new(6, "unbalanced parenthesis: ')' has no matching '('")
+        );
+        assert_eq!(
+            err("a and"),
+            SearchError::new(2, "operator 'and' has no right operand")
+        );
+        assert_eq!(
+            err("or a"),
+            SearchError::new(0, "operator 'or' has no left operand")
+        );
+        assert_eq!(
+            err("a or or b"),
+            SearchError::new(2, "operator 'or' has no right operand")
+        );
+        assert_eq!(
+            err("a not"),
+            SearchError::new(2, "operator 'not' has no right operand")
+        );
+        assert_eq!(
+            err(r#"k:"abc"#),
+            SearchError::new(2, "unterminated quoted string")
+        );
         assert_eq!(err("k: "), SearchError::new(1, "':' has no value after it"));
-        assert_eq!(err("k: (a)"), SearchError::new(1, "':' has no value after it"));
-        assert_eq!(err("k: and x"), SearchError::new(1, "':' has no value after it"));
+        assert_eq!(
+            err("k: (a)"),
+            SearchError::new(1, "':' has no value after it")
+        );
+        assert_eq!(
+            err("k: and x"),
+            SearchError::new(1, "':' has no value after it")
+        );
         assert_eq!(err("x ()"), SearchError::new(2, "empty parentheses"));
-        assert_eq!(err("__time__ >"), SearchError::new(9, "operator '>' has no value after it"));
-        assert_eq!(err("(a (b)"), SearchError::new(0, "unbalanced parenthesis: '(' is never closed"));
-        assert_eq!(err("__time__ in [1 2"), SearchError::new(12, "range '[' is never closed"));
+        assert_eq!(
+            err("__time__ >"),
+            SearchError::new(9, "operator '>' has no value after it")
+        );
+        assert_eq!(
+            err("(a (b)"),
+            SearchError::new(0, "unbalanced parenthesis: '(' is never closed")
+        );
+        assert_eq!(
+            err("__time__ in [1 2"),
+            SearchError::new(12, "range '[' is never closed")
+        );
     }
 }

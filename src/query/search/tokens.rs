@@ -82,7 +82,10 @@ pub fn literal_glyphs(text: &str) -> Vec<Glyph> {
 
 /// The tokens of plain text, lowercased, as the index would see them.
 pub fn tokenize(text: &str) -> Vec<String> {
-    split_tokens(&literal_glyphs(text)).iter().map(Pattern::to_string).collect()
+    split_tokens(&literal_glyphs(text))
+        .iter()
+        .map(Pattern::to_string)
+        .collect()
 }
 
 #[cfg(test)]
@@ -95,11 +98,17 @@ mod tests {
             tokenize("acs:kms:cn-hangzhou:123:key/key-abc123"),
             ["acs", "kms", "cn-hangzhou", "123", "key", "key-abc123"]
         );
-        assert_eq!(tokenize("Forbidden.NoPermission"), ["forbidden.nopermission"]);
-        assert_eq!(tokenize("a,b'c\"d;e=f(g)h[i]j{k}l?m@n&o<p>q/r:s\nt\tu\rv w"), [
-            "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q",
-            "r", "s", "t", "u", "v", "w"
-        ]);
+        assert_eq!(
+            tokenize("Forbidden.NoPermission"),
+            ["forbidden.nopermission"]
+        );
+        assert_eq!(
+            tokenize("a,b'c\"d;e=f(g)h[i]j{k}l?m@n&o<p>q/r:s\nt\tu\rv w"),
+            [
+                "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p",
+                "q", "r", "s", "t", "u", "v", "w"
+            ]
+        );
         assert_eq!(tokenize("删除 密钥"), ["删除", "密钥"]);
         assert!(tokenize("'' = ()").is_empty());
     }
@@ -114,9 +123,15 @@ mod tests {
             Glyph::Lit('b'),
             Glyph::One,
         ];
-        let pats: Vec<String> = split_tokens(&glyphs).iter().map(|p| p.to_string()).collect();
+        let pats: Vec<String> = split_tokens(&glyphs)
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
         assert_eq!(pats, ["a*", "b?"]);
-        assert_eq!(whole_value(&literal_glyphs("Action Trail")).to_string(), "action trail");
+        assert_eq!(
+            whole_value(&literal_glyphs("Action Trail")).to_string(),
+            "action trail"
+        );
     }
 
     #[test]
