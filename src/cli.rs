@@ -61,7 +61,8 @@ pub struct IngestArgs {
     #[arg(long, short = 's', value_name = "DIR")]
     pub store: PathBuf,
     /// Largest decompressed size accepted per file (gzip bomb guard), e.g. 4G, 512M.
-    #[arg(long, default_value = "4G", value_name = "SIZE", value_parser = parse_size)]
+    #[arg(long = "max-decompressed-bytes", alias = "max-decompressed", default_value = "4G",
+          value_name = "SIZE", value_parser = parse_size)]
     pub max_decompressed: u64,
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]

@@ -161,8 +161,8 @@ fn check_options(opts: &SampleOptions) -> Result<()> {
 }
 
 fn refuse_existing_archive(root: &Path) -> Result<()> {
-    match fs::read_dir(root) {
-        Ok(mut entries) if entries.next().is_some() => Err(Error::Usage(format!(
+    match fs::read_dir(root).map(|mut entries| entries.next().is_some()) {
+        Ok(true) => Err(Error::Usage(format!(
             "{} already holds an archive; remove it or choose another output directory",
             root.display()
         ))),

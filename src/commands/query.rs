@@ -145,7 +145,7 @@ fn raw_logs(
         OutputFormat::Json | OutputFormat::Ndjson => {
             let events = newest.column(schema::EVENT)?.str()?.clone();
             render::json::raw_events(
-                events.into_no_null_iter(),
+                events.iter().flatten(),
                 format == OutputFormat::Ndjson,
                 out,
             )
