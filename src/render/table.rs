@@ -2,10 +2,13 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{presets, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width};
+use comfy_table::{LineStyle, TableStyle, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width};
 use polars::prelude::*;
 
 use super::{cell_text, is_numeric};
+
+/// A header rule and nothing else: easy to read, easy to copy.
+const TABLE_STYLE: TableStyle = TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
 
 /// The narrowest a column is squeezed to before values are cut.
 const MIN_COLUMN: usize = 8;
@@ -43,7 +46,7 @@ pub fn strings(
 ) -> io::Result<()> {
     let limits = column_limits(headers, rows, width);
     let mut table = Table::new();
-    table.load_style(presets::UTF8_HORIZONTAL_ONLY);
+    table.load_style(TABLE_STYLE);
     table.set_content_arrangement(ContentArrangement::Disabled);
     table.set_header(
         headers
