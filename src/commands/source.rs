@@ -53,7 +53,7 @@ impl Source {
         let summary = ingest::ingest(&inputs, temp.path(), &IngestOptions::default(), &|_| {})?;
         if summary.has_problems() {
             eprintln!(
-                "warning: {} of the archive's records could not be read ({} files with problems); \
+                "warning: {} of the archive's records could not be read (in {} files); \
                  run `keytrail ingest` to see the details",
                 summary.rejected(),
                 summary
