@@ -268,12 +268,8 @@ pub fn run_event(args: EventArgs) -> Result<i32> {
         .select([col(schema::EVENT)])
         .limit(1)
         .collect()?;
-    let Some(text) = found
-        .column(schema::EVENT)?
-        .str()?
-        .get(0)
-        .map(str::to_string)
-    else {
+    let events = found.column(schema::EVENT)?.str()?;
+    let Some(text) = events.iter().flatten().next().map(str::to_string) else {
         eprintln!("no event with id {:?}", args.event_id);
         return Ok(1);
     };
