@@ -70,6 +70,18 @@ pub struct GroupKey {
     pub name: String,
     /// Its type.
     pub ty: SqlType,
+    /// What the key shows as, when not the key column itself (time_series labels).
+    pub display: Option<Typed>,
+}
+
+/// Padding of a `time_series` group key.
+pub struct SeriesPad {
+    /// The key column (bucket start, unix seconds).
+    pub key: String,
+    /// Window in seconds.
+    pub window: i64,
+    /// `0`, `null`, `last`, `next` or `avg`.
+    pub padding: String,
 }
 
 /// State of an aggregation being planned: keys, pre-aggregation argument columns and the
@@ -88,6 +100,8 @@ pub struct Grouping {
     pub global: bool,
     /// Guard against alias cycles.
     pub depth: usize,
+    /// Set when a GROUP BY key is a `time_series` call.
+    pub series: Option<SeriesPad>,
 }
 
 /// Canonical text of an expression, for matching GROUP BY and ORDER BY items.
@@ -105,18 +119,57 @@ pub fn canon(e: &ast::Expr) -> String {
 
 /// Whether an expression contains an aggregate call (not looking into subqueries).
 pub fn has_aggregate(e: &ast::Expr) -> bool {
-    let mut found = false;
-    let _ = ast::visit_expressions(e, |x: &ast::Expr| {
-        if let ast::Expr::Function(f) = x {
-            if function_name(f).and_then(|n| Func::lookup(&n)).is_some_and(Func::is_aggregate)
-                && f.over.is_none()
-            {
-                found = true;
-            }
+    use ast::Expr as E;
+    let any = |xs: &[ast::Expr]| xs.iter().any(has_aggregate);
+    match e {
+        E::Function(f) => {
+            let aggregate = function_name(f).and_then(|n| Func::lookup(&n)).is_some_and(Func::is_aggregate);
+            let in_args = match &f.args {
+                FunctionArguments::List(list) => list.args.iter().any(|a| match a {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => has_aggregate(x),
+                    _ => false,
+                }),
+                _ => false,
+            };
+            (aggregate && f.over.is_none()) || in_args
         }
-        std::ops::ControlFlow::<()>::Continue(())
-    });
-    found
+        E::BinaryOp { left, right, .. } => has_aggregate(left) || has_aggregate(right),
+        E::UnaryOp { expr, .. }
+        | E::Nested(expr)
+        | E::IsNull(expr)
+        | E::IsNotNull(expr)
+        | E::IsTrue(expr)
+        | E::IsFalse(expr)
+        | E::IsNotTrue(expr)
+        | E::IsNotFalse(expr)
+        | E::Cast { expr, .. }
+        | E::Ceil { expr, .. }
+        | E::Floor { expr, .. } => has_aggregate(expr),
+        E::In { expr, target: ast::InTarget::List(list), .. } => has_aggregate(expr) || any(list),
+        E::Between { expr, low, high, .. } => has_aggregate(expr) || has_aggregate(low) || has_aggregate(high),
+        E::Like { expr, pattern, .. } | E::ILike { expr, pattern, .. } => has_aggregate(expr) || has_aggregate(pattern),
+        E::Case { operand, conditions, else_result, .. } => {
+            operand.as_deref().is_some_and(has_aggregate)
+                || conditions.iter().any(|c| has_aggregate(&c.condition) || has_aggregate(&c.result))
+                || else_result.as_deref().is_some_and(has_aggregate)
+        }
+        E::CompoundFieldAccess { root, access_chain } => {
+            has_aggregate(root)
+                || access_chain.iter().any(|a| match a {
+                    ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => has_aggregate(index),
+                    _ => false,
+                })
+        }
+        E::Substring { expr, substring_from, substring_for, .. } => {
+            has_aggregate(expr)
+                || substring_from.as_deref().is_some_and(has_aggregate)
+                || substring_for.as_deref().is_some_and(has_aggregate)
+        }
+        E::Trim { expr, .. } => has_aggregate(expr),
+        E::Position { expr, r#in } => has_aggregate(expr) || has_aggregate(r#in),
+        E::Array(array) => any(&array.elem),
+        _ => false,
+    }
 }
 
 /// The (last part of the) name of a function call.
@@ -450,7 +503,8 @@ impl<'a> Compiler<'a> {
         let Some(grouping) = self.grouping.as_deref_mut() else { return Ok(None) };
         let key = canon(e);
         if let Some(k) = grouping.keys.iter().find(|k| k.canon == key) {
-            return Ok(Some(Typed::new(col(k.name.as_str()), k.ty.clone())));
+            let column = Typed::new(col(k.name.as_str()), k.ty.clone());
+            return Ok(Some(k.display.clone().unwrap_or(column)));
         }
         if let ast::Expr::Function(f) = e {
             let func = function_name(f).and_then(|n| Func::lookup(&n));

@@ -6,7 +6,10 @@ use polars::prelude::*;
 use sqlparser::ast::{self, SetExpr, TableFactor};
 
 use super::errors::{at, at_location, at_start, PResult};
-use super::expr::{canon, default_name, has_aggregate, ColumnInfo, Compiler, Env, GroupKey, Grouping, Scope};
+use super::expr::{
+    call_args, canon, default_name, function_name, has_aggregate, Arg, ColumnInfo, Compiler, Env, GroupKey,
+    Grouping, Scope, SeriesPad,
+};
 use super::types::Typed;
 
 /// A planned relation: its frame and the columns visible to an enclosing query.
@@ -169,10 +172,20 @@ impl<'a> Planner<'a> {
                 if has_aggregate(target) {
                     return Err(at(g, "GROUP BY cannot contain aggregate functions"));
                 }
-                let t = Compiler::rows(self.env, &scope).compile(target)?;
                 let name = format!("__g{i}");
+                let mut compiler = Compiler::rows(self.env, &scope);
+                if let Some(args) = time_series_args(target) {
+                    let spec = super::scalar::time_series_spec(&mut compiler, &args, target)?;
+                    pre_keys.push(spec.seconds.alias(name.as_str()));
+                    let label = super::scalar::time_series_label(col(name.as_str()), spec.window, spec.fmt, self.env.zone);
+                    let display = Some(Typed::new(label, super::types::SqlType::Varchar));
+                    grouping.series = Some(SeriesPad { key: name.clone(), window: spec.window, padding: spec.padding });
+                    grouping.keys.push(GroupKey { canon: canon(target), name, ty: super::types::SqlType::Bigint, display });
+                    continue;
+                }
+                let t = compiler.compile(target)?;
                 pre_keys.push(t.expr.alias(name.as_str()));
-                grouping.keys.push(GroupKey { canon: canon(target), name, ty: t.ty });
+                grouping.keys.push(GroupKey { canon: canon(target), name, ty: t.ty, display: None });
             }
         }
         // Select items.
@@ -219,6 +232,20 @@ impl<'a> Planner<'a> {
             };
             sort_keys.push(SortKey { column, descending, nulls_last });
         }
+        // A plain SELECT of constants still yields one row per input row.
+        if !aggregated {
+            let anchor = match &scope {
+                Scope::Events => Some(col(crate::schema::TIME)),
+                Scope::Columns { columns, .. } => columns.first().map(|c| col(c.frame_name.as_str())),
+            };
+            if let Some(anchor) = anchor {
+                outputs.push(Output {
+                    name: "__keep".to_string(),
+                    typed: Typed::new(anchor, super::types::SqlType::Unknown),
+                    canon: None,
+                });
+            }
+        }
         // Build the frame.
         let mut frame_names = names.clone();
         frame_names.extend(outputs[visible..].iter().map(|o| o.name.clone()));
@@ -241,6 +268,12 @@ impl<'a> Planner<'a> {
                     pre.group_by_stable(keys).agg(aggs)
                 }
             };
+            if let Some(pad) = grouping.series.as_ref().filter(|_| grouping.keys.len() == 1) {
+                let value_types: Vec<(String, super::types::SqlType)> =
+                    grouping.aggs.iter().enumerate().map(|(i, (_, _, t))| (format!("__a{i}"), t.ty.clone())).collect();
+                frame = pad_series(frame, pad, &value_types);
+                self.env.note("time_series: missing buckets between the first and the last one are padded");
+            }
             if let Some(h) = having {
                 frame = frame.filter(h);
             }
@@ -366,4 +399,46 @@ impl<'a> Planner<'a> {
             ast::LimitClause::OffsetCommaLimit { offset, limit } => Ok((number(offset)?, Some(number(limit)?))),
         }
     }
+}
+
+/// The arguments of a `time_series(...)` call, if `e` is one.
+fn time_series_args(e: &ast::Expr) -> Option<Vec<&ast::Expr>> {
+    let ast::Expr::Function(f) = e else { return None };
+    if !function_name(f)?.eq_ignore_ascii_case("time_series") {
+        return None;
+    }
+    let (_, args) = call_args(f, e).ok()?;
+    args.into_iter().map(|a| match a {
+        Arg::Expr(x) => Some(x),
+        Arg::Star => None,
+    }).collect()
+}
+
+/// Fills the missing `time_series` buckets between the first and the last one.
+fn pad_series(frame: LazyFrame, pad: &SeriesPad, values: &[(String, super::types::SqlType)]) -> LazyFrame {
+    let key = pad.key.as_str();
+    let start = col(key).min().fill_null(lit(0i64));
+    let end = col(key).max().fill_null(lit(-pad.window)) + lit(pad.window);
+    let full = frame.clone().select([int_range(start, end, pad.window, DataType::Int64).alias(key)]);
+    let joined = full.left_join(frame, col(key), col(key));
+    let fills: Vec<Expr> = values
+        .iter()
+        .map(|(name, ty)| {
+            let c = col(name.as_str());
+            let numeric = ty.is_numeric();
+            let filled = match pad.padding.as_str() {
+                "0" if numeric => c.fill_null(lit(0).cast(ty.dtype())),
+                "last" => c.fill_null_with_strategy(FillNullStrategy::Forward(None)),
+                "next" => c.fill_null_with_strategy(FillNullStrategy::Backward(None)),
+                "avg" if numeric => {
+                    let before = c.clone().fill_null_with_strategy(FillNullStrategy::Forward(None)).cast(DataType::Float64);
+                    let after = c.fill_null_with_strategy(FillNullStrategy::Backward(None)).cast(DataType::Float64);
+                    ((before + after) / lit(2.0)).cast(ty.dtype())
+                }
+                _ => c,
+            };
+            filled.alias(name.as_str())
+        })
+        .collect();
+    joined.with_columns(fills)
 }

@@ -211,28 +211,8 @@ pub fn call(c: &mut Compiler, func: Func, name: &str, args: &[&ast::Expr], e: &a
             Ok(Typed::new(expr, SqlType::Bigint))
         }
         Func::TimeSeries => {
-            arity(name, args, 4, 4, e)?;
-            let window_text = literal_arg(args[1]).ok_or_else(|| at(args[1], "time_series: the window must be a literal such as '5m'"))?;
-            let window = time::parse_window(&window_text)
-                .ok_or_else(|| at(args[1], format!("time_series: bad window '{window_text}' (use e.g. 30s, 5m, 1h, 1d)")))?;
-            let fmt = literal_arg(args[2]).ok_or_else(|| at(args[2], "time_series: the format must be a literal"))?;
-            time::check_format(&fmt).map_err(|m| at(args[2], m))?;
-            let padding = literal_arg(args[3]).ok_or_else(|| at(args[3], "time_series: the padding must be a literal"))?;
-            if !["0", "null", "last", "next", "avg"].contains(&padding.to_ascii_lowercase().as_str()) {
-                return Err(at(args[3], "time_series: padding must be '0', 'null', 'last', 'next' or 'avg'"));
-            }
-            let t = c.compile(args[0])?;
-            let seconds = match t.ty {
-                SqlType::Bigint => t.expr,
-                SqlType::Timestamp | SqlType::Date => t.expr.cast(DataType::Int64) / lit(1000i64),
-                other => return Err(at(args[0], format!("time_series expects __time__, found {other}"))),
-            };
-            c.env.note("time_series: buckets are labelled, but missing buckets are not padded");
-            Ok(s(row_udf("time_series", vec![seconds], DataType::String, move |row| {
-                Ok(udf::int(&row[0]).map_or(Out::Null, |t| {
-                    Out::Str(time::format_mysql(time::bucket_start(t, window, &zone) * 1000, &fmt, &zone))
-                }))
-            })))
+            let spec = time_series_spec(c, args, e)?;
+            Ok(s(time_series_label(spec.seconds, spec.window, spec.fmt, zone)))
         }
         Func::Lower | Func::Upper => {
             arity(name, args, 1, 1, e)?;
@@ -533,4 +513,48 @@ pub fn call(c: &mut Compiler, func: Func, name: &str, args: &[&ast::Expr], e: &a
         }
         other => Err(at(e, format!("{other:?} is an aggregate function"))),
     }
+}
+
+/// The parts of a `time_series(time, window, format, padding)` call.
+pub struct SeriesSpec {
+    /// Unix seconds of the time argument.
+    pub seconds: Expr,
+    /// Window in seconds.
+    pub window: i64,
+    /// Label format (MySQL codes).
+    pub fmt: String,
+    /// Padding: `0`, `null`, `last`, `next` or `avg` (lowercase).
+    pub padding: String,
+}
+
+/// Checks and compiles the arguments of `time_series`.
+pub fn time_series_spec(c: &mut Compiler, args: &[&ast::Expr], e: &ast::Expr) -> PResult<SeriesSpec> {
+    arity("time_series", args, 4, 4, e)?;
+    let window_text = literal_arg(args[1]).ok_or_else(|| at(args[1], "time_series: the window must be a literal such as '5m'"))?;
+    let window = time::parse_window(&window_text)
+        .ok_or_else(|| at(args[1], format!("time_series: bad window '{window_text}' (use e.g. 30s, 5m, 1h, 1d)")))?;
+    let fmt = literal_arg(args[2]).ok_or_else(|| at(args[2], "time_series: the format must be a literal"))?;
+    time::check_format(&fmt).map_err(|m| at(args[2], m))?;
+    let padding = literal_arg(args[3]).ok_or_else(|| at(args[3], "time_series: the padding must be a literal"))?.to_ascii_lowercase();
+    if !["0", "null", "last", "next", "avg"].contains(&padding.as_str()) {
+        return Err(at(args[3], "time_series: padding must be '0', 'null', 'last', 'next' or 'avg'"));
+    }
+    let t = c.compile(args[0])?;
+    let seconds = match t.ty {
+        SqlType::Bigint => t.expr,
+        SqlType::Timestamp | SqlType::Date => t.expr.cast(DataType::Int64) / lit(1000i64),
+        other => return Err(at(args[0], format!("time_series expects __time__, found {other}"))),
+    };
+    let zone = c.env.zone;
+    let bucket = row_udf("time_bucket", vec![seconds], DataType::Int64, move |row| {
+        Ok(udf::int(&row[0]).map_or(Out::Null, |t| Out::Int(time::bucket_start(t, window, &zone))))
+    });
+    Ok(SeriesSpec { seconds: bucket, window, fmt, padding })
+}
+
+/// The label of a bucket start (unix seconds), formatted in the zone.
+pub fn time_series_label(bucket: Expr, _window: i64, fmt: String, zone: crate::timerange::Zone) -> Expr {
+    row_udf("time_series", vec![bucket], DataType::String, move |row| {
+        Ok(udf::int(&row[0]).map_or(Out::Null, |t| Out::Str(time::format_mysql(t * 1000, &fmt, &zone))))
+    })
 }
