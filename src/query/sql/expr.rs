@@ -199,6 +199,9 @@ pub struct Compiler<'a> {
     pub scope: &'a Scope,
     /// Set after GROUP BY (or with aggregates): keys and aggregates.
     pub grouping: Option<&'a mut Grouping>,
+    /// Depth inside CASE/IF branches, where polars evaluates every branch on every row: a
+    /// failing CAST there gives NULL instead of aborting (Presto only evaluates taken branches).
+    lenient: usize,
 }
 
 fn literal_text(e: &ast::Expr) -> Option<String> {
@@ -373,7 +376,20 @@ fn to_millis(t: &Typed) -> Option<Expr> {
 impl<'a> Compiler<'a> {
     /// A row-mode compiler over `scope`.
     pub fn rows(env: &'a Env, scope: &'a Scope) -> Compiler<'a> {
-        Compiler { env, scope, grouping: None }
+        Compiler { env, scope, grouping: None, lenient: 0 }
+    }
+
+    /// A compiler in row mode (`grouping` None) or grouped mode.
+    pub fn new(env: &'a Env, scope: &'a Scope, grouping: Option<&'a mut Grouping>) -> Compiler<'a> {
+        Compiler { env, scope, grouping, lenient: 0 }
+    }
+
+    /// Compiles a CASE/IF branch result (casts there fail softly).
+    pub fn branch(&mut self, e: &ast::Expr) -> PResult<Typed> {
+        self.lenient += 1;
+        let result = self.compile(e);
+        self.lenient -= 1;
+        result
     }
 
     /// Compiles an expression.
@@ -757,10 +773,10 @@ impl<'a> Compiler<'a> {
                 None => self.boolean(&branch.condition)?,
             };
             conds.push(cond);
-            results.push((self.compile(&branch.result)?, &branch.result));
+            results.push((self.branch(&branch.result)?, &branch.result));
         }
         let other = match otherwise {
-            Some(x) => Some((self.compile(x)?, x)),
+            Some(x) => Some((self.branch(x)?, x)),
             None => None,
         };
         let ty = self.common_type(results.iter().chain(other.iter()).map(|(t, x)| (t, *x)))?;
@@ -800,6 +816,7 @@ impl<'a> Compiler<'a> {
             }
             _ => {}
         }
+        let strict = strict && self.lenient == 0;
         let (from, target, zone) = (value.ty.clone(), to.clone(), self.env.zone);
         let expr = row_udf("cast", vec![value.expr], raw_dtype(to), move |row| {
             match cast_value(&row[0], &from, &target, &zone) {

@@ -191,7 +191,7 @@ impl<'a> Planner<'a> {
         // Select items.
         let mut outputs: Vec<Output> = Vec::new();
         {
-            let mut compiler = Compiler { env: self.env, scope: &scope, grouping: aggregated.then_some(&mut grouping) };
+            let mut compiler = Compiler::new(self.env, &scope, aggregated.then_some(&mut grouping));
             for (index, (x, alias)) in items.iter().enumerate() {
                 let typed = compiler.compile(x)?;
                 let name = alias.clone().unwrap_or_else(|| default_name(x, index));
@@ -204,7 +204,7 @@ impl<'a> Planner<'a> {
                 if !aggregated {
                     return Err(at(h, "HAVING needs GROUP BY or aggregates"));
                 }
-                let mut compiler = Compiler { env: self.env, scope: &scope, grouping: Some(&mut grouping) };
+                let mut compiler = Compiler::new(self.env, &scope, Some(&mut grouping));
                 Some(compiler.boolean(h)?)
             }
             None => None,
@@ -223,7 +223,7 @@ impl<'a> Planner<'a> {
                         return Err(at(&item.expr, "for SELECT DISTINCT, ORDER BY expressions must appear in the select list"));
                     }
                     let mut compiler =
-                        Compiler { env: self.env, scope: &scope, grouping: aggregated.then_some(&mut grouping) };
+                        Compiler::new(self.env, &scope, aggregated.then_some(&mut grouping));
                     let typed = compiler.compile(&item.expr)?;
                     let name = format!("__o{}", outputs.len());
                     outputs.push(Output { name: name.clone(), typed, canon: None });

@@ -83,11 +83,11 @@ fn array(c: &mut Compiler, x: &ast::Expr) -> PResult<Typed> {
 }
 
 /// Common type of several arguments (for coalesce/if/nullif).
-fn unify(c: &mut Compiler, args: &[&ast::Expr]) -> PResult<(Vec<Typed>, SqlType)> {
+fn unify(c: &mut Compiler, args: &[&ast::Expr], branches: bool) -> PResult<(Vec<Typed>, SqlType)> {
     let mut typed = Vec::new();
     let mut ty = SqlType::Unknown;
     for x in args {
-        let t = c.compile(x)?;
+        let t = if branches { c.branch(x)? } else { c.compile(x)? };
         ty = SqlType::common(&ty, &t.ty)
             .ok_or_else(|| at(*x, format!("all arguments must have the same type: found {ty} and {}", t.ty)))?;
         typed.push(t);
@@ -467,7 +467,7 @@ pub fn call(c: &mut Compiler, func: Func, name: &str, args: &[&ast::Expr], e: &a
         Func::If => {
             arity(name, args, 2, 3, e)?;
             let cond = c.boolean(args[0])?;
-            let (typed, ty) = unify(c, &args[1..])?;
+            let (typed, ty) = unify(c, &args[1..], true)?;
             let mut it = typed.into_iter();
             let then = it.next().map(|t| t.coerce(&ty)).unwrap_or_else(|| lit(NULL));
             let otherwise = it.next().map(|t| t.coerce(&ty)).unwrap_or_else(|| lit(NULL).cast(ty.dtype()));
@@ -477,7 +477,7 @@ pub fn call(c: &mut Compiler, func: Func, name: &str, args: &[&ast::Expr], e: &a
             if args.is_empty() {
                 return Err(at(e, "coalesce expects at least one argument"));
             }
-            let (typed, ty) = unify(c, args)?;
+            let (typed, ty) = unify(c, args, false)?;
             let exprs: Vec<Expr> = typed.into_iter().map(|t| t.coerce(&ty)).collect();
             let mut chain: Option<Expr> = None;
             for x in exprs.into_iter().rev() {
@@ -490,7 +490,7 @@ pub fn call(c: &mut Compiler, func: Func, name: &str, args: &[&ast::Expr], e: &a
         }
         Func::Nullif => {
             arity(name, args, 2, 2, e)?;
-            let (typed, ty) = unify(c, args)?;
+            let (typed, ty) = unify(c, args, false)?;
             let mut it = typed.into_iter().map(|t| t.coerce(&ty));
             let (a, b) = (it.next().unwrap_or_else(|| lit(NULL)), it.next().unwrap_or_else(|| lit(NULL)));
             let equal = a.clone().eq(b).fill_null(lit(false));
