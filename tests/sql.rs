@@ -171,7 +171,7 @@ fn seed_queries() {
     .unwrap();
     assert_eq!(header, ["time", "eventName", "user", "keyId"]);
     assert_eq!(limit, Some(100));
-    assert_eq!(rows.len(), 7);
+    assert_eq!(rows.len(), 6);
     assert_eq!(rows[0], ["2024-03-01 08:11:00", "Decrypt", "bob", "key-hzz65f1a2b3c4d5e6f7g8"]);
     assert_eq!(rows[2], ["2024-03-01 08:13:00", "Decrypt", "bob", "NULL"]);
 
@@ -184,7 +184,7 @@ fn seed_queries() {
     assert_eq!(header, ["eventName", "ip", "num"]);
     assert_eq!(rows[0], ["Decrypt", "47.98.10.2", "3"]);
     let total: i64 = rows.iter().map(|r| r[2].parse::<i64>().unwrap()).sum();
-    assert_eq!(total, 23);
+    assert_eq!(total, 26);
 }
 
 #[test]

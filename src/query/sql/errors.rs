@@ -95,7 +95,7 @@ mod tests {
     fn offsets_count_characters_per_line() {
         let sql = "select '中文',\n  x";
         assert_eq!(byte_offset(sql, 1, 1), 0);
-        assert_eq!(byte_offset(sql, 1, 9), 8 + 3);
+        assert_eq!(byte_offset(sql, 1, 11), 8 + 6);
         assert_eq!(byte_offset(sql, 2, 3), sql.find('x').unwrap());
     }
 

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use polars::prelude::*;
 use sqlparser::ast::{
     self, BinaryOperator, CastKind, DuplicateTreatment, FunctionArg, FunctionArgExpr,
-    FunctionArguments, ObjectNamePart, Spanned, UnaryOperator, Value as SqlValue,
+    FunctionArguments, ObjectNamePart, UnaryOperator, Value as SqlValue,
 };
 
 use super::errors::{at, PResult};
@@ -780,17 +780,14 @@ impl<'a> Compiler<'a> {
             None => None,
         };
         let ty = self.common_type(results.iter().chain(other.iter()).map(|(t, x)| (t, *x)))?;
-        let mut branches = results.into_iter().map(|(t, _)| t.coerce(&ty));
+        let branches = results.into_iter().map(|(t, _)| t.coerce(&ty));
         let else_expr = other.map(|(t, _)| t.coerce(&ty)).unwrap_or_else(|| lit(NULL).cast(ty.dtype()));
-        let mut conds = conds.into_iter();
-        let (Some(c0), Some(r0)) = (conds.next(), branches.next()) else {
-            return Ok(Typed::new(else_expr, ty));
-        };
-        let mut chain = when(c0).then(r0);
-        for (c, r) in conds.zip(branches) {
-            chain = chain.when(c).then(r);
+        let branches: Vec<Expr> = branches.collect();
+        let mut chain = else_expr;
+        for (c, r) in conds.into_iter().zip(branches).rev() {
+            chain = when(c).then(r).otherwise(chain);
         }
-        Ok(Typed::new(chain.otherwise(else_expr), ty))
+        Ok(Typed::new(chain, ty))
     }
 
     /// The common type of several results, or an error at the first that does not fit.
@@ -868,7 +865,7 @@ impl<'a> Compiler<'a> {
         for a in &args {
             let Arg::Expr(x) = a else { continue };
             if has_aggregate(x) {
-                return Err(at(x, "aggregate calls cannot be nested"));
+                return Err(at(*x, "aggregate calls cannot be nested"));
             }
             let t = inner.compile(x)?;
             let name = format!("__x{}", grouping.args.len());
@@ -1080,9 +1077,4 @@ pub fn millis_of(c: &mut Compiler, x: &ast::Expr, what: &str) -> PResult<Expr> {
 /// Used by the scalar module: wrap a row result for a type.
 pub fn typed_raw(expr: Expr, ty: SqlType) -> Typed {
     from_raw(expr, ty)
-}
-
-/// Position helper for the scalar module.
-pub fn span_err<T: Spanned>(node: &T, msg: String) -> super::errors::Located {
-    at(node, msg)
 }

@@ -50,7 +50,7 @@ fn err(sql: &str) -> SqlError {
 #[test]
 fn bang_space_equals_is_read_as_not_equals() {
     let (text, notes) = preprocess("select 1 where a! ='x' and b != '! ='");
-    assert_eq!(text, "select 1 where a!=  'x' and b != '! ='");
+    assert_eq!(text, "select 1 where a!= 'x' and b != '! ='");
     assert_eq!(notes.len(), 1);
 }
 
