@@ -10,6 +10,9 @@ use super::{cell_text, is_numeric};
 /// A header rule and nothing else: easy to read, easy to copy.
 const TABLE_STYLE: TableStyle = TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
 
+/// The width the first column keeps however narrow the terminal.
+const PROTECTED_FIRST_COLUMN: usize = 40;
+
 /// The narrowest a column is squeezed to before values are cut.
 const MIN_COLUMN: usize = 8;
 
@@ -75,15 +78,18 @@ fn column_limits(headers: &[String], rows: &[Vec<String>], width: usize) -> Vec<
             *limit = (*limit).max(value.chars().count());
         }
     }
+    // The first column names the row (a time, a key, an event): it keeps up to this width.
+    let protected = limits.first().map_or(0, |w| (*w).min(PROTECTED_FIRST_COLUMN));
     let overhead = 3 * limits.len() + 1;
     let budget = width.saturating_sub(overhead);
     while limits.iter().sum::<usize>() > budget {
         let (widest, w) = limits
             .iter()
             .enumerate()
+            .filter(|(i, w)| *i > 0 || **w > protected)
             .max_by_key(|(_, w)| **w)
             .map(|(i, w)| (i, *w))
-            .unwrap();
+            .unwrap_or((0, 0));
         if w <= MIN_COLUMN {
             break;
         }
