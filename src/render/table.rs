@@ -113,13 +113,14 @@ mod tests {
 
     #[test]
     fn long_values_are_cut_to_fit() {
-        let headers = vec!["a".to_string(), "b".to_string()];
-        let rows = vec![vec!["x".repeat(100), "short".to_string()]];
+        let headers = vec!["id".to_string(), "a".to_string(), "b".to_string()];
+        let rows = vec![vec!["key-abc123".to_string(), "x".repeat(100), "short".to_string()]];
         let mut out = Vec::new();
-        strings(&headers, &rows, &[false, false], 40, &mut out).unwrap();
+        strings(&headers, &rows, &[false, false, false], 40, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
-        assert!(text.contains('…'));
+        assert!(text.contains(" key-abc123 "), "the first column is kept whole: {text}");
+        assert!(text.contains("x…"), "{text}");
         assert_eq!(ellipsize("abcdef", 4), "abc…");
     }
 
