@@ -158,7 +158,7 @@ pub fn ingest(
     });
     let pool = thread_pool(opts.threads)?;
     let mut run = Run::new(store, run_id.clone());
-    let mut reports: Vec<(usize, FileReport)> = Vec::new();
+    let mut reports: OrderedReports = Vec::new();
     let budget = std::env::var(CHUNK_BYTES_ENV)
         .ok()
         .and_then(|v| v.parse().ok())
@@ -210,12 +210,12 @@ struct Planned {
     estimate: u64,
 }
 
+/// Reports paired with the input position of their file.
+type OrderedReports = Vec<(usize, FileReport)>;
+
 /// Expands the inputs to files in stable order. Files that cannot be looked at, or that the
 /// manifest already holds under the same path and size, get their report right away.
-fn plan_inputs(
-    inputs: &[PathBuf],
-    store: &Store,
-) -> Result<(Vec<Planned>, Vec<(usize, FileReport)>)> {
+fn plan_inputs(inputs: &[PathBuf], store: &Store) -> Result<(Vec<Planned>, OrderedReports)> {
     let by_path: HashMap<(&str, u64), &str> = store
         .manifest()
         .iter()
@@ -488,7 +488,7 @@ impl Run {
         &mut self,
         outcomes: Vec<Outcome>,
         on_progress: &(dyn Fn(&Progress) + Sync),
-    ) -> Result<Vec<(usize, FileReport)>> {
+    ) -> Result<OrderedReports> {
         let mut by_date: BTreeMap<String, Vec<EventRow>> = BTreeMap::new();
         let mut reports = Vec::new();
         let mut records = Vec::new();

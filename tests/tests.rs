@@ -3,7 +3,7 @@
 
 mod util;
 
+mod cli;
 mod ingest;
 mod search;
 mod sql;
-mod cli;

@@ -126,6 +126,11 @@ fn expand_sls_record(mut map: Map<String, Value>, position: String) -> Record {
             let reason = "SLS field \"event\" is neither a JSON string nor an object";
             return reject(position, reason, &other.to_string());
         }
+        // An event written inline beside the SLS reserved fields: the event is the rest.
+        None if ["eventName", "eventId", "eventType"].iter().any(|k| map.contains_key(*k)) => {
+            map.retain(|k, _| !(k.starts_with("__") || k.starts_with("__tag__:")));
+            Value::Object(map)
+        }
         None => {
             let raw = Value::Object(map).to_string();
             return reject(position, "SLS record has no \"event\" field", &raw);
@@ -166,6 +171,23 @@ mod tests {
                 })]
             );
         }
+    }
+
+    #[test]
+    fn sls_record_with_the_event_inline_keeps_its_topic() {
+        let (_, out) = run(json!({"__topic__": "actiontrail_event", "__time__": 5,
+            "eventId": "E", "eventName": "StopInstance"}));
+        assert_eq!(
+            out,
+            vec![Record::Event(RawEvent {
+                value: json!({"eventId": "E", "eventName": "StopInstance"}),
+                topic: Some("actiontrail_event".into()),
+                time: Some(5),
+                position: "line 1".into()
+            })]
+        );
+        let (_, out) = run(json!({"__topic__": "actiontrail_event", "other": 1}));
+        assert!(matches!(&out[0], Record::Reject(r) if r.reason == "SLS record has no \"event\" field"));
     }
 
     #[test]

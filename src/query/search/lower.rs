@@ -1,0 +1,329 @@
+//! Lowers a parsed search statement to one boolean polars expression over the store columns.
+//! A token test becomes a case-insensitive regex anchored at delimiters (or at the ends of the
+//! value, for fields without delimiters); JSON leaves of `event` are tested by [`super::leaf`].
+//! Every condition is null-safe: a missing field is `false`, so `not` finds it.
+
+use polars::prelude::*;
+
+use regex::Regex;
+
+use super::ast::{CmpOp, Condition, Glyph, Pattern, SearchExpr, Target, Test};
+use super::leaf::{path_keys, LeafCheck, LeafTest};
+use super::tokens::{field_kind, FieldKind};
+use crate::schema::{resolve_field, FieldRef, EVENT, TOPIC};
+
+/// The default delimiters as the body of a regex character class.
+const DELIM_CLASS: &str = r#" ,'";=()\[\]{}?@&<>/:\n\t\r"#;
+
+/// How the text of a column is laid out, which decides the regex boundaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Plain text tokenized with the default delimiters.
+    Delimited,
+    /// Compact JSON (the `event` column): a backslash of a JSON escape also separates tokens,
+    /// and `\n`, `\t`, `\r` escapes stand for delimiters.
+    JsonText,
+    /// The whole value is one token.
+    WholeValue,
+}
+
+/// The polars filter for a statement.
+pub fn lower(expr: &SearchExpr) -> Expr {
+    match expr {
+        SearchExpr::All => lit(true),
+        SearchExpr::And(a, b) => lower(a).and(lower(b)),
+        SearchExpr::Or(a, b) => lower(a).or(lower(b)),
+        SearchExpr::Not(a) => lower(a).not(),
+        SearchExpr::Cond(c) => lower_condition(c),
+    }
+}
+
+/// The expression of one condition: never null.
+fn lower_condition(c: &Condition) -> Expr {
+    let expr = match &c.target {
+        Target::FullText => full_text(&c.test),
+        Target::Field(name) => field(name, &c.test),
+    };
+    expr.fill_null(lit(false))
+}
+
+/// A full-text test: every token in the event's JSON text or equal to `__topic__`.
+fn full_text(test: &Test) -> Expr {
+    match test {
+        Test::Tokens(pats) => all_of(pats.iter().map(|p| {
+            text_has(col(EVENT), p, Layout::JsonText).or(text_has(
+                col(TOPIC),
+                p,
+                Layout::WholeValue,
+            ))
+        })),
+        Test::Phrase(pats) => {
+            let joined = Pattern(join_with_space(pats));
+            text_phrase(col(EVENT), pats, Layout::JsonText).or(text_has(
+                col(TOPIC),
+                &joined,
+                Layout::WholeValue,
+            ))
+        }
+        _ => lit(false),
+    }
+}
+
+/// A test on one named field.
+fn field(name: &str, test: &Test) -> Expr {
+    match resolve_field(name) {
+        FieldRef::Column(c) => column_field(name, col(c.as_str()), test),
+        FieldRef::JsonLeaf(path) => json_leaf(&path, test),
+        FieldRef::Unknown => lit(false),
+    }
+}
+
+/// A test on a JSON leaf of `event`, with a raw-text prefilter.
+fn json_leaf(path: &str, test: &Test) -> Expr {
+    let path = path_keys(path);
+    let compile = |res: Vec<String>| {
+        res.iter()
+            .map(|r| Regex::new(r))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let last = path.last().cloned().unwrap_or_default();
+    let key_present = vec![format!("(?i)\"{}\":", regex::escape(&last))];
+    let (prefilter, check) = match test {
+        Test::Tokens(pats) => (
+            pats.iter()
+                .map(|p| token_regex(p, Layout::JsonText))
+                .collect(),
+            pats.iter()
+                .map(|p| token_regex(p, Layout::Delimited))
+                .collect(),
+        ),
+        Test::Phrase(pats) => (
+            pats.iter()
+                .map(|p| token_regex(p, Layout::JsonText))
+                .collect(),
+            vec![phrase_regex(pats, Layout::Delimited)],
+        ),
+        Test::Exists | Test::Empty => (key_present, vec![]),
+        Test::Compare(..) | Test::Range { .. } | Test::Nothing => return lit(false),
+    };
+    let (Ok(prefilter), Ok(check_res)) = (compile(prefilter), compile(check)) else {
+        return lit(false);
+    };
+    let check = match test {
+        Test::Exists => LeafCheck::Exists,
+        Test::Empty => LeafCheck::Empty,
+        _ => LeafCheck::AllMatch(check_res),
+    };
+    LeafTest {
+        path,
+        prefilter,
+        check,
+    }
+    .to_expr()
+}
+
+/// A test on a stored column.
+fn column_field(name: &str, value: Expr, test: &Test) -> Expr {
+    let layout = match field_kind(name) {
+        FieldKind::WholeValue => Layout::WholeValue,
+        _ => Layout::Delimited,
+    };
+    match test {
+        Test::Tokens(pats) => all_of(pats.iter().map(|p| text_has(value.clone(), p, layout))),
+        Test::Phrase(pats) => text_phrase(value, pats, layout),
+        Test::Exists => value.is_not_null(),
+        Test::Empty => value.eq(lit("")),
+        Test::Compare(op, n) => compare(value, *op, *n),
+        Test::Range {
+            low,
+            low_closed,
+            high,
+            high_closed,
+        } => {
+            let lower = if *low_closed {
+                compare(value.clone(), CmpOp::Ge, *low)
+            } else {
+                compare(value.clone(), CmpOp::Gt, *low)
+            };
+            let upper = if *high_closed {
+                compare(value, CmpOp::Le, *high)
+            } else {
+                compare(value, CmpOp::Lt, *high)
+            };
+            lower.and(upper)
+        }
+        Test::Nothing => lit(false),
+    }
+}
+
+fn compare(value: Expr, op: CmpOp, n: f64) -> Expr {
+    let rhs = if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        lit(n as i64)
+    } else {
+        lit(n)
+    };
+    match op {
+        CmpOp::Eq => value.eq(rhs),
+        CmpOp::Gt => value.gt(rhs),
+        CmpOp::Ge => value.gt_eq(rhs),
+        CmpOp::Lt => value.lt(rhs),
+        CmpOp::Le => value.lt_eq(rhs),
+    }
+}
+
+/// Whether the text holds a token matching `pat`.
+fn text_has(text: Expr, pat: &Pattern, layout: Layout) -> Expr {
+    text.str().contains(lit(token_regex(pat, layout)), true)
+}
+
+/// Whether the text holds the tokens in order, separated only by delimiters.
+fn text_phrase(text: Expr, pats: &[Pattern], layout: Layout) -> Expr {
+    text.str().contains(lit(phrase_regex(pats, layout)), true)
+}
+
+/// The regex matching one token pattern as a whole token, case-insensitively.
+pub fn token_regex(pat: &Pattern, layout: Layout) -> String {
+    let (open, close) = boundaries(layout);
+    format!("(?i){open}{}{close}", pattern_body(pat, layout))
+}
+
+/// The regex matching the tokens in order, next to each other.
+pub fn phrase_regex(pats: &[Pattern], layout: Layout) -> String {
+    let (open, close) = boundaries(layout);
+    let sep = match layout {
+        Layout::Delimited => format!("[{DELIM_CLASS}]+"),
+        Layout::JsonText => format!(r"(?:[{DELIM_CLASS}\\]|\\[nrt])+"),
+        Layout::WholeValue => " ".to_string(),
+    };
+    let bodies: Vec<String> = pats.iter().map(|p| pattern_body(p, layout)).collect();
+    format!("(?i){open}{}{close}", bodies.join(&sep))
+}
+
+fn boundaries(layout: Layout) -> (String, String) {
+    match layout {
+        Layout::Delimited => (
+            format!("(?:^|[{DELIM_CLASS}])"),
+            format!("(?:$|[{DELIM_CLASS}])"),
+        ),
+        Layout::JsonText => (
+            format!(r"(?:^|[{DELIM_CLASS}\\]|\\[nrt])"),
+            format!(r"(?:$|[{DELIM_CLASS}\\])"),
+        ),
+        Layout::WholeValue => ("(?s)^".to_string(), "$".to_string()),
+    }
+}
+
+fn pattern_body(pat: &Pattern, layout: Layout) -> String {
+    let (many, one) = match layout {
+        Layout::Delimited => (format!("[^{DELIM_CLASS}]*"), format!("[^{DELIM_CLASS}]")),
+        Layout::JsonText => (
+            format!(r"[^{DELIM_CLASS}\\]*"),
+            format!(r"[^{DELIM_CLASS}\\]"),
+        ),
+        Layout::WholeValue => (".*".to_string(), ".".to_string()),
+    };
+    pat.0
+        .iter()
+        .map(|g| match g {
+            Glyph::Lit(c) => regex::escape(&c.to_string()),
+            Glyph::Many => many.clone(),
+            Glyph::One => one.clone(),
+        })
+        .collect()
+}
+
+fn join_with_space(pats: &[Pattern]) -> Vec<Glyph> {
+    let mut out = Vec::new();
+    for (i, p) in pats.iter().enumerate() {
+        if i > 0 {
+            out.push(Glyph::Lit(' '));
+        }
+        out.extend(p.0.iter().copied());
+    }
+    out
+}
+
+/// All of the expressions (true when there are none).
+fn all_of(exprs: impl Iterator<Item = Expr>) -> Expr {
+    exprs.reduce(|a, b| a.and(b)).unwrap_or_else(|| lit(true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex::Regex;
+
+    fn pat(text: &str) -> Pattern {
+        Pattern(
+            text.chars()
+                .map(|c| match c {
+                    '*' => Glyph::Many,
+                    '?' => Glyph::One,
+                    c => Glyph::Lit(c),
+                })
+                .collect(),
+        )
+    }
+
+    fn hits(re: &str, text: &str) -> bool {
+        Regex::new(re).unwrap().is_match(text)
+    }
+
+    #[test]
+    fn token_regex_is_exact_and_anchored_at_delimiters() {
+        let re = token_regex(&pat("key-abc123"), Layout::Delimited);
+        assert_eq!(
+            re,
+            r#"(?i)(?:^|[ ,'";=()\[\]{}?@&<>/:\n\t\r])key\-abc123(?:$|[ ,'";=()\[\]{}?@&<>/:\n\t\r])"#
+        );
+        assert!(hits(&re, "acs:kms:cn-hangzhou:123:key/KEY-ABC123"));
+        assert!(hits(&re, "key-abc123"));
+        assert!(!hits(&re, "key-abc1234"));
+        assert!(!hits(&re, "xkey-abc123"));
+        assert!(!hits(&re, "key-abc123.x"));
+    }
+
+    #[test]
+    fn json_text_treats_escapes_as_separators() {
+        let re = token_regex(&pat("key-abc123"), Layout::JsonText);
+        assert!(hits(
+            &re,
+            r#"{"requestParameterJson":"{\"KeyId\":\"key-abc123\"}"}"#
+        ));
+        assert!(hits(&re, r#"{"m":"line\nkey-abc123"}"#));
+        assert!(!hits(&re, r#"{"KeyId":"key-abc1234"}"#));
+    }
+
+    #[test]
+    fn wildcards_stay_within_one_token() {
+        let re = token_regex(&pat("nopermission.*"), Layout::Delimited);
+        assert!(hits(&re, "NoPermission.Kms"));
+        assert!(hits(&re, "NoPermission."));
+        assert!(!hits(&re, "NoPermission"));
+        let re = token_regex(&pat("ab?d"), Layout::Delimited);
+        assert!(hits(&re, "x abcd y"));
+        assert!(!hits(&re, "ab/d"));
+        assert!(!hits(&re, "abccd"));
+        let re = token_regex(&pat("actiontrail*"), Layout::WholeValue);
+        assert!(hits(&re, "actiontrail_audit_event"));
+        assert!(!hits(&re, "x actiontrail"));
+    }
+
+    #[test]
+    fn whole_values_match_entirely() {
+        let re = token_regex(&pat("actiontrail_audit_event"), Layout::WholeValue);
+        assert!(hits(&re, "ActionTrail_Audit_Event"));
+        assert!(!hits(&re, "actiontrail_audit_event2"));
+    }
+
+    #[test]
+    fn phrase_needs_order_and_adjacency() {
+        let re = phrase_regex(&[pat("key"), pat("is"), pat("disabled")], Layout::Delimited);
+        assert!(hits(&re, "The key is disabled; ok"));
+        assert!(!hits(&re, "The key is disabled."));
+        assert!(hits(&re, "Key: is/disabled"));
+        assert!(!hits(&re, "is key disabled"));
+        assert!(!hits(&re, "key is not disabled"));
+        assert!(!hits(&re, "key is disabledx"));
+    }
+}
