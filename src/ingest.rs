@@ -22,7 +22,7 @@ use crate::store::{ManifestRecord, Store};
 use crate::{Error, Result};
 
 /// Estimated JSON bytes read per chunk of files.
-pub const CHUNK_BYTES: u64 = 64 * 1024 * 1024;
+pub const CHUNK_BYTES: u64 = 32 * 1024 * 1024;
 /// Environment variable overriding [`CHUNK_BYTES`] (for tests that need many small chunks).
 pub const CHUNK_BYTES_ENV: &str = "KEYTRAIL_INGEST_CHUNK_BYTES";
 /// How much larger than its file a gzip file is assumed to decompress, for chunking.
