@@ -156,6 +156,12 @@ pub fn ingest(
         files: planned.len() + early.len(),
         bytes,
     });
+    for (_, report) in &early {
+        on_progress(&Progress::FileDone {
+            path: report.path.clone(),
+            events: 0,
+        });
+    }
     let pool = thread_pool(opts.threads)?;
     let mut run = Run::new(store, run_id.clone());
     let mut reports: OrderedReports = Vec::new();
@@ -638,6 +644,48 @@ mod tests {
             .map(|c| c.iter().map(|p| p.order).collect())
             .collect();
         assert_eq!(sizes, vec![vec![0, 1], vec![2], vec![3], vec![4]]);
+    }
+
+    #[test]
+    fn progress_reports_every_file_and_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/ingest/archive");
+        let events = std::sync::Mutex::new(Vec::new());
+        let record = |p: &Progress| {
+            let text = match p {
+                Progress::Started { files, .. } => format!("started {files}"),
+                Progress::FileDone { .. } => "file".to_string(),
+                Progress::Committing { date } => format!("commit {date}"),
+            };
+            events.lock().unwrap().push(text);
+        };
+        let summary = ingest(
+            &[archive.clone()],
+            dir.path(),
+            &IngestOptions::default(),
+            &record,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                summary.events_read(),
+                summary.events_stored(),
+                summary.duplicates()
+            ),
+            (28, 26, 2)
+        );
+        let seen = events.lock().unwrap().clone();
+        assert_eq!(seen[0], "started 13");
+        assert_eq!(seen.iter().filter(|e| *e == "file").count(), 13);
+        assert_eq!(&seen[14..], ["commit 2024-03-01", "commit 2024-03-02"]);
+        events.lock().unwrap().clear();
+        let again = ingest(&[archive], dir.path(), &IngestOptions::default(), &record).unwrap();
+        assert_eq!((again.skipped(), again.events_read()), (13, 0));
+        assert_eq!(
+            events.lock().unwrap().len(),
+            14,
+            "started + one per skipped file"
+        );
     }
 
     #[test]
