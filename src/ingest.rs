@@ -6,7 +6,12 @@
 //! of its date partition (loaded from the store when first touched), the new events of each
 //! date are sorted by time and written as one Parquet file, and only then are the chunk's
 //! files recorded in the manifest. Key sets of dates the chunk did not touch are dropped, so
-//! memory follows the chunk, not the archive.
+//! memory follows the chunk, not the archive (all rows of one file are held at once, so a
+//! single huge file is the one thing that raises the peak).
+//!
+//! A run killed at any moment leaves a readable store: Parquet files appear whole, manifest
+//! lines only after their files. A rerun reads again the files without a manifest line; their
+//! events already written count as duplicates, so nothing is lost or stored twice.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
