@@ -461,6 +461,15 @@ fn hash_file(path: &Path) -> std::io::Result<String> {
     Ok(hasher.finalize().to_hex().to_string())
 }
 
+/// A dedup key as 128 bits of its blake3 hash: a fixed 16 bytes per stored event in memory
+/// instead of a heap string (a collision needs ~2^64 keys).
+fn key_hash(key: &str) -> u128 {
+    let hash = blake3::hash(key.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&hash.as_bytes()[..16]);
+    u128::from_le_bytes(bytes)
+}
+
 /// The committing side of a run: dedup key sets, Parquet part numbering, rejects file.
 struct Run {
     store: Store,
@@ -469,8 +478,8 @@ struct Run {
     known: HashMap<(String, u64), String>,
     /// (blake3, size) → path, for files read in this run.
     this_run: HashMap<(String, u64), PathBuf>,
-    /// Dedup keys of the date partitions the last chunk touched.
-    keys: HashMap<String, HashSet<String>>,
+    /// Dedup keys (as [`key_hash`]es) of the date partitions the last chunk touched.
+    keys: HashMap<String, HashSet<u128>>,
     next_part: usize,
     rejects: Option<BufWriter<File>>,
 }
@@ -522,7 +531,7 @@ impl Run {
             self.write_rejects(&outcome)?;
             for row in std::mem::take(&mut outcome.rows) {
                 let date = row.date();
-                if self.keys_of(&date)?.insert(row.dedup_key.clone()) {
+                if self.keys_of(&date)?.insert(key_hash(&row.dedup_key)) {
                     outcome.report.stored += 1;
                     by_date.entry(date).or_default().push(row);
                 } else {
@@ -554,9 +563,12 @@ impl Run {
     }
 
     /// The dedup keys of the partition for `date`, loaded from the store on first use.
-    fn keys_of(&mut self, date: &str) -> Result<&mut HashSet<String>> {
+    fn keys_of(&mut self, date: &str) -> Result<&mut HashSet<u128>> {
         if !self.keys.contains_key(date) {
-            let keys = self.store.load_keys(date)?;
+            let mut keys = HashSet::new();
+            self.store.for_each_key(date, &mut |k| {
+                keys.insert(key_hash(k));
+            })?;
             self.keys.insert(date.to_string(), keys);
         }
         Ok(self.keys.get_mut(date).expect("inserted above"))

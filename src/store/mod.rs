@@ -162,10 +162,18 @@ impl Store {
     /// The dedup keys stored in the partition for `date`.
     pub fn load_keys(&self, date: &str) -> Result<HashSet<String>> {
         let mut keys = HashSet::new();
-        for file in self.partition_files(date)? {
-            parquet::read_keys(&file, &mut keys)?;
-        }
+        self.for_each_key(date, &mut |k| {
+            keys.insert(k.to_string());
+        })?;
         Ok(keys)
+    }
+
+    /// Calls `each` with every dedup key stored in the partition for `date`.
+    pub fn for_each_key(&self, date: &str, each: &mut dyn FnMut(&str)) -> Result<()> {
+        for file in self.partition_files(date)? {
+            parquet::for_each_key(&file, each)?;
+        }
+        Ok(())
     }
 
     /// Writes `rows` as the file `<name>` of the partition for `date`: to `.tmp/` first, then

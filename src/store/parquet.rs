@@ -1,7 +1,6 @@
 //! Parquet files of the store: writes normalized rows as one file (ZSTD, statistics, bloom
 //! filters on the id columns) and reads back what dedup and counting need.
 
-use std::collections::HashSet;
 use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
@@ -93,8 +92,8 @@ pub fn write_file(path: &Path, rows: &[&EventRow]) -> Result<()> {
     file.sync_all().map_err(|e| Error::io(path, e))
 }
 
-/// Adds the dedup keys (`keytrail.key`) stored in the file at `path` to `keys`.
-pub fn read_keys(path: &Path, keys: &mut HashSet<String>) -> Result<()> {
+/// Calls `each` with every dedup key (`keytrail.key`) stored in the file at `path`.
+pub fn for_each_key(path: &Path, each: &mut dyn FnMut(&str)) -> Result<()> {
     let fail = |e: &dyn std::fmt::Display| Error::Store {
         path: path.to_path_buf(),
         message: format!("reading {DEDUP_KEY}: {e}"),
@@ -115,7 +114,7 @@ pub fn read_keys(path: &Path, keys: &mut HashSet<String>) -> Result<()> {
             .as_any()
             .downcast_ref::<StringArray>()
             .ok_or_else(|| fail(&"not a string column"))?;
-        keys.extend(column.iter().flatten().map(str::to_string));
+        column.iter().flatten().for_each(&mut *each);
     }
     Ok(())
 }
