@@ -677,7 +677,7 @@ mod tests {
             events.lock().unwrap().push(text);
         };
         let summary = ingest(
-            &[archive.clone()],
+            std::slice::from_ref(&archive),
             dir.path(),
             &IngestOptions::default(),
             &record,
