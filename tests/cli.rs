@@ -178,3 +178,15 @@ fn a_store_answers_like_the_archive() {
     assert_eq!(stdout(&stored), stdout(&direct));
     assert_eq!(stdout(&stored).lines().count(), 6);
 }
+
+#[test]
+fn sql_over_no_matching_event_is_an_empty_result_not_an_error() {
+    // Regression: row functions such as date_format failed on an empty input column when
+    // another argument was a literal ("index 0 is out of bounds").
+    let out = run(
+        "query",
+        &["event.eventName:NoSuchEvent | select date_format(__time__, '%Y') as y, count(1) as c group by y", "--format", "csv"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "y,c\n");
+}
