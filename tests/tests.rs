@@ -4,6 +4,7 @@
 mod util;
 
 mod cli;
+mod kms;
 mod real_queries;
 mod ingest;
 mod search;
