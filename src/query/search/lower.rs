@@ -78,41 +78,35 @@ fn field(name: &str, test: &Test) -> Expr {
     }
 }
 
-/// A test on a JSON leaf of `event`, with a raw-text prefilter.
+/// A test on a JSON leaf of `event`. The prefilter on the raw event text requires every
+/// token, then the leaf's key, before the event is parsed.
 fn json_leaf(path: &str, test: &Test) -> Expr {
     let path = path_keys(path);
-    let compile = |res: Vec<String>| {
-        res.iter()
-            .map(|r| Regex::new(r))
-            .collect::<Result<Vec<_>, _>>()
-    };
     let last = path.last().cloned().unwrap_or_default();
-    let key_present = vec![format!("(?i)\"{}\":", regex::escape(&last))];
-    let (prefilter, check) = match test {
-        Test::Tokens(pats) => (
-            pats.iter()
-                .map(|p| token_regex(p, Layout::JsonText))
-                .collect(),
-            pats.iter()
-                .map(|p| token_regex(p, Layout::Delimited))
-                .collect(),
-        ),
+    let key_present = format!("(?i)\"{}\":", regex::escape(&last));
+    let raw_tokens = |pats: &[Pattern]| -> Vec<String> {
+        let tokens = pats.iter().map(|p| token_regex(p, Layout::JsonText));
+        tokens.chain([key_present.clone()]).collect()
+    };
+    let (prefilter, leaf) = match test {
+        Test::Tokens(pats) => {
+            let leaf = pats.iter().map(|p| token_regex(p, Layout::Delimited));
+            (raw_tokens(pats), leaf.collect())
+        }
         Test::Phrase(pats) => (
-            pats.iter()
-                .map(|p| token_regex(p, Layout::JsonText))
-                .collect(),
+            raw_tokens(pats),
             vec![phrase_regex(pats, Layout::Delimited)],
         ),
-        Test::Exists | Test::Empty => (key_present, vec![]),
+        Test::Exists | Test::Empty => (vec![key_present.clone()], vec![]),
         Test::Compare(..) | Test::Range { .. } | Test::Nothing => return lit(false),
     };
-    let (Ok(prefilter), Ok(check_res)) = (compile(prefilter), compile(check)) else {
+    let (Ok(prefilter), Ok(leaf)) = (compile_all(&prefilter), compile_all(&leaf)) else {
         return lit(false);
     };
     let check = match test {
         Test::Exists => LeafCheck::Exists,
         Test::Empty => LeafCheck::Empty,
-        _ => LeafCheck::AllMatch(check_res),
+        _ => LeafCheck::AllMatch(leaf),
     };
     LeafTest {
         path,
@@ -120,6 +114,10 @@ fn json_leaf(path: &str, test: &Test) -> Expr {
         check,
     }
     .to_expr()
+}
+
+fn compile_all(patterns: &[String]) -> Result<Vec<Regex>, regex::Error> {
+    patterns.iter().map(|r| Regex::new(r)).collect()
 }
 
 /// A test on a stored column.
