@@ -1,7 +1,8 @@
 //! Tests on a JSON leaf of the `event` column (`event.requestParameters.KeyId`): the path is
-//! walked with case-insensitive keys, and a cheap regex on the raw JSON text skips the parse
-//! for events that cannot match.
+//! walked with case-insensitive keys by a streaming pass that builds only the leaf, after an
+//! exact substring search has skipped the events that cannot match.
 
+use memchr::memmem::Finder;
 use polars::prelude::*;
 use rayon::prelude::*;
 use regex::Regex;
@@ -23,13 +24,13 @@ pub enum LeafCheck {
 }
 
 /// A compiled leaf test: the key path below the event root, the raw-text prefilter (every
-/// regex must match the whole event's JSON text), and the check on the leaf.
+/// substring must occur in the event's JSON text), and the check on the leaf.
 #[derive(Debug, Clone)]
 pub struct LeafTest {
     /// Keys from the event root to the leaf.
     pub path: Vec<String>,
-    /// Regexes on the raw event text that any matching event satisfies.
-    pub prefilter: Vec<Regex>,
+    /// Substrings of the raw event text that every matching event contains.
+    pub prefilter: Vec<Finder<'static>>,
     /// The check on the leaf text.
     pub check: LeafCheck,
 }
@@ -37,7 +38,8 @@ pub struct LeafTest {
 impl LeafTest {
     /// Whether one event (as JSON text) passes.
     pub fn matches(&self, event_json: &str) -> bool {
-        if !self.prefilter.iter().all(|re| re.is_match(event_json)) {
+        let bytes = event_json.as_bytes();
+        if !self.prefilter.iter().all(|f| f.find(bytes).is_some()) {
             return false;
         }
         let Some(text) = leaf_in_json(event_json, &self.path) else {
@@ -256,7 +258,7 @@ mod tests {
         let hello = Regex::new("(?i)hello").unwrap();
         assert!(test("$.a.c", LeafCheck::AllMatch(vec![hello.clone()])).matches(ev));
         let mut t = test("$.a.c", LeafCheck::AllMatch(vec![hello]));
-        t.prefilter = vec![Regex::new("absent").unwrap()];
+        t.prefilter = vec![Finder::new("absent").into_owned()];
         assert!(!t.matches(ev));
         assert!(!test("$.a.c", LeafCheck::Exists).matches("not json"));
     }

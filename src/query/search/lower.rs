@@ -9,8 +9,10 @@ use regex::Regex;
 
 use super::ast::{CmpOp, Condition, Glyph, Pattern, SearchExpr, Target, Test};
 use super::leaf::{path_keys, LeafCheck, LeafTest};
+use super::scan::{self, caseless_run, TextTest};
 use super::tokens::{field_kind, FieldKind};
 use crate::schema::{resolve_field, FieldRef, EVENT, TOPIC};
+use memchr::memmem::Finder;
 
 /// The default delimiters as the body of a regex character class.
 const DELIM_CLASS: &str = r#" ,'";=()\[\]{}?@&<>/:\n\t\r"#;
@@ -60,16 +62,14 @@ fn lower_or(expr: &SearchExpr) -> Expr {
             None => others.push(lower(operand)),
         }
     }
-    let merged =
-        groups.into_iter().map(|(place, pats)| {
-            let expr =
-                match place {
-                    TokenPlace::FullText => has_any(col(EVENT), &pats, Layout::JsonText)
-                        .or(has_any(col(TOPIC), &pats, Layout::WholeValue)),
-                    TokenPlace::Column(name, layout) => has_any(col(name.as_str()), &pats, layout),
-                };
-            expr.fill_null(lit(false))
-        });
+    let merged = groups.into_iter().map(|(place, pats)| {
+        let expr = match place {
+            TokenPlace::FullText => event_matches(alternation_regex(&pats, Layout::JsonText), &[])
+                .or(has_any(col(TOPIC), &pats, Layout::WholeValue)),
+            TokenPlace::Column(name, layout) => has_any(col(name.as_str()), &pats, layout),
+        };
+        expr.fill_null(lit(false))
+    });
     let all: Vec<Expr> = merged.chain(others).collect();
     all.into_iter()
         .reduce(|a, b| a.or(b))
@@ -134,21 +134,25 @@ fn lower_condition(c: &Condition) -> Expr {
 fn full_text(test: &Test) -> Expr {
     match test {
         Test::Tokens(pats) => all_of(pats.iter().map(|p| {
-            text_has(col(EVENT), p, Layout::JsonText).or(text_has(
-                col(TOPIC),
-                p,
-                Layout::WholeValue,
-            ))
+            let in_event = event_matches(token_regex(p, Layout::JsonText), &[p]);
+            in_event.or(text_has(col(TOPIC), p, Layout::WholeValue))
         })),
         Test::Phrase(pats) => {
+            let required: Vec<&Pattern> = pats.iter().collect();
+            let in_event = event_matches(phrase_regex(pats, Layout::JsonText), &required);
             let joined = Pattern(join_with_space(pats));
-            text_phrase(col(EVENT), pats, Layout::JsonText).or(text_has(
-                col(TOPIC),
-                &joined,
-                Layout::WholeValue,
-            ))
+            in_event.or(text_has(col(TOPIC), &joined, Layout::WholeValue))
         }
         _ => lit(false),
+    }
+}
+
+/// Whether the event's JSON text matches `regex` (built from escaped patterns, so it always
+/// compiles; `false` if it did not), prefiltered by the caseless runs of `required`.
+fn event_matches(regex: String, required: &[&Pattern]) -> Expr {
+    match Regex::new(&regex) {
+        Ok(re) => scan::all_pass(EVENT, vec![TextTest::new(re, required)]),
+        Err(_) => lit(false),
     }
 }
 
@@ -161,29 +165,26 @@ fn field(name: &str, test: &Test) -> Expr {
     }
 }
 
-/// A test on a JSON leaf of `event`. The prefilter on the raw event text requires every
-/// token, then the leaf's key, before the event is parsed.
+/// A test on a JSON leaf of `event`: events lacking a caseless run of a required token are
+/// skipped before the path is walked.
 fn json_leaf(path: &str, test: &Test) -> Expr {
     let path = path_keys(path);
-    let last = path.last().cloned().unwrap_or_default();
-    let key_present = format!("(?i)\"{}\":", regex::escape(&last));
-    let raw_tokens = |pats: &[Pattern]| -> Vec<String> {
-        let tokens = pats.iter().map(|p| token_regex(p, Layout::JsonText));
-        tokens.chain([key_present.clone()]).collect()
-    };
-    let (prefilter, leaf) = match test {
+    let (runs, leaf) = match test {
         Test::Tokens(pats) => {
             let leaf = pats.iter().map(|p| token_regex(p, Layout::Delimited));
-            (raw_tokens(pats), leaf.collect())
+            (
+                pats.iter().filter_map(caseless_run).collect(),
+                leaf.collect(),
+            )
         }
         Test::Phrase(pats) => (
-            raw_tokens(pats),
+            pats.iter().filter_map(caseless_run).collect(),
             vec![phrase_regex(pats, Layout::Delimited)],
         ),
-        Test::Exists | Test::Empty => (vec![key_present.clone()], vec![]),
+        Test::Exists | Test::Empty => (vec![], vec![]),
         Test::Compare(..) | Test::Range { .. } | Test::Nothing => return lit(false),
     };
-    let (Ok(prefilter), Ok(leaf)) = (compile_all(&prefilter), compile_all(&leaf)) else {
+    let Ok(leaf) = compile_all(&leaf) else {
         return lit(false);
     };
     let check = match test {
@@ -191,6 +192,10 @@ fn json_leaf(path: &str, test: &Test) -> Expr {
         Test::Empty => LeafCheck::Empty,
         _ => LeafCheck::AllMatch(leaf),
     };
+    let prefilter = runs
+        .iter()
+        .map(|r: &String| Finder::new(r.as_bytes()).into_owned())
+        .collect();
     LeafTest {
         path,
         prefilter,
