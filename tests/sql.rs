@@ -258,3 +258,126 @@ fn real_queries_plan_and_run() {
     assert_eq!(ran, 57);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Outcomes of real alert queries on the fixture (the alerts the fixture is built to fire).
+#[test]
+fn real_queries_fire_on_the_fixture() {
+    let path = repo().join("../shared/real-queries/queries.jsonl");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("skipping: {} not found", path.display());
+        return;
+    };
+    let expected: &[(&str, &[&[&str]])] = &[
+        (
+            "cis-at-ecs-force-reboot",
+            &[&[
+                "1111222233334444",
+                "300300000003:ops-session",
+                "i-bp1reboot01",
+                "assumed-role",
+                "ops-role:ops-session",
+                "cn-hangzhou",
+            ]],
+        ),
+        (
+            "cis-at-ecs-release-protec-off",
+            &[&[
+                "1111222233334444",
+                "200100000002",
+                "i-bp1prot03",
+                "ram-user",
+                "bob",
+                "cn-hangzhou",
+            ]],
+        ),
+        (
+            "cis-at-ecs-disk-reinit",
+            &[&[
+                "1111222233334444",
+                "200100000002",
+                "d-bp1disk04",
+                "RAM用户",
+                "bob",
+                "cn-hangzhou",
+            ]],
+        ),
+        (
+            "cis-at-rds-access-whitelist",
+            &[&[
+                "1111222233334444",
+                "1111222233334444",
+                "root-account",
+                "root",
+                "rm-bp1db05",
+                "10.0.0.0/8,0.0.0.0/0",
+            ]],
+        ),
+        (
+            "cis-at-rds-sql-audit",
+            &[&[
+                "1111222233334444",
+                "rm-bp1db05",
+                "1111222233334444",
+                "root-account",
+                "root",
+            ]],
+        ),
+        (
+            "cis-at-pwd-expire-policy",
+            &[&[
+                "root-account",
+                "root",
+                "cn-hangzhou",
+                "1111222233334444",
+                "1111222233334444",
+                "1",
+            ]],
+        ),
+        (
+            "cis-at-ram-policy-change",
+            &[&[
+                "1111222233334444",
+                "1111222233334444",
+                "AttachPolicyToUser",
+                "AliyunKMSFullAccess",
+                "阿里云主账号",
+                "root",
+            ]],
+        ),
+        (
+            "cis-at-ecs-reboot-alot",
+            &[
+                &["1111222233334444", "i-bp1reboot01", "cn-hangzhou", "1"],
+                &["1111222233334444", "i-bp1reboot02", "cn-hangzhou", "1"],
+                &["1111222233334444", "i-bp1prot03", "cn-hangzhou", "2"],
+            ],
+        ),
+        ("at-doc-ak-leak-by-city", &[&["26", "NULL"]]),
+        ("at-doc-root-account-use", &[&["36"]]),
+        (
+            "ip-insight",
+            &[&[r#"["cn-hangzhou","cn-shanghai"]"#, "[null]", "36"]],
+        ),
+        ("cis-at-cfw-ai-off", &[]),
+        ("cis-at-pwd-length-policy", &[]),
+    ];
+    let events = fixture().lazy();
+    let mut failures = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let q: serde_json::Value = serde_json::from_str(line).expect("queries.jsonl line");
+        let id = q["id"].as_str().unwrap_or_default();
+        let Some((_, want)) = expected.iter().find(|(i, _)| *i == id) else {
+            continue;
+        };
+        let sql = q["sql_part"].as_str().expect("an SQL part");
+        let (_, rows, _, _) = run(sql, events.clone()).expect("runs");
+        let want: Vec<Vec<String>> = want
+            .iter()
+            .map(|r| r.iter().map(|v| v.to_string()).collect())
+            .collect();
+        if rows != want {
+            failures.push(format!("{id}:\n  want {want:?}\n  got  {rows:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
