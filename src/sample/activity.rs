@@ -344,7 +344,8 @@ fn oss_call(rng: &mut Rng, time: i64, region: &'static str) -> Event {
     let bucket = format!("acme-{}-{}", rng.pick(&["data", "logs", "backup"]), region);
     let mut ev = Event::new(rng, time, region, who, "Oss", name, rw);
     ev.source = format!("{bucket}.oss-{region}.aliyuncs.com");
-    ev.param("BucketName", Param::Str(bucket.clone())).param("HostId", Param::Str(ev.source.clone()));
+    let host = ev.source.clone();
+    ev.param("BucketName", Param::Str(bucket.clone())).param("HostId", Param::Str(host));
     if rng.chance(0.005) {
         ev.error = Some(("NoSuchBucket", "The specified bucket does not exist."));
     }
