@@ -161,13 +161,14 @@ fn check_options(opts: &SampleOptions) -> Result<()> {
 }
 
 fn refuse_existing_archive(root: &Path) -> Result<()> {
-    match fs::read_dir(root).map(|mut entries| entries.next().is_some()) {
-        Ok(true) => Err(Error::Usage(format!(
+    let occupied = fs::read_dir(root).is_ok_and(|mut entries| entries.next().is_some());
+    if occupied {
+        return Err(Error::Usage(format!(
             "{} already holds an archive; remove it or choose another output directory",
             root.display()
-        ))),
-        _ => Ok(()),
+        )));
     }
+    Ok(())
 }
 
 /// The JSON array of one file's events.

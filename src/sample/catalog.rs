@@ -197,6 +197,7 @@ pub(crate) const K_PROD: KeyIx = 0;
 /// OSS server-side encryption key (rotation policy updated).
 pub(crate) const K_OSS: KeyIx = 1;
 /// The shorter of the two prefix-trap keys (pre-existing).
+#[cfg(test)]
 pub(crate) const K_ABC: KeyIx = 3;
 /// The longer prefix-trap key, created inside the archive.
 pub(crate) const K_ABC_LONG: KeyIx = 4;
