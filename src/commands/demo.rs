@@ -36,7 +36,7 @@ pub fn run(args: DemoArgs) -> Result<i32> {
     let opts = RunOptions {
         ctx: SqlContext { zone: Zone::default(), now: keytrail::timerange::now() },
         range: TimeRange::default(),
-        interval: Interval::Auto,
+        interval: Interval::Seconds(86_400),
     };
     let width = render::terminal_width();
     scenario_one(&store, &opts, width, &mut out)?;
