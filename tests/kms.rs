@@ -39,8 +39,21 @@ fn lifecycle_lists_every_lifecycle_event_oldest_first() {
 
 #[test]
 fn lifecycle_narrowed_to_the_seed_events_in_shanghai_time() {
-    let csv = kms(&["lifecycle", "--events", "CreateKey,ScheduleKeyDeletion,EnableKey,DisableKey", "--tz", "Asia/Shanghai", "--format", "csv"]);
-    let rows: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').take(2).collect::<Vec<_>>().join(" ")).map(|s| Box::leak(s.into_boxed_str()) as &str).collect();
+    let csv = kms(&[
+        "lifecycle",
+        "--events",
+        "CreateKey,ScheduleKeyDeletion,EnableKey,DisableKey",
+        "--tz",
+        "Asia/Shanghai",
+        "--format",
+        "csv",
+    ]);
+    let rows: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').take(2).collect::<Vec<_>>().join(" "))
+        .map(|s| Box::leak(s.into_boxed_str()) as &str)
+        .collect();
     assert_eq!(
         rows,
         [
@@ -58,7 +71,10 @@ fn lifecycle_narrowed_to_the_seed_events_in_shanghai_time() {
 fn lifecycle_table_has_the_histogram_and_raw_logs_on_request() {
     let text = kms(&["lifecycle", "--raw", "--interval", "6h"]);
     assert!(text.starts_with("KMS key lifecycle: 11 events\n"), "{text}");
-    assert!(text.contains("11 events, 3 buckets of 6h\n2024-05-01 00:00:00  5  "), "{text}");
+    assert!(
+        text.contains("11 events, 3 buckets of 6h\n2024-05-01 00:00:00  5  "),
+        "{text}"
+    );
     assert!(text.contains("\nraw logs (newest first):\n"), "{text}");
 }
 
@@ -83,17 +99,27 @@ fn usage_groups_by_event_and_ip_with_decrypt_attributed_through_the_response() {
 #[test]
 fn a_key_id_that_prefixes_another_is_not_mixed_with_it() {
     let csv = kms(&["usage", "key-aaa1112", "--format", "csv"]);
-    let total: u64 = csv.lines().skip(1).map(|l| l.rsplit(',').next().unwrap().parse::<u64>().unwrap()).sum();
+    let total: u64 = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().parse::<u64>().unwrap())
+        .sum();
     assert_eq!(total, 6, "{csv}");
     assert!(!csv.contains("Decrypt"), "{csv}");
 }
 
 #[test]
 fn an_arn_is_reduced_to_its_key_id() {
-    let by_arn = kms(&["usage", "acs:kms:cn-hangzhou:1111222233334444:key/key-aaa111", "--format", "json"]);
+    let by_arn = kms(&[
+        "usage",
+        "acs:kms:cn-hangzhou:1111222233334444:key/key-aaa111",
+        "--format",
+        "json",
+    ]);
     let doc: Value = serde_json::from_str(&by_arn).unwrap();
     assert_eq!(doc["key_ids"], serde_json::json!(["key-aaa111"]));
-    let by_id: Value = serde_json::from_str(&kms(&["usage", "key-aaa111", "--format", "json"])).unwrap();
+    let by_id: Value =
+        serde_json::from_str(&kms(&["usage", "key-aaa111", "--format", "json"])).unwrap();
     assert_eq!(doc["rows"], by_id["rows"]);
     assert_eq!(doc["histogram"]["total"], 11);
 }
@@ -105,9 +131,20 @@ fn an_alias_resolves_through_the_alias_events_and_says_so() {
         "usage of alias/payments: resolved through the archive's alias events to key key-aaa111, key-aaa1112\n"
     ));
     assert!(text.contains("19 events, "), "{text}");
-    let doc: Value = serde_json::from_str(&kms(&["usage", "alias/payments", "--by", "user", "--format", "json"])).unwrap();
+    let doc: Value = serde_json::from_str(&kms(&[
+        "usage",
+        "alias/payments",
+        "--by",
+        "user",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
     assert_eq!(doc["aliases"], serde_json::json!(["alias/payments"]));
-    assert_eq!(doc["rows"][0], serde_json::json!({"eventName": "Encrypt", "user": "app-role:svc", "num": 4}));
+    assert_eq!(
+        doc["rows"][0],
+        serde_json::json!({"eventName": "Encrypt", "user": "app-role:svc", "num": 4})
+    );
 }
 
 #[test]
@@ -126,13 +163,30 @@ fn the_inventory_json_has_one_stable_schema() {
     let doc: Value = serde_json::from_str(&kms(&["keys", "--format", "json"])).unwrap();
     assert_eq!(doc["command"], "kms keys");
     let key = &doc["keys"][2];
-    let mut fields: Vec<&str> = key.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut fields: Vec<&str> = key
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     fields.sort();
     assert_eq!(
         fields,
         [
-            "aliases", "callers", "calls", "created_at", "created_by", "deletion_at", "errors", "first_seen",
-            "ips", "key_id", "last_seen", "operations", "region", "state"
+            "aliases",
+            "callers",
+            "calls",
+            "created_at",
+            "created_by",
+            "deletion_at",
+            "errors",
+            "first_seen",
+            "ips",
+            "key_id",
+            "last_seen",
+            "operations",
+            "region",
+            "state"
         ]
     );
     assert_eq!(key["state"], "DeletionCancelled");
@@ -142,7 +196,12 @@ fn the_inventory_json_has_one_stable_schema() {
 #[test]
 fn explain_shows_the_statement_the_command_runs() {
     let text = kms(&["lifecycle", "--events", "DisableKey", "--explain"]);
-    assert!(text.starts_with("event.serviceName:Kms AND (event.eventName:DisableKey) | SELECT date_format(__time__"), "{text}");
+    assert!(
+        text.starts_with(
+            "event.serviceName:Kms AND (event.eventName:DisableKey) | SELECT date_format(__time__"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -153,10 +212,26 @@ fn an_empty_result_says_so() {
 
 #[test]
 fn every_usage_grouping_runs() {
-    for (by, column) in [("ip", "ip"), ("user", "user"), ("ak", "accessKeyId"), ("region", "region"), ("day", "day")] {
+    for (by, column) in [
+        ("ip", "ip"),
+        ("user", "user"),
+        ("ak", "accessKeyId"),
+        ("region", "region"),
+        ("day", "day"),
+    ] {
         let csv = kms(&["usage", "key-aaa111", "--by", by, "--format", "csv"]);
-        assert_eq!(csv.lines().next(), Some(format!("eventName,{column},num").as_str()), "{by}");
+        assert_eq!(
+            csv.lines().next(),
+            Some(format!("eventName,{column},num").as_str()),
+            "{by}"
+        );
     }
     let day = kms(&["usage", "key-aaa111", "--by", "day", "--format", "csv"]);
-    assert!(day.lines().nth(1).unwrap().starts_with("Decrypt,2024-05-01,3"), "{day}");
+    assert!(
+        day.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("Decrypt,2024-05-01,3"),
+        "{day}"
+    );
 }

@@ -11,9 +11,15 @@ use crate::util::{keytrail, stderr, stdout, testdata};
 const PLACEHOLDERS: &[(&str, &str)] = &[("<YourAccessKeyId>", "LTAI5tAAAA1111")];
 
 fn corpus() -> Option<Vec<Value>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/real-queries/queries.jsonl");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/real-queries/queries.jsonl");
     let text = std::fs::read_to_string(path).ok()?;
-    Some(text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect())
+    Some(
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect(),
+    )
 }
 
 /// The full statement of a corpus entry, as a user would paste it.
@@ -30,7 +36,15 @@ fn statement(entry: &Value) -> String {
 
 fn run(text: &str) -> std::process::Output {
     let fixture = testdata().join("query/events.ndjson");
-    keytrail(&["query", fixture.to_str().unwrap(), text, "--format", "json", "--limit", "1000"])
+    keytrail(&[
+        "query",
+        fixture.to_str().unwrap(),
+        text,
+        "--format",
+        "json",
+        "--limit",
+        "1000",
+    ])
 }
 
 #[test]
@@ -44,12 +58,18 @@ fn every_published_query_runs() {
     for entry in &entries {
         let text = statement(entry);
         let out = run(&text);
-        let ok = out.status.code() == Some(0) && serde_json::from_str::<Value>(&stdout(&out)).is_ok();
+        let ok =
+            out.status.code() == Some(0) && serde_json::from_str::<Value>(&stdout(&out)).is_ok();
         if !ok {
             failures.push(format!("{}: {}\n{}", entry["id"], text, stderr(&out)));
         }
     }
-    assert!(failures.is_empty(), "{} of 75 failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of 75 failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 fn rows_of(id: &str) -> Vec<Value> {
@@ -57,7 +77,11 @@ fn rows_of(id: &str) -> Vec<Value> {
     let entry = entries.iter().find(|e| e["id"] == id).unwrap();
     let out = run(&statement(entry));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    serde_json::from_str::<Value>(&stdout(&out)).unwrap().as_array().unwrap().clone()
+    serde_json::from_str::<Value>(&stdout(&out))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 #[test]
@@ -66,7 +90,10 @@ fn kms_key_configuration_change_alert_finds_the_disable_and_the_deletion() {
         return;
     }
     let rows = rows_of("cis-at-ak-conf-change");
-    let mut events: Vec<String> = rows.iter().map(|r| r["event_name"].as_str().unwrap_or("?").to_string()).collect();
+    let mut events: Vec<String> = rows
+        .iter()
+        .map(|r| r["event_name"].as_str().unwrap_or("?").to_string())
+        .collect();
     events.sort();
     assert_eq!(events, ["DisableKey", "ScheduleKeyDeletion"], "{rows:?}");
 }

@@ -4,8 +4,8 @@
 mod util;
 
 mod cli;
+mod ingest;
 mod kms;
 mod real_queries;
-mod ingest;
 mod search;
 mod sql;

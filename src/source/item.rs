@@ -127,7 +127,10 @@ fn expand_sls_record(mut map: Map<String, Value>, position: String) -> Record {
             return reject(position, reason, &other.to_string());
         }
         // An event written inline beside the SLS reserved fields: the event is the rest.
-        None if ["eventName", "eventId", "eventType"].iter().any(|k| map.contains_key(*k)) => {
+        None if ["eventName", "eventId", "eventType"]
+            .iter()
+            .any(|k| map.contains_key(*k)) =>
+        {
             map.retain(|k, _| !(k.starts_with("__") || k.starts_with("__tag__:")));
             Value::Object(map)
         }
@@ -187,7 +190,9 @@ mod tests {
             })]
         );
         let (_, out) = run(json!({"__topic__": "actiontrail_event", "other": 1}));
-        assert!(matches!(&out[0], Record::Reject(r) if r.reason == "SLS record has no \"event\" field"));
+        assert!(
+            matches!(&out[0], Record::Reject(r) if r.reason == "SLS record has no \"event\" field")
+        );
     }
 
     #[test]
