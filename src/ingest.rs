@@ -6,7 +6,12 @@
 //! of its date partition (loaded from the store when first touched), the new events of each
 //! date are sorted by time and written as one Parquet file, and only then are the chunk's
 //! files recorded in the manifest. Key sets of dates the chunk did not touch are dropped, so
-//! memory follows the chunk, not the archive.
+//! memory follows the chunk, not the archive (all rows of one file are held at once, so a
+//! single huge file is the one thing that raises the peak).
+//!
+//! A run killed at any moment leaves a readable store: Parquet files appear whole, manifest
+//! lines only after their files. A rerun reads again the files without a manifest line; their
+//! events already written count as duplicates, so nothing is lost or stored twice.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
@@ -22,7 +27,7 @@ use crate::store::{ManifestRecord, Store};
 use crate::{Error, Result};
 
 /// Estimated JSON bytes read per chunk of files.
-pub const CHUNK_BYTES: u64 = 64 * 1024 * 1024;
+pub const CHUNK_BYTES: u64 = 32 * 1024 * 1024;
 /// Environment variable overriding [`CHUNK_BYTES`] (for tests that need many small chunks).
 pub const CHUNK_BYTES_ENV: &str = "KEYTRAIL_INGEST_CHUNK_BYTES";
 /// How much larger than its file a gzip file is assumed to decompress, for chunking.
@@ -156,6 +161,12 @@ pub fn ingest(
         files: planned.len() + early.len(),
         bytes,
     });
+    for (_, report) in &early {
+        on_progress(&Progress::FileDone {
+            path: report.path.clone(),
+            events: 0,
+        });
+    }
     let pool = thread_pool(opts.threads)?;
     let mut run = Run::new(store, run_id.clone());
     let mut reports: OrderedReports = Vec::new();
@@ -638,6 +649,48 @@ mod tests {
             .map(|c| c.iter().map(|p| p.order).collect())
             .collect();
         assert_eq!(sizes, vec![vec![0, 1], vec![2], vec![3], vec![4]]);
+    }
+
+    #[test]
+    fn progress_reports_every_file_and_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/ingest/archive");
+        let events = std::sync::Mutex::new(Vec::new());
+        let record = |p: &Progress| {
+            let text = match p {
+                Progress::Started { files, .. } => format!("started {files}"),
+                Progress::FileDone { .. } => "file".to_string(),
+                Progress::Committing { date } => format!("commit {date}"),
+            };
+            events.lock().unwrap().push(text);
+        };
+        let summary = ingest(
+            &[archive.clone()],
+            dir.path(),
+            &IngestOptions::default(),
+            &record,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                summary.events_read(),
+                summary.events_stored(),
+                summary.duplicates()
+            ),
+            (28, 26, 2)
+        );
+        let seen = events.lock().unwrap().clone();
+        assert_eq!(seen[0], "started 13");
+        assert_eq!(seen.iter().filter(|e| *e == "file").count(), 13);
+        assert_eq!(&seen[14..], ["commit 2024-03-01", "commit 2024-03-02"]);
+        events.lock().unwrap().clear();
+        let again = ingest(&[archive], dir.path(), &IngestOptions::default(), &record).unwrap();
+        assert_eq!((again.skipped(), again.events_read()), (13, 0));
+        assert_eq!(
+            events.lock().unwrap().len(),
+            14,
+            "started + one per skipped file"
+        );
     }
 
     #[test]
