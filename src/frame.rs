@@ -17,19 +17,28 @@ pub fn rows_to_dataframe(rows: &[EventRow]) -> PolarsResult<DataFrame> {
         Column::new(name.into(), values)
     };
     let mut columns = vec![
-        Column::new(TIME.into(), rows.iter().map(|r| r.time).collect::<Vec<i64>>()),
+        Column::new(
+            TIME.into(),
+            rows.iter().map(|r| r.time).collect::<Vec<i64>>(),
+        ),
         text(TOPIC, &|r| Some(r.topic.as_str())),
         text(EVENT, &|r| Some(r.event_json.as_str())),
     ];
     for (i, field) in TOP_LEVEL_SCALARS.iter().enumerate() {
-        columns.push(text(&format!("event.{field}"), &|r| r.scalars[i].as_deref()));
+        columns.push(text(&format!("event.{field}"), &|r| {
+            r.scalars[i].as_deref()
+        }));
     }
     for (i, leaf) in USER_IDENTITY_LEAVES.iter().enumerate() {
-        columns.push(text(&format!("event.userIdentity.{leaf}"), &|r| r.identity[i].as_deref()));
+        columns.push(text(&format!("event.userIdentity.{leaf}"), &|r| {
+            r.identity[i].as_deref()
+        }));
     }
     columns.push(text(KMS_KEY_ID, &|r| r.kms_key_id.as_deref()));
     columns.push(text(DEDUP_KEY, &|r| Some(r.dedup_key.as_str())));
-    columns.push(text(INSIGHT, &|r| Some(if r.insight { "true" } else { "false" })));
+    columns.push(text(INSIGHT, &|r| {
+        Some(if r.insight { "true" } else { "false" })
+    }));
     columns.push(text(ORIGIN, &|r| Some(r.origin.as_str())));
     debug_assert_eq!(columns.len(), schema::columns().len());
     DataFrame::new(rows.len(), columns)
@@ -49,10 +58,23 @@ mod tests {
         )
         .unwrap();
         let df = rows_to_dataframe(&[row]).unwrap();
-        let names: Vec<String> = df.get_column_names().iter().map(|s| s.to_string()).collect();
+        let names: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(names, schema::columns());
-        assert_eq!(df.column(TIME).unwrap().i64().unwrap().get(0), Some(1704067200));
-        assert_eq!(df.column("event.eventName").unwrap().str().unwrap().get(0), Some("Decrypt"));
-        assert_eq!(df.column("event.errorCode").unwrap().str().unwrap().get(0), None);
+        assert_eq!(
+            df.column(TIME).unwrap().i64().unwrap().get(0),
+            Some(1704067200)
+        );
+        assert_eq!(
+            df.column("event.eventName").unwrap().str().unwrap().get(0),
+            Some("Decrypt")
+        );
+        assert_eq!(
+            df.column("event.errorCode").unwrap().str().unwrap().get(0),
+            None
+        );
     }
 }

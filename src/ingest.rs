@@ -1,1 +1,649 @@
 //! Ingest: reads archive inputs in parallel and commits their events to a store, deduplicated.
+//!
+//! Inputs are expanded to files (directories walked in sorted order) and cut into chunks of
+//! about [`CHUNK_BYTES`] of estimated JSON. The files of a chunk are hashed, read and
+//! normalized in parallel; then, in input order, each event is checked against the dedup keys
+//! of its date partition (loaded from the store when first touched), the new events of each
+//! date are sorted by time and written as one Parquet file, and only then are the chunk's
+//! files recorded in the manifest. Key sets of dates the chunk did not touch are dropped, so
+//! memory follows the chunk, not the archive.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::normalize::{normalize, Envelope, EventRow};
+use crate::source::{read_file, truncate_raw, ReadOptions, Record};
+use crate::store::{ManifestRecord, Store};
+use crate::{Error, Result};
+
+/// Estimated JSON bytes read per chunk of files.
+pub const CHUNK_BYTES: u64 = 64 * 1024 * 1024;
+/// Environment variable overriding [`CHUNK_BYTES`] (for tests that need many small chunks).
+pub const CHUNK_BYTES_ENV: &str = "KEYTRAIL_INGEST_CHUNK_BYTES";
+/// How much larger than its file a gzip file is assumed to decompress, for chunking.
+const GZIP_RATIO_ESTIMATE: u64 = 10;
+/// Rejected records shown per file in the summary.
+const REJECT_EXAMPLES: usize = 3;
+
+/// Settings of one ingest run.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// Decompressed bytes allowed per gzip file (a gzip bomb guard).
+    pub max_decompressed_bytes: u64,
+    /// Reader threads; `None` uses every core.
+    pub threads: Option<usize>,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            max_decompressed_bytes: 4 << 30,
+            threads: None,
+        }
+    }
+}
+
+/// Progress notifications, for a progress bar.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    /// Inputs expanded: this many files of this many bytes will be looked at.
+    Started {
+        /// Files found.
+        files: usize,
+        /// Their total size.
+        bytes: u64,
+    },
+    /// A file was read (or skipped).
+    FileDone {
+        /// The file.
+        path: PathBuf,
+        /// Events read from it.
+        events: usize,
+    },
+    /// Writing the new events of one date partition.
+    Committing {
+        /// The partition date.
+        date: String,
+    },
+}
+
+/// What happened to one input file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileReport {
+    /// The file, as found from the inputs.
+    pub path: PathBuf,
+    /// The format detected (empty when it was not read).
+    pub format: String,
+    /// Events read (valid events, duplicates included).
+    pub events_read: u64,
+    /// Events newly stored.
+    pub stored: u64,
+    /// Events already stored (earlier in this run or before).
+    pub duplicates: u64,
+    /// Records rejected (written to the run's rejects file).
+    pub rejected: u64,
+    /// File-level problems: unreadable, truncated, over the cap, count mismatch.
+    pub problems: Vec<String>,
+    /// Why the file was not read, if it was not (e.g. already ingested).
+    pub skipped: Option<String>,
+    /// The first few rejects, as `position: reason`.
+    pub reject_examples: Vec<String>,
+}
+
+/// What one ingest run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestSummary {
+    /// The run id (names the run's Parquet files and rejects file).
+    pub run_id: String,
+    /// One report per input file, in input order.
+    pub files: Vec<FileReport>,
+    /// The rejects file, if anything was rejected.
+    pub rejects_file: Option<PathBuf>,
+}
+
+impl IngestSummary {
+    /// Events read, over all files.
+    pub fn events_read(&self) -> u64 {
+        self.files.iter().map(|f| f.events_read).sum()
+    }
+
+    /// Events newly stored.
+    pub fn events_stored(&self) -> u64 {
+        self.files.iter().map(|f| f.stored).sum()
+    }
+
+    /// Events that were already stored.
+    pub fn duplicates(&self) -> u64 {
+        self.files.iter().map(|f| f.duplicates).sum()
+    }
+
+    /// Records rejected.
+    pub fn rejected(&self) -> u64 {
+        self.files.iter().map(|f| f.rejected).sum()
+    }
+
+    /// Files skipped (already ingested).
+    pub fn skipped(&self) -> usize {
+        self.files.iter().filter(|f| f.skipped.is_some()).count()
+    }
+
+    /// Whether any record was rejected or any file had a problem.
+    pub fn has_problems(&self) -> bool {
+        self.files
+            .iter()
+            .any(|f| f.rejected > 0 || !f.problems.is_empty())
+    }
+}
+
+/// Ingests `inputs` (files, or directories walked recursively) into the store at `store_dir`,
+/// creating it if needed.
+pub fn ingest(
+    inputs: &[PathBuf],
+    store_dir: &Path,
+    opts: &IngestOptions,
+    on_progress: &(dyn Fn(&Progress) + Sync),
+) -> Result<IngestSummary> {
+    let store = Store::create_or_open(store_dir)?;
+    let run_id = new_run_id();
+    let (planned, mut early) = plan_inputs(inputs, &store)?;
+    let bytes = planned.iter().map(|p| p.size).sum();
+    on_progress(&Progress::Started {
+        files: planned.len() + early.len(),
+        bytes,
+    });
+    let pool = thread_pool(opts.threads)?;
+    let mut run = Run::new(store, run_id.clone());
+    let mut reports: OrderedReports = Vec::new();
+    let budget = std::env::var(CHUNK_BYTES_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(CHUNK_BYTES);
+    for chunk in chunks(&planned, budget) {
+        let outcomes: Vec<Outcome> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|p| read_planned(p, &run.known, opts, on_progress))
+                .collect()
+        });
+        reports.extend(run.commit_chunk(outcomes, on_progress)?);
+    }
+    reports.append(&mut early);
+    reports.sort_by_key(|(order, _)| *order);
+    let rejects_file = run.finish()?;
+    Ok(IngestSummary {
+        run_id,
+        files: reports.into_iter().map(|(_, r)| r).collect(),
+        rejects_file,
+    })
+}
+
+/// A run id: UTC start time plus a few bits to tell apart runs started the same second.
+fn new_run_id() -> String {
+    let now = chrono::Utc::now();
+    let salt = (now.timestamp_subsec_nanos() ^ std::process::id().rotate_left(16)) & 0xffff;
+    format!("{}-{salt:04x}", now.format("%Y%m%dT%H%M%SZ"))
+}
+
+fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Other(format!("starting reader threads: {e}")))
+}
+
+/// A file to read.
+#[derive(Debug, Clone)]
+struct Planned {
+    /// Position among all input files, for the report order.
+    order: usize,
+    /// The path as found.
+    path: PathBuf,
+    /// The absolute path, as the manifest records it.
+    absolute: String,
+    size: u64,
+    /// Estimated bytes of JSON it holds.
+    estimate: u64,
+}
+
+/// Reports paired with the input position of their file.
+type OrderedReports = Vec<(usize, FileReport)>;
+
+/// Expands the inputs to files in stable order. Files that cannot be looked at, or that the
+/// manifest already holds under the same path and size, get their report right away.
+fn plan_inputs(inputs: &[PathBuf], store: &Store) -> Result<(Vec<Planned>, OrderedReports)> {
+    let by_path: HashMap<(&str, u64), &str> = store
+        .manifest()
+        .iter()
+        .map(|m| ((m.path.as_str(), m.size), m.run.as_str()))
+        .collect();
+    let store_root = std::fs::canonicalize(store.root()).ok();
+    let mut seen = HashSet::new();
+    let (mut planned, mut early) = (Vec::new(), Vec::new());
+    for (order, found) in expand_inputs(inputs).into_iter().enumerate() {
+        let path = match found {
+            Ok(path) => path,
+            Err((path, problem)) => {
+                early.push((
+                    order,
+                    FileReport {
+                        path,
+                        problems: vec![problem],
+                        ..Default::default()
+                    },
+                ));
+                continue;
+            }
+        };
+        let canonical = std::fs::canonicalize(&path).ok();
+        if let (Some(c), Some(root)) = (&canonical, &store_root) {
+            if c.starts_with(root) {
+                continue;
+            }
+        }
+        if !seen.insert(canonical.clone().unwrap_or_else(|| path.clone())) {
+            continue;
+        }
+        let absolute = std::path::absolute(&path)
+            .unwrap_or_else(|_| path.clone())
+            .to_string_lossy()
+            .into_owned();
+        let size = match std::fs::metadata(&path) {
+            Ok(m) => m.len(),
+            Err(e) => {
+                let report = FileReport {
+                    path,
+                    problems: vec![format!("cannot read: {e}")],
+                    ..Default::default()
+                };
+                early.push((order, report));
+                continue;
+            }
+        };
+        if let Some(run) = by_path.get(&(absolute.as_str(), size)) {
+            let skipped = Some(format!("already ingested (run {run})"));
+            early.push((
+                order,
+                FileReport {
+                    path,
+                    skipped,
+                    ..Default::default()
+                },
+            ));
+            continue;
+        }
+        let estimate = if starts_with_gzip_magic(&path) {
+            size * GZIP_RATIO_ESTIMATE
+        } else {
+            size
+        };
+        planned.push(Planned {
+            order,
+            path,
+            absolute,
+            size,
+            estimate,
+        });
+    }
+    Ok((planned, early))
+}
+
+/// Every file under `inputs`, in input order and sorted within directories; or the input and
+/// why it cannot be read.
+fn expand_inputs(inputs: &[PathBuf]) -> Vec<std::result::Result<PathBuf, (PathBuf, String)>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if !input.is_dir() {
+            out.push(Ok(input.clone()));
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(input).sort_by_file_name() {
+            match entry {
+                Ok(e) if e.file_type().is_dir() => {}
+                Ok(e) => out.push(Ok(e.into_path())),
+                Err(e) => {
+                    let path = e
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| input.clone());
+                    out.push(Err((path, format!("cannot read: {e}"))));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn starts_with_gzip_magic(path: &Path) -> bool {
+    let mut magic = [0u8; 2];
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && magic == [0x1f, 0x8b]
+}
+
+/// Cuts the planned files into chunks of about `budget` bytes of estimated JSON.
+fn chunks(planned: &[Planned], budget: u64) -> Vec<&[Planned]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, p) in planned.iter().enumerate() {
+        if i > start && bytes + p.estimate > budget {
+            out.push(&planned[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += p.estimate;
+    }
+    if start < planned.len() {
+        out.push(&planned[start..]);
+    }
+    out
+}
+
+/// One rejected record, as a line of the rejects file.
+#[derive(Debug, Clone)]
+struct RejectLine {
+    position: String,
+    reason: String,
+    raw: String,
+}
+
+/// The result of reading one planned file.
+struct Outcome {
+    planned: Planned,
+    report: FileReport,
+    rows: Vec<EventRow>,
+    rejects: Vec<RejectLine>,
+    /// blake3 of the file, when it could be read.
+    hash: Option<String>,
+}
+
+/// Hashes and reads one file (unless its content is already in the manifest).
+fn read_planned(
+    planned: &Planned,
+    known: &HashMap<(String, u64), String>,
+    opts: &IngestOptions,
+    on_progress: &(dyn Fn(&Progress) + Sync),
+) -> Outcome {
+    let mut outcome = Outcome {
+        planned: planned.clone(),
+        report: FileReport {
+            path: planned.path.clone(),
+            ..Default::default()
+        },
+        rows: Vec::new(),
+        rejects: Vec::new(),
+        hash: None,
+    };
+    let hash = match hash_file(&planned.path) {
+        Ok(hash) => hash,
+        Err(e) => {
+            outcome.report.problems.push(format!("cannot read: {e}"));
+            on_progress(&Progress::FileDone {
+                path: planned.path.clone(),
+                events: 0,
+            });
+            return outcome;
+        }
+    };
+    if planned.size > 0 {
+        if let Some(run) = known.get(&(hash.clone(), planned.size)) {
+            outcome.report.skipped = Some(format!("already ingested (same content, run {run})"));
+            on_progress(&Progress::FileDone {
+                path: planned.path.clone(),
+                events: 0,
+            });
+            return outcome;
+        }
+    }
+    outcome.hash = Some(hash);
+    let read_opts = ReadOptions {
+        max_decompressed_bytes: opts.max_decompressed_bytes,
+    };
+    let (mut rows, mut rejects) = (Vec::new(), Vec::new());
+    let read = read_file(&planned.path, &read_opts, &mut |record| match record {
+        Record::Event(raw) => {
+            let envelope = Envelope {
+                topic: raw.topic,
+                time: raw.time,
+                origin: format!("{}#{}", planned.absolute, raw.position),
+            };
+            match normalize(raw.value.clone(), &envelope) {
+                Ok(row) => rows.push(row),
+                Err(e) => rejects.push(RejectLine {
+                    position: raw.position,
+                    reason: e.to_string(),
+                    raw: truncate_raw(raw.value.to_string().as_bytes()),
+                }),
+            }
+        }
+        Record::Reject(r) => rejects.push(RejectLine {
+            position: r.position,
+            reason: r.reason,
+            raw: r.raw,
+        }),
+    });
+    outcome.report.format = read.format;
+    outcome.report.problems = read.problems;
+    outcome.report.events_read = rows.len() as u64;
+    outcome.report.rejected = rejects.len() as u64;
+    outcome.report.reject_examples = rejects
+        .iter()
+        .take(REJECT_EXAMPLES)
+        .map(|r| format!("{}: {}", r.position, r.reason))
+        .collect();
+    on_progress(&Progress::FileDone {
+        path: planned.path.clone(),
+        events: rows.len(),
+    });
+    outcome.rows = rows;
+    outcome.rejects = rejects;
+    outcome
+}
+
+fn hash_file(path: &Path) -> std::io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(File::open(path)?)?;
+    Ok(hasher.finalize().to_hex().to_string())
+}
+
+/// The committing side of a run: dedup key sets, Parquet part numbering, rejects file.
+struct Run {
+    store: Store,
+    run_id: String,
+    /// (blake3, size) → run, for every file in the manifest or read in this run.
+    known: HashMap<(String, u64), String>,
+    /// (blake3, size) → path, for files read in this run.
+    this_run: HashMap<(String, u64), PathBuf>,
+    /// Dedup keys of the date partitions the last chunk touched.
+    keys: HashMap<String, HashSet<String>>,
+    next_part: usize,
+    rejects: Option<BufWriter<File>>,
+}
+
+impl Run {
+    fn new(store: Store, run_id: String) -> Run {
+        let known = store
+            .manifest()
+            .iter()
+            .filter(|m| m.size > 0)
+            .map(|m| ((m.blake3.clone(), m.size), m.run.clone()))
+            .collect();
+        Run {
+            store,
+            run_id,
+            known,
+            this_run: HashMap::new(),
+            keys: HashMap::new(),
+            next_part: 0,
+            rejects: None,
+        }
+    }
+
+    /// Dedups and writes the events of one chunk, then records its files in the manifest.
+    fn commit_chunk(
+        &mut self,
+        outcomes: Vec<Outcome>,
+        on_progress: &(dyn Fn(&Progress) + Sync),
+    ) -> Result<OrderedReports> {
+        let mut by_date: BTreeMap<String, Vec<EventRow>> = BTreeMap::new();
+        let mut reports = Vec::new();
+        let mut records = Vec::new();
+        for mut outcome in outcomes {
+            if let Some(hash) = &outcome.hash {
+                let id = (hash.clone(), outcome.planned.size);
+                if outcome.planned.size > 0 {
+                    if let Some(first) = self.this_run.get(&id) {
+                        outcome.report = FileReport {
+                            path: outcome.planned.path.clone(),
+                            skipped: Some(format!("same content as {}", first.display())),
+                            ..Default::default()
+                        };
+                        reports.push((outcome.planned.order, outcome.report));
+                        continue;
+                    }
+                }
+                self.this_run.insert(id, outcome.planned.path.clone());
+            }
+            self.write_rejects(&outcome)?;
+            for row in std::mem::take(&mut outcome.rows) {
+                let date = row.date();
+                if self.keys_of(&date)?.insert(row.dedup_key.clone()) {
+                    outcome.report.stored += 1;
+                    by_date.entry(date).or_default().push(row);
+                } else {
+                    outcome.report.duplicates += 1;
+                }
+            }
+            if let Some(hash) = &outcome.hash {
+                records.push(self.manifest_record(&outcome, hash));
+            }
+            reports.push((outcome.planned.order, outcome.report));
+        }
+        let touched: HashSet<String> = by_date.keys().cloned().collect();
+        for (date, mut rows) in by_date {
+            on_progress(&Progress::Committing { date: date.clone() });
+            rows.sort_by_key(|r| r.time);
+            let name = format!("part-{}-{}.parquet", self.run_id, self.next_part);
+            self.next_part += 1;
+            let refs: Vec<&EventRow> = rows.iter().collect();
+            self.store.commit_partition_file(&date, &name, &refs)?;
+        }
+        self.flush_rejects()?;
+        for record in &records {
+            self.known
+                .insert((record.blake3.clone(), record.size), record.run.clone());
+        }
+        self.store.commit_manifest(records)?;
+        self.keys.retain(|date, _| touched.contains(date));
+        Ok(reports)
+    }
+
+    /// The dedup keys of the partition for `date`, loaded from the store on first use.
+    fn keys_of(&mut self, date: &str) -> Result<&mut HashSet<String>> {
+        if !self.keys.contains_key(date) {
+            let keys = self.store.load_keys(date)?;
+            self.keys.insert(date.to_string(), keys);
+        }
+        Ok(self.keys.get_mut(date).expect("inserted above"))
+    }
+
+    fn manifest_record(&self, outcome: &Outcome, hash: &str) -> ManifestRecord {
+        let r = &outcome.report;
+        ManifestRecord {
+            path: outcome.planned.absolute.clone(),
+            size: outcome.planned.size,
+            blake3: hash.to_string(),
+            format: r.format.clone(),
+            events_read: r.events_read,
+            stored: r.stored,
+            duplicates: r.duplicates,
+            rejects: r.rejected,
+            problems: r.problems.clone(),
+            run: self.run_id.clone(),
+            time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        }
+    }
+
+    fn write_rejects(&mut self, outcome: &Outcome) -> Result<()> {
+        if outcome.rejects.is_empty() {
+            return Ok(());
+        }
+        let path = self.store.rejects_path(&self.run_id);
+        if self.rejects.is_none() {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+            let file = OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .map_err(|e| Error::io(&path, e))?;
+            self.rejects = Some(BufWriter::new(file));
+        }
+        let writer = self.rejects.as_mut().expect("opened above");
+        for r in &outcome.rejects {
+            let line = json!({"file": outcome.planned.absolute, "position": r.position, "reason": r.reason, "raw": r.raw});
+            writeln!(writer, "{line}").map_err(|e| Error::io(&path, e))?;
+        }
+        Ok(())
+    }
+
+    fn flush_rejects(&mut self) -> Result<()> {
+        if let Some(w) = self.rejects.as_mut() {
+            let path = self.store.rejects_path(&self.run_id);
+            w.flush().map_err(|e| Error::io(&path, e))?;
+        }
+        Ok(())
+    }
+
+    /// Flushes the rejects file and returns its path if anything was rejected.
+    fn finish(mut self) -> Result<Option<PathBuf>> {
+        self.flush_rejects()?;
+        Ok(self
+            .rejects
+            .is_some()
+            .then(|| self.store.rejects_path(&self.run_id)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn planned(order: usize, estimate: u64) -> Planned {
+        Planned {
+            order,
+            path: PathBuf::new(),
+            absolute: String::new(),
+            size: estimate,
+            estimate,
+        }
+    }
+
+    #[test]
+    fn chunks_follow_the_byte_budget() {
+        let files = vec![
+            planned(0, CHUNK_BYTES / 2),
+            planned(1, CHUNK_BYTES / 2),
+            planned(2, 1),
+            planned(3, CHUNK_BYTES * 3),
+            planned(4, 5),
+        ];
+        let sizes: Vec<Vec<usize>> = chunks(&files, CHUNK_BYTES)
+            .iter()
+            .map(|c| c.iter().map(|p| p.order).collect())
+            .collect();
+        assert_eq!(sizes, vec![vec![0, 1], vec![2], vec![3], vec![4]]);
+    }
+
+    #[test]
+    fn run_ids_sort_by_time() {
+        let id = new_run_id();
+        assert_eq!(id.len(), "20240301T100000Z-abcd".len());
+        assert!(id.starts_with("20"));
+    }
+}

@@ -56,15 +56,24 @@ fn from_request(event: &Map<String, Value>) -> Option<String> {
 fn from_resource_fields(event: &Map<String, Value>) -> Option<String> {
     let types = event.get("resourceType")?.as_str()?;
     let names = event.get("resourceName")?.as_str()?;
-    let index = types.split(';').position(|t| t.trim().eq_ignore_ascii_case(KMS_KEY_RESOURCE_TYPE))?;
+    let index = types
+        .split(';')
+        .position(|t| t.trim().eq_ignore_ascii_case(KMS_KEY_RESOURCE_TYPE))?;
     let group = names.split(';').nth(index)?;
-    group.split(',').map(str::trim).find(|s| !s.is_empty()).map(str::to_string)
+    group
+        .split(',')
+        .map(str::trim)
+        .find(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 fn from_referenced_resources(event: &Map<String, Value>) -> Option<String> {
     match event.get("referencedResources")? {
         Value::Object(map) => {
-            let ids = map.iter().find(|(k, _)| k.eq_ignore_ascii_case(KMS_KEY_RESOURCE_TYPE))?.1;
+            let ids = map
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(KMS_KEY_RESOURCE_TYPE))?
+                .1;
             match ids {
                 Value::Array(items) => items.iter().find_map(|v| non_empty_string(Some(v))),
                 other => non_empty_string(Some(other)),
@@ -109,7 +118,10 @@ mod tests {
     #[test]
     fn alias_is_kept_as_alias() {
         assert_eq!(normalize_key_id("alias/prod"), "alias/prod");
-        assert_eq!(normalize_key_id("acs:kms:cn-hangzhou:123:alias/prod"), "alias/prod");
+        assert_eq!(
+            normalize_key_id("acs:kms:cn-hangzhou:123:alias/prod"),
+            "alias/prod"
+        );
     }
 
     #[test]

@@ -10,7 +10,9 @@
 
 pub mod error;
 pub mod frame;
+pub mod histogram;
 pub mod ingest;
+pub mod kms;
 pub mod kms_key;
 pub mod normalize;
 pub mod query;

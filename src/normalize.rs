@@ -2,7 +2,7 @@
 //! values of every stored column. Top-level keys are matched case-insensitively and written back
 //! in their canonical spelling; every other key and value is kept as it came.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime};
 use serde_json::{Map, Value};
 
 use crate::kms_key::derive_key_id;
@@ -78,13 +78,18 @@ pub fn normalize(value: Value, envelope: &Envelope) -> Result<EventRow, Normaliz
     };
     let mut event = canonicalize_keys(raw);
     decode_stringified_identity(&mut event);
-    if !["eventName", "eventId", "eventType"].iter().any(|k| event.contains_key(*k)) {
+    if !["eventName", "eventId", "eventType"]
+        .iter()
+        .any(|k| event.contains_key(*k))
+    {
         return Err(NormalizeError::NotAnEvent);
     }
     let time = event_time(&event, envelope.time)?;
     let event_json = serde_json::to_string(&event).expect("a JSON map always serializes");
-    let mut scalars: Vec<Option<String>> =
-        TOP_LEVEL_SCALARS.iter().map(|k| event.get(*k).and_then(scalar_text)).collect();
+    let mut scalars: Vec<Option<String>> = TOP_LEVEL_SCALARS
+        .iter()
+        .map(|k| event.get(*k).and_then(scalar_text))
+        .collect();
     fill_request_parameter_json(&event, &mut scalars);
     let identity = identity_leaves(&event);
     let kms_key_id = derive_key_id(&event);
@@ -95,7 +100,10 @@ pub fn normalize(value: Value, envelope: &Envelope) -> Result<EventRow, Normaliz
     };
     Ok(EventRow {
         time,
-        topic: envelope.topic.clone().unwrap_or_else(|| DEFAULT_TOPIC.to_string()),
+        topic: envelope
+            .topic
+            .clone()
+            .unwrap_or_else(|| DEFAULT_TOPIC.to_string()),
         event_json,
         scalars,
         identity,
@@ -113,7 +121,11 @@ pub fn parse_event_time(text: &str) -> Option<i64> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Some(t.timestamp());
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%MZ"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%MZ",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(text.trim_end_matches('Z'), fmt) {
             return Some(t.and_utc().timestamp());
         }
@@ -121,9 +133,14 @@ pub fn parse_event_time(text: &str) -> Option<i64> {
     None
 }
 
-fn event_time(event: &Map<String, Value>, envelope_time: Option<i64>) -> Result<i64, NormalizeError> {
+fn event_time(
+    event: &Map<String, Value>,
+    envelope_time: Option<i64>,
+) -> Result<i64, NormalizeError> {
     match event.get("eventTime") {
-        Some(Value::String(s)) => parse_event_time(s).ok_or_else(|| NormalizeError::BadTime(s.clone())),
+        Some(Value::String(s)) => {
+            parse_event_time(s).ok_or_else(|| NormalizeError::BadTime(s.clone()))
+        }
         Some(Value::Number(n)) if n.as_i64().is_some() => Ok(n.as_i64().unwrap()),
         Some(other) if !other.is_null() => Err(NormalizeError::BadTime(other.to_string())),
         _ => envelope_time.ok_or(NormalizeError::MissingTime),
@@ -143,7 +160,10 @@ fn json_kind(v: &Value) -> &'static str {
 
 /// Renames known top-level keys to their canonical spelling (`EventName` → `eventName`).
 fn canonicalize_keys(raw: Map<String, Value>) -> Map<String, Value> {
-    if raw.keys().all(|k| canonical_top_level(k).is_none_or(|c| c == k)) {
+    if raw
+        .keys()
+        .all(|k| canonical_top_level(k).is_none_or(|c| c == k))
+    {
         return raw;
     }
     raw.into_iter()
@@ -175,7 +195,10 @@ pub fn scalar_text(v: &Value) -> Option<String> {
 }
 
 fn fill_request_parameter_json(event: &Map<String, Value>, scalars: &mut [Option<String>]) {
-    let index = TOP_LEVEL_SCALARS.iter().position(|k| *k == "requestParameterJson").unwrap();
+    let index = TOP_LEVEL_SCALARS
+        .iter()
+        .position(|k| *k == "requestParameterJson")
+        .unwrap();
     if scalars[index].is_none() {
         if let Some(params @ Value::Object(_)) = event.get("requestParameters") {
             scalars[index] = Some(params.to_string());
@@ -193,7 +216,10 @@ fn identity_leaves(event: &Map<String, Value>) -> Vec<Option<String>> {
 
 fn is_insight(event: &Map<String, Value>) -> bool {
     let field_is = |key: &str, want: &str| {
-        event.get(key).and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case(want))
+        event
+            .get(key)
+            .and_then(Value::as_str)
+            .is_some_and(|s| s.eq_ignore_ascii_case(want))
     };
     field_is("eventType", "ActionTrailInsight") || field_is("eventCategory", "Insight")
 }
@@ -204,7 +230,10 @@ mod tests {
     use serde_json::json;
 
     fn env() -> Envelope {
-        Envelope { origin: "f#0".into(), ..Default::default() }
+        Envelope {
+            origin: "f#0".into(),
+            ..Default::default()
+        }
     }
 
     fn scalar<'a>(row: &'a EventRow, name: &str) -> Option<&'a str> {
@@ -239,9 +268,18 @@ mod tests {
 
     #[test]
     fn rejects_say_why() {
-        assert_eq!(normalize(json!([1]), &env()), Err(NormalizeError::NotAnObject("an array")));
-        assert_eq!(normalize(json!({"foo": 1}), &env()), Err(NormalizeError::NotAnEvent));
-        assert_eq!(normalize(json!({"eventName": "X"}), &env()), Err(NormalizeError::MissingTime));
+        assert_eq!(
+            normalize(json!([1]), &env()),
+            Err(NormalizeError::NotAnObject("an array"))
+        );
+        assert_eq!(
+            normalize(json!({"foo": 1}), &env()),
+            Err(NormalizeError::NotAnEvent)
+        );
+        assert_eq!(
+            normalize(json!({"eventName": "X"}), &env()),
+            Err(NormalizeError::MissingTime)
+        );
         assert!(matches!(
             normalize(json!({"eventName": "X", "eventTime": "yesterday"}), &env()),
             Err(NormalizeError::BadTime(_))
@@ -259,10 +297,17 @@ mod tests {
 
     #[test]
     fn envelope_time_is_a_fallback_only() {
-        let e = Envelope { time: Some(100), topic: Some("actiontrail_event".into()), origin: String::new() };
+        let e = Envelope {
+            time: Some(100),
+            topic: Some("actiontrail_event".into()),
+            origin: String::new(),
+        };
         let row = normalize(json!({"eventName": "X"}), &e).unwrap();
         assert_eq!((row.time, row.topic.as_str()), (100, "actiontrail_event"));
         assert_eq!(parse_event_time("2024-03-01 10:00:00"), Some(1709287200));
-        assert_eq!(parse_event_time("2024-03-01T18:00:00+08:00"), Some(1709287200));
+        assert_eq!(
+            parse_event_time("2024-03-01T18:00:00+08:00"),
+            Some(1709287200)
+        );
     }
 }

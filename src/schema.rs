@@ -86,21 +86,36 @@ pub const TOP_LEVEL_OBJECTS: &[&str] = &[
 ];
 
 /// `userIdentity` leaves stored as their own column `event.userIdentity.<name>`.
-pub const USER_IDENTITY_LEAVES: &[&str] =
-    &["type", "userName", "principalId", "accountId", "accessKeyId"];
+pub const USER_IDENTITY_LEAVES: &[&str] = &[
+    "type",
+    "userName",
+    "principalId",
+    "accountId",
+    "accessKeyId",
+];
 
 /// Derived columns, after the event columns.
 pub const DERIVED: &[&str] = &[KMS_KEY_ID, DEDUP_KEY, INSIGHT, ORIGIN];
 
 /// Id-like columns that carry a Parquet bloom filter for needle lookups.
-pub const BLOOM_COLUMNS: &[&str] =
-    &[EVENT_ID, REQUEST_ID, KMS_KEY_ID, ACCESS_KEY_ID, SOURCE_IP, DEDUP_KEY];
+pub const BLOOM_COLUMNS: &[&str] = &[
+    EVENT_ID,
+    REQUEST_ID,
+    KMS_KEY_ID,
+    ACCESS_KEY_ID,
+    SOURCE_IP,
+    DEDUP_KEY,
+];
 
 /// Every stored column in store order. All are UTF-8 strings except `__time__` (Int64).
 pub fn columns() -> Vec<String> {
     let mut out = vec![TIME.to_string(), TOPIC.to_string(), EVENT.to_string()];
     out.extend(TOP_LEVEL_SCALARS.iter().map(|f| format!("event.{f}")));
-    out.extend(USER_IDENTITY_LEAVES.iter().map(|f| format!("event.userIdentity.{f}")));
+    out.extend(
+        USER_IDENTITY_LEAVES
+            .iter()
+            .map(|f| format!("event.userIdentity.{f}")),
+    );
     out.extend(DERIVED.iter().map(|c| c.to_string()));
     out
 }
@@ -122,12 +137,16 @@ pub enum FieldRef {
 /// except for the top-level key, which is canonicalized.
 pub fn resolve_field(name: &str) -> FieldRef {
     let lower = name.to_ascii_lowercase();
-    if let Some(col) = columns().into_iter().find(|c| c.to_ascii_lowercase() == lower) {
+    if let Some(col) = columns()
+        .into_iter()
+        .find(|c| c.to_ascii_lowercase() == lower)
+    {
         return FieldRef::Column(col);
     }
-    let Some(rest) = name.strip_prefix("event.").or_else(|| {
-        (lower.starts_with("event.")).then(|| &name["event.".len()..])
-    }) else {
+    let Some(rest) = name
+        .strip_prefix("event.")
+        .or_else(|| (lower.starts_with("event.")).then(|| &name["event.".len()..]))
+    else {
         return FieldRef::Unknown;
     };
     if rest.is_empty() {
@@ -155,7 +174,10 @@ mod tests {
 
     #[test]
     fn stored_columns_resolve_case_insensitively() {
-        assert_eq!(resolve_field("event.eventname"), FieldRef::Column(EVENT_NAME.into()));
+        assert_eq!(
+            resolve_field("event.eventname"),
+            FieldRef::Column(EVENT_NAME.into())
+        );
         assert_eq!(resolve_field("__TIME__"), FieldRef::Column(TIME.into()));
         assert_eq!(
             resolve_field("event.userIdentity.userName"),

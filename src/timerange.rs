@@ -62,7 +62,9 @@ impl Zone {
         match self {
             Zone::Fixed(o) => o.local_minus_utc(),
             Zone::Named(tz) => {
-                let utc = DateTime::from_timestamp(t, 0).unwrap_or_default().naive_utc();
+                let utc = DateTime::from_timestamp(t, 0)
+                    .unwrap_or_default()
+                    .naive_utc();
                 tz.offset_from_utc_datetime(&utc).fix().local_minus_utc()
             }
         }
@@ -80,8 +82,14 @@ impl Zone {
     /// Interprets a wall-clock time in this zone as unix seconds (earliest on ambiguity).
     pub fn local_to_unix(&self, local: NaiveDateTime) -> Option<i64> {
         match self {
-            Zone::Fixed(o) => o.from_local_datetime(&local).earliest().map(|t| t.timestamp()),
-            Zone::Named(tz) => tz.from_local_datetime(&local).earliest().map(|t| t.timestamp()),
+            Zone::Fixed(o) => o
+                .from_local_datetime(&local)
+                .earliest()
+                .map(|t| t.timestamp()),
+            Zone::Named(tz) => tz
+                .from_local_datetime(&local)
+                .earliest()
+                .map(|t| t.timestamp()),
         }
     }
 }
@@ -98,7 +106,10 @@ fn parse_offset(text: &str) -> Option<FixedOffset> {
     }
     let (h, m) = match digits.len() {
         1 | 2 => (digits.parse::<i32>().ok()?, 0),
-        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+        4 => (
+            digits[..2].parse::<i32>().ok()?,
+            digits[2..].parse::<i32>().ok()?,
+        ),
         _ => return None,
     };
     if h > 14 || m > 59 {
@@ -120,14 +131,23 @@ pub fn parse_time_bound(text: &str, zone: &Zone, now: i64) -> Result<i64, String
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Ok(dt.timestamp());
     }
-    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"] {
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(local) = NaiveDateTime::parse_from_str(t, fmt) {
-            return zone.local_to_unix(local).ok_or_else(|| format!("{text:?} does not exist in the time zone"));
+            return zone
+                .local_to_unix(local)
+                .ok_or_else(|| format!("{text:?} does not exist in the time zone"));
         }
     }
     if let Ok(date) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         let local = date.and_hms_opt(0, 0, 0).unwrap();
-        return zone.local_to_unix(local).ok_or_else(|| format!("{text:?} does not exist in the time zone"));
+        return zone
+            .local_to_unix(local)
+            .ok_or_else(|| format!("{text:?} does not exist in the time zone"));
     }
     Err(format!(
         "cannot read time {text:?}: use RFC 3339 (2024-03-01T10:00:00Z), a date (2024-03-01), \
@@ -164,8 +184,14 @@ mod tests {
         let utc = Zone::default();
         let sh = Zone::parse("Asia/Shanghai").unwrap();
         assert_eq!(parse_time_bound("2024-03-01", &utc, 0), Ok(1709251200));
-        assert_eq!(parse_time_bound("2024-03-01", &sh, 0), Ok(1709251200 - 8 * 3600));
-        assert_eq!(parse_time_bound("2024-03-01T10:00:00Z", &sh, 0), Ok(1709287200));
+        assert_eq!(
+            parse_time_bound("2024-03-01", &sh, 0),
+            Ok(1709251200 - 8 * 3600)
+        );
+        assert_eq!(
+            parse_time_bound("2024-03-01T10:00:00Z", &sh, 0),
+            Ok(1709287200)
+        );
         assert_eq!(parse_time_bound("90d", &utc, 100 * 86400), Ok(10 * 86400));
         assert_eq!(parse_time_bound("12h", &utc, 86400), Ok(43200));
         assert_eq!(parse_time_bound("@5", &utc, 0), Ok(5));
@@ -176,14 +202,23 @@ mod tests {
     fn zones() {
         assert_eq!(Zone::parse("+08:00").unwrap().offset_seconds(0), 28800);
         assert_eq!(Zone::parse("UTC-5").unwrap().offset_seconds(0), -18000);
-        assert_eq!(Zone::parse("Asia/Shanghai").unwrap().offset_seconds(0), 28800);
+        assert_eq!(
+            Zone::parse("Asia/Shanghai").unwrap().offset_seconds(0),
+            28800
+        );
         assert!(Zone::parse("Mars/Olympus").is_err());
-        assert_eq!(Zone::parse("+08:00").unwrap().format(0, "%Y-%m-%d %H:%M"), "1970-01-01 08:00");
+        assert_eq!(
+            Zone::parse("+08:00").unwrap().format(0, "%Y-%m-%d %H:%M"),
+            "1970-01-01 08:00"
+        );
     }
 
     #[test]
     fn range_is_half_open() {
-        let r = TimeRange { from: Some(10), to: Some(20) };
+        let r = TimeRange {
+            from: Some(10),
+            to: Some(20),
+        };
         assert!(r.contains(10) && r.contains(19) && !r.contains(20) && !r.contains(9));
         assert!(r.overlaps_day(0) && !r.overlaps_day(86400));
     }

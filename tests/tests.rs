@@ -3,7 +3,9 @@
 
 mod util;
 
+mod cli;
+mod kms;
+mod real_queries;
 mod ingest;
 mod search;
 mod sql;
-mod cli;

@@ -1,5 +1,134 @@
 //! SLS queries: splits `search | SQL`, compiles the search part to a polars filter and the SQL
-//! part to a polars plan over the matched events.
+//! part to a polars plan over the matched events. Errors point into the full query text.
 
 pub mod search;
 pub mod sql;
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+use search::SearchExpr;
+use sql::{SqlContext, SqlPlan};
+
+/// A query statement cut at its first top-level `|`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement<'a> {
+    /// The search part (may be empty: all events).
+    pub search: &'a str,
+    /// Byte offset of the search part in the full text.
+    pub search_offset: usize,
+    /// The SQL part after the bar, if any.
+    pub sql: Option<&'a str>,
+    /// Byte offset of the SQL part in the full text.
+    pub sql_offset: usize,
+}
+
+/// Splits a statement at the first `|` that is outside double quotes and parentheses, as SLS
+/// does (a bar inside `"..."` is part of a search term).
+pub fn split(text: &str) -> Statement<'_> {
+    let mut in_quotes = false;
+    let mut escaped = false;
+    let mut depth = 0i32;
+    for (i, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_quotes => escaped = true,
+            '"' => in_quotes = !in_quotes,
+            '(' if !in_quotes => depth += 1,
+            ')' if !in_quotes => depth -= 1,
+            '|' if !in_quotes && depth <= 0 => {
+                return Statement {
+                    search: &text[..i],
+                    search_offset: 0,
+                    sql: Some(&text[i + 1..]),
+                    sql_offset: i + 1,
+                }
+            }
+            _ => {}
+        }
+    }
+    Statement {
+        search: text,
+        search_offset: 0,
+        sql: None,
+        sql_offset: text.len(),
+    }
+}
+
+/// A query compiled onto a source of events.
+pub struct Compiled {
+    /// The parsed search part.
+    pub search: SearchExpr,
+    /// The events the search part matched (already within the time range of the source).
+    pub matched: LazyFrame,
+    /// The planned SQL part, if the statement had one.
+    pub sql: Option<SqlPlan>,
+}
+
+/// Parses and plans `text` over `events`. Parse errors become [`Error::Query`] with a byte
+/// position into `text`.
+pub fn compile(text: &str, events: LazyFrame, ctx: &SqlContext) -> Result<Compiled> {
+    let statement = split(text);
+    let search = search::parse(statement.search).map_err(|e| Error::Query {
+        query: text.to_string(),
+        position: statement.search_offset + e.position,
+        message: e.message,
+    })?;
+    let matched = if search.is_match_all() {
+        events
+    } else {
+        events.filter(search.to_expr())
+    };
+    let sql = plan_sql_part(text, matched.clone(), ctx)?;
+    Ok(Compiled {
+        search,
+        matched,
+        sql,
+    })
+}
+
+/// Plans the SQL part of `text` (if it has one) over `matched`, events the search part already
+/// selected. Errors point into `text`.
+pub fn plan_sql_part(text: &str, matched: LazyFrame, ctx: &SqlContext) -> Result<Option<SqlPlan>> {
+    let statement = split(text);
+    let Some(sql_text) = statement.sql else {
+        return Ok(None);
+    };
+    sql::plan(sql_text, matched, ctx)
+        .map(Some)
+        .map_err(|e| Error::Query {
+            query: text.to_string(),
+            position: statement.sql_offset + e.position,
+            message: e.message,
+        })
+}
+
+/// Runs several plans in one polars execution, so that the scans and filters they share are
+/// done once (common subplan elimination).
+pub fn collect_together(frames: Vec<LazyFrame>) -> Result<Vec<DataFrame>> {
+    let plans = frames.into_iter().map(|f| f.logical_plan).collect();
+    Ok(LazyFrame::collect_all_with_engine(
+        plans,
+        Engine::Auto,
+        OptFlags::default(),
+    )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_at_first_bar_outside_quotes_and_parens() {
+        let s = split(r#""a|b" and x | select 1"#);
+        assert_eq!(s.search, r#""a|b" and x "#);
+        assert_eq!(s.sql, Some(" select 1"));
+        assert_eq!(s.sql_offset, 13);
+        let s = split("(a | b) | select 1");
+        assert_eq!(s.search, "(a | b) ");
+        let s = split("event.eventName: Decrypt");
+        assert_eq!(s.sql, None);
+        let s = split(r#""x\"|y" | select 2"#);
+        assert_eq!(s.sql, Some(" select 2"));
+    }
+}

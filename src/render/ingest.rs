@@ -1,1 +1,144 @@
-//! Renders the ingest summary.
+//! Renders the ingest summary: a totals line, then one line per file that was skipped, had a
+//! problem or had records rejected, and where the rejected records were written.
+
+use std::io::{self, Write};
+
+use crate::ingest::{FileReport, IngestSummary};
+
+/// Above this many, files skipped as already ingested are summarized in one line.
+const LIST_SKIPPED_UP_TO: usize = 20;
+
+/// Writes the summary of an ingest run to `out`.
+pub fn render_ingest_summary(summary: &IngestSummary, out: &mut dyn Write) -> io::Result<()> {
+    let files = summary.files.len();
+    let skipped = summary.skipped();
+    if files > 0 && skipped == files {
+        writeln!(out, "nothing new: all {files} files already ingested")?;
+        return Ok(());
+    }
+    write!(
+        out,
+        "{files} files: {} events read, {} stored, {} duplicates, {} rejected",
+        summary.events_read(),
+        summary.events_stored(),
+        summary.duplicates(),
+        summary.rejected()
+    )?;
+    if skipped > 0 {
+        write!(out, " ({skipped} files skipped)")?;
+    }
+    writeln!(out)?;
+    let already = |f: &FileReport| {
+        f.skipped
+            .as_deref()
+            .is_some_and(|s| s.starts_with("already ingested"))
+    };
+    let list_already = summary.files.iter().filter(|f| already(f)).count() <= LIST_SKIPPED_UP_TO;
+    for file in &summary.files {
+        if already(file) && !list_already {
+            continue;
+        }
+        if let Some(line) = file_line(file) {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    if !list_already {
+        let n = summary.files.iter().filter(|f| already(f)).count();
+        writeln!(out, "  {n} files skipped: already ingested")?;
+    }
+    if let Some(path) = &summary.rejects_file {
+        writeln!(out, "rejected records: {}", path.display())?;
+    }
+    Ok(())
+}
+
+/// The line for one file, if it has anything to say.
+fn file_line(file: &FileReport) -> Option<String> {
+    let path = file.path.display();
+    if let Some(reason) = &file.skipped {
+        return Some(format!("{path}: skipped: {reason}"));
+    }
+    let mut parts: Vec<String> = file.problems.clone();
+    if file.rejected > 0 {
+        let examples = file.reject_examples.join("; ");
+        parts.push(format!("{} rejected ({examples})", file.rejected));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(format!("{path}: {}", parts.join("; ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn render(summary: &IngestSummary) -> String {
+        let mut out = Vec::new();
+        render_ingest_summary(summary, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn ok(path: &str, read: u64, stored: u64) -> FileReport {
+        FileReport {
+            path: PathBuf::from(path),
+            format: "oss".into(),
+            events_read: read,
+            stored,
+            duplicates: read - stored,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn totals_and_problem_lines() {
+        let bad = FileReport {
+            path: "b.json".into(),
+            format: "ndjson".into(),
+            events_read: 2,
+            stored: 2,
+            rejected: 1,
+            reject_examples: vec!["line 2: invalid JSON: EOF".into()],
+            ..Default::default()
+        };
+        let cut = FileReport {
+            problems: vec!["empty file".into()],
+            ..ok("e.json", 0, 0)
+        };
+        let skipped = FileReport {
+            skipped: Some("already ingested (run r1)".into()),
+            ..ok("s.gz", 0, 0)
+        };
+        let summary = IngestSummary {
+            run_id: "r2".into(),
+            files: vec![ok("a.gz", 5, 4), bad, cut, skipped],
+            rejects_file: Some("/s/rejects/r2.ndjson".into()),
+        };
+        assert_eq!(
+            render(&summary),
+            "4 files: 7 events read, 6 stored, 1 duplicates, 1 rejected (1 files skipped)\n\
+             \x20 b.json: 1 rejected (line 2: invalid JSON: EOF)\n\
+             \x20 e.json: empty file\n\
+             \x20 s.gz: skipped: already ingested (run r1)\n\
+             rejected records: /s/rejects/r2.ndjson\n"
+        );
+    }
+
+    #[test]
+    fn nothing_new() {
+        let skipped = FileReport {
+            skipped: Some("already ingested (run r1)".into()),
+            ..ok("s.gz", 0, 0)
+        };
+        let summary = IngestSummary {
+            run_id: "r".into(),
+            files: vec![skipped.clone(), skipped],
+            rejects_file: None,
+        };
+        assert_eq!(
+            render(&summary),
+            "nothing new: all 2 files already ingested\n"
+        );
+    }
+}

@@ -1,3 +1,96 @@
 //! Renderers: lay finished results out as tables, CSV, JSON and bar charts; they never compute.
+//! Every renderer writes to a `&mut dyn Write`, so tests render into a `Vec<u8>`.
 
+pub mod csv;
+pub mod histogram;
 pub mod ingest;
+pub mod json;
+pub mod kms;
+pub mod table;
+
+use std::io::{self, IsTerminal, Write};
+
+use polars::prelude::*;
+
+/// Output formats shared by the query commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    /// An aligned text table that fits the terminal.
+    #[default]
+    Table,
+    /// CSV with one header row, safe to open in a spreadsheet.
+    Csv,
+    /// One JSON array of objects.
+    Json,
+    /// One JSON object per line.
+    Ndjson,
+}
+
+impl OutputFormat {
+    /// Parses `table`, `csv`, `json` or `ndjson`.
+    pub fn parse(text: &str) -> Result<OutputFormat, String> {
+        match text.to_ascii_lowercase().as_str() {
+            "table" => Ok(OutputFormat::Table),
+            "csv" => Ok(OutputFormat::Csv),
+            "json" => Ok(OutputFormat::Json),
+            "ndjson" | "jsonl" => Ok(OutputFormat::Ndjson),
+            _ => Err(format!(
+                "unknown format {text:?}: use table, csv, json or ndjson"
+            )),
+        }
+    }
+}
+
+/// Writes a result frame in `format`. `width` is the terminal width for tables.
+pub fn frame(
+    df: &DataFrame,
+    format: OutputFormat,
+    width: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        OutputFormat::Table => table::frame(df, width, out),
+        OutputFormat::Csv => csv::frame(df, out),
+        OutputFormat::Json => json::frame(df, false, out),
+        OutputFormat::Ndjson => json::frame(df, true, out),
+    }
+}
+
+/// The text of one cell as shown in tables and CSV: NULL as an empty cell, lists as JSON.
+pub fn cell_text(value: &AnyValue) -> String {
+    match value {
+        AnyValue::Null => String::new(),
+        AnyValue::String(s) => (*s).to_string(),
+        AnyValue::StringOwned(s) => s.to_string(),
+        AnyValue::Boolean(b) => b.to_string(),
+        AnyValue::List(_) => json::value(value).to_string(),
+        other => {
+            let text = other.to_string();
+            text.trim_matches('"').to_string()
+        }
+    }
+}
+
+/// Whether a column holds numbers (right-aligned in tables, never escaped in CSV).
+pub fn is_numeric(dtype: &DataType) -> bool {
+    dtype.is_primitive_numeric()
+}
+
+/// The width to fit tables to: `COLUMNS` if set, else the terminal's when stdout is one, else
+/// unlimited (output piped to a file or a pager keeps every character).
+pub fn terminal_width() -> usize {
+    if let Some(cols) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return cols;
+    }
+    if !std::io::stdout().is_terminal() {
+        return UNLIMITED_WIDTH;
+    }
+    let probe = comfy_table::Table::new();
+    probe.width().map(usize::from).unwrap_or(DEFAULT_WIDTH)
+}
+
+/// Table width when stdout is not a terminal and `COLUMNS` is unset.
+const UNLIMITED_WIDTH: usize = 100_000;
+
+/// Table width when the terminal's cannot be read.
+const DEFAULT_WIDTH: usize = 120;

@@ -1,1 +1,690 @@
 //! Archive readers: detect each file's format from its bytes and yield raw JSON events.
+//!
+//! [`read_file`] opens one file read-only, gunzips it when it starts with the gzip magic (never
+//! trusting the extension), and streams its JSON: an array is cut into elements one at a time,
+//! NDJSON line by line, concatenated or pretty-printed objects value by value. Each value is
+//! then classified ([`item`]): an SLS record (`__topic__`, `__time__`, `event` as a JSON string),
+//! a LookupEvents page (`Events` array or string), or a plain event. Damage never stops the
+//! read early without saying so: bad records become [`RawReject`]s with their position, and
+//! what ends the read (truncation, the decompression cap, a read error) becomes a problem.
+
+pub mod item;
+pub mod oss;
+pub mod scanner;
+
+use std::cell::Cell;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::path::Path;
+use std::rc::Rc;
+
+use flate2::bufread::MultiGzDecoder;
+use serde_json::Value;
+
+pub use item::ItemKind;
+pub use oss::{parse_oss_name, OssName};
+use scanner::{Scanner, ValueEnd};
+
+/// At most this many bytes of a rejected record are kept in the rejects file.
+pub const MAX_RAW_BYTES: usize = 64 * 1024;
+
+/// One event value read from a file, with what its envelope said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawEvent {
+    /// The event object (possibly not an object at all; normalization decides).
+    pub value: Value,
+    /// `__topic__` of an SLS record.
+    pub topic: Option<String>,
+    /// `__time__` of an SLS record.
+    pub time: Option<i64>,
+    /// Where it was read: `line 3`, `index 7 (byte 5120)`, `line 2 Events[1]`.
+    pub position: String,
+}
+
+/// A record that could not be read as an event value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawReject {
+    /// Where it was read.
+    pub position: String,
+    /// Why it was rejected.
+    pub reason: String,
+    /// Its raw text, cut to [`MAX_RAW_BYTES`].
+    pub raw: String,
+}
+
+/// What a reader yields, in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    /// An event value.
+    Event(RawEvent),
+    /// A damaged or non-event record.
+    Reject(RawReject),
+}
+
+/// Reader settings.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    /// Decompressed bytes allowed per gzip file before reading stops.
+    pub max_decompressed_bytes: u64,
+}
+
+/// What reading one file found, besides its records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileRead {
+    /// The detected format, e.g. `oss`, `sls-ndjson`, `lookup-events`, `ndjson+gzip`.
+    pub format: String,
+    /// File-level problems: what stopped the read early, or what does not add up.
+    pub problems: Vec<String>,
+    /// Records yielded (events and rejects).
+    pub records: u64,
+    /// Bytes of (decompressed) JSON read.
+    pub decompressed_bytes: u64,
+}
+
+/// How the JSON of a file is laid out at the top level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Container {
+    Array,
+    Ndjson,
+    Values,
+}
+
+impl Container {
+    fn name(self) -> &'static str {
+        match self {
+            Container::Array => "json-array",
+            Container::Ndjson => "ndjson",
+            Container::Values => "json",
+        }
+    }
+}
+
+/// Reads one file, calling `sink` for each record in file order. Never fails: whatever goes
+/// wrong is a problem in the returned [`FileRead`].
+pub fn read_file(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Record)) -> FileRead {
+    let mut reader = FileReader {
+        sink,
+        read: FileRead::default(),
+        container: None,
+        kind: None,
+        lines: 0,
+    };
+    let counter = Rc::new(Cell::new(0u64));
+    let gzip = match open_decoded(path, opts, counter.clone()) {
+        Ok((stream, gzip)) => {
+            reader.read_stream(stream, gzip);
+            gzip
+        }
+        Err(e) => {
+            reader.read.problems.push(format!("cannot read: {e}"));
+            false
+        }
+    };
+    reader.read.decompressed_bytes = counter.get();
+    let oss = parse_oss_name(path);
+    if let (true, Some(name)) = (gzip, &oss) {
+        if name.count != reader.read.records
+            && reader
+                .read
+                .problems
+                .iter()
+                .all(|p| !p.starts_with("cannot read"))
+        {
+            reader.read.problems.push(format!(
+                "file name says {} events, file holds {}",
+                name.count, reader.read.records
+            ));
+        }
+    }
+    reader.read.format = format_name(reader.container, reader.kind, gzip, oss.is_some());
+    reader.read
+}
+
+fn format_name(
+    container: Option<Container>,
+    kind: Option<ItemKind>,
+    gzip: bool,
+    oss: bool,
+) -> String {
+    let base = match (kind, container) {
+        (_, None) => "empty",
+        (Some(ItemKind::Lookup), _) => "lookup-events",
+        (Some(ItemKind::Sls), Some(Container::Ndjson)) => "sls-ndjson",
+        (Some(ItemKind::Sls), Some(Container::Array)) => "sls-getlogs",
+        (Some(ItemKind::Sls), Some(Container::Values)) => "sls-json",
+        (_, Some(c)) => c.name(),
+    };
+    match (gzip, oss && base == "json-array") {
+        (true, true) => "oss".to_string(),
+        (true, false) => format!("{base}+gzip"),
+        (false, _) => base.to_string(),
+    }
+}
+
+/// Opens `path` and returns its decoded byte stream and whether it was gzip.
+fn open_decoded(
+    path: &Path,
+    opts: &ReadOptions,
+    counter: Rc<Cell<u64>>,
+) -> io::Result<(Box<dyn BufRead>, bool)> {
+    let file = File::open(path)?;
+    let mut raw = BufReader::with_capacity(64 * 1024, file);
+    let gzip = raw.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    let stream: Box<dyn BufRead> = if gzip {
+        let capped = Capped {
+            inner: MultiGzDecoder::new(raw),
+            cap: opts.max_decompressed_bytes,
+            count: counter,
+        };
+        Box::new(BufReader::with_capacity(256 * 1024, capped))
+    } else {
+        Box::new(BufReader::new(Capped {
+            inner: raw,
+            cap: u64::MAX,
+            count: counter,
+        }))
+    };
+    Ok((stream, gzip))
+}
+
+/// The error a [`Capped`] reader returns once its cap is passed.
+#[derive(Debug)]
+struct CapExceeded(u64);
+
+impl std::fmt::Display for CapExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "decompressed size exceeds cap of {} bytes", self.0)
+    }
+}
+
+impl std::error::Error for CapExceeded {}
+
+/// Counts the bytes read through it and fails once more than `cap` would be read.
+struct Capped<R> {
+    inner: R,
+    cap: u64,
+    count: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let room = self.cap - self.count.get();
+        if room == 0 {
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(io::Error::other(CapExceeded(self.cap))),
+            };
+        }
+        let want = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// Describes an error that ended a read.
+fn stop_reason(e: &io::Error, gzip: bool, offset: u64) -> String {
+    if let Some(cap) = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<CapExceeded>())
+    {
+        return cap.to_string();
+    }
+    if gzip {
+        format!("truncated or corrupt gzip after {offset} decompressed bytes: {e}")
+    } else {
+        format!("read error at byte {offset}: {e}")
+    }
+}
+
+/// Why a record is not valid JSON, with the error's byte offset inside the record.
+fn invalid_json(e: &serde_json::Error, bytes: &[u8]) -> String {
+    let text = e.to_string();
+    let message = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(m, _)| m);
+    let offset: usize = bytes
+        .split(|b| *b == b'\n')
+        .take(e.line().saturating_sub(1))
+        .map(|line| line.len() + 1)
+        .sum::<usize>()
+        + e.column().saturating_sub(1);
+    format!("invalid JSON at byte {offset} of the record: {message}")
+}
+
+/// Cuts `raw` to [`MAX_RAW_BYTES`] on a character boundary.
+pub fn truncate_raw(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&raw[..raw.len().min(MAX_RAW_BYTES)]);
+    text.into_owned()
+}
+
+/// The state of reading one file.
+struct FileReader<'a> {
+    sink: &'a mut dyn FnMut(Record),
+    read: FileRead,
+    container: Option<Container>,
+    kind: Option<ItemKind>,
+    /// Non-empty lines read in NDJSON mode.
+    lines: u64,
+}
+
+impl FileReader<'_> {
+    fn emit(&mut self, record: Record) {
+        self.read.records += 1;
+        (self.sink)(record);
+    }
+
+    fn reject(&mut self, position: String, reason: String, raw: &[u8]) {
+        self.emit(Record::Reject(RawReject {
+            position,
+            reason,
+            raw: truncate_raw(raw),
+        }));
+    }
+
+    fn problem(&mut self, text: String) {
+        self.read.problems.push(text);
+    }
+
+    /// Classifies one parsed value and emits its records.
+    fn item(&mut self, value: Value, position: String) {
+        let mut out = Vec::new();
+        let kind = item::expand(value, position, &mut out);
+        if self.kind.is_none() {
+            self.kind = kind;
+        }
+        for record in out {
+            self.emit(record);
+        }
+    }
+
+    /// Parses the bytes of one value and emits its records, or a reject.
+    fn parse_item(&mut self, bytes: &[u8], position: String) {
+        match serde_json::from_slice::<Value>(bytes) {
+            Ok(value) => self.item(value, position),
+            Err(e) => self.reject(position, invalid_json(&e, bytes), bytes),
+        }
+    }
+
+    fn read_stream(&mut self, stream: Box<dyn BufRead>, gzip: bool) {
+        let mut sc = Scanner::new(stream);
+        match sc.peek_non_ws() {
+            Err(e) => self.problem(stop_reason(&e, gzip, sc.offset())),
+            Ok(None) if sc.offset() == 0 => self.problem("empty file".to_string()),
+            Ok(None) => self.problem("no JSON content: only whitespace".to_string()),
+            Ok(Some(b'{')) => self.read_objects(sc, gzip),
+            Ok(Some(b'[')) => self.read_values(sc, gzip),
+            Ok(Some(b)) => self.problem(format!(
+                "not JSON: starts with byte 0x{b:02x} at byte {}",
+                sc.offset()
+            )),
+        }
+    }
+
+    /// The file starts with `{`: NDJSON if the first line is a whole value, else a sequence of
+    /// (possibly pretty-printed) values.
+    fn read_objects(&mut self, mut sc: Scanner<Box<dyn BufRead>>, gzip: bool) {
+        let (offset, line) = (sc.offset(), sc.line());
+        let mut first = Vec::new();
+        let read = sc.inner_mut().read_until(b'\n', &mut first);
+        let trimmed = first.trim_ascii();
+        let is_ndjson = trimmed.ends_with(b"}")
+            || serde_json::from_slice::<serde::de::IgnoredAny>(trimmed).is_ok();
+        if let Err(e) = read {
+            self.container = Some(Container::Ndjson);
+            self.reject(
+                format!("line {line}"),
+                "input ends inside this record".into(),
+                trimmed,
+            );
+            return self.problem(stop_reason(&e, gzip, offset + first.len() as u64));
+        }
+        if is_ndjson {
+            self.container = Some(Container::Ndjson);
+            self.ndjson_line(&first, line);
+            self.read_ndjson(sc, line + 1, offset + first.len() as u64, gzip);
+            if self.lines == 1 {
+                self.container = Some(Container::Values);
+            }
+            return;
+        }
+        let rest = Cursor::new(first).chain(sc.into_inner());
+        self.read_values(Scanner::with_position(rest, offset, line), gzip);
+    }
+
+    fn ndjson_line(&mut self, bytes: &[u8], line: u64) {
+        let trimmed = bytes.trim_ascii();
+        if !trimmed.is_empty() {
+            self.lines += 1;
+            self.parse_item(trimmed, format!("line {line}"));
+        }
+    }
+
+    fn read_ndjson(
+        &mut self,
+        mut sc: Scanner<Box<dyn BufRead>>,
+        mut line: u64,
+        mut offset: u64,
+        gzip: bool,
+    ) {
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            match sc.inner_mut().read_until(b'\n', &mut buf) {
+                Ok(0) => return,
+                Ok(n) => {
+                    self.ndjson_line(&buf, line);
+                    offset += n as u64;
+                    line += 1;
+                }
+                Err(e) => {
+                    if !buf.trim_ascii().is_empty() {
+                        self.lines += 1;
+                        let reason = "input ends inside this record".to_string();
+                        self.reject(format!("line {line}"), reason, buf.trim_ascii());
+                    }
+                    return self.problem(stop_reason(&e, gzip, offset + buf.len() as u64));
+                }
+            }
+        }
+    }
+
+    /// Reads top-level values one after another; arrays are cut into their elements.
+    fn read_values<R: BufRead>(&mut self, mut sc: Scanner<R>, gzip: bool) {
+        let mut buf = Vec::new();
+        loop {
+            let next = match sc.peek_non_ws() {
+                Ok(next) => next,
+                Err(e) => return self.problem(stop_reason(&e, gzip, sc.offset())),
+            };
+            match next {
+                None => return,
+                Some(b'[') => {
+                    self.container.get_or_insert(Container::Array);
+                    sc.bump();
+                    if !self.read_array_elements(&mut sc, &mut buf, gzip) {
+                        return;
+                    }
+                }
+                Some(b'{') => {
+                    self.container.get_or_insert(Container::Values);
+                    let start = sc.offset();
+                    if !self.take_and_parse(&mut sc, &mut buf, format!("byte {start}"), gzip) {
+                        return;
+                    }
+                }
+                Some(b) => {
+                    let at = sc.offset();
+                    return self.problem(format!(
+                        "unexpected byte 0x{b:02x} at byte {at}: not a JSON value"
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Reads one value at the scanner position and parses it; false when reading must stop.
+    fn take_and_parse<R: BufRead>(
+        &mut self,
+        sc: &mut Scanner<R>,
+        buf: &mut Vec<u8>,
+        position: String,
+        gzip: bool,
+    ) -> bool {
+        let start = sc.offset();
+        match sc.take_value(buf) {
+            Ok(ValueEnd::Complete) => {
+                self.parse_item(buf, position);
+                true
+            }
+            Ok(ValueEnd::Eof) => {
+                self.reject(position, "input ends inside this record".into(), buf);
+                self.problem(format!(
+                    "input ends inside a record that starts at byte {start}"
+                ));
+                false
+            }
+            Err(e) => {
+                if !buf.trim_ascii().is_empty() {
+                    self.reject(position, "input ends inside this record".into(), buf);
+                }
+                self.problem(stop_reason(&e, gzip, sc.offset()));
+                false
+            }
+        }
+    }
+
+    /// After `[`: reads elements up to the matching `]`; false when reading must stop.
+    fn read_array_elements<R: BufRead>(
+        &mut self,
+        sc: &mut Scanner<R>,
+        buf: &mut Vec<u8>,
+        gzip: bool,
+    ) -> bool {
+        let mut index = 0u64;
+        loop {
+            let next = match sc.peek_non_ws() {
+                Ok(next) => next,
+                Err(e) => {
+                    self.problem(stop_reason(&e, gzip, sc.offset()));
+                    return false;
+                }
+            };
+            match next {
+                None => {
+                    self.problem(format!(
+                        "input ends inside the JSON array after {index} elements"
+                    ));
+                    return false;
+                }
+                Some(b']') if index == 0 => {
+                    sc.bump();
+                    return true;
+                }
+                Some(_) => {}
+            }
+            let position = format!("index {index} (byte {})", sc.offset());
+            if !self.take_and_parse(sc, buf, position, gzip) {
+                return false;
+            }
+            index += 1;
+            match sc.peek_non_ws() {
+                Ok(Some(b',')) => sc.bump(),
+                Ok(Some(b']')) => {
+                    sc.bump();
+                    return true;
+                }
+                Ok(None) => {
+                    self.problem(format!(
+                        "input ends inside the JSON array after {index} elements"
+                    ));
+                    return false;
+                }
+                Ok(Some(b)) => {
+                    let at = sc.offset();
+                    self.problem(format!(
+                        "expected ',' or ']' after array element {} but found byte 0x{b:02x} at byte {at}",
+                        index - 1
+                    ));
+                    return false;
+                }
+                Err(e) => {
+                    self.problem(stop_reason(&e, gzip, sc.offset()));
+                    return false;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+
+    fn gz(bytes: &[u8]) -> Vec<u8> {
+        let mut enc = GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(bytes).unwrap();
+        enc.finish().unwrap()
+    }
+
+    fn read_bytes(name: &str, bytes: &[u8], cap: u64) -> (FileRead, Vec<Record>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let mut records = Vec::new();
+        let read = read_file(
+            &path,
+            &ReadOptions {
+                max_decompressed_bytes: cap,
+            },
+            &mut |r| records.push(r),
+        );
+        (read, records)
+    }
+
+    fn positions(records: &[Record]) -> Vec<String> {
+        records
+            .iter()
+            .map(|r| match r {
+                Record::Event(e) => format!("ok {}", e.position),
+                Record::Reject(r) => format!("reject {}: {}", r.position, r.reason),
+            })
+            .collect()
+    }
+
+    const EV: &str = r#"{"eventId":"A","eventName":"Decrypt","eventTime":"2024-03-01T10:00:00Z"}"#;
+
+    #[test]
+    fn sniffs_gzip_by_magic_not_extension() {
+        let body = format!("[{EV},{EV}]");
+        let (read, recs) = read_bytes("plain.txt", &gz(body.as_bytes()), u64::MAX);
+        assert_eq!((read.format.as_str(), recs.len()), ("json-array+gzip", 2));
+        let (read, recs) = read_bytes("fake.gz", body.as_bytes(), u64::MAX);
+        assert_eq!((read.format.as_str(), recs.len()), ("json-array", 2));
+        assert_eq!(
+            positions(&recs),
+            vec!["ok index 0 (byte 1)", "ok index 1 (byte 74)"]
+        );
+    }
+
+    #[test]
+    fn oss_name_count_is_checked() {
+        let body = gz(format!("[{EV},{EV}]").as_bytes());
+        let name =
+            "Actiontrail_cn-hangzhou_20240301100000_1002_3_512_0123456789abcdef0123456789abcdef.gz";
+        let (read, _) = read_bytes(name, &body, u64::MAX);
+        assert_eq!(read.format, "oss");
+        assert_eq!(read.problems, vec!["file name says 3 events, file holds 2"]);
+    }
+
+    #[test]
+    fn truncated_gzip_keeps_complete_elements() {
+        let elems: Vec<String> = (0..200)
+            .map(|i| EV.replace("\"A\"", &format!("\"E{i}\"")))
+            .collect();
+        let whole = gz(format!("[{}]", elems.join(",")).as_bytes());
+        let cut = &whole[..whole.len() / 2];
+        let (read, recs) = read_bytes("t.gz", cut, u64::MAX);
+        let ok = recs
+            .iter()
+            .filter(|r| matches!(r, Record::Event(_)))
+            .count();
+        assert!(ok > 0 && ok < 200, "recovered {ok}");
+        assert_eq!(read.problems.len(), 1, "{:?}", read.problems);
+        assert!(
+            read.problems[0].starts_with("truncated or corrupt gzip after"),
+            "{:?}",
+            read.problems
+        );
+        for (i, r) in recs.iter().take(ok).enumerate() {
+            let Record::Event(e) = r else { panic!() };
+            assert_eq!(e.value["eventId"], format!("E{i}"));
+        }
+    }
+
+    #[test]
+    fn ndjson_broken_line_is_rejected_and_rest_kept() {
+        let body = format!("{EV}\n{{\"eventId\":\"B\",broken\n\n{EV}\n");
+        let (read, recs) = read_bytes("x.log", body.as_bytes(), u64::MAX);
+        assert_eq!(read.format, "ndjson");
+        assert!(read.problems.is_empty());
+        let pos = positions(&recs);
+        assert_eq!(pos[0], "ok line 1");
+        assert_eq!(
+            pos[1],
+            "reject line 2: invalid JSON at byte 15 of the record: key must be a string"
+        );
+        assert_eq!(pos[2], "ok line 4");
+    }
+
+    #[test]
+    fn pretty_printed_pages_and_single_objects() {
+        let body = format!(
+            "{{\n  \"Events\": [{EV}, {EV}]\n}}\n{{\"Events\": {:?}}}",
+            format!("[{EV}]")
+        );
+        let (read, recs) = read_bytes("pages.json", body.as_bytes(), u64::MAX);
+        assert_eq!(read.format, "lookup-events");
+        assert_eq!(
+            positions(&recs),
+            vec![
+                "ok byte 0 Events[0]",
+                "ok byte 0 Events[1]",
+                &format!("ok byte {} Events[0]", 165)
+            ]
+        );
+    }
+
+    #[test]
+    fn cap_stops_reading_and_keeps_earlier_records() {
+        let body = format!("{EV}\n{EV}\n{EV}\n");
+        let (read, recs) = read_bytes("c.gz", &gz(body.as_bytes()), 100);
+        assert_eq!(read.format, "ndjson+gzip");
+        assert_eq!(
+            read.problems,
+            vec!["decompressed size exceeds cap of 100 bytes"]
+        );
+        assert_eq!(positions(&recs)[0], "ok line 1");
+        assert_eq!(recs.len(), 2, "one event and the cut record");
+    }
+
+    #[test]
+    fn empty_and_non_json_files() {
+        let (read, recs) = read_bytes("e.json", b"", u64::MAX);
+        assert_eq!(
+            (read.format.as_str(), read.problems.clone(), recs.len()),
+            ("empty", vec!["empty file".to_string()], 0)
+        );
+        let (read, _) = read_bytes("w.json", b"  \n", u64::MAX);
+        assert_eq!(read.problems, vec!["no JSON content: only whitespace"]);
+        let (read, _) = read_bytes("b.bin", b"PK\x03\x04", u64::MAX);
+        assert_eq!(
+            read.problems,
+            vec!["not JSON: starts with byte 0x50 at byte 0"]
+        );
+    }
+
+    #[test]
+    fn array_without_end_is_a_problem() {
+        let body = format!("[{EV},{EV}");
+        let (read, recs) = read_bytes("a.json", body.as_bytes(), u64::MAX);
+        assert_eq!(recs.len(), 2);
+        assert_eq!(
+            read.problems,
+            vec!["input ends inside the JSON array after 2 elements"]
+        );
+        let body = format!("[{EV},{{\"eventId\":\"X\"");
+        let (read, recs) = read_bytes("b.json", body.as_bytes(), u64::MAX);
+        assert_eq!(
+            positions(&recs)[1],
+            "reject index 1 (byte 74): input ends inside this record"
+        );
+        assert_eq!(
+            read.problems,
+            vec!["input ends inside a record that starts at byte 74"]
+        );
+    }
+}

@@ -1,1 +1,344 @@
 //! The Parquet event store: date-partitioned files, manifest, and scans back to polars.
+//!
+//! Layout under the store root:
+//! - `events/date=YYYY-MM-DD/part-<run>-<n>.parquet`: events of one UTC day, sorted by
+//!   `__time__`, columns of [`crate::schema::columns`];
+//! - `manifest.jsonl`: one line per ingested source file ([`ManifestRecord`]);
+//! - `rejects/<run>.ndjson`: records a run could not store, with file, position and reason;
+//! - `.tmp/`: files being written; renamed into `events/` when complete, removed on open.
+//!
+//! A Parquet file appears in `events/` only whole (written to `.tmp/`, then renamed), and a
+//! manifest line is appended only after the files holding its events are in place, so a store
+//! killed at any moment reads correctly and a rerun completes it without doubling events.
+
+pub mod manifest;
+pub mod parquet;
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+pub use manifest::ManifestRecord;
+
+use crate::frame::rows_to_dataframe;
+use crate::normalize::EventRow;
+use crate::schema::{self, TIME};
+use crate::timerange::TimeRange;
+use crate::{Error, Result};
+
+/// The manifest file name.
+pub const MANIFEST: &str = "manifest.jsonl";
+/// The directory of event partitions.
+pub const EVENTS: &str = "events";
+/// The directory of rejected records.
+pub const REJECTS: &str = "rejects";
+/// The directory of files being written.
+pub const TMP: &str = ".tmp";
+
+/// An open store.
+#[derive(Debug)]
+pub struct Store {
+    root: PathBuf,
+    manifest: Vec<ManifestRecord>,
+}
+
+impl Store {
+    /// Whether `root` holds a store (a `manifest.jsonl` and an `events/` directory).
+    pub fn is_store(root: &Path) -> bool {
+        root.join(MANIFEST).is_file() && root.join(EVENTS).is_dir()
+    }
+
+    /// Opens an existing store; an error if `root` is not one (no `manifest.jsonl` or `events/`).
+    pub fn open(root: &Path) -> Result<Store> {
+        for part in [MANIFEST, EVENTS] {
+            if !root.join(part).exists() {
+                return Err(Error::Store {
+                    path: root.to_path_buf(),
+                    message: format!(
+                        "not a keytrail store: no {part} (create one with `keytrail ingest`)"
+                    ),
+                });
+            }
+        }
+        let manifest = manifest::load(&root.join(MANIFEST))?;
+        Ok(Store {
+            root: root.to_path_buf(),
+            manifest,
+        })
+    }
+
+    /// Opens the store at `root` for writing, creating it if `root` does not exist or is an
+    /// empty directory (or one a killed creation left half made), and removes the leftovers of
+    /// an interrupted run from `.tmp/`. Only one writer may use a store at a time.
+    pub fn create_or_open(root: &Path) -> Result<Store> {
+        if root.join(MANIFEST).exists() {
+            clean_tmp(root)?;
+            return Store::open(root);
+        }
+        let foreign = |name: &std::ffi::OsStr| ![EVENTS, REJECTS, TMP].iter().any(|d| name == *d);
+        let occupied = fs::read_dir(root)
+            .map(|d| d.filter_map(|e| e.ok()).any(|e| foreign(&e.file_name())))
+            .unwrap_or(false);
+        if occupied {
+            return Err(Error::Store {
+                path: root.to_path_buf(),
+                message: "directory exists, is not empty and is not a keytrail store".into(),
+            });
+        }
+        for dir in [EVENTS, REJECTS, TMP] {
+            let path = root.join(dir);
+            fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+        }
+        let path = root.join(MANIFEST);
+        fs::write(&path, b"").map_err(|e| Error::io(&path, e))?;
+        Store::open(root)
+    }
+
+    /// The store directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Every manifest record, oldest first.
+    pub fn manifest(&self) -> &[ManifestRecord] {
+        &self.manifest
+    }
+
+    /// The dates (`YYYY-MM-DD`) that have a partition directory, sorted.
+    pub fn partitions(&self) -> Result<Vec<String>> {
+        let dir = self.root.join(EVENTS);
+        let mut dates = Vec::new();
+        for entry in fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
+            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(date) = name.strip_prefix("date=") {
+                if NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok() && entry.path().is_dir() {
+                    dates.push(date.to_string());
+                }
+            }
+        }
+        dates.sort();
+        Ok(dates)
+    }
+
+    /// The directory of the partition for `date`.
+    pub fn partition_dir(&self, date: &str) -> PathBuf {
+        self.root.join(EVENTS).join(format!("date={date}"))
+    }
+
+    /// The Parquet files of the partition for `date`, sorted by name (none if it does not exist).
+    pub fn partition_files(&self, date: &str) -> Result<Vec<PathBuf>> {
+        let dir = self.partition_dir(date);
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(&dir, e)),
+        };
+        let mut files = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io(&dir, e))?.path();
+            if path.extension().is_some_and(|x| x == "parquet") {
+                files.push(path);
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+
+    /// The number of stored events, from the Parquet footers.
+    pub fn event_count(&self) -> Result<u64> {
+        let mut total = 0;
+        for date in self.partitions()? {
+            for file in self.partition_files(&date)? {
+                total += parquet::row_count(&file)?;
+            }
+        }
+        Ok(total)
+    }
+
+    /// The dedup keys stored in the partition for `date`.
+    pub fn load_keys(&self, date: &str) -> Result<HashSet<String>> {
+        let mut keys = HashSet::new();
+        for file in self.partition_files(date)? {
+            parquet::read_keys(&file, &mut keys)?;
+        }
+        Ok(keys)
+    }
+
+    /// Writes `rows` as the file `<name>` of the partition for `date`: to `.tmp/` first, then
+    /// renamed into place. Returns the final path.
+    pub fn commit_partition_file(
+        &self,
+        date: &str,
+        name: &str,
+        rows: &[&EventRow],
+    ) -> Result<PathBuf> {
+        let tmp_dir = self.root.join(TMP);
+        fs::create_dir_all(&tmp_dir).map_err(|e| Error::io(&tmp_dir, e))?;
+        let tmp = tmp_dir.join(name);
+        parquet::write_file(&tmp, rows)?;
+        let dir = self.partition_dir(date);
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let path = dir.join(name);
+        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+        Ok(path)
+    }
+
+    /// Appends `records` to the manifest (after their events' files are in place).
+    pub fn commit_manifest(&mut self, records: Vec<ManifestRecord>) -> Result<()> {
+        manifest::append(&self.root.join(MANIFEST), &records)?;
+        self.manifest.extend(records);
+        Ok(())
+    }
+
+    /// The rejects file of run `run`.
+    pub fn rejects_path(&self, run: &str) -> PathBuf {
+        self.root.join(REJECTS).join(format!("{run}.ndjson"))
+    }
+
+    /// A lazy scan of the events in `range`: only the partitions overlapping it are read,
+    /// `__time__` is filtered to `[from, to)`, and the columns are those of
+    /// [`schema::columns`], in order. An empty selection scans to an empty frame.
+    pub fn scan(&self, range: &TimeRange) -> Result<LazyFrame> {
+        let mut paths = Vec::new();
+        for date in self.partitions()? {
+            if partition_overlaps(&date, range) {
+                for file in self.partition_files(&date)? {
+                    paths.push(PlRefPath::try_from_path(&file)?);
+                }
+            }
+        }
+        let frame = if paths.is_empty() {
+            rows_to_dataframe(&[])?.lazy()
+        } else {
+            let mut args = ScanArgsParquet::default();
+            args.hive_options.enabled = Some(false);
+            args.glob = false;
+            LazyFrame::scan_parquet_files(paths.into(), args)?
+        };
+        let columns: Vec<Expr> = schema::columns().iter().map(|c| col(c.as_str())).collect();
+        Ok(frame.filter(time_filter(range)).select(columns))
+    }
+}
+
+/// The `__time__` predicate of `range` (always true when unbounded).
+fn time_filter(range: &TimeRange) -> Expr {
+    let mut predicate = lit(true);
+    if let Some(from) = range.from {
+        predicate = predicate.and(col(TIME).gt_eq(lit(from)));
+    }
+    if let Some(to) = range.to {
+        predicate = predicate.and(col(TIME).lt(lit(to)));
+    }
+    predicate
+}
+
+/// Whether the partition for `date` can hold events of `range`.
+fn partition_overlaps(date: &str, range: &TimeRange) -> bool {
+    NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .is_some_and(|start| range.overlaps_day(start.and_utc().timestamp()))
+}
+
+/// Removes files left in `.tmp/` by an interrupted run.
+fn clean_tmp(root: &Path) -> Result<()> {
+    let dir = root.join(TMP);
+    match fs::remove_dir_all(&dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io(&dir, e)),
+    }
+    fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::{normalize, Envelope};
+    use serde_json::json;
+
+    fn row(id: &str, time: &str) -> EventRow {
+        let ev = json!({"eventId": id, "eventName": "Decrypt", "eventTime": time});
+        normalize(
+            ev,
+            &Envelope {
+                origin: format!("t#{id}"),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn open_refuses_a_non_store_and_create_makes_one() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Store::open(dir.path()).is_err());
+        let store = Store::create_or_open(&dir.path().join("s")).unwrap();
+        assert_eq!(store.partitions().unwrap(), Vec::<String>::new());
+        assert_eq!(store.event_count().unwrap(), 0);
+        let df = store
+            .scan(&TimeRange::default())
+            .unwrap()
+            .collect()
+            .unwrap();
+        assert_eq!(df.height(), 0);
+        let names: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(names, schema::columns());
+        std::fs::write(dir.path().join("other"), b"x").unwrap();
+        assert!(Store::create_or_open(dir.path()).is_err());
+    }
+
+    #[test]
+    fn scan_prunes_partitions_and_filters_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create_or_open(dir.path()).unwrap();
+        let (a, b, c) = (
+            row("A", "2024-03-01T23:00:00Z"),
+            row("B", "2024-03-02T01:00:00Z"),
+            row("C", "2024-03-02T05:00:00Z"),
+        );
+        store
+            .commit_partition_file("2024-03-01", "part-x-0.parquet", &[&a])
+            .unwrap();
+        store
+            .commit_partition_file("2024-03-02", "part-x-1.parquet", &[&b, &c])
+            .unwrap();
+        // A file in a partition outside the range that is not even Parquet: never read.
+        std::fs::create_dir_all(store.partition_dir("2024-02-01")).unwrap();
+        std::fs::write(
+            store.partition_dir("2024-02-01").join("bad.parquet"),
+            b"junk",
+        )
+        .unwrap();
+        assert_eq!(
+            store.partitions().unwrap(),
+            vec!["2024-02-01", "2024-03-01", "2024-03-02"]
+        );
+        let range = TimeRange {
+            from: Some(1709337600 - 7200),
+            to: Some(1709337600 + 10800),
+        };
+        let df = store.scan(&range).unwrap().collect().unwrap();
+        let ids: Vec<Option<&str>> = df
+            .column("event.eventId")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(ids, vec![Some("A"), Some("B")]);
+        assert_eq!(df.width(), schema::columns().len());
+        assert_eq!(
+            store.load_keys("2024-03-02").unwrap(),
+            HashSet::from(["B".to_string(), "C".to_string()])
+        );
+    }
+}

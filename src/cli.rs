@@ -1,0 +1,290 @@
+//! The command line: clap definitions of every subcommand and its options. Nothing here runs
+//! anything; `commands` turns these into calls into the library.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// keytrail: what happened to our KMS keys, who did it, and from where, answered offline from
+/// Alibaba Cloud ActionTrail archives.
+#[derive(Debug, Parser)]
+#[command(name = "keytrail", version, about, long_about = None, after_help = QUICK_HELP)]
+pub struct Cli {
+    /// The subcommand to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const QUICK_HELP: &str = "Typical use:
+  keytrail ingest ./oss-archive --store ./store        # archives -> Parquet store (incremental)
+  keytrail query ./store 'event.serviceName:Kms AND event.eventName:DisableKey'
+  keytrail query ./store '\"key-abc123\" | SELECT \"event.eventName\" as op, count(*) as n GROUP BY op'
+  keytrail histogram ./store 'event.serviceName:Kms' --interval 1h
+Exit status: 0 success, 1 ingest problems or findings, 2 usage or query error.";
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read ActionTrail archives (OSS .gz, SLS exports, LookupEvents JSON, plain JSON/NDJSON)
+    /// into a date-partitioned Parquet store. Incremental: files already ingested are skipped,
+    /// events already stored are counted as duplicates, never stored twice.
+    Ingest(IngestArgs),
+    /// Run an SLS query (`search` or `search | SQL`) and print the raw logs it matches or the
+    /// SQL result table.
+    Query(QueryArgs),
+    /// Print one event's full JSON (the console's "view event details").
+    Event(EventArgs),
+    /// Count the events a search matches per time bucket, as a bar chart, CSV or JSON.
+    Histogram(HistogramArgs),
+    /// KMS investigations: key lifecycle, usage of one key, inventory of every key.
+    #[command(subcommand)]
+    Kms(KmsCommand),
+    /// Write a realistic synthetic archive in the OSS layout (deterministic for a seed).
+    Sample(SampleArgs),
+    /// Build the bundled sample archive, ingest it, and show what the store holds.
+    Demo(DemoArgs),
+}
+
+/// `keytrail ingest`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  keytrail ingest ~/trail-export/AliyunLogs --store ./store\n\
+Formats are detected from file contents, not extensions. Damaged files are reported with a \
+reason and position; their valid records are still stored and the raw rejects are kept under \
+<store>/rejects/. Exits 1 when anything was rejected."
+)]
+pub struct IngestArgs {
+    /// Files or directories (walked recursively) to read.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// The store directory (created if missing).
+    #[arg(long, short = 's', value_name = "DIR")]
+    pub store: PathBuf,
+    /// Largest decompressed size accepted per file (gzip bomb guard), e.g. 4G, 512M.
+    #[arg(long = "max-decompressed-bytes", alias = "max-decompressed", default_value = "4G",
+          value_name = "SIZE", value_parser = parse_size)]
+    pub max_decompressed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Do not show a progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Options shared by every query command.
+#[derive(Debug, Args, Clone)]
+pub struct TimeArgs {
+    /// Start of the range (inclusive): RFC 3339, a date (2024-03-01), a relative age (90d, 12h)
+    /// or @unix-seconds. Dates without a zone are read in --tz.
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// End of the range (exclusive), same forms as --from.
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+    /// Time zone for showing and reading times: an IANA name (Asia/Shanghai) or an offset
+    /// (+08:00). The SLS console shows Asia/Shanghai by default; keytrail defaults to UTC.
+    #[arg(long, default_value = "UTC", value_name = "ZONE")]
+    pub tz: String,
+}
+
+/// `keytrail query`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  keytrail query ./store 'event.serviceName:Kms AND (event.eventName:CreateKey OR event.eventName:DisableKey)'
+  keytrail query ./store '\"key-abc123\"' --format ndjson          # full events mentioning a key
+  keytrail query ./store '* | SELECT \"event.sourceIpAddress\" AS ip, count(*) AS n GROUP BY ip ORDER BY n DESC' --from 30d
+SOURCE is a store made by `keytrail ingest`, or archive files/directories read directly (for large
+archives run `keytrail ingest` once and query the store).")]
+pub struct QueryArgs {
+    /// A store directory, or archive files/directories to read directly.
+    #[arg(value_name = "SOURCE")]
+    pub source: PathBuf,
+    /// The SLS statement: `search` or `search | SQL`.
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// Raw logs: how many matching events to show (newest first).
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub limit: usize,
+    /// Output format: table, csv, json or ndjson (raw logs in json/ndjson are the full events).
+    #[arg(long, short = 'f', default_value = "table", value_name = "FORMAT")]
+    pub format: String,
+    /// Write the result to a file instead (.parquet, .csv or .json by extension).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Show how the query was understood (parsed search tree, polars plan) and do not run it.
+    #[arg(long)]
+    pub explain: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub time: TimeArgs,
+}
+
+/// `keytrail event`.
+#[derive(Debug, Args)]
+pub struct EventArgs {
+    /// A store directory, or archive files/directories to read directly.
+    #[arg(value_name = "SOURCE")]
+    pub source: PathBuf,
+    /// The eventId to show.
+    #[arg(value_name = "EVENT_ID")]
+    pub event_id: String,
+}
+
+/// `keytrail histogram`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  keytrail histogram ./store 'event.serviceName:Kms' --interval 1h --tz Asia/Shanghai"
+)]
+pub struct HistogramArgs {
+    /// A store directory, or archive files/directories to read directly.
+    #[arg(value_name = "SOURCE")]
+    pub source: PathBuf,
+    /// The SLS search statement (a `| SQL` part is ignored, as in the console's histogram).
+    #[arg(value_name = "QUERY", default_value = "*")]
+    pub query: String,
+    /// Bucket width: auto (about 60 round buckets over the range) or 30s, 5m, 1h, 1d, 1w...
+    #[arg(long, short = 'i', default_value = "auto", value_name = "WIDTH")]
+    pub interval: String,
+    /// Output format: table (bar chart), csv or json.
+    #[arg(long, short = 'f', default_value = "table", value_name = "FORMAT")]
+    pub format: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub time: TimeArgs,
+}
+
+/// `keytrail sample`.
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// The directory to write the archive into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Number of events.
+    #[arg(long, default_value_t = 20_000)]
+    pub events: u64,
+    /// Number of days covered.
+    #[arg(long, default_value_t = 30)]
+    pub days: u32,
+    /// Random seed (same seed, same bytes).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Events per .gz file.
+    #[arg(long, default_value_t = 286)]
+    pub events_per_file: u32,
+    /// Plant the documented incidents (unusual deletion, denied-call burst, Decrypt spike).
+    #[arg(long)]
+    pub incidents: bool,
+}
+
+/// `keytrail demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Keep the demo's archive and store in this directory (default: a temporary one).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// Parses a byte size such as `4G`, `512M`, `100k` or `1024`.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("bad size {text:?}: use e.g. 4G, 512M"))?;
+    let scale: u64 = match unit.to_ascii_lowercase().trim_end_matches(['b', 'i']) {
+        "" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        "t" => 1 << 40,
+        _ => return Err(format!("bad size unit in {text:?}: use k, M, G or T")),
+    };
+    n.checked_mul(scale)
+        .ok_or_else(|| format!("size {text:?} is too large"))
+}
+
+/// `keytrail kms ...`.
+#[derive(Debug, Subcommand)]
+pub enum KmsCommand {
+    /// Every lifecycle event of every key (create, enable/disable, deletion scheduled or
+    /// cancelled, key material, rotation, deletion protection, aliases): time, event, user,
+    /// identity type, key id, source IP, result; then a histogram of them.
+    #[command(after_help = "Examples:
+  keytrail kms lifecycle ./store --from 90d
+  keytrail kms lifecycle ./store --events CreateKey,ScheduleKeyDeletion,EnableKey,DisableKey   # the seed's scenario 1
+  keytrail kms lifecycle ./store --raw --format json")]
+    Lifecycle(LifecycleArgs),
+    /// Who used one key, with which operations, from which IPs, how often (the seed's scenario
+    /// 2), and a histogram. KEY is a key id, a key ARN, or an alias (resolved through the
+    /// archive's CreateAlias/UpdateAlias events).
+    #[command(after_help = "Examples:
+  keytrail kms usage ./store key-hzz62f1cb66fa42qo1234
+  keytrail kms usage ./store alias/prod-db --by user
+  keytrail kms usage ./store acs:kms:cn-hangzhou:1234567890:key/key-hzz62f1cb66fa42qo1234 --by day")]
+    Usage(UsageArgs),
+    /// Inventory of every key seen: aliases, region, creation, current state as the events show
+    /// it, first/last seen, calls by operation, distinct callers and IPs, errors.
+    #[command(after_help = "Example:\n  keytrail kms keys ./store --format csv > keys.csv")]
+    Keys(KeysArgs),
+}
+
+/// Options shared by the KMS commands.
+#[derive(Debug, Args, Clone)]
+pub struct KmsCommon {
+    /// A store directory, or archive files/directories to read directly.
+    #[arg(value_name = "SOURCE")]
+    pub source: PathBuf,
+    /// Output format: table, csv, json or ndjson.
+    #[arg(long, short = 'f', default_value = "table", value_name = "FORMAT")]
+    pub format: String,
+    /// Show the SLS statements the command runs, and do not run them.
+    #[arg(long)]
+    pub explain: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub time: TimeArgs,
+}
+
+/// `keytrail kms lifecycle`.
+#[derive(Debug, Args)]
+pub struct LifecycleArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: KmsCommon,
+    /// Only these events (comma-separated), e.g. CreateKey,ScheduleKeyDeletion,EnableKey,DisableKey.
+    #[arg(long, value_delimiter = ',', value_name = "EVENTS")]
+    pub events: Vec<String>,
+    /// Also show the raw logs (newest first).
+    #[arg(long)]
+    pub raw: bool,
+    /// Histogram bucket width: auto, 1h, 1d...
+    #[arg(long, short = 'i', default_value = "auto", value_name = "WIDTH")]
+    pub interval: String,
+}
+
+/// `keytrail kms usage`.
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: KmsCommon,
+    /// The key: id, ARN, or alias (alias/name).
+    #[arg(value_name = "KEY")]
+    pub key: String,
+    /// Group by event name and: ip (default), user, ak, region or day.
+    #[arg(long, default_value = "ip", value_name = "GROUPING")]
+    pub by: String,
+    /// Histogram bucket width: auto, 1h, 1d...
+    #[arg(long, short = 'i', default_value = "auto", value_name = "WIDTH")]
+    pub interval: String,
+}
+
+/// `keytrail kms keys`.
+#[derive(Debug, Args)]
+pub struct KeysArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: KmsCommon,
+}

@@ -1,0 +1,46 @@
+//! `keytrail ingest`: runs the ingest with a progress bar on stderr and prints the summary.
+
+use std::io::{self, IsTerminal};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use keytrail::ingest::{self, IngestOptions, Progress};
+use keytrail::render;
+use keytrail::{Error, Result};
+
+use crate::cli::IngestArgs;
+
+/// Runs `keytrail ingest`; exit status 1 when anything was rejected or a file had a problem.
+pub fn run(args: IngestArgs) -> Result<i32> {
+    let opts = IngestOptions {
+        max_decompressed_bytes: args.max_decompressed,
+        threads: args.threads,
+    };
+    let bar = progress_bar(args.quiet);
+    let on_progress = |p: &Progress| match p {
+        Progress::Started { files, .. } => {
+            bar.set_length(*files as u64);
+            bar.set_message("reading");
+        }
+        Progress::FileDone { .. } => bar.inc(1),
+        Progress::Committing { date } => bar.set_message(format!("writing {date}")),
+    };
+    let summary = ingest::ingest(&args.inputs, &args.store, &opts, &on_progress)?;
+    bar.finish_and_clear();
+    render::ingest::render_ingest_summary(&summary, &mut io::stdout().lock())
+        .map_err(|e| Error::io("<stdout>", e))?;
+    Ok(if summary.has_problems() { 1 } else { 0 })
+}
+
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet || !io::stderr().is_terminal() {
+        return ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} files ({eta} left)")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar
+}

@@ -1,0 +1,134 @@
+//! `keytrail kms lifecycle|usage|keys`: resolve options, run the investigation through the
+//! query engine, render the report.
+
+use std::io;
+
+use keytrail::histogram::Interval;
+use keytrail::kms::aliases::alias_statement;
+use keytrail::kms::inventory::{state_statement, usage_totals_statement};
+use keytrail::kms::run::{self, RunOptions};
+use keytrail::kms::{lifecycle_statement, usage_statement, UsageBy, LIFECYCLE_EVENTS};
+use keytrail::query::sql::SqlContext;
+use keytrail::render::{self, OutputFormat};
+use keytrail::{Error, Result};
+
+use super::query::resolve_time;
+use super::source::Source;
+use crate::cli::{KeysArgs, KmsCommand, KmsCommon, LifecycleArgs, UsageArgs};
+
+/// Runs one KMS subcommand.
+pub fn run(command: KmsCommand) -> Result<i32> {
+    match command {
+        KmsCommand::Lifecycle(args) => lifecycle(args),
+        KmsCommand::Usage(args) => usage(args),
+        KmsCommand::Keys(args) => keys(args),
+    }
+}
+
+struct Prepared {
+    source: Source,
+    opts: RunOptions,
+    format: OutputFormat,
+}
+
+fn prepare(common: &KmsCommon, interval: &str) -> Result<Prepared> {
+    let format = OutputFormat::parse(&common.format).map_err(Error::Usage)?;
+    let interval = Interval::parse(interval).map_err(Error::Usage)?;
+    let time = resolve_time(&common.time)?;
+    let source = Source::open(&common.source)?;
+    let ctx = SqlContext {
+        zone: time.zone,
+        now: time.now,
+    };
+    Ok(Prepared {
+        source,
+        opts: RunOptions {
+            ctx,
+            range: time.range,
+            interval,
+        },
+        format,
+    })
+}
+
+fn print_statements(statements: &[String]) -> Result<i32> {
+    for s in statements {
+        println!("{s}");
+    }
+    Ok(0)
+}
+
+fn io_err(e: io::Error) -> Error {
+    Error::io("<stdout>", e)
+}
+
+fn lifecycle(args: LifecycleArgs) -> Result<i32> {
+    let events: Vec<&str> = if args.events.is_empty() {
+        LIFECYCLE_EVENTS.to_vec()
+    } else {
+        args.events
+            .iter()
+            .map(|e| e.trim())
+            .filter(|e| !e.is_empty())
+            .collect()
+    };
+    if args.common.explain {
+        return print_statements(&[lifecycle_statement(&events)]);
+    }
+    let p = prepare(&args.common, &args.interval)?;
+    let report = run::lifecycle(p.source.scan(&p.opts.range)?, &events, args.raw, &p.opts)?;
+    render::kms::lifecycle(
+        &report,
+        p.format,
+        &p.opts.ctx.zone,
+        render::terminal_width(),
+        &mut io::stdout().lock(),
+    )
+    .map_err(io_err)?;
+    Ok(0)
+}
+
+fn usage(args: UsageArgs) -> Result<i32> {
+    let by = UsageBy::parse(&args.by).map_err(Error::Usage)?;
+    let p = prepare(&args.common, &args.interval)?;
+    let report = run::usage(p.source.scan(&p.opts.range)?, &args.key, by, &p.opts)?;
+    if args.common.explain {
+        let mut statements = Vec::new();
+        if !report.aliases.is_empty() {
+            statements.push(alias_statement());
+        }
+        statements.push(usage_statement(&report.key_ids, &report.aliases, by));
+        return print_statements(&statements);
+    }
+    render::kms::usage(
+        &report,
+        p.format,
+        &p.opts.ctx.zone,
+        render::terminal_width(),
+        &mut io::stdout().lock(),
+    )
+    .map_err(io_err)?;
+    Ok(0)
+}
+
+fn keys(args: KeysArgs) -> Result<i32> {
+    let p = prepare(&args.common, "auto")?;
+    if args.common.explain {
+        let history = run::alias_history(p.source.scan(&p.opts.range)?, &p.opts)?;
+        return print_statements(&[
+            alias_statement(),
+            usage_totals_statement(&history),
+            state_statement(&history),
+        ]);
+    }
+    let report = run::keys(p.source.scan(&p.opts.range)?, &p.opts)?;
+    render::kms::inventory(
+        &report,
+        p.format,
+        &p.opts.ctx.zone,
+        render::terminal_width(),
+        &mut io::stdout().lock(),
+    )
+    .map_err(io_err)?;
+    Ok(0)
+}

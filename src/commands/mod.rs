@@ -1,0 +1,26 @@
+//! Wires the library's stages together for each subcommand; the only place that knows the whole
+//! chain read -> normalize -> store -> query -> render.
+
+mod demo;
+mod ingest;
+mod kms;
+mod query;
+mod sample;
+mod source;
+
+use keytrail::Result;
+
+use crate::cli::Command;
+
+/// Runs one subcommand and returns its exit status.
+pub fn run(command: Command) -> Result<i32> {
+    match command {
+        Command::Ingest(args) => ingest::run(args),
+        Command::Query(args) => query::run_query(args),
+        Command::Event(args) => query::run_event(args),
+        Command::Histogram(args) => query::run_histogram(args),
+        Command::Kms(command) => kms::run(command),
+        Command::Sample(args) => sample::run(args),
+        Command::Demo(args) => demo::run(args),
+    }
+}

@@ -1,0 +1,303 @@
+//! `keytrail query`, `event` and `histogram`: open the source, compile the statement, run it and
+//! hand the finished frames to the renderers.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use polars::prelude::*;
+
+use keytrail::histogram::{self, Interval};
+use keytrail::query::sql::SqlContext;
+use keytrail::query::{self, Compiled};
+use keytrail::render::{self, OutputFormat};
+use keytrail::schema::{self, TIME};
+use keytrail::timerange::{self, parse_time_bound, TimeRange, Zone};
+use keytrail::{Error, Result};
+
+use super::source::Source;
+use crate::cli::{EventArgs, HistogramArgs, QueryArgs, TimeArgs};
+
+/// The columns of the raw-logs table, with their headers.
+const RAW_LOG_COLUMNS: &[(&str, &str)] = &[
+    (schema::EVENT_NAME, "event"),
+    (schema::SERVICE_NAME, "service"),
+    (schema::USER_NAME, "user"),
+    (schema::SOURCE_IP, "source IP"),
+    (schema::RESOURCE_NAME, "resource"),
+    (schema::ERROR_CODE, "error"),
+];
+
+/// Time options after validation.
+pub struct TimeOptions {
+    /// The `[from, to)` range.
+    pub range: TimeRange,
+    /// The display and session zone.
+    pub zone: Zone,
+    /// "now", fixed once per command.
+    pub now: i64,
+}
+
+/// Validates `--from/--to/--tz`.
+pub fn resolve_time(args: &TimeArgs) -> Result<TimeOptions> {
+    let zone = Zone::parse(&args.tz).map_err(Error::Usage)?;
+    let now = timerange::now();
+    let bound = |text: &Option<String>, flag: &str| -> Result<Option<i64>> {
+        text.as_deref()
+            .map(|t| {
+                parse_time_bound(t, &zone, now).map_err(|e| Error::Usage(format!("--{flag}: {e}")))
+            })
+            .transpose()
+    };
+    let range = TimeRange {
+        from: bound(&args.from, "from")?,
+        to: bound(&args.to, "to")?,
+    };
+    if let (Some(f), Some(t)) = (range.from, range.to) {
+        if f >= t {
+            return Err(Error::Usage("--from must be before --to".into()));
+        }
+    }
+    Ok(TimeOptions { range, zone, now })
+}
+
+fn parse_format(text: &str) -> Result<OutputFormat> {
+    OutputFormat::parse(text).map_err(Error::Usage)
+}
+
+/// Runs `keytrail query`.
+pub fn run_query(args: QueryArgs) -> Result<i32> {
+    let format = parse_format(&args.format)?;
+    let time = resolve_time(&args.time)?;
+    let source = Source::open(&args.source)?;
+    let ctx = SqlContext {
+        zone: time.zone,
+        now: time.now,
+    };
+    let compiled = query::compile(&args.query, source.scan(&time.range)?, &ctx)?;
+    if args.explain {
+        return explain(&compiled).map(|_| 0);
+    }
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match compiled.sql {
+        Some(plan) => {
+            let mut frame = plan.frame;
+            if let Some(limit) = plan.default_limit {
+                frame = frame.limit((limit + 1) as IdxSize);
+            }
+            let mut df = frame.collect()?;
+            if let Some(limit) = plan.default_limit {
+                if df.height() > limit {
+                    df = df.head(Some(limit));
+                    eprintln!("note: showing the first {limit} rows (SLS adds LIMIT {limit} when a query has none); add a LIMIT to see more");
+                }
+            }
+            for note in &plan.notes {
+                eprintln!("note: {note}");
+            }
+            match &args.output {
+                Some(path) => write_file(&mut df, path),
+                None => {
+                    render::frame(&df, format, render::terminal_width(), &mut out).map_err(io_err)
+                }
+            }?;
+        }
+        None => raw_logs(compiled.matched, &args, format, &time.zone, &mut out)?,
+    }
+    Ok(0)
+}
+
+fn explain(compiled: &Compiled) -> Result<()> {
+    println!("search:\n{}", indent(&compiled.search.explain()));
+    let plan = match &compiled.sql {
+        Some(p) => p.frame.describe_optimized_plan()?,
+        None => compiled.matched.describe_optimized_plan()?,
+    };
+    println!("polars plan:\n{}", indent(&plan));
+    Ok(())
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Raw logs: the newest `--limit` matching events, and how many matched in total.
+fn raw_logs(
+    matched: LazyFrame,
+    args: &QueryArgs,
+    format: OutputFormat,
+    zone: &Zone,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let total = count(matched.clone())?;
+    let newest = matched
+        .sort(
+            [TIME],
+            SortMultipleOptions::default().with_order_descending(true),
+        )
+        .limit(args.limit as IdxSize)
+        .collect()?;
+    match format {
+        OutputFormat::Json | OutputFormat::Ndjson => {
+            let events = newest.column(schema::EVENT)?.str()?.clone();
+            render::json::raw_events(
+                events.iter().flatten(),
+                format == OutputFormat::Ndjson,
+                out,
+            )
+            .map_err(io_err)?;
+        }
+        OutputFormat::Table | OutputFormat::Csv => {
+            let (headers, rows) = raw_log_rows(&newest, zone)?;
+            let numeric = vec![false; headers.len()];
+            if format == OutputFormat::Csv {
+                render::csv::strings(&headers, &rows, &numeric, out).map_err(io_err)?;
+            } else {
+                render::table::strings(&headers, &rows, &numeric, render::terminal_width(), out)
+                    .map_err(io_err)?;
+                writeln!(out, "{}", matched_line(total, newest.height())).map_err(io_err)?;
+            }
+        }
+    }
+    if format != OutputFormat::Table {
+        eprintln!("{}", matched_line(total, newest.height()));
+    }
+    Ok(())
+}
+
+fn matched_line(total: usize, shown: usize) -> String {
+    match (total, shown) {
+        (0, _) => "no events matched".to_string(),
+        (t, s) if s < t => {
+            format!("{t} events matched, showing the newest {s} (use --limit to see more)")
+        }
+        (t, _) => format!("{t} events matched"),
+    }
+}
+
+/// The raw-logs table cells: time in `zone`, then [`RAW_LOG_COLUMNS`].
+pub fn raw_log_rows(df: &DataFrame, zone: &Zone) -> Result<(Vec<String>, Vec<Vec<String>>)> {
+    let mut headers = vec![format!("time ({})", zone_label(zone))];
+    headers.extend(RAW_LOG_COLUMNS.iter().map(|(_, h)| h.to_string()));
+    let times = df.column(TIME)?.i64()?;
+    let columns: Vec<&StringChunked> = RAW_LOG_COLUMNS
+        .iter()
+        .map(|(c, _)| df.column(c).and_then(|c| c.str()))
+        .collect::<PolarsResult<_>>()?;
+    let principal = df.column(schema::PRINCIPAL_ID)?.str()?;
+    let rows = (0..df.height())
+        .map(|i| {
+            let mut row = vec![zone.format(times.get(i).unwrap_or(0), "%Y-%m-%d %H:%M:%S")];
+            for (c, (name, _)) in columns.iter().zip(RAW_LOG_COLUMNS) {
+                let value = c.get(i).filter(|v| !v.is_empty());
+                let value = if *name == schema::USER_NAME {
+                    value.or(principal.get(i))
+                } else {
+                    value
+                };
+                row.push(value.unwrap_or("").to_string());
+            }
+            row
+        })
+        .collect();
+    Ok((headers, rows))
+}
+
+/// A short name for a zone in headers: `UTC`, `Asia/Shanghai`, `+08:00`.
+pub fn zone_label(zone: &Zone) -> String {
+    match zone {
+        Zone::Named(tz) => tz.name().to_string(),
+        Zone::Fixed(o) if o.local_minus_utc() == 0 => "UTC".to_string(),
+        Zone::Fixed(o) => o.to_string(),
+    }
+}
+
+fn count(frame: LazyFrame) -> Result<usize> {
+    let df = frame.select([len().alias("n")]).collect()?;
+    Ok(df.column("n")?.get(0)?.extract::<u64>().unwrap_or(0) as usize)
+}
+
+fn write_file(df: &mut DataFrame, path: &Path) -> Result<()> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let file = File::create(path).map_err(|e| Error::io(path, e))?;
+    let mut writer = BufWriter::new(file);
+    match ext.as_str() {
+        "parquet" => {
+            ParquetWriter::new(&mut writer).finish(df)?;
+        }
+        "csv" => render::csv::frame(df, &mut writer).map_err(|e| Error::io(path, e))?,
+        "json" => render::json::frame(df, false, &mut writer).map_err(|e| Error::io(path, e))?,
+        "ndjson" | "jsonl" => {
+            render::json::frame(df, true, &mut writer).map_err(|e| Error::io(path, e))?
+        }
+        _ => {
+            return Err(Error::Usage(format!(
+                "--output {}: use a .parquet, .csv or .json file",
+                path.display()
+            )))
+        }
+    }
+    writer.flush().map_err(|e| Error::io(path, e))?;
+    eprintln!("wrote {} rows to {}", df.height(), path.display());
+    Ok(())
+}
+
+fn io_err(e: io::Error) -> Error {
+    Error::io("<stdout>", e)
+}
+
+/// Runs `keytrail event`.
+pub fn run_event(args: EventArgs) -> Result<i32> {
+    let source = Source::open(&args.source)?;
+    let id = lit(args.event_id.clone());
+    let found = source
+        .scan(&TimeRange::default())?
+        .filter(
+            col(schema::EVENT_ID)
+                .eq(id.clone())
+                .or(col(schema::DEDUP_KEY).eq(id)),
+        )
+        .select([col(schema::EVENT)])
+        .limit(1)
+        .collect()?;
+    let events = found.column(schema::EVENT)?.str()?;
+    let Some(text) = events.iter().flatten().next().map(str::to_string) else {
+        eprintln!("no event with id {:?}", args.event_id);
+        return Ok(1);
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Error::Other(e.to_string()))?;
+    println!("{}", serde_json::to_string_pretty(&value).unwrap_or(text));
+    Ok(0)
+}
+
+/// Runs `keytrail histogram`.
+pub fn run_histogram(args: HistogramArgs) -> Result<i32> {
+    let format = parse_format(&args.format)?;
+    let interval = Interval::parse(&args.interval).map_err(Error::Usage)?;
+    let time = resolve_time(&args.time)?;
+    let source = Source::open(&args.source)?;
+    let statement = query::split(&args.query);
+    let ctx = SqlContext {
+        zone: time.zone,
+        now: time.now,
+    };
+    let compiled = query::compile(statement.search, source.scan(&time.range)?, &ctx)?;
+    let h = histogram::compute(
+        compiled.matched,
+        time.range.from,
+        time.range.to,
+        interval,
+        &time.zone,
+    )?;
+    render::histogram::render(&h, format, &time.zone, &mut io::stdout().lock()).map_err(io_err)?;
+    Ok(0)
+}

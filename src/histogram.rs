@@ -1,0 +1,219 @@
+//! Time histograms: counts of events per time bucket over a range, as the SLS console's log
+//! distribution chart. Buckets are aligned to multiples of their width in the display zone, so
+//! hour and day buckets start on the local hour and local midnight; empty buckets count zero.
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::schema::TIME;
+use crate::timerange::Zone;
+
+/// Round bucket widths `auto` chooses from, in seconds.
+const NICE_WIDTHS: &[i64] = &[
+    1,
+    5,
+    10,
+    30,
+    60,
+    300,
+    600,
+    1800,
+    3600,
+    3 * 3600,
+    6 * 3600,
+    12 * 3600,
+    86_400,
+    7 * 86_400,
+    30 * 86_400,
+];
+
+/// The number of buckets `auto` aims for.
+pub const AUTO_TARGET_BUCKETS: i64 = 60;
+
+/// Requested bucket width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interval {
+    /// A round width giving roughly [`AUTO_TARGET_BUCKETS`] buckets over the range.
+    Auto,
+    /// A fixed width in seconds.
+    Seconds(i64),
+}
+
+impl Interval {
+    /// Parses `auto`, or a width such as `30s`, `5m`, `1h`, `1d`, `1w`.
+    pub fn parse(text: &str) -> std::result::Result<Interval, String> {
+        let t = text.trim();
+        if t.eq_ignore_ascii_case("auto") {
+            return Ok(Interval::Auto);
+        }
+        let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+        let (num, unit) = t.split_at(split);
+        let n: i64 = num
+            .parse()
+            .map_err(|_| format!("bad interval {text:?}: use auto, 30s, 5m, 1h, 1d"))?;
+        let scale = match unit {
+            "s" | "" => 1,
+            "m" => 60,
+            "h" => 3600,
+            "d" => 86_400,
+            "w" => 7 * 86_400,
+            _ => {
+                return Err(format!(
+                    "bad interval unit in {text:?}: use s, m, h, d or w"
+                ))
+            }
+        };
+        if n <= 0 {
+            return Err(format!("interval {text:?} must be positive"));
+        }
+        Ok(Interval::Seconds(n * scale))
+    }
+}
+
+/// One bucket: `[start, start + width)` and its count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bucket {
+    /// Unix seconds of the bucket start.
+    pub start: i64,
+    /// Events in the bucket.
+    pub count: u64,
+}
+
+/// A finished histogram, ready to render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histogram {
+    /// Bucket width in seconds.
+    pub width: i64,
+    /// Every bucket from the first to the last, empty ones included.
+    pub buckets: Vec<Bucket>,
+    /// Total events counted.
+    pub total: u64,
+}
+
+/// The width `auto` picks for a span: the smallest round width giving at most about
+/// [`AUTO_TARGET_BUCKETS`] buckets.
+pub fn auto_width(span: i64) -> i64 {
+    let ideal = (span.max(1) + AUTO_TARGET_BUCKETS - 1) / AUTO_TARGET_BUCKETS;
+    NICE_WIDTHS
+        .iter()
+        .copied()
+        .find(|w| *w >= ideal)
+        .unwrap_or(*NICE_WIDTHS.last().unwrap())
+}
+
+/// Start of the bucket of `t`, aligned to multiples of `width` in `zone`'s wall clock.
+pub fn bucket_start(t: i64, width: i64, zone: &Zone) -> i64 {
+    let offset = i64::from(zone.offset_seconds(t));
+    let local = t + offset;
+    local - local.rem_euclid(width) - offset
+}
+
+/// Counts `events` (a frame with `__time__`) per bucket over `[from, to)`. When a bound is
+/// `None` it is taken from the data.
+pub fn compute(
+    events: LazyFrame,
+    from: Option<i64>,
+    to: Option<i64>,
+    interval: Interval,
+    zone: &Zone,
+) -> Result<Histogram> {
+    let times = events.select([col(TIME)]).collect()?;
+    let times = times.column(TIME)?.i64()?.clone();
+    let (lo, hi) = match (from.or(times.min()), to.or(times.max().map(|m| m + 1))) {
+        (Some(lo), Some(hi)) if hi > lo => (lo, hi),
+        (Some(lo), Some(_)) => (lo, lo + 1),
+        _ => {
+            return Ok(Histogram {
+                width: 1,
+                buckets: Vec::new(),
+                total: 0,
+            })
+        }
+    };
+    let width = match interval {
+        Interval::Auto => auto_width(hi - lo),
+        Interval::Seconds(w) => w,
+    };
+    let first = bucket_start(lo, width, zone);
+    let n = ((hi - 1 - first) / width + 1) as usize;
+    if n > 1_000_000 {
+        return Err(Error::Usage(format!(
+            "interval of {width}s gives {n} buckets over the range; choose a wider --interval"
+        )));
+    }
+    let mut counts = vec![0u64; n];
+    let mut total = 0;
+    for t in times.into_no_null_iter().filter(|t| *t >= lo && *t < hi) {
+        let index = ((t - first).div_euclid(width)) as usize;
+        if let Some(c) = counts.get_mut(index) {
+            *c += 1;
+            total += 1;
+        }
+    }
+    let buckets = counts
+        .into_iter()
+        .enumerate()
+        .map(|(i, count)| Bucket {
+            start: first + i as i64 * width,
+            count,
+        })
+        .collect();
+    Ok(Histogram {
+        width,
+        buckets,
+        total,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(times: &[i64]) -> LazyFrame {
+        DataFrame::new(times.len(), vec![Column::new(TIME.into(), times.to_vec())])
+            .unwrap()
+            .lazy()
+    }
+
+    #[test]
+    fn auto_picks_round_widths() {
+        assert_eq!(auto_width(3600), 60);
+        assert_eq!(auto_width(86_400), 1800);
+        assert_eq!(auto_width(30 * 86_400), 43_200);
+        assert_eq!(auto_width(10), 1);
+    }
+
+    #[test]
+    fn buckets_align_to_zone_and_include_empty_ones() {
+        let utc = Zone::default();
+        let h = compute(
+            frame(&[0, 59, 60, 250]),
+            Some(0),
+            Some(300),
+            Interval::Seconds(60),
+            &utc,
+        )
+        .unwrap();
+        let counts: Vec<u64> = h.buckets.iter().map(|b| b.count).collect();
+        assert_eq!(counts, vec![2, 1, 0, 0, 1]);
+        assert_eq!(h.total, 4);
+        let sh = Zone::parse("+08:00").unwrap();
+        assert_eq!(bucket_start(3600 * 17, 86_400, &sh), 16 * 3600);
+    }
+
+    #[test]
+    fn range_bounds_are_half_open() {
+        let h = compute(
+            frame(&[100, 200]),
+            Some(100),
+            Some(200),
+            Interval::Seconds(50),
+            &Zone::default(),
+        )
+        .unwrap();
+        assert_eq!(h.total, 1);
+        assert_eq!(h.buckets.len(), 2);
+        assert_eq!(Interval::parse("5m"), Ok(Interval::Seconds(300)));
+        assert!(Interval::parse("5x").is_err());
+    }
+}

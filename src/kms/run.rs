@@ -1,0 +1,176 @@
+//! Runs the KMS investigations on a frame of events through the query engine and returns
+//! render-ready reports. Each report carries the statements it ran, for `--explain`.
+
+use polars::prelude::*;
+
+use super::aliases::{alias_statement, AliasHistory};
+use super::inventory::{self, KeyRecord};
+use super::{lifecycle_statement, quote, usage_statement, KeyRef, UsageBy};
+use crate::error::{Error, Result};
+use crate::histogram::{self, Histogram, Interval};
+use crate::query::{self, sql::SqlContext};
+use crate::timerange::TimeRange;
+
+/// How a report's statements run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// SQL session settings (zone, now).
+    pub ctx: SqlContext,
+    /// The time range, which bounds the histogram.
+    pub range: TimeRange,
+    /// Histogram bucket width.
+    pub interval: Interval,
+}
+
+/// `kms lifecycle`: the table of lifecycle events, their histogram, and optionally the raw logs.
+pub struct LifecycleReport {
+    /// The statement run (search | SQL).
+    pub statement: String,
+    /// time, eventName, user, identity, keyId, ip, result.
+    pub table: DataFrame,
+    /// The lifecycle events per time bucket.
+    pub histogram: Histogram,
+    /// The matched events, newest first, when asked for.
+    pub raw: Option<DataFrame>,
+}
+
+/// `kms usage`: who used a key, how, from where.
+pub struct UsageReport {
+    /// What the user asked for (id, ARN or alias).
+    pub requested: String,
+    /// The key ids searched for (an alias resolves to every key it pointed to).
+    pub key_ids: Vec<String>,
+    /// Aliases searched for as the key of a call.
+    pub aliases: Vec<String>,
+    /// The statement run.
+    pub statement: String,
+    /// eventName, <grouping>, num: most frequent first.
+    pub table: DataFrame,
+    /// The key's events per time bucket.
+    pub histogram: Histogram,
+}
+
+/// `kms keys`: every key seen.
+pub struct InventoryReport {
+    /// The statements run.
+    pub statements: Vec<String>,
+    /// One record per key, ordered by key id.
+    pub keys: Vec<KeyRecord>,
+}
+
+/// Runs the lifecycle statement for `events` (the event names to include).
+pub fn lifecycle(
+    source: LazyFrame,
+    events: &[&str],
+    raw: bool,
+    opts: &RunOptions,
+) -> Result<LifecycleReport> {
+    let statement = lifecycle_statement(events);
+    let compiled = query::compile(&statement, source, &opts.ctx)?;
+    let plan = compiled
+        .sql
+        .ok_or_else(|| Error::Other("lifecycle statement has no SQL part".into()))?;
+    let mut frames = vec![
+        plan.frame,
+        compiled.matched.clone().select([col(crate::schema::TIME)]),
+    ];
+    if raw {
+        frames.push(newest_first(compiled.matched));
+    }
+    let mut results = query::collect_together(frames)?.into_iter();
+    let table = results.next().unwrap_or_default();
+    let times = results.next().unwrap_or_default();
+    let histogram = histogram_of(times, opts)?;
+    Ok(LifecycleReport {
+        statement,
+        table,
+        histogram,
+        raw: results.next(),
+    })
+}
+
+/// Runs the usage statement for `key`; an alias is resolved through the archive's alias events.
+pub fn usage(source: LazyFrame, key: &str, by: UsageBy, opts: &RunOptions) -> Result<UsageReport> {
+    let (key_ids, aliases) = match KeyRef::parse(key) {
+        KeyRef::Id(id) => (vec![id], Vec::new()),
+        KeyRef::Alias(alias) => {
+            let history = alias_history(source.clone(), opts)?;
+            (history.resolve(&alias), vec![alias])
+        }
+    };
+    let statement = usage_statement(&key_ids, &aliases, by);
+    let compiled = query::compile(&statement, source, &opts.ctx)?;
+    let plan = compiled
+        .sql
+        .ok_or_else(|| Error::Other("usage statement has no SQL part".into()))?;
+    let frames = vec![
+        plan.frame,
+        compiled.matched.select([col(crate::schema::TIME)]),
+    ];
+    let mut results = query::collect_together(frames)?.into_iter();
+    let table = results.next().unwrap_or_default();
+    let histogram = histogram_of(results.next().unwrap_or_default(), opts)?;
+    Ok(UsageReport {
+        requested: key.to_string(),
+        key_ids,
+        aliases,
+        statement,
+        table,
+        histogram,
+    })
+}
+
+/// Runs the inventory statements.
+pub fn keys(source: LazyFrame, opts: &RunOptions) -> Result<InventoryReport> {
+    let history = alias_history(source.clone(), opts)?;
+    let totals_statement = inventory::usage_totals_statement(&history);
+    let state_statement = inventory::state_statement(&history);
+    let totals = sql_frame(&totals_statement, source.clone(), opts)?;
+    let states = sql_frame(&state_statement, source, opts)?;
+    let mut results = query::collect_together(vec![totals, states])?.into_iter();
+    let (totals, states) = (
+        results.next().unwrap_or_default(),
+        results.next().unwrap_or_default(),
+    );
+    let keys = inventory::build(&totals, &states, &history)?;
+    Ok(InventoryReport {
+        statements: vec![alias_statement(), totals_statement, state_statement],
+        keys,
+    })
+}
+
+/// The alias history of the source.
+pub fn alias_history(source: LazyFrame, opts: &RunOptions) -> Result<AliasHistory> {
+    let df = sql_frame(&alias_statement(), source, opts)?.collect()?;
+    Ok(AliasHistory::from_frame(&df)?)
+}
+
+fn sql_frame(statement: &str, source: LazyFrame, opts: &RunOptions) -> Result<LazyFrame> {
+    let compiled = query::compile(statement, source, &opts.ctx)?;
+    compiled
+        .sql
+        .map(|p| p.frame)
+        .ok_or_else(|| Error::Other(format!("statement has no SQL part: {statement}")))
+}
+
+fn newest_first(matched: LazyFrame) -> LazyFrame {
+    matched.sort(
+        [crate::schema::TIME],
+        SortMultipleOptions::default().with_order_descending(true),
+    )
+}
+
+fn histogram_of(times: DataFrame, opts: &RunOptions) -> Result<Histogram> {
+    histogram::compute(
+        times.lazy(),
+        opts.range.from,
+        opts.range.to,
+        opts.interval,
+        &opts.ctx.zone,
+    )
+}
+
+/// The search term of a key id as `kms usage` writes it (for messages).
+pub fn key_term(key_id: &str) -> String {
+    quote(key_id)
+}

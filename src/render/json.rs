@@ -1,0 +1,127 @@
+//! JSON output: a frame as an array of objects or as one object per line, and raw events as
+//! their original JSON.
+
+use std::io::{self, Write};
+
+use polars::prelude::*;
+use serde_json::{Map, Value};
+
+/// Writes `df` as a JSON array of objects (`lines == false`) or as NDJSON.
+pub fn frame(df: &DataFrame, lines: bool, out: &mut dyn Write) -> io::Result<()> {
+    values(rows(df).into_iter(), lines, out)
+}
+
+/// The rows of `df` as JSON objects keyed by column name.
+pub fn rows(df: &DataFrame) -> Vec<Value> {
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    (0..df.height())
+        .map(|i| {
+            let mut obj = Map::new();
+            for (name, column) in names.iter().zip(df.columns()) {
+                obj.insert(
+                    name.clone(),
+                    value(&column.get(i).unwrap_or(AnyValue::Null)),
+                );
+            }
+            Value::Object(obj)
+        })
+        .collect()
+}
+
+/// The original events of a frame with the store columns, parsed from its `event` column.
+pub fn event_values(df: &DataFrame) -> Vec<Value> {
+    let Ok(events) = df
+        .column(crate::schema::EVENT)
+        .and_then(|c| c.str().cloned())
+    else {
+        return Vec::new();
+    };
+    events
+        .iter()
+        .flatten()
+        .map(|e| serde_json::from_str(e).unwrap_or_else(|_| Value::String(e.to_string())))
+        .collect()
+}
+
+/// Writes JSON values as an array or as lines.
+pub fn values(
+    items: impl Iterator<Item = Value>,
+    lines: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if lines {
+        for item in items {
+            writeln!(out, "{item}")?;
+        }
+        return Ok(());
+    }
+    write!(out, "[")?;
+    for (i, item) in items.enumerate() {
+        write!(out, "{}\n  {item}", if i == 0 { "" } else { "," })?;
+    }
+    writeln!(out, "\n]")
+}
+
+/// Writes stored events (their `event` JSON text) as an array or as lines, unchanged.
+pub fn raw_events<'a>(
+    events: impl Iterator<Item = &'a str>,
+    lines: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let parsed =
+        events.map(|e| serde_json::from_str(e).unwrap_or_else(|_| Value::String(e.to_string())));
+    values(parsed, lines, out)
+}
+
+/// The JSON value of one cell.
+pub fn value(v: &AnyValue) -> Value {
+    match v {
+        AnyValue::Null => Value::Null,
+        AnyValue::Boolean(b) => Value::Bool(*b),
+        AnyValue::String(s) => Value::String((*s).to_string()),
+        AnyValue::StringOwned(s) => Value::String(s.to_string()),
+        AnyValue::Int8(n) => Value::from(*n),
+        AnyValue::Int16(n) => Value::from(*n),
+        AnyValue::Int32(n) => Value::from(*n),
+        AnyValue::Int64(n) => Value::from(*n),
+        AnyValue::UInt8(n) => Value::from(*n),
+        AnyValue::UInt16(n) => Value::from(*n),
+        AnyValue::UInt32(n) => Value::from(*n),
+        AnyValue::UInt64(n) => Value::from(*n),
+        AnyValue::Float32(n) => Value::from(*n),
+        AnyValue::Float64(n) => Value::from(*n),
+        AnyValue::List(series) => Value::Array(series.iter().map(|x| value(&x)).collect()),
+        other => Value::String(other.to_string().trim_matches('"').to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn array_and_lines() {
+        let df = DataFrame::new(
+            2,
+            vec![
+                Column::new("a".into(), vec![Some("x"), None]),
+                Column::new("n".into(), vec![1i64, 2]),
+            ],
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        frame(&df, true, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"a\":\"x\",\"n\":1}\n{\"a\":null,\"n\":2}\n"
+        );
+        let mut out = Vec::new();
+        frame(&df, false, &mut out).unwrap();
+        let parsed: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(parsed.as_array().unwrap().len(), 2);
+    }
+}

@@ -1,0 +1,253 @@
+//! Lays out the KMS reports: tables and bar charts for people, one stable JSON schema per
+//! command for scripts (documented in README), CSV of the main table.
+
+use std::io::{self, Write};
+
+use serde_json::{json, Value};
+
+use super::{csv, histogram, json as json_out, table, OutputFormat};
+use crate::kms::inventory::{KeyRecord, KeyState};
+use crate::kms::run::{InventoryReport, LifecycleReport, UsageReport};
+use crate::timerange::Zone;
+
+/// How times are shown in KMS tables.
+const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+/// Writes the lifecycle report.
+pub fn lifecycle(
+    r: &LifecycleReport,
+    format: OutputFormat,
+    zone: &Zone,
+    width: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        OutputFormat::Table => {
+            writeln!(out, "KMS key lifecycle: {} events", r.table.height())?;
+            table::frame(&r.table, width, out)?;
+            writeln!(out)?;
+            histogram::render(&r.histogram, OutputFormat::Table, zone, out)?;
+            if let Some(raw) = &r.raw {
+                writeln!(out, "\nraw logs (newest first):")?;
+                super::frame(raw, OutputFormat::Table, width, out)?;
+            }
+            Ok(())
+        }
+        OutputFormat::Csv => csv::frame(&r.table, out),
+        OutputFormat::Ndjson => json_out::frame(&r.table, true, out),
+        OutputFormat::Json => {
+            let mut doc = json!({
+                "command": "kms lifecycle",
+                "statement": r.statement,
+                "rows": json_out::rows(&r.table),
+                "histogram": histogram::json_value(&r.histogram, zone),
+            });
+            if let Some(raw) = &r.raw {
+                doc["raw_events"] = Value::Array(json_out::event_values(raw));
+            }
+            writeln!(out, "{doc:#}")
+        }
+    }
+}
+
+/// Writes the usage report.
+pub fn usage(
+    r: &UsageReport,
+    format: OutputFormat,
+    zone: &Zone,
+    width: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        OutputFormat::Table => {
+            writeln!(out, "{}", resolution_line(r))?;
+            table::frame(&r.table, width, out)?;
+            writeln!(out)?;
+            histogram::render(&r.histogram, OutputFormat::Table, zone, out)
+        }
+        OutputFormat::Csv => csv::frame(&r.table, out),
+        OutputFormat::Ndjson => json_out::frame(&r.table, true, out),
+        OutputFormat::Json => {
+            let doc = json!({
+                "command": "kms usage",
+                "key": r.requested,
+                "key_ids": r.key_ids,
+                "aliases": r.aliases,
+                "statement": r.statement,
+                "rows": json_out::rows(&r.table),
+                "histogram": histogram::json_value(&r.histogram, zone),
+            });
+            writeln!(out, "{doc:#}")
+        }
+    }
+}
+
+/// Which key ids a usage report searched for, in words.
+fn resolution_line(r: &UsageReport) -> String {
+    match (r.aliases.is_empty(), r.key_ids.as_slice()) {
+        (true, [id]) if *id == r.requested => format!("usage of key {id}"),
+        (true, ids) => format!("usage of key {} (given as {})", ids.join(", "), r.requested),
+        (false, []) => format!("usage of {}: the archive has no alias event for it; searching calls naming the alias only", r.requested),
+        (false, ids) => format!("usage of {}: resolved through the archive's alias events to key {}", r.requested, ids.join(", ")),
+    }
+}
+
+/// Writes the key inventory.
+pub fn inventory(
+    r: &InventoryReport,
+    format: OutputFormat,
+    zone: &Zone,
+    width: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        OutputFormat::Table => {
+            writeln!(out, "KMS keys seen: {}", r.keys.len())?;
+            let headers = owned(&[
+                "key", "aliases", "region", "state", "created", "first seen", "last seen", "calls",
+                "top operations", "callers", "IPs", "errors",
+            ]);
+            let numeric = numeric_flags(&headers, &["calls", "callers", "IPs", "errors"]);
+            let rows: Vec<Vec<String>> = r.keys.iter().map(|k| key_table_row(k, zone)).collect();
+            table::strings(&headers, &rows, &numeric, width, out)?;
+            if r.keys.is_empty() {
+                writeln!(out, "(no KMS key appears in the range)")?;
+            }
+            Ok(())
+        }
+        OutputFormat::Csv => {
+            let headers = owned(&[
+                "keyId", "aliases", "region", "created", "createdBy", "state", "firstSeen",
+                "lastSeen", "calls", "operations", "callers", "ips", "errors",
+            ]);
+            let numeric = numeric_flags(&headers, &["calls", "callers", "ips", "errors"]);
+            let rows: Vec<Vec<String>> = r.keys.iter().map(|k| key_row(k, zone)).collect();
+            csv::strings(&headers, &rows, &numeric, out)
+        }
+        OutputFormat::Ndjson => {
+            json_out::values(r.keys.iter().map(|k| key_json(k, zone)), true, out)
+        }
+        OutputFormat::Json => {
+            let doc = json!({
+                "command": "kms keys",
+                "statements": r.statements,
+                "keys": r.keys.iter().map(|k| key_json(k, zone)).collect::<Vec<_>>(),
+            });
+            writeln!(out, "{doc:#}")
+        }
+    }
+}
+
+fn owned(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+fn numeric_flags(headers: &[String], numeric: &[&str]) -> Vec<bool> {
+    headers.iter().map(|h| numeric.contains(&h.as_str())).collect()
+}
+
+/// A key in the terminal table: minutes, creation with its author, the top three operations.
+fn key_table_row(k: &KeyRecord, zone: &Zone) -> Vec<String> {
+    let time = |t: i64| zone.format(t, "%Y-%m-%d %H:%M");
+    let created = match (k.created_at, &k.created_by) {
+        (Some(t), Some(by)) => format!("{} by {by}", time(t)),
+        (Some(t), None) => time(t),
+        _ => String::new(),
+    };
+    let top: Vec<String> = k.operations.iter().take(3).map(|(op, n)| format!("{op} {n}")).collect();
+    let state = match k.state {
+        KeyState::Unknown => "-".to_string(),
+        ref other => state_text(other, zone),
+    };
+    vec![
+        k.key_id.clone(),
+        k.aliases.join(" "),
+        k.region.clone().unwrap_or_default(),
+        state,
+        created,
+        time(k.first_seen),
+        time(k.last_seen),
+        k.calls.to_string(),
+        top.join(", "),
+        k.callers.to_string(),
+        k.ips.to_string(),
+        k.errors.to_string(),
+    ]
+}
+
+fn key_row(k: &KeyRecord, zone: &Zone) -> Vec<String> {
+    let time = |t: i64| zone.format(t, TIME_FORMAT);
+    let ops: Vec<String> = k
+        .operations
+        .iter()
+        .map(|(op, n)| format!("{op}={n}"))
+        .collect();
+    vec![
+        k.key_id.clone(),
+        k.aliases.join(" "),
+        k.region.clone().unwrap_or_default(),
+        k.created_at.map(time).unwrap_or_default(),
+        k.created_by.clone().unwrap_or_default(),
+        state_text(&k.state, zone),
+        time(k.first_seen),
+        time(k.last_seen),
+        k.calls.to_string(),
+        ops.join(" "),
+        k.callers.to_string(),
+        k.ips.to_string(),
+        k.errors.to_string(),
+    ]
+}
+
+/// A key state in words, with the scheduled deletion date.
+pub fn state_text(state: &KeyState, zone: &Zone) -> String {
+    match state {
+        KeyState::Unknown => "unknown".into(),
+        KeyState::Enabled => "Enabled".into(),
+        KeyState::Disabled => "Disabled".into(),
+        KeyState::PendingDeletion {
+            deletion_at: Some(t),
+        } => format!(
+            "PendingDeletion (deletion {})",
+            zone.format(*t, TIME_FORMAT)
+        ),
+        KeyState::PendingDeletion { deletion_at: None } => "PendingDeletion".into(),
+        KeyState::DeletionCancelled => "deletion cancelled".into(),
+    }
+}
+
+fn key_json(k: &KeyRecord, zone: &Zone) -> Value {
+    let time = |t: i64| zone.format(t, "%Y-%m-%dT%H:%M:%S%:z");
+    let deletion_at = match &k.state {
+        KeyState::PendingDeletion {
+            deletion_at: Some(t),
+        } => Value::String(time(*t)),
+        _ => Value::Null,
+    };
+    json!({
+        "key_id": k.key_id,
+        "aliases": k.aliases,
+        "region": k.region,
+        "created_at": k.created_at.map(time),
+        "created_by": k.created_by,
+        "state": state_name(&k.state),
+        "deletion_at": deletion_at,
+        "first_seen": time(k.first_seen),
+        "last_seen": time(k.last_seen),
+        "calls": k.calls,
+        "operations": k.operations.iter().map(|(op, n)| json!({"event": op, "count": n})).collect::<Vec<_>>(),
+        "callers": k.callers,
+        "ips": k.ips,
+        "errors": k.errors,
+    })
+}
+
+fn state_name(state: &KeyState) -> &'static str {
+    match state {
+        KeyState::Unknown => "Unknown",
+        KeyState::Enabled => "Enabled",
+        KeyState::Disabled => "Disabled",
+        KeyState::PendingDeletion { .. } => "PendingDeletion",
+        KeyState::DeletionCancelled => "DeletionCancelled",
+    }
+}

@@ -1,0 +1,239 @@
+//! Classifies one top-level JSON value of an input file: an SLS log record wrapping an event as
+//! a JSON string, a LookupEvents response page, or a plain event; and unwraps it into events.
+
+use serde_json::{Map, Value};
+
+use super::{truncate_raw, RawEvent, RawReject, Record};
+
+/// What kind of value a file holds, as far as one value tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// A plain event object (OSS delivery element, NDJSON line, single event).
+    Event,
+    /// An SLS record: `__topic__`/`__time__` plus the event as a JSON string in `event`.
+    Sls,
+    /// A LookupEvents response page: `{"Events": [...]}` or `{"Events": "<json>"}`.
+    Lookup,
+}
+
+/// Unwraps `value` (read at `position`) into records pushed to `out`; returns its kind, or
+/// `None` when the value could not be classified (it is then rejected).
+pub fn expand(value: Value, position: String, out: &mut Vec<Record>) -> Option<ItemKind> {
+    match value {
+        Value::Object(map) if find_key(&map, "Events").is_some() => {
+            expand_lookup_page(map, &position, out);
+            Some(ItemKind::Lookup)
+        }
+        Value::Object(map) if is_sls_record(&map) => {
+            out.push(expand_sls_record(map, position));
+            Some(ItemKind::Sls)
+        }
+        Value::Array(items) => {
+            let mut kind = None;
+            for (i, item) in items.into_iter().enumerate() {
+                let k = expand(item, format!("{position}[{i}]"), out);
+                kind = kind.or(k);
+            }
+            kind
+        }
+        other => {
+            out.push(Record::Event(RawEvent {
+                value: other,
+                topic: None,
+                time: None,
+                position,
+            }));
+            Some(ItemKind::Event)
+        }
+    }
+}
+
+fn find_key<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    map.keys()
+        .find(|k| k.eq_ignore_ascii_case(key))
+        .map(String::as_str)
+}
+
+fn is_sls_record(map: &Map<String, Value>) -> bool {
+    map.contains_key("__topic__") || (map.contains_key("__time__") && map.contains_key("event"))
+}
+
+fn reject(position: String, reason: impl Into<String>, raw: &str) -> Record {
+    Record::Reject(RawReject {
+        position,
+        reason: reason.into(),
+        raw: truncate_raw(raw.as_bytes()),
+    })
+}
+
+fn expand_lookup_page(mut map: Map<String, Value>, position: &str, out: &mut Vec<Record>) {
+    let key = find_key(&map, "Events")
+        .map(str::to_string)
+        .unwrap_or_default();
+    let events = map.remove(&key).unwrap_or(Value::Null);
+    let events = match events {
+        Value::String(text) => match serde_json::from_str::<Value>(&text) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                let reason = format!("LookupEvents \"Events\" string is not valid JSON: {e}");
+                return out.push(reject(position.to_string(), reason, &text));
+            }
+        },
+        other => other,
+    };
+    match events {
+        Value::Array(items) => {
+            for (i, value) in items.into_iter().enumerate() {
+                let position = format!("{position} Events[{i}]");
+                out.push(Record::Event(RawEvent {
+                    value,
+                    topic: None,
+                    time: None,
+                    position,
+                }));
+            }
+        }
+        other => {
+            let reason = "LookupEvents \"Events\" is not an array of events";
+            out.push(reject(position.to_string(), reason, &other.to_string()));
+        }
+    }
+}
+
+fn expand_sls_record(mut map: Map<String, Value>, position: String) -> Record {
+    let topic = map
+        .get("__topic__")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let time = map.get("__time__").and_then(|t| match t {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    });
+    let value = match map.remove("event") {
+        Some(Value::String(text)) => match serde_json::from_str::<Value>(&text) {
+            Ok(value) => value,
+            Err(e) => {
+                return reject(
+                    position,
+                    format!("SLS field \"event\" is not valid JSON: {e}"),
+                    &text,
+                )
+            }
+        },
+        Some(value @ Value::Object(_)) => value,
+        Some(other) => {
+            let reason = "SLS field \"event\" is neither a JSON string nor an object";
+            return reject(position, reason, &other.to_string());
+        }
+        // An event written inline beside the SLS reserved fields: the event is the rest.
+        None if ["eventName", "eventId", "eventType"].iter().any(|k| map.contains_key(*k)) => {
+            map.retain(|k, _| !(k.starts_with("__") || k.starts_with("__tag__:")));
+            Value::Object(map)
+        }
+        None => {
+            let raw = Value::Object(map).to_string();
+            return reject(position, "SLS record has no \"event\" field", &raw);
+        }
+    };
+    Record::Event(RawEvent {
+        value,
+        topic,
+        time,
+        position,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(value: Value) -> (Option<ItemKind>, Vec<Record>) {
+        let mut out = Vec::new();
+        let kind = expand(value, "line 1".into(), &mut out);
+        (kind, out)
+    }
+
+    #[test]
+    fn sls_record_unwraps_event_string_with_int_or_string_time() {
+        for time in [json!(1709287200), json!("1709287200")] {
+            let (kind, out) = run(json!({"__time__": time, "__topic__": "actiontrail_event",
+                "__source__": "log_service", "event": "{\"eventName\":\"Decrypt\"}"}));
+            assert_eq!(kind, Some(ItemKind::Sls));
+            assert_eq!(
+                out,
+                vec![Record::Event(RawEvent {
+                    value: json!({"eventName": "Decrypt"}),
+                    topic: Some("actiontrail_event".into()),
+                    time: Some(1709287200),
+                    position: "line 1".into()
+                })]
+            );
+        }
+    }
+
+    #[test]
+    fn sls_record_with_the_event_inline_keeps_its_topic() {
+        let (_, out) = run(json!({"__topic__": "actiontrail_event", "__time__": 5,
+            "eventId": "E", "eventName": "StopInstance"}));
+        assert_eq!(
+            out,
+            vec![Record::Event(RawEvent {
+                value: json!({"eventId": "E", "eventName": "StopInstance"}),
+                topic: Some("actiontrail_event".into()),
+                time: Some(5),
+                position: "line 1".into()
+            })]
+        );
+        let (_, out) = run(json!({"__topic__": "actiontrail_event", "other": 1}));
+        assert!(matches!(&out[0], Record::Reject(r) if r.reason == "SLS record has no \"event\" field"));
+    }
+
+    #[test]
+    fn sls_record_with_broken_event_is_rejected() {
+        let (_, out) = run(json!({"__topic__": "actiontrail_audit_event", "event": "{oops"}));
+        let Record::Reject(r) = &out[0] else {
+            panic!("{out:?}")
+        };
+        assert!(
+            r.reason
+                .starts_with("SLS field \"event\" is not valid JSON"),
+            "{}",
+            r.reason
+        );
+        assert_eq!(r.raw, "{oops");
+    }
+
+    #[test]
+    fn lookup_pages_with_array_or_string() {
+        let (kind, out) =
+            run(json!({"RequestId": "r", "Events": [{"eventId": "a"}, {"eventId": "b"}]}));
+        assert_eq!(kind, Some(ItemKind::Lookup));
+        assert_eq!(out.len(), 2);
+        let Record::Event(e) = &out[1] else { panic!() };
+        assert_eq!(
+            (e.position.as_str(), &e.value),
+            ("line 1 Events[1]", &json!({"eventId": "b"}))
+        );
+        let (_, out) = run(json!({"Events": "[{\"eventId\":\"c\"}]", "NextToken": ""}));
+        let Record::Event(e) = &out[0] else { panic!() };
+        assert_eq!(e.value, json!({"eventId": "c"}));
+        let (_, out) = run(json!({"Events": 3}));
+        assert!(matches!(&out[0], Record::Reject(r) if r.reason.contains("not an array")));
+    }
+
+    #[test]
+    fn plain_values_pass_through_and_nested_arrays_flatten() {
+        let (kind, out) = run(json!([{"eventId": "a"}, [{"eventId": "b"}]]));
+        assert_eq!(kind, Some(ItemKind::Event));
+        let pos: Vec<_> = out
+            .iter()
+            .map(|r| match r {
+                Record::Event(e) => e.position.clone(),
+                Record::Reject(r) => r.position.clone(),
+            })
+            .collect();
+        assert_eq!(pos, vec!["line 1[0]", "line 1[1][0]"]);
+    }
+}

@@ -1,0 +1,131 @@
+//! Parquet files of the store: writes normalized rows as one file (ZSTD, statistics, bloom
+//! filters on the id columns) and reads back what dedup and counting need.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::{ArrowWriter, ProjectionMask};
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::schema::types::ColumnPath;
+
+use crate::normalize::EventRow;
+use crate::schema::{self, BLOOM_COLUMNS, DEDUP_KEY, TIME};
+use crate::{Error, Result};
+
+/// Rows per row group.
+pub const ROW_GROUP_ROWS: usize = 64 * 1024;
+/// Rows per Arrow batch handed to the writer (bounds the unencoded copy held at once).
+const BATCH_ROWS: usize = 8 * 1024;
+
+/// The Arrow schema of every store file: `__time__` Int64, every other column nullable Utf8.
+pub fn arrow_schema() -> SchemaRef {
+    let fields: Vec<Field> = schema::columns()
+        .into_iter()
+        .map(|name| match name.as_str() {
+            TIME => Field::new(name, DataType::Int64, false),
+            _ => Field::new(name, DataType::Utf8, true),
+        })
+        .collect();
+    Arc::new(Schema::new(fields))
+}
+
+/// Writer settings: ZSTD, page statistics, bloom filters sized for one row group.
+pub fn writer_properties() -> WriterProperties {
+    let zstd = ZstdLevel::try_new(3).expect("3 is a valid zstd level");
+    let mut props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(zstd))
+        .set_statistics_enabled(EnabledStatistics::Page)
+        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS));
+    for column in BLOOM_COLUMNS {
+        props = props
+            .set_column_bloom_filter_enabled(ColumnPath::from(*column), true)
+            .set_column_bloom_filter_max_ndv(ColumnPath::from(*column), ROW_GROUP_ROWS as u64);
+    }
+    props.build()
+}
+
+/// One Arrow batch holding `rows` with the store's columns.
+fn record_batch(rows: &[&EventRow]) -> Result<RecordBatch> {
+    let text = |f: &dyn Fn(&EventRow) -> Option<&str>| -> ArrayRef {
+        Arc::new(rows.iter().map(|r| f(r)).collect::<StringArray>())
+    };
+    let mut columns: Vec<ArrayRef> = vec![
+        Arc::new(Int64Array::from(
+            rows.iter().map(|r| r.time).collect::<Vec<i64>>(),
+        )),
+        text(&|r| Some(r.topic.as_str())),
+        text(&|r| Some(r.event_json.as_str())),
+    ];
+    for i in 0..schema::TOP_LEVEL_SCALARS.len() {
+        columns.push(text(&|r| r.scalars[i].as_deref()));
+    }
+    for i in 0..schema::USER_IDENTITY_LEAVES.len() {
+        columns.push(text(&|r| r.identity[i].as_deref()));
+    }
+    columns.push(text(&|r| r.kms_key_id.as_deref()));
+    columns.push(text(&|r| Some(r.dedup_key.as_str())));
+    columns.push(text(&|r| Some(if r.insight { "true" } else { "false" })));
+    columns.push(text(&|r| Some(r.origin.as_str())));
+    RecordBatch::try_new(arrow_schema(), columns)
+        .map_err(|e| Error::Other(format!("building a record batch: {e}")))
+}
+
+/// Writes `rows` (already in the order they should be stored) to a new Parquet file at `path`
+/// and syncs it to disk.
+pub fn write_file(path: &Path, rows: &[&EventRow]) -> Result<()> {
+    let file = File::create(path).map_err(|e| Error::io(path, e))?;
+    let fail = |e: parquet::errors::ParquetError| {
+        Error::Other(format!("{}: writing Parquet: {e}", path.display()))
+    };
+    let mut writer =
+        ArrowWriter::try_new(file, arrow_schema(), Some(writer_properties())).map_err(fail)?;
+    for slice in rows.chunks(BATCH_ROWS) {
+        writer.write(&record_batch(slice)?).map_err(fail)?;
+    }
+    let file = writer.into_inner().map_err(fail)?;
+    file.sync_all().map_err(|e| Error::io(path, e))
+}
+
+/// Adds the dedup keys (`keytrail.key`) stored in the file at `path` to `keys`.
+pub fn read_keys(path: &Path, keys: &mut HashSet<String>) -> Result<()> {
+    let fail = |e: &dyn std::fmt::Display| Error::Store {
+        path: path.to_path_buf(),
+        message: format!("reading {DEDUP_KEY}: {e}"),
+    };
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| fail(&e))?;
+    let index = builder.schema().index_of(DEDUP_KEY).map_err(|e| fail(&e))?;
+    let mask = ProjectionMask::roots(builder.parquet_schema(), [index]);
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(16 * 1024)
+        .build()
+        .map_err(|e| fail(&e))?;
+    for batch in reader {
+        let batch = batch.map_err(|e| fail(&e))?;
+        let column = batch
+            .column(0)
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .ok_or_else(|| fail(&"not a string column"))?;
+        keys.extend(column.iter().flatten().map(str::to_string));
+    }
+    Ok(())
+}
+
+/// The number of rows in the Parquet file at `path`, from its footer.
+pub fn row_count(path: &Path) -> Result<u64> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let reader = SerializedFileReader::new(file).map_err(|e| Error::Store {
+        path: path.to_path_buf(),
+        message: format!("reading Parquet footer: {e}"),
+    })?;
+    Ok(reader.metadata().file_metadata().num_rows().max(0) as u64)
+}
