@@ -1,10 +1,12 @@
 //! Lowers a parsed search statement to one boolean polars expression over the store columns.
 //! A token test becomes a case-insensitive regex anchored at delimiters (or at the ends of the
-//! value, for fields without delimiters); JSON leaves of `event` are tested by [`super::leaf`].
-//! Every condition is null-safe: a missing field is `false`, so `not` finds it.
+//! value, for fields without delimiters). Scans of the `event` JSON text go through
+//! [`super::scan`] (prefiltered, row-parallel) and JSON leaves through [`super::leaf`]; an `or`
+//! chain of single tokens on one place becomes one alternation. Every condition is null-safe:
+//! a missing field is `false`, so `not` finds it.
 
+use memchr::memmem::Finder;
 use polars::prelude::*;
-
 use regex::Regex;
 
 use super::ast::{CmpOp, Condition, Glyph, Pattern, SearchExpr, Target, Test};
@@ -12,7 +14,6 @@ use super::leaf::{path_keys, LeafCheck, LeafTest};
 use super::scan::{self, caseless_run, TextTest};
 use super::tokens::{field_kind, FieldKind};
 use crate::schema::{resolve_field, FieldRef, EVENT, TOPIC};
-use memchr::memmem::Finder;
 
 /// The default delimiters as the body of a regex character class.
 const DELIM_CLASS: &str = r#" ,'";=()\[\]{}?@&<>/:\n\t\r"#;
@@ -62,14 +63,19 @@ fn lower_or(expr: &SearchExpr) -> Expr {
             None => others.push(lower(operand)),
         }
     }
-    let merged = groups.into_iter().map(|(place, pats)| {
-        let expr = match place {
-            TokenPlace::FullText => event_matches(alternation_regex(&pats, Layout::JsonText), &[])
-                .or(has_any(col(TOPIC), &pats, Layout::WholeValue)),
-            TokenPlace::Column(name, layout) => has_any(col(name.as_str()), &pats, layout),
-        };
-        expr.fill_null(lit(false))
-    });
+    let merged =
+        groups.into_iter().map(|(place, pats)| {
+            let expr =
+                match place {
+                    TokenPlace::FullText => {
+                        let required: &[&Pattern] = if pats.len() == 1 { &pats } else { &[] };
+                        event_matches(alternation_regex(&pats, Layout::JsonText), required)
+                            .or(has_any(col(TOPIC), &pats, Layout::WholeValue))
+                    }
+                    TokenPlace::Column(name, layout) => has_any(col(name.as_str()), &pats, layout),
+                };
+            expr.fill_null(lit(false))
+        });
     let all: Vec<Expr> = merged.chain(others).collect();
     all.into_iter()
         .reduce(|a, b| a.or(b))

@@ -310,7 +310,15 @@ impl<'a> Parser<'a> {
             }
             Value::Bare(glyphs)
         };
-        let (test, note) = field_test(&name, value, self.cur.slice(start, self.cur.pos()));
+        let source = self.cur.slice(start, self.cur.pos());
+        let is_null_word =
+            matches!(&value, Value::Bare(g) if glyph_text(g).eq_ignore_ascii_case("null"));
+        let (test, mut note) = field_test(&name, value, source);
+        if is_null_word && note.is_none() {
+            note = Some(format!(
+                "{source}: searches the word null; a JSON null counts as a missing field (not {name}:*)"
+            ));
+        }
         Ok(self.finish(start, Target::Field(name), test, note))
     }
 
@@ -721,6 +729,10 @@ mod tests {
         assert_eq!(c.test, toks(&["!"]));
         assert!(c.note.unwrap().contains("outside the search grammar"));
         assert_eq!(cond("k:<YourAccessKeyId>").test, toks(&["youraccesskeyid"]));
+        assert_eq!(
+            cond("event.errorCode: NULL").note.as_deref(),
+            Some("event.errorCode: NULL: searches the word null; a JSON null counts as a missing field (not event.errorCode:*)")
+        );
     }
 
     #[test]
