@@ -698,16 +698,15 @@ impl<'a> Compiler<'a> {
                 }
                 FieldRef::JsonLeaf(path) => {
                     let steps = udf::parse_path(&path).map_err(|m| at(e, m))?;
+                    let hint = udf::key_hint(&steps);
                     let expr = row_udf(
                         "field",
                         vec![col(crate::schema::EVENT)],
                         DataType::String,
                         move |row| {
-                            Ok(udf::json_leaf(
-                                udf::text(&row[0]),
-                                &steps,
-                                udf::scalar_or_json_text,
-                            ))
+                            let doc = udf::text(&row[0]);
+                            let pick = udf::scalar_or_json_text;
+                            Ok(udf::json_leaf_hinted(doc, &steps, hint.as_ref(), pick))
                         },
                     );
                     Ok(Typed::new(expr, SqlType::Varchar))
