@@ -166,3 +166,10 @@ fn plan_reports_output_types_and_notes() {
         run("select approx_distinct(\"event.eventName\") as n, max(from_unixtime(__time__)) as t");
     assert_eq!(rows, vec![vec!["2", "2024-03-01 10:30:00.000"]]);
 }
+
+#[test]
+fn a_failing_cast_aborts_the_query_when_run() {
+    let p = plan("select cast(\"event.eventName\" as bigint) as x", events(), &ctx()).unwrap();
+    let err = p.frame.collect().expect_err("cast of 'Decrypt' to bigint fails");
+    assert!(err.to_string().contains("cannot cast varchar 'Decrypt' to bigint"), "{err}");
+}
