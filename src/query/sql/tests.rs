@@ -169,7 +169,35 @@ fn plan_reports_output_types_and_notes() {
 
 #[test]
 fn a_failing_cast_aborts_the_query_when_run() {
-    let p = plan("select cast(\"event.eventName\" as bigint) as x", events(), &ctx()).unwrap();
-    let err = p.frame.collect().expect_err("cast of 'Decrypt' to bigint fails");
-    assert!(err.to_string().contains("cannot cast varchar 'Decrypt' to bigint"), "{err}");
+    let p = plan(
+        "select cast(\"event.eventName\" as bigint) as x",
+        events(),
+        &ctx(),
+    )
+    .unwrap();
+    let err = p
+        .frame
+        .collect()
+        .expect_err("cast of 'Decrypt' to bigint fails");
+    assert!(
+        err.to_string()
+            .contains("cannot cast varchar 'Decrypt' to bigint"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_misspelled_field_reads_null_with_a_note() {
+    let p = plan("select \"event.sourceIPAdress\" as ip", events(), &ctx()).unwrap();
+    assert_eq!(
+        p.notes,
+        vec!["field \"event.sourceIPAdress\" is not an ActionTrail field and reads as NULL (did you mean \"event.sourceIpAddress\"?)"]
+    );
+    let p = plan(
+        "select \"event.requestParameters.KeyId\" as k",
+        events(),
+        &ctx(),
+    )
+    .unwrap();
+    assert!(p.notes.is_empty());
 }
