@@ -144,12 +144,8 @@ fn raw_logs(
     match format {
         OutputFormat::Json | OutputFormat::Ndjson => {
             let events = newest.column(schema::EVENT)?.str()?.clone();
-            render::json::raw_events(
-                events.iter().flatten(),
-                format == OutputFormat::Ndjson,
-                out,
-            )
-            .map_err(io_err)?;
+            render::json::raw_events(events.iter().flatten(), format == OutputFormat::Ndjson, out)
+                .map_err(io_err)?;
         }
         OutputFormat::Table | OutputFormat::Csv => {
             let (headers, rows) = raw_log_rows(&newest, zone)?;
@@ -268,12 +264,8 @@ pub fn run_event(args: EventArgs) -> Result<i32> {
         .select([col(schema::EVENT)])
         .limit(1)
         .collect()?;
-    let Some(text) = found
-        .column(schema::EVENT)?
-        .str()?
-        .get(0)
-        .map(str::to_string)
-    else {
+    let events = found.column(schema::EVENT)?.str()?;
+    let Some(text) = events.iter().flatten().next().map(str::to_string) else {
         eprintln!("no event with id {:?}", args.event_id);
         return Ok(1);
     };

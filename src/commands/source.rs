@@ -59,7 +59,7 @@ impl Source {
                 summary
                     .files
                     .iter()
-                    .filter(|f| !f.problems.is_empty())
+                    .filter(|f| f.rejected > 0 || !f.problems.is_empty())
                     .count()
             );
         }

@@ -138,7 +138,12 @@ where
     let out_type = out.clone();
     first.map_many(
         move |columns: &mut [Column]| {
-            let height = columns.iter().map(Column::len).max().unwrap_or(0);
+            // A literal broadcasts (length 1), but an empty column makes the result empty.
+            let height = if columns.iter().any(|c| c.is_empty()) {
+                0
+            } else {
+                columns.iter().map(Column::len).max().unwrap_or(0)
+            };
             let mut values = Vec::with_capacity(height);
             let mut row = Vec::with_capacity(columns.len());
             for i in 0..height {
