@@ -698,21 +698,26 @@ impl<'a> Compiler<'a> {
                 }
                 FieldRef::JsonLeaf(path) => {
                     let steps = udf::parse_path(&path).map_err(|m| at(e, m))?;
+                    self.note_unknown_leaf(name, &steps);
+                    let hint = udf::key_hint(&steps);
                     let expr = row_udf(
                         "field",
                         vec![col(crate::schema::EVENT)],
                         DataType::String,
                         move |row| {
-                            Ok(udf::json_leaf(
-                                udf::text(&row[0]),
-                                &steps,
-                                udf::scalar_or_json_text,
-                            ))
+                            let doc = udf::text(&row[0]);
+                            let pick = udf::scalar_or_json_text;
+                            Ok(udf::json_leaf_hinted(doc, &steps, hint.as_ref(), pick))
                         },
                     );
                     Ok(Typed::new(expr, SqlType::Varchar))
                 }
-                FieldRef::Unknown => Err(at(e, format!("Column '{name}' cannot be resolved"))),
+                FieldRef::Unknown => {
+                    let hint = field_suggestion(name)
+                        .map(|s| format!("; did you mean \"{s}\"?"))
+                        .unwrap_or_default();
+                    Err(at(e, format!("Column '{name}' cannot be resolved{hint}")))
+                }
             },
             Scope::Columns { columns, .. } => columns
                 .iter()
@@ -729,6 +734,22 @@ impl<'a> Compiler<'a> {
                     )
                 }),
         }
+    }
+
+    /// Notes a field whose top-level key ActionTrail does not have (likely a typo).
+    fn note_unknown_leaf(&self, name: &str, steps: &[udf::PathStep]) {
+        let Some(udf::PathStep::Key(top)) = steps.first() else {
+            return;
+        };
+        if crate::schema::canonical_top_level(top).is_some() {
+            return;
+        }
+        let hint = field_suggestion(name)
+            .map(|s| format!(" (did you mean \"{s}\"?)"))
+            .unwrap_or_default();
+        self.env.note(&format!(
+            "field \"{name}\" is not an ActionTrail field and reads as NULL{hint}"
+        ));
     }
 
     fn literal(&mut self, v: &SqlValue, e: &ast::Expr) -> PResult<Typed> {
@@ -1329,6 +1350,28 @@ impl<'a> Compiler<'a> {
     }
 }
 
+/// A stored column close to an unknown field name: `eventName` → `event.eventName`.
+fn field_suggestion(name: &str) -> Option<String> {
+    if let FieldRef::Column(c) = resolve_field(&format!("event.{name}")) {
+        return Some(c);
+    }
+    if let FieldRef::Column(c) = resolve_field(&format!("event.userIdentity.{name}")) {
+        return Some(c);
+    }
+    let lower = name.to_lowercase();
+    crate::schema::columns()
+        .into_iter()
+        .map(|c| {
+            (
+                super::functions::edit_distance(&lower, &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
+        .min()
+        .map(|(_, c)| c)
+}
+
 /// Requires one of the given types.
 pub fn require(t: &Typed, allowed: &[SqlType], what: &str, e: &ast::Expr) -> PResult<()> {
     if t.ty == SqlType::Unknown || allowed.contains(&t.ty) {
@@ -1352,6 +1395,15 @@ pub enum Arg<'x> {
 
 /// The DISTINCT flag and the arguments of a call.
 pub fn call_args<'x>(f: &'x ast::Function, e: &ast::Expr) -> PResult<(bool, Vec<Arg<'x>>)> {
+    if let Some(filter) = &f.filter {
+        return Err(at(
+            filter.as_ref(),
+            "FILTER (WHERE ...) is not supported; use count_if(...) or sum(if(...))",
+        ));
+    }
+    if !f.within_group.is_empty() {
+        return Err(at(e, "WITHIN GROUP is not supported"));
+    }
     match &f.args {
         FunctionArguments::None => Ok((false, Vec::new())),
         FunctionArguments::Subquery(_) => Err(at(e, "subquery arguments are not supported")),

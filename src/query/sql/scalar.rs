@@ -139,15 +139,16 @@ fn json_udf(
     pick: fn(&serde_json::Value) -> Option<String>,
 ) -> Expr {
     let (fixed, path_expr) = path;
+    let hint = fixed.as_deref().and_then(udf::key_hint);
     row_udf(name, vec![doc, path_expr], DataType::String, move |row| {
-        let steps = match &fixed {
-            Some(s) => s.clone(),
-            None => match udf::text(&row[1]).map(udf::parse_path) {
-                Some(Ok(s)) => s,
-                _ => return Ok(Out::Null),
-            },
-        };
-        Ok(udf::json_leaf(udf::text(&row[0]), &steps, pick))
+        let doc = udf::text(&row[0]);
+        if let Some(steps) = &fixed {
+            return Ok(udf::json_leaf_hinted(doc, steps, hint.as_ref(), pick));
+        }
+        match udf::text(&row[1]).map(udf::parse_path) {
+            Some(Ok(steps)) => Ok(udf::json_leaf(doc, &steps, pick)),
+            _ => Ok(Out::Null),
+        }
     })
 }
 
@@ -371,6 +372,13 @@ pub fn call(
         }
         Func::Split => {
             arity(name, args, 2, 3, e)?;
+            let native = args.len() == 2 && literal_arg(args[1]).is_some_and(|d| !d.is_empty());
+            if native {
+                let text = varchar(c, args[0])?;
+                let delimiter = varchar(c, args[1])?;
+                let array = SqlType::Array(Box::new(SqlType::Varchar));
+                return Ok(Typed::new(text.str().split(delimiter), array));
+            }
             let mut xs = vec![varchar(c, args[0])?, varchar(c, args[1])?];
             if let Some(limit) = args.get(2) {
                 xs.push(bigint(c, limit)?);

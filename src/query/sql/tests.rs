@@ -166,3 +166,38 @@ fn plan_reports_output_types_and_notes() {
         run("select approx_distinct(\"event.eventName\") as n, max(from_unixtime(__time__)) as t");
     assert_eq!(rows, vec![vec!["2", "2024-03-01 10:30:00.000"]]);
 }
+
+#[test]
+fn a_failing_cast_aborts_the_query_when_run() {
+    let p = plan(
+        "select cast(\"event.eventName\" as bigint) as x",
+        events(),
+        &ctx(),
+    )
+    .unwrap();
+    let err = p
+        .frame
+        .collect()
+        .expect_err("cast of 'Decrypt' to bigint fails");
+    assert!(
+        err.to_string()
+            .contains("cannot cast varchar 'Decrypt' to bigint"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_misspelled_field_reads_null_with_a_note() {
+    let p = plan("select \"event.sourceIPAdress\" as ip", events(), &ctx()).unwrap();
+    assert_eq!(
+        p.notes,
+        vec!["field \"event.sourceIPAdress\" is not an ActionTrail field and reads as NULL (did you mean \"event.sourceIpAddress\"?)"]
+    );
+    let p = plan(
+        "select \"event.requestParameters.KeyId\" as k",
+        events(),
+        &ctx(),
+    )
+    .unwrap();
+    assert!(p.notes.is_empty());
+}

@@ -246,6 +246,32 @@ pub fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
+/// A quick filter for documents that cannot hold the path: the quoted last key must occur in
+/// the text (serde_json escapes only quotes, backslashes and control characters in keys).
+pub fn key_hint(steps: &[PathStep]) -> Option<memchr::memmem::Finder<'static>> {
+    let key = steps.iter().rev().find_map(|s| match s {
+        PathStep::Key(k) => Some(k),
+        PathStep::Index(_) => None,
+    })?;
+    if key.chars().any(|c| c == '"' || c == '\\' || c.is_control()) {
+        return None;
+    }
+    Some(memchr::memmem::Finder::new(format!("\"{key}\"").as_bytes()).into_owned())
+}
+
+/// Like [`json_leaf`], skipping the parse when `hint` shows the key is absent.
+pub fn json_leaf_hinted(
+    doc: Option<&str>,
+    steps: &[PathStep],
+    hint: Option<&memchr::memmem::Finder<'static>>,
+    pick: fn(&Value) -> Option<String>,
+) -> Out {
+    match (doc, hint) {
+        (Some(text), Some(finder)) if finder.find(text.as_bytes()).is_none() => Out::Null,
+        _ => json_leaf(doc, steps, pick),
+    }
+}
+
 /// Reads a JSON leaf of a document text: `Out::Null` when the text is not JSON or the leaf
 /// is absent.
 pub fn json_leaf(doc: Option<&str>, steps: &[PathStep], pick: fn(&Value) -> Option<String>) -> Out {
