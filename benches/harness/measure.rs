@@ -89,19 +89,3 @@ pub fn median(values: &[f64]) -> f64 {
 pub fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn median_of_odd_and_even() {
-        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
-    }
-
-    #[test]
-    fn quotes_single_quotes() {
-        assert_eq!(shell_quote("a'b"), r"'a'\''b'");
-    }
-}
