@@ -5,5 +5,7 @@ mod util;
 
 mod cli;
 mod ingest;
+mod kms;
+mod real_queries;
 mod search;
 mod sql;

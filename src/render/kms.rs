@@ -104,8 +104,18 @@ pub fn inventory(
         OutputFormat::Table => {
             writeln!(out, "KMS keys seen: {}", r.keys.len())?;
             let headers = owned(&[
-                "key", "aliases", "region", "state", "created", "first seen", "last seen", "calls",
-                "top operations", "callers", "IPs", "errors",
+                "key",
+                "aliases",
+                "region",
+                "state",
+                "created",
+                "first seen",
+                "last seen",
+                "calls",
+                "top operations",
+                "callers",
+                "IPs",
+                "errors",
             ]);
             let numeric = numeric_flags(&headers, &["calls", "callers", "IPs", "errors"]);
             let rows: Vec<Vec<String>> = r.keys.iter().map(|k| key_table_row(k, zone)).collect();
@@ -117,8 +127,19 @@ pub fn inventory(
         }
         OutputFormat::Csv => {
             let headers = owned(&[
-                "keyId", "aliases", "region", "created", "createdBy", "state", "firstSeen",
-                "lastSeen", "calls", "operations", "callers", "ips", "errors",
+                "keyId",
+                "aliases",
+                "region",
+                "created",
+                "createdBy",
+                "state",
+                "firstSeen",
+                "lastSeen",
+                "calls",
+                "operations",
+                "callers",
+                "ips",
+                "errors",
             ]);
             let numeric = numeric_flags(&headers, &["calls", "callers", "ips", "errors"]);
             let rows: Vec<Vec<String>> = r.keys.iter().map(|k| key_row(k, zone)).collect();
@@ -143,7 +164,10 @@ fn owned(names: &[&str]) -> Vec<String> {
 }
 
 fn numeric_flags(headers: &[String], numeric: &[&str]) -> Vec<bool> {
-    headers.iter().map(|h| numeric.contains(&h.as_str())).collect()
+    headers
+        .iter()
+        .map(|h| numeric.contains(&h.as_str()))
+        .collect()
 }
 
 /// A key in the terminal table: minutes, creation with its author, the top three operations.
@@ -154,7 +178,12 @@ fn key_table_row(k: &KeyRecord, zone: &Zone) -> Vec<String> {
         (Some(t), None) => time(t),
         _ => String::new(),
     };
-    let top: Vec<String> = k.operations.iter().take(3).map(|(op, n)| format!("{op} {n}")).collect();
+    let top: Vec<String> = k
+        .operations
+        .iter()
+        .take(3)
+        .map(|(op, n)| format!("{op} {n}"))
+        .collect();
     let state = match k.state {
         KeyState::Unknown => "-".to_string(),
         ref other => state_text(other, zone),
