@@ -1258,6 +1258,29 @@ impl<'a> Compiler<'a> {
                     None,
                 )
             }
+            Func::ApproxPercentile => {
+                expect(2)?;
+                let a = &arg_cols[0];
+                if !a.ty.is_numeric() {
+                    return Err(at(
+                        e,
+                        format!("approx_percentile cannot be applied to {}", a.ty),
+                    ));
+                }
+                let p = match args.get(1) {
+                    Some(Arg::Expr(x)) => x.to_string().parse::<f64>().ok().filter(|p| (0.0..=1.0).contains(p)),
+                    _ => None,
+                }
+                .ok_or_else(|| at(e, "approx_percentile: the percentile must be a number literal between 0 and 1"))?;
+                self.env
+                    .note("approx_percentile computed exactly (nearest rank)");
+                let q = a
+                    .expr
+                    .clone()
+                    .quantile(lit(p), QuantileMethod::Nearest)
+                    .cast(a.ty.dtype());
+                (q, a.ty.clone(), None)
+            }
             Func::BoolAnd | Func::BoolOr => {
                 expect(1)?;
                 require(&arg_cols[0], &[SqlType::Boolean], "bool_and/bool_or", e)?;
