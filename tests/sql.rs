@@ -89,10 +89,10 @@ fn render(v: AnyValue) -> String {
     }
 }
 
-fn run(
-    sql: &str,
-    events: LazyFrame,
-) -> Result<(Vec<String>, Vec<Vec<String>>, Option<usize>, Vec<String>), String> {
+/// A run's header, rows as text, default limit and notes.
+type Outcome = (Vec<String>, Vec<Vec<String>>, Option<usize>, Vec<String>);
+
+fn run(sql: &str, events: LazyFrame) -> Result<Outcome, String> {
     let plan = plan(sql, events, &ctx()).map_err(|e| format!("plan: {e}"))?;
     let df = plan.frame.collect().map_err(|e| format!("collect: {e}"))?;
     let header = df

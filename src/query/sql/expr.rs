@@ -697,20 +697,7 @@ impl<'a> Compiler<'a> {
                     Ok(Typed::new(col(c.as_str()), ty))
                 }
                 FieldRef::JsonLeaf(path) => {
-                    let steps = udf::parse_path(&path).map_err(|m| at(e, m))?;
-                    self.note_unknown_leaf(name, &steps);
-                    let hint = udf::key_hint(&steps);
-                    let expr = row_udf(
-                        "field",
-                        vec![col(crate::schema::EVENT)],
-                        DataType::String,
-                        move |row| {
-                            let doc = udf::text(&row[0]);
-                            let pick = udf::scalar_or_json_text;
-                            Ok(udf::json_leaf_hinted(doc, &steps, hint.as_ref(), pick))
-                        },
-                    );
-                    Ok(Typed::new(expr, SqlType::Varchar))
+                    self.json_leaf(col(crate::schema::EVENT), name, &path, e)
                 }
                 FieldRef::Unknown => {
                     let hint = field_suggestion(name)
@@ -719,21 +706,44 @@ impl<'a> Compiler<'a> {
                     Err(at(e, format!("Column '{name}' cannot be resolved{hint}")))
                 }
             },
-            Scope::Columns { columns, .. } => columns
-                .iter()
-                .find(|c| c.name.eq_ignore_ascii_case(name))
-                .map(|c| Typed::new(col(c.frame_name.as_str()), c.ty.clone()))
-                .ok_or_else(|| {
-                    let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
-                    at(
-                        e,
-                        format!(
-                            "Column '{name}' cannot be resolved (the subquery has: {})",
-                            names.join(", ")
-                        ),
-                    )
-                }),
+            Scope::Columns { columns, .. } => {
+                if let Some(c) = columns.iter().find(|c| c.name.eq_ignore_ascii_case(name)) {
+                    return Ok(Typed::new(col(c.frame_name.as_str()), c.ty.clone()));
+                }
+                // `SELECT * FROM log` keeps the `event` column: its JSON leaves stay reachable.
+                let event = columns
+                    .iter()
+                    .find(|c| c.name.eq_ignore_ascii_case(crate::schema::EVENT));
+                if let (Some(event), FieldRef::JsonLeaf(path)) = (event, resolve_field(name)) {
+                    return self.json_leaf(col(event.frame_name.as_str()), name, &path, e);
+                }
+                let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+                Err(at(
+                    e,
+                    format!(
+                        "Column '{name}' cannot be resolved (the subquery has: {})",
+                        names.join(", ")
+                    ),
+                ))
+            }
         }
+    }
+
+    /// A JSON leaf of an event document column, as varchar.
+    fn json_leaf(&self, source: Expr, name: &str, path: &str, e: &ast::Expr) -> PResult<Typed> {
+        let steps = udf::parse_path(path).map_err(|m| at(e, m))?;
+        self.note_unknown_leaf(name, &steps);
+        let hint = udf::key_hint(&steps);
+        let expr = row_udf("field", vec![source], DataType::String, move |row| {
+            let doc = udf::text(&row[0]);
+            Ok(udf::json_leaf_hinted(
+                doc,
+                &steps,
+                hint.as_ref(),
+                udf::scalar_or_json_text,
+            ))
+        });
+        Ok(Typed::new(expr, SqlType::Varchar))
     }
 
     /// Notes a field whose top-level key ActionTrail does not have (likely a typo).
@@ -1247,6 +1257,29 @@ impl<'a> Compiler<'a> {
                     a.ty.clone(),
                     None,
                 )
+            }
+            Func::ApproxPercentile => {
+                expect(2)?;
+                let a = &arg_cols[0];
+                if !a.ty.is_numeric() {
+                    return Err(at(
+                        e,
+                        format!("approx_percentile cannot be applied to {}", a.ty),
+                    ));
+                }
+                let p = match args.get(1) {
+                    Some(Arg::Expr(x)) => x.to_string().parse::<f64>().ok().filter(|p| (0.0..=1.0).contains(p)),
+                    _ => None,
+                }
+                .ok_or_else(|| at(e, "approx_percentile: the percentile must be a number literal between 0 and 1"))?;
+                self.env
+                    .note("approx_percentile computed exactly (nearest rank)");
+                let q = a
+                    .expr
+                    .clone()
+                    .quantile(lit(p), QuantileMethod::Nearest)
+                    .cast(a.ty.dtype());
+                (q, a.ty.clone(), None)
             }
             Func::BoolAnd | Func::BoolOr => {
                 expect(1)?;

@@ -25,6 +25,9 @@ pub enum Func {
     MinBy,
     /// `approx_distinct(x)`: computed exactly here.
     ApproxDistinct,
+    /// `approx_percentile(x, p)`: the value at percentile p (0..1), computed exactly
+    /// (nearest rank).
+    ApproxPercentile,
     /// `array_agg([DISTINCT] x)`: the values of a group as an array.
     ArrayAgg,
     /// `histogram(x)`: value → count, as a JSON object.
@@ -148,6 +151,7 @@ pub const NAMES: &[(&str, Func)] = &[
     ("max_by", Func::MaxBy),
     ("min_by", Func::MinBy),
     ("approx_distinct", Func::ApproxDistinct),
+    ("approx_percentile", Func::ApproxPercentile),
     ("array_agg", Func::ArrayAgg),
     ("histogram", Func::Histogram),
     ("bool_and", Func::BoolAnd),
@@ -227,6 +231,7 @@ impl Func {
                 | Func::MaxBy
                 | Func::MinBy
                 | Func::ApproxDistinct
+                | Func::ApproxPercentile
                 | Func::ArrayAgg
                 | Func::Histogram
                 | Func::BoolAnd

@@ -201,3 +201,20 @@ fn a_misspelled_field_reads_null_with_a_note() {
     .unwrap();
     assert!(p.notes.is_empty());
 }
+
+#[test]
+fn queries_over_no_events_return_empty_or_zero_rows() {
+    let none = || events().filter(lit(false));
+    let cases = [
+        ("select \"event.eventName\" as e, date_format(__time__, '%H:%i') as t, split(\"event.resourceName\", ';')[1] as r", 0),
+        ("select \"event.eventName\" as e, count(*) as n group by e order by count(*) desc", 0),
+        ("select time_series(__time__, '5m', '%H:%i', '0') as t, count(*) as n group by t order by t", 0),
+        ("select count(*) as n, array_agg(\"event.eventName\") as a, histogram(\"event.eventRW\") as h", 1),
+        ("select \"event.requestParameters.KeyId\" as k from (select * from log) limit 5", 0),
+    ];
+    for (sql, rows) in cases {
+        let p = plan(sql, none(), &ctx()).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let df = p.frame.collect().unwrap_or_else(|e| panic!("{sql}: {e}"));
+        assert_eq!(df.height(), rows, "{sql}");
+    }
+}
