@@ -27,11 +27,26 @@ const GENERATOR_VERSION: &str = "sample-v1";
 /// Every command line the harness runs, by tool. Placeholders in braces are substituted
 /// (shell-quoted, except `{format}`). Adjust here when the CLI changes.
 const COMMANDS: &[(&str, &str)] = &[
-    ("keytrail ingest", "{bin} ingest --quiet {archive} --store {store}"),
-    ("gzip -dc x2", "find {archive} -name '*.gz' -print0 | xargs -0 -P2 -n 200 gzip -dc > /dev/null"),
-    ("duckdb ingest", "{python} {script} ingest {archive} {parquet} {threads} {schema}"),
-    ("keytrail query", "{bin} query {store} {query} {format} > /dev/null"),
-    ("duckdb query", "{python} {script} query {store} {sql} {threads}"),
+    (
+        "keytrail ingest",
+        "{bin} ingest --quiet {archive} --store {store}",
+    ),
+    (
+        "gzip -dc x2",
+        "find {archive} -name '*.gz' -print0 | xargs -0 -P2 -n 200 gzip -dc > /dev/null",
+    ),
+    (
+        "duckdb ingest",
+        "{python} {script} ingest {archive} {parquet} {threads} {schema}",
+    ),
+    (
+        "keytrail query",
+        "{bin} query {store} {query} {format} > /dev/null",
+    ),
+    (
+        "duckdb query",
+        "{python} {script} query {store} {sql} {threads}",
+    ),
     ("duckdb startup", "{python} {script} startup"),
 ];
 
@@ -165,7 +180,14 @@ fn archive_spec(name: &str) -> Option<ArchiveSpec> {
         "ingest-17k" => ("archive-17k", 17_000, 1),
         _ => return None,
     };
-    let opts = SampleOptions { events, days: 30, seed: 1, events_per_file: per_file, incidents: true, ..Default::default() };
+    let opts = SampleOptions {
+        events,
+        days: 30,
+        seed: 1,
+        events_per_file: per_file,
+        incidents: true,
+        ..Default::default()
+    };
     Some(ArchiveSpec { name, opts })
 }
 
@@ -184,14 +206,23 @@ fn prepare(work: &Path, spec: &ArchiveSpec) -> Result<Prepared, String> {
     let wanted = format!("{GENERATOR_VERSION}\n{:?}\n", spec.opts);
     if let Ok(text) = fs::read_to_string(&stamp) {
         if let Some(stats) = text.strip_prefix(&wanted).and_then(Stats::parse) {
-            eprintln!("reusing {} ({} files, {} events)", dir.display(), stats.files, stats.events);
+            eprintln!(
+                "reusing {} ({} files, {} events)",
+                dir.display(),
+                stats.files,
+                stats.events
+            );
             return Ok(Prepared { root, dir, stats });
         }
     }
     if root.exists() {
         fs::remove_dir_all(&root).map_err(|e| format!("{}: {e}", root.display()))?;
     }
-    eprintln!("generating {} events into {} ...", spec.opts.events, dir.display());
+    eprintln!(
+        "generating {} events into {} ...",
+        spec.opts.events,
+        dir.display()
+    );
     let started = Instant::now();
     let summary = write_sample(&dir, &spec.opts).map_err(|e| e.to_string())?;
     let seconds = started.elapsed().as_secs_f64();
@@ -210,7 +241,8 @@ fn prepare(work: &Path, spec: &ArchiveSpec) -> Result<Prepared, String> {
         seconds,
         stats.events as f64 / seconds
     );
-    fs::write(&stamp, format!("{wanted}{}", stats.render())).map_err(|e| format!("{}: {e}", stamp.display()))?;
+    fs::write(&stamp, format!("{wanted}{}", stats.render()))
+        .map_err(|e| format!("{}: {e}", stamp.display()))?;
     Ok(Prepared { root, dir, stats })
 }
 
@@ -227,13 +259,19 @@ impl Bench {
     fn wants(&self, tool: &str) -> bool {
         match &self.cli.only {
             None => true,
-            Some(list) => list.split(',').any(|t| !t.trim().is_empty() && tool.contains(t.trim())),
+            Some(list) => list
+                .split(',')
+                .any(|t| !t.trim().is_empty() && tool.contains(t.trim())),
         }
     }
 
     /// The command line of `tool` with placeholders filled.
     fn command(&self, tool: &str, vars: &[(&str, &str)]) -> String {
-        let template = COMMANDS.iter().find(|(t, _)| *t == tool).map(|(_, c)| *c).unwrap_or("false");
+        let template = COMMANDS
+            .iter()
+            .find(|(t, _)| *t == tool)
+            .map(|(_, c)| *c)
+            .unwrap_or("false");
         let mut line = template.to_string();
         let fixed = [
             ("bin", self.bin.to_string_lossy().into_owned()),
@@ -242,15 +280,30 @@ impl Bench {
             ("threads", self.cli.threads.to_string()),
             ("schema", self.cli.duckdb_schema.clone()),
         ];
-        for (key, value) in fixed.iter().map(|(k, v)| (*k, v.as_str())).chain(vars.iter().copied()) {
-            let replacement = if key == "format" { value.to_string() } else { shell_quote(value) };
+        for (key, value) in fixed
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .chain(vars.iter().copied())
+        {
+            let replacement = if key == "format" {
+                value.to_string()
+            } else {
+                shell_quote(value)
+            };
             line = line.replace(&format!("{{{key}}}"), &replacement);
         }
         line
     }
 
     /// Times `script` `runs` times (running `before` untimed ahead of each run) into a row.
-    fn time(&mut self, scenario: &str, tool: &str, script: &str, stats: &Stats, before: &dyn Fn()) -> Option<f64> {
+    fn time(
+        &mut self,
+        scenario: &str,
+        tool: &str,
+        script: &str,
+        stats: &Stats,
+        before: &dyn Fn(),
+    ) -> Option<f64> {
         eprintln!("[{scenario}] {tool}: {script}");
         let scratch = self.cli.work.clone();
         let mut seconds = Vec::new();
@@ -271,22 +324,39 @@ impl Bench {
             }
         }
         let m = median(&seconds);
-        self.rows.push(Row::measured(scenario, tool, m, seconds.len(), rss, stats.clone()));
+        self.rows.push(Row::measured(
+            scenario,
+            tool,
+            m,
+            seconds.len(),
+            rss,
+            stats.clone(),
+        ));
         Some(m)
     }
 
     fn rss_of(&self, scenario: &str, tool: &str) -> Option<u64> {
-        self.rows.iter().find(|r| r.scenario == scenario && r.tool == tool).and_then(|r| r.rss_kib)
+        self.rows
+            .iter()
+            .find(|r| r.scenario == scenario && r.tool == tool)
+            .and_then(|r| r.rss_kib)
     }
 
     fn ingest_keytrail(&mut self, scenario: &str, prepared: &Prepared) -> Option<f64> {
         let store = prepared.root.join("store-keytrail");
         let line = self.command(
             "keytrail ingest",
-            &[("archive", &prepared.dir.to_string_lossy()), ("store", &store.to_string_lossy())],
+            &[
+                ("archive", &prepared.dir.to_string_lossy()),
+                ("store", &store.to_string_lossy()),
+            ],
         );
         if !self.bin.exists() {
-            self.rows.push(Row::failed(scenario, "keytrail ingest", format!("{} not built (cargo build --release)", self.bin.display())));
+            self.rows.push(Row::failed(
+                scenario,
+                "keytrail ingest",
+                format!("{} not built (cargo build --release)", self.bin.display()),
+            ));
             return None;
         }
         let clear = || {
@@ -295,14 +365,21 @@ impl Bench {
         let seconds = self.time(scenario, "keytrail ingest", &line, &prepared.stats, &clear)?;
         if !store.join("events").is_dir() {
             let row = self.rows.last_mut().expect("time() pushed a row");
-            row.error = Some(format!("no {}/events after the run: is this the real binary?", store.display()));
+            row.error = Some(format!(
+                "no {}/events after the run: is this the real binary?",
+                store.display()
+            ));
             return None;
         }
         Some(seconds)
     }
 
     fn ingest(&mut self, scenario: &str, prepared: &Prepared) {
-        let keytrail = if self.wants("keytrail") { self.ingest_keytrail(scenario, prepared) } else { None };
+        let keytrail = if self.wants("keytrail") {
+            self.ingest_keytrail(scenario, prepared)
+        } else {
+            None
+        };
         let archive = prepared.dir.to_string_lossy().into_owned();
         let gzip = if self.wants("gzip") && scenario != "ingest-17k" {
             let line = self.command("gzip -dc x2", &[("archive", &archive)]);
@@ -312,7 +389,13 @@ impl Bench {
         };
         let duckdb = if self.wants("duckdb") {
             let parquet = prepared.root.join("duckdb.parquet");
-            let line = self.command("duckdb ingest", &[("archive", &archive), ("parquet", &parquet.to_string_lossy())]);
+            let line = self.command(
+                "duckdb ingest",
+                &[
+                    ("archive", &archive),
+                    ("parquet", &parquet.to_string_lossy()),
+                ],
+            );
             let clear = || {
                 let _ = fs::remove_file(&parquet);
             };
@@ -323,18 +406,48 @@ impl Bench {
         let rss = self.rss_of(scenario, "keytrail ingest");
         match scenario {
             "ingest-1m" => {
-                self.checks.push(Check::at_most(scenario, "keytrail / gzip -dc x2 wall", ratio(keytrail, gzip), 3.0));
-                self.checks.push(Check::at_least(scenario, "duckdb / keytrail wall", ratio(duckdb, keytrail), 3.0));
-                self.checks.push(Check::at_most(scenario, "keytrail peak RSS MB", rss.map(|k| k as f64 / 1024.0), 512.0));
+                self.checks.push(Check::at_most(
+                    scenario,
+                    "keytrail / gzip -dc x2 wall",
+                    ratio(keytrail, gzip),
+                    3.0,
+                ));
+                self.checks.push(Check::at_least(
+                    scenario,
+                    "duckdb / keytrail wall",
+                    ratio(duckdb, keytrail),
+                    3.0,
+                ));
+                self.checks.push(Check::at_most(
+                    scenario,
+                    "keytrail peak RSS MB",
+                    rss.map(|k| k as f64 / 1024.0),
+                    512.0,
+                ));
             }
             "ingest-4m" => {
-                self.checks.push(Check::at_most(scenario, "keytrail peak RSS MB", rss.map(|k| k as f64 / 1024.0), 512.0));
+                self.checks.push(Check::at_most(
+                    scenario,
+                    "keytrail peak RSS MB",
+                    rss.map(|k| k as f64 / 1024.0),
+                    512.0,
+                ));
                 let small = self.rss_of("ingest-1m", "keytrail ingest");
                 let growth = rss.zip(small).map(|(big, small)| big as f64 / small as f64);
-                self.checks.push(Check::at_most(scenario, "keytrail RSS 4m / RSS 1m", growth, 1.5));
+                self.checks.push(Check::at_most(
+                    scenario,
+                    "keytrail RSS 4m / RSS 1m",
+                    growth,
+                    1.5,
+                ));
             }
             "ingest-17k" => {
-                self.checks.push(Check::at_least(scenario, "duckdb / keytrail wall", ratio(duckdb, keytrail), 20.0));
+                self.checks.push(Check::at_least(
+                    scenario,
+                    "duckdb / keytrail wall",
+                    ratio(duckdb, keytrail),
+                    20.0,
+                ));
             }
             _ => {}
         }
@@ -346,10 +459,14 @@ impl Bench {
             eprintln!("[query] building the store once (untimed)");
             let line = self.command(
                 "keytrail ingest",
-                &[("archive", &prepared.dir.to_string_lossy()), ("store", &store.to_string_lossy())],
+                &[
+                    ("archive", &prepared.dir.to_string_lossy()),
+                    ("store", &store.to_string_lossy()),
+                ],
             );
             if let Err(message) = run_once(&line, &self.cli.work) {
-                self.rows.push(Row::failed("query", "keytrail ingest", message));
+                self.rows
+                    .push(Row::failed("query", "keytrail ingest", message));
                 return;
             }
         }
@@ -360,18 +477,44 @@ impl Bench {
         }
         for case in QUERIES {
             let keytrail = if self.wants("keytrail") {
-                let line = self.command("keytrail query", &[("store", &store_text), ("query", case.keytrail), ("format", case.format)]);
-                self.time("query", &format!("keytrail: {}", case.name), &line, &prepared.stats, &|| {})
+                let line = self.command(
+                    "keytrail query",
+                    &[
+                        ("store", &store_text),
+                        ("query", case.keytrail),
+                        ("format", case.format),
+                    ],
+                );
+                self.time(
+                    "query",
+                    &format!("keytrail: {}", case.name),
+                    &line,
+                    &prepared.stats,
+                    &|| {},
+                )
             } else {
                 None
             };
             let duckdb = if self.wants("duckdb") {
-                let line = self.command("duckdb query", &[("store", &store_text), ("sql", case.duckdb)]);
-                self.time("query", &format!("duckdb: {}", case.name), &line, &prepared.stats, &|| {})
+                let line = self.command(
+                    "duckdb query",
+                    &[("store", &store_text), ("sql", case.duckdb)],
+                );
+                self.time(
+                    "query",
+                    &format!("duckdb: {}", case.name),
+                    &line,
+                    &prepared.stats,
+                    &|| {},
+                )
             } else {
                 None
             };
-            self.checks.push(Check::report("query", &format!("duckdb / keytrail: {}", case.name), ratio(duckdb, keytrail)));
+            self.checks.push(Check::report(
+                "query",
+                &format!("duckdb / keytrail: {}", case.name),
+                ratio(duckdb, keytrail),
+            ));
         }
     }
 }
@@ -386,7 +529,11 @@ fn default_bin() -> PathBuf {
         return PathBuf::from(path);
     }
     let exe = std::env::current_exe().unwrap_or_default();
-    let release = exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
+    let release = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     release.join("keytrail")
 }
 
@@ -394,7 +541,11 @@ fn expand(scenarios: &[String]) -> Vec<String> {
     let all = ["ingest-1m", "ingest-4m", "ingest-17k", "query"];
     let mut out: Vec<String> = Vec::new();
     for s in scenarios {
-        let names: Vec<&str> = if s == "all" { all.to_vec() } else { vec![s.as_str()] };
+        let names: Vec<&str> = if s == "all" {
+            all.to_vec()
+        } else {
+            vec![s.as_str()]
+        };
         for n in names {
             if !out.iter().any(|o| o == n) {
                 out.push(n.to_string());
@@ -417,10 +568,18 @@ fn main() {
         std::process::exit(2);
     }
     if !measure::rss_available() {
-        eprintln!("note: /usr/bin/time not found (Debian package `time`): peak RSS is not measured");
+        eprintln!(
+            "note: /usr/bin/time not found (Debian package `time`): peak RSS is not measured"
+        );
     }
     let scenarios = expand(&cli.scenarios);
-    let mut bench = Bench { cli, bin, script, rows: Vec::new(), checks: Vec::new() };
+    let mut bench = Bench {
+        cli,
+        bin,
+        script,
+        rows: Vec::new(),
+        checks: Vec::new(),
+    };
     for scenario in &scenarios {
         if scenario == "gen" {
             for name in ["ingest-1m", "ingest-4m", "ingest-17k"] {
@@ -432,7 +591,9 @@ fn main() {
             continue;
         }
         let Some(spec) = archive_spec(scenario) else {
-            eprintln!("unknown scenario `{scenario}` (ingest-1m, ingest-4m, ingest-17k, query, gen, all)");
+            eprintln!(
+                "unknown scenario `{scenario}` (ingest-1m, ingest-4m, ingest-17k, query, gen, all)"
+            );
             std::process::exit(2);
         };
         let prepared = match prepare(&bench.cli.work, &spec) {

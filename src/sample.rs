@@ -110,6 +110,18 @@ impl Default for SampleOptions {
     }
 }
 
+impl SampleOptions {
+    /// Sets `events_per_file` so that the background files number about `files_per_day` a
+    /// day (the CLI's `--files-per-day`): `ceil(events / (files_per_day * days))`, at least 1.
+    pub fn with_files_per_day(mut self, files_per_day: u32) -> Self {
+        let files = u64::from(files_per_day.max(1)) * u64::from(self.days.max(1));
+        self.events_per_file = u32::try_from(self.events.div_ceil(files))
+            .unwrap_or(u32::MAX)
+            .max(1);
+        self
+    }
+}
+
 /// What [`write_sample`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SampleSummary {

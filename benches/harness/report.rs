@@ -23,9 +23,20 @@ impl Stats {
     /// Reads [`Stats::render`]'s output; `None` when a value is missing.
     pub fn parse(text: &str) -> Option<Stats> {
         let get = |key: &str| {
-            text.lines().find_map(|l| l.strip_prefix(key)?.strip_prefix('=')?.trim().parse::<u64>().ok())
+            text.lines().find_map(|l| {
+                l.strip_prefix(key)?
+                    .strip_prefix('=')?
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
         };
-        Some(Stats { files: get("files")?, events: get("events")?, bytes_gz: get("bytes_gz")?, bytes_json: get("bytes_json")? })
+        Some(Stats {
+            files: get("files")?,
+            events: get("events")?,
+            bytes_gz: get("bytes_gz")?,
+            bytes_json: get("bytes_json")?,
+        })
     }
 }
 
@@ -43,7 +54,14 @@ pub struct Row {
 
 impl Row {
     /// A row with a measurement.
-    pub fn measured(scenario: &str, tool: &str, median_s: f64, runs: usize, rss_kib: Option<u64>, stats: Stats) -> Row {
+    pub fn measured(
+        scenario: &str,
+        tool: &str,
+        median_s: f64,
+        runs: usize,
+        rss_kib: Option<u64>,
+        stats: Stats,
+    ) -> Row {
         Row {
             scenario: scenario.into(),
             tool: tool.into(),
@@ -57,7 +75,15 @@ impl Row {
 
     /// A row for a tool that did not run through.
     pub fn failed(scenario: &str, tool: &str, error: String) -> Row {
-        Row { scenario: scenario.into(), tool: tool.into(), median_s: None, runs: 0, rss_kib: None, stats: None, error: Some(error) }
+        Row {
+            scenario: scenario.into(),
+            tool: tool.into(),
+            median_s: None,
+            runs: 0,
+            rss_kib: None,
+            stats: None,
+            error: Some(error),
+        }
     }
 }
 
@@ -74,17 +100,32 @@ pub struct Check {
 impl Check {
     /// `value <= bound` is the target.
     pub fn at_most(scenario: &str, what: &str, value: Option<f64>, bound: f64) -> Check {
-        Check { scenario: scenario.into(), what: what.into(), value, target: Some((bound, true)) }
+        Check {
+            scenario: scenario.into(),
+            what: what.into(),
+            value,
+            target: Some((bound, true)),
+        }
     }
 
     /// `value >= bound` is the target.
     pub fn at_least(scenario: &str, what: &str, value: Option<f64>, bound: f64) -> Check {
-        Check { scenario: scenario.into(), what: what.into(), value, target: Some((bound, false)) }
+        Check {
+            scenario: scenario.into(),
+            what: what.into(),
+            value,
+            target: Some((bound, false)),
+        }
     }
 
     /// No target: report the value.
     pub fn report(scenario: &str, what: &str, value: Option<f64>) -> Check {
-        Check { scenario: scenario.into(), what: what.into(), value, target: None }
+        Check {
+            scenario: scenario.into(),
+            what: what.into(),
+            value,
+            target: None,
+        }
     }
 
     fn verdict(&self) -> &'static str {
@@ -106,7 +147,15 @@ fn mb(bytes: u64) -> f64 {
 pub fn rows_table(rows: &[Row]) -> Table {
     let mut table = Table::new();
     table.load_style(ASCII_MARKDOWN).set_header(vec![
-        "scenario", "tool", "wall s (median)", "runs", "events/s", "gz MB/s", "JSON MB/s", "peak RSS MB", "note",
+        "scenario",
+        "tool",
+        "wall s (median)",
+        "runs",
+        "events/s",
+        "gz MB/s",
+        "JSON MB/s",
+        "peak RSS MB",
+        "note",
     ]);
     for row in rows {
         let per_s = |x: f64| row.median_s.map(|s| x / s);
@@ -116,10 +165,17 @@ pub fn rows_table(rows: &[Row]) -> Table {
             row.tool.clone(),
             row.median_s.map_or("-".into(), |s| format!("{s:.3}")),
             row.runs.to_string(),
-            stats.and_then(|st| per_s(st.events as f64)).map_or("-".into(), |v| format!("{v:.0}")),
-            stats.and_then(|st| per_s(mb(st.bytes_gz))).map_or("-".into(), |v| format!("{v:.1}")),
-            stats.and_then(|st| per_s(mb(st.bytes_json))).map_or("-".into(), |v| format!("{v:.1}")),
-            row.rss_kib.map_or("-".into(), |k| format!("{:.0}", k as f64 / 1024.0)),
+            stats
+                .and_then(|st| per_s(st.events as f64))
+                .map_or("-".into(), |v| format!("{v:.0}")),
+            stats
+                .and_then(|st| per_s(mb(st.bytes_gz)))
+                .map_or("-".into(), |v| format!("{v:.1}")),
+            stats
+                .and_then(|st| per_s(mb(st.bytes_json)))
+                .map_or("-".into(), |v| format!("{v:.1}")),
+            row.rss_kib
+                .map_or("-".into(), |k| format!("{:.0}", k as f64 / 1024.0)),
             row.error.clone().unwrap_or_default(),
         ]);
     }
@@ -129,7 +185,13 @@ pub fn rows_table(rows: &[Row]) -> Table {
 /// The targets as a Markdown table.
 pub fn checks_table(checks: &[Check]) -> Table {
     let mut table = Table::new();
-    table.load_style(ASCII_MARKDOWN).set_header(vec!["scenario", "ratio / measure", "value", "target", "verdict"]);
+    table.load_style(ASCII_MARKDOWN).set_header(vec![
+        "scenario",
+        "ratio / measure",
+        "value",
+        "target",
+        "verdict",
+    ]);
     for check in checks {
         let target = match check.target {
             Some((b, true)) => format!("<= {b}"),

@@ -380,3 +380,21 @@ fn refuses_to_overwrite_and_rejects_bad_options() {
         Err(Error::Usage(_))
     ));
 }
+
+#[test]
+fn files_per_day_sets_events_per_file() {
+    let opts = SampleOptions {
+        events: 1_000_000,
+        days: 30,
+        ..Default::default()
+    }
+    .with_files_per_day(117);
+    assert_eq!(opts.events_per_file, 285);
+    let opts = SampleOptions {
+        events: 10,
+        days: 30,
+        ..Default::default()
+    }
+    .with_files_per_day(1000);
+    assert_eq!(opts.events_per_file, 1);
+}
