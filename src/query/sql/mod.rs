@@ -1,42 +1,157 @@
-//! The SLS analytic SQL statement (after the `|`): sqlparser AST planned onto polars.
-//! (Placeholder API until the sql branch lands.)
+//! The SLS analytic SQL statement (after the `|`): parsed with sqlparser and planned onto a
+//! polars LazyFrame with SLS/Presto semantics (implicit `FROM log`, `LIMIT offset, n`, the
+//! default of 100 rows, GROUP BY aliases and ordinals, MySQL-style date codes, UTC+8-style
+//! session zones, bigint `__time__` accepted by the time functions).
+
+mod errors;
+mod expr;
+pub mod functions;
+mod plan;
+mod scalar;
+pub mod time;
+mod types;
+mod udf;
+
+use std::cell::RefCell;
 
 use polars::prelude::*;
+use sqlparser::dialect::GenericDialect;
+use sqlparser::parser::Parser;
 
-use crate::timerange::Zone;
+pub use errors::SqlError;
+pub use types::SqlType;
 
-/// Session settings of a SQL statement.
-#[derive(Debug, Clone)]
+use expr::{Env, Scope};
+use plan::Planner;
+
+/// Rows SLS returns when a statement has no LIMIT.
+pub const DEFAULT_LIMIT: usize = 100;
+
+/// Settings of one SQL run.
+#[derive(Debug, Clone, Copy)]
 pub struct SqlContext {
-    /// Time zone for formatting and truncating times.
-    pub zone: Zone,
-    /// Unix seconds used for `now()`.
+    /// Session time zone: formatting, truncation and parsing of times.
+    pub zone: crate::timerange::Zone,
+    /// Unix seconds used for `now()` / `current_date`.
     pub now: i64,
 }
 
-/// A planned SQL statement.
+/// A planned statement.
 pub struct SqlPlan {
-    /// The result, not cut by the default limit.
+    /// The result rows. Column types: Int64 (bigint), Float64 (double), Boolean, String
+    /// (varchar; JSON and maps as JSON text; timestamps as `YYYY-MM-DD HH:MM:SS.mmm` and dates
+    /// as `YYYY-MM-DD` in the session zone; arrays as JSON arrays).
     pub frame: LazyFrame,
-    /// `Some(100)` when the statement had no LIMIT.
+    /// `Some(100)` when the statement had no LIMIT: the frame is NOT cut; the caller takes
+    /// limit+1 rows to know whether rows were cut.
     pub default_limit: Option<usize>,
-    /// Notes for the user.
+    /// Notes for the user, e.g. "approx_distinct computed exactly".
     pub notes: Vec<String>,
+    /// The SQL type of each output column, in order.
+    pub types: Vec<(String, SqlType)>,
 }
 
-/// A SQL statement that failed to plan.
-#[derive(Debug, Clone)]
-pub struct SqlError {
-    /// Byte offset into the SQL text.
-    pub position: usize,
-    /// What is wrong.
-    pub message: String,
-}
-
-/// Plans `sql` over `events`.
-pub fn plan(_sql: &str, _events: LazyFrame, _ctx: &SqlContext) -> Result<SqlPlan, SqlError> {
-    Err(SqlError {
-        position: 0,
-        message: "SQL not implemented".into(),
+/// Parses and plans `sql` over `events` (the store columns, already filtered by the search
+/// part and the time range).
+pub fn plan(sql: &str, events: LazyFrame, ctx: &SqlContext) -> Result<SqlPlan, SqlError> {
+    let (text, mut notes) = preprocess(sql);
+    let statement = parse(&text)?;
+    let env = Env { zone: ctx.zone, now: ctx.now, notes: RefCell::new(Vec::new()) };
+    let mut planner = Planner::new(&env, events);
+    let (relation, has_limit) = planner.query(&statement).map_err(|e| errors::finish(sql, e))?;
+    let Scope::Columns { columns, .. } = relation.scope else {
+        return Err(SqlError { position: 0, message: "the statement selects nothing".into() });
+    };
+    let zone = ctx.zone;
+    let display: Vec<Expr> = columns
+        .iter()
+        .map(|c| display_expr(col(c.frame_name.as_str()), &c.ty, zone).alias(c.frame_name.as_str()))
+        .collect();
+    notes.extend(env.notes.borrow().iter().cloned());
+    Ok(SqlPlan {
+        frame: relation.frame.select(display),
+        default_limit: (!has_limit).then_some(DEFAULT_LIMIT),
+        notes,
+        types: columns.iter().map(|c| (c.frame_name.clone(), c.ty.clone())).collect(),
     })
 }
+
+/// The polars plan of a planned statement, as text.
+pub fn explain(plan: &SqlPlan) -> String {
+    plan.frame.describe_plan().unwrap_or_else(|e| format!("cannot describe the plan: {e}"))
+}
+
+/// How an output column is shown: timestamps and arrays become text.
+fn display_expr(e: Expr, ty: &SqlType, zone: crate::timerange::Zone) -> Expr {
+    match ty {
+        SqlType::Timestamp | SqlType::Date => {
+            let date_only = *ty == SqlType::Date;
+            udf::row_udf("display", vec![e.cast(DataType::Int64)], DataType::String, move |row| {
+                Ok(udf::int(&row[0]).map_or(udf::Out::Null, |ms| {
+                    udf::Out::Str(if date_only { time::format_date(ms, &zone) } else { time::format_timestamp(ms, &zone) })
+                }))
+            })
+        }
+        SqlType::Array(_) => udf::row_udf("display", vec![e], DataType::String, |row| match &row[0] {
+            AnyValue::List(items) => Ok(udf::Out::Str(udf::any_array_json(items))),
+            _ => Ok(udf::Out::Null),
+        }),
+        _ => e,
+    }
+}
+
+/// Fixes what published SLS queries contain but sqlparser rejects, keeping byte offsets:
+/// `! =` (a typesetting artifact of `!=`) outside quotes.
+fn preprocess(sql: &str) -> (String, Vec<String>) {
+    let bytes = sql.as_bytes();
+    let mut out = sql.to_string().into_bytes();
+    let mut notes = Vec::new();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'\'' || b == b'"' => quote = Some(b),
+            None if b == b'!' => {
+                let mut j = i + 1;
+                while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
+                    j += 1;
+                }
+                if j > i + 1 && j < bytes.len() && bytes[j] == b'=' {
+                    out[i + 1] = b'=';
+                    for k in i + 2..=j {
+                        out[k] = b' ';
+                    }
+                    notes.push(format!("read '! =' at byte {i} as '!='"));
+                    i = j;
+                }
+            }
+            None => {}
+        }
+        i += 1;
+    }
+    (String::from_utf8(out).unwrap_or_else(|_| sql.to_string()), notes)
+}
+
+fn parse(sql: &str) -> Result<sqlparser::ast::Query, SqlError> {
+    let dialect = GenericDialect {};
+    let mut parser = Parser::new(&dialect)
+        .try_with_sql(sql)
+        .map_err(|e| errors::from_parser(sql, &e.to_string()))?;
+    let statement = parser.parse_statement().map_err(|e| errors::from_parser(sql, &e.to_string()))?;
+    while parser.consume_token(&sqlparser::tokenizer::Token::SemiColon) {}
+    if parser.peek_token().token != sqlparser::tokenizer::Token::EOF {
+        let next = parser.peek_token();
+        let position = errors::byte_offset(sql, next.span.start.line, next.span.start.column);
+        return Err(SqlError { position, message: format!("syntax error: unexpected '{}' after the statement", next.token) });
+    }
+    match statement {
+        sqlparser::ast::Statement::Query(q) => Ok(*q),
+        _ => Err(SqlError { position: 0, message: "the SQL part must be a SELECT statement".into() }),
+    }
+}
+
+#[cfg(test)]
+mod tests;

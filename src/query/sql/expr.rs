@@ -1,0 +1,1080 @@
+//! Expressions: sqlparser `Expr` → typed polars `Expr` over a scope (the events or a
+//! subquery's columns), with Presto typing rules, and, after GROUP BY, the rewriting of
+//! group keys and aggregate calls onto the aggregated frame.
+
+use std::cell::RefCell;
+
+use polars::prelude::*;
+use sqlparser::ast::{
+    self, BinaryOperator, CastKind, DuplicateTreatment, FunctionArg, FunctionArgExpr,
+    FunctionArguments, ObjectNamePart, UnaryOperator, Value as SqlValue,
+};
+
+use super::errors::{at, PResult};
+use super::functions::{closest, Func};
+use super::types::{SqlType, Typed};
+use super::udf::{self, row_udf, Out};
+use crate::schema::{resolve_field, FieldRef};
+use crate::timerange::Zone;
+
+/// Planner-wide settings and the notes collected while planning.
+pub struct Env {
+    /// Session time zone.
+    pub zone: Zone,
+    /// `now()` in unix seconds.
+    pub now: i64,
+    /// Notes for the user (approximations computed exactly, missing databases).
+    pub notes: RefCell<Vec<String>>,
+}
+
+impl Env {
+    /// Adds a note once.
+    pub fn note(&self, text: &str) {
+        let mut notes = self.notes.borrow_mut();
+        if !notes.iter().any(|n| n == text) {
+            notes.push(text.to_string());
+        }
+    }
+}
+
+/// One visible column of a relation.
+#[derive(Clone, Debug)]
+pub struct ColumnInfo {
+    /// The SQL name (an alias or output name).
+    pub name: String,
+    /// The column's name in the polars frame.
+    pub frame_name: String,
+    /// Its SQL type.
+    pub ty: SqlType,
+}
+
+/// What names resolve against.
+#[derive(Clone, Debug)]
+pub enum Scope {
+    /// The matched events: SLS field names via [`resolve_field`].
+    Events,
+    /// The output columns of a subquery or CTE, optionally qualified by an alias.
+    Columns {
+        /// The columns, in order.
+        columns: Vec<ColumnInfo>,
+        /// The relation's alias (`FROM (...) t`).
+        alias: Option<String>,
+    },
+}
+
+/// A GROUP BY key materialized before aggregation.
+pub struct GroupKey {
+    /// Canonical text of the key expression.
+    pub canon: String,
+    /// Frame column name (`__gN`).
+    pub name: String,
+    /// Its type.
+    pub ty: SqlType,
+    /// What the key shows as, when not the key column itself (time_series labels).
+    pub display: Option<Typed>,
+}
+
+/// Padding of a `time_series` group key.
+pub struct SeriesPad {
+    /// The key column (bucket start, unix seconds).
+    pub key: String,
+    /// Window in seconds.
+    pub window: i64,
+    /// `0`, `null`, `last`, `next` or `avg`.
+    pub padding: String,
+}
+
+/// State of an aggregation being planned: keys, pre-aggregation argument columns and the
+/// aggregate expressions met so far.
+#[derive(Default)]
+pub struct Grouping {
+    /// The GROUP BY keys.
+    pub keys: Vec<GroupKey>,
+    /// Pre-aggregation columns (`__xN`) feeding the aggregates.
+    pub args: Vec<Expr>,
+    /// Aggregations (`__aN`), with the canonical text of their call.
+    pub aggs: Vec<(String, Expr, Typed)>,
+    /// Select-list aliases usable in HAVING.
+    pub aliases: Vec<(String, ast::Expr)>,
+    /// No GROUP BY: one row over everything.
+    pub global: bool,
+    /// Guard against alias cycles.
+    pub depth: usize,
+    /// Set when a GROUP BY key is a `time_series` call.
+    pub series: Option<SeriesPad>,
+}
+
+/// Canonical text of an expression, for matching GROUP BY and ORDER BY items.
+pub fn canon(e: &ast::Expr) -> String {
+    match e {
+        ast::Expr::Identifier(i) => format!("#{}", i.value.to_lowercase()),
+        ast::Expr::CompoundIdentifier(parts) => {
+            let names: Vec<String> = parts.iter().map(|p| p.value.to_lowercase()).collect();
+            format!("#{}", names.join("."))
+        }
+        ast::Expr::Nested(inner) => canon(inner),
+        other => other.to_string().to_lowercase(),
+    }
+}
+
+/// Whether an expression contains an aggregate call (not looking into subqueries).
+pub fn has_aggregate(e: &ast::Expr) -> bool {
+    use ast::Expr as E;
+    let any = |xs: &[ast::Expr]| xs.iter().any(has_aggregate);
+    match e {
+        E::Function(f) => {
+            let aggregate = function_name(f).and_then(|n| Func::lookup(&n)).is_some_and(Func::is_aggregate);
+            let in_args = match &f.args {
+                FunctionArguments::List(list) => list.args.iter().any(|a| match a {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => has_aggregate(x),
+                    _ => false,
+                }),
+                _ => false,
+            };
+            (aggregate && f.over.is_none()) || in_args
+        }
+        E::BinaryOp { left, right, .. } => has_aggregate(left) || has_aggregate(right),
+        E::UnaryOp { expr, .. }
+        | E::Nested(expr)
+        | E::IsNull(expr)
+        | E::IsNotNull(expr)
+        | E::IsTrue(expr)
+        | E::IsFalse(expr)
+        | E::IsNotTrue(expr)
+        | E::IsNotFalse(expr)
+        | E::Cast { expr, .. }
+        | E::Ceil { expr, .. }
+        | E::Floor { expr, .. } => has_aggregate(expr),
+        E::In { expr, target: ast::InTarget::List(list), .. } => has_aggregate(expr) || any(list),
+        E::Between { expr, low, high, .. } => has_aggregate(expr) || has_aggregate(low) || has_aggregate(high),
+        E::Like { expr, pattern, .. } | E::ILike { expr, pattern, .. } => has_aggregate(expr) || has_aggregate(pattern),
+        E::Case { operand, conditions, else_result, .. } => {
+            operand.as_deref().is_some_and(has_aggregate)
+                || conditions.iter().any(|c| has_aggregate(&c.condition) || has_aggregate(&c.result))
+                || else_result.as_deref().is_some_and(has_aggregate)
+        }
+        E::CompoundFieldAccess { root, access_chain } => {
+            has_aggregate(root)
+                || access_chain.iter().any(|a| match a {
+                    ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => has_aggregate(index),
+                    _ => false,
+                })
+        }
+        E::Substring { expr, substring_from, substring_for, .. } => {
+            has_aggregate(expr)
+                || substring_from.as_deref().is_some_and(has_aggregate)
+                || substring_for.as_deref().is_some_and(has_aggregate)
+        }
+        E::Trim { expr, .. } => has_aggregate(expr),
+        E::Position { expr, r#in } => has_aggregate(expr) || has_aggregate(r#in),
+        E::Array(array) => any(&array.elem),
+        _ => false,
+    }
+}
+
+/// The (last part of the) name of a function call.
+pub fn function_name(f: &ast::Function) -> Option<String> {
+    match f.name.0.last()? {
+        ObjectNamePart::Identifier(i) => Some(i.value.clone()),
+        ObjectNamePart::Function(_) => None,
+    }
+}
+
+/// The default output name of a select item without alias.
+pub fn default_name(e: &ast::Expr, index: usize) -> String {
+    match e {
+        ast::Expr::Identifier(i) => i.value.clone(),
+        ast::Expr::CompoundIdentifier(parts) => {
+            parts.iter().map(|p| p.value.as_str()).collect::<Vec<_>>().join(".")
+        }
+        _ => format!("_col{index}"),
+    }
+}
+
+/// Compiles expressions against a scope; in grouped mode, against the aggregated frame.
+pub struct Compiler<'a> {
+    /// Settings and notes.
+    pub env: &'a Env,
+    /// Names visible to row expressions.
+    pub scope: &'a Scope,
+    /// Set after GROUP BY (or with aggregates): keys and aggregates.
+    pub grouping: Option<&'a mut Grouping>,
+    /// Depth inside CASE/IF branches, where polars evaluates every branch on every row: a
+    /// failing CAST there gives NULL instead of aborting (Presto only evaluates taken branches).
+    lenient: usize,
+}
+
+fn literal_text(e: &ast::Expr) -> Option<String> {
+    match e {
+        ast::Expr::Value(v) => match &v.value {
+            SqlValue::SingleQuotedString(s) => Some(s.clone()),
+            _ => None,
+        },
+        ast::Expr::Nested(inner) => literal_text(inner),
+        _ => None,
+    }
+}
+
+fn is_non_null_literal(e: &ast::Expr) -> bool {
+    matches!(e, ast::Expr::Value(v) if !matches!(v.value, SqlValue::Null))
+}
+
+/// Turns a SQL LIKE pattern into an anchored regex.
+pub fn like_regex(pattern: &str, escape: Option<char>, case_insensitive: bool) -> String {
+    let mut out = String::from(if case_insensitive { "(?is)^" } else { "(?s)^" });
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            c if Some(c) == escape => {
+                if let Some(next) = chars.next() {
+                    out.push_str(&regex::escape(&next.to_string()));
+                }
+            }
+            '%' => out.push_str(".*"),
+            '_' => out.push('.'),
+            other => out.push_str(&regex::escape(&other.to_string())),
+        }
+    }
+    out.push('$');
+    out
+}
+
+/// Maps a CAST target to a SQL type.
+fn cast_target(dt: &ast::DataType) -> Option<SqlType> {
+    let text = dt.to_string().to_ascii_lowercase();
+    let base = text.split(['(', ' ']).next().unwrap_or("");
+    Some(match base {
+        "bigint" | "int" | "integer" | "smallint" | "tinyint" | "int64" => SqlType::Bigint,
+        "double" | "float" | "real" | "decimal" | "numeric" => SqlType::Double,
+        "varchar" | "char" | "string" | "text" => SqlType::Varchar,
+        "boolean" | "bool" => SqlType::Boolean,
+        "timestamp" => SqlType::Timestamp,
+        "date" => SqlType::Date,
+        "json" => SqlType::Json,
+        _ => return None,
+    })
+}
+
+/// Converts one value between SQL types (`Err` when the value cannot be converted).
+fn cast_value(v: &AnyValue, from: &SqlType, to: &SqlType, zone: &Zone) -> Result<Out, String> {
+    use SqlType::*;
+    if v.is_null() {
+        return Ok(Out::Null);
+    }
+    let fail = || format!("cannot cast {from} '{}' to {to}", v.str_value());
+    match from {
+        Varchar | Map | Unknown => {
+            let s = udf::text(v).unwrap_or_default();
+            match to {
+                Bigint => s.trim().parse::<i64>().map(Out::Int).map_err(|_| fail()),
+                Double => s.trim().parse::<f64>().map(Out::Float).map_err(|_| fail()),
+                Boolean => udf::parse_bool(s).map(Out::Bool).ok_or_else(fail),
+                Timestamp => super::time::parse_timestamp_text(s, zone).map(Out::Int).ok_or_else(fail),
+                Date => super::time::parse_timestamp_text(s, zone)
+                    .map(|ms| Out::Int(super::time::trunc(super::time::Unit::Day, ms, zone)))
+                    .ok_or_else(fail),
+                Json => Ok(Out::Str(serde_json::Value::String(s.to_string()).to_string())),
+                _ => Ok(Out::Str(s.to_string())),
+            }
+        }
+        Json => {
+            let s = udf::text(v).unwrap_or_default();
+            let value: serde_json::Value = serde_json::from_str(s).map_err(|_| fail())?;
+            use serde_json::Value as J;
+            match (to, &value) {
+                (_, J::Null) => Ok(Out::Null),
+                (Varchar, J::String(x)) => Ok(Out::Str(x.clone())),
+                (Varchar, J::Number(_) | J::Bool(_)) => Ok(Out::Str(value.to_string())),
+                (Bigint, J::Number(n)) => n
+                    .as_i64()
+                    .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+                    .map(Out::Int)
+                    .ok_or_else(fail),
+                (Bigint, J::String(x)) => x.trim().parse().map(Out::Int).map_err(|_| fail()),
+                (Bigint, J::Bool(b)) => Ok(Out::Int(*b as i64)),
+                (Double, J::Number(n)) => n.as_f64().map(Out::Float).ok_or_else(fail),
+                (Double, J::String(x)) => x.trim().parse().map(Out::Float).map_err(|_| fail()),
+                (Boolean, J::Bool(b)) => Ok(Out::Bool(*b)),
+                (Boolean, J::String(x)) => udf::parse_bool(x).map(Out::Bool).ok_or_else(fail),
+                (Boolean, J::Number(n)) => Ok(Out::Bool(n.as_f64() != Some(0.0))),
+                _ => Err(fail()),
+            }
+        }
+        Bigint => {
+            let i = udf::int(v).ok_or_else(fail)?;
+            match to {
+                Double => Ok(Out::Float(i as f64)),
+                Varchar | Json => Ok(Out::Str(i.to_string())),
+                Boolean => Ok(Out::Bool(i != 0)),
+                _ => Err(fail()),
+            }
+        }
+        Double => {
+            let f = udf::float(v).ok_or_else(fail)?;
+            match to {
+                Bigint if f.is_finite() && f.abs() < 9.2e18 => Ok(Out::Int(f.round() as i64)),
+                Varchar | Json => Ok(Out::Str(udf::double_text(f))),
+                Boolean => Ok(Out::Bool(f != 0.0)),
+                _ => Err(fail()),
+            }
+        }
+        Boolean => {
+            let b = udf::boolean(v).ok_or_else(fail)?;
+            match to {
+                Bigint => Ok(Out::Int(b as i64)),
+                Double => Ok(Out::Float(b as i64 as f64)),
+                Varchar | Json => Ok(Out::Str(b.to_string())),
+                _ => Err(fail()),
+            }
+        }
+        Timestamp | Date => {
+            let ms = udf::int(v).ok_or_else(fail)?;
+            match to {
+                Varchar if *from == Date => Ok(Out::Str(super::time::format_date(ms, zone))),
+                Varchar => Ok(Out::Str(super::time::format_timestamp(ms, zone))),
+                Date => Ok(Out::Int(super::time::trunc(super::time::Unit::Day, ms, zone))),
+                Timestamp => Ok(Out::Int(ms)),
+                _ => Err(fail()),
+            }
+        }
+        Array(_) => match (to, v) {
+            (Json | Varchar, AnyValue::List(s)) => Ok(Out::Str(udf::any_array_json(s))),
+            _ => Err(fail()),
+        },
+    }
+}
+
+/// The polars dtype a row function returns for a SQL type (timestamps as Int64 ms).
+fn raw_dtype(ty: &SqlType) -> DataType {
+    if ty.is_temporal() {
+        DataType::Int64
+    } else {
+        ty.dtype()
+    }
+}
+
+/// Wraps a row-function result so that timestamps become polars datetimes.
+fn from_raw(expr: Expr, ty: SqlType) -> Typed {
+    if ty.is_temporal() {
+        Typed::new(expr.cast(ty.dtype()), ty)
+    } else {
+        Typed::new(expr, ty)
+    }
+}
+
+/// Unix milliseconds of a timestamp or of bigint unix seconds (SLS accepts `__time__`).
+fn to_millis(t: &Typed) -> Option<Expr> {
+    match t.ty {
+        SqlType::Bigint => Some(t.expr.clone() * lit(1000i64)),
+        SqlType::Double => Some((t.expr.clone() * lit(1000.0)).cast(DataType::Int64)),
+        SqlType::Timestamp | SqlType::Date => Some(t.expr.clone().cast(DataType::Int64)),
+        SqlType::Unknown => Some(lit(NULL).cast(DataType::Int64)),
+        _ => None,
+    }
+}
+
+impl<'a> Compiler<'a> {
+    /// A row-mode compiler over `scope`.
+    pub fn rows(env: &'a Env, scope: &'a Scope) -> Compiler<'a> {
+        Compiler { env, scope, grouping: None, lenient: 0 }
+    }
+
+    /// A compiler in row mode (`grouping` None) or grouped mode.
+    pub fn new(env: &'a Env, scope: &'a Scope, grouping: Option<&'a mut Grouping>) -> Compiler<'a> {
+        Compiler { env, scope, grouping, lenient: 0 }
+    }
+
+    /// Compiles a CASE/IF branch result (casts there fail softly).
+    pub fn branch(&mut self, e: &ast::Expr) -> PResult<Typed> {
+        self.lenient += 1;
+        let result = self.compile(e);
+        self.lenient -= 1;
+        result
+    }
+
+    /// Compiles an expression.
+    pub fn compile(&mut self, e: &ast::Expr) -> PResult<Typed> {
+        if let Some(found) = self.grouped_lookup(e)? {
+            return Ok(found);
+        }
+        match e {
+            ast::Expr::Identifier(ident) => self.column(&ident.value, e),
+            ast::Expr::CompoundIdentifier(parts) => {
+                let names: Vec<&str> = parts.iter().map(|p| p.value.as_str()).collect();
+                self.compound_column(&names, e)
+            }
+            ast::Expr::Value(v) => self.literal(&v.value, e),
+            ast::Expr::Nested(inner) => self.compile(inner),
+            ast::Expr::BinaryOp { left, op, right } => self.binary(left, op, right, e),
+            ast::Expr::UnaryOp { op, expr } => self.unary(op, expr, e),
+            ast::Expr::IsNull(x) => Ok(Typed::new(self.compile(x)?.expr.is_null(), SqlType::Boolean)),
+            ast::Expr::IsNotNull(x) => {
+                Ok(Typed::new(self.compile(x)?.expr.is_not_null(), SqlType::Boolean))
+            }
+            ast::Expr::IsTrue(x) | ast::Expr::IsNotTrue(x) => {
+                let truth = self.boolean(x)?.eq(lit(true)).fill_null(lit(false));
+                let negate = matches!(e, ast::Expr::IsNotTrue(_));
+                Ok(Typed::new(if negate { truth.not() } else { truth }, SqlType::Boolean))
+            }
+            ast::Expr::IsFalse(x) | ast::Expr::IsNotFalse(x) => {
+                let truth = self.boolean(x)?.eq(lit(false)).fill_null(lit(false));
+                let negate = matches!(e, ast::Expr::IsNotFalse(_));
+                Ok(Typed::new(if negate { truth.not() } else { truth }, SqlType::Boolean))
+            }
+            ast::Expr::In { expr, target: ast::InTarget::List(list), negated, .. } => {
+                self.in_list(expr, list, *negated)
+            }
+            ast::Expr::Between { expr, negated, low, high } => {
+                let ge = self.compare(expr, &BinaryOperator::GtEq, low, e)?;
+                let le = self.compare(expr, &BinaryOperator::LtEq, high, e)?;
+                let both = ge.and(le);
+                Ok(Typed::new(if *negated { both.not() } else { both }, SqlType::Boolean))
+            }
+            ast::Expr::Like { negated, expr, pattern, escape_char, any: false } => {
+                self.like(expr, pattern, escape_char.as_deref(), *negated, false)
+            }
+            ast::Expr::ILike { negated, expr, pattern, escape_char, any: false } => {
+                self.like(expr, pattern, escape_char.as_deref(), *negated, true)
+            }
+            ast::Expr::Case { operand, conditions, else_result, .. } => {
+                self.case(operand.as_deref(), conditions, else_result.as_deref())
+            }
+            ast::Expr::Cast { kind, expr, data_type, .. } => {
+                let target = cast_target(data_type).ok_or_else(|| {
+                    at(e, format!("cannot cast to {data_type}: use bigint, double, varchar, boolean, timestamp or date"))
+                })?;
+                let strict = matches!(kind, CastKind::Cast | CastKind::DoubleColon);
+                let value = self.compile(expr)?;
+                self.cast(value, &target, strict, e)
+            }
+            ast::Expr::Function(f) => self.function(f, e),
+            ast::Expr::CompoundFieldAccess { root, access_chain } => {
+                let mut value = self.compile(root)?;
+                for access in access_chain {
+                    let ast::AccessExpr::Subscript(ast::Subscript::Index { index }) = access else {
+                        return Err(at(e, "only [index] access is supported on arrays"));
+                    };
+                    let i = self.compile(index)?;
+                    value = self.element_at(value, i, e)?;
+                }
+                Ok(value)
+            }
+            ast::Expr::Substring { expr, substring_from, substring_for, .. } => {
+                let s = self.varchar(expr)?;
+                let start = match substring_from {
+                    Some(f) => self.bigint(f)?,
+                    None => lit(1i64),
+                };
+                let mut args = vec![s, start];
+                if let Some(len) = substring_for {
+                    args.push(self.bigint(len)?);
+                }
+                Ok(Typed::new(substr_udf(args), SqlType::Varchar))
+            }
+            ast::Expr::Trim { expr, trim_where, trim_what, trim_characters } => {
+                if trim_what.is_some() || trim_characters.is_some() {
+                    return Err(at(e, "trim with explicit characters is not supported"));
+                }
+                let s = self.varchar(expr)?;
+                let trimmed = match trim_where {
+                    Some(ast::TrimWhereField::Leading) => s.str().strip_chars_start(lit(NULL)),
+                    Some(ast::TrimWhereField::Trailing) => s.str().strip_chars_end(lit(NULL)),
+                    _ => s.str().strip_chars(lit(NULL)),
+                };
+                Ok(Typed::new(trimmed, SqlType::Varchar))
+            }
+            ast::Expr::Position { expr, r#in } => {
+                let needle = self.varchar(expr)?;
+                let hay = self.varchar(r#in)?;
+                Ok(Typed::new(strpos_udf(hay, needle), SqlType::Bigint))
+            }
+            ast::Expr::Ceil { expr, .. } => self.rounding(expr, true),
+            ast::Expr::Floor { expr, .. } => self.rounding(expr, false),
+            ast::Expr::TypedString(ts) => {
+                let target = cast_target(&ts.data_type)
+                    .ok_or_else(|| at(e, format!("unsupported literal type {}", ts.data_type)))?;
+                let SqlValue::SingleQuotedString(text) = &ts.value.value else {
+                    return Err(at(e, "expected a quoted literal"));
+                };
+                let value = Typed::new(lit(text.clone()), SqlType::Varchar);
+                self.cast(value, &target, true, e)
+            }
+            ast::Expr::Array(array) => {
+                let items = array.elem.iter().map(|x| self.varchar(x)).collect::<PResult<Vec<_>>>()?;
+                let expr = row_udf("array", items, DataType::List(Box::new(DataType::String)), |row| {
+                    Ok(Out::StrList(row.iter().map(|v| udf::text(v).map(str::to_string)).collect()))
+                });
+                Ok(Typed::new(expr, SqlType::Array(Box::new(SqlType::Varchar))))
+            }
+            ast::Expr::Subquery(_) | ast::Expr::Exists { .. } | ast::Expr::In { .. } => {
+                Err(at(e, "subqueries inside expressions are not supported; use FROM (SELECT ...)"))
+            }
+            ast::Expr::Interval(_) => Err(at(e, "INTERVAL is not supported; use date_add(unit, n, ts)")),
+            other => Err(at(e, format!("unsupported expression: {other}"))),
+        }
+    }
+
+    /// In grouped mode: a group key or aggregate call as a column of the aggregated frame.
+    fn grouped_lookup(&mut self, e: &ast::Expr) -> PResult<Option<Typed>> {
+        let Some(grouping) = self.grouping.as_deref_mut() else { return Ok(None) };
+        let key = canon(e);
+        if let Some(k) = grouping.keys.iter().find(|k| k.canon == key) {
+            let column = Typed::new(col(k.name.as_str()), k.ty.clone());
+            return Ok(Some(k.display.clone().unwrap_or(column)));
+        }
+        if let ast::Expr::Function(f) = e {
+            let func = function_name(f).and_then(|n| Func::lookup(&n));
+            if func.is_some_and(Func::is_aggregate) {
+                if let Some((_, _, t)) = grouping.aggs.iter().find(|(c, _, _)| *c == key) {
+                    return Ok(Some(t.clone()));
+                }
+                let typed = self.aggregate(func.unwrap_or(Func::Count), f, e)?;
+                return Ok(Some(typed));
+            }
+        }
+        if let ast::Expr::Identifier(ident) = e {
+            let grouping = self.grouping.as_deref_mut().expect("grouped mode");
+            let alias = grouping
+                .aliases
+                .iter()
+                .find(|(a, target)| a.eq_ignore_ascii_case(&ident.value) && canon(target) != key)
+                .map(|(_, target)| target.clone());
+            if let Some(target) = alias.filter(|_| grouping.depth < 8) {
+                grouping.depth += 1;
+                let result = self.compile(&target);
+                if let Some(g) = self.grouping.as_deref_mut() {
+                    g.depth -= 1;
+                }
+                return result.map(Some);
+            }
+            return Err(at(e, format!("Column '{}' not in GROUP BY clause", ident.value)));
+        }
+        if let ast::Expr::CompoundIdentifier(parts) = e {
+            let name: Vec<&str> = parts.iter().map(|p| p.value.as_str()).collect();
+            return Err(at(e, format!("Column '{}' not in GROUP BY clause", name.join("."))));
+        }
+        Ok(None)
+    }
+
+    fn compound_column(&mut self, names: &[&str], e: &ast::Expr) -> PResult<Typed> {
+        if let Scope::Columns { alias: Some(alias), .. } = self.scope {
+            if names.len() > 1 && names[0].eq_ignore_ascii_case(alias) {
+                return self.column(&names[1..].join("."), e);
+            }
+        }
+        self.column(&names.join("."), e)
+    }
+
+    /// Resolves a column name in the scope.
+    pub fn column(&mut self, name: &str, e: &ast::Expr) -> PResult<Typed> {
+        match self.scope {
+            Scope::Events => match resolve_field(name) {
+                FieldRef::Column(c) => {
+                    let ty = if c == crate::schema::TIME { SqlType::Bigint } else { SqlType::Varchar };
+                    Ok(Typed::new(col(c.as_str()), ty))
+                }
+                FieldRef::JsonLeaf(path) => {
+                    let steps = udf::parse_path(&path).map_err(|m| at(e, m))?;
+                    let expr = row_udf("field", vec![col(crate::schema::EVENT)], DataType::String, move |row| {
+                        Ok(udf::json_leaf(udf::text(&row[0]), &steps, udf::scalar_or_json_text))
+                    });
+                    Ok(Typed::new(expr, SqlType::Varchar))
+                }
+                FieldRef::Unknown => Err(at(e, format!("Column '{name}' cannot be resolved"))),
+            },
+            Scope::Columns { columns, .. } => columns
+                .iter()
+                .find(|c| c.name.eq_ignore_ascii_case(name))
+                .map(|c| Typed::new(col(c.frame_name.as_str()), c.ty.clone()))
+                .ok_or_else(|| {
+                    let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+                    at(e, format!("Column '{name}' cannot be resolved (the subquery has: {})", names.join(", ")))
+                }),
+        }
+    }
+
+    fn literal(&mut self, v: &SqlValue, e: &ast::Expr) -> PResult<Typed> {
+        match v {
+            SqlValue::Number(text, _) => {
+                if let Ok(i) = text.parse::<i64>() {
+                    Ok(Typed::new(lit(i), SqlType::Bigint))
+                } else {
+                    let f: f64 = text.parse().map_err(|_| at(e, format!("bad number {text}")))?;
+                    Ok(Typed::new(lit(f), SqlType::Double))
+                }
+            }
+            SqlValue::SingleQuotedString(s) => Ok(Typed::new(lit(s.clone()), SqlType::Varchar)),
+            SqlValue::Boolean(b) => Ok(Typed::new(lit(*b), SqlType::Boolean)),
+            SqlValue::Null => Ok(Typed::null(SqlType::Unknown)),
+            other => Err(at(e, format!("unsupported literal {other}"))),
+        }
+    }
+
+    /// Compiles `x` and requires a boolean.
+    pub fn boolean(&mut self, x: &ast::Expr) -> PResult<Expr> {
+        let t = self.compile(x)?;
+        match t.ty {
+            SqlType::Boolean => Ok(t.expr),
+            SqlType::Unknown => Ok(lit(NULL).cast(DataType::Boolean)),
+            other => Err(at(x, format!("expected a boolean expression, found {other}"))),
+        }
+    }
+
+    /// Compiles `x` and requires varchar (JSON text is accepted as text).
+    fn varchar(&mut self, x: &ast::Expr) -> PResult<Expr> {
+        let t = self.compile(x)?;
+        match t.ty {
+            SqlType::Varchar | SqlType::Json | SqlType::Map => Ok(t.expr),
+            SqlType::Unknown => Ok(lit(NULL).cast(DataType::String)),
+            other => Err(at(x, format!("expected varchar, found {other}; use cast(... as varchar)"))),
+        }
+    }
+
+    /// Compiles `x` and requires bigint.
+    fn bigint(&mut self, x: &ast::Expr) -> PResult<Expr> {
+        let t = self.compile(x)?;
+        match t.ty {
+            SqlType::Bigint => Ok(t.expr),
+            SqlType::Unknown => Ok(lit(NULL).cast(DataType::Int64)),
+            other => Err(at(x, format!("expected bigint, found {other}"))),
+        }
+    }
+
+    fn binary(&mut self, l: &ast::Expr, op: &BinaryOperator, r: &ast::Expr, e: &ast::Expr) -> PResult<Typed> {
+        use BinaryOperator::*;
+        match op {
+            And | Or => {
+                let a = self.boolean(l)?;
+                let b = self.boolean(r)?;
+                Ok(Typed::new(if *op == And { a.and(b) } else { a.or(b) }, SqlType::Boolean))
+            }
+            Eq | NotEq | Lt | LtEq | Gt | GtEq => {
+                Ok(Typed::new(self.compare(l, op, r, e)?, SqlType::Boolean))
+            }
+            Plus | Minus | Multiply | Divide | Modulo => self.arithmetic(l, op, r, e),
+            StringConcat => {
+                let a = self.varchar(l)?;
+                let b = self.varchar(r)?;
+                Ok(Typed::new(concat_str([a, b], "", false), SqlType::Varchar))
+            }
+            other => Err(at(e, format!("unsupported operator {other}"))),
+        }
+    }
+
+    /// A comparison with Presto's typing: no implicit varchar/number conversion.
+    fn compare(&mut self, l: &ast::Expr, op: &BinaryOperator, r: &ast::Expr, e: &ast::Expr) -> PResult<Expr> {
+        let a = self.compile(l)?;
+        let b = self.compile(r)?;
+        let common = SqlType::common(&a.ty, &b.ty).ok_or_else(|| {
+            at(e, format!(
+                "'{op}' cannot be applied to {}, {}: cast one side first (e.g. cast(x as bigint))",
+                a.ty, b.ty
+            ))
+        })?;
+        let (x, y) = (a.coerce(&common), b.coerce(&common));
+        Ok(match op {
+            BinaryOperator::Eq => x.eq(y),
+            BinaryOperator::NotEq => x.neq(y),
+            BinaryOperator::Lt => x.lt(y),
+            BinaryOperator::LtEq => x.lt_eq(y),
+            BinaryOperator::Gt => x.gt(y),
+            _ => x.gt_eq(y),
+        })
+    }
+
+    fn arithmetic(&mut self, l: &ast::Expr, op: &BinaryOperator, r: &ast::Expr, e: &ast::Expr) -> PResult<Typed> {
+        let a = self.compile(l)?;
+        let b = self.compile(r)?;
+        let numeric = |t: &SqlType| t.is_numeric() || *t == SqlType::Unknown;
+        if !numeric(&a.ty) || !numeric(&b.ty) {
+            return Err(at(e, format!("'{op}' cannot be applied to {}, {}", a.ty, b.ty)));
+        }
+        let ty = if a.ty == SqlType::Double || b.ty == SqlType::Double { SqlType::Double } else { SqlType::Bigint };
+        let (x, y) = (a.coerce(&ty), b.coerce(&ty));
+        let expr = match (op, &ty) {
+            (BinaryOperator::Plus, _) => x + y,
+            (BinaryOperator::Minus, _) => x - y,
+            (BinaryOperator::Multiply, _) => x * y,
+            (BinaryOperator::Divide, SqlType::Bigint) => {
+                let zero = y.clone().eq(lit(0i64));
+                when(zero)
+                    .then(lit(NULL).cast(DataType::Int64))
+                    .otherwise((x.cast(DataType::Float64) / y.cast(DataType::Float64)).cast(DataType::Int64))
+            }
+            (BinaryOperator::Divide, _) => x / y,
+            (_, SqlType::Bigint) => {
+                let zero = y.clone().eq(lit(0i64));
+                when(zero).then(lit(NULL).cast(DataType::Int64)).otherwise(x % y)
+            }
+            _ => x % y,
+        };
+        Ok(Typed::new(expr, ty))
+    }
+
+    fn unary(&mut self, op: &UnaryOperator, x: &ast::Expr, e: &ast::Expr) -> PResult<Typed> {
+        match op {
+            UnaryOperator::Not => Ok(Typed::new(self.boolean(x)?.not(), SqlType::Boolean)),
+            UnaryOperator::Plus => self.compile(x),
+            UnaryOperator::Minus => {
+                let t = self.compile(x)?;
+                match t.ty {
+                    SqlType::Bigint => Ok(Typed::new(lit(0i64) - t.expr, SqlType::Bigint)),
+                    SqlType::Double => Ok(Typed::new(lit(0.0) - t.expr, SqlType::Double)),
+                    other => Err(at(e, format!("'-' cannot be applied to {other}"))),
+                }
+            }
+            other => Err(at(e, format!("unsupported operator {other}"))),
+        }
+    }
+
+    fn in_list(&mut self, x: &ast::Expr, list: &[ast::Expr], negated: bool) -> PResult<Typed> {
+        let mut any: Option<Expr> = None;
+        for item in list {
+            let eq = self.compare(x, &BinaryOperator::Eq, item, item)?;
+            any = Some(match any {
+                Some(prev) => prev.or(eq),
+                None => eq,
+            });
+        }
+        let any = any.unwrap_or_else(|| lit(false));
+        Ok(Typed::new(if negated { any.not() } else { any }, SqlType::Boolean))
+    }
+
+    fn like(&mut self, x: &ast::Expr, pattern: &ast::Expr, escape: Option<&ast::Expr>, negated: bool, ci: bool) -> PResult<Typed> {
+        let value = self.varchar(x)?;
+        let escape = match escape {
+            Some(esc) => Some(
+                literal_text(esc)
+                    .and_then(|s| s.chars().next())
+                    .ok_or_else(|| at(esc, "ESCAPE must be a one-character literal"))?,
+            ),
+            None => None,
+        };
+        let matched = match literal_text(pattern) {
+            Some(p) => value.str().contains(lit(like_regex(&p, escape, ci)), true),
+            None => {
+                let p = self.varchar(pattern)?;
+                row_udf("like", vec![value, p], DataType::Boolean, move |row| {
+                    let (Some(s), Some(p)) = (udf::text(&row[0]), udf::text(&row[1])) else { return Ok(Out::Null) };
+                    let re = regex::Regex::new(&like_regex(p, escape, ci)).map_err(|m| m.to_string())?;
+                    Ok(Out::Bool(re.is_match(s)))
+                })
+            }
+        };
+        Ok(Typed::new(if negated { matched.not() } else { matched }, SqlType::Boolean))
+    }
+
+    fn case(&mut self, operand: Option<&ast::Expr>, conditions: &[ast::CaseWhen], otherwise: Option<&ast::Expr>) -> PResult<Typed> {
+        let mut conds = Vec::new();
+        let mut results = Vec::new();
+        for branch in conditions {
+            let cond = match operand {
+                Some(op) => self.compare(op, &BinaryOperator::Eq, &branch.condition, &branch.condition)?,
+                None => self.boolean(&branch.condition)?,
+            };
+            conds.push(cond);
+            results.push((self.branch(&branch.result)?, &branch.result));
+        }
+        let other = match otherwise {
+            Some(x) => Some((self.branch(x)?, x)),
+            None => None,
+        };
+        let ty = self.common_type(results.iter().chain(other.iter()).map(|(t, x)| (t, *x)))?;
+        let branches = results.into_iter().map(|(t, _)| t.coerce(&ty));
+        let else_expr = other.map(|(t, _)| t.coerce(&ty)).unwrap_or_else(|| lit(NULL).cast(ty.dtype()));
+        let branches: Vec<Expr> = branches.collect();
+        let mut chain = else_expr;
+        for (c, r) in conds.into_iter().zip(branches).rev() {
+            chain = when(c).then(r).otherwise(chain);
+        }
+        Ok(Typed::new(chain, ty))
+    }
+
+    /// The common type of several results, or an error at the first that does not fit.
+    fn common_type<'x>(&self, items: impl Iterator<Item = (&'x Typed, &'x ast::Expr)>) -> PResult<SqlType> {
+        let mut ty = SqlType::Unknown;
+        for (t, x) in items {
+            ty = SqlType::common(&ty, &t.ty)
+                .ok_or_else(|| at(x, format!("all results must have the same type: found {} and {}", ty, t.ty)))?;
+        }
+        Ok(ty)
+    }
+
+    /// CAST / TRY_CAST.
+    pub fn cast(&mut self, value: Typed, to: &SqlType, strict: bool, e: &ast::Expr) -> PResult<Typed> {
+        if &value.ty == to {
+            return Ok(value);
+        }
+        match (&value.ty, to) {
+            (SqlType::Unknown, _) => return Ok(Typed::null(to.clone())),
+            (SqlType::Bigint, SqlType::Double) => return Ok(Typed::new(value.expr.cast(DataType::Float64), SqlType::Double)),
+            (SqlType::Array(_), SqlType::Bigint | SqlType::Double | SqlType::Boolean) => {
+                return Err(at(e, format!("cannot cast {} to {to}", value.ty)))
+            }
+            _ => {}
+        }
+        let strict = strict && self.lenient == 0;
+        let (from, target, zone) = (value.ty.clone(), to.clone(), self.env.zone);
+        let expr = row_udf("cast", vec![value.expr], raw_dtype(to), move |row| {
+            match cast_value(&row[0], &from, &target, &zone) {
+                Ok(v) => Ok(v),
+                Err(m) if strict => Err(m),
+                Err(_) => Ok(Out::Null),
+            }
+        });
+        Ok(from_raw(expr, to.clone()))
+    }
+
+    fn element_at(&mut self, arr: Typed, index: Typed, e: &ast::Expr) -> PResult<Typed> {
+        let SqlType::Array(inner) = arr.ty.clone() else {
+            return Err(at(e, format!("cannot subscript {}: not an array", arr.ty)));
+        };
+        if !matches!(index.ty, SqlType::Bigint | SqlType::Unknown) {
+            return Err(at(e, format!("array index must be bigint, found {}", index.ty)));
+        }
+        let expr = row_udf("element_at", vec![arr.expr, index.coerce(&SqlType::Bigint)], DataType::String, |row| {
+            let (Some(items), Some(i)) = (udf::texts(&row[0]), udf::int(&row[1])) else { return Ok(Out::Null) };
+            let pos = if i > 0 { i - 1 } else { items.len() as i64 + i };
+            Ok(items.get(pos.max(0) as usize).filter(|_| pos >= 0).cloned().flatten().map_or(Out::Null, Out::Str))
+        });
+        let ty = *inner;
+        let expr = if ty == SqlType::Varchar { expr } else { expr.cast(ty.dtype()) };
+        Ok(Typed::new(expr, ty))
+    }
+
+    fn rounding(&mut self, x: &ast::Expr, up: bool) -> PResult<Typed> {
+        let t = self.compile(x)?;
+        match t.ty {
+            SqlType::Bigint => Ok(t),
+            SqlType::Double => Ok(Typed::new(if up { t.expr.ceil() } else { t.expr.floor() }, SqlType::Double)),
+            SqlType::Unknown => Ok(Typed::null(SqlType::Double)),
+            other => Err(at(x, format!("{} cannot be applied to {other}", if up { "ceil" } else { "floor" }))),
+        }
+    }
+
+    /// An aggregate call, registered in the grouping; returns its column.
+    fn aggregate(&mut self, func: Func, f: &ast::Function, e: &ast::Expr) -> PResult<Typed> {
+        let (distinct, args) = call_args(f, e)?;
+        if f.over.is_some() {
+            return Err(at(e, "window functions (OVER) are not supported"));
+        }
+        let mut inner = Compiler::rows(self.env, self.scope);
+        let grouping = self.grouping.as_deref_mut().expect("aggregates compile in grouped mode");
+        let mut arg_cols: Vec<Typed> = Vec::new();
+        let star = args.is_empty() || matches!(args.first(), Some(Arg::Star));
+        for a in &args {
+            let Arg::Expr(x) = a else { continue };
+            if has_aggregate(x) {
+                return Err(at(*x, "aggregate calls cannot be nested"));
+            }
+            let t = inner.compile(x)?;
+            let name = format!("__x{}", grouping.args.len());
+            grouping.args.push(t.expr.alias(name.as_str()));
+            arg_cols.push(Typed::new(col(name.as_str()), t.ty));
+        }
+        let expect = |n: usize| -> PResult<()> {
+            if arg_cols.len() == n {
+                Ok(())
+            } else {
+                Err(at(e, format!("{} expects {n} argument(s), got {}", function_name(f).unwrap_or_default(), arg_cols.len())))
+            }
+        };
+        let list = |x: Expr| x.implode(true);
+        let arg_is_literal = matches!(args.first(), Some(Arg::Expr(x)) if is_non_null_literal(x));
+        let (agg, ty, post): (Expr, SqlType, Option<Func>) = match func {
+            Func::Count if star || (arg_is_literal && !distinct) => (len().cast(DataType::Int64), SqlType::Bigint, None),
+            Func::Count | Func::ApproxDistinct => {
+                expect(1)?;
+                let x = arg_cols[0].expr.clone();
+                if func == Func::ApproxDistinct {
+                    self.env.note("approx_distinct computed exactly (SLS estimates it with HyperLogLog, ~2.3% error)");
+                }
+                let counted = if distinct || func == Func::ApproxDistinct {
+                    x.drop_nulls().n_unique()
+                } else {
+                    x.count()
+                };
+                (counted.cast(DataType::Int64), SqlType::Bigint, None)
+            }
+            Func::CountIf => {
+                expect(1)?;
+                require(&arg_cols[0], &[SqlType::Boolean], "count_if", e)?;
+                (arg_cols[0].expr.clone().fill_null(lit(false)).cast(DataType::Int64).sum(), SqlType::Bigint, None)
+            }
+            Func::Sum | Func::Avg => {
+                expect(1)?;
+                let a = &arg_cols[0];
+                if !a.ty.is_numeric() && a.ty != SqlType::Unknown {
+                    return Err(at(e, format!("{} cannot be applied to {}; cast it first", function_name(f).unwrap_or_default(), a.ty)));
+                }
+                let x = if distinct { a.expr.clone().unique() } else { a.expr.clone() };
+                if func == Func::Avg {
+                    (x.cast(DataType::Float64).mean(), SqlType::Double, None)
+                } else {
+                    let ty = if a.ty == SqlType::Double { SqlType::Double } else { SqlType::Bigint };
+                    let x = x.cast(ty.dtype());
+                    let summed = when(x.clone().count().eq(lit(0u32).cast(IDX_DTYPE)))
+                        .then(lit(NULL).cast(ty.dtype()))
+                        .otherwise(x.sum());
+                    (summed, ty, None)
+                }
+            }
+            Func::Min | Func::Max => {
+                expect(1)?;
+                let a = &arg_cols[0];
+                if matches!(a.ty, SqlType::Array(_) | SqlType::Map) {
+                    return Err(at(e, format!("min/max cannot be applied to {}", a.ty)));
+                }
+                let x = a.expr.clone();
+                (if func == Func::Min { x.min() } else { x.max() }, a.ty.clone(), None)
+            }
+            Func::BoolAnd | Func::BoolOr => {
+                expect(1)?;
+                require(&arg_cols[0], &[SqlType::Boolean], "bool_and/bool_or", e)?;
+                let x = arg_cols[0].expr.clone().cast(DataType::Int64);
+                let v = if func == Func::BoolAnd { x.min() } else { x.max() };
+                (v.cast(DataType::Boolean), SqlType::Boolean, None)
+            }
+            Func::Arbitrary => {
+                expect(1)?;
+                (arg_cols[0].expr.clone().drop_nulls().first(), arg_cols[0].ty.clone(), None)
+            }
+            Func::MaxBy | Func::MinBy => {
+                expect(2)?;
+                let (x, y) = (arg_cols[0].expr.clone(), arg_cols[1].expr.clone());
+                let options = SortMultipleOptions::default()
+                    .with_order_descending(func == Func::MaxBy)
+                    .with_nulls_last(true)
+                    .with_maintain_order(true);
+                let picked = when(y.clone().count().eq(lit(0u32).cast(IDX_DTYPE)))
+                    .then(lit(NULL).cast(arg_cols[0].ty.dtype()))
+                    .otherwise(x.sort_by([y], options).first());
+                (picked, arg_cols[0].ty.clone(), None)
+            }
+            Func::ArrayAgg => {
+                expect(1)?;
+                let x = arg_cols[0].expr.clone();
+                let x = if distinct { x.unique_stable() } else { x };
+                (list(x), SqlType::Array(Box::new(arg_cols[0].ty.clone())), None)
+            }
+            Func::Histogram => {
+                expect(1)?;
+                let x = arg_cols[0].expr.clone().cast(DataType::String);
+                (list(x), SqlType::Array(Box::new(SqlType::Varchar)), Some(Func::Histogram))
+            }
+            other => return Err(at(e, format!("{other:?} is not an aggregate"))),
+        };
+        let name = format!("__a{}", grouping.aggs.len());
+        let mut typed = Typed::new(col(name.as_str()), ty);
+        if post == Some(Func::Histogram) {
+            let expr = row_udf("histogram", vec![typed.expr], DataType::String, |row| {
+                Ok(udf::texts(&row[0]).map_or(Out::Null, |items| Out::Str(udf::histogram_json(&items))))
+            });
+            typed = Typed::new(expr, SqlType::Map);
+        }
+        grouping.aggs.push((canon(e), agg.alias(name.as_str()), typed.clone()));
+        Ok(typed)
+    }
+
+    fn function(&mut self, f: &ast::Function, e: &ast::Expr) -> PResult<Typed> {
+        let name = function_name(f).unwrap_or_default();
+        let Some(func) = Func::lookup(&name) else {
+            let hint = closest(&name).map(|n| format!("; did you mean {n}?")).unwrap_or_default();
+            return Err(at(e, format!("unknown function '{name}'{hint}")));
+        };
+        if func.is_aggregate() {
+            return Err(at(e, format!("aggregate function {name} is not allowed here")));
+        }
+        if f.over.is_some() {
+            return Err(at(e, "window functions (OVER) are not supported"));
+        }
+        let (distinct, args) = call_args(f, e)?;
+        if distinct {
+            return Err(at(e, format!("DISTINCT is only allowed in aggregates, not in {name}")));
+        }
+        let exprs: Vec<&ast::Expr> = args
+            .iter()
+            .map(|a| match a {
+                Arg::Expr(x) => Ok(*x),
+                Arg::Star => Err(at(e, format!("{name}(*) is not valid"))),
+            })
+            .collect::<PResult<_>>()?;
+        super::scalar::call(self, func, &name, &exprs, e)
+    }
+}
+
+/// Requires one of the given types.
+pub fn require(t: &Typed, allowed: &[SqlType], what: &str, e: &ast::Expr) -> PResult<()> {
+    if t.ty == SqlType::Unknown || allowed.contains(&t.ty) {
+        Ok(())
+    } else {
+        let names: Vec<String> = allowed.iter().map(|a| a.to_string()).collect();
+        Err(at(e, format!("{what} expects {}, found {}", names.join(" or "), t.ty)))
+    }
+}
+
+/// One argument of a call.
+pub enum Arg<'x> {
+    /// `*`.
+    Star,
+    /// An expression.
+    Expr(&'x ast::Expr),
+}
+
+/// The DISTINCT flag and the arguments of a call.
+pub fn call_args<'x>(f: &'x ast::Function, e: &ast::Expr) -> PResult<(bool, Vec<Arg<'x>>)> {
+    match &f.args {
+        FunctionArguments::None => Ok((false, Vec::new())),
+        FunctionArguments::Subquery(_) => Err(at(e, "subquery arguments are not supported")),
+        FunctionArguments::List(list) => {
+            let distinct = matches!(list.duplicate_treatment, Some(DuplicateTreatment::Distinct));
+            let args = list
+                .args
+                .iter()
+                .map(|a| match a {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => Ok(Arg::Expr(x)),
+                    FunctionArg::Unnamed(FunctionArgExpr::Wildcard) => Ok(Arg::Star),
+                    _ => Err(at(e, "named or qualified arguments are not supported")),
+                })
+                .collect::<PResult<Vec<_>>>()?;
+            Ok((distinct, args))
+        }
+    }
+}
+
+/// `substr(s, start[, len])` as a row function.
+pub fn substr_udf(args: Vec<Expr>) -> Expr {
+    row_udf("substr", args, DataType::String, |row| {
+        let (Some(s), Some(start)) = (udf::text(&row[0]), udf::int(&row[1])) else { return Ok(Out::Null) };
+        let len = match row.get(2) {
+            Some(v) if v.is_null() => return Ok(Out::Null),
+            Some(v) => udf::int(v),
+            None => None,
+        };
+        Ok(Out::Str(udf::substr(s, start, len)))
+    })
+}
+
+/// `strpos(s, sub)` as a row function.
+pub fn strpos_udf(hay: Expr, needle: Expr) -> Expr {
+    row_udf("strpos", vec![hay, needle], DataType::Int64, |row| {
+        let (Some(s), Some(n)) = (udf::text(&row[0]), udf::text(&row[1])) else { return Ok(Out::Null) };
+        Ok(Out::Int(udf::strpos(s, n)))
+    })
+}
+
+/// Literal text of an argument, if it is a string literal.
+pub fn literal_arg(e: &ast::Expr) -> Option<String> {
+    literal_text(e)
+}
+
+/// Compiles `x` expecting a time value; returns unix ms.
+pub fn millis_of(c: &mut Compiler, x: &ast::Expr, what: &str) -> PResult<Expr> {
+    let t = c.compile(x)?;
+    to_millis(&t).ok_or_else(|| at(x, format!("{what} expects a timestamp or unix seconds, found {}", t.ty)))
+}
+
+/// Used by the scalar module: wrap a row result for a type.
+pub fn typed_raw(expr: Expr, ty: SqlType) -> Typed {
+    from_raw(expr, ty)
+}
