@@ -4,6 +4,7 @@
 mod util;
 
 mod cli;
+mod detect;
 mod ingest;
 mod search;
 mod sql;

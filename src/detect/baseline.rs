@@ -32,6 +32,10 @@ pub struct BaselineOptions {
     pub min_excess_calls: f64,
     /// Errors above the baseline median an anomalous hour needs at least (5).
     pub min_excess_errors: f64,
+    /// How many times the history window's busiest hour an anomalous hour must reach (2):
+    /// bursty traffic (batch jobs) has a median near 0, so the score alone would flag every
+    /// ordinary burst.
+    pub max_ratio: f64,
 }
 
 impl Default for BaselineOptions {
@@ -43,6 +47,7 @@ impl Default for BaselineOptions {
             threshold: 6.0,
             min_excess_calls: 10.0,
             min_excess_errors: 5.0,
+            max_ratio: 2.0,
         }
     }
 }
@@ -265,9 +270,13 @@ fn score_hours(counts: &[(i64, f64)], entity_start: i64, judge_from: i64, opts: 
             continue;
         }
         let mut window: Vec<f64> = counts[i.saturating_sub(history)..i].iter().map(|c| c.1).collect();
+        let busiest = window.iter().copied().fold(0.0, f64::max);
         let (median, mad) = median_mad(&mut window);
         let score = robust_score(observed, median, mad);
-        if score >= opts.threshold && observed - median >= min_excess {
+        if score >= opts.threshold
+            && observed - median >= min_excess
+            && observed >= opts.max_ratio * busiest
+        {
             out.push(Scored { hour, observed, median, score });
         }
     }
@@ -440,12 +449,16 @@ mod tests {
     #[test]
     fn hours_need_history_and_a_real_excess() {
         let opts = BaselineOptions::default();
-        // 8 days of 2 calls an hour, then one hour of 60 and one of 9.
-        let mut counts: Vec<(i64, f64)> = (0..192).map(|h| (h, 2.0)).collect();
+        // 8 days of 2 calls an hour (one burst of 30), then one hour of 60 and one of 9.
+        let mut counts: Vec<(i64, f64)> = (0..192).map(|h| (h, if h == 50 { 30.0 } else { 2.0 })).collect();
         counts.push((192, 60.0));
         counts.push((193, 9.0));
         let hits = score_hours(&counts, 0, 0, &opts, 10.0);
         assert_eq!(hits.len(), 1);
+        // 55 is not twice the earlier burst of 30.
+        counts[192].1 = 55.0;
+        assert!(score_hours(&counts, 0, 0, &opts, 10.0).is_empty());
+        counts[192].1 = 60.0;
         assert_eq!((hits[0].hour, hits[0].median, hits[0].observed), (192, 2.0, 60.0));
         // Too little history: nothing is judged.
         let short: Vec<(i64, f64)> = (0..100).map(|h| (h, if h == 99 { 60.0 } else { 2.0 })).collect();

@@ -46,8 +46,10 @@
 //! only once the entity has at least 7 days of history. Its robust score is
 //! `(observed - median) / max(1.4826 × MAD, sqrt(max(median, 1)))` (MAD: median absolute
 //! deviation; the square-root floor is Poisson noise, so a nearly constant series does not turn
-//! every small change into an alarm). An hour is anomalous when the score is at least 6 and the
-//! observed count exceeds the median by at least 10 calls (5 errors). Consecutive anomalous
+//! every small change into an alarm). An hour is anomalous when the score is at least 6, the
+//! observed count exceeds the median by at least 10 calls (5 errors), and it is at least twice
+//! the busiest hour of the history window (batch traffic has a median near 0, so the score
+//! alone would flag every ordinary burst). Consecutive anomalous
 //! hours merge into one episode, reported with its start and end, the baseline median at its
 //! start, the mean observed rate and the peak score.
 //!
