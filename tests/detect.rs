@@ -24,7 +24,14 @@ fn findings(csv: &str) -> Vec<String> {
 
 #[test]
 fn every_builtin_rule_fires_on_its_case_and_stays_silent_on_the_others() {
-    let out = keytrail(&["detect", &fixture(), "--format", "csv", "--min-severity", "medium"]);
+    let out = keytrail(&[
+        "detect",
+        &fixture(),
+        "--format",
+        "csv",
+        "--min-severity",
+        "medium",
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(
         findings(&stdout(&out)),
@@ -48,12 +55,20 @@ fn info_and_low_rules_fire_too() {
     let out = keytrail(&["detect", &fixture(), "--format", "csv"]);
     let all = findings(&stdout(&out));
     let ids: Vec<&str> = all.iter().map(|f| f.split(' ').next().unwrap()).collect();
-    assert_eq!(ids.iter().filter(|i| **i == "kms-key-deletion-cancelled").count(), 1);
+    assert_eq!(
+        ids.iter()
+            .filter(|i| **i == "kms-key-deletion-cancelled")
+            .count(),
+        1
+    );
     assert_eq!(ids.iter().filter(|i| **i == "kms-key-enabled").count(), 1);
     // DisableKey by bob, ListKeys and Decrypt by mallory.
     assert_eq!(ids.iter().filter(|i| **i == "kms-denied-call").count(), 3);
     // mallory's AccessKey fails in four windows; bob's and erin's never.
-    assert_eq!(ids.iter().filter(|i| **i == "failing-access-key").count(), 5);
+    assert_eq!(
+        ids.iter().filter(|i| **i == "failing-access-key").count(),
+        5
+    );
 }
 
 #[test]
@@ -75,10 +90,18 @@ fn rules_check_points_at_the_line() {
     let path = file.display().to_string();
     let out = keytrail(&["rules", "check", &path]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains(&format!("{path}:9: rule bad:")), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("{path}:9: rule bad:")),
+        "{}",
+        stderr(&out)
+    );
     std::fs::write(&file, "[[rule]]\nid = \"x\"\ntitle = 3\n").unwrap();
     let out = keytrail(&["rules", "check", &path]);
-    assert!(stderr(&out).contains(&format!("{path}:3:9:")), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("{path}:3:9:")),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -93,7 +116,9 @@ fn builtin_rules_all_check_and_list() {
 fn generate(dir: &Path, incidents: bool) -> String {
     let archive = dir.join("archive").display().to_string();
     let store = dir.join("store").display().to_string();
-    let mut args = vec!["sample", "--out", &archive, "--events", "100000", "--days", "20"];
+    let mut args = vec![
+        "sample", "--out", &archive, "--events", "100000", "--days", "20",
+    ];
     if incidents {
         args.push("--incidents");
     }
@@ -102,33 +127,63 @@ fn generate(dir: &Path, incidents: bool) -> String {
         .args(["ingest", "-q", &archive, "--store", &store])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     store
 }
 
-const INCIDENT_RULES: &[&str] = &["unauthorized-api-calls", "kms-secret-mass-read", "root-access-key-used"];
+const INCIDENT_RULES: &[&str] = &[
+    "unauthorized-api-calls",
+    "kms-secret-mass-read",
+    "root-access-key-used",
+];
 
 #[test]
 fn planted_incidents_are_found_and_the_quiet_archive_stays_quiet() {
     let dir = tempfile::tempdir().unwrap();
     let store = generate(&dir.path().join("inc"), true);
-    let out = keytrail(&["detect", &store, "--baselines", "--format", "csv", "--min-severity", "medium"]);
+    let out = keytrail(&[
+        "detect",
+        &store,
+        "--baselines",
+        "--format",
+        "csv",
+        "--min-severity",
+        "medium",
+    ]);
     let found = findings(&stdout(&out));
     let has = |s: &str| found.iter().any(|f| f.starts_with(s));
     assert!(has("kms-key-deletion-scheduled 2024-03-18 03:00:00 [key_id=key-hzz6b8e2d4f6a1c3wx5pq user_name=bob source_ip=192.0.2.147] 1"), "{found:#?}");
     assert!(has("baseline.first-seen-key-ip 2024-03-18 03:17:42 [key=key-hzz6b8e2d4f6a1c3wx5pq ip=192.0.2.147] 1"), "{found:#?}");
     assert!(has("baseline.first-seen-key-principal 2024-03-18 03:17:42 [key=key-hzz6b8e2d4f6a1c3wx5pq principal=bob] 1"), "{found:#?}");
     assert!(has("unauthorized-api-calls 2024-03-17 14:00:00 [account_id=1583947294821056 source_ip=198.18.0.77] 8"), "{found:#?}");
-    assert!(has("baseline.first-seen-ak-ip 2024-03-17 14:02"), "{found:#?}");
-    assert!(has("baseline.principal-error-rate 2024-03-17 14:00:00 [principal=ci-deployer] 8"), "{found:#?}");
-    assert!(has("baseline.key-call-rate 2024-03-16 18:00:00 [key=key-hzz6e5f1a0b3c8d2yz7rs] 60"), "{found:#?}");
+    assert!(
+        has("baseline.first-seen-ak-ip 2024-03-17 14:02"),
+        "{found:#?}"
+    );
+    assert!(
+        has("baseline.principal-error-rate 2024-03-17 14:00:00 [principal=ci-deployer] 8"),
+        "{found:#?}"
+    );
+    assert!(
+        has("baseline.key-call-rate 2024-03-16 18:00:00 [key=key-hzz6e5f1a0b3c8d2yz7rs] 60"),
+        "{found:#?}"
+    );
 
     let quiet = generate(&dir.path().join("quiet"), false);
     let out = keytrail(&["detect", &quiet, "--baselines", "--format", "csv"]);
     let found = findings(&stdout(&out));
     let bad: Vec<&String> = found
         .iter()
-        .filter(|f| f.starts_with("baseline.") || INCIDENT_RULES.iter().any(|r| f.starts_with(&format!("{r} "))))
+        .filter(|f| {
+            f.starts_with("baseline.")
+                || INCIDENT_RULES
+                    .iter()
+                    .any(|r| f.starts_with(&format!("{r} ")))
+        })
         .collect();
     assert!(bad.is_empty(), "{bad:#?}");
 }

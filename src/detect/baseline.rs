@@ -10,7 +10,9 @@ use polars::prelude::*;
 use super::rule::Severity;
 use super::Finding;
 use crate::error::Result;
-use crate::schema::{ACCESS_KEY_ID, ERROR_CODE, EVENT_ID, KMS_KEY_ID, PRINCIPAL_ID, SOURCE_IP, TIME, USER_NAME};
+use crate::schema::{
+    ACCESS_KEY_ID, ERROR_CODE, EVENT_ID, KMS_KEY_ID, PRINCIPAL_ID, SOURCE_IP, TIME, USER_NAME,
+};
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
@@ -69,10 +71,20 @@ pub fn counts_frame(events: LazyFrame) -> LazyFrame {
             col(TIME),
             col(EVENT_ID),
         ])
-        .group_by([col("hour"), col("key"), col("principal"), col("ak"), col("ip"), col("error")])
+        .group_by([
+            col("hour"),
+            col("key"),
+            col("principal"),
+            col("ak"),
+            col("ip"),
+            col("error"),
+        ])
         .agg([
             len().cast(DataType::Int64).alias("n"),
-            col(TIME).sort(SortOptions::default()).head(Some(5)).alias("times"),
+            col(TIME)
+                .sort(SortOptions::default())
+                .head(Some(5))
+                .alias("times"),
             col(EVENT_ID)
                 .sort_by([col(TIME)], SortMultipleOptions::default())
                 .head(Some(5))
@@ -111,10 +123,25 @@ pub fn groups(df: &DataFrame) -> Result<Vec<Group>> {
             .map(|v| v.filter(|s| !s.is_empty()).map(str::to_string))
             .collect())
     };
-    let hours: Vec<i64> = df.column("hour")?.i64()?.iter().map(|v| v.unwrap_or(0)).collect();
+    let hours: Vec<i64> = df
+        .column("hour")?
+        .i64()?
+        .iter()
+        .map(|v| v.unwrap_or(0))
+        .collect();
     let (keys, principals, aks, ips) = (text("key")?, text("principal")?, text("ak")?, text("ip")?);
-    let errors: Vec<bool> = df.column("error")?.bool()?.iter().map(|v| v.unwrap_or(false)).collect();
-    let ns: Vec<i64> = df.column("n")?.i64()?.iter().map(|v| v.unwrap_or(0)).collect();
+    let errors: Vec<bool> = df
+        .column("error")?
+        .bool()?
+        .iter()
+        .map(|v| v.unwrap_or(false))
+        .collect();
+    let ns: Vec<i64> = df
+        .column("n")?
+        .i64()?
+        .iter()
+        .map(|v| v.unwrap_or(0))
+        .collect();
     let times = df.column("times")?.list()?.clone();
     let ids = df.column("ids")?.list()?.clone();
     let mut out = Vec::with_capacity(df.height());
@@ -124,7 +151,11 @@ pub fn groups(df: &DataFrame) -> Result<Vec<Group>> {
             None => Vec::new(),
         };
         let d: Vec<String> = match ids.get_as_series(i) {
-            Some(s) => s.str()?.iter().map(|v| v.unwrap_or("").to_string()).collect(),
+            Some(s) => s
+                .str()?
+                .iter()
+                .map(|v| v.unwrap_or("").to_string())
+                .collect(),
             None => Vec::new(),
         };
         out.push(Group {
@@ -147,7 +178,11 @@ pub fn findings(groups: &[Group], from: i64, to: i64, opts: &BaselineOptions) ->
     for kind in [EntityKind::Key, EntityKind::Principal] {
         out.extend(rate_findings(groups, kind, from, to, opts));
     }
-    out.extend(first_seen_findings(groups, from + opts.learning_days * DAY, to));
+    out.extend(first_seen_findings(
+        groups,
+        from + opts.learning_days * DAY,
+        to,
+    ));
     out
 }
 
@@ -175,7 +210,13 @@ impl EntityKind {
 /// Hourly (calls, errors) of one entity.
 type Series = BTreeMap<i64, (f64, f64)>;
 
-fn rate_findings(groups: &[Group], kind: EntityKind, from: i64, to: i64, opts: &BaselineOptions) -> Vec<Finding> {
+fn rate_findings(
+    groups: &[Group],
+    kind: EntityKind,
+    from: i64,
+    to: i64,
+    opts: &BaselineOptions,
+) -> Vec<Finding> {
     let mut series: HashMap<&str, Series> = HashMap::new();
     for g in groups {
         if let Some(e) = kind.of(g) {
@@ -195,7 +236,11 @@ fn rate_findings(groups: &[Group], kind: EntityKind, from: i64, to: i64, opts: &
         for errors in [false, true] {
             let counts = dense(s, end_hour, errors);
             let start = *s.keys().next().unwrap_or(&first_hour);
-            let min_excess = if errors { opts.min_excess_errors } else { opts.min_excess_calls };
+            let min_excess = if errors {
+                opts.min_excess_errors
+            } else {
+                opts.min_excess_calls
+            };
             let scored = score_hours(&counts, start, first_hour, opts, min_excess);
             for ep in merge_episodes(&scored) {
                 out.push(rate_finding(groups, kind, entity, errors, &ep));
@@ -261,7 +306,13 @@ pub fn robust_score(observed: f64, median: f64, mad: f64) -> f64 {
 
 /// Scores each hour of `counts` (dense from `entity_start`) that has at least the minimum
 /// history and lies at or after `judge_from`; returns the anomalous ones.
-fn score_hours(counts: &[(i64, f64)], entity_start: i64, judge_from: i64, opts: &BaselineOptions, min_excess: f64) -> Vec<Scored> {
+fn score_hours(
+    counts: &[(i64, f64)],
+    entity_start: i64,
+    judge_from: i64,
+    opts: &BaselineOptions,
+    min_excess: f64,
+) -> Vec<Scored> {
     let min_history = (opts.min_history_days * 24) as usize;
     let history = (opts.history_days * 24) as usize;
     let mut out = Vec::new();
@@ -269,7 +320,10 @@ fn score_hours(counts: &[(i64, f64)], entity_start: i64, judge_from: i64, opts: 
         if i < min_history || hour < judge_from || hour < entity_start {
             continue;
         }
-        let mut window: Vec<f64> = counts[i.saturating_sub(history)..i].iter().map(|c| c.1).collect();
+        let mut window: Vec<f64> = counts[i.saturating_sub(history)..i]
+            .iter()
+            .map(|c| c.1)
+            .collect();
         let busiest = window.iter().copied().fold(0.0, f64::max);
         let (median, mad) = median_mad(&mut window);
         let score = robust_score(observed, median, mad);
@@ -277,7 +331,12 @@ fn score_hours(counts: &[(i64, f64)], entity_start: i64, judge_from: i64, opts: 
             && observed - median >= min_excess
             && observed >= opts.max_ratio * busiest
         {
-            out.push(Scored { hour, observed, median, score });
+            out.push(Scored {
+                hour,
+                observed,
+                median,
+                score,
+            });
         }
     }
     out
@@ -332,15 +391,27 @@ pub fn merge_episodes(hours: &[Scored]) -> Vec<Episode> {
         .collect()
 }
 
-fn rate_finding(groups: &[Group], kind: EntityKind, entity: &str, errors: bool, ep: &Episode) -> Finding {
+fn rate_finding(
+    groups: &[Group],
+    kind: EntityKind,
+    entity: &str,
+    errors: bool,
+    ep: &Episode,
+) -> Finding {
     let metric = if errors { "error" } else { "call" };
     let events = first_events(groups.iter().filter(|g| {
-        kind.of(g) == Some(entity) && g.hour >= ep.first && g.hour <= ep.last && (!errors || g.error)
+        kind.of(g) == Some(entity)
+            && g.hour >= ep.first
+            && g.hour <= ep.last
+            && (!errors || g.error)
     }));
     Finding {
         severity: Severity::Medium,
         rule_id: format!("baseline.{}-{metric}-rate", kind.name()),
-        title: format!("{} {metric} rate far above its baseline", capitalize(kind.name())),
+        title: format!(
+            "{} {metric} rate far above its baseline",
+            capitalize(kind.name())
+        ),
         start: ep.first * HOUR,
         end: (ep.last + 1) * HOUR,
         entity: vec![(kind.name().to_string(), entity.to_string())],
@@ -355,14 +426,19 @@ fn rate_finding(groups: &[Group], kind: EntityKind, entity: &str, errors: bool, 
 
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
+    c.next().map_or_else(String::new, |f| {
+        f.to_uppercase().collect::<String>() + c.as_str()
+    })
 }
 
 /// The first five event ids (by time) of the groups.
 fn first_events<'a>(groups: impl Iterator<Item = &'a Group>) -> Vec<String> {
     let mut all: Vec<&(i64, String)> = groups.flat_map(|g| g.first.iter()).collect();
     all.sort();
-    all.into_iter().take(super::engine::SAMPLE_IDS).map(|(_, id)| id.clone()).collect()
+    all.into_iter()
+        .take(super::engine::SAMPLE_IDS)
+        .map(|(_, id)| id.clone())
+        .collect()
 }
 
 /// The pairs whose first sighting is judged.
@@ -402,7 +478,10 @@ fn first_seen_findings(groups: &[Group], learned: i64, to: i64) -> Vec<Finding> 
                 title: format!("{a} used with a never-seen {b}"),
                 start: first,
                 end: first + 1,
-                entity: vec![(a.to_string(), x.to_string()), (b.to_string(), y.to_string())],
+                entity: vec![
+                    (a.to_string(), x.to_string()),
+                    (b.to_string(), y.to_string()),
+                ],
                 count: gs.iter().map(|g| g.n as u64).sum(),
                 sample_ids: first_events(gs.into_iter()),
                 detail: "first seen after the learning period".to_string(),
@@ -434,14 +513,28 @@ mod tests {
     }
 
     fn scored(hour: i64, observed: f64) -> Scored {
-        Scored { hour, observed, median: 2.0, score: observed }
+        Scored {
+            hour,
+            observed,
+            median: 2.0,
+            score: observed,
+        }
     }
 
     #[test]
     fn consecutive_hours_merge_into_episodes() {
         let eps = merge_episodes(&[scored(10, 20.0), scored(11, 40.0), scored(13, 30.0)]);
         assert_eq!(eps.len(), 2);
-        assert_eq!((eps[0].first, eps[0].last, eps[0].total, eps[0].observed, eps[0].peak_score), (10, 11, 60.0, 30.0, 40.0));
+        assert_eq!(
+            (
+                eps[0].first,
+                eps[0].last,
+                eps[0].total,
+                eps[0].observed,
+                eps[0].peak_score
+            ),
+            (10, 11, 60.0, 30.0, 40.0)
+        );
         assert_eq!((eps[1].first, eps[1].last, eps[1].baseline), (13, 13, 2.0));
         assert!(merge_episodes(&[]).is_empty());
     }
@@ -450,7 +543,9 @@ mod tests {
     fn hours_need_history_and_a_real_excess() {
         let opts = BaselineOptions::default();
         // 8 days of 2 calls an hour (one burst of 30), then one hour of 60 and one of 9.
-        let mut counts: Vec<(i64, f64)> = (0..192).map(|h| (h, if h == 50 { 30.0 } else { 2.0 })).collect();
+        let mut counts: Vec<(i64, f64)> = (0..192)
+            .map(|h| (h, if h == 50 { 30.0 } else { 2.0 }))
+            .collect();
         counts.push((192, 60.0));
         counts.push((193, 9.0));
         let hits = score_hours(&counts, 0, 0, &opts, 10.0);
@@ -459,9 +554,14 @@ mod tests {
         counts[192].1 = 55.0;
         assert!(score_hours(&counts, 0, 0, &opts, 10.0).is_empty());
         counts[192].1 = 60.0;
-        assert_eq!((hits[0].hour, hits[0].median, hits[0].observed), (192, 2.0, 60.0));
+        assert_eq!(
+            (hits[0].hour, hits[0].median, hits[0].observed),
+            (192, 2.0, 60.0)
+        );
         // Too little history: nothing is judged.
-        let short: Vec<(i64, f64)> = (0..100).map(|h| (h, if h == 99 { 60.0 } else { 2.0 })).collect();
+        let short: Vec<(i64, f64)> = (0..100)
+            .map(|h| (h, if h == 99 { 60.0 } else { 2.0 }))
+            .collect();
         assert!(score_hours(&short, 0, 0, &opts, 10.0).is_empty());
     }
 
@@ -480,11 +580,21 @@ mod tests {
 
     #[test]
     fn first_seen_pairs_after_learning() {
-        let groups = vec![group(0, "k1", "1.1.1.1", 10), group(200, "k1", "1.1.1.1", 720_000), group(201, "k1", "2.2.2.2", 723_600)];
+        let groups = vec![
+            group(0, "k1", "1.1.1.1", 10),
+            group(200, "k1", "1.1.1.1", 720_000),
+            group(201, "k1", "2.2.2.2", 723_600),
+        ];
         let found = first_seen_findings(&groups, 7 * DAY, 30 * DAY);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].rule_id, "baseline.first-seen-key-ip");
-        assert_eq!(found[0].entity, vec![("key".to_string(), "k1".to_string()), ("ip".to_string(), "2.2.2.2".to_string())]);
+        assert_eq!(
+            found[0].entity,
+            vec![
+                ("key".to_string(), "k1".to_string()),
+                ("ip".to_string(), "2.2.2.2".to_string())
+            ]
+        );
         assert_eq!((found[0].start, found[0].count), (723_600, 1));
         assert_eq!(found[0].sample_ids, vec!["id723600".to_string()]);
     }

@@ -71,9 +71,7 @@ fn literal(value: &Value) -> Result<Expr, String> {
     Ok(match value {
         Value::Number(n, _) => match n.parse::<i64>() {
             Ok(i) => lit(i),
-            Err(_) => lit(n
-                .parse::<f64>()
-                .map_err(|_| format!("bad number {n}"))?),
+            Err(_) => lit(n.parse::<f64>().map_err(|_| format!("bad number {n}"))?),
         },
         Value::SingleQuotedString(s) => lit(s.clone()),
         Value::Boolean(b) => lit(*b),
@@ -95,7 +93,12 @@ mod tests {
         )
         .unwrap();
         let out = df.lazy().filter(parse(cond).unwrap()).collect().unwrap();
-        out.column("cnt").unwrap().i64().unwrap().into_no_null_iter().collect()
+        out.column("cnt")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect()
     }
 
     #[test]

@@ -100,7 +100,10 @@ impl Prepared {
     }
 
     fn context(&self, e: Error) -> Error {
-        Error::Other(format!("rule {} ({}:{}): {e}", self.rule.id, self.rule.origin, self.rule.line))
+        Error::Other(format!(
+            "rule {} ({}:{}): {e}",
+            self.rule.id, self.rule.origin, self.rule.line
+        ))
     }
 
     fn finding(
@@ -115,7 +118,11 @@ impl Prepared {
         for (name, stored) in &self.entity_fields {
             let value = result
                 .column(name)
-                .map_err(|_| self.context(Error::Other(format!("entity column {name:?} is not in the result"))))?
+                .map_err(|_| {
+                    self.context(Error::Other(format!(
+                        "entity column {name:?} is not in the result"
+                    )))
+                })?
                 .get(row)?;
             let text = cell_text(&value);
             if let Some(stored) = stored {
@@ -179,8 +186,8 @@ pub fn time_values(df: &DataFrame) -> Result<Vec<i64>> {
 
 /// `"stored.field" AS alias` pairs of a SQL text (lowercased aliases).
 fn select_aliases(sql: &str) -> HashMap<String, String> {
-    let re = Regex::new(r#"(?i)"([^"]+)"\s+as\s+"?([A-Za-z_][A-Za-z0-9_]*)"?"#)
-        .expect("static regex");
+    let re =
+        Regex::new(r#"(?i)"([^"]+)"\s+as\s+"?([A-Za-z_][A-Za-z0-9_]*)"?"#).expect("static regex");
     re.captures_iter(sql)
         .map(|c| (c[2].to_ascii_lowercase(), c[1].to_string()))
         .collect()
@@ -207,11 +214,20 @@ mod tests {
         let aliases = select_aliases(
             r#"select "event.userIdentity.accountId" as account_id, "event.sourceIpAddress" AS "source_ip", COALESCE("a", "b") as x, count(1) as cnt"#,
         );
-        assert_eq!(stored_column("account_id", &aliases).as_deref(), Some("event.userIdentity.accountId"));
-        assert_eq!(stored_column("source_ip", &aliases).as_deref(), Some("event.sourceIpAddress"));
+        assert_eq!(
+            stored_column("account_id", &aliases).as_deref(),
+            Some("event.userIdentity.accountId")
+        );
+        assert_eq!(
+            stored_column("source_ip", &aliases).as_deref(),
+            Some("event.sourceIpAddress")
+        );
         assert_eq!(stored_column("x", &aliases), None);
         assert_eq!(stored_column("cnt", &aliases), None);
-        assert_eq!(stored_column("event.eventName", &aliases).as_deref(), Some("event.eventName"));
+        assert_eq!(
+            stored_column("event.eventName", &aliases).as_deref(),
+            Some("event.eventName")
+        );
     }
 
     #[test]
@@ -221,8 +237,14 @@ mod tests {
             "b" => ["1", "1", "1", "2"]
         )
         .unwrap();
-        assert_eq!(entity_rows(&df, &[("a", Some("x".into()))]).unwrap(), vec![0, 3]);
-        assert_eq!(entity_rows(&df, &[("a", Some("x".into())), ("b", Some("1".into()))]).unwrap(), vec![0]);
+        assert_eq!(
+            entity_rows(&df, &[("a", Some("x".into()))]).unwrap(),
+            vec![0, 3]
+        );
+        assert_eq!(
+            entity_rows(&df, &[("a", Some("x".into())), ("b", Some("1".into()))]).unwrap(),
+            vec![0]
+        );
         assert_eq!(entity_rows(&df, &[("a", None)]).unwrap(), vec![2]);
         assert_eq!(entity_rows(&df, &[]).unwrap(), vec![0, 1, 2, 3]);
     }

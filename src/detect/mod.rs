@@ -129,8 +129,13 @@ pub fn detect(
     let mut frames: Vec<LazyFrame> = prepared.iter().map(|p| p.matched(events.clone())).collect();
     let run_baselines = opts.baselines.is_some() && Severity::Medium >= opts.min_severity;
     if run_baselines {
-        frames.push(baseline::counts_frame(history.unwrap_or_else(|| events.clone())));
-        frames.push(events.select([col(crate::schema::TIME).min().alias("lo"), col(crate::schema::TIME).max().alias("hi")]));
+        frames.push(baseline::counts_frame(
+            history.unwrap_or_else(|| events.clone()),
+        ));
+        frames.push(events.select([
+            col(crate::schema::TIME).min().alias("lo"),
+            col(crate::schema::TIME).max().alias("hi"),
+        ]));
     }
     let mut collected = query::collect_together(frames)?;
     let mut findings = Vec::new();
@@ -148,8 +153,18 @@ pub fn detect(
         findings.extend(p.findings(matched, &opts.ctx)?);
     }
     findings.sort_by(|a, b| {
-        (a.start, std::cmp::Reverse(a.severity), &a.rule_id, &a.entity)
-            .cmp(&(b.start, std::cmp::Reverse(b.severity), &b.rule_id, &b.entity))
+        (
+            a.start,
+            std::cmp::Reverse(a.severity),
+            &a.rule_id,
+            &a.entity,
+        )
+            .cmp(&(
+                b.start,
+                std::cmp::Reverse(b.severity),
+                &b.rule_id,
+                &b.entity,
+            ))
     });
     Ok(findings)
 }
@@ -179,7 +194,11 @@ pub fn validate(rule: &Rule, ctx: &SqlContext) -> Result<()> {
         if schema.get(e.as_str()).is_none() {
             return Err(crate::Error::Usage(format!(
                 "entity column {e:?} is not a result column (columns: {})",
-                schema.iter_names().map(|n| n.as_str()).collect::<Vec<_>>().join(", ")
+                schema
+                    .iter_names()
+                    .map(|n| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
     }

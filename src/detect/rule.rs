@@ -262,7 +262,10 @@ entity = ["x"]
     fn parses_rules_with_header_lines() {
         let rules = parse_rules(TWO, "t.toml").unwrap();
         assert_eq!(rules.len(), 2);
-        assert_eq!((rules[0].id.as_str(), rules[0].line, rules[0].window), ("a", 2, 1800));
+        assert_eq!(
+            (rules[0].id.as_str(), rules[0].line, rules[0].window),
+            ("a", 2, 1800)
+        );
         assert_eq!(rules[1].line, 9);
         assert_eq!(rules[1].severity, Severity::Low);
         assert_eq!(rules[1].condition.as_deref(), Some("cnt > 5"));
@@ -282,14 +285,21 @@ entity = ["x"]
         let bad = TWO.replace("severity = \"low\"", "severity = \"urgent\"");
         let e = parse_rules(&bad, "f.toml").unwrap_err();
         assert_eq!(e.line, 9);
-        assert!(e.message.contains("unknown severity \"urgent\""), "{}", e.message);
+        assert!(
+            e.message.contains("unknown severity \"urgent\""),
+            "{}",
+            e.message
+        );
         let bad = TWO.replace("window = \"1h\"", "window = \"soon\"");
         assert_eq!(parse_rules(&bad, "f.toml").unwrap_err().line, 9);
         let bad = TWO.replace("cnt > 5", "cnt >");
         let e = parse_rules(&bad, "f.toml").unwrap_err();
         assert!(e.message.contains("condition"), "{}", e.message);
         let bad = TWO.replace("id = \"b\"", "id = \"a\"");
-        assert!(parse_rules(&bad, "f.toml").unwrap_err().message.contains("duplicate"));
+        assert!(parse_rules(&bad, "f.toml")
+            .unwrap_err()
+            .message
+            .contains("duplicate"));
     }
 
     #[test]

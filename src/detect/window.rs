@@ -76,10 +76,30 @@ mod tests {
         assert_eq!(
             slices(&times, 1800),
             vec![
-                WindowSlice { start: 0, end: 1800, offset: 0, len: 1 },
-                WindowSlice { start: 1800, end: 3600, offset: 1, len: 3 },
-                WindowSlice { start: 7200, end: 9000, offset: 4, len: 1 },
-                WindowSlice { start: 9000, end: 10800, offset: 5, len: 1 },
+                WindowSlice {
+                    start: 0,
+                    end: 1800,
+                    offset: 0,
+                    len: 1
+                },
+                WindowSlice {
+                    start: 1800,
+                    end: 3600,
+                    offset: 1,
+                    len: 3
+                },
+                WindowSlice {
+                    start: 7200,
+                    end: 9000,
+                    offset: 4,
+                    len: 1
+                },
+                WindowSlice {
+                    start: 9000,
+                    end: 10800,
+                    offset: 5,
+                    len: 1
+                },
             ]
         );
         assert_eq!(slices(&[], 60), vec![]);
