@@ -28,6 +28,9 @@ pub struct Prepared {
     condition: Option<Expr>,
     /// Entity result column -> stored column it copies, when it is a plain event field.
     entity_fields: Vec<(String, Option<String>)>,
+    /// The stored columns the rule's SQL may read (None: all). Leaving out the large `event`
+    /// column when it is not needed makes collecting the matched events cheap.
+    columns: Option<Vec<String>>,
 }
 
 /// Parses a rule's search part and condition (its SQL is planned per window).
@@ -56,16 +59,57 @@ pub fn prepare(rule: &Rule) -> Result<Prepared> {
         filter,
         condition,
         entity_fields,
+        columns: needed_columns(statement.sql.unwrap_or("")),
+    })
+}
+
+/// The stored columns a SQL text may refer to: `__time__` and the event id always, every
+/// column whose name (or last dotted part) occurs in the text, and `event` only when it occurs
+/// on its own (`"event"`, `event,`). None when the text selects `*`.
+fn needed_columns(sql: &str) -> Option<Vec<String>> {
+    let lower = sql.to_ascii_lowercase();
+    let star = Regex::new(r"(?i)(select|,)\s*\*|\.\*").expect("static regex");
+    if star.is_match(&lower) {
+        return None;
+    }
+    let columns = schema::columns()
+        .into_iter()
+        .filter(|c| {
+            let name = c.to_ascii_lowercase();
+            if name == TIME || c == EVENT_ID {
+                return true;
+            }
+            if c == schema::EVENT {
+                return mentions_whole_event(&lower);
+            }
+            let last = name.rsplit('.').next().unwrap_or(&name);
+            lower.contains(&name) || lower.contains(last)
+        })
+        .collect();
+    Some(columns)
+}
+
+/// Whether `event` occurs as a name of its own, not as the start of `event.<field>`.
+fn mentions_whole_event(lower: &str) -> bool {
+    let bytes = lower.as_bytes();
+    lower.match_indices("event").any(|(i, _)| {
+        let before = i.checked_sub(1).map(|j| bytes[j]);
+        let after = bytes.get(i + 5).copied();
+        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'.';
+        !before.is_some_and(ident) && !after.is_some_and(ident)
     })
 }
 
 impl Prepared {
     /// The rule's matched events over `events`, sorted by time.
     pub fn matched(&self, events: LazyFrame) -> LazyFrame {
-        let frame = match &self.filter {
+        let mut frame = match &self.filter {
             Some(f) => events.filter(f.clone()),
             None => events,
         };
+        if let Some(columns) = &self.columns {
+            frame = frame.select(columns.iter().map(|c| col(c.as_str())).collect::<Vec<_>>());
+        }
         frame.sort([TIME], SortMultipleOptions::default())
     }
 
@@ -228,6 +272,22 @@ mod tests {
             stored_column("event.eventName", &aliases).as_deref(),
             Some("event.eventName")
         );
+    }
+
+    #[test]
+    fn only_the_columns_a_query_names_are_read() {
+        let cols =
+            needed_columns(r#"select "event.sourceIpAddress" as ip, count(1) as cnt group by ip"#)
+                .unwrap();
+        assert!(cols.contains(&"event.sourceIpAddress".to_string()));
+        assert!(cols.contains(&TIME.to_string()) && cols.contains(&EVENT_ID.to_string()));
+        assert!(!cols.contains(&"event".to_string()));
+        assert!(!cols.contains(&"event.userIdentity.userName".to_string()));
+        let cols = needed_columns(r#"select json_extract_scalar("event", '$.a') as a"#).unwrap();
+        assert!(cols.contains(&"event".to_string()));
+        assert!(needed_columns("select * from log").is_none());
+        assert!(mentions_whole_event("where event like '%x%'"));
+        assert!(!mentions_whole_event(r#""event.eventname" = 'x'"#));
     }
 
     #[test]
