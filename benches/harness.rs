@@ -27,9 +27,9 @@ const GENERATOR_VERSION: &str = "sample-v1";
 /// Every command line the harness runs, by tool. Placeholders in braces are substituted
 /// (shell-quoted, except `{format}`). Adjust here when the CLI changes.
 const COMMANDS: &[(&str, &str)] = &[
-    ("keytrail ingest", "{bin} ingest {archive} --store {store}"),
+    ("keytrail ingest", "{bin} ingest --quiet {archive} --store {store}"),
     ("gzip -dc x2", "find {archive} -name '*.gz' -print0 | xargs -0 -P2 -n 200 gzip -dc > /dev/null"),
-    ("duckdb ingest", "{python} {script} ingest {archive} {parquet} {threads}"),
+    ("duckdb ingest", "{python} {script} ingest {archive} {parquet} {threads} {schema}"),
     ("keytrail query", "{bin} query {store} {query} {format} > /dev/null"),
     ("duckdb query", "{python} {script} query {store} {sql} {threads}"),
     ("duckdb startup", "{python} {script} startup"),
@@ -50,19 +50,19 @@ const QUERIES: &[QueryCase] = &[
     QueryCase {
         name: "search Kms Decrypt (raw)",
         keytrail: "event.serviceName:Kms AND event.eventName:Decrypt",
-        format: "--format ndjson",
+        format: "--format ndjson --limit 100000000",
         duckdb: r#"SELECT "event" FROM events WHERE "event.serviceName" = 'Kms' AND "event.eventName" = 'Decrypt'"#,
     },
     QueryCase {
         name: "full-text key-abc123 (raw)",
         keytrail: r#""key-abc123""#,
-        format: "--format ndjson",
+        format: "--format ndjson --limit 100000000",
         duckdb: r#"SELECT "event" FROM events WHERE regexp_matches("event", '(^|[^A-Za-z0-9_.-])key-abc123([^A-Za-z0-9_.-]|$)')"#,
     },
     QueryCase {
         name: "full-text prod key (raw)",
         keytrail: r#""key-hzz62f1cb66fa42qo8xk1""#,
-        format: "--format ndjson",
+        format: "--format ndjson --limit 100000000",
         duckdb: r#"SELECT "event" FROM events WHERE regexp_matches("event", '(^|[^A-Za-z0-9_.-])key-hzz62f1cb66fa42qo8xk1([^A-Za-z0-9_.-]|$)')"#,
     },
     QueryCase {
@@ -83,17 +83,29 @@ const QUERIES: &[QueryCase] = &[
 const DUCKDB_SCRIPT: &str = r#"import sys
 import duckdb
 
+SCALARS = ["eventId", "eventVersion", "eventTime", "eventType", "eventCategory", "eventRW",
+           "eventSource", "eventName", "serviceName", "apiVersion", "acsRegion", "isGlobal",
+           "requestId", "sourceIpAddress", "userAgent", "requestParameterJson", "resourceType",
+           "resourceName", "errorCode", "errorMessage", "vpcId", "recipientAccountId"]
+OBJECTS = ["userIdentity", "requestParameters", "responseElements", "additionalEventData",
+           "referencedResources", "eventAttributes"]
+
 def lit(s):
     return "'" + s.replace("'", "''") + "'"
 
 mode = sys.argv[1]
 con = duckdb.connect()
+con.execute("SET enable_progress_bar=false")
 if mode == "ingest":
-    archive, out, threads = sys.argv[2], sys.argv[3], int(sys.argv[4])
+    archive, out, threads, schema = sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
     con.execute(f"SET threads={threads}")
+    options = "format='array'"
+    if schema == "columns":
+        columns = [f"'{c}': 'VARCHAR'" for c in SCALARS] + [f"'{c}': 'JSON'" for c in OBJECTS]
+        options += ", columns={" + ", ".join(columns) + "}"
     con.execute(
-        "COPY (SELECT * FROM read_json(" + lit(archive + "/**/*.gz") +
-        ", format='array', union_by_name=true)) TO " + lit(out) + " (FORMAT parquet)"
+        "COPY (SELECT * FROM read_json(" + lit(archive + "/**/*.gz") + ", " + options +
+        ")) TO " + lit(out) + " (FORMAT parquet)"
     )
 elif mode == "query":
     store, sql, threads = sys.argv[2], sys.argv[3], int(sys.argv[4])
@@ -130,6 +142,11 @@ struct Cli {
     /// Only these tools (comma-separated substrings of the tool names, e.g. `keytrail,gzip`).
     #[arg(long)]
     only: Option<String>,
+    /// How DuckDB gets the schema: `columns` (given: top-level scalars as VARCHAR, objects as
+    /// JSON, like keytrail's store) or `auto` (DuckDB samples the files; fails on the
+    /// one-event-per-file archive).
+    #[arg(long, default_value = "columns")]
+    duckdb_schema: String,
     /// Passed by `cargo bench`; ignored.
     #[arg(long, hide = true)]
     bench: bool,
@@ -223,6 +240,7 @@ impl Bench {
             ("python", self.cli.python.clone()),
             ("script", self.script.to_string_lossy().into_owned()),
             ("threads", self.cli.threads.to_string()),
+            ("schema", self.cli.duckdb_schema.clone()),
         ];
         for (key, value) in fixed.iter().map(|(k, v)| (*k, v.as_str())).chain(vars.iter().copied()) {
             let replacement = if key == "format" { value.to_string() } else { shell_quote(value) };
@@ -274,7 +292,13 @@ impl Bench {
         let clear = || {
             let _ = fs::remove_dir_all(&store);
         };
-        self.time(scenario, "keytrail ingest", &line, &prepared.stats, &clear)
+        let seconds = self.time(scenario, "keytrail ingest", &line, &prepared.stats, &clear)?;
+        if !store.join("events").is_dir() {
+            let row = self.rows.last_mut().expect("time() pushed a row");
+            row.error = Some(format!("no {}/events after the run: is this the real binary?", store.display()));
+            return None;
+        }
+        Some(seconds)
     }
 
     fn ingest(&mut self, scenario: &str, prepared: &Prepared) {

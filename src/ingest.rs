@@ -6,7 +6,12 @@
 //! of its date partition (loaded from the store when first touched), the new events of each
 //! date are sorted by time and written as one Parquet file, and only then are the chunk's
 //! files recorded in the manifest. Key sets of dates the chunk did not touch are dropped, so
-//! memory follows the chunk, not the archive.
+//! memory follows the chunk, not the archive (all rows of one file are held at once, so a
+//! single huge file is the one thing that raises the peak).
+//!
+//! A run killed at any moment leaves a readable store: Parquet files appear whole, manifest
+//! lines only after their files. A rerun reads again the files without a manifest line; their
+//! events already written count as duplicates, so nothing is lost or stored twice.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
@@ -22,7 +27,7 @@ use crate::store::{ManifestRecord, Store};
 use crate::{Error, Result};
 
 /// Estimated JSON bytes read per chunk of files.
-pub const CHUNK_BYTES: u64 = 64 * 1024 * 1024;
+pub const CHUNK_BYTES: u64 = 32 * 1024 * 1024;
 /// Environment variable overriding [`CHUNK_BYTES`] (for tests that need many small chunks).
 pub const CHUNK_BYTES_ENV: &str = "KEYTRAIL_INGEST_CHUNK_BYTES";
 /// How much larger than its file a gzip file is assumed to decompress, for chunking.
@@ -41,7 +46,10 @@ pub struct IngestOptions {
 
 impl Default for IngestOptions {
     fn default() -> Self {
-        IngestOptions { max_decompressed_bytes: 4 << 30, threads: None }
+        IngestOptions {
+            max_decompressed_bytes: 4 << 30,
+            threads: None,
+        }
     }
 }
 
@@ -131,7 +139,9 @@ impl IngestSummary {
 
     /// Whether any record was rejected or any file had a problem.
     pub fn has_problems(&self) -> bool {
-        self.files.iter().any(|f| f.rejected > 0 || !f.problems.is_empty())
+        self.files
+            .iter()
+            .any(|f| f.rejected > 0 || !f.problems.is_empty())
     }
 }
 
@@ -147,21 +157,40 @@ pub fn ingest(
     let run_id = new_run_id();
     let (planned, mut early) = plan_inputs(inputs, &store)?;
     let bytes = planned.iter().map(|p| p.size).sum();
-    on_progress(&Progress::Started { files: planned.len() + early.len(), bytes });
+    on_progress(&Progress::Started {
+        files: planned.len() + early.len(),
+        bytes,
+    });
+    for (_, report) in &early {
+        on_progress(&Progress::FileDone {
+            path: report.path.clone(),
+            events: 0,
+        });
+    }
     let pool = thread_pool(opts.threads)?;
     let mut run = Run::new(store, run_id.clone());
-    let mut reports: Vec<(usize, FileReport)> = Vec::new();
-    let budget = std::env::var(CHUNK_BYTES_ENV).ok().and_then(|v| v.parse().ok()).unwrap_or(CHUNK_BYTES);
+    let mut reports: OrderedReports = Vec::new();
+    let budget = std::env::var(CHUNK_BYTES_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(CHUNK_BYTES);
     for chunk in chunks(&planned, budget) {
         let outcomes: Vec<Outcome> = pool.install(|| {
-            chunk.par_iter().map(|p| read_planned(p, &run.known, opts, on_progress)).collect()
+            chunk
+                .par_iter()
+                .map(|p| read_planned(p, &run.known, opts, on_progress))
+                .collect()
         });
         reports.extend(run.commit_chunk(outcomes, on_progress)?);
     }
     reports.append(&mut early);
     reports.sort_by_key(|(order, _)| *order);
     let rejects_file = run.finish()?;
-    Ok(IngestSummary { run_id, files: reports.into_iter().map(|(_, r)| r).collect(), rejects_file })
+    Ok(IngestSummary {
+        run_id,
+        files: reports.into_iter().map(|(_, r)| r).collect(),
+        rejects_file,
+    })
 }
 
 /// A run id: UTC start time plus a few bits to tell apart runs started the same second.
@@ -192,11 +221,17 @@ struct Planned {
     estimate: u64,
 }
 
+/// Reports paired with the input position of their file.
+type OrderedReports = Vec<(usize, FileReport)>;
+
 /// Expands the inputs to files in stable order. Files that cannot be looked at, or that the
 /// manifest already holds under the same path and size, get their report right away.
-fn plan_inputs(inputs: &[PathBuf], store: &Store) -> Result<(Vec<Planned>, Vec<(usize, FileReport)>)> {
-    let by_path: HashMap<(&str, u64), &str> =
-        store.manifest().iter().map(|m| ((m.path.as_str(), m.size), m.run.as_str())).collect();
+fn plan_inputs(inputs: &[PathBuf], store: &Store) -> Result<(Vec<Planned>, OrderedReports)> {
+    let by_path: HashMap<(&str, u64), &str> = store
+        .manifest()
+        .iter()
+        .map(|m| ((m.path.as_str(), m.size), m.run.as_str()))
+        .collect();
     let store_root = std::fs::canonicalize(store.root()).ok();
     let mut seen = HashSet::new();
     let (mut planned, mut early) = (Vec::new(), Vec::new());
@@ -204,7 +239,14 @@ fn plan_inputs(inputs: &[PathBuf], store: &Store) -> Result<(Vec<Planned>, Vec<(
         let path = match found {
             Ok(path) => path,
             Err((path, problem)) => {
-                early.push((order, FileReport { path, problems: vec![problem], ..Default::default() }));
+                early.push((
+                    order,
+                    FileReport {
+                        path,
+                        problems: vec![problem],
+                        ..Default::default()
+                    },
+                ));
                 continue;
             }
         };
@@ -217,22 +259,46 @@ fn plan_inputs(inputs: &[PathBuf], store: &Store) -> Result<(Vec<Planned>, Vec<(
         if !seen.insert(canonical.clone().unwrap_or_else(|| path.clone())) {
             continue;
         }
-        let absolute = std::path::absolute(&path).unwrap_or_else(|_| path.clone()).to_string_lossy().into_owned();
+        let absolute = std::path::absolute(&path)
+            .unwrap_or_else(|_| path.clone())
+            .to_string_lossy()
+            .into_owned();
         let size = match std::fs::metadata(&path) {
             Ok(m) => m.len(),
             Err(e) => {
-                let report = FileReport { path, problems: vec![format!("cannot read: {e}")], ..Default::default() };
+                let report = FileReport {
+                    path,
+                    problems: vec![format!("cannot read: {e}")],
+                    ..Default::default()
+                };
                 early.push((order, report));
                 continue;
             }
         };
         if let Some(run) = by_path.get(&(absolute.as_str(), size)) {
             let skipped = Some(format!("already ingested (run {run})"));
-            early.push((order, FileReport { path, skipped, ..Default::default() }));
+            early.push((
+                order,
+                FileReport {
+                    path,
+                    skipped,
+                    ..Default::default()
+                },
+            ));
             continue;
         }
-        let estimate = if starts_with_gzip_magic(&path) { size * GZIP_RATIO_ESTIMATE } else { size };
-        planned.push(Planned { order, path, absolute, size, estimate });
+        let estimate = if starts_with_gzip_magic(&path) {
+            size * GZIP_RATIO_ESTIMATE
+        } else {
+            size
+        };
+        planned.push(Planned {
+            order,
+            path,
+            absolute,
+            size,
+            estimate,
+        });
     }
     Ok((planned, early))
 }
@@ -251,7 +317,10 @@ fn expand_inputs(inputs: &[PathBuf]) -> Vec<std::result::Result<PathBuf, (PathBu
                 Ok(e) if e.file_type().is_dir() => {}
                 Ok(e) => out.push(Ok(e.into_path())),
                 Err(e) => {
-                    let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| input.clone());
+                    let path = e
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| input.clone());
                     out.push(Err((path, format!("cannot read: {e}"))));
                 }
             }
@@ -262,7 +331,10 @@ fn expand_inputs(inputs: &[PathBuf]) -> Vec<std::result::Result<PathBuf, (PathBu
 
 fn starts_with_gzip_magic(path: &Path) -> bool {
     let mut magic = [0u8; 2];
-    File::open(path).and_then(|mut f| f.read_exact(&mut magic)).is_ok() && magic == [0x1f, 0x8b]
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && magic == [0x1f, 0x8b]
 }
 
 /// Cuts the planned files into chunks of about `budget` bytes of estimated JSON.
@@ -309,7 +381,10 @@ fn read_planned(
 ) -> Outcome {
     let mut outcome = Outcome {
         planned: planned.clone(),
-        report: FileReport { path: planned.path.clone(), ..Default::default() },
+        report: FileReport {
+            path: planned.path.clone(),
+            ..Default::default()
+        },
         rows: Vec::new(),
         rejects: Vec::new(),
         hash: None,
@@ -318,19 +393,27 @@ fn read_planned(
         Ok(hash) => hash,
         Err(e) => {
             outcome.report.problems.push(format!("cannot read: {e}"));
-            on_progress(&Progress::FileDone { path: planned.path.clone(), events: 0 });
+            on_progress(&Progress::FileDone {
+                path: planned.path.clone(),
+                events: 0,
+            });
             return outcome;
         }
     };
     if planned.size > 0 {
         if let Some(run) = known.get(&(hash.clone(), planned.size)) {
             outcome.report.skipped = Some(format!("already ingested (same content, run {run})"));
-            on_progress(&Progress::FileDone { path: planned.path.clone(), events: 0 });
+            on_progress(&Progress::FileDone {
+                path: planned.path.clone(),
+                events: 0,
+            });
             return outcome;
         }
     }
     outcome.hash = Some(hash);
-    let read_opts = ReadOptions { max_decompressed_bytes: opts.max_decompressed_bytes };
+    let read_opts = ReadOptions {
+        max_decompressed_bytes: opts.max_decompressed_bytes,
+    };
     let (mut rows, mut rejects) = (Vec::new(), Vec::new());
     let read = read_file(&planned.path, &read_opts, &mut |record| match record {
         Record::Event(raw) => {
@@ -348,15 +431,25 @@ fn read_planned(
                 }),
             }
         }
-        Record::Reject(r) => rejects.push(RejectLine { position: r.position, reason: r.reason, raw: r.raw }),
+        Record::Reject(r) => rejects.push(RejectLine {
+            position: r.position,
+            reason: r.reason,
+            raw: r.raw,
+        }),
     });
     outcome.report.format = read.format;
     outcome.report.problems = read.problems;
     outcome.report.events_read = rows.len() as u64;
     outcome.report.rejected = rejects.len() as u64;
-    outcome.report.reject_examples =
-        rejects.iter().take(REJECT_EXAMPLES).map(|r| format!("{}: {}", r.position, r.reason)).collect();
-    on_progress(&Progress::FileDone { path: planned.path.clone(), events: rows.len() });
+    outcome.report.reject_examples = rejects
+        .iter()
+        .take(REJECT_EXAMPLES)
+        .map(|r| format!("{}: {}", r.position, r.reason))
+        .collect();
+    on_progress(&Progress::FileDone {
+        path: planned.path.clone(),
+        events: rows.len(),
+    });
     outcome.rows = rows;
     outcome.rejects = rejects;
     outcome
@@ -390,7 +483,15 @@ impl Run {
             .filter(|m| m.size > 0)
             .map(|m| ((m.blake3.clone(), m.size), m.run.clone()))
             .collect();
-        Run { store, run_id, known, this_run: HashMap::new(), keys: HashMap::new(), next_part: 0, rejects: None }
+        Run {
+            store,
+            run_id,
+            known,
+            this_run: HashMap::new(),
+            keys: HashMap::new(),
+            next_part: 0,
+            rejects: None,
+        }
     }
 
     /// Dedups and writes the events of one chunk, then records its files in the manifest.
@@ -398,7 +499,7 @@ impl Run {
         &mut self,
         outcomes: Vec<Outcome>,
         on_progress: &(dyn Fn(&Progress) + Sync),
-    ) -> Result<Vec<(usize, FileReport)>> {
+    ) -> Result<OrderedReports> {
         let mut by_date: BTreeMap<String, Vec<EventRow>> = BTreeMap::new();
         let mut reports = Vec::new();
         let mut records = Vec::new();
@@ -444,7 +545,8 @@ impl Run {
         }
         self.flush_rejects()?;
         for record in &records {
-            self.known.insert((record.blake3.clone(), record.size), record.run.clone());
+            self.known
+                .insert((record.blake3.clone(), record.size), record.run.clone());
         }
         self.store.commit_manifest(records)?;
         self.keys.retain(|date, _| touched.contains(date));
@@ -486,7 +588,11 @@ impl Run {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
             }
-            let file = OpenOptions::new().create(true).append(true).open(&path).map_err(|e| Error::io(&path, e))?;
+            let file = OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .map_err(|e| Error::io(&path, e))?;
             self.rejects = Some(BufWriter::new(file));
         }
         let writer = self.rejects.as_mut().expect("opened above");
@@ -508,7 +614,10 @@ impl Run {
     /// Flushes the rejects file and returns its path if anything was rejected.
     fn finish(mut self) -> Result<Option<PathBuf>> {
         self.flush_rejects()?;
-        Ok(self.rejects.is_some().then(|| self.store.rejects_path(&self.run_id)))
+        Ok(self
+            .rejects
+            .is_some()
+            .then(|| self.store.rejects_path(&self.run_id)))
     }
 }
 
@@ -517,14 +626,71 @@ mod tests {
     use super::*;
 
     fn planned(order: usize, estimate: u64) -> Planned {
-        Planned { order, path: PathBuf::new(), absolute: String::new(), size: estimate, estimate }
+        Planned {
+            order,
+            path: PathBuf::new(),
+            absolute: String::new(),
+            size: estimate,
+            estimate,
+        }
     }
 
     #[test]
     fn chunks_follow_the_byte_budget() {
-        let files = vec![planned(0, CHUNK_BYTES / 2), planned(1, CHUNK_BYTES / 2), planned(2, 1), planned(3, CHUNK_BYTES * 3), planned(4, 5)];
-        let sizes: Vec<Vec<usize>> = chunks(&files, CHUNK_BYTES).iter().map(|c| c.iter().map(|p| p.order).collect()).collect();
+        let files = vec![
+            planned(0, CHUNK_BYTES / 2),
+            planned(1, CHUNK_BYTES / 2),
+            planned(2, 1),
+            planned(3, CHUNK_BYTES * 3),
+            planned(4, 5),
+        ];
+        let sizes: Vec<Vec<usize>> = chunks(&files, CHUNK_BYTES)
+            .iter()
+            .map(|c| c.iter().map(|p| p.order).collect())
+            .collect();
         assert_eq!(sizes, vec![vec![0, 1], vec![2], vec![3], vec![4]]);
+    }
+
+    #[test]
+    fn progress_reports_every_file_and_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/ingest/archive");
+        let events = std::sync::Mutex::new(Vec::new());
+        let record = |p: &Progress| {
+            let text = match p {
+                Progress::Started { files, .. } => format!("started {files}"),
+                Progress::FileDone { .. } => "file".to_string(),
+                Progress::Committing { date } => format!("commit {date}"),
+            };
+            events.lock().unwrap().push(text);
+        };
+        let summary = ingest(
+            &[archive.clone()],
+            dir.path(),
+            &IngestOptions::default(),
+            &record,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                summary.events_read(),
+                summary.events_stored(),
+                summary.duplicates()
+            ),
+            (28, 26, 2)
+        );
+        let seen = events.lock().unwrap().clone();
+        assert_eq!(seen[0], "started 13");
+        assert_eq!(seen.iter().filter(|e| *e == "file").count(), 13);
+        assert_eq!(&seen[14..], ["commit 2024-03-01", "commit 2024-03-02"]);
+        events.lock().unwrap().clear();
+        let again = ingest(&[archive], dir.path(), &IngestOptions::default(), &record).unwrap();
+        assert_eq!((again.skipped(), again.events_read()), (13, 0));
+        assert_eq!(
+            events.lock().unwrap().len(),
+            14,
+            "started + one per skipped file"
+        );
     }
 
     #[test]

@@ -129,7 +129,13 @@ pub struct SampleSummary {
 /// was written.
 pub fn write_sample(out: &Path, opts: &SampleOptions) -> Result<SampleSummary> {
     check_options(opts)?;
-    let story = story::build_story(opts.seed, opts.start, opts.days, opts.events, opts.incidents)?;
+    let story = story::build_story(
+        opts.seed,
+        opts.start,
+        opts.days,
+        opts.events,
+        opts.incidents,
+    )?;
     if (story.specials.len() as u64) > opts.events {
         return Err(Error::Usage(format!(
             "--events {} is too small: the scripted events alone need {}",
@@ -139,9 +145,18 @@ pub fn write_sample(out: &Path, opts: &SampleOptions) -> Result<SampleSummary> {
     }
     let root = out.join("AliyunLogs").join("Actiontrail");
     refuse_existing_archive(&root)?;
-    let files = plan::plan_files(opts.seed, opts.start, opts.days, opts.events, opts.events_per_file, &story);
-    let written: Vec<(u64, u64)> =
-        files.par_iter().map(|file| write_file(&root, file, opts.seed, &story)).collect::<Result<_>>()?;
+    let files = plan::plan_files(
+        opts.seed,
+        opts.start,
+        opts.days,
+        opts.events,
+        opts.events_per_file,
+        &story,
+    );
+    let written: Vec<(u64, u64)> = files
+        .par_iter()
+        .map(|file| write_file(&root, file, opts.seed, &story))
+        .collect::<Result<_>>()?;
     let mut keys: Vec<String> = catalog::KEYS.iter().map(|k| k.id.to_string()).collect();
     keys.sort();
     Ok(SampleSummary {
@@ -155,19 +170,22 @@ pub fn write_sample(out: &Path, opts: &SampleOptions) -> Result<SampleSummary> {
 
 fn check_options(opts: &SampleOptions) -> Result<()> {
     if opts.events == 0 || opts.days == 0 || opts.events_per_file == 0 {
-        return Err(Error::Usage("--events, --days and the events per file must be at least 1".into()));
+        return Err(Error::Usage(
+            "--events, --days and the events per file must be at least 1".into(),
+        ));
     }
     Ok(())
 }
 
 fn refuse_existing_archive(root: &Path) -> Result<()> {
-    match fs::read_dir(root).map(|mut entries| entries.next().is_some()) {
-        Ok(true) => Err(Error::Usage(format!(
+    let occupied = fs::read_dir(root).is_ok_and(|mut entries| entries.next().is_some());
+    if occupied {
+        return Err(Error::Usage(format!(
             "{} already holds an archive; remove it or choose another output directory",
             root.display()
-        ))),
-        _ => Ok(()),
+        )));
     }
+    Ok(())
 }
 
 /// The JSON array of one file's events.
@@ -177,14 +195,16 @@ fn file_json(file: &FilePlan, seed: u64, story: &Story) -> String {
     match &file.content {
         Content::Background { index } => {
             let mut rng = Rng::new(seed, BACKGROUND_STREAM + index);
-            let mut times: Vec<i64> =
-                (0..file.count).map(|_| file.start + rng.below(file.span as u64) as i64).collect();
+            let mut times: Vec<i64> = (0..file.count)
+                .map(|_| file.start + rng.below(file.span as u64) as i64)
+                .collect();
             times.sort_unstable();
             for (i, time) in times.into_iter().enumerate() {
                 if i > 0 {
                     json.push(',');
                 }
-                activity::background_event(&mut rng, time, file.region, &story.keys).write_json(&mut json);
+                activity::background_event(&mut rng, time, file.region, &story.keys)
+                    .write_json(&mut json);
             }
         }
         Content::Scripted(ids) => {
@@ -194,7 +214,8 @@ fn file_json(file: &FilePlan, seed: u64, story: &Story) -> String {
                 }
                 let special = &story.specials[id];
                 let mut rng = Rng::new(seed, SPECIAL_STREAM + id as u64);
-                activity::scripted_event(&mut rng, special.time, &special.act).write_json(&mut json);
+                activity::scripted_event(&mut rng, special.time, &special.act)
+                    .write_json(&mut json);
             }
         }
     }
@@ -206,7 +227,9 @@ fn file_json(file: &FilePlan, seed: u64, story: &Story) -> String {
 fn write_file(root: &Path, file: &FilePlan, seed: u64, story: &Story) -> Result<(u64, u64)> {
     let json = file_json(file, seed, story);
     let mut encoder = GzEncoder::new(Vec::with_capacity(json.len() / 5), Compression::default());
-    encoder.write_all(json.as_bytes()).map_err(|e| Error::io(root, e))?;
+    encoder
+        .write_all(json.as_bytes())
+        .map_err(|e| Error::io(root, e))?;
     let gz = encoder.finish().map_err(|e| Error::io(root, e))?;
     let path = file_path(root, file, json.len(), &md5::md5_hex(json.as_bytes()));
     if let Some(dir) = path.parent() {
@@ -228,7 +251,11 @@ fn file_path(root: &Path, file: &FilePlan, size: usize, md5: &str) -> PathBuf {
         size,
         md5
     );
-    root.join(file.region).join(format!("{year:04}")).join(format!("{month:02}")).join(format!("{day:02}")).join(name)
+    root.join(file.region)
+        .join(format!("{year:04}"))
+        .join(format!("{month:02}"))
+        .join(format!("{day:02}"))
+        .join(name)
 }
 
 #[cfg(test)]

@@ -21,13 +21,25 @@ fn run(subcommand: &str, args: &[&str]) -> std::process::Output {
 fn event_ids(ndjson: &str) -> Vec<String> {
     ndjson
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["eventId"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["eventId"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect()
 }
 
 #[test]
 fn raw_logs_as_csv_are_newest_first() {
-    let out = run("query", &["event.eventName:DisableKey OR event.eventName:ChangePassword", "--format", "csv"]);
+    let out = run(
+        "query",
+        &[
+            "event.eventName:DisableKey OR event.eventName:ChangePassword",
+            "--format",
+            "csv",
+        ],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
@@ -40,28 +52,69 @@ fn raw_logs_as_csv_are_newest_first() {
 
 #[test]
 fn raw_logs_table_says_how_many_matched() {
-    let out = run("query", &["event.serviceName:Kms and event.eventName:Decrypt", "--limit", "2"]);
+    let out = run(
+        "query",
+        &[
+            "event.serviceName:Kms and event.eventName:Decrypt",
+            "--limit",
+            "2",
+        ],
+    );
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with(" time (UTC)"), "{text}");
-    assert!(lines[2].starts_with(" 2024-03-02 15:00:00   Decrypt"), "{text}");
-    assert!(lines[3].starts_with(" 2024-03-02 14:00:00   Decrypt"), "{text}");
-    assert_eq!(lines[4], "5 events matched, showing the newest 2 (use --limit to see more)");
+    assert!(
+        lines[2].starts_with(" 2024-03-02 15:00:00   Decrypt"),
+        "{text}"
+    );
+    assert!(
+        lines[3].starts_with(" 2024-03-02 14:00:00   Decrypt"),
+        "{text}"
+    );
+    assert_eq!(
+        lines[4],
+        "5 events matched, showing the newest 2 (use --limit to see more)"
+    );
 }
 
 #[test]
 fn ndjson_rows_are_the_full_original_events() {
-    let out = run("query", &["event.serviceName:Kms and event.eventName:Decrypt", "--format", "ndjson"]);
-    assert_eq!(event_ids(&stdout(&out)), ["q-40", "q-39", "q-19", "q-07", "q-02"]);
-    let original: Value =
-        serde_json::from_str(std::fs::read_to_string(fixture()).unwrap().lines().nth(1).unwrap()).unwrap();
+    let out = run(
+        "query",
+        &[
+            "event.serviceName:Kms and event.eventName:Decrypt",
+            "--format",
+            "ndjson",
+        ],
+    );
+    assert_eq!(
+        event_ids(&stdout(&out)),
+        ["q-40", "q-39", "q-19", "q-07", "q-02"]
+    );
+    let original: Value = serde_json::from_str(
+        std::fs::read_to_string(fixture())
+            .unwrap()
+            .lines()
+            .nth(1)
+            .unwrap(),
+    )
+    .unwrap();
     let shown: Value = serde_json::from_str(stdout(&out).lines().last().unwrap()).unwrap();
     assert_eq!(shown, original);
 }
 
 #[test]
 fn limit_with_json_reports_the_total_on_stderr() {
-    let out = run("query", &["event.serviceName:Kms and event.eventName:Decrypt", "--limit", "2", "--format", "json"]);
+    let out = run(
+        "query",
+        &[
+            "event.serviceName:Kms and event.eventName:Decrypt",
+            "--limit",
+            "2",
+            "--format",
+            "json",
+        ],
+    );
     let rows: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 2);
     assert!(stderr(&out).contains("5 events matched, showing the newest 2"));
@@ -71,16 +124,44 @@ fn limit_with_json_reports_the_total_on_stderr() {
 fn from_and_to_bound_the_range_half_open() {
     let out = run(
         "query",
-        &["*", "--from", "2024-03-02T10:00:00Z", "--to", "2024-03-02T13:00:00Z", "--format", "ndjson"],
+        &[
+            "*",
+            "--from",
+            "2024-03-02T10:00:00Z",
+            "--to",
+            "2024-03-02T13:00:00Z",
+            "--format",
+            "ndjson",
+        ],
     );
     assert_eq!(event_ids(&stdout(&out)), ["q-37", "q-36", "q-35"]);
-    let out = run("query", &["*", "--from", "2024-03-02 23:00", "--tz", "+08:00", "--format", "ndjson"]);
+    let out = run(
+        "query",
+        &[
+            "*",
+            "--from",
+            "2024-03-02 23:00",
+            "--tz",
+            "+08:00",
+            "--format",
+            "ndjson",
+        ],
+    );
     assert_eq!(event_ids(&stdout(&out)), ["q-40"]);
 }
 
 #[test]
 fn tz_changes_shown_times() {
-    let out = run("query", &["event.eventName:DisableKey", "--tz", "Asia/Shanghai", "--format", "csv"]);
+    let out = run(
+        "query",
+        &[
+            "event.eventName:DisableKey",
+            "--tz",
+            "Asia/Shanghai",
+            "--format",
+            "csv",
+        ],
+    );
     assert!(stdout(&out).starts_with(
         "time (Asia/Shanghai),event,service,user,source IP,resource,error\n2024-03-01 08:00:00,DisableKey,"
     ));
@@ -107,7 +188,10 @@ fn histogram_days_follow_the_time_zone() {
          2024-03-01T00:00:00+00:00,2024-03-02T00:00:00+00:00,24\n\
          2024-03-02T00:00:00+00:00,2024-03-03T00:00:00+00:00,16\n"
     );
-    let out = run("histogram", &["*", "--interval", "1d", "--tz", "+08:00", "--format", "csv"]);
+    let out = run(
+        "histogram",
+        &["*", "--interval", "1d", "--tz", "+08:00", "--format", "csv"],
+    );
     assert_eq!(
         stdout(&out),
         "start,end,count\n\
@@ -118,9 +202,22 @@ fn histogram_days_follow_the_time_zone() {
 
 #[test]
 fn histogram_shows_empty_buckets_as_zero() {
-    let out = run("histogram", &["event.serviceName:Kms and event.eventName:Decrypt", "--interval", "6h", "--format", "csv"]);
+    let out = run(
+        "histogram",
+        &[
+            "event.serviceName:Kms and event.eventName:Decrypt",
+            "--interval",
+            "6h",
+            "--format",
+            "csv",
+        ],
+    );
     let text = stdout(&out);
-    let counts: Vec<&str> = text.lines().skip(1).map(|l| l.rsplit(',').next().unwrap()).collect();
+    let counts: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
     assert_eq!(counts, ["1", "1", "0", "1", "0", "0", "2"]);
 }
 
@@ -128,12 +225,27 @@ fn histogram_shows_empty_buckets_as_zero() {
 fn histogram_range_edges_are_half_open() {
     let out = run(
         "histogram",
-        &["*", "--from", "2024-03-01T01:00:00Z", "--to", "2024-03-01T04:00:00Z", "--interval", "1h", "--format", "json"],
+        &[
+            "*",
+            "--from",
+            "2024-03-01T01:00:00Z",
+            "--to",
+            "2024-03-01T04:00:00Z",
+            "--interval",
+            "1h",
+            "--format",
+            "json",
+        ],
     );
     let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(doc["total"], 3);
     assert_eq!(doc["interval_seconds"], 3600);
-    let starts: Vec<i64> = doc["buckets"].as_array().unwrap().iter().map(|b| b["start_unix"].as_i64().unwrap()).collect();
+    let starts: Vec<i64> = doc["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["start_unix"].as_i64().unwrap())
+        .collect();
     assert_eq!(starts, [1709254800, 1709258400, 1709262000]);
 }
 
@@ -141,16 +253,30 @@ fn histogram_range_edges_are_half_open() {
 fn histogram_auto_width_gives_round_buckets() {
     let out = run("histogram", &["*"]);
     let text = stdout(&out);
-    assert_eq!(text.lines().next().unwrap(), "40 events, 40 buckets of 1h", "{text}");
-    assert!(text.lines().nth(1).unwrap().starts_with("2024-03-01 00:00:00  1  "));
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "40 events, 40 buckets of 1h",
+        "{text}"
+    );
+    assert!(text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("2024-03-01 00:00:00  1  "));
 }
 
 #[test]
 fn a_query_that_does_not_parse_points_at_the_column() {
-    let out = run("query", &["event.serviceName:Kms AND (event.eventName:Decrypt"]);
+    let out = run(
+        "query",
+        &["event.serviceName:Kms AND (event.eventName:Decrypt"],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("  event.serviceName:Kms AND (event.eventName:Decrypt\n"), "{err}");
+    assert!(
+        err.contains("  event.serviceName:Kms AND (event.eventName:Decrypt\n"),
+        "{err}"
+    );
     let caret_line = err.lines().last().unwrap();
     assert_eq!(caret_line.find('^'), Some(2 + 26), "{err}");
 }
@@ -177,4 +303,16 @@ fn a_store_answers_like_the_archive() {
     let stored = keytrail(&["query", store, query, "--format", "csv"]);
     assert_eq!(stdout(&stored), stdout(&direct));
     assert_eq!(stdout(&stored).lines().count(), 6);
+}
+
+#[test]
+fn sql_over_no_matching_event_is_an_empty_result_not_an_error() {
+    // Regression: row functions such as date_format failed on an empty input column when
+    // another argument was a literal ("index 0 is out of bounds").
+    let out = run(
+        "query",
+        &["event.eventName:NoSuchEvent | select date_format(__time__, '%Y') as y, count(1) as c group by y", "--format", "csv"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "y,c\n");
 }

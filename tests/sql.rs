@@ -57,8 +57,13 @@ fn fixture() -> DataFrame {
         .filter(|l| !l.trim().is_empty())
         .enumerate()
         .map(|(i, line)| {
-            let value: serde_json::Value = serde_json::from_str(line).expect("fixture line is JSON");
-            let envelope = Envelope { topic: None, time: None, origin: format!("events.ndjson#{}", i + 1) };
+            let value: serde_json::Value =
+                serde_json::from_str(line).expect("fixture line is JSON");
+            let envelope = Envelope {
+                topic: None,
+                time: None,
+                origin: format!("events.ndjson#{}", i + 1),
+            };
             normalize(value, &envelope).expect("fixture event normalizes")
         })
         .collect();
@@ -67,7 +72,10 @@ fn fixture() -> DataFrame {
 
 fn ctx() -> SqlContext {
     // 2024-03-02T00:00:00Z; the session zone is UTC+8 as in SLS.
-    SqlContext { zone: Zone::parse("+08:00").unwrap(), now: 1_709_337_600 }
+    SqlContext {
+        zone: Zone::parse("+08:00").unwrap(),
+        now: 1_709_337_600,
+    }
 }
 
 fn render(v: AnyValue) -> String {
@@ -81,12 +89,24 @@ fn render(v: AnyValue) -> String {
     }
 }
 
-fn run(sql: &str, events: LazyFrame) -> Result<(Vec<String>, Vec<Vec<String>>, Option<usize>, Vec<String>), String> {
+fn run(
+    sql: &str,
+    events: LazyFrame,
+) -> Result<(Vec<String>, Vec<Vec<String>>, Option<usize>, Vec<String>), String> {
     let plan = plan(sql, events, &ctx()).map_err(|e| format!("plan: {e}"))?;
     let df = plan.frame.collect().map_err(|e| format!("collect: {e}"))?;
-    let header = df.get_column_names().iter().map(|s| s.to_string()).collect();
+    let header = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let rows = (0..df.height())
-        .map(|i| df.columns().iter().map(|c| render(c.get(i).expect("row in range"))).collect())
+        .map(|i| {
+            df.columns()
+                .iter()
+                .map(|c| render(c.get(i).expect("row in range")))
+                .collect()
+        })
         .collect();
     Ok((header, rows, plan.default_limit, plan.notes))
 }
@@ -116,12 +136,16 @@ fn conformance_cases() {
         for case in load(&file).case {
             count += 1;
             let input = match &case.filter {
-                Some([column, value]) => events.clone().filter(col(column.as_str()).eq(lit(value.clone()))),
+                Some([column, value]) => events
+                    .clone()
+                    .filter(col(column.as_str()).eq(lit(value.clone()))),
                 None => events.clone(),
             };
             match run(&case.sql, input) {
                 Ok((header, rows, default_limit, notes)) => {
-                    let want_default = case.default_limit.unwrap_or(!case.sql.to_lowercase().contains(" limit "));
+                    let want_default = case
+                        .default_limit
+                        .unwrap_or(!case.sql.to_lowercase().contains(" limit "));
                     if header != case.header || rows != case.rows {
                         failures.push(format!(
                             "{}: {}\n  want {:?}\n       {:?}\n  got  {:?}\n       {:?}",
@@ -129,8 +153,15 @@ fn conformance_cases() {
                         ));
                     } else if default_limit.is_some() != want_default {
                         failures.push(format!("{}: default limit {:?}", case.name, default_limit));
-                    } else if let Some(missing) = case.notes.iter().find(|n| !notes.iter().any(|g| g.contains(n.as_str()))) {
-                        failures.push(format!("{}: missing note {missing:?} in {notes:?}", case.name));
+                    } else if let Some(missing) = case
+                        .notes
+                        .iter()
+                        .find(|n| !notes.iter().any(|g| g.contains(n.as_str())))
+                    {
+                        failures.push(format!(
+                            "{}: missing note {missing:?} in {notes:?}",
+                            case.name
+                        ));
                     }
                 }
                 Err(e) => failures.push(format!("{}: {}\n  {e}", case.name, case.sql)),
@@ -138,7 +169,12 @@ fn conformance_cases() {
         }
     }
     assert!(count >= 60, "only {count} cases");
-    assert!(failures.is_empty(), "{} of {count} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -149,10 +185,12 @@ fn error_cases() {
         for case in load(&file).error {
             match plan(&case.sql, events.clone(), &ctx()) {
                 Ok(_) => failures.push(format!("{}: planned without error", case.name)),
-                Err(e) if e.position != case.position || !e.message.contains(&case.message) => failures.push(format!(
-                    "{}: want {:?} at {}, got {:?} at {}",
-                    case.name, case.message, case.position, e.message, e.position
-                )),
+                Err(e) if e.position != case.position || !e.message.contains(&case.message) => {
+                    failures.push(format!(
+                        "{}: want {:?} at {}, got {:?} at {}",
+                        case.name, case.message, case.position, e.message, e.position
+                    ))
+                }
                 Err(_) => {}
             }
         }
@@ -163,7 +201,9 @@ fn error_cases() {
 #[test]
 fn seed_queries() {
     let events = fixture().lazy();
-    let decrypts = events.clone().filter(col("event.eventName").eq(lit("Decrypt")));
+    let decrypts = events
+        .clone()
+        .filter(col("event.eventName").eq(lit("Decrypt")));
     let (header, rows, limit, _) = run(
         "SELECT date_format(__time__, '%Y-%m-%d %H:%i:%s') as time,\"event.eventName\" as eventName,\"event.userIdentity.userName\" as user,\"event.resourceName\" as keyId",
         decrypts,
@@ -172,7 +212,15 @@ fn seed_queries() {
     assert_eq!(header, ["time", "eventName", "user", "keyId"]);
     assert_eq!(limit, Some(100));
     assert_eq!(rows.len(), 6);
-    assert_eq!(rows[0], ["2024-03-01 08:11:00", "Decrypt", "bob", "key-hzz65f1a2b3c4d5e6f7g8"]);
+    assert_eq!(
+        rows[0],
+        [
+            "2024-03-01 08:11:00",
+            "Decrypt",
+            "bob",
+            "key-hzz65f1a2b3c4d5e6f7g8"
+        ]
+    );
     assert_eq!(rows[2], ["2024-03-01 08:13:00", "Decrypt", "bob", "NULL"]);
 
     let kms = events.filter(col("event.eventSource").eq(lit("kms.aliyuncs.com")));
@@ -199,12 +247,137 @@ fn real_queries_plan_and_run() {
     let mut failures = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let q: serde_json::Value = serde_json::from_str(line).expect("queries.jsonl line");
-        let Some(sql) = q["sql_part"].as_str() else { continue };
+        let Some(sql) = q["sql_part"].as_str() else {
+            continue;
+        };
         ran += 1;
         if let Err(e) = run(sql, events.clone()) {
             failures.push(format!("{}: {e}", q["id"]));
         }
     }
     assert_eq!(ran, 57);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Outcomes of real alert queries on the fixture (the alerts the fixture is built to fire).
+#[test]
+fn real_queries_fire_on_the_fixture() {
+    let path = repo().join("../shared/real-queries/queries.jsonl");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("skipping: {} not found", path.display());
+        return;
+    };
+    let expected: &[(&str, &[&[&str]])] = &[
+        (
+            "cis-at-ecs-force-reboot",
+            &[&[
+                "1111222233334444",
+                "300300000003:ops-session",
+                "i-bp1reboot01",
+                "assumed-role",
+                "ops-role:ops-session",
+                "cn-hangzhou",
+            ]],
+        ),
+        (
+            "cis-at-ecs-release-protec-off",
+            &[&[
+                "1111222233334444",
+                "200100000002",
+                "i-bp1prot03",
+                "ram-user",
+                "bob",
+                "cn-hangzhou",
+            ]],
+        ),
+        (
+            "cis-at-ecs-disk-reinit",
+            &[&[
+                "1111222233334444",
+                "200100000002",
+                "d-bp1disk04",
+                "RAM用户",
+                "bob",
+                "cn-hangzhou",
+            ]],
+        ),
+        (
+            "cis-at-rds-access-whitelist",
+            &[&[
+                "1111222233334444",
+                "1111222233334444",
+                "root-account",
+                "root",
+                "rm-bp1db05",
+                "10.0.0.0/8,0.0.0.0/0",
+            ]],
+        ),
+        (
+            "cis-at-rds-sql-audit",
+            &[&[
+                "1111222233334444",
+                "rm-bp1db05",
+                "1111222233334444",
+                "root-account",
+                "root",
+            ]],
+        ),
+        (
+            "cis-at-pwd-expire-policy",
+            &[&[
+                "root-account",
+                "root",
+                "cn-hangzhou",
+                "1111222233334444",
+                "1111222233334444",
+                "1",
+            ]],
+        ),
+        (
+            "cis-at-ram-policy-change",
+            &[&[
+                "1111222233334444",
+                "1111222233334444",
+                "AttachPolicyToUser",
+                "AliyunKMSFullAccess",
+                "阿里云主账号",
+                "root",
+            ]],
+        ),
+        (
+            "cis-at-ecs-reboot-alot",
+            &[
+                &["1111222233334444", "i-bp1reboot01", "cn-hangzhou", "1"],
+                &["1111222233334444", "i-bp1reboot02", "cn-hangzhou", "1"],
+                &["1111222233334444", "i-bp1prot03", "cn-hangzhou", "2"],
+            ],
+        ),
+        ("at-doc-ak-leak-by-city", &[&["26", "NULL"]]),
+        ("at-doc-root-account-use", &[&["36"]]),
+        (
+            "ip-insight",
+            &[&[r#"["cn-hangzhou","cn-shanghai"]"#, "[null]", "36"]],
+        ),
+        ("cis-at-cfw-ai-off", &[]),
+        ("cis-at-pwd-length-policy", &[]),
+    ];
+    let events = fixture().lazy();
+    let mut failures = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let q: serde_json::Value = serde_json::from_str(line).expect("queries.jsonl line");
+        let id = q["id"].as_str().unwrap_or_default();
+        let Some((_, want)) = expected.iter().find(|(i, _)| *i == id) else {
+            continue;
+        };
+        let sql = q["sql_part"].as_str().expect("an SQL part");
+        let (_, rows, _, _) = run(sql, events.clone()).expect("runs");
+        let want: Vec<Vec<String>> = want
+            .iter()
+            .map(|r| r.iter().map(|v| v.to_string()).collect())
+            .collect();
+        if rows != want {
+            failures.push(format!("{id}:\n  want {want:?}\n  got  {rows:?}"));
+        }
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

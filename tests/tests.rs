@@ -6,5 +6,7 @@ mod util;
 mod cli;
 mod detect;
 mod ingest;
+mod kms;
+mod real_queries;
 mod search;
 mod sql;

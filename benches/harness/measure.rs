@@ -27,26 +27,50 @@ pub fn run_once(script: &str, scratch: &Path) -> Result<Run, String> {
     let _ = std::fs::remove_file(&rss_file);
     let mut command = if rss_available() {
         let mut c = Command::new(GNU_TIME);
-        c.arg("-f").arg("%M").arg("-o").arg(&rss_file).arg("sh").arg("-c").arg(script);
+        c.arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(&rss_file)
+            .arg("sh")
+            .arg("-c")
+            .arg(script);
         c
     } else {
         let mut c = Command::new("sh");
         c.arg("-c").arg(script);
         c
     };
-    command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
     let started = Instant::now();
-    let output = command.output().map_err(|e| format!("cannot start `{script}`: {e}"))?;
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot start `{script}`: {e}"))?;
     let seconds = started.elapsed().as_secs_f64();
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let tail: String = stderr.lines().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join(" | ");
+        let tail: String = stderr
+            .lines()
+            .rev()
+            .take(4)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join(" | ");
         return Err(format!("exit {}: {}", output.status, tail));
     }
-    let max_rss_kib = std::fs::read_to_string(&rss_file)
-        .ok()
-        .and_then(|text| text.lines().rev().find_map(|l| l.trim().parse::<u64>().ok()));
-    Ok(Run { seconds, max_rss_kib })
+    let max_rss_kib = std::fs::read_to_string(&rss_file).ok().and_then(|text| {
+        text.lines()
+            .rev()
+            .find_map(|l| l.trim().parse::<u64>().ok())
+    });
+    Ok(Run {
+        seconds,
+        max_rss_kib,
+    })
 }
 
 /// The median of `values` (mean of the two middle ones for an even count).
@@ -64,20 +88,4 @@ pub fn median(values: &[f64]) -> f64 {
 /// Quotes `s` for `sh`.
 pub fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn median_of_odd_and_even() {
-        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
-    }
-
-    #[test]
-    fn quotes_single_quotes() {
-        assert_eq!(shell_quote("a'b"), r"'a'\''b'");
-    }
 }

@@ -105,7 +105,7 @@ fn mb(bytes: u64) -> f64 {
 /// The measurements as a Markdown table.
 pub fn rows_table(rows: &[Row]) -> Table {
     let mut table = Table::new();
-    table.load_preset(ASCII_MARKDOWN).set_header(vec![
+    table.load_style(ASCII_MARKDOWN).set_header(vec![
         "scenario", "tool", "wall s (median)", "runs", "events/s", "gz MB/s", "JSON MB/s", "peak RSS MB", "note",
     ]);
     for row in rows {
@@ -129,7 +129,7 @@ pub fn rows_table(rows: &[Row]) -> Table {
 /// The targets as a Markdown table.
 pub fn checks_table(checks: &[Check]) -> Table {
     let mut table = Table::new();
-    table.load_preset(ASCII_MARKDOWN).set_header(vec!["scenario", "ratio / measure", "value", "target", "verdict"]);
+    table.load_style(ASCII_MARKDOWN).set_header(vec!["scenario", "ratio / measure", "value", "target", "verdict"]);
     for check in checks {
         let target = match check.target {
             Some((b, true)) => format!("<= {b}"),

@@ -27,37 +27,90 @@ pub fn run(args: DemoArgs) -> Result<i32> {
     let dir = match &args.dir {
         Some(dir) => dir.clone(),
         None => {
-            temp = tempfile::Builder::new().prefix("keytrail-demo-").tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+            temp = tempfile::Builder::new()
+                .prefix("keytrail-demo-")
+                .tempdir()
+                .map_err(|e| Error::io(std::env::temp_dir(), e))?;
             temp.path().to_path_buf()
         }
     };
     let mut out = io::stdout().lock();
     let store = build_store(&dir, &mut out)?;
     let opts = RunOptions {
-        ctx: SqlContext { zone: Zone::default(), now: keytrail::timerange::now() },
+        ctx: SqlContext {
+            zone: Zone::default(),
+            now: keytrail::timerange::now(),
+        },
         range: TimeRange::default(),
-        interval: Interval::Auto,
+        interval: Interval::Seconds(86_400),
     };
     let width = render::terminal_width();
     scenario_one(&store, &opts, width, &mut out)?;
     let inventory = run::keys(store.scan(&opts.range)?, &opts)?;
-    if let Some(busiest) = inventory.keys.iter().max_by_key(|k| (k.calls, std::cmp::Reverse(k.key_id.clone()))) {
-        heading(&mut out, &format!("Scenario 2: usage of the busiest key, {}", busiest.key_id))?;
-        let report = run::usage(store.scan(&opts.range)?, &busiest.key_id, UsageBy::EventAndIp, &opts)?;
-        writeln!(out, "$ keytrail kms usage {} {}", store.root().display(), busiest.key_id).map_err(io_err)?;
-        render::kms::usage(&report, OutputFormat::Table, &opts.ctx.zone, width, &mut out).map_err(io_err)?;
+    if let Some(busiest) = inventory
+        .keys
+        .iter()
+        .max_by_key(|k| (k.calls, std::cmp::Reverse(k.key_id.clone())))
+    {
+        heading(
+            &mut out,
+            &format!("Scenario 2: usage of the busiest key, {}", busiest.key_id),
+        )?;
+        let report = run::usage(
+            store.scan(&opts.range)?,
+            &busiest.key_id,
+            UsageBy::EventAndIp,
+            &opts,
+        )?;
+        writeln!(
+            out,
+            "$ keytrail kms usage {} {}",
+            store.root().display(),
+            busiest.key_id
+        )
+        .map_err(io_err)?;
+        render::kms::usage(
+            &report,
+            OutputFormat::Table,
+            &opts.ctx.zone,
+            width,
+            &mut out,
+        )
+        .map_err(io_err)?;
     }
     heading(&mut out, "Key inventory")?;
     writeln!(out, "$ keytrail kms keys {}", store.root().display()).map_err(io_err)?;
-    render::kms::inventory(&inventory, OutputFormat::Table, &opts.ctx.zone, width, &mut out).map_err(io_err)?;
+    render::kms::inventory(
+        &inventory,
+        OutputFormat::Table,
+        &opts.ctx.zone,
+        width,
+        &mut out,
+    )
+    .map_err(io_err)?;
     heading(&mut out, "KMS activity per day")?;
     let search = "event.serviceName:Kms";
-    writeln!(out, "$ keytrail histogram {} '{search}' --interval 1d", store.root().display()).map_err(io_err)?;
+    writeln!(
+        out,
+        "$ keytrail histogram {} '{search}' --interval 1d",
+        store.root().display()
+    )
+    .map_err(io_err)?;
     let compiled = query::compile(search, store.scan(&opts.range)?, &opts.ctx)?;
-    let h = histogram::compute(compiled.matched, None, None, Interval::Seconds(86_400), &opts.ctx.zone)?;
+    let h = histogram::compute(
+        compiled.matched,
+        None,
+        None,
+        Interval::Seconds(86_400),
+        &opts.ctx.zone,
+    )?;
     render::histogram::render(&h, OutputFormat::Table, &opts.ctx.zone, &mut out).map_err(io_err)?;
     if args.dir.is_none() {
-        writeln!(out, "\n(the demo's archive and store were temporary; pass --dir DIR to keep them)").map_err(io_err)?;
+        writeln!(
+            out,
+            "\n(the demo's archive and store were temporary; pass --dir DIR to keep them)"
+        )
+        .map_err(io_err)?;
     }
     Ok(0)
 }
@@ -68,12 +121,32 @@ fn build_store(dir: &Path, out: &mut dyn Write) -> Result<Store> {
     let store_dir = dir.join("store");
     heading(out, "The sample archive")?;
     if !archive.exists() {
-        let opts = SampleOptions { events: DEMO_EVENTS, incidents: true, ..SampleOptions::default() };
+        let opts = SampleOptions {
+            events: DEMO_EVENTS,
+            incidents: true,
+            ..SampleOptions::default()
+        };
         let written = sample::write_sample(&archive, &opts)?;
-        writeln!(out, "$ keytrail sample --out {} --events {DEMO_EVENTS} --incidents", archive.display()).map_err(io_err)?;
-        writeln!(out, "wrote {} events in {} OSS-layout .gz files", written.events, written.files).map_err(io_err)?;
+        writeln!(
+            out,
+            "$ keytrail sample --out {} --events {DEMO_EVENTS} --incidents",
+            archive.display()
+        )
+        .map_err(io_err)?;
+        writeln!(
+            out,
+            "wrote {} events in {} OSS-layout .gz files",
+            written.events, written.files
+        )
+        .map_err(io_err)?;
     }
-    writeln!(out, "$ keytrail ingest {} --store {}", archive.display(), store_dir.display()).map_err(io_err)?;
+    writeln!(
+        out,
+        "$ keytrail ingest {} --store {}",
+        archive.display(),
+        store_dir.display()
+    )
+    .map_err(io_err)?;
     let summary = ingest::ingest(&[archive], &store_dir, &IngestOptions::default(), &|_| {})?;
     render::ingest::render_ingest_summary(&summary, out).map_err(io_err)?;
     let store = Store::open(&store_dir)?;
@@ -92,15 +165,25 @@ fn build_store(dir: &Path, out: &mut dyn Write) -> Result<Store> {
 
 /// The seed's scenario 1, exactly as the seed writes it.
 fn scenario_one(store: &Store, opts: &RunOptions, width: usize, out: &mut dyn Write) -> Result<()> {
-    heading(out, "Scenario 1: KMS keys created, scheduled for deletion, enabled, disabled")?;
+    heading(
+        out,
+        "Scenario 1: KMS keys created, scheduled for deletion, enabled, disabled",
+    )?;
     let statement = format!(
         "{} | SELECT date_format(__time__, '%Y-%m-%d %H:%i:%s') as time,\"event.eventName\" as eventName,\
          \"event.userIdentity.userName\" as user,\"event.resourceName\" as keyId",
         kms_events_search(SEED_LIFECYCLE_EVENTS)
     );
-    writeln!(out, "$ keytrail query {} '{statement}'", store.root().display()).map_err(io_err)?;
+    writeln!(
+        out,
+        "$ keytrail query {} '{statement}'",
+        store.root().display()
+    )
+    .map_err(io_err)?;
     let compiled = query::compile(&statement, store.scan(&opts.range)?, &opts.ctx)?;
-    let plan = compiled.sql.ok_or_else(|| Error::Other("scenario 1 has no SQL part".into()))?;
+    let plan = compiled
+        .sql
+        .ok_or_else(|| Error::Other("scenario 1 has no SQL part".into()))?;
     let df = plan.frame.limit(20).collect()?;
     render::frame(&df, OutputFormat::Table, width, out).map_err(io_err)?;
     writeln!(out, "(first 20 rows; `keytrail kms lifecycle` shows every lifecycle event with who, where and the result)").map_err(io_err)

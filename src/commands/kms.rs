@@ -1,7 +1,7 @@
 //! `keytrail kms lifecycle|usage|keys`: resolve options, run the investigation through the
 //! query engine, render the report.
 
-use std::io;
+use std::io::{self, Write};
 
 use keytrail::histogram::Interval;
 use keytrail::kms::aliases::alias_statement;
@@ -77,37 +77,29 @@ fn lifecycle(args: LifecycleArgs) -> Result<i32> {
     }
     let p = prepare(&args.common, &args.interval)?;
     let report = run::lifecycle(p.source.scan(&p.opts.range)?, &events, args.raw, &p.opts)?;
-    render::kms::lifecycle(
-        &report,
-        p.format,
-        &p.opts.ctx.zone,
-        render::terminal_width(),
-        &mut io::stdout().lock(),
-    )
-    .map_err(io_err)?;
-    Ok(0)
+    show(|out, width| render::kms::lifecycle(&report, p.format, &p.opts.ctx.zone, width, out))
 }
 
 fn usage(args: UsageArgs) -> Result<i32> {
     let by = UsageBy::parse(&args.by).map_err(Error::Usage)?;
     let p = prepare(&args.common, &args.interval)?;
-    let report = run::usage(p.source.scan(&p.opts.range)?, &args.key, by, &p.opts)?;
     if args.common.explain {
+        let (key_ids, aliases) =
+            run::resolve_key(p.source.scan(&p.opts.range)?, &args.key, &p.opts)?;
         let mut statements = Vec::new();
-        if !report.aliases.is_empty() {
+        if !aliases.is_empty() {
             statements.push(alias_statement());
         }
-        statements.push(usage_statement(&report.key_ids, &report.aliases, by));
+        statements.push(usage_statement(&key_ids, &aliases, by));
         return print_statements(&statements);
     }
-    render::kms::usage(
-        &report,
-        p.format,
-        &p.opts.ctx.zone,
-        render::terminal_width(),
-        &mut io::stdout().lock(),
-    )
-    .map_err(io_err)?;
+    let report = run::usage(p.source.scan(&p.opts.range)?, &args.key, by, &p.opts)?;
+    show(|out, width| render::kms::usage(&report, p.format, &p.opts.ctx.zone, width, out))
+}
+
+/// Renders a report to stdout at the terminal's width.
+fn show(render: impl FnOnce(&mut dyn Write, usize) -> io::Result<()>) -> Result<i32> {
+    render(&mut io::stdout().lock(), render::terminal_width()).map_err(io_err)?;
     Ok(0)
 }
 
@@ -122,13 +114,5 @@ fn keys(args: KeysArgs) -> Result<i32> {
         ]);
     }
     let report = run::keys(p.source.scan(&p.opts.range)?, &p.opts)?;
-    render::kms::inventory(
-        &report,
-        p.format,
-        &p.opts.ctx.zone,
-        render::terminal_width(),
-        &mut io::stdout().lock(),
-    )
-    .map_err(io_err)?;
-    Ok(0)
+    show(|out, width| render::kms::inventory(&report, p.format, &p.opts.ctx.zone, width, out))
 }

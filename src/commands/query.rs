@@ -144,12 +144,8 @@ fn raw_logs(
     match format {
         OutputFormat::Json | OutputFormat::Ndjson => {
             let events = newest.column(schema::EVENT)?.str()?.clone();
-            render::json::raw_events(
-                events.iter().flatten(),
-                format == OutputFormat::Ndjson,
-                out,
-            )
-            .map_err(io_err)?;
+            render::json::raw_events(events.iter().flatten(), format == OutputFormat::Ndjson, out)
+                .map_err(io_err)?;
         }
         OutputFormat::Table | OutputFormat::Csv => {
             let (headers, rows) = raw_log_rows(&newest, zone)?;

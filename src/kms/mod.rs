@@ -123,7 +123,7 @@ pub fn usage_statement(key_ids: &[String], aliases: &[String], by: UsageBy) -> S
     let (expr, name) = by.column();
     format!(
         "{} | SELECT \"event.eventName\" as eventName, {expr} as {name}, count(*) as num \
-         GROUP BY eventName, {name} ORDER BY num DESC, eventName, {name} LIMIT {ALL_ROWS}",
+         GROUP BY eventName, \"{name}\" ORDER BY num DESC, eventName, \"{name}\" LIMIT {ALL_ROWS}",
         usage_search(key_ids, aliases)
     )
 }

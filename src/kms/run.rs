@@ -91,13 +91,7 @@ pub fn lifecycle(
 
 /// Runs the usage statement for `key`; an alias is resolved through the archive's alias events.
 pub fn usage(source: LazyFrame, key: &str, by: UsageBy, opts: &RunOptions) -> Result<UsageReport> {
-    let (key_ids, aliases) = match KeyRef::parse(key) {
-        KeyRef::Id(id) => (vec![id], Vec::new()),
-        KeyRef::Alias(alias) => {
-            let history = alias_history(source.clone(), opts)?;
-            (history.resolve(&alias), vec![alias])
-        }
-    };
+    let (key_ids, aliases) = resolve_key(source.clone(), key, opts)?;
     let statement = usage_statement(&key_ids, &aliases, by);
     let compiled = query::compile(&statement, source, &opts.ctx)?;
     let plan = compiled
@@ -117,6 +111,19 @@ pub fn usage(source: LazyFrame, key: &str, by: UsageBy, opts: &RunOptions) -> Re
         statement,
         table,
         histogram,
+    })
+}
+
+/// The key ids `key` stands for, and the aliases to search for as a call's key: an id or ARN is
+/// itself; an alias resolves through the archive's alias events to every key it pointed to.
+pub fn resolve_key(
+    source: LazyFrame,
+    key: &str,
+    opts: &RunOptions,
+) -> Result<(Vec<String>, Vec<String>)> {
+    Ok(match KeyRef::parse(key) {
+        KeyRef::Id(id) => (vec![id], Vec::new()),
+        KeyRef::Alias(alias) => (alias_history(source, opts)?.resolve(&alias), vec![alias]),
     })
 }
 

@@ -28,7 +28,11 @@ pub fn render_ingest_summary(summary: &IngestSummary, out: &mut dyn Write) -> io
         write!(out, " ({skipped} files skipped)")?;
     }
     writeln!(out)?;
-    let already = |f: &FileReport| f.skipped.as_deref().is_some_and(|s| s.starts_with("already ingested"));
+    let already = |f: &FileReport| {
+        f.skipped
+            .as_deref()
+            .is_some_and(|s| s.starts_with("already ingested"))
+    };
     let list_already = summary.files.iter().filter(|f| already(f)).count() <= LIST_SKIPPED_UP_TO;
     for file in &summary.files {
         if already(file) && !list_already {
@@ -98,8 +102,14 @@ mod tests {
             reject_examples: vec!["line 2: invalid JSON: EOF".into()],
             ..Default::default()
         };
-        let cut = FileReport { problems: vec!["empty file".into()], ..ok("e.json", 0, 0) };
-        let skipped = FileReport { skipped: Some("already ingested (run r1)".into()), ..ok("s.gz", 0, 0) };
+        let cut = FileReport {
+            problems: vec!["empty file".into()],
+            ..ok("e.json", 0, 0)
+        };
+        let skipped = FileReport {
+            skipped: Some("already ingested (run r1)".into()),
+            ..ok("s.gz", 0, 0)
+        };
         let summary = IngestSummary {
             run_id: "r2".into(),
             files: vec![ok("a.gz", 5, 4), bad, cut, skipped],
@@ -117,8 +127,18 @@ mod tests {
 
     #[test]
     fn nothing_new() {
-        let skipped = FileReport { skipped: Some("already ingested (run r1)".into()), ..ok("s.gz", 0, 0) };
-        let summary = IngestSummary { run_id: "r".into(), files: vec![skipped.clone(), skipped], rejects_file: None };
-        assert_eq!(render(&summary), "nothing new: all 2 files already ingested\n");
+        let skipped = FileReport {
+            skipped: Some("already ingested (run r1)".into()),
+            ..ok("s.gz", 0, 0)
+        };
+        let summary = IngestSummary {
+            run_id: "r".into(),
+            files: vec![skipped.clone(), skipped],
+            rejects_file: None,
+        };
+        assert_eq!(
+            render(&summary),
+            "nothing new: all 2 files already ingested\n"
+        );
     }
 }

@@ -100,39 +100,51 @@ pub fn inventory(
     width: usize,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let headers: Vec<String> = [
-        "keyId",
-        "aliases",
-        "region",
-        "created",
-        "createdBy",
-        "state",
-        "firstSeen",
-        "lastSeen",
-        "calls",
-        "operations",
-        "callers",
-        "ips",
-        "errors",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let numeric: Vec<bool> = headers
-        .iter()
-        .map(|h| matches!(h.as_str(), "calls" | "callers" | "ips" | "errors"))
-        .collect();
-    let rows: Vec<Vec<String>> = r.keys.iter().map(|k| key_row(k, zone)).collect();
     match format {
         OutputFormat::Table => {
             writeln!(out, "KMS keys seen: {}", r.keys.len())?;
+            let headers = owned(&[
+                "key",
+                "aliases",
+                "region",
+                "state",
+                "created",
+                "first seen",
+                "last seen",
+                "calls",
+                "top operations",
+                "callers",
+                "IPs",
+                "errors",
+            ]);
+            let numeric = numeric_flags(&headers, &["calls", "callers", "IPs", "errors"]);
+            let rows: Vec<Vec<String>> = r.keys.iter().map(|k| key_table_row(k, zone)).collect();
             table::strings(&headers, &rows, &numeric, width, out)?;
             if r.keys.is_empty() {
                 writeln!(out, "(no KMS key appears in the range)")?;
             }
             Ok(())
         }
-        OutputFormat::Csv => csv::strings(&headers, &rows, &numeric, out),
+        OutputFormat::Csv => {
+            let headers = owned(&[
+                "keyId",
+                "aliases",
+                "region",
+                "created",
+                "createdBy",
+                "state",
+                "firstSeen",
+                "lastSeen",
+                "calls",
+                "operations",
+                "callers",
+                "ips",
+                "errors",
+            ]);
+            let numeric = numeric_flags(&headers, &["calls", "callers", "ips", "errors"]);
+            let rows: Vec<Vec<String>> = r.keys.iter().map(|k| key_row(k, zone)).collect();
+            csv::strings(&headers, &rows, &numeric, out)
+        }
         OutputFormat::Ndjson => {
             json_out::values(r.keys.iter().map(|k| key_json(k, zone)), true, out)
         }
@@ -145,6 +157,51 @@ pub fn inventory(
             writeln!(out, "{doc:#}")
         }
     }
+}
+
+fn owned(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+fn numeric_flags(headers: &[String], numeric: &[&str]) -> Vec<bool> {
+    headers
+        .iter()
+        .map(|h| numeric.contains(&h.as_str()))
+        .collect()
+}
+
+/// A key in the terminal table: minutes, creation with its author, the top three operations.
+fn key_table_row(k: &KeyRecord, zone: &Zone) -> Vec<String> {
+    let time = |t: i64| zone.format(t, "%Y-%m-%d %H:%M");
+    let created = match (k.created_at, &k.created_by) {
+        (Some(t), Some(by)) => format!("{} by {by}", time(t)),
+        (Some(t), None) => time(t),
+        _ => String::new(),
+    };
+    let top: Vec<String> = k
+        .operations
+        .iter()
+        .take(3)
+        .map(|(op, n)| format!("{op} {n}"))
+        .collect();
+    let state = match k.state {
+        KeyState::Unknown => "-".to_string(),
+        ref other => state_text(other, zone),
+    };
+    vec![
+        k.key_id.clone(),
+        k.aliases.join(" "),
+        k.region.clone().unwrap_or_default(),
+        state,
+        created,
+        time(k.first_seen),
+        time(k.last_seen),
+        k.calls.to_string(),
+        top.join(", "),
+        k.callers.to_string(),
+        k.ips.to_string(),
+        k.errors.to_string(),
+    ]
 }
 
 fn key_row(k: &KeyRecord, zone: &Zone) -> Vec<String> {

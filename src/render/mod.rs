@@ -9,7 +9,7 @@ pub mod json;
 pub mod kms;
 pub mod table;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use polars::prelude::*;
 
@@ -77,11 +77,21 @@ pub fn is_numeric(dtype: &DataType) -> bool {
     dtype.is_primitive_numeric()
 }
 
-/// The terminal width to fit tables to: `COLUMNS`, else the terminal's, else 160.
+/// The width to fit tables to: `COLUMNS` if set, else the terminal's when stdout is one, else
+/// unlimited (output piped to a file or a pager keeps every character).
 pub fn terminal_width() -> usize {
     if let Some(cols) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
         return cols;
     }
+    if !std::io::stdout().is_terminal() {
+        return UNLIMITED_WIDTH;
+    }
     let probe = comfy_table::Table::new();
-    probe.width().map(usize::from).unwrap_or(160)
+    probe.width().map(usize::from).unwrap_or(DEFAULT_WIDTH)
 }
+
+/// Table width when stdout is not a terminal and `COLUMNS` is unset.
+const UNLIMITED_WIDTH: usize = 100_000;
+
+/// Table width when the terminal's cannot be read.
+const DEFAULT_WIDTH: usize = 120;

@@ -2,13 +2,19 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{LineStyle, TableStyle, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width};
+use comfy_table::{
+    CellAlignment, ColumnConstraint, ContentArrangement, LineStyle, Table, TableStyle, Width,
+};
 use polars::prelude::*;
 
 use super::{cell_text, is_numeric};
 
 /// A header rule and nothing else: easy to read, easy to copy.
-const TABLE_STYLE: TableStyle = TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
+const TABLE_STYLE: TableStyle =
+    TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
+
+/// The width the first column keeps however narrow the terminal.
+const PROTECTED_FIRST_COLUMN: usize = 40;
 
 /// The narrowest a column is squeezed to before values are cut.
 const MIN_COLUMN: usize = 8;
@@ -75,15 +81,20 @@ fn column_limits(headers: &[String], rows: &[Vec<String>], width: usize) -> Vec<
             *limit = (*limit).max(value.chars().count());
         }
     }
+    // The first column names the row (a time, a key, an event): it keeps up to this width.
+    let protected = limits
+        .first()
+        .map_or(0, |w| (*w).min(PROTECTED_FIRST_COLUMN));
     let overhead = 3 * limits.len() + 1;
     let budget = width.saturating_sub(overhead);
     while limits.iter().sum::<usize>() > budget {
         let (widest, w) = limits
             .iter()
             .enumerate()
+            .filter(|(i, w)| *i > 0 || **w > protected)
             .max_by_key(|(_, w)| **w)
             .map(|(i, w)| (i, *w))
-            .unwrap();
+            .unwrap_or((0, 0));
         if w <= MIN_COLUMN {
             break;
         }
@@ -107,13 +118,21 @@ mod tests {
 
     #[test]
     fn long_values_are_cut_to_fit() {
-        let headers = vec!["a".to_string(), "b".to_string()];
-        let rows = vec![vec!["x".repeat(100), "short".to_string()]];
+        let headers = vec!["id".to_string(), "a".to_string(), "b".to_string()];
+        let rows = vec![vec![
+            "key-abc123".to_string(),
+            "x".repeat(100),
+            "short".to_string(),
+        ]];
         let mut out = Vec::new();
-        strings(&headers, &rows, &[false, false], 40, &mut out).unwrap();
+        strings(&headers, &rows, &[false, false, false], 40, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
-        assert!(text.contains('…'));
+        assert!(
+            text.contains(" key-abc123 "),
+            "the first column is kept whole: {text}"
+        );
+        assert!(text.contains("x…"), "{text}");
         assert_eq!(ellipsize("abcdef", 4), "abc…");
     }
 

@@ -69,12 +69,24 @@ pub(crate) fn crypto_share() -> f64 {
 pub(crate) const DECRYPT_SHARE: f64 = 0.55;
 
 /// One background event at `time` in `region`.
-pub(crate) fn background_event(rng: &mut Rng, time: i64, region: &'static str, keys: &KeyTimeline) -> Event {
-    let usable: Vec<KeyIx> =
-        (0..KEYS.len()).filter(|&k| KEYS[k].region == region && keys.usable(k, time)).collect();
+pub(crate) fn background_event(
+    rng: &mut Rng,
+    time: i64,
+    region: &'static str,
+    keys: &KeyTimeline,
+) -> Event {
+    let usable: Vec<KeyIx> = (0..KEYS.len())
+        .filter(|&k| KEYS[k].region == region && keys.usable(k, time))
+        .collect();
     let weights: Vec<f64> = ACTIVITIES
         .iter()
-        .map(|(a, w)| if matches!(a, Activity::KmsCrypto) && usable.is_empty() { 0.0 } else { *w })
+        .map(|(a, w)| {
+            if matches!(a, Activity::KmsCrypto) && usable.is_empty() {
+                0.0
+            } else {
+                *w
+            }
+        })
         .collect();
     match ACTIVITIES[rng.weighted(&weights)].0 {
         Activity::KmsCrypto => {
@@ -82,9 +94,16 @@ pub(crate) fn background_event(rng: &mut Rng, time: i64, region: &'static str, k
             let key = usable[rng.weighted(&key_weights)];
             let who = *rng.pick(KEYS[key].users);
             let op = if IDENTITIES[who].kind == "system" {
-                *rng.pick(&["Decrypt", "Decrypt", "Decrypt", "GenerateDataKey", "GenerateDataKey"])
+                *rng.pick(&[
+                    "Decrypt",
+                    "Decrypt",
+                    "Decrypt",
+                    "GenerateDataKey",
+                    "GenerateDataKey",
+                ])
             } else {
-                ["Decrypt", "GenerateDataKey", "Encrypt"][rng.weighted(&[DECRYPT_SHARE, 0.25, 0.20])]
+                ["Decrypt", "GenerateDataKey", "Encrypt"]
+                    [rng.weighted(&[DECRYPT_SHARE, 0.25, 0.20])]
             };
             crypto_event(rng, time, key, who, op)
         }
@@ -104,12 +123,24 @@ pub(crate) fn background_event(rng: &mut Rng, time: i64, region: &'static str, k
 /// The event of one scripted act of the story.
 pub(crate) fn scripted_event(rng: &mut Rng, time: i64, act: &Act) -> Event {
     match *act {
-        Act::KeyOp { op, key, who, ip, user_agent } => {
+        Act::KeyOp {
+            op,
+            key,
+            who,
+            ip,
+            user_agent,
+        } => {
             let mut ev = key_op(rng, time, op, key, who);
             override_caller(&mut ev, ip, user_agent);
             ev
         }
-        Act::Denied { call, who, region, ip, user_agent } => {
+        Act::Denied {
+            call,
+            who,
+            region,
+            ip,
+            user_agent,
+        } => {
             let mut ev = denied_call(rng, time, region, call, who);
             override_caller(&mut ev, ip, user_agent);
             ev
@@ -143,7 +174,9 @@ fn key_version_id(key: KeyIx) -> String {
 /// A base64-looking ciphertext blob.
 fn ciphertext(rng: &mut Rng) -> String {
     const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s: String = (0..88).map(|_| B64[rng.below(64) as usize] as char).collect();
+    let mut s: String = (0..88)
+        .map(|_| B64[rng.below(64) as usize] as char)
+        .collect();
     s.push_str("==");
     s
 }
@@ -176,7 +209,8 @@ fn crypto_event(rng: &mut Rng, time: i64, key: KeyIx, who: Who, op: &'static str
     } else {
         ev.param("KeyId", Param::Str(spell_key(rng, spec)));
         if op == "GenerateDataKey" {
-            ev.param("KeySpec", Param::Str("AES_256".into())).param("NumberOfBytes", Param::Int(32));
+            ev.param("KeySpec", Param::Str("AES_256".into()))
+                .param("NumberOfBytes", Param::Int(32));
         }
         ev.resource = Some((KMS_KEY_TYPE, spec.id.to_string()));
     }
@@ -197,7 +231,10 @@ fn key_op(rng: &mut Rng, time: i64, op: KeyOp, key: KeyIx, who: Who) -> Event {
                 .param("KeyUsage", Param::Str("ENCRYPT/DECRYPT".into()))
                 .param("Origin", Param::Str("Aliyun_KMS".into()))
                 .param("ProtectionLevel", Param::Str("SOFTWARE".into()))
-                .param("Description", Param::Str(format!("created by {}", IDENTITIES[who].user_name)));
+                .param(
+                    "Description",
+                    Param::Str(format!("created by {}", IDENTITIES[who].user_name)),
+                );
             ev.response = Some(format!(
                 r#"{{"KeyMetadata":{{"KeyId":"{}","Arn":"{}","KeyState":"Enabled","KeySpec":"Aliyun_AES_256","KeyUsage":"ENCRYPT/DECRYPT","CreationDate":"{}","Creator":"{}","ProtectionLevel":"SOFTWARE"}},"RequestId":"{}"}}"#,
                 spec.id,
@@ -209,10 +246,12 @@ fn key_op(rng: &mut Rng, time: i64, op: KeyOp, key: KeyIx, who: Who) -> Event {
             return ev;
         }
         KeyOp::CreateAlias(alias) | KeyOp::UpdateAlias(alias) => {
-            ev.param("AliasName", Param::Str(alias.to_string())).param("KeyId", key_id());
+            ev.param("AliasName", Param::Str(alias.to_string()))
+                .param("KeyId", key_id());
         }
         KeyOp::ScheduleDeletion(days) => {
-            ev.param("KeyId", key_id()).param("PendingWindowInDays", Param::Int(days));
+            ev.param("KeyId", key_id())
+                .param("PendingWindowInDays", Param::Int(days));
         }
         KeyOp::UpdateRotation => {
             ev.param("KeyId", key_id())
@@ -222,7 +261,10 @@ fn key_op(rng: &mut Rng, time: i64, op: KeyOp, key: KeyIx, who: Who) -> Event {
         KeyOp::SetDeletionProtection => {
             ev.param("ProtectedResourceArn", Param::Str(key_arn(spec)))
                 .param("EnableDeletionProtection", Param::Bool(true))
-                .param("DeletionProtectionDescription", Param::Str("production data".into()));
+                .param(
+                    "DeletionProtectionDescription",
+                    Param::Str("production data".into()),
+                );
         }
         KeyOp::Enable | KeyOp::Disable | KeyOp::CancelDeletion => {
             ev.param("KeyId", key_id());
@@ -235,14 +277,21 @@ fn key_op(rng: &mut Rng, time: i64, op: KeyOp, key: KeyIx, who: Who) -> Event {
 
 fn denied_call(rng: &mut Rng, time: i64, region: &'static str, call: usize, who: Who) -> Event {
     let (service, name) = DENIED_CALLS[call % DENIED_CALLS.len()];
-    let rw = if name.starts_with("Create") || name.starts_with("Stop") { "Write" } else { "Read" };
+    let rw = if name.starts_with("Create") || name.starts_with("Stop") {
+        "Write"
+    } else {
+        "Read"
+    };
     let mut ev = Event::new(rng, time, region, who, service, name, rw);
     match name {
         "GetSecretValue" => {
             ev.param("SecretName", Param::Str("prod/db-password".into()));
         }
         "CreateUser" => {
-            ev.param("UserPrincipalName", Param::Str(format!("svc-sync@{ACCOUNT_ID}.onaliyun.com")));
+            ev.param(
+                "UserPrincipalName",
+                Param::Str(format!("svc-sync@{ACCOUNT_ID}.onaliyun.com")),
+            );
         }
         "CreateAccessKey" => {
             ev.param("UserName", Param::Str("alice".into()));
@@ -251,8 +300,11 @@ fn denied_call(rng: &mut Rng, time: i64, region: &'static str, call: usize, who:
             ev.param("Name", Param::Str("default-trail".into()));
         }
         "AssumeRole" => {
-            ev.param("RoleArn", Param::Str(format!("acs:ram::{ACCOUNT_ID}:role/admin-role")))
-                .param("RoleSessionName", Param::Str("ops".into()));
+            ev.param(
+                "RoleArn",
+                Param::Str(format!("acs:ram::{ACCOUNT_ID}:role/admin-role")),
+            )
+            .param("RoleSessionName", Param::Str("ops".into()));
         }
         _ => {
             ev.param("PageSize", Param::Int(50));
@@ -264,16 +316,23 @@ fn denied_call(rng: &mut Rng, time: i64, region: &'static str, call: usize, who:
 
 fn kms_read(rng: &mut Rng, time: i64, region: &'static str, keys: &KeyTimeline) -> Event {
     let who = *rng.pick(&[CAROL, ALICE, CI, ALICE]);
-    let existing: Vec<KeyIx> =
-        (0..KEYS.len()).filter(|&k| KEYS[k].region == region && keys.exists(k, time)).collect();
+    let existing: Vec<KeyIx> = (0..KEYS.len())
+        .filter(|&k| KEYS[k].region == region && keys.exists(k, time))
+        .collect();
     if existing.is_empty() || rng.chance(0.3) {
         let name = *rng.pick(&["ListKeys", "ListAliases"]);
         let mut ev = Event::new(rng, time, region, who, "Kms", name, "Read");
-        ev.param("PageSize", Param::Int(20)).param("PageNumber", Param::Int(1));
+        ev.param("PageSize", Param::Int(20))
+            .param("PageNumber", Param::Int(1));
         return ev;
     }
     let key = *rng.pick(&existing);
-    let name = *rng.pick(&["DescribeKey", "DescribeKey", "ListKeyVersions", "GetKeyPolicy"]);
+    let name = *rng.pick(&[
+        "DescribeKey",
+        "DescribeKey",
+        "ListKeyVersions",
+        "GetKeyPolicy",
+    ]);
     let mut ev = Event::new(rng, time, region, who, "Kms", name, "Read");
     ev.param("KeyId", Param::Str(KEYS[key].id.to_string()));
     ev.resource = Some((KMS_KEY_TYPE, KEYS[key].id.to_string()));
@@ -292,16 +351,27 @@ fn instance_id(region: &str, n: u64) -> String {
         "eu-central-1" => "gw8",
         _ => "rj9",
     };
-    let mut r = Rng::new(region.len() as u64 * 7919 + u64::from(region.as_bytes()[3]), n);
-    let tail: String = (0..17).map(|_| ALNUM[r.below(36) as usize] as char).collect();
+    let mut r = Rng::new(
+        region.len() as u64 * 7919 + u64::from(region.as_bytes()[3]),
+        n,
+    );
+    let tail: String = (0..17)
+        .map(|_| ALNUM[r.below(36) as usize] as char)
+        .collect();
     format!("i-{prefix}{tail}")
 }
 
 fn ecs_read(rng: &mut Rng, time: i64, region: &'static str) -> Event {
     let who = *rng.pick(&[APP, APP_SH, CI, BOB, BOB]);
-    let name = *rng.pick(&["DescribeInstances", "DescribeInstances", "DescribeDisks", "DescribeSecurityGroups"]);
+    let name = *rng.pick(&[
+        "DescribeInstances",
+        "DescribeInstances",
+        "DescribeDisks",
+        "DescribeSecurityGroups",
+    ]);
     let mut ev = Event::new(rng, time, region, who, "Ecs", name, "Read");
-    ev.param("PageSize", Param::Int(50)).param("PageNumber", Param::Int(1));
+    ev.param("PageSize", Param::Int(50))
+        .param("PageNumber", Param::Int(1));
     if rng.chance(0.5) {
         let ids = format!("[\"{}\"]", instance_id(region, rng.below(6)));
         ev.param("InstanceIds", Param::Str(ids));
@@ -310,12 +380,20 @@ fn ecs_read(rng: &mut Rng, time: i64, region: &'static str) -> Event {
 }
 
 fn ecs_write(rng: &mut Rng, time: i64, region: &'static str) -> Event {
-    let name = *rng.pick(&["StartInstance", "StopInstance", "RebootInstance", "ModifyInstanceAttribute"]);
+    let name = *rng.pick(&[
+        "StartInstance",
+        "StopInstance",
+        "RebootInstance",
+        "ModifyInstanceAttribute",
+    ]);
     let mut ev = Event::new(rng, time, region, CI, "Ecs", name, "Write");
     let id = instance_id(region, rng.below(6));
     ev.param("InstanceId", Param::Str(id.clone()));
     if rng.chance(0.01) {
-        ev.error = Some(("InvalidInstanceId.NotFound", "The specified InstanceId does not exist."));
+        ev.error = Some((
+            "InvalidInstanceId.NotFound",
+            "The specified InstanceId does not exist.",
+        ));
     } else {
         ev.response = Some(format!(r#"{{"RequestId":"{}"}}"#, ev.request_id));
     }
@@ -345,7 +423,8 @@ fn oss_call(rng: &mut Rng, time: i64, region: &'static str) -> Event {
     let mut ev = Event::new(rng, time, region, who, "Oss", name, rw);
     ev.source = format!("{bucket}.oss-{region}.aliyuncs.com");
     let host = ev.source.clone();
-    ev.param("BucketName", Param::Str(bucket.clone())).param("HostId", Param::Str(host));
+    ev.param("BucketName", Param::Str(bucket.clone()))
+        .param("HostId", Param::Str(host));
     if rng.chance(0.005) {
         ev.error = Some(("NoSuchBucket", "The specified bucket does not exist."));
     }
@@ -358,9 +437,12 @@ fn assume_role(rng: &mut Rng, time: i64, region: &'static str) -> Event {
     let role = *rng.pick(&["app-server-role", "etl-role", "readonly-role"]);
     let mut ev = Event::new(rng, time, region, who, "Sts", "AssumeRole", "Read");
     let session = IDENTITIES[who].user_name;
-    ev.param("RoleArn", Param::Str(format!("acs:ram::{ACCOUNT_ID}:role/{role}")))
-        .param("RoleSessionName", Param::Str(session.to_string()))
-        .param("DurationSeconds", Param::Int(3600));
+    ev.param(
+        "RoleArn",
+        Param::Str(format!("acs:ram::{ACCOUNT_ID}:role/{role}")),
+    )
+    .param("RoleSessionName", Param::Str(session.to_string()))
+    .param("DurationSeconds", Param::Int(3600));
     let sts_key: String = format!("STS.N{}", &rng.uuid().replace('-', "")[..24]);
     ev.response = Some(format!(
         r#"{{"AssumedRoleUser":{{"Arn":"acs:ram::{ACCOUNT_ID}:role/{role}/{session}","AssumedRoleId":"3000{}:{session}"}},"Credentials":{{"AccessKeyId":"{sts_key}","Expiration":"{}"}},"RequestId":"{}"}}"#,
@@ -376,14 +458,23 @@ fn ram_read(rng: &mut Rng, time: i64, region: &'static str) -> Event {
     let who = *rng.pick(&[CAROL, ALICE]);
     let name = *rng.pick(&["GetUser", "ListUsers", "ListPoliciesForUser", "GetPolicy"]);
     let mut ev = Event::new(rng, time, region, who, "Ram", name, "Read");
-    ev.param("UserName", Param::Str(rng.pick(&["alice", "bob", "carol", "ci-deployer"]).to_string()));
+    ev.param(
+        "UserName",
+        Param::Str(
+            rng.pick(&["alice", "bob", "carol", "ci-deployer"])
+                .to_string(),
+        ),
+    );
     ev
 }
 
 fn ims_read(rng: &mut Rng, time: i64, region: &'static str) -> Event {
     let name = *rng.pick(&["GetLoginProfile", "ListAccessKeys"]);
     let mut ev = Event::new(rng, time, region, ALICE, "Ims", name, "Read");
-    ev.param("UserPrincipalName", Param::Str(format!("bob@{ACCOUNT_ID}.onaliyun.com")));
+    ev.param(
+        "UserPrincipalName",
+        Param::Str(format!("bob@{ACCOUNT_ID}.onaliyun.com")),
+    );
     ev
 }
 
@@ -392,7 +483,11 @@ fn console_signin(rng: &mut Rng, time: i64, region: &'static str) -> Event {
     let who = *rng.pick(&[ROOT, CAROL]);
     let mut ev = Event::new(rng, time, region, who, "AasSub", "ConsoleSignin", "Write");
     ev.event_type = "ConsoleSignin";
-    ev.event_id = format!("1.167_{}_{}", time * 1000 + rng.below(1000) as i64, rng.below(10_000));
+    ev.event_id = format!(
+        "1.167_{}_{}",
+        time * 1000 + rng.below(1000) as i64,
+        rng.below(10_000)
+    );
     ev.request_id = ev.event_id.clone();
     ev.source = "signin.aliyun.com".into();
     ev.api_version = None;
@@ -407,9 +502,20 @@ fn console_signin(rng: &mut Rng, time: i64, region: &'static str) -> Event {
 
 fn trail_call(rng: &mut Rng, time: i64, region: &'static str) -> Event {
     if rng.chance(0.25) {
-        let mut ev = Event::new(rng, time, region, CAROL, "Actiontrail", "LookupEvents", "Read");
+        let mut ev = Event::new(
+            rng,
+            time,
+            region,
+            CAROL,
+            "Actiontrail",
+            "LookupEvents",
+            "Read",
+        );
         ev.param("LookupAttribute.1.Key", Param::Str("EventName".into()))
-            .param("LookupAttribute.1.Value", Param::Str("ConsoleSignin".into()))
+            .param(
+                "LookupAttribute.1.Value",
+                Param::Str("ConsoleSignin".into()),
+            )
             .param("MaxResults", Param::Str("50".into()));
         return ev;
     }
@@ -452,7 +558,13 @@ mod tests {
     #[test]
     fn schedule_deletion_carries_the_pending_window() {
         let mut rng = Rng::new(5, 7);
-        let v = json_of(&key_op(&mut rng, 100, KeyOp::ScheduleDeletion(7), K_PROD, ALICE));
+        let v = json_of(&key_op(
+            &mut rng,
+            100,
+            KeyOp::ScheduleDeletion(7),
+            K_PROD,
+            ALICE,
+        ));
         assert_eq!(v["requestParameters"]["PendingWindowInDays"], 7);
         assert_eq!(v["resourceType"], "ACS::KMS::Key");
         assert_eq!(v["resourceName"], "key-hzz62f1cb66fa42qo8xk1");
@@ -461,8 +573,9 @@ mod tests {
     #[test]
     fn key_spellings_cover_id_alias_and_arn() {
         let mut rng = Rng::new(9, 9);
-        let spellings: std::collections::BTreeSet<String> =
-            (0..200).map(|_| spell_key(&mut rng, &KEYS[K_PROD])).collect();
+        let spellings: std::collections::BTreeSet<String> = (0..200)
+            .map(|_| spell_key(&mut rng, &KEYS[K_PROD]))
+            .collect();
         let expected: std::collections::BTreeSet<String> = [
             "acs:kms:cn-hangzhou:1583947294821056:key/key-hzz62f1cb66fa42qo8xk1",
             "alias/prod-app",

@@ -89,7 +89,8 @@ pub(crate) const IDENTITIES: &[Identity] = &[
         principal_id: "218574930215736481",
         access_key_id: "LTAI5tHb0bW9pLs3Xy6DqR2f",
         ips: &["198.51.100.7", "198.51.100.8"],
-        user_agent: "AlibabaCloud (Mac OS X; arm64) Python/3.11.7 Core/2.13.36 python-requests/2.31.0",
+        user_agent:
+            "AlibabaCloud (Mac OS X; arm64) Python/3.11.7 Core/2.13.36 python-requests/2.31.0",
         console: false,
     },
     Identity {
@@ -197,6 +198,7 @@ pub(crate) const K_PROD: KeyIx = 0;
 /// OSS server-side encryption key (rotation policy updated).
 pub(crate) const K_OSS: KeyIx = 1;
 /// The shorter of the two prefix-trap keys (pre-existing).
+#[cfg(test)]
 pub(crate) const K_ABC: KeyIx = 3;
 /// The longer prefix-trap key, created inside the archive.
 pub(crate) const K_ABC_LONG: KeyIx = 4;
@@ -234,8 +236,20 @@ pub(crate) const KEYS: &[KeySpec] = &[
         weight: 9.0,
         users: &[SYS_ECS],
     },
-    KeySpec { id: "key-abc123", region: "cn-hangzhou", alias: None, weight: 6.0, users: &[ETL] },
-    KeySpec { id: "key-abc1234", region: "cn-hangzhou", alias: None, weight: 6.0, users: &[APP] },
+    KeySpec {
+        id: "key-abc123",
+        region: "cn-hangzhou",
+        alias: None,
+        weight: 6.0,
+        users: &[ETL],
+    },
+    KeySpec {
+        id: "key-abc1234",
+        region: "cn-hangzhou",
+        alias: None,
+        weight: 6.0,
+        users: &[APP],
+    },
     KeySpec {
         id: "05754286-3ba2-4fa6-8d41-4323aca6c0de",
         region: "cn-hangzhou",

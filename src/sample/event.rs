@@ -95,7 +95,11 @@ impl Event {
     ) -> Event {
         let identity = &IDENTITIES[who];
         let event_id = rng.uuid();
-        let request_id = if rng.chance(0.5) { event_id.to_ascii_uppercase() } else { rng.uuid().to_ascii_uppercase() };
+        let request_id = if rng.chance(0.5) {
+            event_id.to_ascii_uppercase()
+        } else {
+            rng.uuid().to_ascii_uppercase()
+        };
         let ip = *rng.pick(identity.ips);
         let event_type = match (identity.kind, identity.console) {
             ("system", _) => "AliyunServiceEvent",
@@ -125,7 +129,8 @@ impl Event {
             resource: None,
             referenced: None,
             error: None,
-            additional: (!identity.console && rng.chance(0.3)).then(|| r#"{"Scheme":"https"}"#.to_string()),
+            additional: (!identity.console && rng.chance(0.3))
+                .then(|| r#"{"Scheme":"https"}"#.to_string()),
             vpc_id: internal.then_some("vpc-bp1h4x8pq2ztm0xk6wd3e"),
         }
     }
@@ -143,7 +148,11 @@ impl Event {
         let identity = &IDENTITIES[self.who];
         out.push('{');
         field_str(out, "eventId", &self.event_id);
-        field_raw(out, "eventVersion", if self.version_text { "\"1\"" } else { "1" });
+        field_raw(
+            out,
+            "eventVersion",
+            if self.version_text { "\"1\"" } else { "1" },
+        );
         field_str(out, "eventTime", &iso_utc(self.time));
         field_str(out, "eventType", self.event_type);
         field_str(out, "eventCategory", "Management");
@@ -155,7 +164,11 @@ impl Event {
             field_str(out, "apiVersion", v);
         }
         field_str(out, "acsRegion", self.region);
-        field_raw(out, "isGlobal", if self.is_global { "true" } else { "false" });
+        field_raw(
+            out,
+            "isGlobal",
+            if self.is_global { "true" } else { "false" },
+        );
         field_str(out, "requestId", &self.request_id);
         field_str(out, "sourceIpAddress", self.ip);
         field_str(out, "userAgent", self.user_agent);
@@ -256,8 +269,17 @@ mod tests {
     #[test]
     fn written_event_is_valid_json_with_the_documented_fields() {
         let mut rng = Rng::new(1, 1);
-        let mut ev = Event::new(&mut rng, 1_709_251_200, "cn-hangzhou", ALICE, "Kms", "DisableKey", "Write");
-        ev.param("KeyId", Param::Str("key-1".into())).param("Pending", Param::Int(7));
+        let mut ev = Event::new(
+            &mut rng,
+            1_709_251_200,
+            "cn-hangzhou",
+            ALICE,
+            "Kms",
+            "DisableKey",
+            "Write",
+        );
+        ev.param("KeyId", Param::Str("key-1".into()))
+            .param("Pending", Param::Int(7));
         ev.param_json = true;
         ev.resource = Some(("ACS::KMS::Key", "key-1".into()));
         ev.error = Some(("Forbidden.NoPermission", "no \"way\""));
@@ -283,7 +305,15 @@ mod tests {
     #[test]
     fn system_identity_has_no_account_and_uses_intranet_endpoint() {
         let mut rng = Rng::new(1, 2);
-        let ev = Event::new(&mut rng, 0, "cn-shanghai", SYS_OSS, "Kms", "Decrypt", "Read");
+        let ev = Event::new(
+            &mut rng,
+            0,
+            "cn-shanghai",
+            SYS_OSS,
+            "Kms",
+            "Decrypt",
+            "Read",
+        );
         let mut out = String::new();
         ev.write_json(&mut out);
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();

@@ -59,7 +59,11 @@ fn hour_weights(seed: u64, start: i64, days: u32) -> Vec<f64> {
                 7 | 8 | 19..=22 => 1.6,
                 _ => 0.5,
             };
-            let weekend = if weekday == 0 || weekday == 6 { 0.45 } else { 1.0 };
+            let weekend = if weekday == 0 || weekday == 6 {
+                0.45
+            } else {
+                1.0
+            };
             let day_jitter = 0.85 + 0.3 * Rng::new(seed, DAY_STREAM + (h / 24) as u64).unit();
             rhythm * weekend * day_jitter
         })
@@ -70,10 +74,16 @@ fn hour_weights(seed: u64, start: i64, days: u32) -> Vec<f64> {
 fn time_at_quantile(cumulative: &[f64], start: i64, q: f64) -> i64 {
     let total = cumulative.last().copied().unwrap_or(0.0);
     let target = q * total;
-    let hour = cumulative.partition_point(|&c| c <= target).min(cumulative.len() - 1);
+    let hour = cumulative
+        .partition_point(|&c| c <= target)
+        .min(cumulative.len() - 1);
     let before = if hour == 0 { 0.0 } else { cumulative[hour - 1] };
     let width = cumulative[hour] - before;
-    let frac = if width > 0.0 { (target - before) / width } else { 0.0 };
+    let frac = if width > 0.0 {
+        (target - before) / width
+    } else {
+        0.0
+    };
     start + hour as i64 * 3600 + (frac * 3600.0) as i64
 }
 
@@ -95,9 +105,20 @@ fn background_files(seed: u64, start: i64, days: u32, events: u64, per_file: u32
             let q = (index as f64 + rng.unit()) / files as f64;
             let count = (base + u64::from(index < extra)) as u32;
             let region = REGIONS[rng.weighted(&region_weights)].0;
-            let span = if count <= 1 { 1 } else { FILE_SPAN - 60 + rng.below(120) as i64 };
-            let start = time_at_quantile(&cumulative, start, q).min(start + i64::from(days) * 86_400 - span);
-            FilePlan { region, start, span, count, content: Content::Background { index } }
+            let span = if count <= 1 {
+                1
+            } else {
+                FILE_SPAN - 60 + rng.below(120) as i64
+            };
+            let start = time_at_quantile(&cumulative, start, q)
+                .min(start + i64::from(days) * 86_400 - span);
+            FilePlan {
+                region,
+                start,
+                span,
+                count,
+                content: Content::Background { index },
+            }
         })
         .collect()
 }
@@ -132,7 +153,14 @@ fn scripted_files(story: &Story) -> Vec<FilePlan> {
 
 /// Every file of the archive in delivery order. Background events fill what the story leaves
 /// of `events` (the caller checks that the story fits).
-pub(crate) fn plan_files(seed: u64, start: i64, days: u32, events: u64, per_file: u32, story: &Story) -> Vec<FilePlan> {
+pub(crate) fn plan_files(
+    seed: u64,
+    start: i64,
+    days: u32,
+    events: u64,
+    per_file: u32,
+    story: &Story,
+) -> Vec<FilePlan> {
     let background = events.saturating_sub(story.specials.len() as u64);
     let mut files = background_files(seed, start, days, background, per_file);
     files.extend(scripted_files(story));
@@ -153,11 +181,18 @@ mod tests {
         let files = plan_files(3, START, 20, 10_000, 100, &story);
         let total: u64 = files.iter().map(|f| u64::from(f.count)).sum();
         assert_eq!(total, 10_000);
-        let background: Vec<&FilePlan> =
-            files.iter().filter(|f| matches!(f.content, Content::Background { .. })).collect();
-        assert_eq!(background.len() as u64, (10_000 - story.specials.len() as u64).div_ceil(100));
+        let background: Vec<&FilePlan> = files
+            .iter()
+            .filter(|f| matches!(f.content, Content::Background { .. }))
+            .collect();
+        assert_eq!(
+            background.len() as u64,
+            (10_000 - story.specials.len() as u64).div_ceil(100)
+        );
         assert!(background.iter().all(|f| f.count == 99 || f.count == 100));
-        assert!(files.iter().all(|f| f.start >= START && f.start + f.span <= START + 20 * 86_400 + 3600));
+        assert!(files
+            .iter()
+            .all(|f| f.start >= START && f.start + f.span <= START + 20 * 86_400 + 3600));
     }
 
     #[test]
@@ -176,9 +211,13 @@ mod tests {
         let total: usize = files.iter().map(|f| f.count as usize).sum();
         assert_eq!(total, story.specials.len());
         for f in &files {
-            let Content::Scripted(ids) = &f.content else { unreachable!() };
+            let Content::Scripted(ids) = &f.content else {
+                unreachable!()
+            };
             assert!(ids.iter().all(|&i| story.specials[i].region == f.region));
-            assert!(ids.iter().all(|&i| (f.start..f.start + f.span).contains(&story.specials[i].time)));
+            assert!(ids
+                .iter()
+                .all(|&i| (f.start..f.start + f.span).contains(&story.specials[i].time)));
         }
     }
 }

@@ -10,7 +10,9 @@ impl Rng {
     /// A generator for `seed` mixed with a `stream` number, so that every file gets its own
     /// independent sequence.
     pub(crate) fn new(seed: u64, stream: u64) -> Self {
-        let mut rng = Rng { state: seed ^ stream.wrapping_mul(0xA076_1D64_78BD_642F) };
+        let mut rng = Rng {
+            state: seed ^ stream.wrapping_mul(0xA076_1D64_78BD_642F),
+        };
         rng.next_u64();
         rng
     }
@@ -78,11 +80,12 @@ mod tests {
 
     #[test]
     fn same_seed_same_sequence_other_stream_differs() {
-        let a: Vec<u64> = (0..4).map({
-            let mut r = Rng::new(7, 1);
-            move |_| r.next_u64()
-        })
-        .collect();
+        let a: Vec<u64> = (0..4)
+            .map({
+                let mut r = Rng::new(7, 1);
+                move |_| r.next_u64()
+            })
+            .collect();
         let mut b = Rng::new(7, 1);
         let mut c = Rng::new(7, 2);
         assert_eq!(a, (0..4).map(|_| b.next_u64()).collect::<Vec<_>>());

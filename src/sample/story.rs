@@ -65,7 +65,13 @@ impl KeyOp {
 #[derive(Debug, Clone)]
 pub(crate) enum Act {
     /// A key management call, optionally from an unusual address or client.
-    KeyOp { op: KeyOp, key: KeyIx, who: Who, ip: Option<&'static str>, user_agent: Option<&'static str> },
+    KeyOp {
+        op: KeyOp,
+        key: KeyIx,
+        who: Who,
+        ip: Option<&'static str>,
+        user_agent: Option<&'static str>,
+    },
     /// A call refused with `Forbidden.NoPermission` (`call` indexes `DENIED_CALLS`).
     Denied {
         call: usize,
@@ -104,7 +110,10 @@ impl KeyTimeline {
     /// The key exists since an hour and is neither disabled nor pending deletion.
     pub(crate) fn usable(&self, key: KeyIx, t: i64) -> bool {
         t >= self.created[key].saturating_add(3600)
-            && !self.unusable.iter().any(|&(k, from, to)| k == key && from <= t && t < to)
+            && !self
+                .unusable
+                .iter()
+                .any(|&(k, from, to)| k == key && from <= t && t < to)
     }
 }
 
@@ -116,12 +125,21 @@ pub(crate) struct Story {
 }
 
 /// Builds the story for an archive of `days` days from `start` with `events` events.
-pub(crate) fn build_story(seed: u64, start: i64, days: u32, events: u64, incidents: bool) -> Result<Story> {
+pub(crate) fn build_story(
+    seed: u64,
+    start: i64,
+    days: u32,
+    events: u64,
+    incidents: bool,
+) -> Result<Story> {
     let span = i64::from(days) * 86_400;
     let at = |fraction: f64| start + (fraction * span as f64) as i64;
     let mut story = Story {
         specials: Vec::new(),
-        keys: KeyTimeline { created: vec![i64::MIN; KEYS.len()], unusable: Vec::new() },
+        keys: KeyTimeline {
+            created: vec![i64::MIN; KEYS.len()],
+            unusable: Vec::new(),
+        },
     };
     lifecycle(&mut story, &at);
     scattered_denials(&mut story, seed, start, days);
@@ -139,20 +157,40 @@ pub(crate) fn build_story(seed: u64, start: i64, days: u32, events: u64, inciden
 }
 
 fn key_op(story: &mut Story, time: i64, op: KeyOp, key: KeyIx) {
-    let act = Act::KeyOp { op, key, who: ALICE, ip: Some(IDENTITIES[ALICE].ips[0]), user_agent: None };
-    story.specials.push(Special { time, region: KEYS[key].region, act });
+    let act = Act::KeyOp {
+        op,
+        key,
+        who: ALICE,
+        ip: Some(IDENTITIES[ALICE].ips[0]),
+        user_agent: None,
+    };
+    story.specials.push(Special {
+        time,
+        region: KEYS[key].region,
+        act,
+    });
 }
 
 /// The quiet key administration done by `alice` from her office address.
 fn lifecycle(story: &mut Story, at: &dyn Fn(f64) -> i64) {
     let t = at(0.02);
     key_op(story, t, KeyOp::Create, K_ABC_LONG);
-    key_op(story, t + 90, KeyOp::CreateAlias("alias/billing-next"), K_ABC_LONG);
+    key_op(
+        story,
+        t + 90,
+        KeyOp::CreateAlias("alias/billing-next"),
+        K_ABC_LONG,
+    );
     story.keys.created[K_ABC_LONG] = t;
     key_op(story, at(0.04), KeyOp::SetDeletionProtection, K_PROD);
     let t = at(0.06);
     key_op(story, t, KeyOp::Create, K_BILLING);
-    key_op(story, t + 120, KeyOp::CreateAlias("alias/billing"), K_BILLING);
+    key_op(
+        story,
+        t + 120,
+        KeyOp::CreateAlias("alias/billing"),
+        K_BILLING,
+    );
     key_op(story, t + 300, KeyOp::UpdateRotation, K_BILLING);
     story.keys.created[K_BILLING] = t;
     key_op(story, at(0.15), KeyOp::UpdateRotation, K_OSS);
@@ -164,12 +202,20 @@ fn lifecycle(story: &mut Story, at: &dyn Fn(f64) -> i64) {
     key_op(story, scheduled, KeyOp::ScheduleDeletion(30), K_SH_CANCEL);
     key_op(story, cancelled, KeyOp::CancelDeletion, K_SH_CANCEL);
     key_op(story, cancelled + 600, KeyOp::Enable, K_SH_CANCEL);
-    story.keys.unusable.push((K_SH_CANCEL, scheduled, cancelled + 600));
+    story
+        .keys
+        .unusable
+        .push((K_SH_CANCEL, scheduled, cancelled + 600));
     let (off, scheduled) = (at(0.38), at(0.40));
     key_op(story, off, KeyOp::Disable, K_SG_DELETE);
     key_op(story, scheduled, KeyOp::ScheduleDeletion(7), K_SG_DELETE);
     story.keys.unusable.push((K_SG_DELETE, off, i64::MAX));
-    key_op(story, at(0.55), KeyOp::UpdateAlias("alias/billing-next"), K_BILLING);
+    key_op(
+        story,
+        at(0.55),
+        KeyOp::UpdateAlias("alias/billing-next"),
+        K_BILLING,
+    );
 }
 
 /// Two ordinary denied calls a day, by different people from their usual addresses: never
@@ -178,11 +224,22 @@ fn scattered_denials(story: &mut Story, seed: u64, start: i64, days: u32) {
     let mut rng = Rng::new(seed, 0xDE41_ED00);
     for day in 0..i64::from(days) {
         for _ in 0..2 {
-            let time = start + day * 86_400 + 3600 * (1 + rng.below(12) as i64) + rng.below(3600) as i64;
+            let time =
+                start + day * 86_400 + 3600 * (1 + rng.below(12) as i64) + rng.below(3600) as i64;
             let who = *rng.pick(&[BOB, CAROL, LEGACY, APP, BOB]);
             let call = rng.below(DENIED_CALLS.len() as u64) as usize;
-            let act = Act::Denied { call, who, region: "cn-hangzhou", ip: None, user_agent: None };
-            story.specials.push(Special { time, region: "cn-hangzhou", act });
+            let act = Act::Denied {
+                call,
+                who,
+                region: "cn-hangzhou",
+                ip: None,
+                user_agent: None,
+            };
+            story.specials.push(Special {
+                time,
+                region: "cn-hangzhou",
+                act,
+            });
         }
     }
 }
@@ -192,18 +249,33 @@ fn key_not_found_retries(story: &mut Story, scheduled: i64, end: i64) {
     for hours in [6, 30, 54] {
         let time = scheduled + hours * 3600;
         if time < end {
-            let act = Act::KeyNotFound { key: K_SG_DELETE, who: APP_SH };
-            story.specials.push(Special { time, region: KEYS[K_SG_DELETE].region, act });
+            let act = Act::KeyNotFound {
+                key: K_SG_DELETE,
+                who: APP_SH,
+            };
+            story.specials.push(Special {
+                time,
+                region: KEYS[K_SG_DELETE].region,
+                act,
+            });
         }
     }
 }
 
 /// The expected mean hourly number of background Decrypts on the spike key.
 fn spike_key_hourly_decrypts(events: u64, days: u32) -> f64 {
-    let hangzhou_share = REGIONS.iter().find(|(r, _)| *r == "cn-hangzhou").map_or(0.0, |(_, s)| *s);
-    let hangzhou_weight: f64 = KEYS.iter().filter(|k| k.region == "cn-hangzhou").map(|k| k.weight).sum();
+    let hangzhou_share = REGIONS
+        .iter()
+        .find(|(r, _)| *r == "cn-hangzhou")
+        .map_or(0.0, |(_, s)| *s);
+    let hangzhou_weight: f64 = KEYS
+        .iter()
+        .filter(|k| k.region == "cn-hangzhou")
+        .map(|k| k.weight)
+        .sum();
     let key_share = KEYS[K_BACKUP].weight / hangzhou_weight;
-    events as f64 * hangzhou_share * crypto_share() * key_share * DECRYPT_SHARE / (f64::from(days) * 24.0)
+    events as f64 * hangzhou_share * crypto_share() * key_share * DECRYPT_SHARE
+        / (f64::from(days) * 24.0)
 }
 
 /// The three documented incidents (see the module docs of `sample`).
@@ -211,11 +283,20 @@ fn plant_incidents(story: &mut Story, seed: u64, start: i64, days: u32, events: 
     let mut rng = Rng::new(seed, 0x1AC1_DE47);
     let (day, hour) = INCIDENT_SPIKE_AT;
     let spike_start = start + day * 86_400 + hour * 3600;
-    let count = (SPIKE_FACTOR * spike_key_hourly_decrypts(events, days)).ceil().max(60.0) as usize;
+    let count = (SPIKE_FACTOR * spike_key_hourly_decrypts(events, days))
+        .ceil()
+        .max(60.0) as usize;
     for _ in 0..count {
         let time = spike_start + rng.below(3600) as i64;
-        let act = Act::Decrypt { key: K_BACKUP, who: ETL };
-        story.specials.push(Special { time, region: KEYS[K_BACKUP].region, act });
+        let act = Act::Decrypt {
+            key: K_BACKUP,
+            who: ETL,
+        };
+        story.specials.push(Special {
+            time,
+            region: KEYS[K_BACKUP].region,
+            act,
+        });
     }
     let (day, hour, minute) = INCIDENT_BURST_AT;
     let burst_start = start + day * 86_400 + hour * 3600 + minute * 60;
@@ -228,7 +309,11 @@ fn plant_incidents(story: &mut Story, seed: u64, start: i64, days: u32, events: 
             ip: Some(INCIDENT_BURST_IP),
             user_agent: Some("python-requests/2.31.0"),
         };
-        story.specials.push(Special { time, region: "cn-hangzhou", act });
+        story.specials.push(Special {
+            time,
+            region: "cn-hangzhou",
+            act,
+        });
     }
     let (day, hour, minute, second) = INCIDENT_DELETION_AT;
     let time = start + day * 86_400 + hour * 3600 + minute * 60 + second;
@@ -239,7 +324,11 @@ fn plant_incidents(story: &mut Story, seed: u64, start: i64, days: u32, events: 
         ip: Some(INCIDENT_DELETION_IP),
         user_agent: Some("aliyun-cli/3.0.204"),
     };
-    story.specials.push(Special { time, region: KEYS[K_BILLING].region, act });
+    story.specials.push(Special {
+        time,
+        region: KEYS[K_BILLING].region,
+        act,
+    });
     story.keys.unusable.push((K_BILLING, time, i64::MAX));
 }
 
@@ -254,7 +343,10 @@ mod tests {
         assert_eq!(KEYS[K_BILLING].id, INCIDENT_DELETION_KEY);
         assert_eq!(KEYS[K_BACKUP].id, INCIDENT_SPIKE_KEY);
         assert_eq!(IDENTITIES[BOB].user_name, INCIDENT_DELETION_USER);
-        let all_ips: Vec<&str> = IDENTITIES.iter().flat_map(|i| i.ips.iter().copied()).collect();
+        let all_ips: Vec<&str> = IDENTITIES
+            .iter()
+            .flat_map(|i| i.ips.iter().copied())
+            .collect();
         assert!(!all_ips.contains(&INCIDENT_DELETION_IP));
         assert!(!all_ips.contains(&INCIDENT_BURST_IP));
     }
@@ -262,9 +354,21 @@ mod tests {
     #[test]
     fn quiet_story_has_lifecycle_and_denials_only() {
         let story = build_story(1, START, 30, 100_000, false).unwrap();
-        let key_ops = story.specials.iter().filter(|s| matches!(s.act, Act::KeyOp { .. })).count();
-        let denied = story.specials.iter().filter(|s| matches!(s.act, Act::Denied { .. })).count();
-        let not_found = story.specials.iter().filter(|s| matches!(s.act, Act::KeyNotFound { .. })).count();
+        let key_ops = story
+            .specials
+            .iter()
+            .filter(|s| matches!(s.act, Act::KeyOp { .. }))
+            .count();
+        let denied = story
+            .specials
+            .iter()
+            .filter(|s| matches!(s.act, Act::Denied { .. }))
+            .count();
+        let not_found = story
+            .specials
+            .iter()
+            .filter(|s| matches!(s.act, Act::KeyNotFound { .. }))
+            .count();
         assert_eq!((key_ops, denied, not_found), (15, 60, 3));
         assert!(story.specials.windows(2).all(|w| w[0].time <= w[1].time));
     }
@@ -273,11 +377,18 @@ mod tests {
     fn incidents_add_spike_burst_and_deletion() {
         let quiet = build_story(1, START, 30, 1_000_000, false).unwrap();
         let story = build_story(1, START, 30, 1_000_000, true).unwrap();
-        let spike = story.specials.iter().filter(|s| matches!(s.act, Act::Decrypt { .. })).count();
+        let spike = story
+            .specials
+            .iter()
+            .filter(|s| matches!(s.act, Act::Decrypt { .. }))
+            .count();
         let expected = (SPIKE_FACTOR * spike_key_hourly_decrypts(1_000_000, 30)).ceil() as usize;
         assert_eq!(spike, expected);
         assert!(spike > 100, "{spike}");
-        assert_eq!(story.specials.len(), quiet.specials.len() + spike + INCIDENT_BURST_CALLS + 1);
+        assert_eq!(
+            story.specials.len(),
+            quiet.specials.len() + spike + INCIDENT_BURST_CALLS + 1
+        );
         let deletion = START + 17 * 86_400 + 3 * 3600 + 17 * 60 + 42;
         assert!(story.keys.usable(K_BILLING, deletion - 1));
         assert!(!story.keys.usable(K_BILLING, deletion));
@@ -285,7 +396,10 @@ mod tests {
 
     #[test]
     fn short_archives_refuse_incidents() {
-        assert!(matches!(build_story(1, START, 10, 1000, true), Err(Error::Usage(_))));
+        assert!(matches!(
+            build_story(1, START, 10, 1000, true),
+            Err(Error::Usage(_))
+        ));
     }
 
     #[test]

@@ -26,13 +26,25 @@ fn read_archive(out: &Path) -> Vec<ReadFile> {
         .map(|e| {
             let gz = fs::read(e.path()).unwrap();
             let mut json = Vec::new();
-            flate2::read::GzDecoder::new(&gz[..]).read_to_end(&mut json).unwrap();
+            flate2::read::GzDecoder::new(&gz[..])
+                .read_to_end(&mut json)
+                .unwrap();
             let events = match serde_json::from_slice(&json).unwrap() {
                 Value::Array(items) => items,
                 other => panic!("{}: not an array: {other:.100}", e.path().display()),
             };
-            let relative = e.path().strip_prefix(out).unwrap().to_string_lossy().into_owned();
-            ReadFile { relative, gz, json, events }
+            let relative = e
+                .path()
+                .strip_prefix(out)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            ReadFile {
+                relative,
+                gz,
+                json,
+                events,
+            }
         })
         .collect();
     files.sort_by(|a, b| a.relative.cmp(&b.relative));
@@ -40,7 +52,14 @@ fn read_archive(out: &Path) -> Vec<ReadFile> {
 }
 
 fn small(incidents: bool) -> SampleOptions {
-    SampleOptions { events: 4_000, days: 20, seed: 42, events_per_file: 60, incidents, ..Default::default() }
+    SampleOptions {
+        events: 4_000,
+        days: 20,
+        seed: 42,
+        events_per_file: 60,
+        incidents,
+        ..Default::default()
+    }
 }
 
 fn generate(opts: &SampleOptions) -> (tempfile::TempDir, SampleSummary, Vec<ReadFile>) {
@@ -74,7 +93,10 @@ fn same_seed_gives_identical_bytes_other_seed_does_not() {
         assert_eq!(x.relative, y.relative);
         assert_eq!(x.gz, y.gz, "{}", x.relative);
     }
-    let (_c, _, fc) = generate(&SampleOptions { seed: 43, ..small(true) });
+    let (_c, _, fc) = generate(&SampleOptions {
+        seed: 43,
+        ..small(true)
+    });
     assert_ne!(fa[0].relative, fc[0].relative);
 }
 
@@ -84,9 +106,18 @@ fn names_layout_and_counts_match_the_content() {
     let (_dir, summary, files) = generate(&opts);
     assert_eq!(summary.files, files.len() as u64);
     assert_eq!(summary.events, 4_000);
-    assert_eq!(files.iter().map(|f| f.events.len() as u64).sum::<u64>(), 4_000);
-    assert_eq!(summary.bytes_gz, files.iter().map(|f| f.gz.len() as u64).sum::<u64>());
-    assert_eq!(summary.bytes_json, files.iter().map(|f| f.json.len() as u64).sum::<u64>());
+    assert_eq!(
+        files.iter().map(|f| f.events.len() as u64).sum::<u64>(),
+        4_000
+    );
+    assert_eq!(
+        summary.bytes_gz,
+        files.iter().map(|f| f.gz.len() as u64).sum::<u64>()
+    );
+    assert_eq!(
+        summary.bytes_json,
+        files.iter().map(|f| f.json.len() as u64).sum::<u64>()
+    );
     for f in &files {
         // AliyunLogs/Actiontrail/<region>/YYYY/MM/DD/Actiontrail_<region>_<ts>_1002_<n>_<size>_<md5>.gz
         let parts: Vec<&str> = f.relative.split('/').collect();
@@ -94,13 +125,21 @@ fn names_layout_and_counts_match_the_content() {
         assert_eq!(&parts[..2], &["AliyunLogs", "Actiontrail"]);
         let name = parts[6].strip_suffix(".gz").unwrap();
         let fields: Vec<&str> = name.rsplitn(5, '_').collect();
-        let (md5, size, count, constant, head) = (fields[0], fields[1], fields[2], fields[3], fields[4]);
+        let (md5, size, count, constant, head) =
+            (fields[0], fields[1], fields[2], fields[3], fields[4]);
         assert_eq!(constant, "1002");
-        assert_eq!(count.parse::<usize>().unwrap(), f.events.len(), "{}", f.relative);
+        assert_eq!(
+            count.parse::<usize>().unwrap(),
+            f.events.len(),
+            "{}",
+            f.relative
+        );
         assert_eq!(size.parse::<usize>().unwrap(), f.json.len());
         assert_eq!(md5, md5::md5_hex(&f.json));
         let region = parts[2];
-        let stamp = head.strip_prefix(&format!("Actiontrail_{region}_")).unwrap();
+        let stamp = head
+            .strip_prefix(&format!("Actiontrail_{region}_"))
+            .unwrap();
         assert_eq!(stamp.len(), 14);
         assert_eq!(&stamp[..8], format!("{}{}{}", parts[3], parts[4], parts[5]));
     }
@@ -116,10 +155,17 @@ fn every_event_parses_with_time_and_id_in_order_within_its_file() {
         let times: Vec<i64> = f.events.iter().map(time_of).collect();
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "{}", f.relative);
         assert!(times.iter().all(|t| (opts.start..end).contains(t)));
-        assert!(times.last().unwrap() - times[0] <= 3600, "{} spans too long", f.relative);
+        assert!(
+            times.last().unwrap() - times[0] <= 3600,
+            "{} spans too long",
+            f.relative
+        );
         let region = f.relative.split('/').nth(2).unwrap();
         for e in &f.events {
-            assert!(ids.insert(e["eventId"].as_str().unwrap().to_string()), "duplicate id");
+            assert!(
+                ids.insert(e["eventId"].as_str().unwrap().to_string()),
+                "duplicate id"
+            );
             assert_eq!(e["acsRegion"], region);
             assert!(e["userIdentity"]["type"].is_string());
         }
@@ -145,9 +191,22 @@ fn the_mix_has_the_documented_variety() {
     assert!(count(&|e| e.get("requestParameterJson").is_some()) > 100);
     assert!(count(&|e| e["sourceIpAddress"] == "Internal") > 50);
     assert!(count(&|e| e["sourceIpAddress"].as_str().unwrap().contains(':')) > 5);
-    assert!(count(&|e| e["requestParameters"]["KeyId"].as_str().is_some_and(|k| k.starts_with("alias/"))) > 10);
-    assert!(count(&|e| e["requestParameters"]["KeyId"].as_str().is_some_and(|k| k.starts_with("acs:kms:"))) > 10);
-    assert_eq!(count(&|e| e["eventName"] == "Decrypt" && e["requestParameters"].get("KeyId").is_some()), 0);
+    assert!(
+        count(&|e| e["requestParameters"]["KeyId"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("alias/")))
+            > 10
+    );
+    assert!(
+        count(&|e| e["requestParameters"]["KeyId"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("acs:kms:")))
+            > 10
+    );
+    assert_eq!(
+        count(&|e| e["eventName"] == "Decrypt" && e["requestParameters"].get("KeyId").is_some()),
+        0
+    );
     assert!(count(&|e| e["errorCode"] == "Forbidden.KeyNotFound") == 3);
 }
 
@@ -164,10 +223,16 @@ fn prefix_trap_keys_and_lifecycle_are_consistent() {
             *per_key.entry(k).or_default() += 1;
         }
     }
-    assert!(per_key["key-abc123"] > 10 && per_key["key-abc1234"] > 10, "{per_key:?}");
+    assert!(
+        per_key["key-abc123"] > 10 && per_key["key-abc1234"] > 10,
+        "{per_key:?}"
+    );
     let created = events
         .iter()
-        .find(|e| e["eventName"] == "CreateKey" && e["responseElements"]["KeyMetadata"]["KeyId"] == "key-abc1234")
+        .find(|e| {
+            e["eventName"] == "CreateKey"
+                && e["responseElements"]["KeyMetadata"]["KeyId"] == "key-abc1234"
+        })
         .map(|e| time_of(e))
         .expect("CreateKey key-abc1234");
     let first_use = events
@@ -189,7 +254,10 @@ fn prefix_trap_keys_and_lifecycle_are_consistent() {
     ] {
         assert!(events.iter().any(|e| e["eventName"] == name), "{name}");
     }
-    let disabled = events.iter().find(|e| e["eventName"] == "DisableKey").unwrap();
+    let disabled = events
+        .iter()
+        .find(|e| e["eventName"] == "DisableKey")
+        .unwrap();
     assert_eq!(disabled["resourceType"], "ACS::KMS::Key");
 }
 
@@ -205,8 +273,14 @@ fn decrypts_in_hour(events: &[&Value], key: &str, from: i64) -> usize {
 /// The most `Forbidden.NoPermission` events from one address within any 30 minutes.
 fn worst_denial_burst(events: &[&Value]) -> (usize, String) {
     let mut by_ip: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    for e in events.iter().filter(|e| e["errorCode"] == "Forbidden.NoPermission") {
-        by_ip.entry(e["sourceIpAddress"].as_str().unwrap().to_string()).or_default().push(time_of(e));
+    for e in events
+        .iter()
+        .filter(|e| e["errorCode"] == "Forbidden.NoPermission")
+    {
+        by_ip
+            .entry(e["sourceIpAddress"].as_str().unwrap().to_string())
+            .or_default()
+            .push(time_of(e));
     }
     let mut worst = (0, String::new());
     for (ip, times) in by_ip {
@@ -238,33 +312,71 @@ fn incidents_appear_only_with_the_flag() {
     assert_eq!(planted.iter().filter(deletion).count(), 1);
     assert_eq!(quiet.iter().filter(deletion).count(), 0);
     assert!(!quiet.iter().any(|e| e["userIdentity"]["userName"] == "bob"
-        && matches!(e["eventName"].as_str(), Some("ScheduleKeyDeletion" | "DisableKey" | "CreateKey"))));
+        && matches!(
+            e["eventName"].as_str(),
+            Some("ScheduleKeyDeletion" | "DisableKey" | "CreateKey")
+        )));
 
-    assert_eq!(worst_denial_burst(&planted), (INCIDENT_BURST_CALLS, INCIDENT_BURST_IP.to_string()));
-    assert!(worst_denial_burst(&quiet).0 <= 2, "{:?}", worst_denial_burst(&quiet));
+    assert_eq!(
+        worst_denial_burst(&planted),
+        (INCIDENT_BURST_CALLS, INCIDENT_BURST_IP.to_string())
+    );
+    assert!(
+        worst_denial_burst(&quiet).0 <= 2,
+        "{:?}",
+        worst_denial_burst(&quiet)
+    );
     for ip in [INCIDENT_BURST_IP, INCIDENT_DELETION_IP] {
         assert!(!quiet.iter().any(|e| e["sourceIpAddress"] == ip));
-        assert!(planted.iter().filter(|e| e["sourceIpAddress"] == ip).all(|e| time_of(e) > opts.start + 16 * 86_400));
+        assert!(planted
+            .iter()
+            .filter(|e| e["sourceIpAddress"] == ip)
+            .all(|e| time_of(e) > opts.start + 16 * 86_400));
     }
 
     let spike = decrypts_in_hour(&planted, INCIDENT_SPIKE_KEY, spike_hour);
     let before: usize = (0..14 * 24)
-        .map(|h| decrypts_in_hour(&planted, INCIDENT_SPIKE_KEY, spike_hour - 14 * 86_400 + h * 3600))
+        .map(|h| {
+            decrypts_in_hour(
+                &planted,
+                INCIDENT_SPIKE_KEY,
+                spike_hour - 14 * 86_400 + h * 3600,
+            )
+        })
         .sum();
     let mean_hourly = before as f64 / (14.0 * 24.0);
-    assert!(spike >= 60 && spike as f64 >= 20.0 * mean_hourly.max(0.1), "{spike} vs {mean_hourly}");
+    assert!(
+        spike >= 60 && spike as f64 >= 20.0 * mean_hourly.max(0.1),
+        "{spike} vs {mean_hourly}"
+    );
     assert!(decrypts_in_hour(&quiet, INCIDENT_SPIKE_KEY, spike_hour) < 5);
 }
 
 #[test]
 fn refuses_to_overwrite_and_rejects_bad_options() {
     let dir = tempfile::tempdir().unwrap();
-    let opts = SampleOptions { events: 200, days: 2, ..Default::default() };
+    let opts = SampleOptions {
+        events: 200,
+        days: 2,
+        ..Default::default()
+    };
     write_sample(dir.path(), &opts).unwrap();
-    assert!(matches!(write_sample(dir.path(), &opts), Err(Error::Usage(_))));
+    assert!(matches!(
+        write_sample(dir.path(), &opts),
+        Err(Error::Usage(_))
+    ));
     let other = tempfile::tempdir().unwrap();
-    let zero = SampleOptions { events: 0, ..opts.clone() };
-    assert!(matches!(write_sample(other.path(), &zero), Err(Error::Usage(_))));
+    let zero = SampleOptions {
+        events: 0,
+        ..opts.clone()
+    };
+    assert!(matches!(
+        write_sample(other.path(), &zero),
+        Err(Error::Usage(_))
+    ));
     let tiny = SampleOptions { events: 5, ..opts };
-    assert!(matches!(write_sample(other.path(), &tiny), Err(Error::Usage(_))));
+    assert!(matches!(
+        write_sample(other.path(), &tiny),
+        Err(Error::Usage(_))
+    ));
 }

@@ -37,14 +37,21 @@ pub fn expand(value: Value, position: String, out: &mut Vec<Record>) -> Option<I
             kind
         }
         other => {
-            out.push(Record::Event(RawEvent { value: other, topic: None, time: None, position }));
+            out.push(Record::Event(RawEvent {
+                value: other,
+                topic: None,
+                time: None,
+                position,
+            }));
             Some(ItemKind::Event)
         }
     }
 }
 
 fn find_key<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    map.keys().find(|k| k.eq_ignore_ascii_case(key)).map(String::as_str)
+    map.keys()
+        .find(|k| k.eq_ignore_ascii_case(key))
+        .map(String::as_str)
 }
 
 fn is_sls_record(map: &Map<String, Value>) -> bool {
@@ -52,11 +59,17 @@ fn is_sls_record(map: &Map<String, Value>) -> bool {
 }
 
 fn reject(position: String, reason: impl Into<String>, raw: &str) -> Record {
-    Record::Reject(RawReject { position, reason: reason.into(), raw: truncate_raw(raw.as_bytes()) })
+    Record::Reject(RawReject {
+        position,
+        reason: reason.into(),
+        raw: truncate_raw(raw.as_bytes()),
+    })
 }
 
 fn expand_lookup_page(mut map: Map<String, Value>, position: &str, out: &mut Vec<Record>) {
-    let key = find_key(&map, "Events").map(str::to_string).unwrap_or_default();
+    let key = find_key(&map, "Events")
+        .map(str::to_string)
+        .unwrap_or_default();
     let events = map.remove(&key).unwrap_or(Value::Null);
     let events = match events {
         Value::String(text) => match serde_json::from_str::<Value>(&text) {
@@ -72,7 +85,12 @@ fn expand_lookup_page(mut map: Map<String, Value>, position: &str, out: &mut Vec
         Value::Array(items) => {
             for (i, value) in items.into_iter().enumerate() {
                 let position = format!("{position} Events[{i}]");
-                out.push(Record::Event(RawEvent { value, topic: None, time: None, position }));
+                out.push(Record::Event(RawEvent {
+                    value,
+                    topic: None,
+                    time: None,
+                    position,
+                }));
             }
         }
         other => {
@@ -83,7 +101,10 @@ fn expand_lookup_page(mut map: Map<String, Value>, position: &str, out: &mut Vec
 }
 
 fn expand_sls_record(mut map: Map<String, Value>, position: String) -> Record {
-    let topic = map.get("__topic__").and_then(Value::as_str).map(str::to_string);
+    let topic = map
+        .get("__topic__")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     let time = map.get("__time__").and_then(|t| match t {
         Value::Number(n) => n.as_i64(),
         Value::String(s) => s.trim().parse().ok(),
@@ -93,7 +114,11 @@ fn expand_sls_record(mut map: Map<String, Value>, position: String) -> Record {
         Some(Value::String(text)) => match serde_json::from_str::<Value>(&text) {
             Ok(value) => value,
             Err(e) => {
-                return reject(position, format!("SLS field \"event\" is not valid JSON: {e}"), &text)
+                return reject(
+                    position,
+                    format!("SLS field \"event\" is not valid JSON: {e}"),
+                    &text,
+                )
             }
         },
         Some(value @ Value::Object(_)) => value,
@@ -102,7 +127,10 @@ fn expand_sls_record(mut map: Map<String, Value>, position: String) -> Record {
             return reject(position, reason, &other.to_string());
         }
         // An event written inline beside the SLS reserved fields: the event is the rest.
-        None if ["eventName", "eventId", "eventType"].iter().any(|k| map.contains_key(*k)) => {
+        None if ["eventName", "eventId", "eventType"]
+            .iter()
+            .any(|k| map.contains_key(*k)) =>
+        {
             map.retain(|k, _| !(k.starts_with("__") || k.starts_with("__tag__:")));
             Value::Object(map)
         }
@@ -111,7 +139,12 @@ fn expand_sls_record(mut map: Map<String, Value>, position: String) -> Record {
             return reject(position, "SLS record has no \"event\" field", &raw);
         }
     };
-    Record::Event(RawEvent { value, topic, time, position })
+    Record::Event(RawEvent {
+        value,
+        topic,
+        time,
+        position,
+    })
 }
 
 #[cfg(test)]
@@ -157,24 +190,37 @@ mod tests {
             })]
         );
         let (_, out) = run(json!({"__topic__": "actiontrail_event", "other": 1}));
-        assert!(matches!(&out[0], Record::Reject(r) if r.reason == "SLS record has no \"event\" field"));
+        assert!(
+            matches!(&out[0], Record::Reject(r) if r.reason == "SLS record has no \"event\" field")
+        );
     }
 
     #[test]
     fn sls_record_with_broken_event_is_rejected() {
         let (_, out) = run(json!({"__topic__": "actiontrail_audit_event", "event": "{oops"}));
-        let Record::Reject(r) = &out[0] else { panic!("{out:?}") };
-        assert!(r.reason.starts_with("SLS field \"event\" is not valid JSON"), "{}", r.reason);
+        let Record::Reject(r) = &out[0] else {
+            panic!("{out:?}")
+        };
+        assert!(
+            r.reason
+                .starts_with("SLS field \"event\" is not valid JSON"),
+            "{}",
+            r.reason
+        );
         assert_eq!(r.raw, "{oops");
     }
 
     #[test]
     fn lookup_pages_with_array_or_string() {
-        let (kind, out) = run(json!({"RequestId": "r", "Events": [{"eventId": "a"}, {"eventId": "b"}]}));
+        let (kind, out) =
+            run(json!({"RequestId": "r", "Events": [{"eventId": "a"}, {"eventId": "b"}]}));
         assert_eq!(kind, Some(ItemKind::Lookup));
         assert_eq!(out.len(), 2);
         let Record::Event(e) = &out[1] else { panic!() };
-        assert_eq!((e.position.as_str(), &e.value), ("line 1 Events[1]", &json!({"eventId": "b"})));
+        assert_eq!(
+            (e.position.as_str(), &e.value),
+            ("line 1 Events[1]", &json!({"eventId": "b"}))
+        );
         let (_, out) = run(json!({"Events": "[{\"eventId\":\"c\"}]", "NextToken": ""}));
         let Record::Event(e) = &out[0] else { panic!() };
         assert_eq!(e.value, json!({"eventId": "c"}));

@@ -102,7 +102,13 @@ impl Container {
 /// Reads one file, calling `sink` for each record in file order. Never fails: whatever goes
 /// wrong is a problem in the returned [`FileRead`].
 pub fn read_file(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Record)) -> FileRead {
-    let mut reader = FileReader { sink, read: FileRead::default(), container: None, kind: None, lines: 0 };
+    let mut reader = FileReader {
+        sink,
+        read: FileRead::default(),
+        container: None,
+        kind: None,
+        lines: 0,
+    };
     let counter = Rc::new(Cell::new(0u64));
     let gzip = match open_decoded(path, opts, counter.clone()) {
         Ok((stream, gzip)) => {
@@ -117,7 +123,13 @@ pub fn read_file(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Record)) 
     reader.read.decompressed_bytes = counter.get();
     let oss = parse_oss_name(path);
     if let (true, Some(name)) = (gzip, &oss) {
-        if name.count != reader.read.records && reader.read.problems.iter().all(|p| !p.starts_with("cannot read")) {
+        if name.count != reader.read.records
+            && reader
+                .read
+                .problems
+                .iter()
+                .all(|p| !p.starts_with("cannot read"))
+        {
             reader.read.problems.push(format!(
                 "file name says {} events, file holds {}",
                 name.count, reader.read.records
@@ -128,7 +140,12 @@ pub fn read_file(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Record)) 
     reader.read
 }
 
-fn format_name(container: Option<Container>, kind: Option<ItemKind>, gzip: bool, oss: bool) -> String {
+fn format_name(
+    container: Option<Container>,
+    kind: Option<ItemKind>,
+    gzip: bool,
+    oss: bool,
+) -> String {
     let base = match (kind, container) {
         (_, None) => "empty",
         (Some(ItemKind::Lookup), _) => "lookup-events",
@@ -154,10 +171,18 @@ fn open_decoded(
     let mut raw = BufReader::with_capacity(64 * 1024, file);
     let gzip = raw.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     let stream: Box<dyn BufRead> = if gzip {
-        let capped = Capped { inner: MultiGzDecoder::new(raw), cap: opts.max_decompressed_bytes, count: counter };
+        let capped = Capped {
+            inner: MultiGzDecoder::new(raw),
+            cap: opts.max_decompressed_bytes,
+            count: counter,
+        };
         Box::new(BufReader::with_capacity(256 * 1024, capped))
     } else {
-        Box::new(BufReader::new(Capped { inner: raw, cap: u64::MAX, count: counter }))
+        Box::new(BufReader::new(Capped {
+            inner: raw,
+            cap: u64::MAX,
+            count: counter,
+        }))
     };
     Ok((stream, gzip))
 }
@@ -200,7 +225,10 @@ impl<R: Read> Read for Capped<R> {
 
 /// Describes an error that ended a read.
 fn stop_reason(e: &io::Error, gzip: bool, offset: u64) -> String {
-    if let Some(cap) = e.get_ref().and_then(|inner| inner.downcast_ref::<CapExceeded>()) {
+    if let Some(cap) = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<CapExceeded>())
+    {
         return cap.to_string();
     }
     if gzip {
@@ -208,6 +236,21 @@ fn stop_reason(e: &io::Error, gzip: bool, offset: u64) -> String {
     } else {
         format!("read error at byte {offset}: {e}")
     }
+}
+
+/// Why a record is not valid JSON, with the error's byte offset inside the record.
+fn invalid_json(e: &serde_json::Error, bytes: &[u8]) -> String {
+    let text = e.to_string();
+    let message = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(m, _)| m);
+    let offset: usize = bytes
+        .split(|b| *b == b'\n')
+        .take(e.line().saturating_sub(1))
+        .map(|line| line.len() + 1)
+        .sum::<usize>()
+        + e.column().saturating_sub(1);
+    format!("invalid JSON at byte {offset} of the record: {message}")
 }
 
 /// Cuts `raw` to [`MAX_RAW_BYTES`] on a character boundary.
@@ -233,7 +276,11 @@ impl FileReader<'_> {
     }
 
     fn reject(&mut self, position: String, reason: String, raw: &[u8]) {
-        self.emit(Record::Reject(RawReject { position, reason, raw: truncate_raw(raw) }));
+        self.emit(Record::Reject(RawReject {
+            position,
+            reason,
+            raw: truncate_raw(raw),
+        }));
     }
 
     fn problem(&mut self, text: String) {
@@ -256,7 +303,7 @@ impl FileReader<'_> {
     fn parse_item(&mut self, bytes: &[u8], position: String) {
         match serde_json::from_slice::<Value>(bytes) {
             Ok(value) => self.item(value, position),
-            Err(e) => self.reject(position, format!("invalid JSON: {e}"), bytes),
+            Err(e) => self.reject(position, invalid_json(&e, bytes), bytes),
         }
     }
 
@@ -268,9 +315,10 @@ impl FileReader<'_> {
             Ok(None) => self.problem("no JSON content: only whitespace".to_string()),
             Ok(Some(b'{')) => self.read_objects(sc, gzip),
             Ok(Some(b'[')) => self.read_values(sc, gzip),
-            Ok(Some(b)) => {
-                self.problem(format!("not JSON: starts with byte 0x{b:02x} at byte {}", sc.offset()))
-            }
+            Ok(Some(b)) => self.problem(format!(
+                "not JSON: starts with byte 0x{b:02x} at byte {}",
+                sc.offset()
+            )),
         }
     }
 
@@ -285,7 +333,11 @@ impl FileReader<'_> {
             || serde_json::from_slice::<serde::de::IgnoredAny>(trimmed).is_ok();
         if let Err(e) = read {
             self.container = Some(Container::Ndjson);
-            self.reject(format!("line {line}"), "input ends inside this record".into(), trimmed);
+            self.reject(
+                format!("line {line}"),
+                "input ends inside this record".into(),
+                trimmed,
+            );
             return self.problem(stop_reason(&e, gzip, offset + first.len() as u64));
         }
         if is_ndjson {
@@ -309,7 +361,13 @@ impl FileReader<'_> {
         }
     }
 
-    fn read_ndjson(&mut self, mut sc: Scanner<Box<dyn BufRead>>, mut line: u64, mut offset: u64, gzip: bool) {
+    fn read_ndjson(
+        &mut self,
+        mut sc: Scanner<Box<dyn BufRead>>,
+        mut line: u64,
+        mut offset: u64,
+        gzip: bool,
+    ) {
         let mut buf = Vec::new();
         loop {
             buf.clear();
@@ -322,6 +380,7 @@ impl FileReader<'_> {
                 }
                 Err(e) => {
                     if !buf.trim_ascii().is_empty() {
+                        self.lines += 1;
                         let reason = "input ends inside this record".to_string();
                         self.reject(format!("line {line}"), reason, buf.trim_ascii());
                     }
@@ -357,7 +416,9 @@ impl FileReader<'_> {
                 }
                 Some(b) => {
                     let at = sc.offset();
-                    return self.problem(format!("unexpected byte 0x{b:02x} at byte {at}: not a JSON value"));
+                    return self.problem(format!(
+                        "unexpected byte 0x{b:02x} at byte {at}: not a JSON value"
+                    ));
                 }
             }
         }
@@ -379,7 +440,9 @@ impl FileReader<'_> {
             }
             Ok(ValueEnd::Eof) => {
                 self.reject(position, "input ends inside this record".into(), buf);
-                self.problem(format!("input ends inside a record that starts at byte {start}"));
+                self.problem(format!(
+                    "input ends inside a record that starts at byte {start}"
+                ));
                 false
             }
             Err(e) => {
@@ -393,7 +456,12 @@ impl FileReader<'_> {
     }
 
     /// After `[`: reads elements up to the matching `]`; false when reading must stop.
-    fn read_array_elements<R: BufRead>(&mut self, sc: &mut Scanner<R>, buf: &mut Vec<u8>, gzip: bool) -> bool {
+    fn read_array_elements<R: BufRead>(
+        &mut self,
+        sc: &mut Scanner<R>,
+        buf: &mut Vec<u8>,
+        gzip: bool,
+    ) -> bool {
         let mut index = 0u64;
         loop {
             let next = match sc.peek_non_ws() {
@@ -405,7 +473,9 @@ impl FileReader<'_> {
             };
             match next {
                 None => {
-                    self.problem(format!("input ends inside the JSON array after {index} elements"));
+                    self.problem(format!(
+                        "input ends inside the JSON array after {index} elements"
+                    ));
                     return false;
                 }
                 Some(b']') if index == 0 => {
@@ -426,7 +496,9 @@ impl FileReader<'_> {
                     return true;
                 }
                 Ok(None) => {
-                    self.problem(format!("input ends inside the JSON array after {index} elements"));
+                    self.problem(format!(
+                        "input ends inside the JSON array after {index} elements"
+                    ));
                     return false;
                 }
                 Ok(Some(b)) => {
@@ -463,7 +535,13 @@ mod tests {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
         let mut records = Vec::new();
-        let read = read_file(&path, &ReadOptions { max_decompressed_bytes: cap }, &mut |r| records.push(r));
+        let read = read_file(
+            &path,
+            &ReadOptions {
+                max_decompressed_bytes: cap,
+            },
+            &mut |r| records.push(r),
+        );
         (read, records)
     }
 
@@ -486,13 +564,17 @@ mod tests {
         assert_eq!((read.format.as_str(), recs.len()), ("json-array+gzip", 2));
         let (read, recs) = read_bytes("fake.gz", body.as_bytes(), u64::MAX);
         assert_eq!((read.format.as_str(), recs.len()), ("json-array", 2));
-        assert_eq!(positions(&recs), vec!["ok index 0 (byte 1)", "ok index 1 (byte 75)"]);
+        assert_eq!(
+            positions(&recs),
+            vec!["ok index 0 (byte 1)", "ok index 1 (byte 74)"]
+        );
     }
 
     #[test]
     fn oss_name_count_is_checked() {
         let body = gz(format!("[{EV},{EV}]").as_bytes());
-        let name = "Actiontrail_cn-hangzhou_20240301100000_1002_3_512_0123456789abcdef0123456789abcdef.gz";
+        let name =
+            "Actiontrail_cn-hangzhou_20240301100000_1002_3_512_0123456789abcdef0123456789abcdef.gz";
         let (read, _) = read_bytes(name, &body, u64::MAX);
         assert_eq!(read.format, "oss");
         assert_eq!(read.problems, vec!["file name says 3 events, file holds 2"]);
@@ -500,14 +582,23 @@ mod tests {
 
     #[test]
     fn truncated_gzip_keeps_complete_elements() {
-        let elems: Vec<String> = (0..200).map(|i| EV.replace("\"A\"", &format!("\"E{i}\""))).collect();
+        let elems: Vec<String> = (0..200)
+            .map(|i| EV.replace("\"A\"", &format!("\"E{i}\"")))
+            .collect();
         let whole = gz(format!("[{}]", elems.join(",")).as_bytes());
         let cut = &whole[..whole.len() / 2];
         let (read, recs) = read_bytes("t.gz", cut, u64::MAX);
-        let ok = recs.iter().filter(|r| matches!(r, Record::Event(_))).count();
+        let ok = recs
+            .iter()
+            .filter(|r| matches!(r, Record::Event(_)))
+            .count();
         assert!(ok > 0 && ok < 200, "recovered {ok}");
         assert_eq!(read.problems.len(), 1, "{:?}", read.problems);
-        assert!(read.problems[0].starts_with("truncated or corrupt gzip after"), "{:?}", read.problems);
+        assert!(
+            read.problems[0].starts_with("truncated or corrupt gzip after"),
+            "{:?}",
+            read.problems
+        );
         for (i, r) in recs.iter().take(ok).enumerate() {
             let Record::Event(e) = r else { panic!() };
             assert_eq!(e.value["eventId"], format!("E{i}"));
@@ -522,18 +613,28 @@ mod tests {
         assert!(read.problems.is_empty());
         let pos = positions(&recs);
         assert_eq!(pos[0], "ok line 1");
-        assert!(pos[1].starts_with("reject line 2: invalid JSON: "), "{}", pos[1]);
+        assert_eq!(
+            pos[1],
+            "reject line 2: invalid JSON at byte 15 of the record: key must be a string"
+        );
         assert_eq!(pos[2], "ok line 4");
     }
 
     #[test]
     fn pretty_printed_pages_and_single_objects() {
-        let body = format!("{{\n  \"Events\": [{EV}, {EV}]\n}}\n{{\"Events\": {:?}}}", format!("[{EV}]"));
+        let body = format!(
+            "{{\n  \"Events\": [{EV}, {EV}]\n}}\n{{\"Events\": {:?}}}",
+            format!("[{EV}]")
+        );
         let (read, recs) = read_bytes("pages.json", body.as_bytes(), u64::MAX);
         assert_eq!(read.format, "lookup-events");
         assert_eq!(
             positions(&recs),
-            vec!["ok byte 0 Events[0]", "ok byte 0 Events[1]", &format!("ok byte {} Events[0]", 167)]
+            vec![
+                "ok byte 0 Events[0]",
+                "ok byte 0 Events[1]",
+                &format!("ok byte {} Events[0]", 165)
+            ]
         );
     }
 
@@ -542,7 +643,10 @@ mod tests {
         let body = format!("{EV}\n{EV}\n{EV}\n");
         let (read, recs) = read_bytes("c.gz", &gz(body.as_bytes()), 100);
         assert_eq!(read.format, "ndjson+gzip");
-        assert_eq!(read.problems, vec!["decompressed size exceeds cap of 100 bytes"]);
+        assert_eq!(
+            read.problems,
+            vec!["decompressed size exceeds cap of 100 bytes"]
+        );
         assert_eq!(positions(&recs)[0], "ok line 1");
         assert_eq!(recs.len(), 2, "one event and the cut record");
     }
@@ -550,11 +654,17 @@ mod tests {
     #[test]
     fn empty_and_non_json_files() {
         let (read, recs) = read_bytes("e.json", b"", u64::MAX);
-        assert_eq!((read.format.as_str(), read.problems.clone(), recs.len()), ("empty", vec!["empty file".to_string()], 0));
+        assert_eq!(
+            (read.format.as_str(), read.problems.clone(), recs.len()),
+            ("empty", vec!["empty file".to_string()], 0)
+        );
         let (read, _) = read_bytes("w.json", b"  \n", u64::MAX);
         assert_eq!(read.problems, vec!["no JSON content: only whitespace"]);
         let (read, _) = read_bytes("b.bin", b"PK\x03\x04", u64::MAX);
-        assert_eq!(read.problems, vec!["not JSON: starts with byte 0x50 at byte 0"]);
+        assert_eq!(
+            read.problems,
+            vec!["not JSON: starts with byte 0x50 at byte 0"]
+        );
     }
 
     #[test]
@@ -562,10 +672,19 @@ mod tests {
         let body = format!("[{EV},{EV}");
         let (read, recs) = read_bytes("a.json", body.as_bytes(), u64::MAX);
         assert_eq!(recs.len(), 2);
-        assert_eq!(read.problems, vec!["input ends inside the JSON array after 2 elements"]);
+        assert_eq!(
+            read.problems,
+            vec!["input ends inside the JSON array after 2 elements"]
+        );
         let body = format!("[{EV},{{\"eventId\":\"X\"");
         let (read, recs) = read_bytes("b.json", body.as_bytes(), u64::MAX);
-        assert_eq!(positions(&recs)[1], "reject index 1 (byte 75): input ends inside this record");
-        assert_eq!(read.problems, vec!["input ends inside a record that starts at byte 75"]);
+        assert_eq!(
+            positions(&recs)[1],
+            "reject index 1 (byte 74): input ends inside this record"
+        );
+        assert_eq!(
+            read.problems,
+            vec!["input ends inside a record that starts at byte 74"]
+        );
     }
 }

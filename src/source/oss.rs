@@ -50,7 +50,10 @@ mod tests {
                 count: 4
             })
         );
-        assert_eq!(parse_oss_name(Path::new("Actiontrail_cn-hangzhou_2024.gz")), None);
+        assert_eq!(
+            parse_oss_name(Path::new("Actiontrail_cn-hangzhou_2024.gz")),
+            None
+        );
         assert_eq!(parse_oss_name(Path::new("events.json.gz")), None);
     }
 }

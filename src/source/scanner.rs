@@ -23,12 +23,20 @@ pub struct Scanner<R> {
 impl<R: BufRead> Scanner<R> {
     /// A scanner at offset 0, line 1.
     pub fn new(inner: R) -> Self {
-        Scanner { inner, offset: 0, line: 1 }
+        Scanner {
+            inner,
+            offset: 0,
+            line: 1,
+        }
     }
 
     /// A scanner whose first byte sits at `offset` on `line` of the whole input.
     pub fn with_position(inner: R, offset: u64, line: u64) -> Self {
-        Scanner { inner, offset, line }
+        Scanner {
+            inner,
+            offset,
+            line,
+        }
     }
 
     /// The wrapped reader.
@@ -199,7 +207,10 @@ mod tests {
             assert_eq!(
                 got,
                 vec![
-                    (r#"{"a":"x}\"]","b":[1,{"c":2}]}"#.to_string(), ValueEnd::Complete),
+                    (
+                        r#"{"a":"x}\"]","b":[1,{"c":2}]}"#.to_string(),
+                        ValueEnd::Complete
+                    ),
                     ("[3]".to_string(), ValueEnd::Complete),
                     (r#""s\"""#.to_string(), ValueEnd::Complete),
                     ("42".to_string(), ValueEnd::Complete),

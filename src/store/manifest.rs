@@ -62,7 +62,10 @@ fn repair_torn_tail(path: &Path) -> Result<()> {
         return Ok(());
     }
     let keep = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let file = OpenOptions::new().write(true).open(path).map_err(|e| Error::io(path, e))?;
+    let file = OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
     file.set_len(keep as u64).map_err(|e| Error::io(path, e))?;
     Ok(())
 }
@@ -77,8 +80,13 @@ pub fn append(path: &Path, records: &[ManifestRecord]) -> Result<()> {
         text.push_str(&serde_json::to_string(r).expect("a manifest record serializes"));
         text.push('\n');
     }
-    let mut file = OpenOptions::new().append(true).create(true).open(path).map_err(|e| Error::io(path, e))?;
-    file.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))?;
+    let mut file = OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Error::io(path, e))?;
     file.sync_all().map_err(|e| Error::io(path, e))
 }
 

@@ -57,12 +57,17 @@ impl Store {
             if !root.join(part).exists() {
                 return Err(Error::Store {
                     path: root.to_path_buf(),
-                    message: format!("not a keytrail store: no {part} (create one with `keytrail ingest`)"),
+                    message: format!(
+                        "not a keytrail store: no {part} (create one with `keytrail ingest`)"
+                    ),
                 });
             }
         }
         let manifest = manifest::load(&root.join(MANIFEST))?;
-        Ok(Store { root: root.to_path_buf(), manifest })
+        Ok(Store {
+            root: root.to_path_buf(),
+            manifest,
+        })
     }
 
     /// Opens the store at `root` for writing, creating it if `root` does not exist or is an
@@ -165,7 +170,12 @@ impl Store {
 
     /// Writes `rows` as the file `<name>` of the partition for `date`: to `.tmp/` first, then
     /// renamed into place. Returns the final path.
-    pub fn commit_partition_file(&self, date: &str, name: &str, rows: &[&EventRow]) -> Result<PathBuf> {
+    pub fn commit_partition_file(
+        &self,
+        date: &str,
+        name: &str,
+        rows: &[&EventRow],
+    ) -> Result<PathBuf> {
         let tmp_dir = self.root.join(TMP);
         fs::create_dir_all(&tmp_dir).map_err(|e| Error::io(&tmp_dir, e))?;
         let tmp = tmp_dir.join(name);
@@ -253,7 +263,14 @@ mod tests {
 
     fn row(id: &str, time: &str) -> EventRow {
         let ev = json!({"eventId": id, "eventName": "Decrypt", "eventTime": time});
-        normalize(ev, &Envelope { origin: format!("t#{id}"), ..Default::default() }).unwrap()
+        normalize(
+            ev,
+            &Envelope {
+                origin: format!("t#{id}"),
+                ..Default::default()
+            },
+        )
+        .unwrap()
     }
 
     #[test]
@@ -263,9 +280,17 @@ mod tests {
         let store = Store::create_or_open(&dir.path().join("s")).unwrap();
         assert_eq!(store.partitions().unwrap(), Vec::<String>::new());
         assert_eq!(store.event_count().unwrap(), 0);
-        let df = store.scan(&TimeRange::default()).unwrap().collect().unwrap();
+        let df = store
+            .scan(&TimeRange::default())
+            .unwrap()
+            .collect()
+            .unwrap();
         assert_eq!(df.height(), 0);
-        let names: Vec<String> = df.get_column_names().iter().map(|s| s.to_string()).collect();
+        let names: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(names, schema::columns());
         std::fs::write(dir.path().join("other"), b"x").unwrap();
         assert!(Store::create_or_open(dir.path()).is_err());
@@ -275,18 +300,45 @@ mod tests {
     fn scan_prunes_partitions_and_filters_time() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::create_or_open(dir.path()).unwrap();
-        let (a, b, c) = (row("A", "2024-03-01T23:00:00Z"), row("B", "2024-03-02T01:00:00Z"), row("C", "2024-03-02T05:00:00Z"));
-        store.commit_partition_file("2024-03-01", "part-x-0.parquet", &[&a]).unwrap();
-        store.commit_partition_file("2024-03-02", "part-x-1.parquet", &[&b, &c]).unwrap();
+        let (a, b, c) = (
+            row("A", "2024-03-01T23:00:00Z"),
+            row("B", "2024-03-02T01:00:00Z"),
+            row("C", "2024-03-02T05:00:00Z"),
+        );
+        store
+            .commit_partition_file("2024-03-01", "part-x-0.parquet", &[&a])
+            .unwrap();
+        store
+            .commit_partition_file("2024-03-02", "part-x-1.parquet", &[&b, &c])
+            .unwrap();
         // A file in a partition outside the range that is not even Parquet: never read.
         std::fs::create_dir_all(store.partition_dir("2024-02-01")).unwrap();
-        std::fs::write(store.partition_dir("2024-02-01").join("bad.parquet"), b"junk").unwrap();
-        assert_eq!(store.partitions().unwrap(), vec!["2024-02-01", "2024-03-01", "2024-03-02"]);
-        let range = TimeRange { from: Some(1709337600 - 7200), to: Some(1709337600 + 10800) };
+        std::fs::write(
+            store.partition_dir("2024-02-01").join("bad.parquet"),
+            b"junk",
+        )
+        .unwrap();
+        assert_eq!(
+            store.partitions().unwrap(),
+            vec!["2024-02-01", "2024-03-01", "2024-03-02"]
+        );
+        let range = TimeRange {
+            from: Some(1709337600 - 7200),
+            to: Some(1709337600 + 10800),
+        };
         let df = store.scan(&range).unwrap().collect().unwrap();
-        let ids: Vec<Option<&str>> = df.column("event.eventId").unwrap().str().unwrap().iter().collect();
+        let ids: Vec<Option<&str>> = df
+            .column("event.eventId")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
         assert_eq!(ids, vec![Some("A"), Some("B")]);
         assert_eq!(df.width(), schema::columns().len());
-        assert_eq!(store.load_keys("2024-03-02").unwrap(), HashSet::from(["B".to_string(), "C".to_string()]));
+        assert_eq!(
+            store.load_keys("2024-03-02").unwrap(),
+            HashSet::from(["B".to_string(), "C".to_string()])
+        );
     }
 }

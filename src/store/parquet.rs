@@ -57,7 +57,9 @@ fn record_batch(rows: &[&EventRow]) -> Result<RecordBatch> {
         Arc::new(rows.iter().map(|r| f(r)).collect::<StringArray>())
     };
     let mut columns: Vec<ArrayRef> = vec![
-        Arc::new(Int64Array::from(rows.iter().map(|r| r.time).collect::<Vec<i64>>())),
+        Arc::new(Int64Array::from(
+            rows.iter().map(|r| r.time).collect::<Vec<i64>>(),
+        )),
         text(&|r| Some(r.topic.as_str())),
         text(&|r| Some(r.event_json.as_str())),
     ];
@@ -71,15 +73,19 @@ fn record_batch(rows: &[&EventRow]) -> Result<RecordBatch> {
     columns.push(text(&|r| Some(r.dedup_key.as_str())));
     columns.push(text(&|r| Some(if r.insight { "true" } else { "false" })));
     columns.push(text(&|r| Some(r.origin.as_str())));
-    RecordBatch::try_new(arrow_schema(), columns).map_err(|e| Error::Other(format!("building a record batch: {e}")))
+    RecordBatch::try_new(arrow_schema(), columns)
+        .map_err(|e| Error::Other(format!("building a record batch: {e}")))
 }
 
 /// Writes `rows` (already in the order they should be stored) to a new Parquet file at `path`
 /// and syncs it to disk.
 pub fn write_file(path: &Path, rows: &[&EventRow]) -> Result<()> {
     let file = File::create(path).map_err(|e| Error::io(path, e))?;
-    let fail = |e: parquet::errors::ParquetError| Error::Other(format!("{}: writing Parquet: {e}", path.display()));
-    let mut writer = ArrowWriter::try_new(file, arrow_schema(), Some(writer_properties())).map_err(fail)?;
+    let fail = |e: parquet::errors::ParquetError| {
+        Error::Other(format!("{}: writing Parquet: {e}", path.display()))
+    };
+    let mut writer =
+        ArrowWriter::try_new(file, arrow_schema(), Some(writer_properties())).map_err(fail)?;
     for slice in rows.chunks(BATCH_ROWS) {
         writer.write(&record_batch(slice)?).map_err(fail)?;
     }
@@ -97,10 +103,18 @@ pub fn read_keys(path: &Path, keys: &mut HashSet<String>) -> Result<()> {
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| fail(&e))?;
     let index = builder.schema().index_of(DEDUP_KEY).map_err(|e| fail(&e))?;
     let mask = ProjectionMask::roots(builder.parquet_schema(), [index]);
-    let reader = builder.with_projection(mask).with_batch_size(16 * 1024).build().map_err(|e| fail(&e))?;
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(16 * 1024)
+        .build()
+        .map_err(|e| fail(&e))?;
     for batch in reader {
         let batch = batch.map_err(|e| fail(&e))?;
-        let column = batch.column(0).as_any().downcast_ref::<StringArray>().ok_or_else(|| fail(&"not a string column"))?;
+        let column = batch
+            .column(0)
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .ok_or_else(|| fail(&"not a string column"))?;
         keys.extend(column.iter().flatten().map(str::to_string));
     }
     Ok(())
@@ -109,7 +123,9 @@ pub fn read_keys(path: &Path, keys: &mut HashSet<String>) -> Result<()> {
 /// The number of rows in the Parquet file at `path`, from its footer.
 pub fn row_count(path: &Path) -> Result<u64> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let reader = SerializedFileReader::new(file)
-        .map_err(|e| Error::Store { path: path.to_path_buf(), message: format!("reading Parquet footer: {e}") })?;
+    let reader = SerializedFileReader::new(file).map_err(|e| Error::Store {
+        path: path.to_path_buf(),
+        message: format!("reading Parquet footer: {e}"),
+    })?;
     Ok(reader.metadata().file_metadata().num_rows().max(0) as u64)
 }

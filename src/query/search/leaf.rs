@@ -1,10 +1,13 @@
 //! Tests on a JSON leaf of the `event` column (`event.requestParameters.KeyId`): the path is
-//! walked with case-insensitive keys, and a cheap regex on the raw JSON text skips the parse
-//! for events that cannot match.
+//! walked with case-insensitive keys by a streaming pass that builds only the leaf, after an
+//! exact substring search has skipped the events that cannot match.
 
+use memchr::memmem::Finder;
 use polars::prelude::*;
 use rayon::prelude::*;
 use regex::Regex;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::schema::EVENT;
@@ -21,13 +24,13 @@ pub enum LeafCheck {
 }
 
 /// A compiled leaf test: the key path below the event root, the raw-text prefilter (every
-/// regex must match the whole event's JSON text), and the check on the leaf.
+/// substring must occur in the event's JSON text), and the check on the leaf.
 #[derive(Debug, Clone)]
 pub struct LeafTest {
     /// Keys from the event root to the leaf.
     pub path: Vec<String>,
-    /// Regexes on the raw event text that any matching event satisfies.
-    pub prefilter: Vec<Regex>,
+    /// Substrings of the raw event text that every matching event contains.
+    pub prefilter: Vec<Finder<'static>>,
     /// The check on the leaf text.
     pub check: LeafCheck,
 }
@@ -35,13 +38,11 @@ pub struct LeafTest {
 impl LeafTest {
     /// Whether one event (as JSON text) passes.
     pub fn matches(&self, event_json: &str) -> bool {
-        if !self.prefilter.iter().all(|re| re.is_match(event_json)) {
+        let bytes = event_json.as_bytes();
+        if !self.prefilter.iter().all(|f| f.find(bytes).is_some()) {
             return false;
         }
-        let Ok(root) = serde_json::from_str::<Value>(event_json) else {
-            return false;
-        };
-        let Some(text) = leaf_text(&root, &self.path) else {
+        let Some(text) = leaf_in_json(event_json, &self.path) else {
             return false;
         };
         match &self.check {
@@ -90,6 +91,98 @@ pub fn leaf_text(root: &Value, path: &[String]) -> Option<String> {
     }
 }
 
+/// The text of the leaf at `path` in the JSON text `json` (as [`leaf_text`]), found by a
+/// streaming walk that skips everything off the path without building it.
+pub fn leaf_in_json(json: &str, path: &[String]) -> Option<String> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let leaf = PathSeed { path }.deserialize(&mut de).ok()??;
+    leaf_text(&leaf, &[])
+}
+
+/// Deserializes only the value at `path` below the current JSON value: `None` when a key is
+/// missing; an error (the walk stops) when a non-object is in the way.
+struct PathSeed<'p> {
+    path: &'p [String],
+}
+
+impl<'de> DeserializeSeed<'de> for PathSeed<'_> {
+    type Value = Option<Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        if self.path.is_empty() {
+            return Value::deserialize(d).map(Some);
+        }
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PathSeed<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let Some((key, rest)) = self.path.split_first() else {
+            return Ok(None);
+        };
+        let (mut exact, mut loose) = (None, None);
+        while let Some(found) = map.next_key_seed(KeySeed { want: key })? {
+            match found {
+                KeyMatch::Exact if exact.is_none() => {
+                    exact = Some(map.next_value_seed(PathSeed { path: rest })?)
+                }
+                KeyMatch::Loose if loose.is_none() => {
+                    loose = Some(map.next_value_seed(PathSeed { path: rest })?)
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(exact.or(loose).flatten())
+    }
+}
+
+/// How an object key compares with the wanted one.
+enum KeyMatch {
+    Exact,
+    Loose,
+    Other,
+}
+
+/// Compares an object key with `want` without allocating it.
+struct KeySeed<'w> {
+    want: &'w str,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = KeyMatch;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = KeyMatch;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<KeyMatch, E> {
+        Ok(if key == self.want {
+            KeyMatch::Exact
+        } else if key.eq_ignore_ascii_case(self.want) {
+            KeyMatch::Loose
+        } else {
+            KeyMatch::Other
+        })
+    }
+}
+
 /// The keys of a `$.a.b` JSONPath as produced by [`crate::schema::resolve_field`].
 pub fn path_keys(json_path: &str) -> Vec<String> {
     json_path
@@ -127,6 +220,35 @@ mod tests {
     }
 
     #[test]
+    fn streaming_walk_agrees_with_the_tree_walk() {
+        let ev = r#"{"requestParameters":{"KeyId":"key-1","keyid":"other","N":7,"Z":null,
+            "O":{"a":[1,{"b":2}]},"Esc\u0041pe":"x\"y"},"arr":[{"a":1}],"s":"t"}"#;
+        let root: Value = serde_json::from_str(ev).unwrap();
+        for path in [
+            "$.requestParameters.KeyId",
+            "$.requestParameters.KEYID",
+            "$.requestParameters.keyid",
+            "$.requestParameters.N",
+            "$.requestParameters.Z",
+            "$.requestParameters.O",
+            "$.requestParameters.O.a",
+            "$.requestParameters.EscApe",
+            "$.requestParameters.missing",
+            "$.arr.a",
+            "$.s.t",
+            "$.s",
+        ] {
+            let keys = path_keys(path);
+            assert_eq!(leaf_in_json(ev, &keys), leaf_text(&root, &keys), "{path}");
+        }
+        assert_eq!(
+            leaf_in_json(ev, &path_keys("$.requestParameters.KEYID")).as_deref(),
+            Some("key-1")
+        );
+        assert_eq!(leaf_in_json("{broken", &path_keys("$.a")), None);
+    }
+
+    #[test]
     fn checks_and_prefilter() {
         let ev = r#"{"a":{"b":"","c":"Hello World"}}"#;
         assert!(test("$.a.b", LeafCheck::Empty).matches(ev));
@@ -136,7 +258,7 @@ mod tests {
         let hello = Regex::new("(?i)hello").unwrap();
         assert!(test("$.a.c", LeafCheck::AllMatch(vec![hello.clone()])).matches(ev));
         let mut t = test("$.a.c", LeafCheck::AllMatch(vec![hello]));
-        t.prefilter = vec![Regex::new("absent").unwrap()];
+        t.prefilter = vec![Finder::new("absent").into_owned()];
         assert!(!t.matches(ev));
         assert!(!test("$.a.c", LeafCheck::Exists).matches("not json"));
     }

@@ -1,14 +1,17 @@
 //! Lowers a parsed search statement to one boolean polars expression over the store columns.
 //! A token test becomes a case-insensitive regex anchored at delimiters (or at the ends of the
-//! value, for fields without delimiters); JSON leaves of `event` are tested by [`super::leaf`].
-//! Every condition is null-safe: a missing field is `false`, so `not` finds it.
+//! value, for fields without delimiters). Scans of the `event` JSON text go through
+//! [`super::scan`] (prefiltered, row-parallel) and JSON leaves through [`super::leaf`]; an `or`
+//! chain of single tokens on one place becomes one alternation. Every condition is null-safe:
+//! a missing field is `false`, so `not` finds it.
 
+use memchr::memmem::Finder;
 use polars::prelude::*;
-
 use regex::Regex;
 
 use super::ast::{CmpOp, Condition, Glyph, Pattern, SearchExpr, Target, Test};
 use super::leaf::{path_keys, LeafCheck, LeafTest};
+use super::scan::{self, caseless_run, TextTest};
 use super::tokens::{field_kind, FieldKind};
 use crate::schema::{resolve_field, FieldRef, EVENT, TOPIC};
 
@@ -32,10 +35,96 @@ pub fn lower(expr: &SearchExpr) -> Expr {
     match expr {
         SearchExpr::All => lit(true),
         SearchExpr::And(a, b) => lower(a).and(lower(b)),
-        SearchExpr::Or(a, b) => lower(a).or(lower(b)),
+        SearchExpr::Or(..) => lower_or(expr),
         SearchExpr::Not(a) => lower(a).not(),
         SearchExpr::Cond(c) => lower_condition(c),
     }
+}
+
+/// Where a single-token condition looks, for merging the alternatives of an `or` chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TokenPlace {
+    FullText,
+    Column(String, Layout),
+}
+
+/// An `or` chain. Single-token conditions on the same place (`event.eventName: A or
+/// event.eventName: B or ...`, as alert queries write them) become one alternation regex, so
+/// the column is scanned once instead of once per alternative.
+fn lower_or(expr: &SearchExpr) -> Expr {
+    let mut groups: Vec<(TokenPlace, Vec<&Pattern>)> = Vec::new();
+    let mut others: Vec<Expr> = Vec::new();
+    for operand in or_operands(expr) {
+        match single_token(operand) {
+            Some((place, pat)) => match groups.iter_mut().find(|(p, _)| *p == place) {
+                Some((_, pats)) => pats.push(pat),
+                None => groups.push((place, vec![pat])),
+            },
+            None => others.push(lower(operand)),
+        }
+    }
+    let merged =
+        groups.into_iter().map(|(place, pats)| {
+            let expr =
+                match place {
+                    TokenPlace::FullText => {
+                        let required: &[&Pattern] = if pats.len() == 1 { &pats } else { &[] };
+                        event_matches(alternation_regex(&pats, Layout::JsonText), required)
+                            .or(has_any(col(TOPIC), &pats, Layout::WholeValue))
+                    }
+                    TokenPlace::Column(name, layout) => has_any(col(name.as_str()), &pats, layout),
+                };
+            expr.fill_null(lit(false))
+        });
+    let all: Vec<Expr> = merged.chain(others).collect();
+    all.into_iter()
+        .reduce(|a, b| a.or(b))
+        .unwrap_or_else(|| lit(false))
+}
+
+/// The operands of a chain of `or`, left to right.
+fn or_operands(expr: &SearchExpr) -> Vec<&SearchExpr> {
+    match expr {
+        SearchExpr::Or(a, b) => {
+            let mut out = or_operands(a);
+            out.extend(or_operands(b));
+            out
+        }
+        other => vec![other],
+    }
+}
+
+/// The place and pattern of a condition that tests exactly one token on the full text or on a
+/// stored column.
+fn single_token(expr: &SearchExpr) -> Option<(TokenPlace, &Pattern)> {
+    let SearchExpr::Cond(c) = expr else {
+        return None;
+    };
+    let Test::Tokens(pats) = &c.test else {
+        return None;
+    };
+    let [pat] = pats.as_slice() else { return None };
+    let place = match &c.target {
+        Target::FullText => TokenPlace::FullText,
+        Target::Field(name) => match resolve_field(name) {
+            FieldRef::Column(col) => TokenPlace::Column(col, column_layout(name)),
+            _ => return None,
+        },
+    };
+    Some((place, pat))
+}
+
+fn column_layout(name: &str) -> Layout {
+    match field_kind(name) {
+        FieldKind::WholeValue => Layout::WholeValue,
+        _ => Layout::Delimited,
+    }
+}
+
+/// Whether the text holds a token matching any of `pats`.
+fn has_any(text: Expr, pats: &[&Pattern], layout: Layout) -> Expr {
+    text.str()
+        .contains(lit(alternation_regex(pats, layout)), true)
 }
 
 /// The expression of one condition: never null.
@@ -51,21 +140,25 @@ fn lower_condition(c: &Condition) -> Expr {
 fn full_text(test: &Test) -> Expr {
     match test {
         Test::Tokens(pats) => all_of(pats.iter().map(|p| {
-            text_has(col(EVENT), p, Layout::JsonText).or(text_has(
-                col(TOPIC),
-                p,
-                Layout::WholeValue,
-            ))
+            let in_event = event_matches(token_regex(p, Layout::JsonText), &[p]);
+            in_event.or(text_has(col(TOPIC), p, Layout::WholeValue))
         })),
         Test::Phrase(pats) => {
+            let required: Vec<&Pattern> = pats.iter().collect();
+            let in_event = event_matches(phrase_regex(pats, Layout::JsonText), &required);
             let joined = Pattern(join_with_space(pats));
-            text_phrase(col(EVENT), pats, Layout::JsonText).or(text_has(
-                col(TOPIC),
-                &joined,
-                Layout::WholeValue,
-            ))
+            in_event.or(text_has(col(TOPIC), &joined, Layout::WholeValue))
         }
         _ => lit(false),
+    }
+}
+
+/// Whether the event's JSON text matches `regex` (built from escaped patterns, so it always
+/// compiles; `false` if it did not), prefiltered by the caseless runs of `required`.
+fn event_matches(regex: String, required: &[&Pattern]) -> Expr {
+    match Regex::new(&regex) {
+        Ok(re) => scan::all_pass(EVENT, vec![TextTest::new(re, required)]),
+        Err(_) => lit(false),
     }
 }
 
@@ -78,42 +171,37 @@ fn field(name: &str, test: &Test) -> Expr {
     }
 }
 
-/// A test on a JSON leaf of `event`, with a raw-text prefilter.
+/// A test on a JSON leaf of `event`: events lacking a caseless run of a required token are
+/// skipped before the path is walked.
 fn json_leaf(path: &str, test: &Test) -> Expr {
     let path = path_keys(path);
-    let compile = |res: Vec<String>| {
-        res.iter()
-            .map(|r| Regex::new(r))
-            .collect::<Result<Vec<_>, _>>()
-    };
-    let last = path.last().cloned().unwrap_or_default();
-    let key_present = vec![format!("(?i)\"{}\":", regex::escape(&last))];
-    let (prefilter, check) = match test {
-        Test::Tokens(pats) => (
-            pats.iter()
-                .map(|p| token_regex(p, Layout::JsonText))
-                .collect(),
-            pats.iter()
-                .map(|p| token_regex(p, Layout::Delimited))
-                .collect(),
-        ),
+    let (runs, leaf) = match test {
+        Test::Tokens(pats) => {
+            let leaf = pats.iter().map(|p| token_regex(p, Layout::Delimited));
+            (
+                pats.iter().filter_map(caseless_run).collect(),
+                leaf.collect(),
+            )
+        }
         Test::Phrase(pats) => (
-            pats.iter()
-                .map(|p| token_regex(p, Layout::JsonText))
-                .collect(),
+            pats.iter().filter_map(caseless_run).collect(),
             vec![phrase_regex(pats, Layout::Delimited)],
         ),
-        Test::Exists | Test::Empty => (key_present, vec![]),
+        Test::Exists | Test::Empty => (vec![], vec![]),
         Test::Compare(..) | Test::Range { .. } | Test::Nothing => return lit(false),
     };
-    let (Ok(prefilter), Ok(check_res)) = (compile(prefilter), compile(check)) else {
+    let Ok(leaf) = compile_all(&leaf) else {
         return lit(false);
     };
     let check = match test {
         Test::Exists => LeafCheck::Exists,
         Test::Empty => LeafCheck::Empty,
-        _ => LeafCheck::AllMatch(check_res),
+        _ => LeafCheck::AllMatch(leaf),
     };
+    let prefilter = runs
+        .iter()
+        .map(|r: &String| Finder::new(r.as_bytes()).into_owned())
+        .collect();
     LeafTest {
         path,
         prefilter,
@@ -122,12 +210,13 @@ fn json_leaf(path: &str, test: &Test) -> Expr {
     .to_expr()
 }
 
+fn compile_all(patterns: &[String]) -> Result<Vec<Regex>, regex::Error> {
+    patterns.iter().map(|r| Regex::new(r)).collect()
+}
+
 /// A test on a stored column.
 fn column_field(name: &str, value: Expr, test: &Test) -> Expr {
-    let layout = match field_kind(name) {
-        FieldKind::WholeValue => Layout::WholeValue,
-        _ => Layout::Delimited,
-    };
+    let layout = column_layout(name);
     match test {
         Test::Tokens(pats) => all_of(pats.iter().map(|p| text_has(value.clone(), p, layout))),
         Test::Phrase(pats) => text_phrase(value, pats, layout),
@@ -185,6 +274,13 @@ fn text_phrase(text: Expr, pats: &[Pattern], layout: Layout) -> Expr {
 pub fn token_regex(pat: &Pattern, layout: Layout) -> String {
     let (open, close) = boundaries(layout);
     format!("(?i){open}{}{close}", pattern_body(pat, layout))
+}
+
+/// The regex matching a whole token that matches any of the patterns.
+pub fn alternation_regex(pats: &[&Pattern], layout: Layout) -> String {
+    let (open, close) = boundaries(layout);
+    let bodies: Vec<String> = pats.iter().map(|p| pattern_body(p, layout)).collect();
+    format!("(?i){open}(?:{}){close}", bodies.join("|"))
 }
 
 /// The regex matching the tokens in order, next to each other.
@@ -314,6 +410,54 @@ mod tests {
         let re = token_regex(&pat("actiontrail_audit_event"), Layout::WholeValue);
         assert!(hits(&re, "ActionTrail_Audit_Event"));
         assert!(!hits(&re, "actiontrail_audit_event2"));
+    }
+
+    #[test]
+    fn alternation_matches_any_whole_token() {
+        let (a, b) = (pat("createkey"), pat("schedulekey*"));
+        let re = alternation_regex(&[&a, &b], Layout::Delimited);
+        assert!(hits(&re, "CreateKey"));
+        assert!(hits(&re, "x ScheduleKeyDeletion"));
+        assert!(!hits(&re, "CreateKeys"));
+        assert!(!hits(&re, "xCreateKey"));
+        let re = alternation_regex(&[&a, &b], Layout::WholeValue);
+        assert!(hits(&re, "createkey"));
+        assert!(!hits(&re, "createkey x"));
+    }
+
+    #[test]
+    fn or_chains_of_single_tokens_merge_per_place() {
+        let e = crate::query::search::parse(
+            "event.eventName:A or event.eventName:B or x or event.serviceName:C or y z",
+        )
+        .unwrap();
+        let SearchExpr::Or(..) = &e else {
+            panic!("not an or")
+        };
+        let ops = or_operands(&e);
+        let places: Vec<Option<TokenPlace>> = ops
+            .iter()
+            .map(|o| single_token(o).map(|(p, _)| p))
+            .collect();
+        assert_eq!(
+            places,
+            vec![
+                Some(TokenPlace::Column(
+                    "event.eventName".into(),
+                    Layout::Delimited
+                )),
+                Some(TokenPlace::Column(
+                    "event.eventName".into(),
+                    Layout::Delimited
+                )),
+                Some(TokenPlace::FullText),
+                Some(TokenPlace::Column(
+                    "event.serviceName".into(),
+                    Layout::Delimited
+                )),
+                None,
+            ]
+        );
     }
 
     #[test]

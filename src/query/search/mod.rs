@@ -11,6 +11,7 @@ pub mod leaf;
 pub mod lexer;
 pub mod lower;
 pub mod parser;
+pub mod scan;
 pub mod tokens;
 
 pub use ast::{CmpOp, Condition, Glyph, Pattern, SearchExpr, Target, Test};

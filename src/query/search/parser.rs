@@ -21,6 +21,7 @@ use super::SearchError;
 pub fn parse_statement(text: &str) -> Result<SearchExpr, SearchError> {
     let mut p = Parser {
         cur: Cursor::new(text),
+        depth: 0,
     };
     p.cur.skip_ws();
     if p.cur.at_end() {
@@ -37,8 +38,13 @@ pub fn parse_statement(text: &str) -> Result<SearchExpr, SearchError> {
     Ok(expr)
 }
 
+/// How deeply parentheses and unary `not` may nest before the statement is refused.
+const MAX_DEPTH: usize = 200;
+
 struct Parser<'a> {
     cur: Cursor<'a>,
+    /// Current nesting of parentheses and unary `not`.
+    depth: usize,
 }
 
 /// A key as written before `:` or a comparison operator.
@@ -83,10 +89,24 @@ impl<'a> Parser<'a> {
 
     fn unary(&mut self) -> Result<SearchExpr, SearchError> {
         if let Some(op_pos) = self.eat_keyword(Keyword::Not) {
+            self.enter(op_pos)?;
             let inner = self.operand(Keyword::Not, op_pos, Self::unary)?;
+            self.depth -= 1;
             return Ok(SearchExpr::Not(Box::new(inner)));
         }
         self.primary()
+    }
+
+    /// Goes one nesting level deeper, or refuses past [`MAX_DEPTH`].
+    fn enter(&mut self, pos: usize) -> Result<(), SearchError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(SearchError::new(
+                pos,
+                format!("nested more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+        Ok(())
     }
 
     fn primary(&mut self) -> Result<SearchExpr, SearchError> {
@@ -132,7 +152,9 @@ impl<'a> Parser<'a> {
                 "unbalanced parenthesis: '(' is never closed",
             ));
         }
+        self.enter(open)?;
         let inner = self.or_expr()?;
+        self.depth -= 1;
         self.cur.skip_ws();
         if !self.cur.eat(")") {
             return Err(SearchError::new(
@@ -288,7 +310,15 @@ impl<'a> Parser<'a> {
             }
             Value::Bare(glyphs)
         };
-        let (test, note) = field_test(&name, value, self.cur.slice(start, self.cur.pos()));
+        let source = self.cur.slice(start, self.cur.pos());
+        let is_null_word =
+            matches!(&value, Value::Bare(g) if glyph_text(g).eq_ignore_ascii_case("null"));
+        let (test, mut note) = field_test(&name, value, source);
+        if is_null_word && note.is_none() {
+            note = Some(format!(
+                "{source}: searches the word null; a JSON null counts as a missing field (not {name}:*)"
+            ));
+        }
         Ok(self.finish(start, Target::Field(name), test, note))
     }
 
@@ -699,6 +729,10 @@ mod tests {
         assert_eq!(c.test, toks(&["!"]));
         assert!(c.note.unwrap().contains("outside the search grammar"));
         assert_eq!(cond("k:<YourAccessKeyId>").test, toks(&["youraccesskeyid"]));
+        assert_eq!(
+            cond("event.errorCode: NULL").note.as_deref(),
+            Some("event.errorCode: NULL: searches the word null; a JSON null counts as a missing field (not event.errorCode:*)")
+        );
     }
 
     #[test]

@@ -41,12 +41,20 @@ pub(crate) fn at<T: Spanned + ?Sized>(node: &T, message: impl Into<String>) -> L
 
 /// An error pointing at a location.
 pub(crate) fn at_location(loc: Location, message: impl Into<String>) -> Located {
-    Located { line: loc.line, column: loc.column, message: message.into() }
+    Located {
+        line: loc.line,
+        column: loc.column,
+        message: message.into(),
+    }
 }
 
 /// An error at the start of the statement.
 pub(crate) fn at_start(message: impl Into<String>) -> Located {
-    Located { line: 1, column: 1, message: message.into() }
+    Located {
+        line: 1,
+        column: 1,
+        message: message.into(),
+    }
 }
 
 /// Converts a 1-based line/column (columns count characters) to a byte offset into `sql`.
@@ -68,7 +76,10 @@ pub(crate) fn byte_offset(sql: &str, line: u64, column: u64) -> usize {
 
 /// Finishes a located error into a [`SqlError`] for `sql`.
 pub(crate) fn finish(sql: &str, err: Located) -> SqlError {
-    SqlError { position: byte_offset(sql, err.line, err.column), message: err.message }
+    SqlError {
+        position: byte_offset(sql, err.line, err.column),
+        message: err.message,
+    }
 }
 
 /// Turns a sqlparser error message (`... at Line: 1, Column: 5`) into a [`SqlError`].
@@ -77,14 +88,26 @@ pub(crate) fn from_parser(sql: &str, message: &str) -> SqlError {
         Some(cut) => {
             let tail = &message[cut + " at Line: ".len()..];
             let mut parts = tail.split(", Column: ");
-            let line = parts.next().and_then(|l| l.trim().parse().ok()).unwrap_or(1);
-            let column = parts.next().and_then(|c| c.trim().parse().ok()).unwrap_or(1);
+            let line = parts
+                .next()
+                .and_then(|l| l.trim().parse().ok())
+                .unwrap_or(1);
+            let column = parts
+                .next()
+                .and_then(|c| c.trim().parse().ok())
+                .unwrap_or(1);
             (message[..cut].to_string(), line, column)
         }
         None => (message.to_string(), 1, 1),
     };
-    let text = text.strip_prefix("sql parser error: ").unwrap_or(&text).to_string();
-    SqlError { position: byte_offset(sql, line, column), message: format!("syntax error: {text}") }
+    let text = text
+        .strip_prefix("sql parser error: ")
+        .unwrap_or(&text)
+        .to_string();
+    SqlError {
+        position: byte_offset(sql, line, column),
+        message: format!("syntax error: {text}"),
+    }
 }
 
 #[cfg(test)]
@@ -101,8 +124,14 @@ mod tests {
 
     #[test]
     fn parser_messages_lose_their_location_suffix() {
-        let err = from_parser("select from", "Expected: an expression, found: from at Line: 1, Column: 8");
+        let err = from_parser(
+            "select from",
+            "Expected: an expression, found: from at Line: 1, Column: 8",
+        );
         assert_eq!(err.position, 7);
-        assert_eq!(err.message, "syntax error: Expected: an expression, found: from");
+        assert_eq!(
+            err.message,
+            "syntax error: Expected: an expression, found: from"
+        );
     }
 }

@@ -123,7 +123,9 @@ pub fn has_aggregate(e: &ast::Expr) -> bool {
     let any = |xs: &[ast::Expr]| xs.iter().any(has_aggregate);
     match e {
         E::Function(f) => {
-            let aggregate = function_name(f).and_then(|n| Func::lookup(&n)).is_some_and(Func::is_aggregate);
+            let aggregate = function_name(f)
+                .and_then(|n| Func::lookup(&n))
+                .is_some_and(Func::is_aggregate);
             let in_args = match &f.args {
                 FunctionArguments::List(list) => list.args.iter().any(|a| match a {
                     FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => has_aggregate(x),
@@ -145,22 +147,44 @@ pub fn has_aggregate(e: &ast::Expr) -> bool {
         | E::Cast { expr, .. }
         | E::Ceil { expr, .. }
         | E::Floor { expr, .. } => has_aggregate(expr),
-        E::In { expr, target: ast::InTarget::List(list), .. } => has_aggregate(expr) || any(list),
-        E::Between { expr, low, high, .. } => has_aggregate(expr) || has_aggregate(low) || has_aggregate(high),
-        E::Like { expr, pattern, .. } | E::ILike { expr, pattern, .. } => has_aggregate(expr) || has_aggregate(pattern),
-        E::Case { operand, conditions, else_result, .. } => {
+        E::In {
+            expr,
+            target: ast::InTarget::List(list),
+            ..
+        } => has_aggregate(expr) || any(list),
+        E::Between {
+            expr, low, high, ..
+        } => has_aggregate(expr) || has_aggregate(low) || has_aggregate(high),
+        E::Like { expr, pattern, .. } | E::ILike { expr, pattern, .. } => {
+            has_aggregate(expr) || has_aggregate(pattern)
+        }
+        E::Case {
+            operand,
+            conditions,
+            else_result,
+            ..
+        } => {
             operand.as_deref().is_some_and(has_aggregate)
-                || conditions.iter().any(|c| has_aggregate(&c.condition) || has_aggregate(&c.result))
+                || conditions
+                    .iter()
+                    .any(|c| has_aggregate(&c.condition) || has_aggregate(&c.result))
                 || else_result.as_deref().is_some_and(has_aggregate)
         }
         E::CompoundFieldAccess { root, access_chain } => {
             has_aggregate(root)
                 || access_chain.iter().any(|a| match a {
-                    ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => has_aggregate(index),
+                    ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => {
+                        has_aggregate(index)
+                    }
                     _ => false,
                 })
         }
-        E::Substring { expr, substring_from, substring_for, .. } => {
+        E::Substring {
+            expr,
+            substring_from,
+            substring_for,
+            ..
+        } => {
             has_aggregate(expr)
                 || substring_from.as_deref().is_some_and(has_aggregate)
                 || substring_for.as_deref().is_some_and(has_aggregate)
@@ -184,9 +208,11 @@ pub fn function_name(f: &ast::Function) -> Option<String> {
 pub fn default_name(e: &ast::Expr, index: usize) -> String {
     match e {
         ast::Expr::Identifier(i) => i.value.clone(),
-        ast::Expr::CompoundIdentifier(parts) => {
-            parts.iter().map(|p| p.value.as_str()).collect::<Vec<_>>().join(".")
-        }
+        ast::Expr::CompoundIdentifier(parts) => parts
+            .iter()
+            .map(|p| p.value.as_str())
+            .collect::<Vec<_>>()
+            .join("."),
         _ => format!("_col{index}"),
     }
 }
@@ -269,11 +295,15 @@ fn cast_value(v: &AnyValue, from: &SqlType, to: &SqlType, zone: &Zone) -> Result
                 Bigint => s.trim().parse::<i64>().map(Out::Int).map_err(|_| fail()),
                 Double => s.trim().parse::<f64>().map(Out::Float).map_err(|_| fail()),
                 Boolean => udf::parse_bool(s).map(Out::Bool).ok_or_else(fail),
-                Timestamp => super::time::parse_timestamp_text(s, zone).map(Out::Int).ok_or_else(fail),
+                Timestamp => super::time::parse_timestamp_text(s, zone)
+                    .map(Out::Int)
+                    .ok_or_else(fail),
                 Date => super::time::parse_timestamp_text(s, zone)
                     .map(|ms| Out::Int(super::time::trunc(super::time::Unit::Day, ms, zone)))
                     .ok_or_else(fail),
-                Json => Ok(Out::Str(serde_json::Value::String(s.to_string()).to_string())),
+                Json => Ok(Out::Str(
+                    serde_json::Value::String(s.to_string()).to_string(),
+                )),
                 _ => Ok(Out::Str(s.to_string())),
             }
         }
@@ -332,7 +362,11 @@ fn cast_value(v: &AnyValue, from: &SqlType, to: &SqlType, zone: &Zone) -> Result
             match to {
                 Varchar if *from == Date => Ok(Out::Str(super::time::format_date(ms, zone))),
                 Varchar => Ok(Out::Str(super::time::format_timestamp(ms, zone))),
-                Date => Ok(Out::Int(super::time::trunc(super::time::Unit::Day, ms, zone))),
+                Date => Ok(Out::Int(super::time::trunc(
+                    super::time::Unit::Day,
+                    ms,
+                    zone,
+                ))),
                 Timestamp => Ok(Out::Int(ms)),
                 _ => Err(fail()),
             }
@@ -376,12 +410,22 @@ fn to_millis(t: &Typed) -> Option<Expr> {
 impl<'a> Compiler<'a> {
     /// A row-mode compiler over `scope`.
     pub fn rows(env: &'a Env, scope: &'a Scope) -> Compiler<'a> {
-        Compiler { env, scope, grouping: None, lenient: 0 }
+        Compiler {
+            env,
+            scope,
+            grouping: None,
+            lenient: 0,
+        }
     }
 
     /// A compiler in row mode (`grouping` None) or grouped mode.
     pub fn new(env: &'a Env, scope: &'a Scope, grouping: Option<&'a mut Grouping>) -> Compiler<'a> {
-        Compiler { env, scope, grouping, lenient: 0 }
+        Compiler {
+            env,
+            scope,
+            grouping,
+            lenient: 0,
+        }
     }
 
     /// Compiles a CASE/IF branch result (casts there fail softly).
@@ -407,39 +451,76 @@ impl<'a> Compiler<'a> {
             ast::Expr::Nested(inner) => self.compile(inner),
             ast::Expr::BinaryOp { left, op, right } => self.binary(left, op, right, e),
             ast::Expr::UnaryOp { op, expr } => self.unary(op, expr, e),
-            ast::Expr::IsNull(x) => Ok(Typed::new(self.compile(x)?.expr.is_null(), SqlType::Boolean)),
-            ast::Expr::IsNotNull(x) => {
-                Ok(Typed::new(self.compile(x)?.expr.is_not_null(), SqlType::Boolean))
-            }
+            ast::Expr::IsNull(x) => Ok(Typed::new(
+                self.compile(x)?.expr.is_null(),
+                SqlType::Boolean,
+            )),
+            ast::Expr::IsNotNull(x) => Ok(Typed::new(
+                self.compile(x)?.expr.is_not_null(),
+                SqlType::Boolean,
+            )),
             ast::Expr::IsTrue(x) | ast::Expr::IsNotTrue(x) => {
                 let truth = self.boolean(x)?.eq(lit(true)).fill_null(lit(false));
                 let negate = matches!(e, ast::Expr::IsNotTrue(_));
-                Ok(Typed::new(if negate { truth.not() } else { truth }, SqlType::Boolean))
+                Ok(Typed::new(
+                    if negate { truth.not() } else { truth },
+                    SqlType::Boolean,
+                ))
             }
             ast::Expr::IsFalse(x) | ast::Expr::IsNotFalse(x) => {
                 let truth = self.boolean(x)?.eq(lit(false)).fill_null(lit(false));
                 let negate = matches!(e, ast::Expr::IsNotFalse(_));
-                Ok(Typed::new(if negate { truth.not() } else { truth }, SqlType::Boolean))
+                Ok(Typed::new(
+                    if negate { truth.not() } else { truth },
+                    SqlType::Boolean,
+                ))
             }
-            ast::Expr::In { expr, target: ast::InTarget::List(list), negated, .. } => {
-                self.in_list(expr, list, *negated)
-            }
-            ast::Expr::Between { expr, negated, low, high } => {
+            ast::Expr::In {
+                expr,
+                target: ast::InTarget::List(list),
+                negated,
+                ..
+            } => self.in_list(expr, list, *negated),
+            ast::Expr::Between {
+                expr,
+                negated,
+                low,
+                high,
+            } => {
                 let ge = self.compare(expr, &BinaryOperator::GtEq, low, e)?;
                 let le = self.compare(expr, &BinaryOperator::LtEq, high, e)?;
                 let both = ge.and(le);
-                Ok(Typed::new(if *negated { both.not() } else { both }, SqlType::Boolean))
+                Ok(Typed::new(
+                    if *negated { both.not() } else { both },
+                    SqlType::Boolean,
+                ))
             }
-            ast::Expr::Like { negated, expr, pattern, escape_char, any: false } => {
-                self.like(expr, pattern, escape_char.as_deref(), *negated, false)
-            }
-            ast::Expr::ILike { negated, expr, pattern, escape_char, any: false } => {
-                self.like(expr, pattern, escape_char.as_deref(), *negated, true)
-            }
-            ast::Expr::Case { operand, conditions, else_result, .. } => {
-                self.case(operand.as_deref(), conditions, else_result.as_deref())
-            }
-            ast::Expr::Cast { kind, expr, data_type, .. } => {
+            ast::Expr::Like {
+                negated,
+                expr,
+                pattern,
+                escape_char,
+                any: false,
+            } => self.like(expr, pattern, escape_char.as_deref(), *negated, false),
+            ast::Expr::ILike {
+                negated,
+                expr,
+                pattern,
+                escape_char,
+                any: false,
+            } => self.like(expr, pattern, escape_char.as_deref(), *negated, true),
+            ast::Expr::Case {
+                operand,
+                conditions,
+                else_result,
+                ..
+            } => self.case(operand.as_deref(), conditions, else_result.as_deref()),
+            ast::Expr::Cast {
+                kind,
+                expr,
+                data_type,
+                ..
+            } => {
                 let target = cast_target(data_type).ok_or_else(|| {
                     at(e, format!("cannot cast to {data_type}: use bigint, double, varchar, boolean, timestamp or date"))
                 })?;
@@ -459,7 +540,12 @@ impl<'a> Compiler<'a> {
                 }
                 Ok(value)
             }
-            ast::Expr::Substring { expr, substring_from, substring_for, .. } => {
+            ast::Expr::Substring {
+                expr,
+                substring_from,
+                substring_for,
+                ..
+            } => {
                 let s = self.varchar(expr)?;
                 let start = match substring_from {
                     Some(f) => self.bigint(f)?,
@@ -471,7 +557,12 @@ impl<'a> Compiler<'a> {
                 }
                 Ok(Typed::new(substr_udf(args), SqlType::Varchar))
             }
-            ast::Expr::Trim { expr, trim_where, trim_what, trim_characters } => {
+            ast::Expr::Trim {
+                expr,
+                trim_where,
+                trim_what,
+                trim_characters,
+            } => {
                 if trim_what.is_some() || trim_characters.is_some() {
                     return Err(at(e, "trim with explicit characters is not supported"));
                 }
@@ -500,23 +591,42 @@ impl<'a> Compiler<'a> {
                 self.cast(value, &target, true, e)
             }
             ast::Expr::Array(array) => {
-                let items = array.elem.iter().map(|x| self.varchar(x)).collect::<PResult<Vec<_>>>()?;
-                let expr = row_udf("array", items, DataType::List(Box::new(DataType::String)), |row| {
-                    Ok(Out::StrList(row.iter().map(|v| udf::text(v).map(str::to_string)).collect()))
-                });
+                let items = array
+                    .elem
+                    .iter()
+                    .map(|x| self.varchar(x))
+                    .collect::<PResult<Vec<_>>>()?;
+                let expr = row_udf(
+                    "array",
+                    items,
+                    DataType::List(Box::new(DataType::String)),
+                    |row| {
+                        Ok(Out::StrList(
+                            row.iter()
+                                .map(|v| udf::text(v).map(str::to_string))
+                                .collect(),
+                        ))
+                    },
+                );
                 Ok(Typed::new(expr, SqlType::Array(Box::new(SqlType::Varchar))))
             }
-            ast::Expr::Subquery(_) | ast::Expr::Exists { .. } | ast::Expr::In { .. } => {
-                Err(at(e, "subqueries inside expressions are not supported; use FROM (SELECT ...)"))
-            }
-            ast::Expr::Interval(_) => Err(at(e, "INTERVAL is not supported; use date_add(unit, n, ts)")),
+            ast::Expr::Subquery(_) | ast::Expr::Exists { .. } | ast::Expr::In { .. } => Err(at(
+                e,
+                "subqueries inside expressions are not supported; use FROM (SELECT ...)",
+            )),
+            ast::Expr::Interval(_) => Err(at(
+                e,
+                "INTERVAL is not supported; use date_add(unit, n, ts)",
+            )),
             other => Err(at(e, format!("unsupported expression: {other}"))),
         }
     }
 
     /// In grouped mode: a group key or aggregate call as a column of the aggregated frame.
     fn grouped_lookup(&mut self, e: &ast::Expr) -> PResult<Option<Typed>> {
-        let Some(grouping) = self.grouping.as_deref_mut() else { return Ok(None) };
+        let Some(grouping) = self.grouping.as_deref_mut() else {
+            return Ok(None);
+        };
         let key = canon(e);
         if let Some(k) = grouping.keys.iter().find(|k| k.canon == key) {
             let column = Typed::new(col(k.name.as_str()), k.ty.clone());
@@ -547,17 +657,26 @@ impl<'a> Compiler<'a> {
                 }
                 return result.map(Some);
             }
-            return Err(at(e, format!("Column '{}' not in GROUP BY clause", ident.value)));
+            return Err(at(
+                e,
+                format!("Column '{}' not in GROUP BY clause", ident.value),
+            ));
         }
         if let ast::Expr::CompoundIdentifier(parts) = e {
             let name: Vec<&str> = parts.iter().map(|p| p.value.as_str()).collect();
-            return Err(at(e, format!("Column '{}' not in GROUP BY clause", name.join("."))));
+            return Err(at(
+                e,
+                format!("Column '{}' not in GROUP BY clause", name.join(".")),
+            ));
         }
         Ok(None)
     }
 
     fn compound_column(&mut self, names: &[&str], e: &ast::Expr) -> PResult<Typed> {
-        if let Scope::Columns { alias: Some(alias), .. } = self.scope {
+        if let Scope::Columns {
+            alias: Some(alias), ..
+        } = self.scope
+        {
             if names.len() > 1 && names[0].eq_ignore_ascii_case(alias) {
                 return self.column(&names[1..].join("."), e);
             }
@@ -570,17 +689,35 @@ impl<'a> Compiler<'a> {
         match self.scope {
             Scope::Events => match resolve_field(name) {
                 FieldRef::Column(c) => {
-                    let ty = if c == crate::schema::TIME { SqlType::Bigint } else { SqlType::Varchar };
+                    let ty = if c == crate::schema::TIME {
+                        SqlType::Bigint
+                    } else {
+                        SqlType::Varchar
+                    };
                     Ok(Typed::new(col(c.as_str()), ty))
                 }
                 FieldRef::JsonLeaf(path) => {
                     let steps = udf::parse_path(&path).map_err(|m| at(e, m))?;
-                    let expr = row_udf("field", vec![col(crate::schema::EVENT)], DataType::String, move |row| {
-                        Ok(udf::json_leaf(udf::text(&row[0]), &steps, udf::scalar_or_json_text))
-                    });
+                    self.note_unknown_leaf(name, &steps);
+                    let hint = udf::key_hint(&steps);
+                    let expr = row_udf(
+                        "field",
+                        vec![col(crate::schema::EVENT)],
+                        DataType::String,
+                        move |row| {
+                            let doc = udf::text(&row[0]);
+                            let pick = udf::scalar_or_json_text;
+                            Ok(udf::json_leaf_hinted(doc, &steps, hint.as_ref(), pick))
+                        },
+                    );
                     Ok(Typed::new(expr, SqlType::Varchar))
                 }
-                FieldRef::Unknown => Err(at(e, format!("Column '{name}' cannot be resolved"))),
+                FieldRef::Unknown => {
+                    let hint = field_suggestion(name)
+                        .map(|s| format!("; did you mean \"{s}\"?"))
+                        .unwrap_or_default();
+                    Err(at(e, format!("Column '{name}' cannot be resolved{hint}")))
+                }
             },
             Scope::Columns { columns, .. } => columns
                 .iter()
@@ -588,9 +725,31 @@ impl<'a> Compiler<'a> {
                 .map(|c| Typed::new(col(c.frame_name.as_str()), c.ty.clone()))
                 .ok_or_else(|| {
                     let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
-                    at(e, format!("Column '{name}' cannot be resolved (the subquery has: {})", names.join(", ")))
+                    at(
+                        e,
+                        format!(
+                            "Column '{name}' cannot be resolved (the subquery has: {})",
+                            names.join(", ")
+                        ),
+                    )
                 }),
         }
+    }
+
+    /// Notes a field whose top-level key ActionTrail does not have (likely a typo).
+    fn note_unknown_leaf(&self, name: &str, steps: &[udf::PathStep]) {
+        let Some(udf::PathStep::Key(top)) = steps.first() else {
+            return;
+        };
+        if crate::schema::canonical_top_level(top).is_some() {
+            return;
+        }
+        let hint = field_suggestion(name)
+            .map(|s| format!(" (did you mean \"{s}\"?)"))
+            .unwrap_or_default();
+        self.env.note(&format!(
+            "field \"{name}\" is not an ActionTrail field and reads as NULL{hint}"
+        ));
     }
 
     fn literal(&mut self, v: &SqlValue, e: &ast::Expr) -> PResult<Typed> {
@@ -599,7 +758,9 @@ impl<'a> Compiler<'a> {
                 if let Ok(i) = text.parse::<i64>() {
                     Ok(Typed::new(lit(i), SqlType::Bigint))
                 } else {
-                    let f: f64 = text.parse().map_err(|_| at(e, format!("bad number {text}")))?;
+                    let f: f64 = text
+                        .parse()
+                        .map_err(|_| at(e, format!("bad number {text}")))?;
                     Ok(Typed::new(lit(f), SqlType::Double))
                 }
             }
@@ -616,7 +777,10 @@ impl<'a> Compiler<'a> {
         match t.ty {
             SqlType::Boolean => Ok(t.expr),
             SqlType::Unknown => Ok(lit(NULL).cast(DataType::Boolean)),
-            other => Err(at(x, format!("expected a boolean expression, found {other}"))),
+            other => Err(at(
+                x,
+                format!("expected a boolean expression, found {other}"),
+            )),
         }
     }
 
@@ -626,7 +790,10 @@ impl<'a> Compiler<'a> {
         match t.ty {
             SqlType::Varchar | SqlType::Json | SqlType::Map => Ok(t.expr),
             SqlType::Unknown => Ok(lit(NULL).cast(DataType::String)),
-            other => Err(at(x, format!("expected varchar, found {other}; use cast(... as varchar)"))),
+            other => Err(at(
+                x,
+                format!("expected varchar, found {other}; use cast(... as varchar)"),
+            )),
         }
     }
 
@@ -640,13 +807,22 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    fn binary(&mut self, l: &ast::Expr, op: &BinaryOperator, r: &ast::Expr, e: &ast::Expr) -> PResult<Typed> {
+    fn binary(
+        &mut self,
+        l: &ast::Expr,
+        op: &BinaryOperator,
+        r: &ast::Expr,
+        e: &ast::Expr,
+    ) -> PResult<Typed> {
         use BinaryOperator::*;
         match op {
             And | Or => {
                 let a = self.boolean(l)?;
                 let b = self.boolean(r)?;
-                Ok(Typed::new(if *op == And { a.and(b) } else { a.or(b) }, SqlType::Boolean))
+                Ok(Typed::new(
+                    if *op == And { a.and(b) } else { a.or(b) },
+                    SqlType::Boolean,
+                ))
             }
             Eq | NotEq | Lt | LtEq | Gt | GtEq => {
                 Ok(Typed::new(self.compare(l, op, r, e)?, SqlType::Boolean))
@@ -662,14 +838,23 @@ impl<'a> Compiler<'a> {
     }
 
     /// A comparison with Presto's typing: no implicit varchar/number conversion.
-    fn compare(&mut self, l: &ast::Expr, op: &BinaryOperator, r: &ast::Expr, e: &ast::Expr) -> PResult<Expr> {
+    fn compare(
+        &mut self,
+        l: &ast::Expr,
+        op: &BinaryOperator,
+        r: &ast::Expr,
+        e: &ast::Expr,
+    ) -> PResult<Expr> {
         let a = self.compile(l)?;
         let b = self.compile(r)?;
         let common = SqlType::common(&a.ty, &b.ty).ok_or_else(|| {
-            at(e, format!(
+            at(
+                e,
+                format!(
                 "'{op}' cannot be applied to {}, {}: cast one side first (e.g. cast(x as bigint))",
                 a.ty, b.ty
-            ))
+            ),
+            )
         })?;
         let (x, y) = (a.coerce(&common), b.coerce(&common));
         Ok(match op {
@@ -682,14 +867,27 @@ impl<'a> Compiler<'a> {
         })
     }
 
-    fn arithmetic(&mut self, l: &ast::Expr, op: &BinaryOperator, r: &ast::Expr, e: &ast::Expr) -> PResult<Typed> {
+    fn arithmetic(
+        &mut self,
+        l: &ast::Expr,
+        op: &BinaryOperator,
+        r: &ast::Expr,
+        e: &ast::Expr,
+    ) -> PResult<Typed> {
         let a = self.compile(l)?;
         let b = self.compile(r)?;
         let numeric = |t: &SqlType| t.is_numeric() || *t == SqlType::Unknown;
         if !numeric(&a.ty) || !numeric(&b.ty) {
-            return Err(at(e, format!("'{op}' cannot be applied to {}, {}", a.ty, b.ty)));
+            return Err(at(
+                e,
+                format!("'{op}' cannot be applied to {}, {}", a.ty, b.ty),
+            ));
         }
-        let ty = if a.ty == SqlType::Double || b.ty == SqlType::Double { SqlType::Double } else { SqlType::Bigint };
+        let ty = if a.ty == SqlType::Double || b.ty == SqlType::Double {
+            SqlType::Double
+        } else {
+            SqlType::Bigint
+        };
         let (x, y) = (a.coerce(&ty), b.coerce(&ty));
         let expr = match (op, &ty) {
             (BinaryOperator::Plus, _) => x + y,
@@ -697,14 +895,16 @@ impl<'a> Compiler<'a> {
             (BinaryOperator::Multiply, _) => x * y,
             (BinaryOperator::Divide, SqlType::Bigint) => {
                 let zero = y.clone().eq(lit(0i64));
-                when(zero)
-                    .then(lit(NULL).cast(DataType::Int64))
-                    .otherwise((x.cast(DataType::Float64) / y.cast(DataType::Float64)).cast(DataType::Int64))
+                when(zero).then(lit(NULL).cast(DataType::Int64)).otherwise(
+                    (x.cast(DataType::Float64) / y.cast(DataType::Float64)).cast(DataType::Int64),
+                )
             }
             (BinaryOperator::Divide, _) => x / y,
             (_, SqlType::Bigint) => {
                 let zero = y.clone().eq(lit(0i64));
-                when(zero).then(lit(NULL).cast(DataType::Int64)).otherwise(x % y)
+                when(zero)
+                    .then(lit(NULL).cast(DataType::Int64))
+                    .otherwise(x % y)
             }
             _ => x % y,
         };
@@ -737,10 +937,20 @@ impl<'a> Compiler<'a> {
             });
         }
         let any = any.unwrap_or_else(|| lit(false));
-        Ok(Typed::new(if negated { any.not() } else { any }, SqlType::Boolean))
+        Ok(Typed::new(
+            if negated { any.not() } else { any },
+            SqlType::Boolean,
+        ))
     }
 
-    fn like(&mut self, x: &ast::Expr, pattern: &ast::Expr, escape: Option<&ast::Expr>, negated: bool, ci: bool) -> PResult<Typed> {
+    fn like(
+        &mut self,
+        x: &ast::Expr,
+        pattern: &ast::Expr,
+        escape: Option<&ast::Expr>,
+        negated: bool,
+        ci: bool,
+    ) -> PResult<Typed> {
         let value = self.varchar(x)?;
         let escape = match escape {
             Some(esc) => Some(
@@ -755,21 +965,37 @@ impl<'a> Compiler<'a> {
             None => {
                 let p = self.varchar(pattern)?;
                 row_udf("like", vec![value, p], DataType::Boolean, move |row| {
-                    let (Some(s), Some(p)) = (udf::text(&row[0]), udf::text(&row[1])) else { return Ok(Out::Null) };
-                    let re = regex::Regex::new(&like_regex(p, escape, ci)).map_err(|m| m.to_string())?;
+                    let (Some(s), Some(p)) = (udf::text(&row[0]), udf::text(&row[1])) else {
+                        return Ok(Out::Null);
+                    };
+                    let re =
+                        regex::Regex::new(&like_regex(p, escape, ci)).map_err(|m| m.to_string())?;
                     Ok(Out::Bool(re.is_match(s)))
                 })
             }
         };
-        Ok(Typed::new(if negated { matched.not() } else { matched }, SqlType::Boolean))
+        Ok(Typed::new(
+            if negated { matched.not() } else { matched },
+            SqlType::Boolean,
+        ))
     }
 
-    fn case(&mut self, operand: Option<&ast::Expr>, conditions: &[ast::CaseWhen], otherwise: Option<&ast::Expr>) -> PResult<Typed> {
+    fn case(
+        &mut self,
+        operand: Option<&ast::Expr>,
+        conditions: &[ast::CaseWhen],
+        otherwise: Option<&ast::Expr>,
+    ) -> PResult<Typed> {
         let mut conds = Vec::new();
         let mut results = Vec::new();
         for branch in conditions {
             let cond = match operand {
-                Some(op) => self.compare(op, &BinaryOperator::Eq, &branch.condition, &branch.condition)?,
+                Some(op) => self.compare(
+                    op,
+                    &BinaryOperator::Eq,
+                    &branch.condition,
+                    &branch.condition,
+                )?,
                 None => self.boolean(&branch.condition)?,
             };
             conds.push(cond);
@@ -781,7 +1007,9 @@ impl<'a> Compiler<'a> {
         };
         let ty = self.common_type(results.iter().chain(other.iter()).map(|(t, x)| (t, *x)))?;
         let branches = results.into_iter().map(|(t, _)| t.coerce(&ty));
-        let else_expr = other.map(|(t, _)| t.coerce(&ty)).unwrap_or_else(|| lit(NULL).cast(ty.dtype()));
+        let else_expr = other
+            .map(|(t, _)| t.coerce(&ty))
+            .unwrap_or_else(|| lit(NULL).cast(ty.dtype()));
         let branches: Vec<Expr> = branches.collect();
         let mut chain = else_expr;
         for (c, r) in conds.into_iter().zip(branches).rev() {
@@ -791,23 +1019,44 @@ impl<'a> Compiler<'a> {
     }
 
     /// The common type of several results, or an error at the first that does not fit.
-    fn common_type<'x>(&self, items: impl Iterator<Item = (&'x Typed, &'x ast::Expr)>) -> PResult<SqlType> {
+    fn common_type<'x>(
+        &self,
+        items: impl Iterator<Item = (&'x Typed, &'x ast::Expr)>,
+    ) -> PResult<SqlType> {
         let mut ty = SqlType::Unknown;
         for (t, x) in items {
-            ty = SqlType::common(&ty, &t.ty)
-                .ok_or_else(|| at(x, format!("all results must have the same type: found {} and {}", ty, t.ty)))?;
+            ty = SqlType::common(&ty, &t.ty).ok_or_else(|| {
+                at(
+                    x,
+                    format!(
+                        "all results must have the same type: found {} and {}",
+                        ty, t.ty
+                    ),
+                )
+            })?;
         }
         Ok(ty)
     }
 
     /// CAST / TRY_CAST.
-    pub fn cast(&mut self, value: Typed, to: &SqlType, strict: bool, e: &ast::Expr) -> PResult<Typed> {
+    pub fn cast(
+        &mut self,
+        value: Typed,
+        to: &SqlType,
+        strict: bool,
+        e: &ast::Expr,
+    ) -> PResult<Typed> {
         if &value.ty == to {
             return Ok(value);
         }
         match (&value.ty, to) {
             (SqlType::Unknown, _) => return Ok(Typed::null(to.clone())),
-            (SqlType::Bigint, SqlType::Double) => return Ok(Typed::new(value.expr.cast(DataType::Float64), SqlType::Double)),
+            (SqlType::Bigint, SqlType::Double) => {
+                return Ok(Typed::new(
+                    value.expr.cast(DataType::Float64),
+                    SqlType::Double,
+                ))
+            }
             (SqlType::Array(_), SqlType::Bigint | SqlType::Double | SqlType::Boolean) => {
                 return Err(at(e, format!("cannot cast {} to {to}", value.ty)))
             }
@@ -815,13 +1064,16 @@ impl<'a> Compiler<'a> {
         }
         let strict = strict && self.lenient == 0;
         let (from, target, zone) = (value.ty.clone(), to.clone(), self.env.zone);
-        let expr = row_udf("cast", vec![value.expr], raw_dtype(to), move |row| {
-            match cast_value(&row[0], &from, &target, &zone) {
+        let expr = row_udf(
+            "cast",
+            vec![value.expr],
+            raw_dtype(to),
+            move |row| match cast_value(&row[0], &from, &target, &zone) {
                 Ok(v) => Ok(v),
                 Err(m) if strict => Err(m),
                 Err(_) => Ok(Out::Null),
-            }
-        });
+            },
+        );
         Ok(from_raw(expr, to.clone()))
     }
 
@@ -830,15 +1082,34 @@ impl<'a> Compiler<'a> {
             return Err(at(e, format!("cannot subscript {}: not an array", arr.ty)));
         };
         if !matches!(index.ty, SqlType::Bigint | SqlType::Unknown) {
-            return Err(at(e, format!("array index must be bigint, found {}", index.ty)));
+            return Err(at(
+                e,
+                format!("array index must be bigint, found {}", index.ty),
+            ));
         }
-        let expr = row_udf("element_at", vec![arr.expr, index.coerce(&SqlType::Bigint)], DataType::String, |row| {
-            let (Some(items), Some(i)) = (udf::texts(&row[0]), udf::int(&row[1])) else { return Ok(Out::Null) };
-            let pos = if i > 0 { i - 1 } else { items.len() as i64 + i };
-            Ok(items.get(pos.max(0) as usize).filter(|_| pos >= 0).cloned().flatten().map_or(Out::Null, Out::Str))
-        });
+        let expr = row_udf(
+            "element_at",
+            vec![arr.expr, index.coerce(&SqlType::Bigint)],
+            DataType::String,
+            |row| {
+                let (Some(items), Some(i)) = (udf::texts(&row[0]), udf::int(&row[1])) else {
+                    return Ok(Out::Null);
+                };
+                let pos = if i > 0 { i - 1 } else { items.len() as i64 + i };
+                Ok(items
+                    .get(pos.max(0) as usize)
+                    .filter(|_| pos >= 0)
+                    .cloned()
+                    .flatten()
+                    .map_or(Out::Null, Out::Str))
+            },
+        );
         let ty = *inner;
-        let expr = if ty == SqlType::Varchar { expr } else { expr.cast(ty.dtype()) };
+        let expr = if ty == SqlType::Varchar {
+            expr
+        } else {
+            expr.cast(ty.dtype())
+        };
         Ok(Typed::new(expr, ty))
     }
 
@@ -846,9 +1117,18 @@ impl<'a> Compiler<'a> {
         let t = self.compile(x)?;
         match t.ty {
             SqlType::Bigint => Ok(t),
-            SqlType::Double => Ok(Typed::new(if up { t.expr.ceil() } else { t.expr.floor() }, SqlType::Double)),
+            SqlType::Double => Ok(Typed::new(
+                if up { t.expr.ceil() } else { t.expr.floor() },
+                SqlType::Double,
+            )),
             SqlType::Unknown => Ok(Typed::null(SqlType::Double)),
-            other => Err(at(x, format!("{} cannot be applied to {other}", if up { "ceil" } else { "floor" }))),
+            other => Err(at(
+                x,
+                format!(
+                    "{} cannot be applied to {other}",
+                    if up { "ceil" } else { "floor" }
+                ),
+            )),
         }
     }
 
@@ -859,7 +1139,10 @@ impl<'a> Compiler<'a> {
             return Err(at(e, "window functions (OVER) are not supported"));
         }
         let mut inner = Compiler::rows(self.env, self.scope);
-        let grouping = self.grouping.as_deref_mut().expect("aggregates compile in grouped mode");
+        let grouping = self
+            .grouping
+            .as_deref_mut()
+            .expect("aggregates compile in grouped mode");
         let mut arg_cols: Vec<Typed> = Vec::new();
         let star = args.is_empty() || matches!(args.first(), Some(Arg::Star));
         for a in &args {
@@ -876,13 +1159,22 @@ impl<'a> Compiler<'a> {
             if arg_cols.len() == n {
                 Ok(())
             } else {
-                Err(at(e, format!("{} expects {n} argument(s), got {}", function_name(f).unwrap_or_default(), arg_cols.len())))
+                Err(at(
+                    e,
+                    format!(
+                        "{} expects {n} argument(s), got {}",
+                        function_name(f).unwrap_or_default(),
+                        arg_cols.len()
+                    ),
+                ))
             }
         };
         let list = |x: Expr| x.implode(true);
         let arg_is_literal = matches!(args.first(), Some(Arg::Expr(x)) if is_non_null_literal(x));
         let (agg, ty, post): (Expr, SqlType, Option<Func>) = match func {
-            Func::Count if star || (arg_is_literal && !distinct) => (len().cast(DataType::Int64), SqlType::Bigint, None),
+            Func::Count if star || (arg_is_literal && !distinct) => {
+                (len().cast(DataType::Int64), SqlType::Bigint, None)
+            }
             Func::Count | Func::ApproxDistinct => {
                 expect(1)?;
                 let x = arg_cols[0].expr.clone();
@@ -899,19 +1191,43 @@ impl<'a> Compiler<'a> {
             Func::CountIf => {
                 expect(1)?;
                 require(&arg_cols[0], &[SqlType::Boolean], "count_if", e)?;
-                (arg_cols[0].expr.clone().fill_null(lit(false)).cast(DataType::Int64).sum(), SqlType::Bigint, None)
+                (
+                    arg_cols[0]
+                        .expr
+                        .clone()
+                        .fill_null(lit(false))
+                        .cast(DataType::Int64)
+                        .sum(),
+                    SqlType::Bigint,
+                    None,
+                )
             }
             Func::Sum | Func::Avg => {
                 expect(1)?;
                 let a = &arg_cols[0];
                 if !a.ty.is_numeric() && a.ty != SqlType::Unknown {
-                    return Err(at(e, format!("{} cannot be applied to {}; cast it first", function_name(f).unwrap_or_default(), a.ty)));
+                    return Err(at(
+                        e,
+                        format!(
+                            "{} cannot be applied to {}; cast it first",
+                            function_name(f).unwrap_or_default(),
+                            a.ty
+                        ),
+                    ));
                 }
-                let x = if distinct { a.expr.clone().unique() } else { a.expr.clone() };
+                let x = if distinct {
+                    a.expr.clone().unique()
+                } else {
+                    a.expr.clone()
+                };
                 if func == Func::Avg {
                     (x.cast(DataType::Float64).mean(), SqlType::Double, None)
                 } else {
-                    let ty = if a.ty == SqlType::Double { SqlType::Double } else { SqlType::Bigint };
+                    let ty = if a.ty == SqlType::Double {
+                        SqlType::Double
+                    } else {
+                        SqlType::Bigint
+                    };
                     let x = x.cast(ty.dtype());
                     let summed = when(x.clone().count().eq(lit(0u32).cast(IDX_DTYPE)))
                         .then(lit(NULL).cast(ty.dtype()))
@@ -926,18 +1242,30 @@ impl<'a> Compiler<'a> {
                     return Err(at(e, format!("min/max cannot be applied to {}", a.ty)));
                 }
                 let x = a.expr.clone();
-                (if func == Func::Min { x.min() } else { x.max() }, a.ty.clone(), None)
+                (
+                    if func == Func::Min { x.min() } else { x.max() },
+                    a.ty.clone(),
+                    None,
+                )
             }
             Func::BoolAnd | Func::BoolOr => {
                 expect(1)?;
                 require(&arg_cols[0], &[SqlType::Boolean], "bool_and/bool_or", e)?;
                 let x = arg_cols[0].expr.clone().cast(DataType::Int64);
-                let v = if func == Func::BoolAnd { x.min() } else { x.max() };
+                let v = if func == Func::BoolAnd {
+                    x.min()
+                } else {
+                    x.max()
+                };
                 (v.cast(DataType::Boolean), SqlType::Boolean, None)
             }
             Func::Arbitrary => {
                 expect(1)?;
-                (arg_cols[0].expr.clone().drop_nulls().first(), arg_cols[0].ty.clone(), None)
+                (
+                    arg_cols[0].expr.clone().drop_nulls().first(),
+                    arg_cols[0].ty.clone(),
+                    None,
+                )
             }
             Func::MaxBy | Func::MinBy => {
                 expect(2)?;
@@ -955,12 +1283,20 @@ impl<'a> Compiler<'a> {
                 expect(1)?;
                 let x = arg_cols[0].expr.clone();
                 let x = if distinct { x.unique_stable() } else { x };
-                (list(x), SqlType::Array(Box::new(arg_cols[0].ty.clone())), None)
+                (
+                    list(x),
+                    SqlType::Array(Box::new(arg_cols[0].ty.clone())),
+                    None,
+                )
             }
             Func::Histogram => {
                 expect(1)?;
                 let x = arg_cols[0].expr.clone().cast(DataType::String);
-                (list(x), SqlType::Array(Box::new(SqlType::Varchar)), Some(Func::Histogram))
+                (
+                    list(x),
+                    SqlType::Array(Box::new(SqlType::Varchar)),
+                    Some(Func::Histogram),
+                )
             }
             other => return Err(at(e, format!("{other:?} is not an aggregate"))),
         };
@@ -968,29 +1304,40 @@ impl<'a> Compiler<'a> {
         let mut typed = Typed::new(col(name.as_str()), ty);
         if post == Some(Func::Histogram) {
             let expr = row_udf("histogram", vec![typed.expr], DataType::String, |row| {
-                Ok(udf::texts(&row[0]).map_or(Out::Null, |items| Out::Str(udf::histogram_json(&items))))
+                Ok(udf::texts(&row[0])
+                    .map_or(Out::Null, |items| Out::Str(udf::histogram_json(&items))))
             });
             typed = Typed::new(expr, SqlType::Map);
         }
-        grouping.aggs.push((canon(e), agg.alias(name.as_str()), typed.clone()));
+        grouping
+            .aggs
+            .push((canon(e), agg.alias(name.as_str()), typed.clone()));
         Ok(typed)
     }
 
     fn function(&mut self, f: &ast::Function, e: &ast::Expr) -> PResult<Typed> {
         let name = function_name(f).unwrap_or_default();
         let Some(func) = Func::lookup(&name) else {
-            let hint = closest(&name).map(|n| format!("; did you mean {n}?")).unwrap_or_default();
+            let hint = closest(&name)
+                .map(|n| format!("; did you mean {n}?"))
+                .unwrap_or_default();
             return Err(at(e, format!("unknown function '{name}'{hint}")));
         };
         if func.is_aggregate() {
-            return Err(at(e, format!("aggregate function {name} is not allowed here")));
+            return Err(at(
+                e,
+                format!("aggregate function {name} is not allowed here"),
+            ));
         }
         if f.over.is_some() {
             return Err(at(e, "window functions (OVER) are not supported"));
         }
         let (distinct, args) = call_args(f, e)?;
         if distinct {
-            return Err(at(e, format!("DISTINCT is only allowed in aggregates, not in {name}")));
+            return Err(at(
+                e,
+                format!("DISTINCT is only allowed in aggregates, not in {name}"),
+            ));
         }
         let exprs: Vec<&ast::Expr> = args
             .iter()
@@ -1003,13 +1350,38 @@ impl<'a> Compiler<'a> {
     }
 }
 
+/// A stored column close to an unknown field name: `eventName` → `event.eventName`.
+fn field_suggestion(name: &str) -> Option<String> {
+    if let FieldRef::Column(c) = resolve_field(&format!("event.{name}")) {
+        return Some(c);
+    }
+    if let FieldRef::Column(c) = resolve_field(&format!("event.userIdentity.{name}")) {
+        return Some(c);
+    }
+    let lower = name.to_lowercase();
+    crate::schema::columns()
+        .into_iter()
+        .map(|c| {
+            (
+                super::functions::edit_distance(&lower, &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
+        .min()
+        .map(|(_, c)| c)
+}
+
 /// Requires one of the given types.
 pub fn require(t: &Typed, allowed: &[SqlType], what: &str, e: &ast::Expr) -> PResult<()> {
     if t.ty == SqlType::Unknown || allowed.contains(&t.ty) {
         Ok(())
     } else {
         let names: Vec<String> = allowed.iter().map(|a| a.to_string()).collect();
-        Err(at(e, format!("{what} expects {}, found {}", names.join(" or "), t.ty)))
+        Err(at(
+            e,
+            format!("{what} expects {}, found {}", names.join(" or "), t.ty),
+        ))
     }
 }
 
@@ -1023,6 +1395,15 @@ pub enum Arg<'x> {
 
 /// The DISTINCT flag and the arguments of a call.
 pub fn call_args<'x>(f: &'x ast::Function, e: &ast::Expr) -> PResult<(bool, Vec<Arg<'x>>)> {
+    if let Some(filter) = &f.filter {
+        return Err(at(
+            filter.as_ref(),
+            "FILTER (WHERE ...) is not supported; use count_if(...) or sum(if(...))",
+        ));
+    }
+    if !f.within_group.is_empty() {
+        return Err(at(e, "WITHIN GROUP is not supported"));
+    }
     match &f.args {
         FunctionArguments::None => Ok((false, Vec::new())),
         FunctionArguments::Subquery(_) => Err(at(e, "subquery arguments are not supported")),
@@ -1045,7 +1426,9 @@ pub fn call_args<'x>(f: &'x ast::Function, e: &ast::Expr) -> PResult<(bool, Vec<
 /// `substr(s, start[, len])` as a row function.
 pub fn substr_udf(args: Vec<Expr>) -> Expr {
     row_udf("substr", args, DataType::String, |row| {
-        let (Some(s), Some(start)) = (udf::text(&row[0]), udf::int(&row[1])) else { return Ok(Out::Null) };
+        let (Some(s), Some(start)) = (udf::text(&row[0]), udf::int(&row[1])) else {
+            return Ok(Out::Null);
+        };
         let len = match row.get(2) {
             Some(v) if v.is_null() => return Ok(Out::Null),
             Some(v) => udf::int(v),
@@ -1058,7 +1441,9 @@ pub fn substr_udf(args: Vec<Expr>) -> Expr {
 /// `strpos(s, sub)` as a row function.
 pub fn strpos_udf(hay: Expr, needle: Expr) -> Expr {
     row_udf("strpos", vec![hay, needle], DataType::Int64, |row| {
-        let (Some(s), Some(n)) = (udf::text(&row[0]), udf::text(&row[1])) else { return Ok(Out::Null) };
+        let (Some(s), Some(n)) = (udf::text(&row[0]), udf::text(&row[1])) else {
+            return Ok(Out::Null);
+        };
         Ok(Out::Int(udf::strpos(s, n)))
     })
 }
@@ -1071,7 +1456,12 @@ pub fn literal_arg(e: &ast::Expr) -> Option<String> {
 /// Compiles `x` expecting a time value; returns unix ms.
 pub fn millis_of(c: &mut Compiler, x: &ast::Expr, what: &str) -> PResult<Expr> {
     let t = c.compile(x)?;
-    to_millis(&t).ok_or_else(|| at(x, format!("{what} expects a timestamp or unix seconds, found {}", t.ty)))
+    to_millis(&t).ok_or_else(|| {
+        at(
+            x,
+            format!("{what} expects a timestamp or unix seconds, found {}", t.ty),
+        )
+    })
 }
 
 /// Used by the scalar module: wrap a row result for a type.

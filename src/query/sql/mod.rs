@@ -2,7 +2,23 @@
 //! polars LazyFrame with SLS/Presto semantics (implicit `FROM log`, `LIMIT offset, n`, the
 //! default of 100 rows, GROUP BY aliases and ordinals, MySQL-style date codes, UTC+8-style
 //! session zones, bigint `__time__` accepted by the time functions).
-
+//!
+//! Decisions where SLS is silent or where an offline engine must differ (all tested):
+//! - `ip_to_domain` is computed offline: private, loopback, link-local, 100.64/10, unique-local
+//!   IPv6 and anything that is not an IP address (ActionTrail's `Internal`, service names) is
+//!   `intranet`; other IPs are `internet`. `ip_to_country/province/city/provider` return NULL
+//!   with a note (no bundled GeoIP database).
+//! - `approx_distinct` is exact (with a note). `arbitrary` is the first non-NULL value met.
+//! - `date_trunc` returns a timestamp (also for bigint input), truncated in the session zone.
+//! - `arr[i]` out of range and `x / 0` give NULL instead of failing the query; `json_extract`
+//!   on text that is not JSON gives NULL. A failing CAST aborts the query, except inside CASE
+//!   and IF branches (polars evaluates every branch on every row), where it gives NULL.
+//! - GROUP BY names resolve to select-list aliases first (so `COALESCE(a, b) AS a ... GROUP BY
+//!   a` groups by the expression), then to input columns.
+//! - `time_series` pads missing buckets between the first and the last one (epoch-aligned;
+//!   day windows align to local midnight) when it is the only GROUP BY key.
+//! - Output: timestamps render as `YYYY-MM-DD HH:MM:SS.mmm` in the session zone, arrays and
+//!   maps as JSON text; ties keep input order (stable group-by and sort).
 mod errors;
 mod expr;
 pub mod functions;
@@ -56,11 +72,20 @@ pub struct SqlPlan {
 pub fn plan(sql: &str, events: LazyFrame, ctx: &SqlContext) -> Result<SqlPlan, SqlError> {
     let (text, mut notes) = preprocess(sql);
     let statement = parse(&text)?;
-    let env = Env { zone: ctx.zone, now: ctx.now, notes: RefCell::new(Vec::new()) };
+    let env = Env {
+        zone: ctx.zone,
+        now: ctx.now,
+        notes: RefCell::new(Vec::new()),
+    };
     let mut planner = Planner::new(&env, events);
-    let (relation, has_limit) = planner.query(&statement).map_err(|e| errors::finish(sql, e))?;
+    let (relation, has_limit) = planner
+        .query(&statement)
+        .map_err(|e| errors::finish(sql, e))?;
     let Scope::Columns { columns, .. } = relation.scope else {
-        return Err(SqlError { position: 0, message: "the statement selects nothing".into() });
+        return Err(SqlError {
+            position: 0,
+            message: "the statement selects nothing".into(),
+        });
     };
     let zone = ctx.zone;
     let display: Vec<Expr> = columns
@@ -72,13 +97,18 @@ pub fn plan(sql: &str, events: LazyFrame, ctx: &SqlContext) -> Result<SqlPlan, S
         frame: relation.frame.select(display),
         default_limit: (!has_limit).then_some(DEFAULT_LIMIT),
         notes,
-        types: columns.iter().map(|c| (c.frame_name.clone(), c.ty.clone())).collect(),
+        types: columns
+            .iter()
+            .map(|c| (c.frame_name.clone(), c.ty.clone()))
+            .collect(),
     })
 }
 
 /// The polars plan of a planned statement, as text.
 pub fn explain(plan: &SqlPlan) -> String {
-    plan.frame.describe_plan().unwrap_or_else(|e| format!("cannot describe the plan: {e}"))
+    plan.frame
+        .describe_plan()
+        .unwrap_or_else(|e| format!("cannot describe the plan: {e}"))
 }
 
 /// How an output column is shown: timestamps and arrays become text.
@@ -86,16 +116,27 @@ fn display_expr(e: Expr, ty: &SqlType, zone: crate::timerange::Zone) -> Expr {
     match ty {
         SqlType::Timestamp | SqlType::Date => {
             let date_only = *ty == SqlType::Date;
-            udf::row_udf("display", vec![e.cast(DataType::Int64)], DataType::String, move |row| {
-                Ok(udf::int(&row[0]).map_or(udf::Out::Null, |ms| {
-                    udf::Out::Str(if date_only { time::format_date(ms, &zone) } else { time::format_timestamp(ms, &zone) })
-                }))
+            udf::row_udf(
+                "display",
+                vec![e.cast(DataType::Int64)],
+                DataType::String,
+                move |row| {
+                    Ok(udf::int(&row[0]).map_or(udf::Out::Null, |ms| {
+                        udf::Out::Str(if date_only {
+                            time::format_date(ms, &zone)
+                        } else {
+                            time::format_timestamp(ms, &zone)
+                        })
+                    }))
+                },
+            )
+        }
+        SqlType::Array(_) => {
+            udf::row_udf("display", vec![e], DataType::String, |row| match &row[0] {
+                AnyValue::List(items) => Ok(udf::Out::Str(udf::any_array_json(items))),
+                _ => Ok(udf::Out::Null),
             })
         }
-        SqlType::Array(_) => udf::row_udf("display", vec![e], DataType::String, |row| match &row[0] {
-            AnyValue::List(items) => Ok(udf::Out::Str(udf::any_array_json(items))),
-            _ => Ok(udf::Out::Null),
-        }),
         _ => e,
     }
 }
@@ -121,8 +162,8 @@ fn preprocess(sql: &str) -> (String, Vec<String>) {
                 }
                 if j > i + 1 && j < bytes.len() && bytes[j] == b'=' {
                     out[i + 1] = b'=';
-                    for k in i + 2..=j {
-                        out[k] = b' ';
+                    for byte in out.iter_mut().take(j + 1).skip(i + 2) {
+                        *byte = b' ';
                     }
                     notes.push(format!("read '! =' at byte {i} as '!='"));
                     i = j;
@@ -132,7 +173,10 @@ fn preprocess(sql: &str) -> (String, Vec<String>) {
         }
         i += 1;
     }
-    (String::from_utf8(out).unwrap_or_else(|_| sql.to_string()), notes)
+    (
+        String::from_utf8(out).unwrap_or_else(|_| sql.to_string()),
+        notes,
+    )
 }
 
 fn parse(sql: &str) -> Result<sqlparser::ast::Query, SqlError> {
@@ -140,16 +184,27 @@ fn parse(sql: &str) -> Result<sqlparser::ast::Query, SqlError> {
     let mut parser = Parser::new(&dialect)
         .try_with_sql(sql)
         .map_err(|e| errors::from_parser(sql, &e.to_string()))?;
-    let statement = parser.parse_statement().map_err(|e| errors::from_parser(sql, &e.to_string()))?;
+    let statement = parser
+        .parse_statement()
+        .map_err(|e| errors::from_parser(sql, &e.to_string()))?;
     while parser.consume_token(&sqlparser::tokenizer::Token::SemiColon) {}
     if parser.peek_token().token != sqlparser::tokenizer::Token::EOF {
         let next = parser.peek_token();
         let position = errors::byte_offset(sql, next.span.start.line, next.span.start.column);
-        return Err(SqlError { position, message: format!("syntax error: unexpected '{}' after the statement", next.token) });
+        return Err(SqlError {
+            position,
+            message: format!(
+                "syntax error: unexpected '{}' after the statement",
+                next.token
+            ),
+        });
     }
     match statement {
         sqlparser::ast::Statement::Query(q) => Ok(*q),
-        _ => Err(SqlError { position: 0, message: "the SQL part must be a SELECT statement".into() }),
+        _ => Err(SqlError {
+            position: 0,
+            message: "the SQL part must be a SELECT statement".into(),
+        }),
     }
 }
 

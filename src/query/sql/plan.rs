@@ -7,8 +7,8 @@ use sqlparser::ast::{self, SetExpr, TableFactor};
 
 use super::errors::{at, at_location, at_start, PResult};
 use super::expr::{
-    call_args, canon, default_name, function_name, has_aggregate, Arg, ColumnInfo, Compiler, Env, GroupKey,
-    Grouping, Scope, SeriesPad,
+    call_args, canon, default_name, function_name, has_aggregate, Arg, ColumnInfo, Compiler, Env,
+    GroupKey, Grouping, Scope, SeriesPad,
 };
 use super::types::Typed;
 
@@ -71,7 +71,11 @@ fn unique_names(names: &[String]) -> Vec<String> {
 impl<'a> Planner<'a> {
     /// A planner over `events`.
     pub fn new(env: &'a Env, events: LazyFrame) -> Planner<'a> {
-        Planner { env, events, ctes: Vec::new() }
+        Planner {
+            env,
+            events,
+            ctes: Vec::new(),
+        }
     }
 
     /// Plans a query; returns the relation and whether it had its own LIMIT.
@@ -79,7 +83,10 @@ impl<'a> Planner<'a> {
         let saved = self.ctes.len();
         if let Some(with) = &q.with {
             if with.recursive {
-                return Err(at_location(with.with_token.0.span.start, "WITH RECURSIVE is not supported"));
+                return Err(at_location(
+                    with.with_token.0.span.start,
+                    "WITH RECURSIVE is not supported",
+                ));
             }
             for cte in &with.cte_tables {
                 let (rel, _) = self.query(&cte.query)?;
@@ -87,13 +94,21 @@ impl<'a> Planner<'a> {
                     Scope::Columns { columns, .. } => columns,
                     Scope::Events => Vec::new(),
                 };
-                self.ctes.push((cte.alias.name.value.to_lowercase(), columns, rel.frame));
+                self.ctes
+                    .push((cte.alias.name.value.to_lowercase(), columns, rel.frame));
             }
         }
         let result = match q.body.as_ref() {
-            SetExpr::Select(select) => self.select(select, q.order_by.as_ref(), q.limit_clause.as_ref()),
-            SetExpr::Query(inner) if q.order_by.is_none() && q.limit_clause.is_none() => self.query(inner).map(|(r, _)| r),
-            other => Err(at(other, "only SELECT statements are supported (no UNION/INTERSECT/VALUES)")),
+            SetExpr::Select(select) => {
+                self.select(select, q.order_by.as_ref(), q.limit_clause.as_ref())
+            }
+            SetExpr::Query(inner) if q.order_by.is_none() && q.limit_clause.is_none() => {
+                self.query(inner).map(|(r, _)| r)
+            }
+            other => Err(at(
+                other,
+                "only SELECT statements are supported (no UNION/INTERSECT/VALUES)",
+            )),
         };
         self.ctes.truncate(saved);
         let has_limit = q.limit_clause.is_some();
@@ -102,43 +117,84 @@ impl<'a> Planner<'a> {
 
     fn from(&mut self, from: &[ast::TableWithJoins]) -> PResult<Relation> {
         let Some(first) = from.first() else {
-            return Ok(Relation { frame: self.events.clone(), scope: Scope::Events });
+            return Ok(Relation {
+                frame: self.events.clone(),
+                scope: Scope::Events,
+            });
         };
         if from.len() > 1 || !first.joins.is_empty() {
             return Err(at(&first.relation, "joins are not supported"));
         }
         match &first.relation {
-            TableFactor::Table { name, alias, args: None, .. } => {
+            TableFactor::Table {
+                name,
+                alias,
+                args: None,
+                ..
+            } => {
                 let table = name.to_string().trim_matches('"').to_lowercase();
-                if let Some((_, columns, frame)) = self.ctes.iter().rev().find(|(n, _, _)| *n == table) {
-                    let alias = alias.as_ref().map(|a| a.name.value.clone()).or(Some(table.clone()));
-                    return Ok(Relation { frame: frame.clone(), scope: Scope::Columns { columns: columns.clone(), alias } });
+                if let Some((_, columns, frame)) =
+                    self.ctes.iter().rev().find(|(n, _, _)| *n == table)
+                {
+                    let alias = alias
+                        .as_ref()
+                        .map(|a| a.name.value.clone())
+                        .or(Some(table.clone()));
+                    return Ok(Relation {
+                        frame: frame.clone(),
+                        scope: Scope::Columns {
+                            columns: columns.clone(),
+                            alias,
+                        },
+                    });
                 }
                 if table == "log" {
-                    return Ok(Relation { frame: self.events.clone(), scope: Scope::Events });
+                    return Ok(Relation {
+                        frame: self.events.clone(),
+                        scope: Scope::Events,
+                    });
                 }
-                Err(at(name, format!("Table '{table}' not found: use FROM log, a WITH name or a subquery")))
+                Err(at(
+                    name,
+                    format!("Table '{table}' not found: use FROM log, a WITH name or a subquery"),
+                ))
             }
-            TableFactor::Derived { subquery, alias, .. } => {
+            TableFactor::Derived {
+                subquery, alias, ..
+            } => {
                 let (rel, _) = self.query(subquery)?;
                 let columns = match rel.scope {
                     Scope::Columns { columns, .. } => columns,
                     Scope::Events => Vec::new(),
                 };
                 let alias = alias.as_ref().map(|a| a.name.value.clone());
-                Ok(Relation { frame: rel.frame, scope: Scope::Columns { columns, alias } })
+                Ok(Relation {
+                    frame: rel.frame,
+                    scope: Scope::Columns { columns, alias },
+                })
             }
-            other => Err(at(other, "unsupported FROM item: use FROM log or FROM (SELECT ...)")),
+            other => Err(at(
+                other,
+                "unsupported FROM item: use FROM log or FROM (SELECT ...)",
+            )),
         }
     }
 
-    fn select(&mut self, select: &ast::Select, order_by: Option<&ast::OrderBy>, limit: Option<&ast::LimitClause>) -> PResult<Relation> {
+    fn select(
+        &mut self,
+        select: &ast::Select,
+        order_by: Option<&ast::OrderBy>,
+        limit: Option<&ast::LimitClause>,
+    ) -> PResult<Relation> {
         let input = self.from(&select.from)?;
         let scope = input.scope.clone();
         let mut frame = input.frame;
         if let Some(predicate) = &select.selection {
             if has_aggregate(predicate) {
-                return Err(at(predicate, "aggregate functions are not allowed in WHERE; use HAVING"));
+                return Err(at(
+                    predicate,
+                    "aggregate functions are not allowed in WHERE; use HAVING",
+                ));
             }
             let cond = Compiler::rows(self.env, &scope).boolean(predicate)?;
             frame = frame.filter(cond);
@@ -149,7 +205,9 @@ impl<'a> Planner<'a> {
         };
         let order_items: Vec<&ast::OrderByExpr> = match order_by.map(|o| &o.kind) {
             Some(ast::OrderByKind::Expressions(items)) => items.iter().collect(),
-            Some(ast::OrderByKind::All(_)) => return Err(at_start("ORDER BY ALL is not supported")),
+            Some(ast::OrderByKind::All(_)) => {
+                return Err(at_start("ORDER BY ALL is not supported"))
+            }
             None => Vec::new(),
         };
         let items = self.projection(select, &scope)?;
@@ -166,7 +224,10 @@ impl<'a> Planner<'a> {
         let mut pre_keys: Vec<Expr> = Vec::new();
         if aggregated {
             grouping.global = group_exprs.is_empty();
-            grouping.aliases = items.iter().filter_map(|(x, alias)| alias.clone().map(|a| (a, x.clone()))).collect();
+            grouping.aliases = items
+                .iter()
+                .filter_map(|(x, alias)| alias.clone().map(|a| (a, x.clone())))
+                .collect();
             for (i, g) in group_exprs.iter().enumerate() {
                 let target = self.group_target(g, &items)?;
                 if has_aggregate(target) {
@@ -177,15 +238,34 @@ impl<'a> Planner<'a> {
                 if let Some(args) = time_series_args(target) {
                     let spec = super::scalar::time_series_spec(&mut compiler, &args, target)?;
                     pre_keys.push(spec.seconds.alias(name.as_str()));
-                    let label = super::scalar::time_series_label(col(name.as_str()), spec.window, spec.fmt, self.env.zone);
+                    let label = super::scalar::time_series_label(
+                        col(name.as_str()),
+                        spec.window,
+                        spec.fmt,
+                        self.env.zone,
+                    );
                     let display = Some(Typed::new(label, super::types::SqlType::Varchar));
-                    grouping.series = Some(SeriesPad { key: name.clone(), window: spec.window, padding: spec.padding });
-                    grouping.keys.push(GroupKey { canon: canon(target), name, ty: super::types::SqlType::Bigint, display });
+                    grouping.series = Some(SeriesPad {
+                        key: name.clone(),
+                        window: spec.window,
+                        padding: spec.padding,
+                    });
+                    grouping.keys.push(GroupKey {
+                        canon: canon(target),
+                        name,
+                        ty: super::types::SqlType::Bigint,
+                        display,
+                    });
                     continue;
                 }
                 let t = compiler.compile(target)?;
                 pre_keys.push(t.expr.alias(name.as_str()));
-                grouping.keys.push(GroupKey { canon: canon(target), name, ty: t.ty, display: None });
+                grouping.keys.push(GroupKey {
+                    canon: canon(target),
+                    name,
+                    ty: t.ty,
+                    display: None,
+                });
             }
         }
         // Select items.
@@ -195,7 +275,11 @@ impl<'a> Planner<'a> {
             for (index, (x, alias)) in items.iter().enumerate() {
                 let typed = compiler.compile(x)?;
                 let name = alias.clone().unwrap_or_else(|| default_name(x, index));
-                outputs.push(Output { name, typed, canon: Some(canon(x)) });
+                outputs.push(Output {
+                    name,
+                    typed,
+                    canon: Some(canon(x)),
+                });
             }
         }
         // HAVING.
@@ -226,17 +310,27 @@ impl<'a> Planner<'a> {
                         Compiler::new(self.env, &scope, aggregated.then_some(&mut grouping));
                     let typed = compiler.compile(&item.expr)?;
                     let name = format!("__o{}", outputs.len());
-                    outputs.push(Output { name: name.clone(), typed, canon: None });
+                    outputs.push(Output {
+                        name: name.clone(),
+                        typed,
+                        canon: None,
+                    });
                     name
                 }
             };
-            sort_keys.push(SortKey { column, descending, nulls_last });
+            sort_keys.push(SortKey {
+                column,
+                descending,
+                nulls_last,
+            });
         }
         // A plain SELECT of constants still yields one row per input row.
         if !aggregated {
             let anchor = match &scope {
                 Scope::Events => Some(col(crate::schema::TIME)),
-                Scope::Columns { columns, .. } => columns.first().map(|c| col(c.frame_name.as_str())),
+                Scope::Columns { columns, .. } => {
+                    columns.first().map(|c| col(c.frame_name.as_str()))
+                }
             };
             if let Some(anchor) = anchor {
                 outputs.push(Output {
@@ -249,10 +343,18 @@ impl<'a> Planner<'a> {
         // Build the frame.
         let mut frame_names = names.clone();
         frame_names.extend(outputs[visible..].iter().map(|o| o.name.clone()));
-        let exprs: Vec<Expr> =
-            outputs.iter().zip(&frame_names).map(|(o, n)| o.typed.expr.clone().alias(n.as_str())).collect();
+        let exprs: Vec<Expr> = outputs
+            .iter()
+            .zip(&frame_names)
+            .map(|(o, n)| o.typed.expr.clone().alias(n.as_str()))
+            .collect();
         if aggregated {
-            let pre = frame.with_columns(pre_keys.into_iter().chain(grouping.args.iter().cloned()).collect::<Vec<_>>());
+            let pre = frame.with_columns(
+                pre_keys
+                    .into_iter()
+                    .chain(grouping.args.iter().cloned())
+                    .collect::<Vec<_>>(),
+            );
             let aggs: Vec<Expr> = grouping.aggs.iter().map(|(_, a, _)| a.clone()).collect();
             frame = if grouping.global {
                 if aggs.is_empty() {
@@ -268,11 +370,21 @@ impl<'a> Planner<'a> {
                     pre.group_by_stable(keys).agg(aggs)
                 }
             };
-            if let Some(pad) = grouping.series.as_ref().filter(|_| grouping.keys.len() == 1) {
-                let value_types: Vec<(String, super::types::SqlType)> =
-                    grouping.aggs.iter().enumerate().map(|(i, (_, _, t))| (format!("__a{i}"), t.ty.clone())).collect();
+            if let Some(pad) = grouping
+                .series
+                .as_ref()
+                .filter(|_| grouping.keys.len() == 1)
+            {
+                let value_types: Vec<(String, super::types::SqlType)> = grouping
+                    .aggs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, _, t))| (format!("__a{i}"), t.ty.clone()))
+                    .collect();
                 frame = pad_series(frame, pad, &value_types);
-                self.env.note("time_series: missing buckets between the first and the last one are padded");
+                self.env.note(
+                    "time_series: missing buckets between the first and the last one are padded",
+                );
             }
             if let Some(h) = having {
                 frame = frame.filter(h);
@@ -281,7 +393,8 @@ impl<'a> Planner<'a> {
         frame = frame.select(exprs);
         let visible_cols: Vec<Expr> = names.iter().map(|n| col(n.as_str())).collect();
         if distinct {
-            frame = frame.unique_stable_generic(Some(visible_cols.clone()), UniqueKeepStrategy::First);
+            frame =
+                frame.unique_stable_generic(Some(visible_cols.clone()), UniqueKeepStrategy::First);
         }
         if !sort_keys.is_empty() {
             let by: Vec<Expr> = sort_keys.iter().map(|k| col(k.column.as_str())).collect();
@@ -305,22 +418,40 @@ impl<'a> Planner<'a> {
         let columns = outputs[..visible]
             .iter()
             .zip(&names)
-            .map(|(o, n)| ColumnInfo { name: o.name.clone(), frame_name: n.clone(), ty: o.typed.ty.clone() })
+            .map(|(o, n)| ColumnInfo {
+                name: o.name.clone(),
+                frame_name: n.clone(),
+                ty: o.typed.ty.clone(),
+            })
             .collect();
-        Ok(Relation { frame, scope: Scope::Columns { columns, alias: None } })
+        Ok(Relation {
+            frame,
+            scope: Scope::Columns {
+                columns,
+                alias: None,
+            },
+        })
     }
 
     /// The select items as (expression, alias), with `*` expanded.
-    fn projection(&self, select: &ast::Select, scope: &Scope) -> PResult<Vec<(ast::Expr, Option<String>)>> {
+    fn projection(
+        &self,
+        select: &ast::Select,
+        scope: &Scope,
+    ) -> PResult<Vec<(ast::Expr, Option<String>)>> {
         let mut items = Vec::new();
         for item in &select.projection {
             match item {
                 ast::SelectItem::UnnamedExpr(x) => items.push((x.clone(), None)),
-                ast::SelectItem::ExprWithAlias { expr, alias } => items.push((expr.clone(), Some(alias.value.clone()))),
+                ast::SelectItem::ExprWithAlias { expr, alias } => {
+                    items.push((expr.clone(), Some(alias.value.clone())))
+                }
                 ast::SelectItem::Wildcard(_) => {
                     let names: Vec<String> = match scope {
                         Scope::Events => crate::schema::columns(),
-                        Scope::Columns { columns, .. } => columns.iter().map(|c| c.name.clone()).collect(),
+                        Scope::Columns { columns, .. } => {
+                            columns.iter().map(|c| c.name.clone()).collect()
+                        }
                     };
                     for n in names {
                         let ident = ast::Ident::with_quote('"', n.clone());
@@ -334,17 +465,30 @@ impl<'a> Planner<'a> {
     }
 
     /// What a GROUP BY item means: an ordinal, a select alias (SLS), or an expression.
-    fn group_target<'x>(&self, g: &'x ast::Expr, items: &'x [(ast::Expr, Option<String>)]) -> PResult<&'x ast::Expr> {
+    fn group_target<'x>(
+        &self,
+        g: &'x ast::Expr,
+        items: &'x [(ast::Expr, Option<String>)],
+    ) -> PResult<&'x ast::Expr> {
         if let Some(n) = integer_literal(g) {
             return match items.get((n - 1).max(0) as usize).filter(|_| n >= 1) {
                 Some((x, _)) if !has_aggregate(x) => Ok(x),
                 Some(_) => Err(at(g, format!("GROUP BY position {n} is an aggregate"))),
-                None => Err(at(g, format!("GROUP BY position {n} is not in the select list (1..{})", items.len()))),
+                None => Err(at(
+                    g,
+                    format!(
+                        "GROUP BY position {n} is not in the select list (1..{})",
+                        items.len()
+                    ),
+                )),
             };
         }
         if let ast::Expr::Identifier(ident) = g {
             let by_alias = items.iter().find(|(x, alias)| {
-                alias.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(&ident.value)) && !has_aggregate(x)
+                alias
+                    .as_deref()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(&ident.value))
+                    && !has_aggregate(x)
             });
             if let Some((x, _)) = by_alias {
                 return Ok(x);
@@ -354,23 +498,42 @@ impl<'a> Planner<'a> {
     }
 
     /// Which output column an ORDER BY item names, if any.
-    fn order_target(&self, e: &ast::Expr, outputs: &[Output], names: &[String]) -> PResult<Option<usize>> {
+    fn order_target(
+        &self,
+        e: &ast::Expr,
+        outputs: &[Output],
+        names: &[String],
+    ) -> PResult<Option<usize>> {
         if let Some(n) = integer_literal(e) {
             if n < 1 || n as usize > outputs.len() {
-                return Err(at(e, format!("ORDER BY position {n} is not in the select list (1..{})", outputs.len())));
+                return Err(at(
+                    e,
+                    format!(
+                        "ORDER BY position {n} is not in the select list (1..{})",
+                        outputs.len()
+                    ),
+                ));
             }
             return Ok(Some(n as usize - 1));
         }
         if let ast::Expr::Identifier(ident) = e {
-            if let Some(i) = outputs.iter().position(|o| o.name.eq_ignore_ascii_case(&ident.value)) {
+            if let Some(i) = outputs
+                .iter()
+                .position(|o| o.name.eq_ignore_ascii_case(&ident.value))
+            {
                 return Ok(Some(i));
             }
-            if let Some(i) = names.iter().position(|n| n.eq_ignore_ascii_case(&ident.value)) {
+            if let Some(i) = names
+                .iter()
+                .position(|n| n.eq_ignore_ascii_case(&ident.value))
+            {
                 return Ok(Some(i));
             }
         }
         let key = canon(e);
-        Ok(outputs.iter().position(|o| o.canon.as_deref() == Some(key.as_str())))
+        Ok(outputs
+            .iter()
+            .position(|o| o.canon.as_deref() == Some(key.as_str())))
     }
 
     /// (offset, count) of a LIMIT clause; count `None` for `LIMIT ALL`.
@@ -382,7 +545,11 @@ impl<'a> Planner<'a> {
                 .ok_or_else(|| at(e, "LIMIT takes a non-negative integer"))
         };
         match clause {
-            ast::LimitClause::LimitOffset { limit, offset, limit_by } => {
+            ast::LimitClause::LimitOffset {
+                limit,
+                offset,
+                limit_by,
+            } => {
                 if let Some(b) = limit_by.first() {
                     return Err(at(b, "LIMIT BY is not supported"));
                 }
@@ -396,30 +563,42 @@ impl<'a> Planner<'a> {
                 };
                 Ok((offset, count))
             }
-            ast::LimitClause::OffsetCommaLimit { offset, limit } => Ok((number(offset)?, Some(number(limit)?))),
+            ast::LimitClause::OffsetCommaLimit { offset, limit } => {
+                Ok((number(offset)?, Some(number(limit)?)))
+            }
         }
     }
 }
 
 /// The arguments of a `time_series(...)` call, if `e` is one.
 fn time_series_args(e: &ast::Expr) -> Option<Vec<&ast::Expr>> {
-    let ast::Expr::Function(f) = e else { return None };
+    let ast::Expr::Function(f) = e else {
+        return None;
+    };
     if !function_name(f)?.eq_ignore_ascii_case("time_series") {
         return None;
     }
     let (_, args) = call_args(f, e).ok()?;
-    args.into_iter().map(|a| match a {
-        Arg::Expr(x) => Some(x),
-        Arg::Star => None,
-    }).collect()
+    args.into_iter()
+        .map(|a| match a {
+            Arg::Expr(x) => Some(x),
+            Arg::Star => None,
+        })
+        .collect()
 }
 
 /// Fills the missing `time_series` buckets between the first and the last one.
-fn pad_series(frame: LazyFrame, pad: &SeriesPad, values: &[(String, super::types::SqlType)]) -> LazyFrame {
+fn pad_series(
+    frame: LazyFrame,
+    pad: &SeriesPad,
+    values: &[(String, super::types::SqlType)],
+) -> LazyFrame {
     let key = pad.key.as_str();
     let start = col(key).min().fill_null(lit(0i64));
     let end = col(key).max().fill_null(lit(-pad.window)) + lit(pad.window);
-    let full = frame.clone().select([int_range(start, end, pad.window, DataType::Int64).alias(key)]);
+    let full = frame
+        .clone()
+        .select([int_range(start, end, pad.window, DataType::Int64).alias(key)]);
     let joined = full.left_join(frame, col(key), col(key));
     let fills: Vec<Expr> = values
         .iter()
@@ -431,8 +610,13 @@ fn pad_series(frame: LazyFrame, pad: &SeriesPad, values: &[(String, super::types
                 "last" => c.fill_null_with_strategy(FillNullStrategy::Forward(None)),
                 "next" => c.fill_null_with_strategy(FillNullStrategy::Backward(None)),
                 "avg" if numeric => {
-                    let before = c.clone().fill_null_with_strategy(FillNullStrategy::Forward(None)).cast(DataType::Float64);
-                    let after = c.fill_null_with_strategy(FillNullStrategy::Backward(None)).cast(DataType::Float64);
+                    let before = c
+                        .clone()
+                        .fill_null_with_strategy(FillNullStrategy::Forward(None))
+                        .cast(DataType::Float64);
+                    let after = c
+                        .fill_null_with_strategy(FillNullStrategy::Backward(None))
+                        .cast(DataType::Float64);
                     ((before + after) / lit(2.0)).cast(ty.dtype())
                 }
                 _ => c,

@@ -14,17 +14,26 @@ fn events() -> LazyFrame {
         json!({"eventId": "C", "eventName": "Encrypt", "eventTime": "2024-03-01T02:30:00Z",
                "sourceIpAddress": "47.1.1.1", "errorCode": "Forbidden", "userIdentity": {"userName": "bob"}}),
     ];
-    let rows: Vec<_> = raw.into_iter().map(|v| normalize(v, &Envelope::default()).unwrap()).collect();
+    let rows: Vec<_> = raw
+        .into_iter()
+        .map(|v| normalize(v, &Envelope::default()).unwrap())
+        .collect();
     crate::frame::rows_to_dataframe(&rows).unwrap().lazy()
 }
 
 fn ctx() -> SqlContext {
-    SqlContext { zone: crate::timerange::Zone::parse("+08:00").unwrap(), now: 1_709_337_600 }
+    SqlContext {
+        zone: crate::timerange::Zone::parse("+08:00").unwrap(),
+        now: 1_709_337_600,
+    }
 }
 
 fn run(sql: &str) -> Vec<Vec<String>> {
     let plan = plan(sql, events(), &ctx()).unwrap_or_else(|e| panic!("{sql}: {e}"));
-    let df = plan.frame.collect().unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let df = plan
+        .frame
+        .collect()
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
     (0..df.height())
         .map(|i| {
             df.columns()
@@ -56,7 +65,8 @@ fn bang_space_equals_is_read_as_not_equals() {
 
 #[test]
 fn grouped_count_with_order_by_aggregate() {
-    let rows = run("select \"event.eventName\" as e, count(*) as n group by e order by count(*) desc, e");
+    let rows =
+        run("select \"event.eventName\" as e, count(*) as n group by e order by count(*) desc, e");
     assert_eq!(rows, vec![vec!["Decrypt", "2"], vec!["Encrypt", "1"]]);
 }
 
@@ -89,7 +99,14 @@ fn null_and_empty_are_distinct() {
     let rows = run(
         "select \"event.eventId\" as id, \"event.errorCode\" is null as missing, \"event.errorCode\" = '' as empty order by id",
     );
-    assert_eq!(rows, vec![vec!["A", "true", "NULL"], vec!["B", "false", "true"], vec!["C", "false", "false"]]);
+    assert_eq!(
+        rows,
+        vec![
+            vec!["A", "true", "NULL"],
+            vec!["B", "false", "true"],
+            vec!["C", "false", "false"]
+        ]
+    );
 }
 
 #[test]
@@ -111,4 +128,76 @@ fn errors_point_at_the_problem() {
     let e = err("select 1 as x where __time__ = 'x'");
     assert_eq!(e.position, 20);
     assert!(e.message.contains("varchar"), "{}", e.message);
+}
+
+#[test]
+fn explain_describes_the_polars_plan() {
+    let p = plan("select count(*) as n", events(), &ctx()).unwrap();
+    let text = explain(&p);
+    assert!(!text.is_empty() && !text.starts_with("cannot"), "{text}");
+}
+
+#[test]
+fn plan_reports_output_types_and_notes() {
+    let p = plan(
+        "select approx_distinct(\"event.eventName\") as n, from_unixtime(__time__) as t limit 1",
+        events(),
+        &ctx(),
+    );
+    let err = p
+        .err()
+        .expect("mixing an aggregate with a plain column fails");
+    assert!(err.message.contains("not in GROUP BY"), "{}", err.message);
+    let p = plan(
+        "select approx_distinct(\"event.eventName\") as n, max(from_unixtime(__time__)) as t",
+        events(),
+        &ctx(),
+    )
+    .unwrap();
+    assert_eq!(
+        p.types,
+        vec![
+            ("n".to_string(), SqlType::Bigint),
+            ("t".to_string(), SqlType::Timestamp)
+        ]
+    );
+    assert_eq!(p.notes.len(), 1);
+    let rows =
+        run("select approx_distinct(\"event.eventName\") as n, max(from_unixtime(__time__)) as t");
+    assert_eq!(rows, vec![vec!["2", "2024-03-01 10:30:00.000"]]);
+}
+
+#[test]
+fn a_failing_cast_aborts_the_query_when_run() {
+    let p = plan(
+        "select cast(\"event.eventName\" as bigint) as x",
+        events(),
+        &ctx(),
+    )
+    .unwrap();
+    let err = p
+        .frame
+        .collect()
+        .expect_err("cast of 'Decrypt' to bigint fails");
+    assert!(
+        err.to_string()
+            .contains("cannot cast varchar 'Decrypt' to bigint"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_misspelled_field_reads_null_with_a_note() {
+    let p = plan("select \"event.sourceIPAdress\" as ip", events(), &ctx()).unwrap();
+    assert_eq!(
+        p.notes,
+        vec!["field \"event.sourceIPAdress\" is not an ActionTrail field and reads as NULL (did you mean \"event.sourceIpAddress\"?)"]
+    );
+    let p = plan(
+        "select \"event.requestParameters.KeyId\" as k",
+        events(),
+        &ctx(),
+    )
+    .unwrap();
+    assert!(p.notes.is_empty());
 }

@@ -74,7 +74,9 @@ impl Unit {
 /// The wall clock in `zone` at unix milliseconds `ms`.
 pub fn local(ms: i64, zone: &Zone) -> NaiveDateTime {
     let offset = zone.offset_seconds(ms.div_euclid(1000)) as i64;
-    DateTime::from_timestamp_millis(ms + offset * 1000).unwrap_or_default().naive_utc()
+    DateTime::from_timestamp_millis(ms + offset * 1000)
+        .unwrap_or_default()
+        .naive_utc()
 }
 
 /// Unix milliseconds of a wall-clock time in `zone` (earliest on ambiguity).
@@ -119,11 +121,28 @@ pub fn check_format(fmt: &str) -> Result<(), String> {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
-const WEEKDAYS: [&str; 7] =
-    ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const WEEKDAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 
 /// Formats unix milliseconds in `zone` with MySQL `%` codes (SLS `date_format`).
 pub fn format_mysql(ms: i64, fmt: &str, zone: &Zone) -> String {
@@ -170,7 +189,13 @@ fn push_code(out: &mut String, code: char, t: &NaiveDateTime) {
         'M' => write!(out, "{}", MONTHS[month]),
         'm' => write!(out, "{:02}", t.month()),
         'p' => write!(out, "{ampm}"),
-        'r' => write!(out, "{:02}:{:02}:{:02} {ampm}", hour12(t), t.minute(), t.second()),
+        'r' => write!(
+            out,
+            "{:02}:{:02}:{:02} {ampm}",
+            hour12(t),
+            t.minute(),
+            t.second()
+        ),
         'S' | 's' => write!(out, "{:02}", t.second()),
         'T' => write!(out, "{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second()),
         'V' => write!(out, "{:02}", sunday_week(t.date())),
@@ -202,7 +227,11 @@ fn sunday_week(date: NaiveDate) -> u32 {
         jan1 + Duration::days(skip as i64)
     };
     let start = first_sunday(date.year());
-    let start = if date >= start { start } else { first_sunday(date.year() - 1) };
+    let start = if date >= start {
+        start
+    } else {
+        first_sunday(date.year() - 1)
+    };
     ((date - start).num_days() / 7 + 1) as u32
 }
 
@@ -246,14 +275,22 @@ pub fn parse_mysql(text: &str, fmt: &str, zone: &Zone) -> Option<i64> {
     let pattern = chrono_pattern(fmt)?;
     let wall = NaiveDateTime::parse_from_str(text, &pattern)
         .ok()
-        .or_else(|| NaiveDate::parse_from_str(text, &pattern).ok()?.and_hms_opt(0, 0, 0))?;
+        .or_else(|| {
+            NaiveDate::parse_from_str(text, &pattern)
+                .ok()?
+                .and_hms_opt(0, 0, 0)
+        })?;
     from_local(wall, zone)
 }
 
 /// Parses a timestamp text (`YYYY-MM-DD[ HH:MM:SS[.fff]]`, `T` allowed) in `zone`.
 pub fn parse_timestamp_text(text: &str, zone: &Zone) -> Option<i64> {
     let t = text.trim();
-    for fmt in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M"] {
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(wall) = NaiveDateTime::parse_from_str(t, fmt) {
             return from_local(wall, zone);
         }
@@ -285,12 +322,20 @@ pub fn trunc(unit: Unit, ms: i64, zone: &Zone) -> i64 {
         }
         Unit::Year => NaiveDate::from_ymd_opt(date.year(), 1, 1).unwrap_or(date),
     };
-    start.and_hms_opt(0, 0, 0).and_then(|w| from_local(w, zone)).unwrap_or(ms)
+    start
+        .and_hms_opt(0, 0, 0)
+        .and_then(|w| from_local(w, zone))
+        .unwrap_or(ms)
 }
 
 /// Adds `n` units to unix milliseconds (`date_add`); calendar units work on the wall clock.
 pub fn add(unit: Unit, n: i64, ms: i64, zone: &Zone) -> Option<i64> {
-    if let Some(step) = unit.fixed_ms().filter(|_| matches!(unit, Unit::Millisecond | Unit::Second | Unit::Minute | Unit::Hour)) {
+    if let Some(step) = unit.fixed_ms().filter(|_| {
+        matches!(
+            unit,
+            Unit::Millisecond | Unit::Second | Unit::Minute | Unit::Hour
+        )
+    }) {
         return ms.checked_add(n.checked_mul(step)?);
     }
     let wall = local(ms, zone);
@@ -312,7 +357,10 @@ pub fn add(unit: Unit, n: i64, ms: i64, zone: &Zone) -> Option<i64> {
 
 /// Whole units from `a` to `b` (`date_diff(unit, a, b)`), truncated toward zero.
 pub fn diff(unit: Unit, a: i64, b: i64, zone: &Zone) -> i64 {
-    if let Some(step) = unit.fixed_ms().filter(|_| unit != Unit::Day && unit != Unit::Week) {
+    if let Some(step) = unit
+        .fixed_ms()
+        .filter(|_| unit != Unit::Day && unit != Unit::Week)
+    {
         return (b - a) / step;
     }
     let (wa, wb) = (local(a, zone), local(b, zone));
@@ -335,7 +383,10 @@ pub fn diff(unit: Unit, a: i64, b: i64, zone: &Zone) -> i64 {
 pub fn parse_window(text: &str) -> Option<i64> {
     let t = text.trim();
     let unit = t.chars().last()?;
-    let n: i64 = t[..t.len() - unit.len_utf8()].parse().ok().filter(|n| *n > 0)?;
+    let n: i64 = t[..t.len() - unit.len_utf8()]
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)?;
     let scale = match unit.to_ascii_lowercase() {
         's' => 1,
         'm' => 60,
@@ -371,18 +422,39 @@ mod tests {
     #[test]
     fn format_codes_follow_mysql() {
         let z = shanghai();
-        assert_eq!(format_mysql(DOC_TIME, "%Y-%m-%d %H:%i:%s", &z), "2020-06-17 14:07:47");
-        assert_eq!(format_mysql(DOC_TIME, "%Y-%m-%d %H:%i:%S", &z), "2020-06-17 14:07:47");
-        assert_eq!(format_mysql(DOC_TIME, "%M %b %c %e %D %j", &z), "June Jun 6 17 17th 169");
-        assert_eq!(format_mysql(DOC_TIME, "%h %I %l %k %p %r %T", &z), "02 02 2 14 PM 02:07:47 PM 14:07:47");
-        assert_eq!(format_mysql(DOC_TIME, "%a %W %w %y %% %v %V", &z), "Wed Wednesday 3 20 % 25 24");
+        assert_eq!(
+            format_mysql(DOC_TIME, "%Y-%m-%d %H:%i:%s", &z),
+            "2020-06-17 14:07:47"
+        );
+        assert_eq!(
+            format_mysql(DOC_TIME, "%Y-%m-%d %H:%i:%S", &z),
+            "2020-06-17 14:07:47"
+        );
+        assert_eq!(
+            format_mysql(DOC_TIME, "%M %b %c %e %D %j", &z),
+            "June Jun 6 17 17th 169"
+        );
+        assert_eq!(
+            format_mysql(DOC_TIME, "%h %I %l %k %p %r %T", &z),
+            "02 02 2 14 PM 02:07:47 PM 14:07:47"
+        );
+        assert_eq!(
+            format_mysql(DOC_TIME, "%a %W %w %y %% %v %V", &z),
+            "Wed Wednesday 3 20 % 25 24"
+        );
         assert_eq!(format_mysql(DOC_TIME, "%H:%i", &Zone::default()), "06:07");
     }
 
     #[test]
     fn day_suffixes() {
-        let days: Vec<&str> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 31].iter().map(|d| day_suffix(*d)).collect();
-        assert_eq!(days, ["st", "nd", "rd", "th", "th", "th", "th", "st", "nd", "rd", "st"]);
+        let days: Vec<&str> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 31]
+            .iter()
+            .map(|d| day_suffix(*d))
+            .collect();
+        assert_eq!(
+            days,
+            ["st", "nd", "rd", "th", "th", "th", "th", "st", "nd", "rd", "st"]
+        );
     }
 
     #[test]
@@ -396,10 +468,19 @@ mod tests {
     #[test]
     fn parse_round_trips_in_zone() {
         let z = shanghai();
-        assert_eq!(parse_mysql("2020-06-17 14:07:47", "%Y-%m-%d %H:%i:%s", &z), Some(DOC_TIME));
-        assert_eq!(parse_mysql("2020-06-17", "%Y-%m-%d", &z), Some(1_592_323_200_000));
+        assert_eq!(
+            parse_mysql("2020-06-17 14:07:47", "%Y-%m-%d %H:%i:%s", &z),
+            Some(DOC_TIME)
+        );
+        assert_eq!(
+            parse_mysql("2020-06-17", "%Y-%m-%d", &z),
+            Some(1_592_323_200_000)
+        );
         assert_eq!(parse_mysql("17/06/2020", "%Y-%m-%d", &z), None);
-        assert_eq!(parse_timestamp_text("2020-06-17 14:07:47", &z), Some(DOC_TIME));
+        assert_eq!(
+            parse_timestamp_text("2020-06-17 14:07:47", &z),
+            Some(DOC_TIME)
+        );
     }
 
     #[test]
@@ -407,13 +488,31 @@ mod tests {
         let z = shanghai();
         let hour = trunc(Unit::Hour, DOC_TIME, &z);
         assert_eq!(format_timestamp(hour, &z), "2020-06-17 14:00:00.000");
-        assert_eq!(format_timestamp(trunc(Unit::Day, DOC_TIME, &z), &z), "2020-06-17 00:00:00.000");
-        assert_eq!(format_timestamp(trunc(Unit::Week, DOC_TIME, &z), &z), "2020-06-15 00:00:00.000");
-        assert_eq!(format_timestamp(trunc(Unit::Month, DOC_TIME, &z), &z), "2020-06-01 00:00:00.000");
-        assert_eq!(format_timestamp(trunc(Unit::Quarter, DOC_TIME, &z), &z), "2020-04-01 00:00:00.000");
-        assert_eq!(format_timestamp(trunc(Unit::Year, DOC_TIME, &z), &z), "2020-01-01 00:00:00.000");
+        assert_eq!(
+            format_timestamp(trunc(Unit::Day, DOC_TIME, &z), &z),
+            "2020-06-17 00:00:00.000"
+        );
+        assert_eq!(
+            format_timestamp(trunc(Unit::Week, DOC_TIME, &z), &z),
+            "2020-06-15 00:00:00.000"
+        );
+        assert_eq!(
+            format_timestamp(trunc(Unit::Month, DOC_TIME, &z), &z),
+            "2020-06-01 00:00:00.000"
+        );
+        assert_eq!(
+            format_timestamp(trunc(Unit::Quarter, DOC_TIME, &z), &z),
+            "2020-04-01 00:00:00.000"
+        );
+        assert_eq!(
+            format_timestamp(trunc(Unit::Year, DOC_TIME, &z), &z),
+            "2020-01-01 00:00:00.000"
+        );
         let india = Zone::parse("+05:30").unwrap();
-        assert_eq!(format_timestamp(trunc(Unit::Hour, DOC_TIME, &india), &india), "2020-06-17 11:00:00.000");
+        assert_eq!(
+            format_timestamp(trunc(Unit::Hour, DOC_TIME, &india), &india),
+            "2020-06-17 11:00:00.000"
+        );
     }
 
     #[test]
@@ -436,6 +535,9 @@ mod tests {
         assert_eq!(parse_window("0m"), None);
         assert_eq!(parse_window("5x"), None);
         assert_eq!(bucket_start(1_592_374_067, 300, &shanghai()), 1_592_373_900);
-        assert_eq!(bucket_start(1_592_374_067, 86_400, &shanghai()), 1_592_323_200);
+        assert_eq!(
+            bucket_start(1_592_374_067, 86_400, &shanghai()),
+            1_592_323_200
+        );
     }
 }

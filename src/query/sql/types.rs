@@ -36,9 +36,7 @@ impl SqlType {
             SqlType::Bigint => DataType::Int64,
             SqlType::Double => DataType::Float64,
             SqlType::Boolean => DataType::Boolean,
-            SqlType::Timestamp | SqlType::Date => {
-                DataType::Datetime(TimeUnit::Milliseconds, None)
-            }
+            SqlType::Timestamp | SqlType::Date => DataType::Datetime(TimeUnit::Milliseconds, None),
             SqlType::Array(inner) => DataType::List(Box::new(inner.dtype())),
             SqlType::Varchar | SqlType::Json | SqlType::Map | SqlType::Unknown => DataType::String,
         }
@@ -102,7 +100,10 @@ impl Typed {
 
     /// A typed NULL of `ty`.
     pub fn null(ty: SqlType) -> Typed {
-        Typed { expr: lit(NULL).cast(ty.dtype()), ty }
+        Typed {
+            expr: lit(NULL).cast(ty.dtype()),
+            ty,
+        }
     }
 
     /// This expression in the representation of `ty` (numeric widening, NULL typing).

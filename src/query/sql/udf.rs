@@ -60,7 +60,9 @@ pub fn boolean(v: &AnyValue) -> Option<bool> {
 
 /// The elements of an array value as texts (NULL elements stay `None`).
 pub fn texts(v: &AnyValue) -> Option<Vec<Option<String>>> {
-    let AnyValue::List(series) = v else { return None };
+    let AnyValue::List(series) = v else {
+        return None;
+    };
     let strings = series.cast(&DataType::String).ok()?;
     let ca = strings.str().ok()?;
     Some(ca.iter().map(|s| s.map(str::to_string)).collect())
@@ -68,19 +70,37 @@ pub fn texts(v: &AnyValue) -> Option<Vec<Option<String>>> {
 
 fn build(name: PlSmallStr, dtype: &DataType, values: Vec<Out>) -> PolarsResult<Column> {
     let column = match dtype {
-        DataType::Int64 => Column::new(name, values.iter().map(|v| match v {
-            Out::Int(i) => Some(*i),
-            _ => None,
-        }).collect::<Vec<_>>()),
-        DataType::Float64 => Column::new(name, values.iter().map(|v| match v {
-            Out::Float(f) => Some(*f),
-            Out::Int(i) => Some(*i as f64),
-            _ => None,
-        }).collect::<Vec<_>>()),
-        DataType::Boolean => Column::new(name, values.iter().map(|v| match v {
-            Out::Bool(b) => Some(*b),
-            _ => None,
-        }).collect::<Vec<_>>()),
+        DataType::Int64 => Column::new(
+            name,
+            values
+                .iter()
+                .map(|v| match v {
+                    Out::Int(i) => Some(*i),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        DataType::Float64 => Column::new(
+            name,
+            values
+                .iter()
+                .map(|v| match v {
+                    Out::Float(f) => Some(*f),
+                    Out::Int(i) => Some(*i as f64),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        DataType::Boolean => Column::new(
+            name,
+            values
+                .iter()
+                .map(|v| match v {
+                    Out::Bool(b) => Some(*b),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
         DataType::List(_) => {
             let list: ListChunked = values
                 .into_iter()
@@ -92,10 +112,16 @@ fn build(name: PlSmallStr, dtype: &DataType, values: Vec<Out>) -> PolarsResult<C
             let list = list.into_series().with_name(name);
             Column::from(list.cast(&DataType::List(Box::new(DataType::String)))?)
         }
-        _ => Column::new(name, values.into_iter().map(|v| match v {
-            Out::Str(s) => Some(s),
-            _ => None,
-        }).collect::<Vec<_>>()),
+        _ => Column::new(
+            name,
+            values
+                .into_iter()
+                .map(|v| match v {
+                    Out::Str(s) => Some(s),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        ),
     };
     Ok(column)
 }
@@ -112,7 +138,12 @@ where
     let out_type = out.clone();
     first.map_many(
         move |columns: &mut [Column]| {
-            let height = columns.iter().map(Column::len).max().unwrap_or(0);
+            // A literal broadcasts (length 1), but an empty column makes the result empty.
+            let height = if columns.iter().any(|c| c.is_empty()) {
+                0
+            } else {
+                columns.iter().map(Column::len).max().unwrap_or(0)
+            };
             let mut values = Vec::with_capacity(height);
             let mut row = Vec::with_capacity(columns.len());
             for i in 0..height {
@@ -124,7 +155,10 @@ where
                 let value = f(&row).map_err(|msg| polars_err!(ComputeError: "{name}: {msg}"))?;
                 values.push(value);
             }
-            let column_name = columns.first().map(|c| c.name().clone()).unwrap_or_default();
+            let column_name = columns
+                .first()
+                .map(|c| c.name().clone())
+                .unwrap_or_default();
             build(column_name, &out, values)
         },
         &rest,
@@ -212,12 +246,43 @@ pub fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
+/// A quick filter for documents that cannot hold the path: the quoted last key must occur in
+/// the text (serde_json escapes only quotes, backslashes and control characters in keys).
+pub fn key_hint(steps: &[PathStep]) -> Option<memchr::memmem::Finder<'static>> {
+    let key = steps.iter().rev().find_map(|s| match s {
+        PathStep::Key(k) => Some(k),
+        PathStep::Index(_) => None,
+    })?;
+    if key.chars().any(|c| c == '"' || c == '\\' || c.is_control()) {
+        return None;
+    }
+    Some(memchr::memmem::Finder::new(format!("\"{key}\"").as_bytes()).into_owned())
+}
+
+/// Like [`json_leaf`], skipping the parse when `hint` shows the key is absent.
+pub fn json_leaf_hinted(
+    doc: Option<&str>,
+    steps: &[PathStep],
+    hint: Option<&memchr::memmem::Finder<'static>>,
+    pick: fn(&Value) -> Option<String>,
+) -> Out {
+    match (doc, hint) {
+        (Some(text), Some(finder)) if finder.find(text.as_bytes()).is_none() => Out::Null,
+        _ => json_leaf(doc, steps, pick),
+    }
+}
+
 /// Reads a JSON leaf of a document text: `Out::Null` when the text is not JSON or the leaf
 /// is absent.
 pub fn json_leaf(doc: Option<&str>, steps: &[PathStep], pick: fn(&Value) -> Option<String>) -> Out {
     let Some(doc) = doc else { return Out::Null };
-    let Ok(value) = serde_json::from_str::<Value>(doc) else { return Out::Null };
-    walk(&value, steps).and_then(pick).map(Out::Str).unwrap_or(Out::Null)
+    let Ok(value) = serde_json::from_str::<Value>(doc) else {
+        return Out::Null;
+    };
+    walk(&value, steps)
+        .and_then(pick)
+        .map(Out::Str)
+        .unwrap_or(Out::Null)
 }
 
 /// `json_extract`: the JSON text of the value at the path.
@@ -231,14 +296,20 @@ pub fn split(s: &str, delimiter: &str, limit: Option<usize>) -> Vec<Option<Strin
         return s.chars().map(|c| Some(c.to_string())).collect();
     }
     match limit {
-        Some(n) if n > 0 => s.splitn(n, delimiter).map(|p| Some(p.to_string())).collect(),
+        Some(n) if n > 0 => s
+            .splitn(n, delimiter)
+            .map(|p| Some(p.to_string()))
+            .collect(),
         _ => s.split(delimiter).map(|p| Some(p.to_string())).collect(),
     }
 }
 
 /// 1-based position of `needle` in `items`, 0 when absent (`array_position`).
 pub fn array_position(items: &[Option<String>], needle: &str) -> i64 {
-    items.iter().position(|x| x.as_deref() == Some(needle)).map_or(0, |p| p as i64 + 1)
+    items
+        .iter()
+        .position(|x| x.as_deref() == Some(needle))
+        .map_or(0, |p| p as i64 + 1)
 }
 
 /// 1-based character position of `needle` in `s`, 0 when absent (`strpos`).
@@ -273,7 +344,9 @@ pub fn substr(s: &str, start: i64, len: Option<i64>) -> String {
 /// unique-local addresses; `internet` for other IPs. A value that is not an IP address (e.g.
 /// ActionTrail's `Internal` or a service name) is `intranet`: it did not come from the internet.
 pub fn ip_domain(text: &str) -> &'static str {
-    let Ok(ip) = text.trim().parse::<IpAddr>() else { return "intranet" };
+    let Ok(ip) = text.trim().parse::<IpAddr>() else {
+        return "intranet";
+    };
     let internal = match ip {
         IpAddr::V4(v4) => {
             let o = v4.octets();
@@ -285,7 +358,10 @@ pub fn ip_domain(text: &str) -> &'static str {
         }
         IpAddr::V6(v6) => {
             let first = v6.segments()[0];
-            v6.is_loopback() || v6.is_unspecified() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
         }
     };
     if internal {
@@ -302,9 +378,13 @@ pub fn any_array_json(series: &Series) -> String {
         .map(|v| match v {
             AnyValue::Null => Value::Null,
             AnyValue::Boolean(b) => Value::Bool(b),
-            AnyValue::Float64(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+            AnyValue::Float64(f) => {
+                serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+            }
             AnyValue::Int64(i) => Value::from(i),
-            AnyValue::List(inner) => serde_json::from_str(&any_array_json(&inner)).unwrap_or(Value::Null),
+            AnyValue::List(inner) => {
+                serde_json::from_str(&any_array_json(&inner)).unwrap_or(Value::Null)
+            }
             other => match text(&other) {
                 Some(s) => Value::String(s.to_string()),
                 None => Value::String(other.str_value().to_string()),
@@ -320,8 +400,10 @@ pub fn histogram_json(items: &[Option<String>]) -> String {
     for item in items.iter().flatten() {
         *counts.entry(item.as_str()).or_default() += 1;
     }
-    let map: serde_json::Map<String, Value> =
-        counts.into_iter().map(|(k, n)| (k.to_string(), Value::from(n))).collect();
+    let map: serde_json::Map<String, Value> = counts
+        .into_iter()
+        .map(|(k, n)| (k.to_string(), Value::from(n)))
+        .collect();
     Value::Object(map).to_string()
 }
 
@@ -352,12 +434,29 @@ mod tests {
         let doc: Value = serde_json::from_str(r#"{"a":{"b":[10,{"c":"x"}]},"k y":true}"#).unwrap();
         let steps = parse_path("$.a.b[1].c").unwrap();
         assert_eq!(walk(&doc, &steps), Some(&Value::String("x".into())));
-        assert_eq!(walk(&doc, &parse_path("$[\"k y\"]").unwrap()), Some(&Value::Bool(true)));
+        assert_eq!(
+            walk(&doc, &parse_path("$[\"k y\"]").unwrap()),
+            Some(&Value::Bool(true))
+        );
         assert_eq!(walk(&doc, &parse_path("$.a.missing").unwrap()), None);
         assert!(parse_path("a.b").is_err());
         assert!(parse_path("$..b").is_err());
-        assert_eq!(json_leaf(Some(r#"{"n":5}"#), &parse_path("$.n").unwrap(), scalar_or_json_text), Out::Str("5".into()));
-        assert_eq!(json_leaf(Some("not json"), &parse_path("$.n").unwrap(), scalar_or_json_text), Out::Null);
+        assert_eq!(
+            json_leaf(
+                Some(r#"{"n":5}"#),
+                &parse_path("$.n").unwrap(),
+                scalar_or_json_text
+            ),
+            Out::Str("5".into())
+        );
+        assert_eq!(
+            json_leaf(
+                Some("not json"),
+                &parse_path("$.n").unwrap(),
+                scalar_or_json_text
+            ),
+            Out::Null
+        );
     }
 
     #[test]
@@ -366,7 +465,10 @@ mod tests {
         assert_eq!(parts.len(), 3);
         assert_eq!(array_position(&parts, "d-2"), 2);
         assert_eq!(array_position(&parts, "nope"), 0);
-        assert_eq!(split("a;b;c", ";", Some(2)), vec![Some("a".to_string()), Some("b;c".to_string())]);
+        assert_eq!(
+            split("a;b;c", ";", Some(2)),
+            vec![Some("a".to_string()), Some("b;c".to_string())]
+        );
         assert_eq!(strpos("密钥abc", "abc"), 3);
         assert_eq!(strpos("abc", "z"), 0);
     }
@@ -396,7 +498,10 @@ mod tests {
     fn renderings() {
         let s = Series::new("x".into(), [Some("a"), None]);
         assert_eq!(any_array_json(&s), r#"["a",null]"#);
-        assert_eq!(histogram_json(&[Some("b".into()), Some("a".into()), Some("b".into()), None]), r#"{"a":1,"b":2}"#);
+        assert_eq!(
+            histogram_json(&[Some("b".into()), Some("a".into()), Some("b".into()), None]),
+            r#"{"a":1,"b":2}"#
+        );
         assert_eq!(double_text(2.0), "2.0");
         assert_eq!(double_text(0.25), "0.25");
         assert_eq!(parse_bool("FALSE"), Some(false));
