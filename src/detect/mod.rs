@@ -29,7 +29,8 @@
 //! of that entity in the window, the other result columns, and the ids of the first five of
 //! those events. When an entity column copies a stored field (`"event.sourceIpAddress" as
 //! source_ip`), the count and sample ids are of the events with that value; otherwise of the
-//! whole window.
+//! whole window. They are events the search part matched: a WHERE clause in the SQL part is not
+//! applied to them.
 //!
 //! The store is scanned once: every rule's search part becomes a filter over the same scan
 //! (polars shares the scan between them), the matched events are collected sorted by time, and
