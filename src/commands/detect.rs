@@ -16,7 +16,8 @@ use crate::cli::DetectArgs;
 /// Runs `keytrail detect`; exit status 1 when anything was found.
 pub fn run(args: DetectArgs) -> Result<i32> {
     let format = OutputFormat::parse(&args.format).map_err(Error::Usage)?;
-    let min_severity = Severity::parse(&args.min_severity).map_err(|e| Error::Usage(format!("--min-severity: {e}")))?;
+    let min_severity = Severity::parse(&args.min_severity)
+        .map_err(|e| Error::Usage(format!("--min-severity: {e}")))?;
     if args.baseline_days == 0 {
         return Err(Error::Usage("--baseline-days must be at least 1".into()));
     }
@@ -36,7 +37,10 @@ pub fn run(args: DetectArgs) -> Result<i32> {
         _ => None,
     };
     let opts = DetectOptions {
-        ctx: SqlContext { zone: time.zone.clone(), now: time.now },
+        ctx: SqlContext {
+            zone: time.zone,
+            now: time.now,
+        },
         min_severity,
         baselines,
         from: time.range.from,

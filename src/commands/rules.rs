@@ -24,7 +24,11 @@ pub fn run(command: RulesCommand) -> Result<i32> {
 /// The built-in rules (unless `builtin` is false) followed by those of `paths` (files, or
 /// directories whose `*.toml` files are read in name order). Ids must be unique.
 pub fn load(paths: &[PathBuf], builtin: bool) -> Result<Vec<Rule>> {
-    let mut rules = if builtin { detect::builtin_rules() } else { Vec::new() };
+    let mut rules = if builtin {
+        detect::builtin_rules()
+    } else {
+        Vec::new()
+    };
     for file in rule_files(paths)? {
         let text = fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
         let parsed = detect::parse_rules(&text, &file.display().to_string())
@@ -56,7 +60,10 @@ fn rule_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         } else if path.exists() {
             out.push(path.clone());
         } else {
-            return Err(Error::Usage(format!("{}: no such rule file or directory", path.display())));
+            return Err(Error::Usage(format!(
+                "{}: no such rule file or directory",
+                path.display()
+            )));
         }
     }
     Ok(out)
@@ -65,34 +72,53 @@ fn rule_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 fn list(args: RulesListArgs) -> Result<i32> {
     let format = OutputFormat::parse(&args.format).map_err(Error::Usage)?;
     let rules = load(&args.rules, !args.no_builtin)?;
-    render::detect::rule_list(&rules, format, render::terminal_width(), &mut io::stdout().lock())
-        .map_err(|e| Error::io("<stdout>", e))?;
+    render::detect::rule_list(
+        &rules,
+        format,
+        render::terminal_width(),
+        &mut io::stdout().lock(),
+    )
+    .map_err(|e| Error::io("<stdout>", e))?;
     Ok(0)
 }
 
 fn show(args: RulesShowArgs) -> Result<i32> {
     let rules = load(&args.rules, true)?;
-    let rule = rules
-        .iter()
-        .find(|r| r.id == args.id)
-        .ok_or_else(|| Error::Usage(format!("no rule with id {:?} (see `keytrail rules list`)", args.id)))?;
-    render::detect::rule_detail(rule, &mut io::stdout().lock()).map_err(|e| Error::io("<stdout>", e))?;
+    let rule = rules.iter().find(|r| r.id == args.id).ok_or_else(|| {
+        Error::Usage(format!(
+            "no rule with id {:?} (see `keytrail rules list`)",
+            args.id
+        ))
+    })?;
+    render::detect::rule_detail(rule, &mut io::stdout().lock())
+        .map_err(|e| Error::io("<stdout>", e))?;
     Ok(0)
 }
 
 fn check(args: RulesCheckArgs) -> Result<i32> {
     let rules = load(std::slice::from_ref(&args.file), false)?;
     let zone = Zone::parse("UTC").map_err(Error::Usage)?;
-    let ctx = SqlContext { zone, now: timerange::now() };
+    let ctx = SqlContext {
+        zone,
+        now: timerange::now(),
+    };
     let mut bad = 0;
     for rule in &rules {
         if let Err(e) = detect::validate(rule, &ctx) {
-            eprintln!("{}:{}: rule {}: {e}", display(&args.file), rule.line, rule.id);
+            eprintln!(
+                "{}:{}: rule {}: {e}",
+                display(&args.file),
+                rule.line,
+                rule.id
+            );
             bad += 1;
         }
     }
     if bad > 0 {
-        return Err(Error::Usage(format!("{bad} of {} rules are invalid", rules.len())));
+        return Err(Error::Usage(format!(
+            "{bad} of {} rules are invalid",
+            rules.len()
+        )));
     }
     println!("{}: {} rules OK", display(&args.file), rules.len());
     Ok(0)

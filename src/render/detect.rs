@@ -34,7 +34,15 @@ pub fn findings(
         ),
         OutputFormat::Table | OutputFormat::Csv => {
             let headers: Vec<String> = [
-                "severity", "rule", "title", "start", "end", "entity", "count", "detail", "sample event ids",
+                "severity",
+                "rule",
+                "title",
+                "start",
+                "end",
+                "entity",
+                "count",
+                "detail",
+                "sample event ids",
             ]
             .iter()
             .map(|h| h.to_string())
@@ -91,7 +99,12 @@ pub fn finding_value(f: &Finding, zone: &Zone) -> Value {
 }
 
 /// Lists rules: id, severity, title, window.
-pub fn rule_list(rules: &[Rule], format: OutputFormat, width: usize, out: &mut dyn Write) -> io::Result<()> {
+pub fn rule_list(
+    rules: &[Rule],
+    format: OutputFormat,
+    width: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         OutputFormat::Json | OutputFormat::Ndjson => json_out::values(
             rules.iter().map(rule_value),
@@ -99,10 +112,20 @@ pub fn rule_list(rules: &[Rule], format: OutputFormat, width: usize, out: &mut d
             out,
         ),
         OutputFormat::Table | OutputFormat::Csv => {
-            let headers: Vec<String> = ["id", "severity", "title", "window"].iter().map(|h| h.to_string()).collect();
+            let headers: Vec<String> = ["id", "severity", "title", "window"]
+                .iter()
+                .map(|h| h.to_string())
+                .collect();
             let rows: Vec<Vec<String>> = rules
                 .iter()
-                .map(|r| vec![r.id.clone(), r.severity.to_string(), r.title.clone(), r.window_text.clone()])
+                .map(|r| {
+                    vec![
+                        r.id.clone(),
+                        r.severity.to_string(),
+                        r.title.clone(),
+                        r.window_text.clone(),
+                    ]
+                })
                 .collect();
             if format == OutputFormat::Csv {
                 csv::strings(&headers, &rows, &[false; 4], out)
@@ -135,7 +158,11 @@ pub fn rule_detail(r: &Rule, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "title:       {}", r.title)?;
     writeln!(out, "severity:    {}", r.severity)?;
     writeln!(out, "window:      {}", r.window_text)?;
-    writeln!(out, "condition:   {}", r.condition.as_deref().unwrap_or("(any result row)"))?;
+    writeln!(
+        out,
+        "condition:   {}",
+        r.condition.as_deref().unwrap_or("(any result row)")
+    )?;
     writeln!(out, "entity:      {}", r.entity.join(", "))?;
     writeln!(out, "mitre:       {}", r.mitre.as_deref().unwrap_or("-"))?;
     writeln!(out, "origin:      {}:{}", r.origin, r.line)?;
