@@ -39,6 +39,12 @@ pub enum Command {
     /// KMS investigations: key lifecycle, usage of one key, inventory of every key.
     #[command(subcommand)]
     Kms(KmsCommand),
+    /// Run detection rules (built-in KMS pack and your own) and offline baselines; print the
+    /// findings. Exit 0 with none, 1 with findings, 2 on error.
+    Detect(DetectArgs),
+    /// List, show or check detection rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
     /// Write a realistic synthetic archive in the OSS layout (deterministic for a seed).
     Sample(SampleArgs),
     /// Build the bundled sample archive, ingest it, and show what the store holds.
@@ -287,4 +293,86 @@ pub struct KeysArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: KmsCommon,
+}
+
+/// `keytrail detect`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  keytrail detect ./store --from 30d
+  keytrail detect ./store --rules ./my-rules --no-builtin --format json
+  keytrail detect ./store --baselines --baseline-days 28 --min-severity medium
+Rules are TOML files of [[rule]] tables (see `keytrail rules show <ID>` for examples).")]
+pub struct DetectArgs {
+    /// A store directory, or archive files/directories to read directly.
+    #[arg(value_name = "SOURCE")]
+    pub source: PathBuf,
+    /// Rule files, or directories of *.toml rule files (repeatable).
+    #[arg(long = "rules", value_name = "DIR|FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Run the built-in rules (the default).
+    #[arg(long, overrides_with = "no_builtin")]
+    pub builtin: bool,
+    /// Do not run the built-in rules.
+    #[arg(long = "no-builtin")]
+    pub no_builtin: bool,
+    /// Only findings of at least this severity: info, low, medium, high, critical.
+    #[arg(long = "min-severity", default_value = "info", value_name = "S")]
+    pub min_severity: String,
+    /// Also run the baselines: per-key and per-principal call and error rates against their
+    /// own history, and first-seen (key, IP), (key, principal), (AccessKey, IP) pairs.
+    #[arg(long)]
+    pub baselines: bool,
+    /// Days of history each hourly rate is compared with.
+    #[arg(long = "baseline-days", default_value_t = 14, value_name = "N")]
+    pub baseline_days: u32,
+    /// Output format: table, csv, json or ndjson.
+    #[arg(long, short = 'f', default_value = "table", value_name = "FORMAT")]
+    pub format: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub time: TimeArgs,
+}
+
+/// `keytrail rules ...`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List rules: id, severity, title, window.
+    List(RulesListArgs),
+    /// Show every field of one rule.
+    Show(RulesShowArgs),
+    /// Validate a rule file: TOML, fields, query (search and SQL), condition and entity columns.
+    Check(RulesCheckArgs),
+}
+
+/// `keytrail rules list`.
+#[derive(Debug, Args)]
+pub struct RulesListArgs {
+    /// Rule files or directories to list as well (repeatable).
+    #[arg(long = "rules", value_name = "DIR|FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Leave out the built-in rules.
+    #[arg(long = "no-builtin")]
+    pub no_builtin: bool,
+    /// Output format: table, csv, json or ndjson.
+    #[arg(long, short = 'f', default_value = "table", value_name = "FORMAT")]
+    pub format: String,
+}
+
+/// `keytrail rules show`.
+#[derive(Debug, Args)]
+pub struct RulesShowArgs {
+    /// The rule id.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Rule files or directories to search as well (repeatable).
+    #[arg(long = "rules", value_name = "DIR|FILE")]
+    pub rules: Vec<PathBuf>,
+}
+
+/// `keytrail rules check`.
+#[derive(Debug, Args)]
+pub struct RulesCheckArgs {
+    /// The rule file to validate.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }

@@ -8,6 +8,7 @@
 //! bar charts. [`ingest`] and the command layer wire the stages together.
 #![deny(missing_docs)]
 
+pub mod detect;
 pub mod error;
 pub mod frame;
 pub mod histogram;

@@ -4,6 +4,7 @@
 mod util;
 
 mod cli;
+mod detect;
 mod ingest;
 mod kms;
 mod real_queries;

@@ -2,9 +2,11 @@
 //! chain read -> normalize -> store -> query -> render.
 
 mod demo;
+mod detect;
 mod ingest;
 mod kms;
 mod query;
+mod rules;
 mod sample;
 mod source;
 
@@ -20,6 +22,8 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Event(args) => query::run_event(args),
         Command::Histogram(args) => query::run_histogram(args),
         Command::Kms(command) => kms::run(command),
+        Command::Detect(args) => detect::run(args),
+        Command::Rules(command) => rules::run(command),
         Command::Sample(args) => sample::run(args),
         Command::Demo(args) => demo::run(args),
     }

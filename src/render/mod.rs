@@ -2,6 +2,7 @@
 //! Every renderer writes to a `&mut dyn Write`, so tests render into a `Vec<u8>`.
 
 pub mod csv;
+pub mod detect;
 pub mod histogram;
 pub mod ingest;
 pub mod json;

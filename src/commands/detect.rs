@@ -1,0 +1,59 @@
+//! `keytrail detect`: load rules, open the source, run rules and baselines, render findings.
+
+use std::io;
+
+use keytrail::detect::{self, BaselineOptions, DetectOptions, Severity};
+use keytrail::query::sql::SqlContext;
+use keytrail::render::{self, OutputFormat};
+use keytrail::timerange::TimeRange;
+use keytrail::{Error, Result};
+
+use super::query::resolve_time;
+use super::rules::load;
+use super::source::Source;
+use crate::cli::DetectArgs;
+
+/// Runs `keytrail detect`; exit status 1 when anything was found.
+pub fn run(args: DetectArgs) -> Result<i32> {
+    let format = OutputFormat::parse(&args.format).map_err(Error::Usage)?;
+    let min_severity = Severity::parse(&args.min_severity)
+        .map_err(|e| Error::Usage(format!("--min-severity: {e}")))?;
+    if args.baseline_days == 0 {
+        return Err(Error::Usage("--baseline-days must be at least 1".into()));
+    }
+    let rules = load(&args.rules, !args.no_builtin)?;
+    let time = resolve_time(&args.time)?;
+    let source = Source::open(&args.source)?;
+    let baselines = args.baselines.then(|| BaselineOptions {
+        history_days: i64::from(args.baseline_days),
+        ..BaselineOptions::default()
+    });
+    // The baselines look back before --from for history.
+    let history = match (&baselines, time.range.from) {
+        (Some(b), Some(from)) => Some(source.scan(&TimeRange {
+            from: Some(from - b.history_days * 86_400),
+            to: time.range.to,
+        })?),
+        _ => None,
+    };
+    let opts = DetectOptions {
+        ctx: SqlContext {
+            zone: time.zone,
+            now: time.now,
+        },
+        min_severity,
+        baselines,
+        from: time.range.from,
+        to: time.range.to,
+    };
+    let findings = detect::detect(source.scan(&time.range)?, history, &rules, &opts)?;
+    render::detect::findings(
+        &findings,
+        format,
+        &time.zone,
+        render::terminal_width(),
+        &mut io::stdout().lock(),
+    )
+    .map_err(|e| Error::io("<stdout>", e))?;
+    Ok(if findings.is_empty() { 0 } else { 1 })
+}

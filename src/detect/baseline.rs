@@ -1,0 +1,601 @@
+//! Offline Insights: per-entity hourly call and error rates scored against the entity's own
+//! history (median/MAD), merged into episodes; and first-seen pairs after a learning period.
+//! One polars group_by makes per-(hour, key, principal, access key, IP, error) counts; the
+//! statistics run here in Rust on those few rows.
+
+use std::collections::{BTreeMap, HashMap};
+
+use polars::prelude::*;
+
+use super::rule::Severity;
+use super::Finding;
+use crate::error::Result;
+use crate::schema::{
+    ACCESS_KEY_ID, ERROR_CODE, EVENT_ID, KMS_KEY_ID, PRINCIPAL_ID, SOURCE_IP, TIME, USER_NAME,
+};
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 86_400;
+/// MAD to standard deviation of a normal distribution.
+const MAD_SCALE: f64 = 1.4826;
+
+/// Parameters of the baselines (defaults in [`BaselineOptions::default`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BaselineOptions {
+    /// Days of an entity's history its hourly rates are compared with (14).
+    pub history_days: i64,
+    /// Days of history an entity needs before its rates are judged (7).
+    pub min_history_days: i64,
+    /// Days at the start of the range that only learn first-seen pairs (7).
+    pub learning_days: i64,
+    /// Robust score at or above which an hour is anomalous (6).
+    pub threshold: f64,
+    /// Calls above the baseline median an anomalous hour needs at least (10).
+    pub min_excess_calls: f64,
+    /// Errors above the baseline median an anomalous hour needs at least (5).
+    pub min_excess_errors: f64,
+    /// How many times the history window's busiest hour an anomalous hour must reach (2):
+    /// bursty traffic (batch jobs) has a median near 0, so the score alone would flag every
+    /// ordinary burst.
+    pub max_ratio: f64,
+}
+
+impl Default for BaselineOptions {
+    fn default() -> Self {
+        BaselineOptions {
+            history_days: 14,
+            min_history_days: 7,
+            learning_days: 7,
+            threshold: 6.0,
+            min_excess_calls: 10.0,
+            min_excess_errors: 5.0,
+            max_ratio: 2.0,
+        }
+    }
+}
+
+/// The one aggregation the baselines need: counts per (hour, key, principal, access key, IP,
+/// error), with the first five (time, eventId) of each group.
+pub fn counts_frame(events: LazyFrame) -> LazyFrame {
+    let error = col(ERROR_CODE)
+        .is_not_null()
+        .and(col(ERROR_CODE).neq(lit("")));
+    events
+        .select([
+            col(TIME).floor_div(lit(HOUR)).alias("hour"),
+            col(KMS_KEY_ID).alias("key"),
+            coalesce(&[col(USER_NAME), col(PRINCIPAL_ID)]).alias("principal"),
+            col(ACCESS_KEY_ID).alias("ak"),
+            col(SOURCE_IP).alias("ip"),
+            error.alias("error"),
+            col(TIME),
+            col(EVENT_ID),
+        ])
+        .group_by([
+            col("hour"),
+            col("key"),
+            col("principal"),
+            col("ak"),
+            col("ip"),
+            col("error"),
+        ])
+        .agg([
+            len().cast(DataType::Int64).alias("n"),
+            col(TIME)
+                .sort(SortOptions::default())
+                .head(Some(5))
+                .alias("times"),
+            col(EVENT_ID)
+                .sort_by([col(TIME)], SortMultipleOptions::default())
+                .head(Some(5))
+                .alias("ids"),
+        ])
+}
+
+/// One row of the counts frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// Hour index (unix seconds / 3600).
+    pub hour: i64,
+    /// KMS key id, principal, access key id, source IP (None when absent or empty).
+    pub key: Option<String>,
+    /// The caller: user name, else principal id.
+    pub principal: Option<String>,
+    /// AccessKey id.
+    pub ak: Option<String>,
+    /// Source IP.
+    pub ip: Option<String>,
+    /// Whether these calls failed.
+    pub error: bool,
+    /// Number of events.
+    pub n: i64,
+    /// The first events: (time, eventId), ascending.
+    pub first: Vec<(i64, String)>,
+}
+
+/// Reads the counts frame into groups.
+pub fn groups(df: &DataFrame) -> Result<Vec<Group>> {
+    let text = |name: &str| -> Result<Vec<Option<String>>> {
+        Ok(df
+            .column(name)?
+            .str()?
+            .iter()
+            .map(|v| v.filter(|s| !s.is_empty()).map(str::to_string))
+            .collect())
+    };
+    let hours: Vec<i64> = df
+        .column("hour")?
+        .i64()?
+        .iter()
+        .map(|v| v.unwrap_or(0))
+        .collect();
+    let (keys, principals, aks, ips) = (text("key")?, text("principal")?, text("ak")?, text("ip")?);
+    let errors: Vec<bool> = df
+        .column("error")?
+        .bool()?
+        .iter()
+        .map(|v| v.unwrap_or(false))
+        .collect();
+    let ns: Vec<i64> = df
+        .column("n")?
+        .i64()?
+        .iter()
+        .map(|v| v.unwrap_or(0))
+        .collect();
+    let times = df.column("times")?.list()?.clone();
+    let ids = df.column("ids")?.list()?.clone();
+    let mut out = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let t: Vec<i64> = match times.get_as_series(i) {
+            Some(s) => s.cast(&DataType::Int64)?.i64()?.iter().flatten().collect(),
+            None => Vec::new(),
+        };
+        let d: Vec<String> = match ids.get_as_series(i) {
+            Some(s) => s
+                .str()?
+                .iter()
+                .map(|v| v.unwrap_or("").to_string())
+                .collect(),
+            None => Vec::new(),
+        };
+        out.push(Group {
+            hour: hours[i],
+            key: keys[i].clone(),
+            principal: principals[i].clone(),
+            ak: aks[i].clone(),
+            ip: ips[i].clone(),
+            error: errors[i],
+            n: ns[i],
+            first: t.into_iter().zip(d).collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// All baseline findings for `groups` over the judged range `[from, to)`.
+pub fn findings(groups: &[Group], from: i64, to: i64, opts: &BaselineOptions) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for kind in [EntityKind::Key, EntityKind::Principal] {
+        out.extend(rate_findings(groups, kind, from, to, opts));
+    }
+    out.extend(first_seen_findings(
+        groups,
+        from + opts.learning_days * DAY,
+        to,
+    ));
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntityKind {
+    Key,
+    Principal,
+}
+
+impl EntityKind {
+    fn of(self, g: &Group) -> Option<&str> {
+        match self {
+            EntityKind::Key => g.key.as_deref(),
+            EntityKind::Principal => g.principal.as_deref(),
+        }
+    }
+    fn name(self) -> &'static str {
+        match self {
+            EntityKind::Key => "key",
+            EntityKind::Principal => "principal",
+        }
+    }
+}
+
+/// Hourly (calls, errors) of one entity.
+type Series = BTreeMap<i64, (f64, f64)>;
+
+fn rate_findings(
+    groups: &[Group],
+    kind: EntityKind,
+    from: i64,
+    to: i64,
+    opts: &BaselineOptions,
+) -> Vec<Finding> {
+    let mut series: HashMap<&str, Series> = HashMap::new();
+    for g in groups {
+        if let Some(e) = kind.of(g) {
+            let slot = series.entry(e).or_default().entry(g.hour).or_default();
+            slot.0 += g.n as f64;
+            if g.error {
+                slot.1 += g.n as f64;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let (first_hour, end_hour) = (from.div_euclid(HOUR), (to + HOUR - 1).div_euclid(HOUR));
+    let mut entities: Vec<&&str> = series.keys().collect();
+    entities.sort();
+    for entity in entities {
+        let s = &series[*entity];
+        for errors in [false, true] {
+            let counts = dense(s, end_hour, errors);
+            let start = *s.keys().next().unwrap_or(&first_hour);
+            let min_excess = if errors {
+                opts.min_excess_errors
+            } else {
+                opts.min_excess_calls
+            };
+            let scored = score_hours(&counts, start, first_hour, opts, min_excess);
+            for ep in merge_episodes(&scored) {
+                out.push(rate_finding(groups, kind, entity, errors, &ep));
+            }
+        }
+    }
+    out
+}
+
+/// Counts per hour from the entity's first hour up to `end_hour` (exclusive), gaps as 0.
+fn dense(s: &Series, end_hour: i64, errors: bool) -> Vec<(i64, f64)> {
+    let Some(&start) = s.keys().next() else {
+        return Vec::new();
+    };
+    (start..end_hour.max(start))
+        .map(|h| {
+            let (n, e) = s.get(&h).copied().unwrap_or((0.0, 0.0));
+            (h, if errors { e } else { n })
+        })
+        .collect()
+}
+
+/// One anomalous hour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    /// Hour index.
+    pub hour: i64,
+    /// Observed count.
+    pub observed: f64,
+    /// Baseline median.
+    pub median: f64,
+    /// Robust score.
+    pub score: f64,
+}
+
+/// Median and MAD of `values` (which it reorders).
+pub fn median_mad(values: &mut [f64]) -> (f64, f64) {
+    if values.is_empty() {
+        return (0.0, 0.0);
+    }
+    let median = median(values);
+    let mut dev: Vec<f64> = values.iter().map(|v| (v - median).abs()).collect();
+    (median, self::median(&mut dev))
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+/// Robust score of `observed` against a median and MAD: the excess over the median in units of
+/// 1.4826·MAD, where the unit is at least sqrt(max(median, 1)) (Poisson noise floor, so a
+/// series that is nearly always the same does not make every small change infinite).
+pub fn robust_score(observed: f64, median: f64, mad: f64) -> f64 {
+    let unit = (MAD_SCALE * mad).max(median.max(1.0).sqrt());
+    (observed - median) / unit
+}
+
+/// Scores each hour of `counts` (dense from `entity_start`) that has at least the minimum
+/// history and lies at or after `judge_from`; returns the anomalous ones.
+fn score_hours(
+    counts: &[(i64, f64)],
+    entity_start: i64,
+    judge_from: i64,
+    opts: &BaselineOptions,
+    min_excess: f64,
+) -> Vec<Scored> {
+    let min_history = (opts.min_history_days * 24) as usize;
+    let history = (opts.history_days * 24) as usize;
+    let mut out = Vec::new();
+    for (i, &(hour, observed)) in counts.iter().enumerate() {
+        if i < min_history || hour < judge_from || hour < entity_start {
+            continue;
+        }
+        let mut window: Vec<f64> = counts[i.saturating_sub(history)..i]
+            .iter()
+            .map(|c| c.1)
+            .collect();
+        let busiest = window.iter().copied().fold(0.0, f64::max);
+        let (median, mad) = median_mad(&mut window);
+        let score = robust_score(observed, median, mad);
+        if score >= opts.threshold
+            && observed - median >= min_excess
+            && observed >= opts.max_ratio * busiest
+        {
+            out.push(Scored {
+                hour,
+                observed,
+                median,
+                score,
+            });
+        }
+    }
+    out
+}
+
+/// A run of consecutive anomalous hours.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Episode {
+    /// First hour index.
+    pub first: i64,
+    /// Last hour index (inclusive).
+    pub last: i64,
+    /// Baseline median at the first hour.
+    pub baseline: f64,
+    /// Mean observed count per hour over the episode's anomalous hours.
+    pub observed: f64,
+    /// Total observed count.
+    pub total: f64,
+    /// Highest score.
+    pub peak_score: f64,
+}
+
+/// Merges anomalous hours that follow each other (no gap) into episodes.
+pub fn merge_episodes(hours: &[Scored]) -> Vec<Episode> {
+    let mut out: Vec<(Episode, usize)> = Vec::new();
+    for h in hours {
+        match out.last_mut() {
+            Some((ep, n)) if h.hour == ep.last + 1 => {
+                ep.last = h.hour;
+                ep.total += h.observed;
+                ep.peak_score = ep.peak_score.max(h.score);
+                *n += 1;
+            }
+            _ => out.push((
+                Episode {
+                    first: h.hour,
+                    last: h.hour,
+                    baseline: h.median,
+                    observed: 0.0,
+                    total: h.observed,
+                    peak_score: h.score,
+                },
+                1,
+            )),
+        }
+    }
+    out.into_iter()
+        .map(|(mut ep, n)| {
+            ep.observed = ep.total / n as f64;
+            ep
+        })
+        .collect()
+}
+
+fn rate_finding(
+    groups: &[Group],
+    kind: EntityKind,
+    entity: &str,
+    errors: bool,
+    ep: &Episode,
+) -> Finding {
+    let metric = if errors { "error" } else { "call" };
+    let events = first_events(groups.iter().filter(|g| {
+        kind.of(g) == Some(entity)
+            && g.hour >= ep.first
+            && g.hour <= ep.last
+            && (!errors || g.error)
+    }));
+    Finding {
+        severity: Severity::Medium,
+        rule_id: format!("baseline.{}-{metric}-rate", kind.name()),
+        title: format!(
+            "{} {metric} rate far above its baseline",
+            capitalize(kind.name())
+        ),
+        start: ep.first * HOUR,
+        end: (ep.last + 1) * HOUR,
+        entity: vec![(kind.name().to_string(), entity.to_string())],
+        count: ep.total as u64,
+        sample_ids: events,
+        detail: format!(
+            "baseline {:.1}/h, observed {:.1}/h, score {:.1}",
+            ep.baseline, ep.observed, ep.peak_score
+        ),
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| {
+        f.to_uppercase().collect::<String>() + c.as_str()
+    })
+}
+
+/// The first five event ids (by time) of the groups.
+fn first_events<'a>(groups: impl Iterator<Item = &'a Group>) -> Vec<String> {
+    let mut all: Vec<&(i64, String)> = groups.flat_map(|g| g.first.iter()).collect();
+    all.sort();
+    all.into_iter()
+        .take(super::engine::SAMPLE_IDS)
+        .map(|(_, id)| id.clone())
+        .collect()
+}
+
+/// The pairs whose first sighting is judged.
+const PAIRS: &[(&str, &str, &str)] = &[
+    ("baseline.first-seen-key-ip", "key", "ip"),
+    ("baseline.first-seen-key-principal", "key", "principal"),
+    ("baseline.first-seen-ak-ip", "ak", "ip"),
+];
+
+fn field<'a>(g: &'a Group, name: &str) -> Option<&'a str> {
+    match name {
+        "key" => g.key.as_deref(),
+        "principal" => g.principal.as_deref(),
+        "ak" => g.ak.as_deref(),
+        _ => g.ip.as_deref(),
+    }
+}
+
+/// Pairs first seen at or after `learned` (and before `to`).
+fn first_seen_findings(groups: &[Group], learned: i64, to: i64) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for &(rule, a, b) in PAIRS {
+        let mut pairs: BTreeMap<(&str, &str), Vec<&Group>> = BTreeMap::new();
+        for g in groups {
+            if let (Some(x), Some(y)) = (field(g, a), field(g, b)) {
+                pairs.entry((x, y)).or_default().push(g);
+            }
+        }
+        for ((x, y), gs) in pairs {
+            let first = gs.iter().filter_map(|g| g.first.first().map(|f| f.0)).min();
+            let Some(first) = first.filter(|&t| t >= learned && t < to) else {
+                continue;
+            };
+            out.push(Finding {
+                severity: Severity::Medium,
+                rule_id: rule.to_string(),
+                title: format!("{a} used with a never-seen {b}"),
+                start: first,
+                end: first + 1,
+                entity: vec![
+                    (a.to_string(), x.to_string()),
+                    (b.to_string(), y.to_string()),
+                ],
+                count: gs.iter().map(|g| g.n as u64).sum(),
+                sample_ids: first_events(gs.into_iter()),
+                detail: "first seen after the learning period".to_string(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_and_mad() {
+        assert_eq!(median_mad(&mut [1.0, 2.0, 3.0, 4.0, 100.0]), (3.0, 1.0));
+        assert_eq!(median_mad(&mut [2.0, 4.0]), (3.0, 1.0));
+        assert_eq!(median_mad(&mut []), (0.0, 0.0));
+    }
+
+    #[test]
+    fn robust_score_uses_mad_with_a_noise_floor() {
+        // MAD 10 -> unit 14.826.
+        assert!((robust_score(148.26 + 50.0, 50.0, 10.0) - 10.0).abs() < 1e-9);
+        // MAD 0, median 0 -> unit 1.
+        assert_eq!(robust_score(8.0, 0.0, 0.0), 8.0);
+        // MAD 0, median 16 -> unit 4.
+        assert_eq!(robust_score(40.0, 16.0, 0.0), 6.0);
+    }
+
+    fn scored(hour: i64, observed: f64) -> Scored {
+        Scored {
+            hour,
+            observed,
+            median: 2.0,
+            score: observed,
+        }
+    }
+
+    #[test]
+    fn consecutive_hours_merge_into_episodes() {
+        let eps = merge_episodes(&[scored(10, 20.0), scored(11, 40.0), scored(13, 30.0)]);
+        assert_eq!(eps.len(), 2);
+        assert_eq!(
+            (
+                eps[0].first,
+                eps[0].last,
+                eps[0].total,
+                eps[0].observed,
+                eps[0].peak_score
+            ),
+            (10, 11, 60.0, 30.0, 40.0)
+        );
+        assert_eq!((eps[1].first, eps[1].last, eps[1].baseline), (13, 13, 2.0));
+        assert!(merge_episodes(&[]).is_empty());
+    }
+
+    #[test]
+    fn hours_need_history_and_a_real_excess() {
+        let opts = BaselineOptions::default();
+        // 8 days of 2 calls an hour (one burst of 30), then one hour of 60 and one of 9.
+        let mut counts: Vec<(i64, f64)> = (0..192)
+            .map(|h| (h, if h == 50 { 30.0 } else { 2.0 }))
+            .collect();
+        counts.push((192, 60.0));
+        counts.push((193, 9.0));
+        let hits = score_hours(&counts, 0, 0, &opts, 10.0);
+        assert_eq!(hits.len(), 1);
+        // 55 is not twice the earlier burst of 30.
+        counts[192].1 = 55.0;
+        assert!(score_hours(&counts, 0, 0, &opts, 10.0).is_empty());
+        counts[192].1 = 60.0;
+        assert_eq!(
+            (hits[0].hour, hits[0].median, hits[0].observed),
+            (192, 2.0, 60.0)
+        );
+        // Too little history: nothing is judged.
+        let short: Vec<(i64, f64)> = (0..100)
+            .map(|h| (h, if h == 99 { 60.0 } else { 2.0 }))
+            .collect();
+        assert!(score_hours(&short, 0, 0, &opts, 10.0).is_empty());
+    }
+
+    fn group(hour: i64, key: &str, ip: &str, t: i64) -> Group {
+        Group {
+            hour,
+            key: Some(key.into()),
+            principal: Some("alice".into()),
+            ak: None,
+            ip: Some(ip.into()),
+            error: false,
+            n: 1,
+            first: vec![(t, format!("id{t}"))],
+        }
+    }
+
+    #[test]
+    fn first_seen_pairs_after_learning() {
+        let groups = vec![
+            group(0, "k1", "1.1.1.1", 10),
+            group(200, "k1", "1.1.1.1", 720_000),
+            group(201, "k1", "2.2.2.2", 723_600),
+        ];
+        let found = first_seen_findings(&groups, 7 * DAY, 30 * DAY);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].rule_id, "baseline.first-seen-key-ip");
+        assert_eq!(
+            found[0].entity,
+            vec![
+                ("key".to_string(), "k1".to_string()),
+                ("ip".to_string(), "2.2.2.2".to_string())
+            ]
+        );
+        assert_eq!((found[0].start, found[0].count), (723_600, 1));
+        assert_eq!(found[0].sample_ids, vec!["id723600".to_string()]);
+    }
+}
