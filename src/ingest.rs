@@ -544,14 +544,20 @@ impl Run {
             reports.push((outcome.planned.order, outcome.report));
         }
         let touched: HashSet<String> = by_date.keys().cloned().collect();
-        for (date, mut rows) in by_date {
-            on_progress(&Progress::Committing { date: date.clone() });
-            rows.sort_by_key(|r| r.time);
+        // Each date's rows become one Parquet file; the files are written in parallel.
+        let mut batches: Vec<(String, String, Vec<EventRow>)> = Vec::with_capacity(by_date.len());
+        for (date, rows) in by_date {
             let name = format!("part-{}-{}.parquet", self.run_id, self.next_part);
             self.next_part += 1;
-            let refs: Vec<&EventRow> = rows.iter().collect();
-            self.store.commit_partition_file(&date, &name, &refs)?;
+            batches.push((date, name, rows));
         }
+        let store = &self.store;
+        batches.into_par_iter().try_for_each(|(date, name, mut rows)| -> Result<()> {
+            on_progress(&Progress::Committing { date: date.clone() });
+            rows.sort_by_key(|r| r.time);
+            let refs: Vec<&EventRow> = rows.iter().collect();
+            store.commit_partition_file(&date, &name, &refs).map(|_| ())
+        })?;
         self.flush_rejects()?;
         for record in &records {
             self.known

@@ -35,6 +35,17 @@ pub fn arrow_schema() -> SchemaRef {
     Arc::new(Schema::new(fields))
 }
 
+/// Columns whose values are (nearly) unique per event: stored without a dictionary.
+const HIGH_CARDINALITY_COLUMNS: &[&str] = &[
+    schema::EVENT,
+    schema::EVENT_ID,
+    schema::REQUEST_ID,
+    schema::DEDUP_KEY,
+    schema::ORIGIN,
+    schema::REQUEST_PARAMETER_JSON,
+    "event.eventTime",
+];
+
 /// Writer settings: ZSTD, page statistics, bloom filters sized for one row group.
 pub fn writer_properties() -> WriterProperties {
     let zstd = ZstdLevel::try_new(3).expect("3 is a valid zstd level");
@@ -42,6 +53,10 @@ pub fn writer_properties() -> WriterProperties {
         .set_compression(Compression::ZSTD(zstd))
         .set_statistics_enabled(EnabledStatistics::Page)
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS));
+    // Columns with a value per event gain nothing from a dictionary but pay for building it.
+    for column in HIGH_CARDINALITY_COLUMNS {
+        props = props.set_column_dictionary_enabled(ColumnPath::from(*column), false);
+    }
     for column in BLOOM_COLUMNS {
         props = props
             .set_column_bloom_filter_enabled(ColumnPath::from(*column), true)
