@@ -552,12 +552,14 @@ impl Run {
             batches.push((date, name, rows));
         }
         let store = &self.store;
-        batches.into_par_iter().try_for_each(|(date, name, mut rows)| -> Result<()> {
-            on_progress(&Progress::Committing { date: date.clone() });
-            rows.sort_by_key(|r| r.time);
-            let refs: Vec<&EventRow> = rows.iter().collect();
-            store.commit_partition_file(&date, &name, &refs).map(|_| ())
-        })?;
+        batches
+            .into_par_iter()
+            .try_for_each(|(date, name, mut rows)| -> Result<()> {
+                on_progress(&Progress::Committing { date: date.clone() });
+                rows.sort_by_key(|r| r.time);
+                let refs: Vec<&EventRow> = rows.iter().collect();
+                store.commit_partition_file(&date, &name, &refs).map(|_| ())
+            })?;
         self.flush_rejects()?;
         for record in &records {
             self.known
