@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
 """Differential check of the SQL conformance cases against DuckDB.
 
-Writes testdata/sql/events.ndjson to Parquet with the store's columns, runs every case of
+Ingests testdata/sql/events.ndjson with the keytrail binary into a store, runs every case of
 tests/cases/sql/*.toml whose SQL is portable (after mechanical rewrites: implicit FROM log,
-LIMIT offset, n) in DuckDB, and compares DuckDB's rows with the case's expected rows.
+LIMIT offset, n) in DuckDB over the store's Parquet files, and compares DuckDB's rows with the
+case's expected rows (which tests/sql.rs checks against keytrail).
 Cases using SLS-only functions or Presto-only semantics (integer division, arbitrary, JSON,
 arrays, time zones) are skipped. Needs the `duckdb` Python package.
 
     python3 benches/sql_diff.py            # prints a summary, exits 1 on a mismatch
 """
 import json
+import os
 import pathlib
 import re
+import subprocess
 import sys
 import tempfile
 import tomllib
@@ -97,18 +100,33 @@ def render(v):
     return str(v)
 
 
-def main():
-    con = duckdb.connect()
+def store_parquet(tmp, con):
+    """The Parquet files DuckDB reads: the fixture ingested by the keytrail binary into a real
+    store (target/release/keytrail, or $KEYTRAIL_BIN); without a binary, a Parquet file with the
+    store's columns written here from the fixture."""
+    binary = pathlib.Path(os.environ.get("KEYTRAIL_BIN", ROOT / "target/release/keytrail"))
+    if binary.exists():
+        store = pathlib.Path(tmp) / "store"
+        subprocess.run([str(binary), "ingest", str(ROOT / "testdata/sql/events.ndjson"), "--store", str(store), "-q"],
+                       check=True, stdout=subprocess.DEVNULL)
+        print(f"DuckDB reads the store written by {binary}")
+        return f"{store}/events/*/*.parquet"
     rows = store_rows()
     cols = list(rows[0].keys())
+    src = pathlib.Path(tmp) / "events.json"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
+    types = ", ".join(f"'{c}': '{'BIGINT' if c == '__time__' else 'VARCHAR'}'" for c in cols)
+    con.execute(f"create table raw as select * from read_json('{src}', format='newline_delimited', columns={{{types}}})")
+    parquet = pathlib.Path(tmp) / "events.parquet"
+    con.execute(f"copy raw to '{parquet}' (format parquet)")
+    print("no keytrail binary: DuckDB reads a Parquet file written from the fixture")
+    return str(parquet)
+
+
+def main():
+    con = duckdb.connect()
     with tempfile.TemporaryDirectory() as tmp:
-        src = pathlib.Path(tmp) / "events.json"
-        src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
-        types = ", ".join(f"'{c}': '{'BIGINT' if c == '__time__' else 'VARCHAR'}'" for c in cols)
-        con.execute(f"create table raw as select * from read_json('{src}', format='newline_delimited', columns={{{types}}})")
-        parquet = pathlib.Path(tmp) / "events.parquet"
-        con.execute(f"copy raw to '{parquet}' (format parquet)")
-        con.execute(f"create view log as select * from read_parquet('{parquet}')")
+        con.execute(f"create view log as select * from read_parquet('{store_parquet(tmp, con)}')")
         ran = skipped = 0
         failures = []
         for path in sorted((ROOT / "tests/cases/sql").glob("*.toml")):
