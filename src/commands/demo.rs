@@ -16,6 +16,7 @@ use keytrail::store::Store;
 use keytrail::timerange::{TimeRange, Zone};
 use keytrail::{histogram, query, Error, Result};
 
+use super::io_err;
 use crate::cli::DemoArgs;
 
 /// The demo archive: a month of activity, small enough to build in a second.
@@ -191,8 +192,4 @@ fn scenario_one(store: &Store, opts: &RunOptions, width: usize, out: &mut dyn Wr
 
 fn heading(out: &mut dyn Write, title: &str) -> Result<()> {
     writeln!(out, "\n== {title} ==").map_err(io_err)
-}
-
-fn io_err(e: io::Error) -> Error {
-    Error::io("<stdout>", e)
 }

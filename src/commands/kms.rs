@@ -12,6 +12,7 @@ use keytrail::query::sql::SqlContext;
 use keytrail::render::{self, OutputFormat};
 use keytrail::{Error, Result};
 
+use super::io_err;
 use super::query::resolve_time;
 use super::source::Source;
 use crate::cli::{KeysArgs, KmsCommand, KmsCommon, LifecycleArgs, UsageArgs};
@@ -56,10 +57,6 @@ fn print_statements(statements: &[String]) -> Result<i32> {
         println!("{s}");
     }
     Ok(0)
-}
-
-fn io_err(e: io::Error) -> Error {
-    Error::io("<stdout>", e)
 }
 
 fn lifecycle(args: LifecycleArgs) -> Result<i32> {

@@ -10,7 +10,7 @@ mod rules;
 mod sample;
 mod source;
 
-use keytrail::Result;
+use keytrail::{Error, Result};
 
 use crate::cli::Command;
 
@@ -27,4 +27,9 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Sample(args) => sample::run(args),
         Command::Demo(args) => demo::run(args),
     }
+}
+
+/// An error writing to stdout, as the library's error type (a broken pipe exits quietly).
+fn io_err(e: std::io::Error) -> Error {
+    Error::io("<stdout>", e)
 }

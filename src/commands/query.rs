@@ -15,6 +15,7 @@ use keytrail::schema::{self, TIME};
 use keytrail::timerange::{self, parse_time_bound, TimeRange, Zone};
 use keytrail::{Error, Result};
 
+use super::io_err;
 use super::source::Source;
 use crate::cli::{EventArgs, HistogramArgs, QueryArgs, TimeArgs};
 
@@ -244,10 +245,6 @@ fn write_file(df: &mut DataFrame, path: &Path) -> Result<()> {
     writer.flush().map_err(|e| Error::io(path, e))?;
     eprintln!("wrote {} rows to {}", df.height(), path.display());
     Ok(())
-}
-
-fn io_err(e: io::Error) -> Error {
-    Error::io("<stdout>", e)
 }
 
 /// Runs `keytrail event`.
