@@ -3,16 +3,19 @@
 //! Inputs are expanded to files (directories walked in sorted order) and cut into chunks of
 //! about [`CHUNK_BYTES`] of estimated JSON. The files of a chunk are hashed, read and
 //! normalized in parallel; then, in input order, each event is checked against the dedup keys
-//! of its date partition (loaded from the store when first touched), the new events of each
-//! date are sorted by time and written as one Parquet file, and only then are the chunk's
-//! files recorded in the manifest. Key sets of dates the chunk did not touch are dropped, so
-//! memory follows the chunk, not the archive (all rows of one file are held at once, so a
-//! single huge file is the one thing that raises the peak).
+//! of its date partition (loaded from the store when first touched), and the new events of each
+//! date become one Parquet file, sorted by time. That dedup and writing run while the next
+//! chunk is read, and only once the files are in place are the chunk's files recorded in the
+//! manifest. Key
+//! sets of dates the chunk did not touch are dropped, so memory follows the chunk (two chunks
+//! are held at once), not the archive; all rows of one file are held at once, so a single huge
+//! file is the one thing that raises the peak.
 //!
 //! A run killed at any moment leaves a readable store: Parquet files appear whole, manifest
 //! lines only after their files. A rerun reads again the files without a manifest line; their
 //! events already written count as duplicates, so nothing is lost or stored twice.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Read, Write};
@@ -21,8 +24,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::json;
 
-use crate::normalize::{normalize, Envelope, EventRow};
-use crate::source::{read_file, truncate_raw, ReadOptions, Record};
+use crate::normalize::{normalize_valid_json, Envelope, EventRow};
+use crate::source::{read_file, truncate_raw, EventBody, ReadOptions, Record};
 use crate::store::{ManifestRecord, Store};
 use crate::{Error, Result};
 
@@ -168,20 +171,31 @@ pub fn ingest(
         });
     }
     let pool = thread_pool(opts.threads)?;
+    let mut known = known_files(&store);
     let mut run = Run::new(store, run_id.clone());
     let mut reports: OrderedReports = Vec::new();
     let budget = std::env::var(CHUNK_BYTES_ENV)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(CHUNK_BYTES);
+    // Chunk N is deduped and written while chunk N+1 is read: both cores stay busy, and the
+    // manifest lines of chunk N are committed only once its files are in place.
+    let mut read: Option<Vec<Outcome>> = None;
     for chunk in chunks(&planned, budget) {
-        let outcomes: Vec<Outcome> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|p| read_planned(p, &run.known, opts, on_progress))
-                .collect()
+        let (written, outcomes) = pool.install(|| {
+            rayon::join(
+                || read.take().map(|o| run.prepare_and_write(o, on_progress)),
+                || read_chunk(chunk, &known, opts, on_progress),
+            )
         });
-        reports.extend(run.commit_chunk(outcomes, on_progress)?);
+        if let Some(prepared) = written {
+            reports.extend(run.finish_chunk(prepared?, &mut known)?);
+        }
+        read = Some(outcomes);
+    }
+    if let Some(outcomes) = read.take() {
+        let prepared = pool.install(|| run.prepare_and_write(outcomes, on_progress))?;
+        reports.extend(run.finish_chunk(prepared, &mut known)?);
     }
     reports.append(&mut early);
     reports.sort_by_key(|(order, _)| *order);
@@ -205,6 +219,19 @@ fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
         .num_threads(threads.unwrap_or(0))
         .build()
         .map_err(|e| Error::Other(format!("starting reader threads: {e}")))
+}
+
+/// Reads the files of one chunk in parallel.
+fn read_chunk(
+    chunk: &[Planned],
+    known: &KnownFiles,
+    opts: &IngestOptions,
+    on_progress: &(dyn Fn(&Progress) + Sync),
+) -> Vec<Outcome> {
+    chunk
+        .par_iter()
+        .map(|p| read_planned(p, known, opts, on_progress))
+        .collect()
 }
 
 /// A file to read.
@@ -375,7 +402,7 @@ struct Outcome {
 /// Hashes and reads one file (unless its content is already in the manifest).
 fn read_planned(
     planned: &Planned,
-    known: &HashMap<(String, u64), String>,
+    known: &KnownFiles,
     opts: &IngestOptions,
     on_progress: &(dyn Fn(&Progress) + Sync),
 ) -> Outcome {
@@ -422,12 +449,17 @@ fn read_planned(
                 time: raw.time,
                 origin: format!("{}#{}", planned.absolute, raw.position),
             };
-            match normalize(raw.value.clone(), &envelope) {
+            // A reader's JSON text is checked already; a value serializes to valid JSON.
+            let text = match raw.body {
+                EventBody::Json(bytes) => bytes,
+                EventBody::Value(value) => Cow::Owned(value.to_string().into_bytes()),
+            };
+            match normalize_valid_json(&text, &envelope) {
                 Ok(row) => rows.push(row),
                 Err(e) => rejects.push(RejectLine {
                     position: raw.position,
                     reason: e.to_string(),
-                    raw: truncate_raw(raw.value.to_string().as_bytes()),
+                    raw: truncate_raw(&text),
                 }),
             }
         }
@@ -470,12 +502,37 @@ fn key_hash(key: &str) -> u128 {
     u128::from_le_bytes(bytes)
 }
 
+/// (blake3, size) → run, for every file in the manifest or read in this run.
+type KnownFiles = HashMap<(String, u64), String>;
+
+/// The files the store's manifest holds, by content.
+fn known_files(store: &Store) -> KnownFiles {
+    store
+        .manifest()
+        .iter()
+        .filter(|m| m.size > 0)
+        .map(|m| ((m.blake3.clone(), m.size), m.run.clone()))
+        .collect()
+}
+
+/// The new events of one date in a chunk, to be written as one Parquet file.
+struct DateFile {
+    date: String,
+    name: String,
+    rows: Vec<EventRow>,
+}
+
+/// A chunk after dedup: its files to write, then its manifest lines and reports.
+struct Prepared {
+    files: Vec<DateFile>,
+    records: Vec<ManifestRecord>,
+    reports: OrderedReports,
+}
+
 /// The committing side of a run: dedup key sets, Parquet part numbering, rejects file.
 struct Run {
     store: Store,
     run_id: String,
-    /// (blake3, size) → run, for every file in the manifest or read in this run.
-    known: HashMap<(String, u64), String>,
     /// (blake3, size) → path, for files read in this run.
     this_run: HashMap<(String, u64), PathBuf>,
     /// Dedup keys (as [`key_hash`]es) of the date partitions the last chunk touched.
@@ -486,16 +543,9 @@ struct Run {
 
 impl Run {
     fn new(store: Store, run_id: String) -> Run {
-        let known = store
-            .manifest()
-            .iter()
-            .filter(|m| m.size > 0)
-            .map(|m| ((m.blake3.clone(), m.size), m.run.clone()))
-            .collect();
         Run {
             store,
             run_id,
-            known,
             this_run: HashMap::new(),
             keys: HashMap::new(),
             next_part: 0,
@@ -503,12 +553,20 @@ impl Run {
         }
     }
 
-    /// Dedups and writes the events of one chunk, then records its files in the manifest.
-    fn commit_chunk(
+    /// Dedups a chunk and writes its new events.
+    fn prepare_and_write(
         &mut self,
         outcomes: Vec<Outcome>,
         on_progress: &(dyn Fn(&Progress) + Sync),
-    ) -> Result<OrderedReports> {
+    ) -> Result<Prepared> {
+        let mut prepared = self.prepare(outcomes)?;
+        self.write(&mut prepared, on_progress)?;
+        Ok(prepared)
+    }
+
+    /// Dedups the events of one chunk in input order and groups the new ones by date, ready to
+    /// be written; writes the chunk's rejects.
+    fn prepare(&mut self, outcomes: Vec<Outcome>) -> Result<Prepared> {
         let mut by_date: BTreeMap<String, Vec<EventRow>> = BTreeMap::new();
         let mut reports = Vec::new();
         let mut records = Vec::new();
@@ -543,31 +601,54 @@ impl Run {
             }
             reports.push((outcome.planned.order, outcome.report));
         }
-        let touched: HashSet<String> = by_date.keys().cloned().collect();
-        // Each date's rows become one Parquet file; the files are written in parallel.
-        let mut batches: Vec<(String, String, Vec<EventRow>)> = Vec::with_capacity(by_date.len());
+        self.keys.retain(|date, _| by_date.contains_key(date));
+        let mut files = Vec::with_capacity(by_date.len());
         for (date, rows) in by_date {
             let name = format!("part-{}-{}.parquet", self.run_id, self.next_part);
             self.next_part += 1;
-            batches.push((date, name, rows));
+            files.push(DateFile { date, name, rows });
         }
+        Ok(Prepared {
+            files,
+            records,
+            reports,
+        })
+    }
+
+    /// Writes the Parquet files of a prepared chunk, one per date, in parallel; their rows are
+    /// released as each file is done.
+    fn write(
+        &self,
+        prepared: &mut Prepared,
+        on_progress: &(dyn Fn(&Progress) + Sync),
+    ) -> Result<()> {
         let store = &self.store;
-        batches
+        std::mem::take(&mut prepared.files)
             .into_par_iter()
-            .try_for_each(|(date, name, mut rows)| -> Result<()> {
-                on_progress(&Progress::Committing { date: date.clone() });
-                rows.sort_by_key(|r| r.time);
-                let refs: Vec<&EventRow> = rows.iter().collect();
-                store.commit_partition_file(&date, &name, &refs).map(|_| ())
-            })?;
+            .try_for_each(|mut file| -> Result<()> {
+                on_progress(&Progress::Committing {
+                    date: file.date.clone(),
+                });
+                file.rows.sort_by_key(|r| r.time);
+                let refs: Vec<&EventRow> = file.rows.iter().collect();
+                store
+                    .commit_partition_file(&file.date, &file.name, &refs)
+                    .map(|_| ())
+            })
+    }
+
+    /// Records the files of a written chunk in the manifest, and in `known`.
+    fn finish_chunk(
+        &mut self,
+        prepared: Prepared,
+        known: &mut KnownFiles,
+    ) -> Result<OrderedReports> {
         self.flush_rejects()?;
-        for record in &records {
-            self.known
-                .insert((record.blake3.clone(), record.size), record.run.clone());
+        for record in &prepared.records {
+            known.insert((record.blake3.clone(), record.size), record.run.clone());
         }
-        self.store.commit_manifest(records)?;
-        self.keys.retain(|date, _| touched.contains(date));
-        Ok(reports)
+        self.store.commit_manifest(prepared.records)?;
+        Ok(prepared.reports)
     }
 
     /// The dedup keys of the partition for `date`, loaded from the store on first use.

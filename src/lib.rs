@@ -17,6 +17,7 @@ pub mod kms;
 pub mod kms_key;
 pub mod normalize;
 pub mod query;
+pub mod rawjson;
 pub mod render;
 pub mod sample;
 pub mod schema;

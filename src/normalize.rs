@@ -6,7 +6,10 @@ use chrono::{DateTime, NaiveDateTime};
 use serde_json::{Map, Value};
 
 use crate::kms_key::derive_key_id;
-use crate::schema::{canonical_top_level, TOP_LEVEL_SCALARS, USER_IDENTITY_LEAVES};
+use crate::rawjson::{self, minify_exact, RawObject};
+use crate::schema::{
+    canonical_top_level, is_miscased_top_level, TOP_LEVEL_SCALARS, USER_IDENTITY_LEAVES,
+};
 
 /// The topic given to events whose source carries none (OSS, LookupEvents, plain JSON).
 pub const DEFAULT_TOPIC: &str = "actiontrail_audit_event";
@@ -58,6 +61,9 @@ pub enum NormalizeError {
     /// The object carries none of the fields that make an ActionTrail event.
     #[error("not an ActionTrail event: no eventName, eventId or eventType")]
     NotAnEvent,
+    /// The text is not valid JSON.
+    #[error("invalid JSON: {0}")]
+    InvalidJson(String),
 }
 
 /// Where an event came from, and what its envelope said about it.
@@ -91,27 +97,209 @@ pub fn normalize(value: Value, envelope: &Envelope) -> Result<EventRow, Normaliz
         .map(|k| event.get(*k).and_then(scalar_text))
         .collect();
     fill_request_parameter_json(&event, &mut scalars);
-    let identity = identity_leaves(&event);
-    let kms_key_id = derive_key_id(&event);
-    let insight = is_insight(&event);
-    let dedup_key = match event.get("eventId").and_then(scalar_text) {
-        Some(id) if !id.is_empty() => id,
-        _ => format!("sha:{}", blake3::hash(event_json.as_bytes()).to_hex()),
+    Ok(assemble(
+        envelope,
+        Fields {
+            time,
+            scalars,
+            identity: identity_leaves(&event),
+            kms_key_id: derive_key_id(&event),
+            insight: is_insight(&event),
+        },
+        event_json,
+    ))
+}
+
+/// Normalizes one event given as JSON text, giving the same row as parsing it and calling
+/// [`normalize`]. When the minified text is exactly what [`normalize`] would store (top-level
+/// keys canonical and distinct, `userIdentity` an object, integer numbers, the escapes
+/// `serde_json` writes), the fields are read from it without building a tree.
+pub fn normalize_json(bytes: &[u8], envelope: &Envelope) -> Result<EventRow, NormalizeError> {
+    let valid = std::str::from_utf8(bytes).is_ok()
+        && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
+    if valid {
+        normalize_valid_json(bytes, envelope)
+    } else {
+        normalize_tree(bytes, envelope)
+    }
+}
+
+/// [`normalize_json`] for text already known to be valid JSON in UTF-8 (a reader checked it).
+pub fn normalize_valid_json(bytes: &[u8], envelope: &Envelope) -> Result<EventRow, NormalizeError> {
+    match normalize_compact(bytes, envelope) {
+        Some(row) => row,
+        None => normalize_tree(bytes, envelope),
+    }
+}
+
+/// Parses the text to a tree and normalizes that.
+fn normalize_tree(bytes: &[u8], envelope: &Envelope) -> Result<EventRow, NormalizeError> {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(value) => normalize(value, envelope),
+        Err(e) => Err(NormalizeError::InvalidJson(e.to_string())),
+    }
+}
+
+/// The fast way of [`normalize_valid_json`]; `None` when the event needs the tree.
+fn normalize_compact(
+    bytes: &[u8],
+    envelope: &Envelope,
+) -> Option<Result<EventRow, NormalizeError>> {
+    if bytes.first() != Some(&b'{') {
+        return None;
+    }
+    let mut compact = Vec::with_capacity(bytes.len());
+    if !minify_exact(bytes, &mut compact) {
+        return None;
+    }
+    let event_json = String::from_utf8(compact).ok()?;
+    let fields = compact_fields(&event_json, envelope)?;
+    Some(fields.map(|fields| assemble(envelope, fields, event_json)))
+}
+
+/// The column values of a compact event; `None` when it needs the tree.
+fn compact_fields(event_json: &str, envelope: &Envelope) -> Option<Result<Fields, NormalizeError>> {
+    let event = RawObject::parse(event_json)?;
+    let miscased = event.fields.iter().any(|(k, _)| is_miscased_top_level(k));
+    if miscased || event.has_duplicate_keys() {
+        return None;
+    }
+    let identity = match event.get("userIdentity") {
+        Some(raw) if raw.starts_with('"') => return None,
+        Some(raw) => RawObject::parse(raw),
+        None => None,
     };
-    Ok(EventRow {
+    if !["eventName", "eventId", "eventType"]
+        .iter()
+        .any(|k| event.get(k).is_some())
+    {
+        return Some(Err(NormalizeError::NotAnEvent));
+    }
+    let time = match compact_event_time(&event, envelope.time)? {
+        Ok(time) => time,
+        Err(e) => return Some(Err(e)),
+    };
+    let mut scalars: Vec<Option<String>> = TOP_LEVEL_SCALARS
+        .iter()
+        .map(|k| event.get(k).and_then(rawjson::scalar_text))
+        .collect();
+    let params_index = scalar_index("requestParameterJson");
+    if scalars[params_index].is_none() {
+        scalars[params_index] = event
+            .get("requestParameters")
+            .filter(|raw| raw.starts_with('{'))
+            .map(str::to_string);
+    }
+    let text_is = |key: &str, want: &str| {
+        event
+            .get(key)
+            .and_then(rawjson::string_value)
+            .is_some_and(|s| s.eq_ignore_ascii_case(want))
+    };
+    Some(Ok(Fields {
         time,
+        scalars,
+        identity: USER_IDENTITY_LEAVES
+            .iter()
+            .map(|leaf| identity.as_ref()?.get(leaf).and_then(rawjson::scalar_text))
+            .collect(),
+        kms_key_id: derive_key_id(&key_fields(&event)?),
+        insight: text_is("eventType", "ActionTrailInsight") || text_is("eventCategory", "Insight"),
+    }))
+}
+
+/// `eventTime` of a compact event as [`event_time`] reads it; `None` when only the tree can
+/// say what is wrong with it.
+fn compact_event_time(
+    event: &RawObject,
+    envelope_time: Option<i64>,
+) -> Option<Result<i64, NormalizeError>> {
+    match event.get("eventTime") {
+        None | Some("null") => Some(envelope_time.ok_or(NormalizeError::MissingTime)),
+        Some(raw) if raw.starts_with('"') => {
+            let text = rawjson::string_value(raw)?;
+            Some(parse_event_time(&text).ok_or_else(|| NormalizeError::BadTime(text.into_owned())))
+        }
+        Some(raw) => raw.parse::<i64>().ok().map(Ok),
+    }
+}
+
+/// The parts of the event that [`derive_key_id`] reads, parsed: `resourceType`,
+/// `resourceName` and `referencedResources` whole; of `requestParameters` and
+/// `responseElements` only `KeyId` and `KeyMetadata.KeyId` (they can be large).
+fn key_fields(event: &RawObject) -> Option<Map<String, Value>> {
+    let mut map = Map::new();
+    for key in ["resourceType", "resourceName", "referencedResources"] {
+        if let Some(raw) = event.get(key) {
+            map.insert(key.to_string(), serde_json::from_str(raw).ok()?);
+        }
+    }
+    for (key, paths) in [
+        ("requestParameters", &["KeyId"][..]),
+        ("responseElements", &["KeyId", "KeyMetadata"][..]),
+    ] {
+        if let Some(raw) = event.get(key) {
+            map.insert(key.to_string(), shallow_object(raw, paths)?);
+        }
+    }
+    Some(map)
+}
+
+/// `raw` as a value keeping only the members named in `keep` (whole), when it is an object;
+/// anything else parsed whole.
+fn shallow_object(raw: &str, keep: &[&str]) -> Option<Value> {
+    let Some(object) = RawObject::parse(raw) else {
+        return serde_json::from_str(raw).ok();
+    };
+    let mut kept = Map::new();
+    for key in keep {
+        if let Some(member) = object.get(key) {
+            kept.insert(key.to_string(), serde_json::from_str(member).ok()?);
+        }
+    }
+    Some(Value::Object(kept))
+}
+
+/// The column values of an event besides its JSON and envelope.
+struct Fields {
+    time: i64,
+    scalars: Vec<Option<String>>,
+    identity: Vec<Option<String>>,
+    kms_key_id: Option<String>,
+    insight: bool,
+}
+
+/// The row of an event: its fields, its JSON, its dedup key and its envelope.
+fn assemble(envelope: &Envelope, fields: Fields, event_json: String) -> EventRow {
+    let event_id = fields.scalars[scalar_index("eventId")]
+        .as_deref()
+        .filter(|id| !id.is_empty());
+    let dedup_key = match event_id {
+        Some(id) => id.to_string(),
+        None => format!("sha:{}", blake3::hash(event_json.as_bytes()).to_hex()),
+    };
+    EventRow {
+        time: fields.time,
         topic: envelope
             .topic
             .clone()
             .unwrap_or_else(|| DEFAULT_TOPIC.to_string()),
         event_json,
-        scalars,
-        identity,
-        kms_key_id,
+        scalars: fields.scalars,
+        identity: fields.identity,
+        kms_key_id: fields.kms_key_id,
         dedup_key,
-        insight,
+        insight: fields.insight,
         origin: envelope.origin.clone(),
-    })
+    }
+}
+
+/// The position of a top-level field among [`TOP_LEVEL_SCALARS`].
+fn scalar_index(name: &str) -> usize {
+    TOP_LEVEL_SCALARS
+        .iter()
+        .position(|k| *k == name)
+        .expect("a stored top-level field")
 }
 
 /// Parses an ActionTrail `eventTime` leniently: RFC 3339 (`Z` or an offset, fractions allowed),
@@ -195,10 +383,7 @@ pub fn scalar_text(v: &Value) -> Option<String> {
 }
 
 fn fill_request_parameter_json(event: &Map<String, Value>, scalars: &mut [Option<String>]) {
-    let index = TOP_LEVEL_SCALARS
-        .iter()
-        .position(|k| *k == "requestParameterJson")
-        .unwrap();
+    let index = scalar_index("requestParameterJson");
     if scalars[index].is_none() {
         if let Some(params @ Value::Object(_)) = event.get("requestParameters") {
             scalars[index] = Some(params.to_string());
@@ -309,5 +494,64 @@ mod tests {
             parse_event_time("2024-03-01T18:00:00+08:00"),
             Some(1709287200)
         );
+    }
+
+    /// Both ways of normalizing agree, whichever way `normalize_json` takes.
+    fn assert_same_row(text: &str) {
+        let value: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            normalize_json(text.as_bytes(), &env()),
+            normalize(value, &env()),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn text_and_tree_give_the_same_row() {
+        for text in [
+            r#"{"eventId":"E1","eventName":"Decrypt","eventTime":"2024-03-01T10:00:00Z",
+                "userIdentity":{"type":"ram-user","userName":"al\"ice","accountId":123},
+                "requestParameters":{ "KeyId" : "acs:kms:cn-hangzhou:1:key/key-1" },
+                "responseElements":{"KeyId":"key-2"},"isGlobal":false,"x":[1,{"y":null}]}"#,
+            r#"{"eventName":"X","eventTime":"2024-03-01T10:00:00Z","f":1.5}"#,
+            r#"{"eventName":"X","eventTime":"2024-03-01T10:00:00Z","s":"a\/b\u00e9"}"#,
+            r#"{"EventName":"X","eventTime":"2024-03-01T10:00:00Z"}"#,
+            r#"{"eventName":"X","eventTime":"2024-03-01T10:00:00Z","eventName":"Y"}"#,
+            r#"{"eventName":"X","eventTime":1709287200,"userIdentity":"{\"type\":\"root-account\"}"}"#,
+            r#"{"eventName":"X","eventTime":"2024-03-01T10:00:00Z","requestParameterJson":"{}"}"#,
+            r#"{"eventName":"X","eventTime":"2024-03-01T10:00:00Z","eventId":""}"#,
+            r#"{"eventType":"ActionTrailInsight","eventTime":"2024-03-01T10:00:00Z"}"#,
+            r#"{"eventName":"X","eventTime":"yesterday"}"#,
+            r#"{"eventName":"X","eventTime":true}"#,
+            r#"{"eventName":"X","eventTime":null}"#,
+            r#"{"eventName":"X","eventTime":"2024-03-01T10:00:00Z","resourceType":"ACS::KMS::Key","resourceName":"key-9"}"#,
+            r#"{"foo":1}"#,
+            "[1]",
+        ] {
+            assert_same_row(text);
+        }
+        let typical = r#"{"eventId":"E1","eventName":"X","eventTime":"2024-03-01T10:00:00Z"}"#;
+        assert!(normalize_compact(typical.as_bytes(), &env()).is_some());
+        let float =
+            r#"{"eventId":"E1","eventName":"X","eventTime":"2024-03-01T10:00:00Z","f":0.5}"#;
+        assert!(normalize_compact(float.as_bytes(), &env()).is_none());
+    }
+
+    #[test]
+    fn text_and_tree_agree_on_every_bundled_event() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        let mut seen = 0;
+        for file in [
+            "query/events.ndjson",
+            "sql/events.ndjson",
+            "kms/events.ndjson",
+        ] {
+            let text = std::fs::read_to_string(root.join(file)).unwrap();
+            for line in text.lines().filter(|l| l.starts_with('{')) {
+                assert_same_row(line);
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, 97);
     }
 }

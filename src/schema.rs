@@ -159,6 +159,14 @@ pub fn resolve_field(name: &str) -> FieldRef {
     FieldRef::JsonLeaf(format!("$.{}", parts.join(".")))
 }
 
+/// Whether `key` is a known top-level event key spelled in another letter case (`EventName`).
+pub fn is_miscased_top_level(key: &str) -> bool {
+    TOP_LEVEL_SCALARS
+        .iter()
+        .chain(TOP_LEVEL_OBJECTS.iter())
+        .any(|k| k.len() == key.len() && *k != key && k.eq_ignore_ascii_case(key))
+}
+
 /// The canonical spelling of a known top-level event key, matched case-insensitively.
 pub fn canonical_top_level(key: &str) -> Option<&'static str> {
     TOP_LEVEL_SCALARS

@@ -365,9 +365,10 @@ fn damaged_files_are_named_with_reasons_and_rejects_are_kept() {
         .as_str()
         .unwrap()
         .starts_with("{\"eventId\":\"93a4b5c6-0002"));
+    // The raw text as the file has it, whitespace included.
     assert_eq!(
         rejects[2]["raw"],
-        "{\"name\":\"web-console\",\"version\":\"2.3.1\",\"private\":true}"
+        "{\"name\": \"web-console\", \"version\": \"2.3.1\", \"private\": true}"
     );
     assert!(rejects[3]["raw"]
         .as_str()
@@ -554,7 +555,12 @@ fn parquet_files_have_zstd_statistics_bloom_filters_and_sorted_time() {
                 matches!(column.compression(), parquet::basic::Compression::ZSTD(_)),
                 "{path}"
             );
-            assert!(column.statistics().is_some(), "{path} has statistics");
+            let long_text = ["event", "keytrail.origin", "event.requestParameterJson"];
+            assert_eq!(
+                column.statistics().is_some(),
+                !long_text.contains(&path.as_str()),
+                "{path} statistics"
+            );
             let bloom = schema::BLOOM_COLUMNS.contains(&path.as_str());
             assert_eq!(
                 column.bloom_filter_offset().is_some(),

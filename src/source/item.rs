@@ -3,7 +3,12 @@
 
 use serde_json::{Map, Value};
 
-use super::{truncate_raw, RawEvent, RawReject, Record};
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+
+use super::{truncate_raw, EventBody, RawEvent, RawReject, Record};
 
 /// What kind of value a file holds, as far as one value tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +23,7 @@ pub enum ItemKind {
 
 /// Unwraps `value` (read at `position`) into records pushed to `out`; returns its kind, or
 /// `None` when the value could not be classified (it is then rejected).
-pub fn expand(value: Value, position: String, out: &mut Vec<Record>) -> Option<ItemKind> {
+pub fn expand(value: Value, position: String, out: &mut Vec<Record<'static>>) -> Option<ItemKind> {
     match value {
         Value::Object(map) if find_key(&map, "Events").is_some() => {
             expand_lookup_page(map, &position, out);
@@ -38,13 +43,61 @@ pub fn expand(value: Value, position: String, out: &mut Vec<Record>) -> Option<I
         }
         other => {
             out.push(Record::Event(RawEvent {
-                value: other,
+                body: EventBody::Value(other),
                 topic: None,
                 time: None,
                 position,
             }));
             Some(ItemKind::Event)
         }
+    }
+}
+
+/// Whether `bytes` are a syntactically valid JSON object in UTF-8 that is a plain event, not an
+/// SLS record or a LookupEvents page (checked from its keys, without building the value).
+pub fn is_plain_event_object(bytes: &[u8]) -> bool {
+    if bytes.first() != Some(&b'{') || std::str::from_utf8(bytes).is_err() {
+        return false;
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let keys = match de.deserialize_map(TopKeysVisitor) {
+        Ok(keys) if de.end().is_ok() => keys,
+        _ => return false,
+    };
+    !(keys.events || keys.topic || (keys.time && keys.event))
+}
+
+/// The top-level keys that make an object an envelope rather than an event.
+#[derive(Default)]
+struct TopKeys {
+    events: bool,
+    topic: bool,
+    time: bool,
+    event: bool,
+}
+
+struct TopKeysVisitor;
+
+impl<'de> Visitor<'de> for TopKeysVisitor {
+    type Value = TopKeys;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopKeys, A::Error> {
+        let mut keys = TopKeys::default();
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "__topic__" => keys.topic = true,
+                "__time__" => keys.time = true,
+                "event" => keys.event = true,
+                k if k.eq_ignore_ascii_case("Events") => keys.events = true,
+                _ => {}
+            }
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(keys)
     }
 }
 
@@ -58,7 +111,7 @@ fn is_sls_record(map: &Map<String, Value>) -> bool {
     map.contains_key("__topic__") || (map.contains_key("__time__") && map.contains_key("event"))
 }
 
-fn reject(position: String, reason: impl Into<String>, raw: &str) -> Record {
+fn reject(position: String, reason: impl Into<String>, raw: &str) -> Record<'static> {
     Record::Reject(RawReject {
         position,
         reason: reason.into(),
@@ -66,7 +119,7 @@ fn reject(position: String, reason: impl Into<String>, raw: &str) -> Record {
     })
 }
 
-fn expand_lookup_page(mut map: Map<String, Value>, position: &str, out: &mut Vec<Record>) {
+fn expand_lookup_page(mut map: Map<String, Value>, position: &str, out: &mut Vec<Record<'static>>) {
     let key = find_key(&map, "Events")
         .map(str::to_string)
         .unwrap_or_default();
@@ -86,7 +139,7 @@ fn expand_lookup_page(mut map: Map<String, Value>, position: &str, out: &mut Vec
             for (i, value) in items.into_iter().enumerate() {
                 let position = format!("{position} Events[{i}]");
                 out.push(Record::Event(RawEvent {
-                    value,
+                    body: EventBody::Value(value),
                     topic: None,
                     time: None,
                     position,
@@ -100,7 +153,7 @@ fn expand_lookup_page(mut map: Map<String, Value>, position: &str, out: &mut Vec
     }
 }
 
-fn expand_sls_record(mut map: Map<String, Value>, position: String) -> Record {
+fn expand_sls_record(mut map: Map<String, Value>, position: String) -> Record<'static> {
     let topic = map
         .get("__topic__")
         .and_then(Value::as_str)
@@ -140,7 +193,7 @@ fn expand_sls_record(mut map: Map<String, Value>, position: String) -> Record {
         }
     };
     Record::Event(RawEvent {
-        value,
+        body: EventBody::Value(value),
         topic,
         time,
         position,
@@ -152,7 +205,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn run(value: Value) -> (Option<ItemKind>, Vec<Record>) {
+    fn run(value: Value) -> (Option<ItemKind>, Vec<Record<'static>>) {
         let mut out = Vec::new();
         let kind = expand(value, "line 1".into(), &mut out);
         (kind, out)
@@ -167,7 +220,7 @@ mod tests {
             assert_eq!(
                 out,
                 vec![Record::Event(RawEvent {
-                    value: json!({"eventName": "Decrypt"}),
+                    body: EventBody::Value(json!({"eventName": "Decrypt"})),
                     topic: Some("actiontrail_event".into()),
                     time: Some(1709287200),
                     position: "line 1".into()
@@ -183,7 +236,7 @@ mod tests {
         assert_eq!(
             out,
             vec![Record::Event(RawEvent {
-                value: json!({"eventId": "E", "eventName": "StopInstance"}),
+                body: EventBody::Value(json!({"eventId": "E", "eventName": "StopInstance"})),
                 topic: Some("actiontrail_event".into()),
                 time: Some(5),
                 position: "line 1".into()
@@ -218,12 +271,12 @@ mod tests {
         assert_eq!(out.len(), 2);
         let Record::Event(e) = &out[1] else { panic!() };
         assert_eq!(
-            (e.position.as_str(), &e.value),
-            ("line 1 Events[1]", &json!({"eventId": "b"}))
+            (e.position.as_str(), e.value()),
+            ("line 1 Events[1]", json!({"eventId": "b"}))
         );
         let (_, out) = run(json!({"Events": "[{\"eventId\":\"c\"}]", "NextToken": ""}));
         let Record::Event(e) = &out[0] else { panic!() };
-        assert_eq!(e.value, json!({"eventId": "c"}));
+        assert_eq!(e.value(), json!({"eventId": "c"}));
         let (_, out) = run(json!({"Events": 3}));
         assert!(matches!(&out[0], Record::Reject(r) if r.reason.contains("not an array")));
     }

@@ -12,6 +12,7 @@ pub mod item;
 pub mod oss;
 pub mod scanner;
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
@@ -28,17 +29,60 @@ use scanner::{Scanner, ValueEnd};
 /// At most this many bytes of a rejected record are kept in the rejects file.
 pub const MAX_RAW_BYTES: usize = 64 * 1024;
 
-/// One event value read from a file, with what its envelope said.
+/// The event of a record: its JSON text as read from the file (a plain event), or the value
+/// taken out of an envelope (an SLS record, a LookupEvents page).
 #[derive(Debug, Clone, PartialEq)]
-pub struct RawEvent {
-    /// The event object (possibly not an object at all; normalization decides).
-    pub value: Value,
+pub enum EventBody<'a> {
+    /// The event's JSON text, syntax already checked.
+    Json(Cow<'a, [u8]>),
+    /// The event value (possibly not an object at all; normalization decides).
+    Value(Value),
+}
+
+/// One event read from a file, with what its envelope said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawEvent<'a> {
+    /// The event.
+    pub body: EventBody<'a>,
     /// `__topic__` of an SLS record.
     pub topic: Option<String>,
     /// `__time__` of an SLS record.
     pub time: Option<i64>,
     /// Where it was read: `line 3`, `index 7 (byte 5120)`, `line 2 Events[1]`.
     pub position: String,
+}
+
+impl RawEvent<'_> {
+    /// The event as a JSON value (parsed from its text if need be; `Null` if that fails).
+    pub fn value(&self) -> Value {
+        match &self.body {
+            EventBody::Json(bytes) => serde_json::from_slice(bytes).unwrap_or(Value::Null),
+            EventBody::Value(value) => value.clone(),
+        }
+    }
+
+    /// The same event, owning its text.
+    pub fn into_owned(self) -> RawEvent<'static> {
+        RawEvent {
+            body: match self.body {
+                EventBody::Json(bytes) => EventBody::Json(Cow::Owned(bytes.into_owned())),
+                EventBody::Value(value) => EventBody::Value(value),
+            },
+            topic: self.topic,
+            time: self.time,
+            position: self.position,
+        }
+    }
+}
+
+impl Record<'_> {
+    /// The same record, owning its text.
+    pub fn into_owned_record(self) -> Record<'static> {
+        match self {
+            Record::Event(e) => Record::Event(e.into_owned()),
+            Record::Reject(r) => Record::Reject(r),
+        }
+    }
 }
 
 /// A record that could not be read as an event value.
@@ -54,9 +98,9 @@ pub struct RawReject {
 
 /// What a reader yields, in file order.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Record {
-    /// An event value.
-    Event(RawEvent),
+pub enum Record<'a> {
+    /// An event.
+    Event(RawEvent<'a>),
     /// A damaged or non-event record.
     Reject(RawReject),
 }
@@ -101,7 +145,7 @@ impl Container {
 
 /// Reads one file, calling `sink` for each record in file order. Never fails: whatever goes
 /// wrong is a problem in the returned [`FileRead`].
-pub fn read_file(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Record)) -> FileRead {
+pub fn read_file(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Record<'_>)) -> FileRead {
     let mut reader = FileReader {
         sink,
         read: FileRead::default(),
@@ -261,7 +305,7 @@ pub fn truncate_raw(raw: &[u8]) -> String {
 
 /// The state of reading one file.
 struct FileReader<'a> {
-    sink: &'a mut dyn FnMut(Record),
+    sink: &'a mut dyn FnMut(Record<'_>),
     read: FileRead,
     container: Option<Container>,
     kind: Option<ItemKind>,
@@ -270,7 +314,7 @@ struct FileReader<'a> {
 }
 
 impl FileReader<'_> {
-    fn emit(&mut self, record: Record) {
+    fn emit(&mut self, record: Record<'_>) {
         self.read.records += 1;
         (self.sink)(record);
     }
@@ -299,8 +343,18 @@ impl FileReader<'_> {
         }
     }
 
-    /// Parses the bytes of one value and emits its records, or a reject.
+    /// Parses the bytes of one value and emits its records, or a reject. A plain event object
+    /// is passed on as its text, unparsed beyond a syntax check.
     fn parse_item(&mut self, bytes: &[u8], position: String) {
+        if item::is_plain_event_object(bytes) {
+            self.kind.get_or_insert(ItemKind::Event);
+            return self.emit(Record::Event(RawEvent {
+                body: EventBody::Json(Cow::Borrowed(bytes)),
+                topic: None,
+                time: None,
+                position,
+            }));
+        }
         match serde_json::from_slice::<Value>(bytes) {
             Ok(value) => self.item(value, position),
             Err(e) => self.reject(position, invalid_json(&e, bytes), bytes),
@@ -530,7 +584,7 @@ mod tests {
         enc.finish().unwrap()
     }
 
-    fn read_bytes(name: &str, bytes: &[u8], cap: u64) -> (FileRead, Vec<Record>) {
+    fn read_bytes(name: &str, bytes: &[u8], cap: u64) -> (FileRead, Vec<Record<'static>>) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
@@ -540,7 +594,7 @@ mod tests {
             &ReadOptions {
                 max_decompressed_bytes: cap,
             },
-            &mut |r| records.push(r),
+            &mut |r| records.push(r.into_owned_record()),
         );
         (read, records)
     }
@@ -601,7 +655,7 @@ mod tests {
         );
         for (i, r) in recs.iter().take(ok).enumerate() {
             let Record::Event(e) = r else { panic!() };
-            assert_eq!(e.value["eventId"], format!("E{i}"));
+            assert_eq!(e.value()["eventId"], format!("E{i}"));
         }
     }
 

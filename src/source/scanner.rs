@@ -101,7 +101,7 @@ impl<R: BufRead> Scanner<R> {
             }
             let (used, done) = state.feed(buf);
             out.extend_from_slice(&buf[..used]);
-            self.line += buf[..used].iter().filter(|b| **b == b'\n').count() as u64;
+            self.line += memchr::memchr_iter(b'\n', &buf[..used]).count() as u64;
             self.inner.consume(used);
             self.offset += used as u64;
             if done {
@@ -125,49 +125,64 @@ struct SplitState {
 impl SplitState {
     /// Consumes bytes of `buf` belonging to the value; returns how many and whether it ended.
     fn feed(&mut self, buf: &[u8]) -> (usize, bool) {
-        for (i, &b) in buf.iter().enumerate() {
-            if !self.started {
-                self.started = true;
-                match b {
-                    b'{' | b'[' => self.depth = 1,
-                    b'"' => self.in_string = true,
-                    _ => self.bare = true,
+        let mut i = 0;
+        while i < buf.len() {
+            if self.in_string && !self.escaped {
+                // Most of an event is string content: jump to the next quote or backslash.
+                match memchr::memchr2(b'"', b'\\', &buf[i..]) {
+                    Some(k) => i += k,
+                    None => return (buf.len(), false),
                 }
-                continue;
             }
-            if self.bare {
-                if matches!(b, b',' | b']' | b'}') || b.is_ascii_whitespace() {
-                    return (i, true);
-                }
-                continue;
+            if let Some(end) = self.step(buf[i], i) {
+                return (end, true);
             }
-            if self.in_string {
-                match (self.escaped, b) {
-                    (true, _) => self.escaped = false,
-                    (false, b'\\') => self.escaped = true,
-                    (false, b'"') => {
-                        self.in_string = false;
-                        if self.depth == 0 {
-                            return (i + 1, true);
-                        }
-                    }
-                    _ => {}
-                }
-                continue;
-            }
+            i += 1;
+        }
+        (buf.len(), false)
+    }
+
+    /// Takes one byte at index `i`; returns the end index when the value ends with it.
+    fn step(&mut self, b: u8, i: usize) -> Option<usize> {
+        if !self.started {
+            self.started = true;
             match b {
+                b'{' | b'[' => self.depth = 1,
                 b'"' => self.in_string = true,
-                b'{' | b'[' => self.depth += 1,
-                b'}' | b']' => {
-                    self.depth -= 1;
+                _ => self.bare = true,
+            }
+            return None;
+        }
+        if self.bare {
+            let ends = matches!(b, b',' | b']' | b'}') || b.is_ascii_whitespace();
+            return ends.then_some(i);
+        }
+        if self.in_string {
+            match (self.escaped, b) {
+                (true, _) => self.escaped = false,
+                (false, b'\\') => self.escaped = true,
+                (false, b'"') => {
+                    self.in_string = false;
                     if self.depth == 0 {
-                        return (i + 1, true);
+                        return Some(i + 1);
                     }
                 }
                 _ => {}
             }
+            return None;
         }
-        (buf.len(), false)
+        match b {
+            b'"' => self.in_string = true,
+            b'{' | b'[' => self.depth += 1,
+            b'}' | b']' => {
+                self.depth -= 1;
+                if self.depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        None
     }
 
     /// Whether a value cut off by the end of input is nonetheless complete (a bare scalar).

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+use arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray, StringBuilder};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::{ArrowWriter, ProjectionMask};
@@ -46,6 +46,13 @@ const HIGH_CARDINALITY_COLUMNS: &[&str] = &[
     "event.eventTime",
 ];
 
+/// Long per-event text columns: no query filters them by range.
+const NO_STATISTICS_COLUMNS: &[&str] = &[
+    schema::EVENT,
+    schema::ORIGIN,
+    schema::REQUEST_PARAMETER_JSON,
+];
+
 /// Writer settings: ZSTD, page statistics, bloom filters sized for one row group.
 pub fn writer_properties() -> WriterProperties {
     let zstd = ZstdLevel::try_new(3).expect("3 is a valid zstd level");
@@ -57,6 +64,11 @@ pub fn writer_properties() -> WriterProperties {
     for column in HIGH_CARDINALITY_COLUMNS {
         props = props.set_column_dictionary_enabled(ColumnPath::from(*column), false);
     }
+    // Min/max of whole-event JSON or file positions prune nothing; computing them costs.
+    for column in NO_STATISTICS_COLUMNS {
+        props =
+            props.set_column_statistics_enabled(ColumnPath::from(*column), EnabledStatistics::None);
+    }
     for column in BLOOM_COLUMNS {
         props = props
             .set_column_bloom_filter_enabled(ColumnPath::from(*column), true)
@@ -67,28 +79,37 @@ pub fn writer_properties() -> WriterProperties {
 
 /// One Arrow batch holding `rows` with the store's columns.
 fn record_batch(rows: &[&EventRow]) -> Result<RecordBatch> {
-    let text = |f: &dyn Fn(&EventRow) -> Option<&str>| -> ArrayRef {
-        Arc::new(rows.iter().map(|r| f(r)).collect::<StringArray>())
-    };
     let mut columns: Vec<ArrayRef> = vec![
         Arc::new(Int64Array::from(
             rows.iter().map(|r| r.time).collect::<Vec<i64>>(),
         )),
-        text(&|r| Some(r.topic.as_str())),
-        text(&|r| Some(r.event_json.as_str())),
+        text_column(rows, |r| Some(r.topic.as_str())),
+        text_column(rows, |r| Some(r.event_json.as_str())),
     ];
     for i in 0..schema::TOP_LEVEL_SCALARS.len() {
-        columns.push(text(&|r| r.scalars[i].as_deref()));
+        columns.push(text_column(rows, |r| r.scalars[i].as_deref()));
     }
     for i in 0..schema::USER_IDENTITY_LEAVES.len() {
-        columns.push(text(&|r| r.identity[i].as_deref()));
+        columns.push(text_column(rows, |r| r.identity[i].as_deref()));
     }
-    columns.push(text(&|r| r.kms_key_id.as_deref()));
-    columns.push(text(&|r| Some(r.dedup_key.as_str())));
-    columns.push(text(&|r| Some(if r.insight { "true" } else { "false" })));
-    columns.push(text(&|r| Some(r.origin.as_str())));
+    columns.push(text_column(rows, |r| r.kms_key_id.as_deref()));
+    columns.push(text_column(rows, |r| Some(r.dedup_key.as_str())));
+    columns.push(text_column(rows, |r| {
+        Some(if r.insight { "true" } else { "false" })
+    }));
+    columns.push(text_column(rows, |r| Some(r.origin.as_str())));
     RecordBatch::try_new(arrow_schema(), columns)
         .map_err(|e| Error::Other(format!("building a record batch: {e}")))
+}
+
+/// A string column of `rows`, its buffers sized up front (one allocation each, no regrowth).
+fn text_column(rows: &[&EventRow], value: impl Fn(&EventRow) -> Option<&str>) -> ArrayRef {
+    let bytes = rows.iter().map(|r| value(r).map_or(0, str::len)).sum();
+    let mut builder = StringBuilder::with_capacity(rows.len(), bytes);
+    for row in rows {
+        builder.append_option(value(row));
+    }
+    Arc::new(builder.finish())
 }
 
 /// Writes `rows` (already in the order they should be stored) to a new Parquet file at `path`
