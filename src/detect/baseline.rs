@@ -1,12 +1,14 @@
 //! Offline Insights: per-entity hourly call and error rates scored against the entity's own
 //! history (median/MAD), merged into episodes; and first-seen pairs after a learning period.
-//! One polars group_by makes per-(hour, key, principal, access key, IP, error) counts; the
-//! statistics run here in Rust on those few rows.
+//! One pass over the events' columns, grouped over dictionary codes, makes per-(hour, key,
+//! principal, access key, IP, error) counts; the statistics run on those few groups.
 
 use std::collections::{BTreeMap, HashMap};
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
+use super::codes::{encode, encode_values};
 use super::rule::Severity;
 use super::Finding;
 use crate::error::Result;
@@ -54,45 +56,19 @@ impl Default for BaselineOptions {
     }
 }
 
-/// The one aggregation the baselines need: counts per (hour, key, principal, access key, IP,
-/// error), with the first five (time, eventId) of each group.
-pub fn counts_frame(events: LazyFrame) -> LazyFrame {
-    let error = col(ERROR_CODE)
-        .is_not_null()
-        .and(col(ERROR_CODE).neq(lit("")));
-    events
-        .select([
-            col(TIME).floor_div(lit(HOUR)).alias("hour"),
-            col(KMS_KEY_ID).alias("key"),
-            coalesce(&[col(USER_NAME), col(PRINCIPAL_ID)]).alias("principal"),
-            col(ACCESS_KEY_ID).alias("ak"),
-            col(SOURCE_IP).alias("ip"),
-            error.alias("error"),
-            col(TIME),
-            col(EVENT_ID),
-        ])
-        .group_by([
-            col("hour"),
-            col("key"),
-            col("principal"),
-            col("ak"),
-            col("ip"),
-            col("error"),
-        ])
-        .agg([
-            len().cast(DataType::Int64).alias("n"),
-            col(TIME)
-                .sort(SortOptions::default())
-                .head(Some(5))
-                .alias("times"),
-            col(EVENT_ID)
-                .sort_by([col(TIME)], SortMultipleOptions::default())
-                .head(Some(5))
-                .alias("ids"),
-        ])
-}
+/// The stored columns the baselines read.
+pub const COLUMNS: [&str; 8] = [
+    TIME,
+    KMS_KEY_ID,
+    USER_NAME,
+    PRINCIPAL_ID,
+    ACCESS_KEY_ID,
+    SOURCE_IP,
+    ERROR_CODE,
+    EVENT_ID,
+];
 
-/// One row of the counts frame.
+/// One row of the counts: the events of one (hour, key, principal, access key, IP, error).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     /// Hour index (unix seconds / 3600).
@@ -109,67 +85,89 @@ pub struct Group {
     pub error: bool,
     /// Number of events.
     pub n: i64,
-    /// The first events: (time, eventId), ascending.
+    /// The first five events: (time, eventId), ascending.
     pub first: Vec<(i64, String)>,
 }
 
-/// Reads the counts frame into groups.
+/// Counts the events of `df` (a frame with [`COLUMNS`]) per (hour, key, principal, access key,
+/// IP, failed or not), keeping each group's first five events by (time, eventId). The text
+/// columns are turned into dictionary codes first, so the grouping hashes small integers.
 pub fn groups(df: &DataFrame) -> Result<Vec<Group>> {
-    let text = |name: &str| -> Result<Vec<Option<String>>> {
-        Ok(df
-            .column(name)?
-            .str()?
-            .iter()
-            .map(|v| v.filter(|s| !s.is_empty()).map(str::to_string))
-            .collect())
-    };
-    let hours: Vec<i64> = df
-        .column("hour")?
-        .i64()?
+    let times = super::engine::time_values(df)?;
+    let text = |name: &str| -> Result<&StringChunked> { Ok(df.column(name)?.str()?) };
+    let (user, principal_id) = (text(USER_NAME)?, text(PRINCIPAL_ID)?);
+    let plain: Vec<&StringChunked> =
+        vec![text(KMS_KEY_ID)?, text(ACCESS_KEY_ID)?, text(SOURCE_IP)?];
+    let mut coded: Vec<_> = plain.par_iter().map(|ca| encode(ca)).collect();
+    let principal = encode_values(
+        user.iter().zip(principal_id.iter()).map(|(u, p)| u.or(p)),
+        df.height(),
+    );
+    let ip = coded.pop().unwrap_or_default();
+    let ak = coded.pop().unwrap_or_default();
+    let key = coded.pop().unwrap_or_default();
+    let errors: Vec<bool> = text(ERROR_CODE)?
         .iter()
-        .map(|v| v.unwrap_or(0))
+        .map(|e| e.is_some_and(|s| !s.is_empty()))
         .collect();
-    let (keys, principals, aks, ips) = (text("key")?, text("principal")?, text("ak")?, text("ip")?);
-    let errors: Vec<bool> = df
-        .column("error")?
-        .bool()?
-        .iter()
-        .map(|v| v.unwrap_or(false))
-        .collect();
-    let ns: Vec<i64> = df
-        .column("n")?
-        .i64()?
-        .iter()
-        .map(|v| v.unwrap_or(0))
-        .collect();
-    let times = df.column("times")?.list()?.clone();
-    let ids = df.column("ids")?.list()?.clone();
-    let mut out = Vec::with_capacity(df.height());
-    for i in 0..df.height() {
-        let t: Vec<i64> = match times.get_as_series(i) {
-            Some(s) => s.cast(&DataType::Int64)?.i64()?.iter().flatten().collect(),
-            None => Vec::new(),
-        };
-        let d: Vec<String> = match ids.get_as_series(i) {
-            Some(s) => s
-                .str()?
-                .iter()
-                .map(|v| v.unwrap_or("").to_string())
-                .collect(),
-            None => Vec::new(),
-        };
-        out.push(Group {
-            hour: hours[i],
-            key: keys[i].clone(),
-            principal: principals[i].clone(),
-            ak: aks[i].clone(),
-            ip: ips[i].clone(),
-            error: errors[i],
-            n: ns[i],
-            first: t.into_iter().zip(d).collect(),
+    let ids = text(EVENT_ID)?;
+
+    /// (hour, key, principal, access key, IP codes, failed).
+    type GroupKey = (i64, u32, u32, u32, u32, bool);
+    /// A group's key, count and first events.
+    type Counted<'a> = (GroupKey, i64, Vec<(i64, &'a str)>);
+    let mut index: PlHashMap<GroupKey, usize> = PlHashMap::default();
+    let mut counts: Vec<Counted<'_>> = Vec::new();
+    for (row, id) in ids.iter().enumerate() {
+        let t = times[row];
+        let k = (
+            t.div_euclid(HOUR),
+            key.codes[row],
+            principal.codes[row],
+            ak.codes[row],
+            ip.codes[row],
+            errors[row],
+        );
+        let slot = *index.entry(k).or_insert_with(|| {
+            counts.push((k, 0, Vec::new()));
+            counts.len() - 1
         });
+        let (_, n, first) = &mut counts[slot];
+        *n += 1;
+        keep_first(first, (t, id.unwrap_or("")));
     }
-    Ok(out)
+    let value = |values: &[Option<&str>], code: u32| -> Option<String> {
+        values[code as usize]
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    Ok(counts
+        .into_iter()
+        .map(|((hour, k, p, a, i, error), n, first)| Group {
+            hour,
+            key: value(&key.values, k),
+            principal: value(&principal.values, p),
+            ak: value(&ak.values, a),
+            ip: value(&ip.values, i),
+            error,
+            n,
+            first: first
+                .into_iter()
+                .map(|(t, id)| (t, id.to_string()))
+                .collect(),
+        })
+        .collect())
+}
+
+/// Inserts `event` into the ascending `first` if it is among the five smallest.
+fn keep_first<'a>(first: &mut Vec<(i64, &'a str)>, event: (i64, &'a str)) {
+    let limit = super::engine::SAMPLE_IDS;
+    if first.len() == limit && first.last().is_some_and(|last| event >= *last) {
+        return;
+    }
+    let at = first.partition_point(|e| *e <= event);
+    first.insert(at, event);
+    first.truncate(limit);
 }
 
 /// All baseline findings for `groups` over the judged range `[from, to)`.
@@ -320,11 +318,14 @@ fn score_hours(
         if i < min_history || hour < judge_from || hour < entity_start {
             continue;
         }
-        let mut window: Vec<f64> = counts[i.saturating_sub(history)..i]
-            .iter()
-            .map(|c| c.1)
-            .collect();
-        let busiest = window.iter().copied().fold(0.0, f64::max);
+        let past = &counts[i.saturating_sub(history)..i];
+        let busiest = past.iter().map(|c| c.1).fold(0.0, f64::max);
+        // Cheap necessary conditions first (the median is between 0 and the busiest hour):
+        // most hours fail them, and then the window need not be sorted.
+        if observed < opts.max_ratio * busiest || observed < min_excess {
+            continue;
+        }
+        let mut window: Vec<f64> = past.iter().map(|c| c.1).collect();
         let (median, mad) = median_mad(&mut window);
         let score = robust_score(observed, median, mad);
         if score >= opts.threshold
@@ -494,6 +495,70 @@ fn first_seen_findings(groups: &[Group], learned: i64, to: i64) -> Vec<Finding> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn groups_count_per_hour_entity_and_failure_keeping_the_first_five() {
+        let n = 8;
+        let df = df!(
+            TIME => [7200i64, 3600, 3601, 3602, 3603, 3604, 3605, 3599],
+            KMS_KEY_ID => [Some("k1"), Some("k1"), Some("k1"), Some("k1"), Some("k1"), Some("k1"), Some("k1"), None],
+            USER_NAME => [Some("alice"), None, None, None, None, None, None, Some("")],
+            PRINCIPAL_ID => ["p1", "p2", "p2", "p2", "p2", "p2", "p2", "p3"],
+            ACCESS_KEY_ID => [None::<&str>; 8],
+            SOURCE_IP => ["1.1.1.1"; 8],
+            ERROR_CODE => [None, Some(""), None, None, None, None, None, Some("Forbidden")],
+            EVENT_ID => ["a", "f", "e", "d", "c", "b", "g", "h"]
+        )
+        .unwrap();
+        assert_eq!(df.height(), n);
+        let mut gs = groups(&df).unwrap();
+        gs.sort_by_key(|g| (g.hour, g.n));
+        assert_eq!(gs.len(), 3);
+        assert_eq!(
+            (
+                gs[0].hour,
+                gs[0].key.clone(),
+                gs[0].principal.clone(),
+                gs[0].error
+            ),
+            (0, None, None, true)
+        );
+        assert_eq!(
+            (gs[1].hour, gs[1].n, gs[1].principal.as_deref()),
+            (1, 6, Some("p2"))
+        );
+        assert_eq!(
+            gs[1].first,
+            vec![
+                (3600, "f".to_string()),
+                (3601, "e".to_string()),
+                (3602, "d".to_string()),
+                (3603, "c".to_string()),
+                (3604, "b".to_string())
+            ]
+        );
+        assert_eq!((gs[2].hour, gs[2].principal.as_deref()), (2, Some("alice")));
+    }
+
+    #[test]
+    fn the_first_five_break_ties_by_event_id() {
+        let mut first = Vec::new();
+        for e in [
+            (5, "e"),
+            (1, "z"),
+            (1, "a"),
+            (3, "c"),
+            (9, "x"),
+            (2, "b"),
+            (1, "m"),
+        ] {
+            keep_first(&mut first, e);
+        }
+        assert_eq!(
+            first,
+            vec![(1, "a"), (1, "m"), (1, "z"), (2, "b"), (3, "c")]
+        );
+    }
 
     #[test]
     fn median_and_mad() {

@@ -32,13 +32,25 @@
 //! whole window. They are events the search part matched: a WHERE clause in the SQL part is not
 //! applied to them.
 //!
-//! The store is scanned once: every rule's search part becomes a filter over the same scan
-//! (polars shares the scan between them), the matched events are collected sorted by time, and
-//! windows are slices of them.
+//! How it runs (the results are those of running each window alone):
+//! - One scan reads the small columns of every event (what the search parts test, what the
+//!   rules' SQL reads, what the baselines group by). Each search part is evaluated once per
+//!   distinct combination of the values it tests, not once per event (a search part that reads
+//!   the `event` JSON text runs in the same pass as a filter of its own scan).
+//! - The large `event` column is read by a second scan, only for the events of rules whose SQL
+//!   reads it (and only in row groups whose time statistics can hold them).
+//! - Each rule's SQL runs once over all its matched events: the window start
+//!   `__time__ - __time__ % window` is added to its select list and GROUP BY, the LIMIT is
+//!   applied to each window's rows, and a global aggregate (no GROUP BY) gets its empty-input
+//!   row for windows whose WHERE kept nothing. A statement with a subquery, a CTE, a window
+//!   function (OVER), `time_series` or grouping sets runs window by window instead (as does
+//!   one that fails to plan after the rewrite, which then reports its error as written).
+//! - The baselines count on their own thread while the `event` column is read.
 //!
 //! # Baselines (`--baselines`)
-//! Offline equivalents of ActionTrail Insights, computed from one group_by over the events:
-//! counts per (hour, KMS key, principal, AccessKey, source IP, failed or not).
+//! Offline equivalents of ActionTrail Insights, computed from one pass over the events:
+//! counts per (hour, KMS key, principal, AccessKey, source IP, failed or not), each with its
+//! first five events by (time, event id).
 //!
 //! *Call and error rates.* For each KMS key and each principal (user name, else principal
 //! id), the hourly number of calls and of failed calls (non-empty `errorCode`) is compared
@@ -62,10 +74,13 @@
 //! or `baseline.first-seen-<a>-<b>`.
 
 pub mod baseline;
+pub mod codes;
 pub mod condition;
 pub mod engine;
+pub mod load;
 pub mod rule;
 pub mod window;
+pub mod windowed;
 
 use polars::prelude::*;
 
@@ -127,32 +142,22 @@ pub fn detect(
         .filter(|r| r.severity >= opts.min_severity)
         .map(engine::prepare)
         .collect::<Result<_>>()?;
-    let mut frames: Vec<LazyFrame> = prepared.iter().map(|p| p.matched(events.clone())).collect();
     let run_baselines = opts.baselines.is_some() && Severity::Medium >= opts.min_severity;
-    if run_baselines {
-        frames.push(baseline::counts_frame(
-            history.unwrap_or_else(|| events.clone()),
-        ));
-        frames.push(events.select([
-            col(crate::schema::TIME).min().alias("lo"),
-            col(crate::schema::TIME).max().alias("hi"),
-        ]));
-    }
-    let mut collected = query::collect_together(frames)?;
-    let mut findings = Vec::new();
-    if run_baselines {
-        let bounds = collected.pop().unwrap_or_default();
-        let counts = collected.pop().unwrap_or_default();
-        let (lo, hi) = data_bounds(&bounds)?;
-        let from = opts.from.or(lo);
-        let to = opts.to.or(hi.map(|h| h + 1));
-        if let (Some(from), Some(to), Some(b)) = (from, to, &opts.baselines) {
-            findings.extend(baseline::findings(&baseline::groups(&counts)?, from, to, b));
+    let baselines = opts.baselines.as_ref().filter(|_| run_baselines).map(|b| {
+        move |events: &DataFrame, (lo, hi): load::Bounds| -> Result<Vec<Finding>> {
+            let from = opts.from.or(lo);
+            let to = opts.to.or(hi.map(|h| h + 1));
+            Ok(match (from, to) {
+                (Some(from), Some(to)) => {
+                    baseline::findings(&baseline::groups(events)?, from, to, b)
+                }
+                _ => Vec::new(),
+            })
         }
-    }
-    for (p, matched) in prepared.iter().zip(&collected) {
-        findings.extend(p.findings(matched, &opts.ctx)?);
-    }
+    });
+    let (matched, baseline_findings) = load::load(events, history, &prepared, baselines)?;
+    let mut findings = baseline_findings.transpose()?.unwrap_or_default();
+    findings.extend(engine::run_all(&prepared, &matched, &opts.ctx)?);
     findings.sort_by(|a, b| {
         (
             a.start,
@@ -168,16 +173,6 @@ pub fn detect(
             ))
     });
     Ok(findings)
-}
-
-fn data_bounds(df: &DataFrame) -> Result<(Option<i64>, Option<i64>)> {
-    if df.height() == 0 {
-        return Ok((None, None));
-    }
-    let get = |name: &str| -> Result<Option<i64>> {
-        Ok(df.column(name)?.cast(&DataType::Int64)?.i64()?.get(0))
-    };
-    Ok((get("lo")?, get("hi")?))
 }
 
 /// Checks that a rule's query parses and plans over an empty store frame, and that its
@@ -211,4 +206,74 @@ pub fn validate(rule: &Rule, ctx: &SqlContext) -> Result<()> {
             .map_err(|e| crate::Error::Usage(format!("condition {c:?}: {e}")))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::engine::tests::{events, rule};
+    use super::*;
+
+    /// The whole pipeline (one scan of the small columns, search parts per value combination,
+    /// the `event` scan, own scans of full-text searches, rewritten SQL, baselines on their
+    /// thread) against running each rule on its own scan, window by window.
+    #[test]
+    fn detect_equals_running_each_rule_alone_window_by_window() {
+        let rules = vec![
+            rule(
+                r#"event.eventName: Decrypt | select "event.sourceIpAddress" as ip, count(1) as cnt group by ip"#,
+                Some("cnt >= 1"),
+                &["ip"],
+            ),
+            rule(
+                r#"event.errorCode: Forbidden | select count(1) as cnt from log where "event" like '%"mfa":"true"%'"#,
+                None,
+                &[],
+            ),
+            rule(r#"e7 or e3 | select "event.eventId" as id"#, None, &["id"]),
+            rule("event.eventName: Encrypt", None, &[]),
+        ];
+        let opts = DetectOptions {
+            ctx: SqlContext {
+                zone: crate::timerange::Zone::default(),
+                now: 0,
+            },
+            min_severity: Severity::Info,
+            baselines: Some(BaselineOptions::default()),
+            from: None,
+            to: None,
+        };
+        let found = detect(events().lazy(), None, &rules, &opts).unwrap();
+        let mut expected = Vec::new();
+        for r in &rules {
+            let p = engine::prepare(r).unwrap();
+            let matched = p.matched(events().lazy()).collect().unwrap();
+            expected.extend(p.findings_per_window(&matched, &opts.ctx).unwrap());
+        }
+        let key = |f: &Finding| {
+            (
+                f.start,
+                f.rule_id.clone(),
+                format!("{:?} {}", f.entity, f.detail),
+            )
+        };
+        let mut found_sorted = found.clone();
+        found_sorted.sort_by_key(key);
+        expected.sort_by_key(key);
+        assert_eq!(found_sorted, expected);
+        // Decrypt per IP in windows 0, 60 (2 IPs), 120 (2 IPs) and 300 (2 events); one
+        // Forbidden event with "mfa":"true" in windows 60, 120 and 300; the full-text hits e3
+        // and e7 (no detail: `id` is the entity); Encrypt in windows 60 and 300.
+        assert_eq!(found.len(), 6 + 3 + 2 + 2);
+        let ids: Vec<String> = found
+            .iter()
+            .filter(|f| f.detail.is_empty())
+            .map(|f| f.entity[0].1.clone())
+            .collect();
+        assert_eq!(ids, vec!["e3", "e7"]);
+        let last = found.last().unwrap();
+        assert_eq!(
+            (last.start, last.count, last.detail.as_str()),
+            (300, 2, "cnt=2")
+        );
+    }
 }
