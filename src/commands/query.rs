@@ -200,7 +200,9 @@ const OUTPUT_BUFFER: usize = 1 << 20;
 /// time and the table's columns otherwise.
 fn raw_log_columns(format: OutputFormat) -> Vec<Expr> {
     match format {
-        OutputFormat::Json | OutputFormat::Ndjson => vec![col(TIME), compacted(col(schema::EVENT))],
+        OutputFormat::Json | OutputFormat::Ndjson => {
+            vec![col(TIME), query::compacted(col(schema::EVENT))]
+        }
         OutputFormat::Table | OutputFormat::Csv => {
             let mut columns = vec![col(TIME)];
             columns.extend(RAW_LOG_COLUMNS.iter().map(|(c, _)| col(*c)));
@@ -208,22 +210,6 @@ fn raw_log_columns(format: OutputFormat) -> Vec<Expr> {
             columns
         }
     }
-}
-
-/// A string column whose text is copied into buffers of its own, batch by batch as the scan
-/// produces them. A filtered string column still holds the whole buffers it was decoded into
-/// (for `event`, several MB per file of which a match may use a few KB); compacting each batch
-/// lets them be freed and reused while the scan goes on instead of piling up.
-fn compacted(text: Expr) -> Expr {
-    text.map(
-        |c: Column| {
-            let name = c.name().clone();
-            let ca = c.take_materialized_series().str()?.clone();
-            let arrays = ca.downcast_into_iter().map(|a| a.gc());
-            Ok(StringChunked::from_chunk_iter(name, arrays).into_column())
-        },
-        |_, field| Ok(field.clone()),
-    )
 }
 
 fn matched_line(total: usize, shown: usize) -> String {
