@@ -126,7 +126,8 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-/// Raw logs: the newest `--limit` matching events, and how many matched in total.
+/// Raw logs: the newest `--limit` matching events, and how many matched in total. One scan reads
+/// only the columns the format shows; the total is the number of rows it returned.
 fn raw_logs(
     matched: LazyFrame,
     args: &QueryArgs,
@@ -134,36 +135,81 @@ fn raw_logs(
     zone: &Zone,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let total = count(matched.clone())?;
-    let newest = matched
+    let all = matched
+        .select(raw_log_columns(format))
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single();
+    let total = all.height();
+    let order = newest_first_rows(&all, args.limit)?;
+    let mut out = BufWriter::with_capacity(OUTPUT_BUFFER, out);
+    match format {
+        OutputFormat::Json | OutputFormat::Ndjson => {
+            let events: Vec<Option<&str>> = all.column(schema::EVENT)?.str()?.iter().collect();
+            let newest = order.iter().filter_map(|&i| events[i as usize]);
+            render::json::raw_events(newest, format == OutputFormat::Ndjson, &mut out)
+                .map_err(io_err)?;
+        }
+        OutputFormat::Table | OutputFormat::Csv => {
+            let newest = all.take(&IdxCa::from_vec("row".into(), order.clone()))?;
+            let (headers, rows) = raw_log_rows(&newest, zone)?;
+            let numeric = vec![false; headers.len()];
+            if format == OutputFormat::Csv {
+                render::csv::strings(&headers, &rows, &numeric, &mut out).map_err(io_err)?;
+            } else {
+                let width = render::terminal_width();
+                render::table::strings(&headers, &rows, &numeric, width, &mut out)
+                    .map_err(io_err)?;
+                writeln!(out, "{}", matched_line(total, order.len())).map_err(io_err)?;
+            }
+        }
+    }
+    out.flush().map_err(io_err)?;
+    if format != OutputFormat::Table {
+        eprintln!("{}", matched_line(total, order.len()));
+    }
+    Ok(())
+}
+
+/// The positions in `df` of its `limit` newest rows, newest first. Only `__time__` and the row
+/// positions are sorted (by polars, so rows of the same second keep polars' order); the wide
+/// columns are never copied into sorted order.
+fn newest_first_rows(df: &DataFrame, limit: usize) -> Result<Vec<IdxSize>> {
+    let positions: Vec<IdxSize> = (0..df.height() as IdxSize).collect();
+    let keys = DataFrame::new(
+        df.height(),
+        vec![
+            df.column(TIME)?.clone(),
+            Column::new("row".into(), positions),
+        ],
+    )?;
+    let sorted = keys
+        .lazy()
         .sort(
             [TIME],
             SortMultipleOptions::default().with_order_descending(true),
         )
-        .limit(args.limit as IdxSize)
+        .limit(IdxSize::try_from(limit).unwrap_or(IdxSize::MAX))
         .collect()?;
+    Ok(sorted.column("row")?.idx()?.into_no_null_iter().collect())
+}
+
+/// Bytes of raw-logs output gathered before each write to stdout.
+const OUTPUT_BUFFER: usize = 1 << 20;
+
+/// The store columns the raw logs read in `format`: the time and the event text for JSON, the
+/// time and the table's columns otherwise.
+fn raw_log_columns(format: OutputFormat) -> Vec<Expr> {
     match format {
         OutputFormat::Json | OutputFormat::Ndjson => {
-            let events = newest.column(schema::EVENT)?.str()?.clone();
-            render::json::raw_events(events.iter().flatten(), format == OutputFormat::Ndjson, out)
-                .map_err(io_err)?;
+            vec![col(TIME), query::compacted(col(schema::EVENT))]
         }
         OutputFormat::Table | OutputFormat::Csv => {
-            let (headers, rows) = raw_log_rows(&newest, zone)?;
-            let numeric = vec![false; headers.len()];
-            if format == OutputFormat::Csv {
-                render::csv::strings(&headers, &rows, &numeric, out).map_err(io_err)?;
-            } else {
-                render::table::strings(&headers, &rows, &numeric, render::terminal_width(), out)
-                    .map_err(io_err)?;
-                writeln!(out, "{}", matched_line(total, newest.height())).map_err(io_err)?;
-            }
+            let mut columns = vec![col(TIME)];
+            columns.extend(RAW_LOG_COLUMNS.iter().map(|(c, _)| col(*c)));
+            columns.push(col(schema::PRINCIPAL_ID));
+            columns
         }
     }
-    if format != OutputFormat::Table {
-        eprintln!("{}", matched_line(total, newest.height()));
-    }
-    Ok(())
 }
 
 fn matched_line(total: usize, shown: usize) -> String {
@@ -211,11 +257,6 @@ pub fn zone_label(zone: &Zone) -> String {
         Zone::Fixed(o) if o.local_minus_utc() == 0 => "UTC".to_string(),
         Zone::Fixed(o) => o.to_string(),
     }
-}
-
-fn count(frame: LazyFrame) -> Result<usize> {
-    let df = frame.select([len().alias("n")]).collect()?;
-    Ok(df.column("n")?.get(0)?.extract::<u64>().unwrap_or(0) as usize)
 }
 
 fn write_file(df: &mut DataFrame, path: &Path) -> Result<()> {

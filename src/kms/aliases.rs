@@ -8,6 +8,9 @@ use polars::prelude::*;
 use super::{kms_events_search, ALL_ROWS};
 use crate::kms_key::normalize_key_id;
 
+/// The events that change an alias.
+pub const ALIAS_EVENTS: &[&str] = &["CreateAlias", "UpdateAlias", "DeleteAlias"];
+
 /// The alias events, successful ones only, oldest first: time, operation, alias, key id.
 pub fn alias_statement() -> String {
     format!(
@@ -16,7 +19,7 @@ pub fn alias_statement() -> String {
          json_extract_scalar(\"event.requestParameterJson\", '$.KeyId') as keyId \
          WHERE \"event.errorCode\" IS NULL OR \"event.errorCode\" = '' \
          ORDER BY t, \"event.eventId\" LIMIT {ALL_ROWS}",
-        kms_events_search(&["CreateAlias", "UpdateAlias", "DeleteAlias"])
+        kms_events_search(ALIAS_EVENTS)
     )
 }
 

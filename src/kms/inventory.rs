@@ -8,6 +8,20 @@ use serde::Serialize;
 
 use super::aliases::AliasHistory;
 use super::{kms_events_search, ALL_ROWS, USER_SQL};
+use crate::schema;
+
+/// The columns the alias and state statements read (search and SQL parts), besides
+/// `event.requestParameterJson`.
+pub const CHANGE_COLUMNS: &[&str] = &[
+    schema::TIME,
+    schema::EVENT_ID,
+    schema::EVENT_NAME,
+    schema::SERVICE_NAME,
+    schema::ERROR_CODE,
+    schema::USER_NAME,
+    schema::PRINCIPAL_ID,
+    schema::KMS_KEY_ID,
+];
 
 /// Events that change a key's state.
 pub const STATE_EVENTS: &[&str] = &[

@@ -3,12 +3,13 @@
 
 use polars::prelude::*;
 
-use super::aliases::{alias_statement, AliasHistory};
+use super::aliases::{alias_statement, AliasHistory, ALIAS_EVENTS};
 use super::inventory::{self, KeyRecord};
-use super::{lifecycle_statement, quote, usage_statement, KeyRef, UsageBy};
+use super::{kms_events_search, lifecycle_statement, quote, usage_statement, KeyRef, UsageBy};
 use crate::error::{Error, Result};
 use crate::histogram::{self, Histogram, Interval};
 use crate::query::{self, sql::SqlContext};
+use crate::schema;
 use crate::timerange::TimeRange;
 
 /// How a report's statements run.
@@ -127,13 +128,17 @@ pub fn resolve_key(
     })
 }
 
-/// Runs the inventory statements.
+/// Runs the inventory statements. The alias and state statements select only alias and
+/// state events, so one selective scan reads those events ([`key_changes`]) and both run on
+/// that small frame; the totals statement, whose SQL needs the alias history, then runs on the
+/// source. Two passes: the totals statement's, and a selective one for the history it needs.
 pub fn keys(source: LazyFrame, opts: &RunOptions) -> Result<InventoryReport> {
-    let history = alias_history(source.clone(), opts)?;
+    let changes = key_changes(source.clone(), opts)?;
+    let history = alias_history(changes.clone().lazy(), opts)?;
     let totals_statement = inventory::usage_totals_statement(&history);
     let state_statement = inventory::state_statement(&history);
-    let totals = sql_frame(&totals_statement, source.clone(), opts)?;
-    let states = sql_frame(&state_statement, source, opts)?;
+    let totals = sql_frame(&totals_statement, source, opts)?;
+    let states = sql_frame(&state_statement, changes.lazy(), opts)?;
     let mut results = query::collect_together(vec![totals, states])?.into_iter();
     let (totals, states) = (
         results.next().unwrap_or_default(),
@@ -144,6 +149,21 @@ pub fn keys(source: LazyFrame, opts: &RunOptions) -> Result<InventoryReport> {
         statements: vec![alias_statement(), totals_statement, state_statement],
         keys,
     })
+}
+
+/// The alias and state events of the source (a superset of the rows the alias and state
+/// statements select) with the columns those statements read. Few events, so the
+/// request-parameters text is compacted batch by batch instead of keeping the per-file decode
+/// buffers it was filtered from.
+fn key_changes(source: LazyFrame, opts: &RunOptions) -> Result<DataFrame> {
+    let search = kms_events_search(&[ALIAS_EVENTS, inventory::STATE_EVENTS].concat());
+    let mut columns: Vec<Expr> = inventory::CHANGE_COLUMNS.iter().map(|c| col(*c)).collect();
+    columns.push(query::compacted(col(schema::REQUEST_PARAMETER_JSON)));
+    Ok(query::compile(&search, source, &opts.ctx)?
+        .matched
+        .select(columns)
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single())
 }
 
 /// The alias history of the source.

@@ -114,6 +114,22 @@ pub fn collect_together(frames: Vec<LazyFrame>) -> Result<Vec<DataFrame>> {
     )?)
 }
 
+/// A string column whose text is copied into buffers of its own, batch by batch as a streaming
+/// scan produces them. A filtered string column still holds the whole buffers it was decoded
+/// into (for `event`, several MB per file of which a match may use a few KB); compacting each
+/// batch lets them be freed and reused while the scan goes on instead of piling up.
+pub fn compacted(text: Expr) -> Expr {
+    text.map(
+        |c: Column| {
+            let name = c.name().clone();
+            let ca = c.take_materialized_series().str()?.clone();
+            let arrays = ca.downcast_into_iter().map(|a| a.gc());
+            Ok(StringChunked::from_chunk_iter(name, arrays).into_column())
+        },
+        |_, field| Ok(field.clone()),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +146,26 @@ mod tests {
         assert_eq!(s.sql, None);
         let s = split(r#""x\"|y" | select 2"#);
         assert_eq!(s.sql, Some(" select 2"));
+    }
+
+    #[test]
+    fn compacting_keeps_values_and_drops_unused_buffer_bytes() {
+        let long = |i: usize| format!("a value longer than twelve bytes #{i}");
+        let values: Vec<Option<String>> =
+            (0..100).map(|i| (i % 10 == 0).then(|| long(i))).collect();
+        let column = Column::new("t".into(), values.clone());
+        let df = DataFrame::new(100, vec![column]).unwrap();
+        let kept = df
+            .lazy()
+            .filter(col("t").is_not_null())
+            .select([compacted(col("t"))])
+            .collect()
+            .unwrap();
+        let text = kept.column("t").unwrap().str().unwrap();
+        let got: Vec<Option<&str>> = text.iter().collect();
+        let want: Vec<Option<String>> = (0..10).map(|i| Some(long(i * 10))).collect();
+        assert_eq!(got, want.iter().map(|v| v.as_deref()).collect::<Vec<_>>());
+        let bytes: usize = text.downcast_iter().map(|a| a.total_buffer_len()).sum();
+        assert_eq!(bytes, want.iter().flatten().map(String::len).sum::<usize>());
     }
 }

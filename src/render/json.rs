@@ -66,15 +66,27 @@ pub fn values(
     writeln!(out, "\n]")
 }
 
-/// Writes stored events (their `event` JSON text) as an array or as lines, unchanged.
+/// Writes stored events (their `event` JSON text) as an array or as lines, unchanged. The store
+/// holds each event as compact JSON written by `serde_json`, so its text is written as it is,
+/// without being parsed again.
 pub fn raw_events<'a>(
     events: impl Iterator<Item = &'a str>,
     lines: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let parsed =
-        events.map(|e| serde_json::from_str(e).unwrap_or_else(|_| Value::String(e.to_string())));
-    values(parsed, lines, out)
+    if lines {
+        for event in events {
+            out.write_all(event.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        return Ok(());
+    }
+    out.write_all(b"[")?;
+    for (i, event) in events.enumerate() {
+        out.write_all(if i == 0 { b"\n  " } else { b",\n  " })?;
+        out.write_all(event.as_bytes())?;
+    }
+    out.write_all(b"\n]\n")
 }
 
 /// The JSON value of one cell.
@@ -123,5 +135,23 @@ mod tests {
         frame(&df, false, &mut out).unwrap();
         let parsed: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(parsed.as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn raw_events_are_written_as_stored() {
+        let events = [r#"{"b":1,"a":"x\ny"}"#, r#"{"c":[1.5,null]}"#];
+        let mut out = Vec::new();
+        raw_events(events.iter().copied(), true, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"b\":1,\"a\":\"x\\ny\"}\n{\"c\":[1.5,null]}\n"
+        );
+        let mut out = Vec::new();
+        raw_events(events.iter().copied(), false, &mut out).unwrap();
+        let expected = "[\n  {\"b\":1,\"a\":\"x\\ny\"},\n  {\"c\":[1.5,null]}\n]\n";
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+        let mut out = Vec::new();
+        raw_events(std::iter::empty(), false, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "[\n]\n");
     }
 }
