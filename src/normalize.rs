@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::kms_key::derive_key_id;
 use crate::rawjson::{self, minify_exact, RawObject};
 use crate::schema::{
-    canonical_top_level, is_miscased_top_level, TOP_LEVEL_SCALARS, USER_IDENTITY_LEAVES,
+    self, canonical_top_level, is_miscased_top_level, TOP_LEVEL_SCALARS, USER_IDENTITY_LEAVES,
 };
 
 /// The topic given to events whose source carries none (OSS, LookupEvents, plain JSON).
@@ -159,11 +159,7 @@ fn normalize_compact(
 
 /// The column values of a compact event; `None` when it needs the tree.
 fn compact_fields(event_json: &str, envelope: &Envelope) -> Option<Result<Fields, NormalizeError>> {
-    let event = RawObject::parse(event_json)?;
-    let miscased = event.fields.iter().any(|(k, _)| is_miscased_top_level(k));
-    if miscased || event.has_duplicate_keys() {
-        return None;
-    }
+    let event = TopLevel::of(&RawObject::parse(event_json)?)?;
     let identity = match event.get("userIdentity") {
         Some(raw) if raw.starts_with('"') => return None,
         Some(raw) => RawObject::parse(raw),
@@ -179,9 +175,9 @@ fn compact_fields(event_json: &str, envelope: &Envelope) -> Option<Result<Fields
         Ok(time) => time,
         Err(e) => return Some(Err(e)),
     };
-    let mut scalars: Vec<Option<String>> = TOP_LEVEL_SCALARS
+    let mut scalars: Vec<Option<String>> = event.slots[..TOP_LEVEL_SCALARS.len()]
         .iter()
-        .map(|k| event.get(k).and_then(rawjson::scalar_text))
+        .map(|raw| raw.and_then(rawjson::scalar_text))
         .collect();
     let params_index = scalar_index("requestParameterJson");
     if scalars[params_index].is_none() {
@@ -208,10 +204,43 @@ fn compact_fields(event_json: &str, envelope: &Envelope) -> Option<Result<Fields
     }))
 }
 
+/// The top-level fields of a compact event, each in its slot of [`schema::top_level_slot`]:
+/// one lookup per field instead of a scan of the fields per column.
+struct TopLevel<'a> {
+    slots: [Option<&'a str>; schema::TOP_LEVEL_KEYS],
+}
+
+impl<'a> TopLevel<'a> {
+    /// Slots the fields of `event`; `None` when a key is repeated or a known key is spelled in
+    /// another letter case (the tree path handles both).
+    fn of(event: &RawObject<'a>) -> Option<TopLevel<'a>> {
+        let mut slots = [None; schema::TOP_LEVEL_KEYS];
+        let mut others: Vec<&str> = Vec::new();
+        for (key, raw) in &event.fields {
+            match schema::top_level_slot(key) {
+                Some(slot) if slots[slot].is_some() => return None,
+                Some(slot) => slots[slot] = Some(*raw),
+                None if is_miscased_top_level(key) => return None,
+                None => others.push(key),
+            }
+        }
+        others.sort_unstable();
+        if others.windows(2).any(|w| w[0] == w[1]) {
+            return None;
+        }
+        Some(TopLevel { slots })
+    }
+
+    /// The raw value of a known top-level key.
+    fn get(&self, key: &str) -> Option<&'a str> {
+        self.slots[schema::top_level_slot(key)?]
+    }
+}
+
 /// `eventTime` of a compact event as [`event_time`] reads it; `None` when only the tree can
 /// say what is wrong with it.
 fn compact_event_time(
-    event: &RawObject,
+    event: &TopLevel,
     envelope_time: Option<i64>,
 ) -> Option<Result<i64, NormalizeError>> {
     match event.get("eventTime") {
@@ -227,7 +256,7 @@ fn compact_event_time(
 /// The parts of the event that [`derive_key_id`] reads, parsed: `resourceType`,
 /// `resourceName` and `referencedResources` whole; of `requestParameters` and
 /// `responseElements` only `KeyId` and `KeyMetadata.KeyId` (they can be large).
-fn key_fields(event: &RawObject) -> Option<Map<String, Value>> {
+fn key_fields(event: &TopLevel) -> Option<Map<String, Value>> {
     let mut map = Map::new();
     for key in ["resourceType", "resourceName", "referencedResources"] {
         if let Some(raw) = event.get(key) {

@@ -40,13 +40,6 @@ impl<'a> RawObject<'a> {
             .find(|(k, _)| k == key)
             .map(|(_, v)| *v)
     }
-
-    /// Whether two fields share a key.
-    pub fn has_duplicate_keys(&self) -> bool {
-        let mut keys: Vec<&str> = self.fields.iter().map(|(k, _)| k.as_ref()).collect();
-        keys.sort_unstable();
-        keys.windows(2).any(|w| w[0] == w[1])
-    }
 }
 
 /// The index just past the compact value starting at `bytes[start]`.
@@ -255,7 +248,6 @@ mod tests {
         assert_eq!(obj.get("a"), Some("2"));
         assert_eq!(obj.get("bA"), Some(r#"{"c":[1,{"d":"]"}]}"#));
         assert_eq!(obj.get("e"), Some("null"));
-        assert!(obj.has_duplicate_keys());
         assert!(RawObject::parse("[1]").is_none());
         assert_eq!(RawObject::parse("{}").unwrap().fields.len(), 0);
     }

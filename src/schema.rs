@@ -1,6 +1,10 @@
 //! The store's columns, named the way SLS indexes ActionTrail, and how a dotted SLS field name
 //! resolves to a stored column or to a JSON leaf of the `event` column.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
 /// Unix seconds of `eventTime` (Int64), as SLS's reserved `__time__`.
 pub const TIME: &str = "__time__";
 /// The SLS topic: `actiontrail_audit_event` unless the source carried another one.
@@ -157,6 +161,43 @@ pub fn resolve_field(name: &str) -> FieldRef {
         parts[0] = canon.to_string();
     }
     FieldRef::JsonLeaf(format!("$.{}", parts.join(".")))
+}
+
+/// The number of known top-level keys: [`TOP_LEVEL_SCALARS`] then [`TOP_LEVEL_OBJECTS`].
+pub const TOP_LEVEL_KEYS: usize = TOP_LEVEL_SCALARS.len() + TOP_LEVEL_OBJECTS.len();
+
+/// The position of a known top-level key (exact spelling) in [`TOP_LEVEL_SCALARS`] followed by
+/// [`TOP_LEVEL_OBJECTS`]; a hash lookup, as ingest asks it for every field of every event.
+pub fn top_level_slot(key: &str) -> Option<usize> {
+    static SLOTS: OnceLock<HashMap<&'static str, usize, BuildHasherDefault<Fnv>>> =
+        OnceLock::new();
+    let slots = SLOTS.get_or_init(|| {
+        TOP_LEVEL_SCALARS
+            .iter()
+            .chain(TOP_LEVEL_OBJECTS.iter())
+            .enumerate()
+            .map(|(i, k)| (*k, i))
+            .collect()
+    });
+    slots.get(key).copied()
+}
+
+/// FNV-1a: a fast hash for short, trusted keys.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
 }
 
 /// Whether `key` is a known top-level event key spelled in another letter case (`EventName`).
