@@ -169,8 +169,7 @@ pub const TOP_LEVEL_KEYS: usize = TOP_LEVEL_SCALARS.len() + TOP_LEVEL_OBJECTS.le
 /// The position of a known top-level key (exact spelling) in [`TOP_LEVEL_SCALARS`] followed by
 /// [`TOP_LEVEL_OBJECTS`]; a hash lookup, as ingest asks it for every field of every event.
 pub fn top_level_slot(key: &str) -> Option<usize> {
-    static SLOTS: OnceLock<HashMap<&'static str, usize, BuildHasherDefault<Fnv>>> =
-        OnceLock::new();
+    static SLOTS: OnceLock<HashMap<&'static str, usize, BuildHasherDefault<Fnv>>> = OnceLock::new();
     let slots = SLOTS.get_or_init(|| {
         TOP_LEVEL_SCALARS
             .iter()
@@ -192,7 +191,11 @@ impl Hasher for Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for b in bytes {
             hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
         }

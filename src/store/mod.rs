@@ -37,12 +37,17 @@ pub const EVENTS: &str = "events";
 pub const REJECTS: &str = "rejects";
 /// The directory of files being written.
 pub const TMP: &str = ".tmp";
+/// The file an ingest locks while it writes: an advisory `flock`, which the kernel releases when
+/// the process ends, killed or not, so a crash never leaves the store locked.
+pub const LOCK: &str = ".lock";
 
 /// An open store.
 #[derive(Debug)]
 pub struct Store {
     root: PathBuf,
     manifest: Vec<ManifestRecord>,
+    /// The writer's lock on [`LOCK`], held while the store is open for ingest.
+    writer_lock: Option<fs::File>,
 }
 
 impl Store {
@@ -67,6 +72,7 @@ impl Store {
         Ok(Store {
             root: root.to_path_buf(),
             manifest,
+            writer_lock: None,
         })
     }
 
@@ -75,10 +81,14 @@ impl Store {
     /// an interrupted run from `.tmp/`. Only one writer may use a store at a time.
     pub fn create_or_open(root: &Path) -> Result<Store> {
         if root.join(MANIFEST).exists() {
+            let lock = lock_for_writing(root)?;
             clean_tmp(root)?;
-            return Store::open(root);
+            let mut store = Store::open(root)?;
+            store.writer_lock = Some(lock);
+            return Ok(store);
         }
-        let foreign = |name: &std::ffi::OsStr| ![EVENTS, REJECTS, TMP].iter().any(|d| name == *d);
+        let foreign =
+            |name: &std::ffi::OsStr| ![EVENTS, REJECTS, TMP, LOCK].iter().any(|d| name == *d);
         let occupied = fs::read_dir(root)
             .map(|d| d.filter_map(|e| e.ok()).any(|e| foreign(&e.file_name())))
             .unwrap_or(false);
@@ -92,9 +102,17 @@ impl Store {
             let path = root.join(dir);
             fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
         }
+        let lock = lock_for_writing(root)?;
         let path = root.join(MANIFEST);
         fs::write(&path, b"").map_err(|e| Error::io(&path, e))?;
-        Store::open(root)
+        let mut store = Store::open(root)?;
+        store.writer_lock = Some(lock);
+        Ok(store)
+    }
+
+    /// Whether this handle holds the writer's lock (it came from [`Store::create_or_open`]).
+    pub fn is_locked_for_writing(&self) -> bool {
+        self.writer_lock.is_some()
     }
 
     /// The store directory.
@@ -252,6 +270,27 @@ fn partition_overlaps(date: &str, range: &TimeRange) -> bool {
         .is_some_and(|start| range.overlaps_day(start.and_utc().timestamp()))
 }
 
+/// Takes the writer's lock of the store at `root`, or says that another ingest holds it.
+fn lock_for_writing(root: &Path) -> Result<fs::File> {
+    let path = root.join(LOCK);
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(Error::Store {
+            path: root.to_path_buf(),
+            message: "another `keytrail ingest` is writing to this store; run again when it \
+                      has finished"
+                .into(),
+        }),
+        Err(fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+    }
+}
+
 /// Removes files left in `.tmp/` by an interrupted run.
 fn clean_tmp(root: &Path) -> Result<()> {
     let dir = root.join(TMP);
@@ -348,5 +387,24 @@ mod tests {
             store.load_keys("2024-03-02").unwrap(),
             HashSet::from(["B".to_string(), "C".to_string()])
         );
+    }
+
+    #[test]
+    fn one_writer_at_a_time_and_the_lock_goes_with_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("s");
+        let first = Store::create_or_open(&root).unwrap();
+        assert!(first.is_locked_for_writing());
+        let second = Store::create_or_open(&root).unwrap_err().to_string();
+        assert!(
+            second.contains("another `keytrail ingest` is writing"),
+            "{second}"
+        );
+        assert!(
+            !Store::open(&root).unwrap().is_locked_for_writing(),
+            "readers need no lock"
+        );
+        drop(first);
+        assert!(Store::create_or_open(&root).is_ok());
     }
 }
