@@ -6,10 +6,9 @@
 //! of its date partition (loaded from the store when first touched), and the new events of each
 //! date become one Parquet file, sorted by time. That dedup and writing run while the next
 //! chunk is read, and only once the files are in place are the chunk's files recorded in the
-//! manifest. Key
-//! sets of dates the chunk did not touch are dropped, so memory follows the chunk (two chunks
-//! are held at once), not the archive; all rows of one file are held at once, so a single huge
-//! file is the one thing that raises the peak.
+//! manifest. Key sets of dates the chunk did not touch are dropped, so memory follows the chunk
+//! (two chunks are held at once), not the archive; all rows of one file are held at once, so a
+//! single huge file is the one thing that raises the peak.
 //!
 //! A run killed at any moment leaves a readable store: Parquet files appear whole, manifest
 //! lines only after their files. A rerun reads again the files without a manifest line; their
