@@ -4,7 +4,7 @@
 //! Only a single SELECT over `log` without subqueries, window functions (OVER) or
 //! `time_series` is rewritten; for any other shape the caller runs the SQL window by window.
 
-use sqlparser::ast::{self, Expr, GroupByExpr, LimitClause, SelectItem, SetExpr, Statement};
+use sqlparser::ast::{self, Expr, GroupByExpr, SelectItem, SetExpr, Statement};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
@@ -48,7 +48,7 @@ pub fn rewrite(sql: &str, width: i64) -> Option<Windowed> {
         return None;
     }
     let limit = match query.limit_clause.take() {
-        Some(clause) => Some(limit_numbers(&clause)?),
+        Some(clause) => Some(crate::query::sql::limit_offset(&clause).ok()?),
         None => None,
     };
     let SetExpr::Select(select) = query.body.as_mut() else {
@@ -150,42 +150,6 @@ fn window_start(width: i64) -> Option<Expr> {
         .ok()?
         .parse_expr()
         .ok()
-}
-
-/// (offset, count) of a LIMIT of integer literals, as the SQL planner reads it.
-fn limit_numbers(clause: &LimitClause) -> Option<(u64, Option<u64>)> {
-    let number = |e: &Expr| -> Option<u64> {
-        match e {
-            Expr::Value(v) => match &v.value {
-                ast::Value::Number(n, _) => n.parse().ok(),
-                _ => None,
-            },
-            _ => None,
-        }
-    };
-    match clause {
-        LimitClause::LimitOffset {
-            limit,
-            offset,
-            limit_by,
-        } => {
-            if !limit_by.is_empty() {
-                return None;
-            }
-            let count = match limit {
-                Some(l) => Some(number(l)?),
-                None => None,
-            };
-            let offset = match offset {
-                Some(o) => number(&o.value)?,
-                None => 0,
-            };
-            Some((offset, count))
-        }
-        LimitClause::OffsetCommaLimit { offset, limit } => {
-            Some((number(offset)?, Some(number(limit)?)))
-        }
-    }
 }
 
 /// Which rows of a result (in order) a per-window LIMIT keeps: `windows` holds each row's

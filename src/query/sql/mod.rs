@@ -28,6 +28,8 @@ pub mod time;
 mod types;
 mod udf;
 
+pub(crate) use plan::limit_offset;
+
 use std::cell::RefCell;
 
 use polars::prelude::*;

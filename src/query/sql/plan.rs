@@ -408,7 +408,7 @@ impl<'a> Planner<'a> {
             frame = frame.select(visible_cols);
         }
         if let Some(limit) = limit {
-            let (offset, count) = self.limit(limit)?;
+            let (offset, count) = limit_offset(limit)?;
             if let Some(count) = count {
                 frame = frame.slice(offset as i64, count as IdxSize);
             } else if offset > 0 {
@@ -535,37 +535,37 @@ impl<'a> Planner<'a> {
             .iter()
             .position(|o| o.canon.as_deref() == Some(key.as_str())))
     }
+}
 
-    /// (offset, count) of a LIMIT clause; count `None` for `LIMIT ALL`.
-    fn limit(&self, clause: &ast::LimitClause) -> PResult<(u64, Option<u64>)> {
-        let number = |e: &ast::Expr| -> PResult<u64> {
-            integer_literal(e)
-                .filter(|n| *n >= 0)
-                .map(|n| n as u64)
-                .ok_or_else(|| at(e, "LIMIT takes a non-negative integer"))
-        };
-        match clause {
-            ast::LimitClause::LimitOffset {
-                limit,
-                offset,
-                limit_by,
-            } => {
-                if let Some(b) = limit_by.first() {
-                    return Err(at(b, "LIMIT BY is not supported"));
-                }
-                let count = match limit {
-                    Some(l) => Some(number(l)?),
-                    None => None,
-                };
-                let offset = match offset {
-                    Some(o) => number(&o.value)?,
-                    None => 0,
-                };
-                Ok((offset, count))
+/// (offset, count) of a LIMIT clause; count `None` for `LIMIT ALL`.
+pub(crate) fn limit_offset(clause: &ast::LimitClause) -> PResult<(u64, Option<u64>)> {
+    let number = |e: &ast::Expr| -> PResult<u64> {
+        integer_literal(e)
+            .filter(|n| *n >= 0)
+            .map(|n| n as u64)
+            .ok_or_else(|| at(e, "LIMIT takes a non-negative integer"))
+    };
+    match clause {
+        ast::LimitClause::LimitOffset {
+            limit,
+            offset,
+            limit_by,
+        } => {
+            if let Some(b) = limit_by.first() {
+                return Err(at(b, "LIMIT BY is not supported"));
             }
-            ast::LimitClause::OffsetCommaLimit { offset, limit } => {
-                Ok((number(offset)?, Some(number(limit)?)))
-            }
+            let count = match limit {
+                Some(l) => Some(number(l)?),
+                None => None,
+            };
+            let offset = match offset {
+                Some(o) => number(&o.value)?,
+                None => 0,
+            };
+            Ok((offset, count))
+        }
+        ast::LimitClause::OffsetCommaLimit { offset, limit } => {
+            Ok((number(offset)?, Some(number(limit)?)))
         }
     }
 }
