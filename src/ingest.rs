@@ -23,7 +23,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::json;
 
-use crate::normalize::{normalize_valid_json, Envelope, EventRow};
+use crate::normalize::{date_of, normalize_into, Envelope};
+use crate::rows::{key_hash, RowBatch, RowBuilder};
 use crate::source::{read_file, truncate_raw, EventBody, ReadOptions, Record};
 use crate::store::{ManifestRecord, Store};
 use crate::{Error, Result};
@@ -392,7 +393,7 @@ struct RejectLine {
 struct Outcome {
     planned: Planned,
     report: FileReport,
-    rows: Vec<EventRow>,
+    rows: Vec<RowBatch>,
     rejects: Vec<RejectLine>,
     /// blake3 of the file, when it could be read.
     hash: Option<String>,
@@ -440,21 +441,24 @@ fn read_planned(
     let read_opts = ReadOptions {
         max_decompressed_bytes: opts.max_decompressed_bytes,
     };
-    let (mut rows, mut rejects) = (Vec::new(), Vec::new());
+    let mut rows = RowBuilder::with_capacity(planned.estimate as usize);
+    let (mut rejects, mut scratch) = (Vec::new(), Vec::new());
+    let mut envelope = Envelope::default();
     let read = read_file(&planned.path, &read_opts, &mut |record| match record {
         Record::Event(raw) => {
-            let envelope = Envelope {
-                topic: raw.topic,
-                time: raw.time,
-                origin: format!("{}#{}", planned.absolute, raw.position),
-            };
+            envelope.topic = raw.topic;
+            envelope.time = raw.time;
+            envelope.origin.clear();
+            envelope.origin.push_str(&planned.absolute);
+            envelope.origin.push('#');
+            envelope.origin.push_str(&raw.position);
             // A reader's JSON text is checked already; a value serializes to valid JSON.
             let text = match raw.body {
                 EventBody::Json(bytes) => bytes,
                 EventBody::Value(value) => Cow::Owned(value.to_string().into_bytes()),
             };
-            match normalize_valid_json(&text, &envelope) {
-                Ok(row) => rows.push(row),
+            match normalize_into(&text, &envelope, &mut scratch, &mut rows) {
+                Ok(()) => {}
                 Err(e) => rejects.push(RejectLine {
                     position: raw.position,
                     reason: e.to_string(),
@@ -481,7 +485,7 @@ fn read_planned(
         path: planned.path.clone(),
         events: rows.len(),
     });
-    outcome.rows = rows;
+    outcome.rows = rows.finish();
     outcome.rejects = rejects;
     outcome
 }
@@ -490,15 +494,6 @@ fn hash_file(path: &Path) -> std::io::Result<String> {
     let mut hasher = blake3::Hasher::new();
     hasher.update_reader(File::open(path)?)?;
     Ok(hasher.finalize().to_hex().to_string())
-}
-
-/// A dedup key as 128 bits of its blake3 hash: a fixed 16 bytes per stored event in memory
-/// instead of a heap string (a collision needs ~2^64 keys).
-fn key_hash(key: &str) -> u128 {
-    let hash = blake3::hash(key.as_bytes());
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&hash.as_bytes()[..16]);
-    u128::from_le_bytes(bytes)
 }
 
 /// (blake3, size) → run, for every file in the manifest or read in this run.
@@ -514,18 +509,39 @@ fn known_files(store: &Store) -> KnownFiles {
         .collect()
 }
 
-/// The new events of one date in a chunk, to be written as one Parquet file.
+/// The new events of one date in a chunk, to be written as one Parquet file: rows of the
+/// chunk's batches, as `(batch, row)`.
 struct DateFile {
     date: String,
     name: String,
-    rows: Vec<EventRow>,
+    picks: Vec<(usize, usize)>,
 }
 
-/// A chunk after dedup: its files to write, then its manifest lines and reports.
+/// A chunk after dedup: its rows and the files to write from them, then its manifest lines
+/// and reports.
 struct Prepared {
+    batches: Vec<RowBatch>,
     files: Vec<DateFile>,
     records: Vec<ManifestRecord>,
     reports: OrderedReports,
+}
+
+/// The store date of event times, formatted once per day seen in a row.
+#[derive(Default)]
+struct DateCache {
+    day: Option<i64>,
+    date: String,
+}
+
+impl DateCache {
+    fn date(&mut self, time: i64) -> &str {
+        let day = time.div_euclid(86_400);
+        if self.day != Some(day) {
+            self.day = Some(day);
+            self.date = date_of(time);
+        }
+        &self.date
+    }
 }
 
 /// The committing side of a run: dedup key sets, Parquet part numbering, rejects file.
@@ -566,9 +582,9 @@ impl Run {
     /// Dedups the events of one chunk in input order and groups the new ones by date, ready to
     /// be written; writes the chunk's rejects.
     fn prepare(&mut self, outcomes: Vec<Outcome>) -> Result<Prepared> {
-        let mut by_date: BTreeMap<String, Vec<EventRow>> = BTreeMap::new();
-        let mut reports = Vec::new();
-        let mut records = Vec::new();
+        let mut by_date: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+        let (mut batches, mut reports, mut records) = (Vec::new(), Vec::new(), Vec::new());
+        let mut dates = DateCache::default();
         for mut outcome in outcomes {
             if let Some(hash) = &outcome.hash {
                 let id = (hash.clone(), outcome.planned.size);
@@ -586,14 +602,21 @@ impl Run {
                 self.this_run.insert(id, outcome.planned.path.clone());
             }
             self.write_rejects(&outcome)?;
-            for row in std::mem::take(&mut outcome.rows) {
-                let date = row.date();
-                if self.keys_of(&date)?.insert(key_hash(&row.dedup_key)) {
-                    outcome.report.stored += 1;
-                    by_date.entry(date).or_default().push(row);
-                } else {
-                    outcome.report.duplicates += 1;
+            for batch in std::mem::take(&mut outcome.rows) {
+                let index = batches.len();
+                for row in 0..batch.len() {
+                    let date = dates.date(batch.time(row));
+                    if self.keys_of(date)?.insert(batch.key(row)) {
+                        outcome.report.stored += 1;
+                        match by_date.get_mut(date) {
+                            Some(picks) => picks.push((index, row)),
+                            None => drop(by_date.insert(date.to_string(), vec![(index, row)])),
+                        }
+                    } else {
+                        outcome.report.duplicates += 1;
+                    }
                 }
+                batches.push(batch);
             }
             if let Some(hash) = &outcome.hash {
                 records.push(self.manifest_record(&outcome, hash));
@@ -602,38 +625,40 @@ impl Run {
         }
         self.keys.retain(|date, _| by_date.contains_key(date));
         let mut files = Vec::with_capacity(by_date.len());
-        for (date, rows) in by_date {
+        for (date, picks) in by_date {
             let name = format!("part-{}-{}.parquet", self.run_id, self.next_part);
             self.next_part += 1;
-            files.push(DateFile { date, name, rows });
+            files.push(DateFile { date, name, picks });
         }
         Ok(Prepared {
+            batches,
             files,
             records,
             reports,
         })
     }
 
-    /// Writes the Parquet files of a prepared chunk, one per date, in parallel; their rows are
-    /// released as each file is done.
+    /// Writes the Parquet files of a prepared chunk, one per date, in parallel, each sorted by
+    /// time (ties in input order); the chunk's rows are released once all are done.
     fn write(
         &self,
         prepared: &mut Prepared,
         on_progress: &(dyn Fn(&Progress) + Sync),
     ) -> Result<()> {
-        let store = &self.store;
+        let (store, batches) = (&self.store, &prepared.batches);
         std::mem::take(&mut prepared.files)
             .into_par_iter()
             .try_for_each(|mut file| -> Result<()> {
                 on_progress(&Progress::Committing {
                     date: file.date.clone(),
                 });
-                file.rows.sort_by_key(|r| r.time);
-                let refs: Vec<&EventRow> = file.rows.iter().collect();
+                file.picks.sort_by_key(|&(b, r)| batches[b].time(r));
                 store
-                    .commit_partition_file(&file.date, &file.name, &refs)
+                    .commit_partition_file(&file.date, &file.name, batches, &file.picks)
                     .map(|_| ())
-            })
+            })?;
+        prepared.batches = Vec::new();
+        Ok(())
     }
 
     /// Records the files of a written chunk in the manifest, and in `known`.

@@ -19,6 +19,7 @@ pub mod normalize;
 pub mod query;
 pub mod rawjson;
 pub mod render;
+pub mod rows;
 pub mod sample;
 pub mod schema;
 pub mod source;

@@ -2,11 +2,14 @@
 //! values of every stored column. Top-level keys are matched case-insensitively and written back
 //! in their canonical spelling; every other key and value is kept as it came.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, NaiveDateTime};
 use serde_json::{Map, Value};
 
 use crate::kms_key::derive_key_id;
 use crate::rawjson::{self, minify_exact, RawObject};
+use crate::rows::{RowBuilder, RowRef};
 use crate::schema::{
     self, canonical_top_level, is_miscased_top_level, TOP_LEVEL_SCALARS, USER_IDENTITY_LEAVES,
 };
@@ -40,10 +43,16 @@ pub struct EventRow {
 impl EventRow {
     /// The UTC date (`YYYY-MM-DD`) of the event: its store partition.
     pub fn date(&self) -> String {
-        DateTime::from_timestamp(self.time, 0)
-            .map(|t| t.format("%Y-%m-%d").to_string())
-            .unwrap_or_else(|| "1970-01-01".to_string())
+        date_of(self.time)
     }
+}
+
+/// The UTC date (`YYYY-MM-DD`) of unix time `time`: the store partition of an event at that
+/// time (`1970-01-01` when out of chrono's range).
+pub fn date_of(time: i64) -> String {
+    DateTime::from_timestamp(time, 0)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "1970-01-01".to_string())
 }
 
 /// Why a JSON value could not become an event.
@@ -126,10 +135,28 @@ pub fn normalize_json(bytes: &[u8], envelope: &Envelope) -> Result<EventRow, Nor
 
 /// [`normalize_json`] for text already known to be valid JSON in UTF-8 (a reader checked it).
 pub fn normalize_valid_json(bytes: &[u8], envelope: &Envelope) -> Result<EventRow, NormalizeError> {
-    match normalize_compact(bytes, envelope) {
-        Some(row) => row,
-        None => normalize_tree(bytes, envelope),
+    let mut scratch = Vec::new();
+    if let Some(row) = minified(bytes, &mut scratch).and_then(|text| compact_row(text, envelope)) {
+        return row.map(|row| row.to_event_row());
     }
+    normalize_tree(bytes, envelope)
+}
+
+/// Normalizes one event given as valid JSON text (as [`normalize_valid_json`]) and appends its
+/// row to `rows`; `scratch` is working space, reused from event to event so that a plain event
+/// costs no allocation.
+pub fn normalize_into(
+    bytes: &[u8],
+    envelope: &Envelope,
+    scratch: &mut Vec<u8>,
+    rows: &mut RowBuilder,
+) -> Result<(), NormalizeError> {
+    if let Some(row) = minified(bytes, scratch).and_then(|text| compact_row(text, envelope)) {
+        return row.map(|row| rows.push(&row));
+    }
+    let row = normalize_tree(bytes, envelope)?;
+    rows.push(&row.as_row_ref());
+    Ok(())
 }
 
 /// Parses the text to a tree and normalizes that.
@@ -140,25 +167,25 @@ fn normalize_tree(bytes: &[u8], envelope: &Envelope) -> Result<EventRow, Normali
     }
 }
 
-/// The fast way of [`normalize_valid_json`]; `None` when the event needs the tree.
-fn normalize_compact(
-    bytes: &[u8],
-    envelope: &Envelope,
-) -> Option<Result<EventRow, NormalizeError>> {
+/// The minified text of a JSON object, written to `out`, when it is exactly what parsing and
+/// re-serializing would give.
+fn minified<'a>(bytes: &[u8], out: &'a mut Vec<u8>) -> Option<&'a str> {
     if bytes.first() != Some(&b'{') {
         return None;
     }
-    let mut compact = Vec::with_capacity(bytes.len());
-    if !minify_exact(bytes, &mut compact) {
+    out.clear();
+    if !minify_exact(bytes, out) {
         return None;
     }
-    let event_json = String::from_utf8(compact).ok()?;
-    let fields = compact_fields(&event_json, envelope)?;
-    Some(fields.map(|fields| assemble(envelope, fields, event_json)))
+    std::str::from_utf8(out).ok()
 }
 
-/// The column values of a compact event; `None` when it needs the tree.
-fn compact_fields(event_json: &str, envelope: &Envelope) -> Option<Result<Fields, NormalizeError>> {
+/// The row of a compact event, its texts borrowed from `event_json` where they can be; `None`
+/// when the event needs the tree.
+fn compact_row<'a>(
+    event_json: &'a str,
+    envelope: &'a Envelope,
+) -> Option<Result<RowRef<'a>, NormalizeError>> {
     let event = TopLevel::of(&RawObject::parse(event_json)?)?;
     let identity = match event.get("userIdentity") {
         Some(raw) if raw.starts_with('"') => return None,
@@ -175,16 +202,14 @@ fn compact_fields(event_json: &str, envelope: &Envelope) -> Option<Result<Fields
         Ok(time) => time,
         Err(e) => return Some(Err(e)),
     };
-    let mut scalars: Vec<Option<String>> = event.slots[..TOP_LEVEL_SCALARS.len()]
-        .iter()
-        .map(|raw| raw.and_then(rawjson::scalar_text))
-        .collect();
+    let mut scalars: [Option<Cow<str>>; TOP_LEVEL_SCALARS.len()] =
+        std::array::from_fn(|i| event.slots[i].and_then(rawjson::scalar_text));
     let params_index = scalar_index("requestParameterJson");
     if scalars[params_index].is_none() {
         scalars[params_index] = event
             .get("requestParameters")
             .filter(|raw| raw.starts_with('{'))
-            .map(str::to_string);
+            .map(Cow::Borrowed);
     }
     let text_is = |key: &str, want: &str| {
         event
@@ -192,15 +217,23 @@ fn compact_fields(event_json: &str, envelope: &Envelope) -> Option<Result<Fields
             .and_then(rawjson::string_value)
             .is_some_and(|s| s.eq_ignore_ascii_case(want))
     };
-    Some(Ok(Fields {
+    let kms_key_id = derive_key_id(&key_fields(&event)?).map(Cow::Owned);
+    let dedup_key = dedup_key(scalars[scalar_index("eventId")].clone(), event_json);
+    Some(Ok(RowRef {
         time,
-        scalars,
-        identity: USER_IDENTITY_LEAVES
-            .iter()
-            .map(|leaf| identity.as_ref()?.get(leaf).and_then(rawjson::scalar_text))
-            .collect(),
-        kms_key_id: derive_key_id(&key_fields(&event)?),
+        topic: envelope.topic.as_deref().unwrap_or(DEFAULT_TOPIC),
+        event_json,
+        identity: std::array::from_fn(|i| {
+            identity
+                .as_ref()?
+                .get(USER_IDENTITY_LEAVES[i])
+                .and_then(rawjson::scalar_text)
+        }),
+        kms_key_id,
+        dedup_key,
         insight: text_is("eventType", "ActionTrailInsight") || text_is("eventCategory", "Insight"),
+        origin: &envelope.origin,
+        scalars,
     }))
 }
 
@@ -300,13 +333,8 @@ struct Fields {
 
 /// The row of an event: its fields, its JSON, its dedup key and its envelope.
 fn assemble(envelope: &Envelope, fields: Fields, event_json: String) -> EventRow {
-    let event_id = fields.scalars[scalar_index("eventId")]
-        .as_deref()
-        .filter(|id| !id.is_empty());
-    let dedup_key = match event_id {
-        Some(id) => id.to_string(),
-        None => format!("sha:{}", blake3::hash(event_json.as_bytes()).to_hex()),
-    };
+    let event_id = fields.scalars[scalar_index("eventId")].as_deref();
+    let dedup_key = dedup_key(event_id.map(Cow::Borrowed), &event_json).into_owned();
     EventRow {
         time: fields.time,
         topic: envelope
@@ -320,6 +348,18 @@ fn assemble(envelope: &Envelope, fields: Fields, event_json: String) -> EventRow
         dedup_key,
         insight: fields.insight,
         origin: envelope.origin.clone(),
+    }
+}
+
+/// The dedup key of an event: its `eventId`, or `sha:<blake3 of its compact JSON>` when it has
+/// none (or an empty one).
+fn dedup_key<'a>(event_id: Option<Cow<'a, str>>, event_json: &str) -> Cow<'a, str> {
+    match event_id {
+        Some(id) if !id.is_empty() => id,
+        _ => Cow::Owned(format!(
+            "sha:{}",
+            blake3::hash(event_json.as_bytes()).to_hex()
+        )),
     }
 }
 
@@ -526,13 +566,35 @@ mod tests {
     }
 
     /// Both ways of normalizing agree, whichever way `normalize_json` takes.
+    /// Whichever way it goes, the text path gives the tree's row, and so does the row pushed
+    /// to a batch.
     fn assert_same_row(text: &str) {
         let value: Value = serde_json::from_str(text).unwrap();
-        assert_eq!(
-            normalize_json(text.as_bytes(), &env()),
-            normalize(value, &env()),
-            "{text}"
-        );
+        let tree = normalize(value, &env());
+        assert_eq!(normalize_json(text.as_bytes(), &env()), tree, "{text}");
+        let mut rows = RowBuilder::default();
+        let pushed = normalize_into(text.as_bytes(), &env(), &mut Vec::new(), &mut rows);
+        assert_eq!(pushed.is_ok(), tree.is_ok(), "{text}");
+        if let Ok(tree) = tree {
+            let batches = rows.finish();
+            let expected = crate::rows::RowBatch::of_rows([&tree]);
+            for column in 0..crate::rows::TEXT_COLUMNS {
+                assert_eq!(
+                    batches[0].text(column, 0),
+                    expected[0].text(column, 0),
+                    "{text}: column {column}"
+                );
+            }
+            assert_eq!(batches[0].time(0), tree.time);
+        }
+    }
+
+    /// Whether `text` takes the way without a tree.
+    fn takes_text_path(text: &str) -> bool {
+        let (envelope, mut scratch) = (env(), Vec::new());
+        minified(text.as_bytes(), &mut scratch)
+            .and_then(|compact| compact_row(compact, &envelope))
+            .is_some()
     }
 
     #[test]
@@ -560,10 +622,10 @@ mod tests {
             assert_same_row(text);
         }
         let typical = r#"{"eventId":"E1","eventName":"X","eventTime":"2024-03-01T10:00:00Z"}"#;
-        assert!(normalize_compact(typical.as_bytes(), &env()).is_some());
+        assert!(takes_text_path(typical));
         let float =
             r#"{"eventId":"E1","eventName":"X","eventTime":"2024-03-01T10:00:00Z","f":0.5}"#;
-        assert!(normalize_compact(float.as_bytes(), &env()).is_none());
+        assert!(!takes_text_path(float));
     }
 
     #[test]

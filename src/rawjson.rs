@@ -99,11 +99,11 @@ fn string_text(literal: &str) -> Option<Cow<'_, str>> {
 
 /// The text of a raw scalar as SLS indexes it: a string unescaped, a number or boolean as
 /// written. `None` for null, objects and arrays.
-pub fn scalar_text(raw: &str) -> Option<String> {
+pub fn scalar_text(raw: &str) -> Option<Cow<'_, str>> {
     match raw.as_bytes().first()? {
-        b'"' => string_value(raw).map(Cow::into_owned),
+        b'"' => string_value(raw),
         b'{' | b'[' | b'n' => None,
-        _ => Some(raw.to_string()),
+        _ => Some(Cow::Borrowed(raw)),
     }
 }
 

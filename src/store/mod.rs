@@ -24,7 +24,7 @@ use polars::prelude::*;
 pub use manifest::ManifestRecord;
 
 use crate::frame::rows_to_dataframe;
-use crate::normalize::EventRow;
+use crate::rows::{Picks, RowBatch};
 use crate::schema::{self, TIME};
 use crate::timerange::TimeRange;
 use crate::{Error, Result};
@@ -194,18 +194,19 @@ impl Store {
         Ok(())
     }
 
-    /// Writes `rows` as the file `<name>` of the partition for `date`: to `.tmp/` first, then
-    /// renamed into place. Returns the final path.
+    /// Writes the rows `picks` of `batches`, in that order, as the file `<name>` of the
+    /// partition for `date`: to `.tmp/` first, then renamed into place. Returns the final path.
     pub fn commit_partition_file(
         &self,
         date: &str,
         name: &str,
-        rows: &[&EventRow],
+        batches: &[RowBatch],
+        picks: &Picks,
     ) -> Result<PathBuf> {
         let tmp_dir = self.root.join(TMP);
         fs::create_dir_all(&tmp_dir).map_err(|e| Error::io(&tmp_dir, e))?;
         let tmp = tmp_dir.join(name);
-        parquet::write_file(&tmp, rows)?;
+        parquet::write_file(&tmp, batches, picks)?;
         let dir = self.partition_dir(date);
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let path = dir.join(name);
@@ -305,7 +306,7 @@ fn clean_tmp(root: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::{normalize, Envelope};
+    use crate::normalize::{normalize, Envelope, EventRow};
     use serde_json::json;
 
     fn row(id: &str, time: &str) -> EventRow {
@@ -352,11 +353,13 @@ mod tests {
             row("B", "2024-03-02T01:00:00Z"),
             row("C", "2024-03-02T05:00:00Z"),
         );
+        let first = RowBatch::of_rows([&a]);
         store
-            .commit_partition_file("2024-03-01", "part-x-0.parquet", &[&a])
+            .commit_partition_file("2024-03-01", "part-x-0.parquet", &first, &[(0, 0)])
             .unwrap();
+        let second = RowBatch::of_rows([&b, &c]);
         store
-            .commit_partition_file("2024-03-02", "part-x-1.parquet", &[&b, &c])
+            .commit_partition_file("2024-03-02", "part-x-1.parquet", &second, &[(0, 0), (0, 1)])
             .unwrap();
         // A file in a partition outside the range that is not even Parquet: never read.
         std::fs::create_dir_all(store.partition_dir("2024-02-01")).unwrap();

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray, StringBuilder};
+use arrow::array::StringArray;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::{ArrowWriter, ProjectionMask};
@@ -14,7 +14,7 @@ use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::schema::types::ColumnPath;
 
-use crate::normalize::EventRow;
+use crate::rows::{self, Picks, RowBatch};
 use crate::schema::{self, BLOOM_COLUMNS, DEDUP_KEY, TIME};
 use crate::{Error, Result};
 
@@ -78,52 +78,20 @@ pub fn writer_properties() -> WriterProperties {
     props.build()
 }
 
-/// One Arrow batch holding `rows` with the store's columns.
-fn record_batch(rows: &[&EventRow]) -> Result<RecordBatch> {
-    let mut columns: Vec<ArrayRef> = vec![
-        Arc::new(Int64Array::from(
-            rows.iter().map(|r| r.time).collect::<Vec<i64>>(),
-        )),
-        text_column(rows, |r| Some(r.topic.as_str())),
-        text_column(rows, |r| Some(r.event_json.as_str())),
-    ];
-    for i in 0..schema::TOP_LEVEL_SCALARS.len() {
-        columns.push(text_column(rows, |r| r.scalars[i].as_deref()));
-    }
-    for i in 0..schema::USER_IDENTITY_LEAVES.len() {
-        columns.push(text_column(rows, |r| r.identity[i].as_deref()));
-    }
-    columns.push(text_column(rows, |r| r.kms_key_id.as_deref()));
-    columns.push(text_column(rows, |r| Some(r.dedup_key.as_str())));
-    columns.push(text_column(rows, |r| {
-        Some(if r.insight { "true" } else { "false" })
-    }));
-    columns.push(text_column(rows, |r| Some(r.origin.as_str())));
-    RecordBatch::try_new(arrow_schema(), columns)
-        .map_err(|e| Error::Other(format!("building a record batch: {e}")))
-}
-
-/// A string column of `rows`, its buffers sized up front (one allocation each, no regrowth).
-fn text_column(rows: &[&EventRow], value: impl Fn(&EventRow) -> Option<&str>) -> ArrayRef {
-    let bytes = rows.iter().map(|r| value(r).map_or(0, str::len)).sum();
-    let mut builder = StringBuilder::with_capacity(rows.len(), bytes);
-    for row in rows {
-        builder.append_option(value(row));
-    }
-    Arc::new(builder.finish())
-}
-
-/// Writes `rows` (already in the order they should be stored) to a new Parquet file at `path`
-/// and syncs it to disk.
-pub fn write_file(path: &Path, rows: &[&EventRow]) -> Result<()> {
+/// Writes the rows `picks` of `batches` (already in the order they should be stored) to a new
+/// Parquet file at `path` and syncs it to disk.
+pub fn write_file(path: &Path, batches: &[RowBatch], picks: &Picks) -> Result<()> {
     let file = File::create(path).map_err(|e| Error::io(path, e))?;
     let fail = |e: parquet::errors::ParquetError| {
         Error::Other(format!("{}: writing Parquet: {e}", path.display()))
     };
+    let schema = arrow_schema();
     let mut writer =
-        ArrowWriter::try_new(file, arrow_schema(), Some(writer_properties())).map_err(fail)?;
-    for slice in rows.chunks(BATCH_ROWS) {
-        writer.write(&record_batch(slice)?).map_err(fail)?;
+        ArrowWriter::try_new(file, schema.clone(), Some(writer_properties())).map_err(fail)?;
+    for slice in picks.chunks(BATCH_ROWS) {
+        writer
+            .write(&rows::gather(batches, slice, schema.clone())?)
+            .map_err(fail)?;
     }
     let file = writer.into_inner().map_err(fail)?;
     file.sync_all().map_err(|e| Error::io(path, e))
