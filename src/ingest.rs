@@ -17,7 +17,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -33,7 +33,8 @@ use crate::{Error, Result};
 pub const CHUNK_BYTES: u64 = 32 * 1024 * 1024;
 /// Environment variable overriding [`CHUNK_BYTES`] (for tests that need many small chunks).
 pub const CHUNK_BYTES_ENV: &str = "KEYTRAIL_INGEST_CHUNK_BYTES";
-/// How much larger than its file a gzip file is assumed to decompress, for chunking.
+/// How much larger than its file a gzip file is assumed to decompress when its trailer does not
+/// say, for chunking.
 const GZIP_RATIO_ESTIMATE: u64 = 10;
 /// Rejected records shown per file in the summary.
 const REJECT_EXAMPLES: usize = 3;
@@ -314,11 +315,7 @@ fn plan_inputs(inputs: &[PathBuf], store: &Store) -> Result<(Vec<Planned>, Order
             ));
             continue;
         }
-        let estimate = if starts_with_gzip_magic(&path) {
-            size * GZIP_RATIO_ESTIMATE
-        } else {
-            size
-        };
+        let estimate = json_bytes_estimate(&path, size);
         planned.push(Planned {
             order,
             path,
@@ -356,12 +353,25 @@ fn expand_inputs(inputs: &[PathBuf]) -> Vec<std::result::Result<PathBuf, (PathBu
     out
 }
 
-fn starts_with_gzip_magic(path: &Path) -> bool {
+/// The JSON bytes a file of `size` bytes holds: its size, or for a gzip file the size its
+/// trailer records (ISIZE: exact for a single member under 4 GiB), or ten times the file when
+/// that record is implausible.
+fn json_bytes_estimate(path: &Path, size: u64) -> u64 {
     let mut magic = [0u8; 2];
-    File::open(path)
-        .and_then(|mut f| f.read_exact(&mut magic))
-        .is_ok()
-        && magic == [0x1f, 0x8b]
+    let Ok(mut file) = File::open(path) else {
+        return size;
+    };
+    if file.read_exact(&mut magic).is_err() || magic != [0x1f, 0x8b] {
+        return size;
+    }
+    let mut trailer = [0u8; 4];
+    let recorded = size >= 18
+        && file.seek(SeekFrom::Start(size - 4)).is_ok()
+        && file.read_exact(&mut trailer).is_ok();
+    match u64::from(u32::from_le_bytes(trailer)) {
+        isize if recorded && isize >= size && isize <= size * 1032 => isize,
+        _ => size * GZIP_RATIO_ESTIMATE,
+    }
 }
 
 /// Cuts the planned files into chunks of about `budget` bytes of estimated JSON.
@@ -441,7 +451,8 @@ fn read_planned(
     let read_opts = ReadOptions {
         max_decompressed_bytes: opts.max_decompressed_bytes,
     };
-    let mut rows = RowBuilder::with_capacity(planned.estimate as usize);
+    let origin_width = planned.absolute.len() + "#index 1000 (byte 1000000)".len();
+    let mut rows = RowBuilder::with_capacity(planned.estimate as usize, origin_width);
     let (mut rejects, mut scratch) = (Vec::new(), Vec::new());
     let mut envelope = Envelope::default();
     let read = read_file(&planned.path, &read_opts, &mut |record| match record {

@@ -41,7 +41,9 @@ fn tune_allocator(command: &cli::Command) {
     // SAFETY: sets process-wide allocator options while only the main thread runs.
     unsafe {
         if matches!(command, cli::Command::Ingest(_)) {
-            mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+            if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+                mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+            }
         } else {
             no_huge_pages();
         }

@@ -115,21 +115,27 @@ pub struct RowBuilder {
 
 impl Default for RowBuilder {
     fn default() -> Self {
-        RowBuilder::with_capacity(0)
+        RowBuilder::with_capacity(0, 0)
     }
 }
 
 impl RowBuilder {
-    /// An empty builder expecting about `event_bytes` of event JSON (its buffers sized so, up
-    /// to [`MAX_PRESIZE`]).
-    pub fn with_capacity(event_bytes: usize) -> RowBuilder {
+    /// An empty builder expecting about `event_bytes` of event JSON and origins of about
+    /// `origin_width` bytes, its buffers sized so (up to [`MAX_PRESIZE`] of events): buffers
+    /// that do not grow are neither copied nor left half used.
+    pub fn with_capacity(event_bytes: usize, origin_width: usize) -> RowBuilder {
         let event_bytes = event_bytes.min(MAX_PRESIZE);
-        // ~1.1 KB per event; the scalar columns hold a small share of the event's bytes.
-        let rows = event_bytes / 1024;
-        let texts = (0..TEXT_COLUMNS)
-            .map(|c| match c {
-                1 => StringBuilder::with_capacity(rows, event_bytes),
-                _ => StringBuilder::with_capacity(rows, rows * 16),
+        let rows = event_bytes / TYPICAL_EVENT_BYTES;
+        let names = crate::schema::columns();
+        let texts = names[1..]
+            .iter()
+            .map(|name| {
+                let width = match name.as_str() {
+                    crate::schema::EVENT => return StringBuilder::with_capacity(rows, event_bytes),
+                    crate::schema::ORIGIN => origin_width,
+                    other => typical_width(other),
+                };
+                StringBuilder::with_capacity(rows, rows * width)
             })
             .collect();
         RowBuilder {
@@ -177,7 +183,7 @@ impl RowBuilder {
     fn take_batch(&mut self) -> RowBatch {
         self.text_bytes = 0;
         RowBatch {
-            time: std::mem::take(&mut self.time),
+            time: Int64Array::from(std::mem::take(&mut self.time)),
             keys: std::mem::take(&mut self.keys),
             texts: self
                 .texts
@@ -188,9 +194,26 @@ impl RowBuilder {
     }
 }
 
+/// Bytes of a typical ActionTrail event as compact JSON, for sizing buffers.
+const TYPICAL_EVENT_BYTES: usize = 1200;
+
+/// Bytes of a typical value of a stored column, for sizing buffers (ids, times, user agents
+/// and request parameters as ActionTrail writes them; short names otherwise).
+fn typical_width(column: &str) -> usize {
+    match column.strip_prefix("event.").unwrap_or(column) {
+        "requestParameterJson" => 256,
+        "userAgent" => 64,
+        "eventId" | "requestId" | "keytrail.key" | "eventSource" => 40,
+        "userIdentity.userName" | "userIdentity.principalId" => 40,
+        "userIdentity.accessKeyId" | "keytrail.kmsKeyId" | "vpcId" | "__topic__" => 28,
+        "eventTime" | "recipientAccountId" | "userIdentity.accountId" | "acsRegion" => 20,
+        _ => 12,
+    }
+}
+
 /// Finished rows: times, dedup key hashes and one Arrow string array per text column.
 pub struct RowBatch {
-    time: Vec<i64>,
+    time: Int64Array,
     keys: Vec<u128>,
     texts: Vec<ArrayRef>,
 }
@@ -208,7 +231,7 @@ impl RowBatch {
 
     /// `__time__` of row `row`.
     pub fn time(&self, row: usize) -> i64 {
-        self.time[row]
+        self.time.value(row)
     }
 
     /// The [`key_hash`] of the dedup key of row `row`.
@@ -235,6 +258,73 @@ impl RowBatch {
 /// Picks rows out of several batches: `(batch, row)` pairs.
 pub type Picks = [(usize, usize)];
 
+/// Rows in a run of consecutive rows of one batch worth handing over as a zero-copy slice
+/// rather than copying.
+const MIN_SLICE_RUN: usize = 64;
+
+/// Calls `each` with the rows `picks` of `batches`, in that order, as Arrow record batches of
+/// `schema` of at most `max_rows` rows: runs of consecutive rows of one batch as zero-copy
+/// slices, scattered rows gathered into a copy.
+pub fn for_each_record_batch(
+    batches: &[RowBatch],
+    picks: &Picks,
+    schema: &arrow::datatypes::SchemaRef,
+    max_rows: usize,
+    each: &mut dyn FnMut(RecordBatch) -> Result<()>,
+) -> Result<()> {
+    let mut scattered_from = 0;
+    let mut start = 0;
+    while start < picks.len() {
+        let run = run_length(&picks[start..], max_rows);
+        if run < MIN_SLICE_RUN.min(max_rows) {
+            start += run;
+            if start - scattered_from >= max_rows {
+                each(gather(batches, &picks[scattered_from..start], schema.clone())?)?;
+                scattered_from = start;
+            }
+            continue;
+        }
+        if scattered_from < start {
+            each(gather(batches, &picks[scattered_from..start], schema.clone())?)?;
+        }
+        let (batch, row) = picks[start];
+        each(batches[batch].slice(row, run, schema)?)?;
+        start += run;
+        scattered_from = start;
+    }
+    if scattered_from < picks.len() {
+        each(gather(batches, &picks[scattered_from..], schema.clone())?)?;
+    }
+    Ok(())
+}
+
+/// How many picks from the first are consecutive rows of one batch (at most `max`).
+fn run_length(picks: &Picks, max: usize) -> usize {
+    let (batch, row) = picks[0];
+    picks
+        .iter()
+        .take(max)
+        .enumerate()
+        .take_while(|&(i, &(b, r))| b == batch && r == row + i)
+        .count()
+}
+
+impl RowBatch {
+    /// Rows `row..row + len` as a record batch of `schema`, sharing this batch's buffers.
+    fn slice(
+        &self,
+        row: usize,
+        len: usize,
+        schema: &arrow::datatypes::SchemaRef,
+    ) -> Result<RecordBatch> {
+        let mut columns: Vec<ArrayRef> = Vec::with_capacity(TEXT_COLUMNS + 1);
+        columns.push(Arc::new(self.time.slice(row, len)));
+        columns.extend(self.texts.iter().map(|a| a.slice(row, len)));
+        RecordBatch::try_new(schema.clone(), columns)
+            .map_err(|e| Error::Other(format!("building a record batch: {e}")))
+    }
+}
+
 /// The rows `picks` of `batches`, in that order, as one Arrow record batch of `schema`
 /// (`__time__` then the text columns).
 pub fn gather(
@@ -242,7 +332,7 @@ pub fn gather(
     picks: &Picks,
     schema: arrow::datatypes::SchemaRef,
 ) -> Result<RecordBatch> {
-    let time: Int64Array = picks.iter().map(|&(b, r)| batches[b].time[r]).collect();
+    let time: Int64Array = picks.iter().map(|&(b, r)| batches[b].time(r)).collect();
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(TEXT_COLUMNS + 1);
     columns.push(Arc::new(time));
     for column in 0..TEXT_COLUMNS {
@@ -289,6 +379,55 @@ mod tests {
         assert_eq!(a.as_row_ref().to_event_row(), a);
     }
 
+    fn ids(batch: &RecordBatch) -> Vec<String> {
+        batch
+            .column_by_name("event.eventId")
+            .unwrap()
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn long_runs_go_as_slices_and_scattered_rows_are_gathered() {
+        let make = |prefix: &str| -> Vec<EventRow> {
+            (0..100)
+                .map(|i| row(&format!("{prefix}{i}"), "2024-03-01T10:00:00Z"))
+                .collect()
+        };
+        let (a, b) = (make("a"), make("b"));
+        let mut batches = RowBatch::of_rows(&a);
+        batches.extend(RowBatch::of_rows(&b));
+        let mut picks: Vec<(usize, usize)> = (0..80).map(|r| (0, r)).collect();
+        picks.extend([(1, 5), (0, 90), (1, 6)]);
+        picks.extend((10..99).map(|r| (1, r)));
+        let schema = crate::store::parquet::arrow_schema();
+        let (mut sizes, mut seen) = (Vec::new(), Vec::new());
+        for_each_record_batch(&batches, &picks, &schema, 1000, &mut |rb| {
+            sizes.push(rb.num_rows());
+            seen.extend(ids(&rb));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(sizes, [80, 3, 89]);
+        let expected: Vec<String> = picks
+            .iter()
+            .map(|&(batch, r)| format!("{}{r}", ["a", "b"][batch]))
+            .collect();
+        assert_eq!(seen, expected);
+        let mut sizes = Vec::new();
+        for_each_record_batch(&batches, &picks, &schema, 50, &mut |rb| {
+            sizes.push(rb.num_rows());
+            Ok(())
+        })
+        .unwrap();
+        // The tail of a run cut at 50 rows is short: it goes with the scattered rows.
+        assert_eq!(sizes, [50, 33, 50, 39]);
+    }
+
     #[test]
     fn gather_takes_rows_across_batches_in_pick_order() {
         let (a, b, c) = (
@@ -300,16 +439,7 @@ mod tests {
         batches.extend(RowBatch::of_rows([&c]));
         let schema = crate::store::parquet::arrow_schema();
         let out = gather(&batches, &[(1, 0), (0, 1), (0, 0)], schema).unwrap();
-        let ids = out
-            .column_by_name("event.eventId")
-            .unwrap()
-            .as_any()
-            .downcast_ref::<StringArray>()
-            .unwrap()
-            .iter()
-            .map(|v| v.unwrap().to_string())
-            .collect::<Vec<_>>();
-        assert_eq!(ids, ["C", "B", "A"]);
+        assert_eq!(ids(&out), ["C", "B", "A"]);
         let times = out.column(0).as_any().downcast_ref::<Int64Array>().unwrap();
         assert_eq!(times.values().to_vec(), vec![c.time, b.time, a.time]);
         let users = out.column_by_name("event.userIdentity.userName").unwrap();

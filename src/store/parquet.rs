@@ -88,11 +88,9 @@ pub fn write_file(path: &Path, batches: &[RowBatch], picks: &Picks) -> Result<()
     let schema = arrow_schema();
     let mut writer =
         ArrowWriter::try_new(file, schema.clone(), Some(writer_properties())).map_err(fail)?;
-    for slice in picks.chunks(BATCH_ROWS) {
-        writer
-            .write(&rows::gather(batches, slice, schema.clone())?)
-            .map_err(fail)?;
-    }
+    rows::for_each_record_batch(batches, picks, &schema, BATCH_ROWS, &mut |batch| {
+        writer.write(&batch).map_err(fail)
+    })?;
     let file = writer.into_inner().map_err(fail)?;
     file.sync_all().map_err(|e| Error::io(path, e))
 }
