@@ -25,7 +25,7 @@ use serde_json::json;
 
 use crate::normalize::{date_of, normalize_into, Envelope};
 use crate::rows::{key_hash, RowBatch, RowBuilder};
-use crate::source::{read_file, truncate_raw, EventBody, ReadOptions, Record};
+use crate::source::{read_file, read_file_bytes, truncate_raw, EventBody, ReadOptions, Record};
 use crate::store::{ManifestRecord, Store};
 use crate::{Error, Result};
 
@@ -36,6 +36,9 @@ pub const CHUNK_BYTES_ENV: &str = "KEYTRAIL_INGEST_CHUNK_BYTES";
 /// How much larger than its file a gzip file is assumed to decompress when its trailer does not
 /// say, for chunking.
 const GZIP_RATIO_ESTIMATE: u64 = 10;
+/// Files up to this size are read whole into memory (once, for hashing and parsing); larger
+/// ones are hashed in one pass and parsed in a second.
+const READ_WHOLE_MAX: u64 = 64 * 1024 * 1024;
 /// Rejected records shown per file in the summary.
 const REJECT_EXAMPLES: usize = 3;
 
@@ -426,7 +429,18 @@ fn read_planned(
         rejects: Vec::new(),
         hash: None,
     };
-    let hash = match hash_file(&planned.path) {
+    // A file of modest size is read once: hashed and then parsed from memory.
+    let (bytes, hashed) = match planned.size <= READ_WHOLE_MAX {
+        true => match std::fs::read(&planned.path) {
+            Ok(bytes) => {
+                let hash = blake3::hash(&bytes).to_hex().to_string();
+                (Some(bytes), Ok(hash))
+            }
+            Err(e) => (None, Err(e)),
+        },
+        false => (None, hash_file(&planned.path)),
+    };
+    let hash = match hashed {
         Ok(hash) => hash,
         Err(e) => {
             outcome.report.problems.push(format!("cannot read: {e}"));
@@ -455,7 +469,7 @@ fn read_planned(
     let mut rows = RowBuilder::with_capacity(planned.estimate as usize, origin_width);
     let (mut rejects, mut scratch) = (Vec::new(), Vec::new());
     let mut envelope = Envelope::default();
-    let read = read_file(&planned.path, &read_opts, &mut |record| match record {
+    let mut sink = |record: Record| match record {
         Record::Event(raw) => {
             envelope.topic = raw.topic;
             envelope.time = raw.time;
@@ -482,7 +496,11 @@ fn read_planned(
             reason: r.reason,
             raw: r.raw,
         }),
-    });
+    };
+    let read = match &bytes {
+        Some(bytes) => read_file_bytes(&planned.path, bytes, &read_opts, &mut sink),
+        None => read_file(&planned.path, &read_opts, &mut sink),
+    };
     outcome.report.format = read.format;
     outcome.report.problems = read.problems;
     outcome.report.events_read = rows.len() as u64;

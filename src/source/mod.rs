@@ -146,6 +146,37 @@ impl Container {
 /// Reads one file, calling `sink` for each record in file order. Never fails: whatever goes
 /// wrong is a problem in the returned [`FileRead`].
 pub fn read_file(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Record<'_>)) -> FileRead {
+    match File::open(path) {
+        Ok(file) => read_source(path, file, opts, sink),
+        Err(e) => read_source(path, FailedOpen(Some(e)), opts, sink),
+    }
+}
+
+/// [`read_file`] for a file whose bytes are already in memory (`path` names it in reports).
+pub fn read_file_bytes(
+    path: &Path,
+    bytes: &[u8],
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Record<'_>),
+) -> FileRead {
+    read_source(path, bytes, opts, sink)
+}
+
+/// A source whose opening failed: its first read returns that error.
+struct FailedOpen(Option<io::Error>);
+
+impl Read for FailedOpen {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        Err(self.0.take().unwrap_or_else(|| io::Error::other("unreadable")))
+    }
+}
+
+fn read_source<'s>(
+    path: &Path,
+    source: impl Read + 's,
+    opts: &ReadOptions,
+    sink: &mut dyn FnMut(Record<'_>),
+) -> FileRead {
     let mut reader = FileReader {
         sink,
         read: FileRead::default(),
@@ -154,7 +185,7 @@ pub fn read_file(path: &Path, opts: &ReadOptions, sink: &mut dyn FnMut(Record<'_
         lines: 0,
     };
     let counter = Rc::new(Cell::new(0u64));
-    let gzip = match open_decoded(path, opts, counter.clone()) {
+    let gzip = match open_decoded(source, opts, counter.clone()) {
         Ok((stream, gzip)) => {
             reader.read_stream(stream, gzip);
             gzip
@@ -205,16 +236,15 @@ fn format_name(
     }
 }
 
-/// Opens `path` and returns its decoded byte stream and whether it was gzip.
-fn open_decoded(
-    path: &Path,
+/// The decoded byte stream of `source`, and whether it was gzip.
+fn open_decoded<'s>(
+    source: impl Read + 's,
     opts: &ReadOptions,
     counter: Rc<Cell<u64>>,
-) -> io::Result<(Box<dyn BufRead>, bool)> {
-    let file = File::open(path)?;
-    let mut raw = BufReader::with_capacity(64 * 1024, file);
+) -> io::Result<(Box<dyn BufRead + 's>, bool)> {
+    let mut raw = BufReader::with_capacity(64 * 1024, source);
     let gzip = raw.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    let stream: Box<dyn BufRead> = if gzip {
+    let stream: Box<dyn BufRead + 's> = if gzip {
         let capped = Capped {
             inner: MultiGzDecoder::new(raw),
             cap: opts.max_decompressed_bytes,
@@ -361,7 +391,7 @@ impl FileReader<'_> {
         }
     }
 
-    fn read_stream(&mut self, stream: Box<dyn BufRead>, gzip: bool) {
+    fn read_stream<'s>(&mut self, stream: Box<dyn BufRead + 's>, gzip: bool) {
         let mut sc = Scanner::new(stream);
         match sc.peek_non_ws() {
             Err(e) => self.problem(stop_reason(&e, gzip, sc.offset())),
@@ -378,7 +408,7 @@ impl FileReader<'_> {
 
     /// The file starts with `{`: NDJSON if the first line is a whole value, else a sequence of
     /// (possibly pretty-printed) values.
-    fn read_objects(&mut self, mut sc: Scanner<Box<dyn BufRead>>, gzip: bool) {
+    fn read_objects<'s>(&mut self, mut sc: Scanner<Box<dyn BufRead + 's>>, gzip: bool) {
         let (offset, line) = (sc.offset(), sc.line());
         let mut first = Vec::new();
         let read = sc.inner_mut().read_until(b'\n', &mut first);
@@ -415,9 +445,9 @@ impl FileReader<'_> {
         }
     }
 
-    fn read_ndjson(
+    fn read_ndjson<'s>(
         &mut self,
-        mut sc: Scanner<Box<dyn BufRead>>,
+        mut sc: Scanner<Box<dyn BufRead + 's>>,
         mut line: u64,
         mut offset: u64,
         gzip: bool,
