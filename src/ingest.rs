@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::json;
 
-use crate::normalize::{date_of, normalize_into, Envelope};
+use crate::normalize::{date_of, normalize_compact_into, normalize_into, Envelope};
 use crate::rows::{key_hash, RowBatch, RowBuilder};
 use crate::source::{read_file, read_file_bytes, truncate_raw, EventBody, ReadOptions, Record};
 use crate::store::{ManifestRecord, Store};
@@ -478,11 +478,22 @@ fn read_planned(
             envelope.origin.push('#');
             envelope.origin.push_str(&raw.position);
             // A reader's JSON text is checked already; a value serializes to valid JSON.
-            let text = match raw.body {
-                EventBody::Json(bytes) => bytes,
-                EventBody::Value(value) => Cow::Owned(value.to_string().into_bytes()),
+            let (text, normalized) = match raw.body {
+                EventBody::Compact { raw, text, fields } => (
+                    Cow::Borrowed(raw),
+                    normalize_compact_into(raw, text, fields, &envelope, &mut scratch, &mut rows),
+                ),
+                EventBody::Json(bytes) => {
+                    let done = normalize_into(&bytes, &envelope, &mut scratch, &mut rows);
+                    (bytes, done)
+                }
+                EventBody::Value(value) => {
+                    let bytes = value.to_string().into_bytes();
+                    let done = normalize_into(&bytes, &envelope, &mut scratch, &mut rows);
+                    (Cow::Owned(bytes), done)
+                }
             };
-            match normalize_into(&text, &envelope, &mut scratch, &mut rows) {
+            match normalized {
                 Ok(()) => {}
                 Err(e) => rejects.push(RejectLine {
                     position: raw.position,

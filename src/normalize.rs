@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDateTime};
 use serde_json::{Map, Value};
 
 use crate::kms_key::derive_key_id;
-use crate::rawjson::{self, minify_exact, RawObject};
+use crate::rawjson::{self, minify_exact, FieldSpan, RawObject};
 use crate::rows::{RowBuilder, RowRef};
 use crate::schema::{
     self, canonical_top_level, is_miscased_top_level, TOP_LEVEL_SCALARS, USER_IDENTITY_LEAVES,
@@ -136,7 +136,9 @@ pub fn normalize_json(bytes: &[u8], envelope: &Envelope) -> Result<EventRow, Nor
 /// [`normalize_json`] for text already known to be valid JSON in UTF-8 (a reader checked it).
 pub fn normalize_valid_json(bytes: &[u8], envelope: &Envelope) -> Result<EventRow, NormalizeError> {
     let mut scratch = Vec::new();
-    if let Some(row) = minified(bytes, &mut scratch).and_then(|text| compact_row(text, envelope)) {
+    if let Some(row) =
+        minified(bytes, &mut scratch).and_then(|text| compact_row(text, None, envelope))
+    {
         return row.map(|row| row.to_event_row());
     }
     normalize_tree(bytes, envelope)
@@ -151,12 +153,29 @@ pub fn normalize_into(
     scratch: &mut Vec<u8>,
     rows: &mut RowBuilder,
 ) -> Result<(), NormalizeError> {
-    if let Some(row) = minified(bytes, scratch).and_then(|text| compact_row(text, envelope)) {
+    if let Some(row) = minified(bytes, scratch).and_then(|text| compact_row(text, None, envelope)) {
         return row.map(|row| rows.push(&row));
     }
     let row = normalize_tree(bytes, envelope)?;
     rows.push(&row.as_row_ref());
     Ok(())
+}
+
+/// [`normalize_into`] for an event a reader already checked and minified
+/// ([`rawjson::minify_object`]): `text` is its compact JSON, `fields` where its top-level
+/// fields sit, `raw` its text as read (for the tree when the text way cannot say).
+pub fn normalize_compact_into(
+    raw: &[u8],
+    text: &str,
+    fields: &[FieldSpan],
+    envelope: &Envelope,
+    scratch: &mut Vec<u8>,
+    rows: &mut RowBuilder,
+) -> Result<(), NormalizeError> {
+    match compact_row(text, Some(fields), envelope) {
+        Some(row) => row.map(|row| rows.push(&row)),
+        None => normalize_into(raw, envelope, scratch, rows),
+    }
 }
 
 /// Parses the text to a tree and normalizes that.
@@ -181,12 +200,27 @@ fn minified<'a>(bytes: &[u8], out: &'a mut Vec<u8>) -> Option<&'a str> {
 }
 
 /// The row of a compact event, its texts borrowed from `event_json` where they can be; `None`
-/// when the event needs the tree.
+/// when the event needs the tree. Its top-level fields are found from `spans` when given.
 fn compact_row<'a>(
     event_json: &'a str,
+    spans: Option<&[FieldSpan]>,
     envelope: &'a Envelope,
 ) -> Option<Result<RowRef<'a>, NormalizeError>> {
-    let event = TopLevel::of(&RawObject::parse(event_json)?)?;
+    let event = match spans {
+        Some(spans) => {
+            let mut read = 0;
+            let top = TopLevel::of(spans.iter().map_while(|span| {
+                let field = span.get(event_json);
+                read += usize::from(field.is_some());
+                field
+            }));
+            if read != spans.len() {
+                return None;
+            }
+            top?
+        }
+        None => TopLevel::of(RawObject::parse(event_json)?.fields)?,
+    };
     let identity = match event.get("userIdentity") {
         Some(raw) if raw.starts_with('"') => return None,
         Some(raw) => RawObject::parse(raw),
@@ -246,14 +280,14 @@ struct TopLevel<'a> {
 impl<'a> TopLevel<'a> {
     /// Slots the fields of `event`; `None` when a key is repeated or a known key is spelled in
     /// another letter case (the tree path handles both).
-    fn of(event: &RawObject<'a>) -> Option<TopLevel<'a>> {
+    fn of(fields: impl IntoIterator<Item = (Cow<'a, str>, &'a str)>) -> Option<TopLevel<'a>> {
         let mut slots = [None; schema::TOP_LEVEL_KEYS];
-        let mut others: Vec<&str> = Vec::new();
-        for (key, raw) in &event.fields {
-            match schema::top_level_slot(key) {
+        let mut others: Vec<Cow<str>> = Vec::new();
+        for (key, raw) in fields {
+            match schema::top_level_slot(&key) {
                 Some(slot) if slots[slot].is_some() => return None,
-                Some(slot) => slots[slot] = Some(*raw),
-                None if is_miscased_top_level(key) => return None,
+                Some(slot) => slots[slot] = Some(raw),
+                None if is_miscased_top_level(&key) => return None,
                 None => others.push(key),
             }
         }
@@ -593,7 +627,7 @@ mod tests {
     fn takes_text_path(text: &str) -> bool {
         let (envelope, mut scratch) = (env(), Vec::new());
         minified(text.as_bytes(), &mut scratch)
-            .and_then(|compact| compact_row(compact, &envelope))
+            .and_then(|compact| compact_row(compact, None, &envelope))
             .is_some()
     }
 

@@ -182,6 +182,206 @@ fn escape_len_if_canonical(s: &[u8]) -> Option<usize> {
     }
 }
 
+/// Where one top-level field of an object minified by [`minify_object`] sits in its text:
+/// byte ranges of the key (quotes included) and of the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpan {
+    /// The key literal, quotes included.
+    pub key: (usize, usize),
+    /// The raw value.
+    pub value: (usize, usize),
+}
+
+impl FieldSpan {
+    /// The key (unescaped) and the raw value of this field in `text`.
+    pub fn get<'a>(&self, text: &'a str) -> Option<(Cow<'a, str>, &'a str)> {
+        let key = string_text(&text[self.key.0..self.key.1])?;
+        Some((key, &text[self.value.0..self.value.1]))
+    }
+}
+
+/// Nesting allowed by [`minify_object`]; deeper objects are left to `serde_json` (whose own
+/// limit is 127).
+const MAX_DEPTH: usize = 100;
+
+/// Checks and minifies a JSON object in one pass: true when `json` is one JSON object that
+/// `serde_json` accepts and `out` (cleared first) is exactly what `serde_json` writes back after
+/// parsing it, with `fields` holding where each top-level field sits in `out`. False for
+/// anything else, valid or not (see [`minify_exact`] for what `serde_json` rewrites; numbers
+/// other than plain integers, non-canonical escapes and nesting past [`MAX_DEPTH`] are
+/// refused too): the caller then asks `serde_json`. `out` must still be checked for UTF-8.
+pub fn minify_object(json: &[u8], out: &mut Vec<u8>, fields: &mut Vec<FieldSpan>) -> bool {
+    out.clear();
+    fields.clear();
+    let mut m = Minifier { json, i: 0, out };
+    m.skip_ws();
+    if m.peek() != Some(b'{') {
+        return false;
+    }
+    let ok = m.members(1, &mut |key, value| fields.push(FieldSpan { key, value }));
+    m.skip_ws();
+    ok && m.i == json.len()
+}
+
+/// The state of [`minify_object`]: the input, the read position and the output.
+struct Minifier<'j, 'o> {
+    json: &'j [u8],
+    i: usize,
+    out: &'o mut Vec<u8>,
+}
+
+impl Minifier<'_, '_> {
+    fn peek(&self) -> Option<u8> {
+        self.json.get(self.i).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            self.i += 1;
+        }
+    }
+
+    /// Copies the structural byte `b` if it is next.
+    fn punct(&mut self, b: u8) -> bool {
+        if self.peek() != Some(b) {
+            return false;
+        }
+        self.out.push(b);
+        self.i += 1;
+        true
+    }
+
+    /// An object at `self.i` (`{` next), calling `field` with the span of each member.
+    fn members(
+        &mut self,
+        depth: usize,
+        field: &mut dyn FnMut((usize, usize), (usize, usize)),
+    ) -> bool {
+        if depth > MAX_DEPTH || !self.punct(b'{') {
+            return false;
+        }
+        self.skip_ws();
+        if self.punct(b'}') {
+            return true;
+        }
+        loop {
+            self.skip_ws();
+            let key_start = self.out.len();
+            if !self.string() {
+                return false;
+            }
+            let key_end = self.out.len();
+            self.skip_ws();
+            if !self.punct(b':') {
+                return false;
+            }
+            self.skip_ws();
+            let value_start = self.out.len();
+            if !self.value(depth) {
+                return false;
+            }
+            field((key_start, key_end), (value_start, self.out.len()));
+            self.skip_ws();
+            if self.punct(b'}') {
+                return true;
+            }
+            if !self.punct(b',') {
+                return false;
+            }
+        }
+    }
+
+    fn elements(&mut self, depth: usize) -> bool {
+        if depth > MAX_DEPTH || !self.punct(b'[') {
+            return false;
+        }
+        self.skip_ws();
+        if self.punct(b']') {
+            return true;
+        }
+        loop {
+            self.skip_ws();
+            if !self.value(depth) {
+                return false;
+            }
+            self.skip_ws();
+            if self.punct(b']') {
+                return true;
+            }
+            if !self.punct(b',') {
+                return false;
+            }
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> bool {
+        match self.peek() {
+            Some(b'"') => self.string(),
+            Some(b'{') => self.members(depth + 1, &mut |_, _| {}),
+            Some(b'[') => self.elements(depth + 1),
+            Some(b'-' | b'0'..=b'9') => self.integer(),
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(b'n') => self.literal(b"null"),
+            _ => false,
+        }
+    }
+
+    /// A string whose escapes are all canonical and that holds no raw control character.
+    fn string(&mut self) -> bool {
+        if self.peek() != Some(b'"') {
+            return false;
+        }
+        let start = self.i;
+        let mut i = start + 1;
+        loop {
+            let Some(at) = memchr::memchr2(b'"', b'\\', &self.json[i..]) else {
+                return false;
+            };
+            if self.json[i..i + at].iter().any(|&b| b < 0x20) {
+                return false;
+            }
+            i += at;
+            if self.json[i] == b'"' {
+                break;
+            }
+            match escape_len_if_canonical(&self.json[i..]) {
+                Some(len) => i += len,
+                None => return false,
+            }
+        }
+        self.out.extend_from_slice(&self.json[start..=i]);
+        self.i = i + 1;
+        true
+    }
+
+    /// An integer that `serde_json` writes back unchanged, not followed by a fraction or an
+    /// exponent.
+    fn integer(&mut self) -> bool {
+        let start = self.i;
+        let mut end = start + usize::from(self.json[start] == b'-');
+        while self.json.get(end).is_some_and(u8::is_ascii_digit) {
+            end += 1;
+        }
+        let number = &self.json[start..end];
+        if !is_exact_integer(number) || self.json.get(end).is_some_and(|&b| is_number_byte(b)) {
+            return false;
+        }
+        self.out.extend_from_slice(number);
+        self.i = end;
+        true
+    }
+
+    fn literal(&mut self, word: &[u8]) -> bool {
+        if !self.json[self.i..].starts_with(word) {
+            return false;
+        }
+        self.out.extend_from_slice(word);
+        self.i += word.len();
+        true
+    }
+}
+
 fn is_number_byte(b: u8) -> bool {
     matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
 }
@@ -220,6 +420,132 @@ mod tests {
         ] {
             assert_eq!(minify(text), Some(serde_round_trip(text)), "{text}");
         }
+    }
+
+    /// Runs [`minify_object`]; the text and field spans when it accepts.
+    fn minify_one_pass(json: &[u8]) -> Option<(String, Vec<FieldSpan>)> {
+        let (mut out, mut fields) = (Vec::new(), Vec::new());
+        if !minify_object(json, &mut out, &mut fields) {
+            return None;
+        }
+        Some((String::from_utf8(out).ok()?, fields))
+    }
+
+    const OBJECTS: &[&str] = &[
+        r#"{ "eventId" : "E1", "eventTime":"2024-03-01T10:00:00Z", "n": [1, -2, 0, true, false, null],
+            "userIdentity": {"type": "ram-user", "userName": "al\"ice\n\u001f", "x": {"y": [[], {}]}},
+            "s": "é 中 \\ \t", "e": {}, "a": [] }"#,
+        r#"{}"#,
+        r#"  {"k":123456789012345678}  "#,
+    ];
+
+    #[test]
+    fn one_pass_minify_gives_serde_output_and_the_top_fields() {
+        for text in OBJECTS {
+            let (out, fields) = minify_one_pass(text.as_bytes()).expect(text);
+            let value: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(out, value.to_string());
+            let object = value.as_object().unwrap();
+            assert_eq!(fields.len(), object.len());
+            for span in fields {
+                let (key, raw) = span.get(&out).unwrap();
+                let parsed: Value = serde_json::from_str(raw).unwrap();
+                assert_eq!(Some(&parsed), object.get(key.as_ref()), "{key}");
+            }
+        }
+        for refused in [
+            r#"{"f": 1.5}"#,
+            r#"{"f": 1e3}"#,
+            r#"{"s": "a\/b"}"#,
+            r#"{"s": "\u00e9"}"#,
+            "[1]",
+            r#""s""#,
+            "{\"s\": \"tab\there\"}",
+            r#"{"a": 1} x"#,
+            r#"{"a": 01}"#,
+            r#"{"a": tru}"#,
+            r#"{"a" 1}"#,
+            r#"{"a": 1,}"#,
+            r#"{"a": [1,]}"#,
+            r#"{"a": 1"#,
+            r#"{a": 1}"#,
+        ] {
+            assert!(minify_one_pass(refused.as_bytes()).is_none(), "{refused}");
+        }
+        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(100), "]".repeat(100));
+        assert!(minify_one_pass(deep.as_bytes()).is_none());
+        let ok = format!("{{\"a\":{}1{}}}", "[".repeat(98), "]".repeat(98));
+        assert!(minify_one_pass(ok.as_bytes()).is_some());
+    }
+
+    /// Thousands of damaged variants of valid objects: whatever the one-pass minifier accepts,
+    /// `serde_json` accepts too and writes back the same way.
+    #[test]
+    fn one_pass_minify_never_accepts_what_serde_refuses() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut random = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let alphabet = b"{}[]\",:\\ 0123456789.-+eEtrufalsn\x01\t\n\xc3\xa9u";
+        let (mut accepted, mut tried) = (0, 0);
+        for text in OBJECTS {
+            for _ in 0..20000 {
+                let mut bytes = text.as_bytes().to_vec();
+                for _ in 0..1 + random(3) {
+                    let at = random(bytes.len() + 1);
+                    match random(3) {
+                        0 if at < bytes.len() => drop(bytes.remove(at)),
+                        1 => bytes.insert(at, alphabet[random(alphabet.len())]),
+                        _ if at < bytes.len() => bytes[at] = alphabet[random(alphabet.len())],
+                        _ => {}
+                    }
+                }
+                tried += 1;
+                let Some((out, _)) = minify_one_pass(&bytes) else {
+                    continue;
+                };
+                accepted += 1;
+                let value: Value = serde_json::from_slice(&bytes)
+                    .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&bytes)));
+                assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), value);
+                if keys_distinct(&out) {
+                    assert_eq!(
+                        out,
+                        value.to_string(),
+                        "{}",
+                        String::from_utf8_lossy(&bytes)
+                    );
+                }
+            }
+        }
+        assert!(accepted > tried / 20, "{accepted} of {tried} accepted");
+    }
+
+    /// Whether no object in the compact text `raw` repeats a key.
+    fn keys_distinct(raw: &str) -> bool {
+        if raw.starts_with('[') {
+            return elements(raw).into_iter().all(keys_distinct);
+        }
+        let Some(object) = RawObject::parse(raw) else {
+            return true;
+        };
+        let mut keys: Vec<&str> = object.fields.iter().map(|(k, _)| k.as_ref()).collect();
+        keys.sort_unstable();
+        keys.windows(2).all(|w| w[0] != w[1]) && object.fields.iter().all(|(_, v)| keys_distinct(v))
+    }
+
+    /// The elements of a compact array.
+    fn elements(array: &str) -> Vec<&str> {
+        let (bytes, mut out, mut start) = (array.as_bytes(), Vec::new(), 1);
+        while bytes[start] != b']' {
+            let end = value_end(bytes, start).unwrap();
+            out.push(&array[start..end]);
+            start = end + usize::from(bytes[end] == b',');
+        }
+        out
     }
 
     #[test]

@@ -70,7 +70,10 @@ impl RowRef<'_> {
         }
         each(column, self.kms_key_id.as_deref());
         each(column + 1, Some(&self.dedup_key));
-        each(column + 2, Some(if self.insight { "true" } else { "false" }));
+        each(
+            column + 2,
+            Some(if self.insight { "true" } else { "false" }),
+        );
         each(column + 3, Some(self.origin));
     }
 }
@@ -279,13 +282,21 @@ pub fn for_each_record_batch(
         if run < MIN_SLICE_RUN.min(max_rows) {
             start += run;
             if start - scattered_from >= max_rows {
-                each(gather(batches, &picks[scattered_from..start], schema.clone())?)?;
+                each(gather(
+                    batches,
+                    &picks[scattered_from..start],
+                    schema.clone(),
+                )?)?;
                 scattered_from = start;
             }
             continue;
         }
         if scattered_from < start {
-            each(gather(batches, &picks[scattered_from..start], schema.clone())?)?;
+            each(gather(
+                batches,
+                &picks[scattered_from..start],
+                schema.clone(),
+            )?)?;
         }
         let (batch, row) = picks[start];
         each(batches[batch].slice(row, run, schema)?)?;

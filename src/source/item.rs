@@ -1,14 +1,14 @@
 //! Classifies one top-level JSON value of an input file: an SLS log record wrapping an event as
 //! a JSON string, a LookupEvents response page, or a plain event; and unwraps it into events.
 
-use serde_json::{Map, Value};
-
 use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::{Map, Value};
 
 use super::{truncate_raw, EventBody, RawEvent, RawReject, Record};
+use crate::rawjson::FieldSpan;
 
 /// What kind of value a file holds, as far as one value tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +64,20 @@ pub fn is_plain_event_object(bytes: &[u8]) -> bool {
         Ok(keys) if de.end().is_ok() => keys,
         _ => return false,
     };
-    !(keys.events || keys.topic || (keys.time && keys.event))
+    keys.is_plain_event()
+}
+
+/// Whether a compact object (checked by [`crate::rawjson::minify_object`], its top-level
+/// fields at `fields`) is a plain event, not an SLS record or a LookupEvents page.
+pub fn is_plain_event_fields(text: &str, fields: &[FieldSpan]) -> bool {
+    let mut keys = TopKeys::default();
+    for span in fields {
+        match span.get(text) {
+            Some((key, _)) => keys.see(&key),
+            None => return false,
+        }
+    }
+    keys.is_plain_event()
 }
 
 /// The top-level keys that make an object an envelope rather than an event.
@@ -78,6 +91,22 @@ struct TopKeys {
 
 struct TopKeysVisitor;
 
+impl TopKeys {
+    fn see(&mut self, key: &str) {
+        match key {
+            "__topic__" => self.topic = true,
+            "__time__" => self.time = true,
+            "event" => self.event = true,
+            k if k.eq_ignore_ascii_case("Events") => self.events = true,
+            _ => {}
+        }
+    }
+
+    fn is_plain_event(&self) -> bool {
+        !(self.events || self.topic || (self.time && self.event))
+    }
+}
+
 impl<'de> Visitor<'de> for TopKeysVisitor {
     type Value = TopKeys;
 
@@ -88,13 +117,7 @@ impl<'de> Visitor<'de> for TopKeysVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopKeys, A::Error> {
         let mut keys = TopKeys::default();
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            match key.as_ref() {
-                "__topic__" => keys.topic = true,
-                "__time__" => keys.time = true,
-                "event" => keys.event = true,
-                k if k.eq_ignore_ascii_case("Events") => keys.events = true,
-                _ => {}
-            }
+            keys.see(&key);
             map.next_value::<IgnoredAny>()?;
         }
         Ok(keys)

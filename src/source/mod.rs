@@ -16,11 +16,14 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::mem::take;
 use std::path::Path;
 use std::rc::Rc;
 
 use flate2::bufread::MultiGzDecoder;
 use serde_json::Value;
+
+use crate::rawjson::{self, FieldSpan};
 
 pub use item::ItemKind;
 pub use oss::{parse_oss_name, OssName};
@@ -35,6 +38,15 @@ pub const MAX_RAW_BYTES: usize = 64 * 1024;
 pub enum EventBody<'a> {
     /// The event's JSON text, syntax already checked.
     Json(Cow<'a, [u8]>),
+    /// The event checked and minified in one pass ([`rawjson::minify_object`]).
+    Compact {
+        /// The text as read.
+        raw: &'a [u8],
+        /// Its compact form, exactly as `serde_json` would write the parsed value.
+        text: &'a str,
+        /// Where its top-level fields sit in `text`.
+        fields: &'a [FieldSpan],
+    },
     /// The event value (possibly not an object at all; normalization decides).
     Value(Value),
 }
@@ -57,6 +69,7 @@ impl RawEvent<'_> {
     pub fn value(&self) -> Value {
         match &self.body {
             EventBody::Json(bytes) => serde_json::from_slice(bytes).unwrap_or(Value::Null),
+            EventBody::Compact { text, .. } => serde_json::from_str(text).unwrap_or(Value::Null),
             EventBody::Value(value) => value.clone(),
         }
     }
@@ -66,6 +79,7 @@ impl RawEvent<'_> {
         RawEvent {
             body: match self.body {
                 EventBody::Json(bytes) => EventBody::Json(Cow::Owned(bytes.into_owned())),
+                EventBody::Compact { raw, .. } => EventBody::Json(Cow::Owned(raw.to_vec())),
                 EventBody::Value(value) => EventBody::Value(value),
             },
             topic: self.topic,
@@ -167,7 +181,10 @@ struct FailedOpen(Option<io::Error>);
 
 impl Read for FailedOpen {
     fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
-        Err(self.0.take().unwrap_or_else(|| io::Error::other("unreadable")))
+        Err(self
+            .0
+            .take()
+            .unwrap_or_else(|| io::Error::other("unreadable")))
     }
 }
 
@@ -179,6 +196,8 @@ fn read_source<'s>(
 ) -> FileRead {
     let mut reader = FileReader {
         sink,
+        compact: Vec::new(),
+        fields: Vec::new(),
         read: FileRead::default(),
         container: None,
         kind: None,
@@ -336,6 +355,9 @@ pub fn truncate_raw(raw: &[u8]) -> String {
 /// The state of reading one file.
 struct FileReader<'a> {
     sink: &'a mut dyn FnMut(Record<'_>),
+    /// Working space of [`rawjson::minify_object`], reused from record to record.
+    compact: Vec<u8>,
+    fields: Vec<FieldSpan>,
     read: FileRead,
     container: Option<Container>,
     kind: Option<ItemKind>,
@@ -376,6 +398,9 @@ impl FileReader<'_> {
     /// Parses the bytes of one value and emits its records, or a reject. A plain event object
     /// is passed on as its text, unparsed beyond a syntax check.
     fn parse_item(&mut self, bytes: &[u8], position: String) {
+        let Some(position) = self.emit_compact_event(bytes, position) else {
+            return;
+        };
         if item::is_plain_event_object(bytes) {
             self.kind.get_or_insert(ItemKind::Event);
             return self.emit(Record::Event(RawEvent {
@@ -389,6 +414,36 @@ impl FileReader<'_> {
             Ok(value) => self.item(value, position),
             Err(e) => self.reject(position, invalid_json(&e, bytes), bytes),
         }
+    }
+
+    /// Emits `bytes` as a [`EventBody::Compact`] event when they are a plain event that checks
+    /// and minifies in one pass; otherwise gives the position back.
+    fn emit_compact_event(&mut self, bytes: &[u8], position: String) -> Option<String> {
+        let (mut compact, mut fields) = (take(&mut self.compact), take(&mut self.fields));
+        let text = match rawjson::minify_object(bytes, &mut compact, &mut fields) {
+            true => std::str::from_utf8(&compact).ok(),
+            false => None,
+        };
+        let plain = text.filter(|text| item::is_plain_event_fields(text, &fields));
+        let rest = match plain {
+            Some(text) => {
+                self.kind.get_or_insert(ItemKind::Event);
+                self.emit(Record::Event(RawEvent {
+                    body: EventBody::Compact {
+                        raw: bytes,
+                        text,
+                        fields: &fields,
+                    },
+                    topic: None,
+                    time: None,
+                    position,
+                }));
+                None
+            }
+            None => Some(position),
+        };
+        (self.compact, self.fields) = (compact, fields);
+        rest
     }
 
     fn read_stream<'s>(&mut self, stream: Box<dyn BufRead + 's>, gzip: bool) {
