@@ -17,6 +17,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -566,6 +567,30 @@ struct Prepared {
     reports: OrderedReports,
 }
 
+/// A set of dedup key hashes. They are blake3 output already: the set uses their low bits as
+/// its hash instead of hashing them again.
+type KeySet = HashSet<u128, BuildHasherDefault<PreHashed>>;
+
+/// The hasher of [`KeySet`]: the value's own low 64 bits.
+#[derive(Default)]
+struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    fn write_u128(&mut self, value: u128) {
+        self.0 = value as u64;
+    }
+}
+
 /// The store date of event times, formatted once per day seen in a row.
 #[derive(Default)]
 struct DateCache {
@@ -591,7 +616,7 @@ struct Run {
     /// (blake3, size) → path, for files read in this run.
     this_run: HashMap<(String, u64), PathBuf>,
     /// Dedup keys (as [`key_hash`]es) of the date partitions the last chunk touched.
-    keys: HashMap<String, HashSet<u128>>,
+    keys: HashMap<String, KeySet>,
     next_part: usize,
     rejects: Option<BufWriter<File>>,
 }
@@ -716,9 +741,9 @@ impl Run {
     }
 
     /// The dedup keys of the partition for `date`, loaded from the store on first use.
-    fn keys_of(&mut self, date: &str) -> Result<&mut HashSet<u128>> {
+    fn keys_of(&mut self, date: &str) -> Result<&mut KeySet> {
         if !self.keys.contains_key(date) {
-            let mut keys = HashSet::new();
+            let mut keys = KeySet::default();
             self.store.for_each_key(date, &mut |k| {
                 keys.insert(key_hash(k));
             })?;

@@ -7,12 +7,20 @@ use std::borrow::Cow;
 use chrono::{DateTime, NaiveDateTime};
 use serde_json::{Map, Value};
 
-use crate::kms_key::derive_key_id;
+use crate::kms_key::{derive_key_id, KMS_KEY_RESOURCE_TYPE};
 use crate::rawjson::{self, minify_exact, FieldSpan, RawObject};
 use crate::rows::{RowBuilder, RowRef};
 use crate::schema::{
     self, canonical_top_level, is_miscased_top_level, TOP_LEVEL_SCALARS, USER_IDENTITY_LEAVES,
 };
+
+/// The slot of a known top-level key, found at compile time.
+macro_rules! slot {
+    ($key:literal) => {{
+        const SLOT: usize = schema::top_level_index($key);
+        SLOT
+    }};
+}
 
 /// The topic given to events whose source carries none (OSS, LookupEvents, plain JSON).
 pub const DEFAULT_TOPIC: &str = "actiontrail_audit_event";
@@ -221,14 +229,14 @@ fn compact_row<'a>(
         }
         None => TopLevel::of(RawObject::parse(event_json)?.fields)?,
     };
-    let identity = match event.get("userIdentity") {
+    let identity = match event.get(slot!("userIdentity")) {
         Some(raw) if raw.starts_with('"') => return None,
         Some(raw) => RawObject::parse(raw),
         None => None,
     };
-    if !["eventName", "eventId", "eventType"]
+    if [slot!("eventName"), slot!("eventId"), slot!("eventType")]
         .iter()
-        .any(|k| event.get(k).is_some())
+        .all(|&slot| event.get(slot).is_none())
     {
         return Some(Err(NormalizeError::NotAnEvent));
     }
@@ -238,21 +246,24 @@ fn compact_row<'a>(
     };
     let mut scalars: [Option<Cow<str>>; TOP_LEVEL_SCALARS.len()] =
         std::array::from_fn(|i| event.slots[i].and_then(rawjson::scalar_text));
-    let params_index = scalar_index("requestParameterJson");
+    let params_index = slot!("requestParameterJson");
     if scalars[params_index].is_none() {
         scalars[params_index] = event
-            .get("requestParameters")
+            .get(slot!("requestParameters"))
             .filter(|raw| raw.starts_with('{'))
             .map(Cow::Borrowed);
     }
-    let text_is = |key: &str, want: &str| {
+    let text_is = |slot: usize, want: &str| {
         event
-            .get(key)
+            .get(slot)
             .and_then(rawjson::string_value)
             .is_some_and(|s| s.eq_ignore_ascii_case(want))
     };
-    let kms_key_id = derive_key_id(&key_fields(&event)?).map(Cow::Owned);
-    let dedup_key = dedup_key(scalars[scalar_index("eventId")].clone(), event_json);
+    let kms_key_id = match may_name_a_key(&event) {
+        true => derive_key_id(&key_fields(&event)?).map(Cow::Owned),
+        false => None,
+    };
+    let dedup_key = dedup_key(scalars[slot!("eventId")].clone(), event_json);
     Some(Ok(RowRef {
         time,
         topic: envelope.topic.as_deref().unwrap_or(DEFAULT_TOPIC),
@@ -265,7 +276,8 @@ fn compact_row<'a>(
         }),
         kms_key_id,
         dedup_key,
-        insight: text_is("eventType", "ActionTrailInsight") || text_is("eventCategory", "Insight"),
+        insight: text_is(slot!("eventType"), "ActionTrailInsight")
+            || text_is(slot!("eventCategory"), "Insight"),
         origin: &envelope.origin,
         scalars,
     }))
@@ -298,9 +310,9 @@ impl<'a> TopLevel<'a> {
         Some(TopLevel { slots })
     }
 
-    /// The raw value of a known top-level key.
-    fn get(&self, key: &str) -> Option<&'a str> {
-        self.slots[schema::top_level_slot(key)?]
+    /// The raw value of the known top-level key at `slot` (see [`slot!`]).
+    fn get(&self, slot: usize) -> Option<&'a str> {
+        self.slots[slot]
     }
 }
 
@@ -310,7 +322,7 @@ fn compact_event_time(
     event: &TopLevel,
     envelope_time: Option<i64>,
 ) -> Option<Result<i64, NormalizeError>> {
-    match event.get("eventTime") {
+    match event.get(slot!("eventTime")) {
         None | Some("null") => Some(envelope_time.ok_or(NormalizeError::MissingTime)),
         Some(raw) if raw.starts_with('"') => {
             let text = rawjson::string_value(raw)?;
@@ -320,21 +332,57 @@ fn compact_event_time(
     }
 }
 
+/// Whether [`derive_key_id`] could find a key in the event: a `KeyId` member in the request
+/// parameters or the response, or the `ACS::KMS::Key` type among the resources (checked on the
+/// compact text, where neither can be spelled with escapes). Most events name no key: they are
+/// not parsed for one.
+fn may_name_a_key(event: &TopLevel) -> bool {
+    let names_key_id = |slot: usize| {
+        event
+            .get(slot)
+            .is_some_and(|raw| memchr::memmem::find(raw.as_bytes(), b"\"KeyId\"").is_some())
+    };
+    let names_key_type = |slot: usize| {
+        event.get(slot).is_some_and(|raw| {
+            raw.as_bytes()
+                .windows(KMS_KEY_RESOURCE_TYPE.len())
+                .any(|w| w.eq_ignore_ascii_case(KMS_KEY_RESOURCE_TYPE.as_bytes()))
+        })
+    };
+    names_key_id(slot!("requestParameters"))
+        || names_key_id(slot!("responseElements"))
+        || names_key_type(slot!("resourceType"))
+        || names_key_type(slot!("referencedResources"))
+}
+
 /// The parts of the event that [`derive_key_id`] reads, parsed: `resourceType`,
 /// `resourceName` and `referencedResources` whole; of `requestParameters` and
 /// `responseElements` only `KeyId` and `KeyMetadata.KeyId` (they can be large).
 fn key_fields(event: &TopLevel) -> Option<Map<String, Value>> {
     let mut map = Map::new();
-    for key in ["resourceType", "resourceName", "referencedResources"] {
-        if let Some(raw) = event.get(key) {
+    let whole = [
+        ("resourceType", slot!("resourceType")),
+        ("resourceName", slot!("resourceName")),
+        ("referencedResources", slot!("referencedResources")),
+    ];
+    for (key, slot) in whole {
+        if let Some(raw) = event.get(slot) {
             map.insert(key.to_string(), serde_json::from_str(raw).ok()?);
         }
     }
-    for (key, paths) in [
-        ("requestParameters", &["KeyId"][..]),
-        ("responseElements", &["KeyId", "KeyMetadata"][..]),
+    for (key, slot, paths) in [
+        (
+            "requestParameters",
+            slot!("requestParameters"),
+            &["KeyId"][..],
+        ),
+        (
+            "responseElements",
+            slot!("responseElements"),
+            &["KeyId", "KeyMetadata"][..],
+        ),
     ] {
-        if let Some(raw) = event.get(key) {
+        if let Some(raw) = event.get(slot) {
             map.insert(key.to_string(), shallow_object(raw, paths)?);
         }
     }
@@ -652,6 +700,11 @@ mod tests {
             r#"{"eventName":"X","eventTime":"2024-03-01T10:00:00Z","resourceType":"ACS::KMS::Key","resourceName":"key-9"}"#,
             r#"{"foo":1}"#,
             "[1]",
+            r#"{"eventName":"X","eventTime":"2024-03-01T10:00:00Z","resourceType":"acs::kms::key","resourceName":"key-8"}"#,
+            r#"{"eventName":"X","eventTime":"2024-03-01T10:00:00Z","referencedResources":{"ACS::KMS::KEY":["key-7"]}}"#,
+            r#"{"eventName":"X","eventTime":"2024-03-01T10:00:00Z","referencedResources":[{"resourceType":"ACS::KMS::Key","resourceName":"key-6"}]}"#,
+            r#"{"eventName":"X","eventTime":"2024-03-01T10:00:00Z","responseElements":{"KeyMetadata":{"KeyId":"key-5"}}}"#,
+            r#"{"eventName":"X","eventTime":"2024-03-01T10:00:00Z","requestParameters":{"keyid":"key-4"}}"#,
         ] {
             assert_same_row(text);
         }

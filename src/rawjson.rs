@@ -190,12 +190,17 @@ pub struct FieldSpan {
     pub key: (usize, usize),
     /// The raw value.
     pub value: (usize, usize),
+    /// Whether the key literal holds an escape.
+    pub escaped_key: bool,
 }
 
 impl FieldSpan {
     /// The key (unescaped) and the raw value of this field in `text`.
     pub fn get<'a>(&self, text: &'a str) -> Option<(Cow<'a, str>, &'a str)> {
-        let key = string_text(&text[self.key.0..self.key.1])?;
+        let key = match self.escaped_key {
+            false => Cow::Borrowed(&text[self.key.0 + 1..self.key.1 - 1]),
+            true => string_text(&text[self.key.0..self.key.1])?,
+        };
         Some((key, &text[self.value.0..self.value.1]))
     }
 }
@@ -213,21 +218,37 @@ const MAX_DEPTH: usize = 100;
 pub fn minify_object(json: &[u8], out: &mut Vec<u8>, fields: &mut Vec<FieldSpan>) -> bool {
     out.clear();
     fields.clear();
-    let mut m = Minifier { json, i: 0, out };
+    let mut m = Minifier {
+        json,
+        i: 0,
+        out,
+        escaped: false,
+    };
     m.skip_ws();
     if m.peek() != Some(b'{') {
         return false;
     }
-    let ok = m.members(1, &mut |key, value| fields.push(FieldSpan { key, value }));
+    let ok = m.members(1, &mut |key, value, escaped_key| {
+        fields.push(FieldSpan {
+            key,
+            value,
+            escaped_key,
+        })
+    });
     m.skip_ws();
     ok && m.i == json.len()
 }
+
+/// Called with the key span, value span and whether the key holds an escape, per member.
+type FieldSink<'f> = dyn FnMut((usize, usize), (usize, usize), bool) + 'f;
 
 /// The state of [`minify_object`]: the input, the read position and the output.
 struct Minifier<'j, 'o> {
     json: &'j [u8],
     i: usize,
     out: &'o mut Vec<u8>,
+    /// Whether the last string read held an escape.
+    escaped: bool,
 }
 
 impl Minifier<'_, '_> {
@@ -252,11 +273,7 @@ impl Minifier<'_, '_> {
     }
 
     /// An object at `self.i` (`{` next), calling `field` with the span of each member.
-    fn members(
-        &mut self,
-        depth: usize,
-        field: &mut dyn FnMut((usize, usize), (usize, usize)),
-    ) -> bool {
+    fn members(&mut self, depth: usize, field: &mut FieldSink) -> bool {
         if depth > MAX_DEPTH || !self.punct(b'{') {
             return false;
         }
@@ -270,7 +287,7 @@ impl Minifier<'_, '_> {
             if !self.string() {
                 return false;
             }
-            let key_end = self.out.len();
+            let (key_end, escaped_key) = (self.out.len(), self.escaped);
             self.skip_ws();
             if !self.punct(b':') {
                 return false;
@@ -280,7 +297,11 @@ impl Minifier<'_, '_> {
             if !self.value(depth) {
                 return false;
             }
-            field((key_start, key_end), (value_start, self.out.len()));
+            field(
+                (key_start, key_end),
+                (value_start, self.out.len()),
+                escaped_key,
+            );
             self.skip_ws();
             if self.punct(b'}') {
                 return true;
@@ -317,7 +338,7 @@ impl Minifier<'_, '_> {
     fn value(&mut self, depth: usize) -> bool {
         match self.peek() {
             Some(b'"') => self.string(),
-            Some(b'{') => self.members(depth + 1, &mut |_, _| {}),
+            Some(b'{') => self.members(depth + 1, &mut |_, _, _| {}),
             Some(b'[') => self.elements(depth + 1),
             Some(b'-' | b'0'..=b'9') => self.integer(),
             Some(b't') => self.literal(b"true"),
@@ -334,6 +355,7 @@ impl Minifier<'_, '_> {
         }
         let start = self.i;
         let mut i = start + 1;
+        self.escaped = false;
         loop {
             let Some(at) = memchr::memchr2(b'"', b'\\', &self.json[i..]) else {
                 return false;
@@ -345,6 +367,7 @@ impl Minifier<'_, '_> {
             if self.json[i] == b'"' {
                 break;
             }
+            self.escaped = true;
             match escape_len_if_canonical(&self.json[i..]) {
                 Some(len) => i += len,
                 None => return false,
@@ -434,7 +457,7 @@ mod tests {
     const OBJECTS: &[&str] = &[
         r#"{ "eventId" : "E1", "eventTime":"2024-03-01T10:00:00Z", "n": [1, -2, 0, true, false, null],
             "userIdentity": {"type": "ram-user", "userName": "al\"ice\n\u001f", "x": {"y": [[], {}]}},
-            "s": "é 中 \\ \t", "e": {}, "a": [] }"#,
+            "s": "é 中 \\ \t", "e": {}, "a": [], "k\u0001y": 2 }"#,
         r#"{}"#,
         r#"  {"k":123456789012345678}  "#,
     ];

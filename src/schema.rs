@@ -181,6 +181,38 @@ pub fn top_level_slot(key: &str) -> Option<usize> {
     slots.get(key).copied()
 }
 
+/// [`top_level_slot`] at compile time, for keys named in code (`const` contexts only: it
+/// panics on an unknown key).
+pub const fn top_level_index(key: &str) -> usize {
+    let mut i = 0;
+    while i < TOP_LEVEL_KEYS {
+        let known = if i < TOP_LEVEL_SCALARS.len() {
+            TOP_LEVEL_SCALARS[i]
+        } else {
+            TOP_LEVEL_OBJECTS[i - TOP_LEVEL_SCALARS.len()]
+        };
+        if same_bytes(known.as_bytes(), key.as_bytes()) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("not a known top-level key")
+}
+
+const fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// FNV-1a: a fast hash for short, trusted keys.
 #[derive(Default)]
 struct Fnv(u64);
@@ -223,6 +255,13 @@ pub fn canonical_top_level(key: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compile_time_slots_match_the_lookup() {
+        for key in TOP_LEVEL_SCALARS.iter().chain(TOP_LEVEL_OBJECTS) {
+            assert_eq!(Some(top_level_index(key)), top_level_slot(key), "{key}");
+        }
+    }
 
     #[test]
     fn stored_columns_resolve_case_insensitively() {
