@@ -53,12 +53,21 @@ const NO_STATISTICS_COLUMNS: &[&str] = &[
     schema::REQUEST_PARAMETER_JSON,
 ];
 
-/// Writer settings: ZSTD level 1 (on 1M events 1.5 s less ingest than level 3, and a store no
-/// larger: 226 MB vs 230 MB), page statistics, bloom filters sized for one row group.
+/// The zstd level of most columns: on 1M events 1.5 s less ingest than level 3, and a store no
+/// larger (226 MB vs 230 MB).
+const ZSTD_LEVEL: i32 = 1;
+/// The zstd level of the `event` column, most of the bytes: zstd's fast mode. On 1M events,
+/// against level 1: ingest 9% faster, full-text queries 10% faster (it decompresses faster too),
+/// a store 16% larger (263 MB vs 226 MB).
+const EVENT_ZSTD_LEVEL: i32 = -3;
+
+/// Writer settings: zstd ([`ZSTD_LEVEL`], [`EVENT_ZSTD_LEVEL`] for `event`), page
+/// statistics, bloom filters sized for one row group.
 pub fn writer_properties() -> WriterProperties {
-    let zstd = ZstdLevel::try_new(1).expect("1 is a valid zstd level");
+    let zstd = |level| Compression::ZSTD(ZstdLevel::try_new(level).expect("a valid zstd level"));
     let mut props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(zstd))
+        .set_compression(zstd(ZSTD_LEVEL))
+        .set_column_compression(ColumnPath::from(schema::EVENT), zstd(EVENT_ZSTD_LEVEL))
         .set_statistics_enabled(EnabledStatistics::Page)
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS));
     // Columns with a value per event gain nothing from a dictionary but pay for building it.
