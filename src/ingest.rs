@@ -6,9 +6,10 @@
 //! of its date partition (loaded from the store when first touched), and the new events of each
 //! date become one Parquet file, sorted by time. That dedup and writing run while the next
 //! chunk is read, and only once the files are in place are the chunk's files recorded in the
-//! manifest. Key sets of dates the chunk did not touch are dropped, so memory follows the chunk
-//! (two chunks are held at once), not the archive; all rows of one file are held at once, so a
-//! single huge file is the one thing that raises the peak.
+//! manifest. Key sets of dates are kept between chunks up to [`MAX_HELD_KEYS`] keys (least
+//! recently touched dropped first), so memory follows the chunk (two chunks are held at once)
+//! and that bound, not the archive; all rows of one file are held at once, so a single huge
+//! file is the one thing that raises the peak.
 //!
 //! A run killed at any moment leaves a readable store: Parquet files appear whole, manifest
 //! lines only after their files. A rerun reads again the files without a manifest line; their
@@ -40,6 +41,10 @@ const GZIP_RATIO_ESTIMATE: u64 = 10;
 /// Files up to this size are read whole into memory (once, for hashing and parsing); larger
 /// ones are hashed in one pass and parsed in a second.
 const READ_WHOLE_MAX: u64 = 64 * 1024 * 1024;
+/// Dedup keys held in memory between chunks, at most (each takes ~16 to 40 bytes): dates
+/// touched again soon, as when an archive is walked region by region, are not read again from
+/// the store, and memory stays bounded however large the store grows.
+const MAX_HELD_KEYS: usize = 1_500_000;
 /// Rejected records shown per file in the summary.
 const REJECT_EXAMPLES: usize = 3;
 
@@ -615,8 +620,11 @@ struct Run {
     run_id: String,
     /// (blake3, size) → path, for files read in this run.
     this_run: HashMap<(String, u64), PathBuf>,
-    /// Dedup keys (as [`key_hash`]es) of the date partitions the last chunk touched.
-    keys: HashMap<String, KeySet>,
+    /// Dedup keys (as [`key_hash`]es) of recently touched date partitions, with the number of
+    /// the chunk that last touched each.
+    keys: HashMap<String, (KeySet, usize)>,
+    /// Chunks prepared so far.
+    chunks: usize,
     next_part: usize,
     rejects: Option<BufWriter<File>>,
 }
@@ -628,6 +636,7 @@ impl Run {
             run_id,
             this_run: HashMap::new(),
             keys: HashMap::new(),
+            chunks: 0,
             next_part: 0,
             rejects: None,
         }
@@ -688,7 +697,8 @@ impl Run {
             }
             reports.push((outcome.planned.order, outcome.report));
         }
-        self.keys.retain(|date, _| by_date.contains_key(date));
+        self.chunks += 1;
+        self.forget_old_keys(MAX_HELD_KEYS);
         let mut files = Vec::with_capacity(by_date.len());
         for (date, picks) in by_date {
             let name = format!("part-{}-{}.parquet", self.run_id, self.next_part);
@@ -740,16 +750,36 @@ impl Run {
         Ok(prepared.reports)
     }
 
-    /// The dedup keys of the partition for `date`, loaded from the store on first use.
+    /// The dedup keys of the partition for `date`, loaded from the store unless held already.
     fn keys_of(&mut self, date: &str) -> Result<&mut KeySet> {
         if !self.keys.contains_key(date) {
             let mut keys = KeySet::default();
             self.store.for_each_key(date, &mut |k| {
                 keys.insert(key_hash(k));
             })?;
-            self.keys.insert(date.to_string(), keys);
+            self.keys.insert(date.to_string(), (keys, self.chunks));
         }
-        Ok(self.keys.get_mut(date).expect("inserted above"))
+        let (keys, used) = self.keys.get_mut(date).expect("inserted above");
+        *used = self.chunks;
+        Ok(keys)
+    }
+
+    /// Drops the key sets of the dates touched longest ago until at most `max` keys are held
+    /// (the sets of the chunk just prepared always stay).
+    fn forget_old_keys(&mut self, max: usize) {
+        let mut held: usize = self.keys.values().map(|(keys, _)| keys.len()).sum();
+        while held > max {
+            let oldest = self
+                .keys
+                .iter()
+                .filter(|(_, (_, used))| *used + 1 < self.chunks)
+                .min_by_key(|(date, (_, used))| (*used, (*date).clone()))
+                .map(|(date, _)| date.clone());
+            let Some(date) = oldest else {
+                break;
+            };
+            held -= self.keys.remove(&date).map_or(0, |(keys, _)| keys.len());
+        }
     }
 
     fn manifest_record(&self, outcome: &Outcome, hash: &str) -> ManifestRecord {
@@ -880,6 +910,27 @@ mod tests {
             events.lock().unwrap().len(),
             14,
             "started + one per skipped file"
+        );
+    }
+
+    #[test]
+    fn key_sets_touched_longest_ago_are_dropped_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut run = Run::new(Store::create_or_open(dir.path()).unwrap(), "r".into());
+        let set = |n: u128| (0..n).collect::<KeySet>();
+        for (date, size, used) in [("d1", 10, 1), ("d2", 10, 0), ("d3", 10, 3), ("d4", 50, 4)] {
+            run.keys.insert(date.to_string(), (set(size), used));
+        }
+        run.chunks = 5;
+        run.forget_old_keys(70);
+        let mut held: Vec<&String> = run.keys.keys().collect();
+        held.sort();
+        assert_eq!(held, ["d1", "d3", "d4"]);
+        run.forget_old_keys(0);
+        assert_eq!(
+            run.keys.keys().collect::<Vec<_>>(),
+            ["d4"],
+            "the last chunk's set stays"
         );
     }
 
