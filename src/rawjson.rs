@@ -357,15 +357,14 @@ impl Minifier<'_, '_> {
         let mut i = start + 1;
         self.escaped = false;
         loop {
-            let Some(at) = memchr::memchr2(b'"', b'\\', &self.json[i..]) else {
+            let Some(at) = string_special(&self.json[i..]) else {
                 return false;
             };
-            if self.json[i..i + at].iter().any(|&b| b < 0x20) {
-                return false;
-            }
             i += at;
-            if self.json[i] == b'"' {
-                break;
+            match self.json[i] {
+                b'"' => break,
+                b'\\' => {}
+                _ => return false,
             }
             self.escaped = true;
             match escape_len_if_canonical(&self.json[i..]) {
@@ -405,6 +404,30 @@ impl Minifier<'_, '_> {
     }
 }
 
+/// The first byte of `s` that ends or interrupts a string's plain text: `"`, `\\` or a
+/// control character. Eight bytes at a time: most strings of an event are short, where this
+/// beats a `memchr` call followed by a check of the span.
+fn string_special(s: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // For each byte: high bit set where the byte is below `n` (exact for the lowest such byte,
+    // which is the one wanted).
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS;
+    let mut i = 0;
+    while let Some(chunk) = s.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let hits = below(w, 0x20) | below(w ^ (ONES * 0x22), 1) | below(w ^ (ONES * 0x5c), 1);
+        if hits != 0 {
+            return Some(i + (hits.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    s[i..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|at| i + at)
+}
+
 fn is_number_byte(b: u8) -> bool {
     matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
 }
@@ -442,6 +465,33 @@ mod tests {
             "[]",
         ] {
             assert_eq!(minify(text), Some(serde_round_trip(text)), "{text}");
+        }
+    }
+
+    #[test]
+    fn string_special_finds_the_first_quote_backslash_or_control_byte() {
+        let naive = |s: &[u8]| s.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for len in 0..40 {
+            for _ in 0..500 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        // Mostly plain text, with specials and bytes just around them.
+                        match state % 16 {
+                            0 => b'"',
+                            1 => b'\\',
+                            2 => (state >> 8) as u8 % 0x21,
+                            3 => 0x80 | (state >> 8) as u8,
+                            4 => [0x21, 0x23, 0x5b, 0x5d, 0xa2, 0xdc][(state >> 8) as usize % 6],
+                            _ => b'a' + (state >> 8) as u8 % 26,
+                        }
+                    })
+                    .collect();
+                assert_eq!(string_special(&bytes), naive(&bytes), "{bytes:?}");
+            }
         }
     }
 
