@@ -344,11 +344,23 @@ pub fn gather(
     schema: arrow::datatypes::SchemaRef,
 ) -> Result<RecordBatch> {
     let time: Int64Array = picks.iter().map(|&(b, r)| batches[b].time(r)).collect();
+    // Only the batches the picks name are handed to the kernel (it looks at each one), with
+    // the picks renumbered to them: many one-event files make many batches.
+    let mut used: Vec<usize> = picks.iter().map(|&(b, _)| b).collect();
+    used.sort_unstable();
+    used.dedup();
+    let local: Vec<(usize, usize)> = picks
+        .iter()
+        .map(|&(b, r)| (used.binary_search(&b).expect("collected above"), r))
+        .collect();
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(TEXT_COLUMNS + 1);
     columns.push(Arc::new(time));
     for column in 0..TEXT_COLUMNS {
-        let sources: Vec<&dyn Array> = batches.iter().map(|b| b.texts[column].as_ref()).collect();
-        let gathered = interleave(&sources, picks)
+        let sources: Vec<&dyn Array> = used
+            .iter()
+            .map(|&b| batches[b].texts[column].as_ref())
+            .collect();
+        let gathered = interleave(&sources, &local)
             .map_err(|e| Error::Other(format!("gathering rows: {e}")))?;
         columns.push(gathered);
     }
