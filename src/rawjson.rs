@@ -274,12 +274,10 @@ impl Minifier<'_, '_> {
 
     /// An object at `self.i` (`{` next), calling `field` with the span of each member.
     fn members(&mut self, depth: usize, field: &mut FieldSink) -> bool {
-        if depth > MAX_DEPTH || !self.punct(b'{') {
-            return false;
-        }
-        self.skip_ws();
-        if self.punct(b'}') {
-            return true;
+        match self.open(depth, b'{', b'}') {
+            Some(true) => return true,
+            Some(false) => {}
+            None => return false,
         }
         loop {
             self.skip_ws();
@@ -302,35 +300,49 @@ impl Minifier<'_, '_> {
                 (value_start, self.out.len()),
                 escaped_key,
             );
-            self.skip_ws();
-            if self.punct(b'}') {
-                return true;
-            }
-            if !self.punct(b',') {
-                return false;
+            match self.after_item(b'}') {
+                Some(true) => return true,
+                Some(false) => {}
+                None => return false,
             }
         }
     }
 
-    fn elements(&mut self, depth: usize) -> bool {
-        if depth > MAX_DEPTH || !self.punct(b'[') {
-            return false;
+    /// The start of a container at `depth`: `Some(true)` past an empty one, `Some(false)` when
+    /// items follow, `None` when `open` is not next or the nesting is too deep.
+    fn open(&mut self, depth: usize, open: u8, close: u8) -> Option<bool> {
+        if depth > MAX_DEPTH || !self.punct(open) {
+            return None;
         }
         self.skip_ws();
-        if self.punct(b']') {
-            return true;
+        Some(self.punct(close))
+    }
+
+    /// After a member or element: `Some(true)` past the container's `close`, `Some(false)`
+    /// past a comma, `None` at anything else.
+    fn after_item(&mut self, close: u8) -> Option<bool> {
+        self.skip_ws();
+        if self.punct(close) {
+            return Some(true);
+        }
+        self.punct(b',').then_some(false)
+    }
+
+    fn elements(&mut self, depth: usize) -> bool {
+        match self.open(depth, b'[', b']') {
+            Some(true) => return true,
+            Some(false) => {}
+            None => return false,
         }
         loop {
             self.skip_ws();
             if !self.value(depth) {
                 return false;
             }
-            self.skip_ws();
-            if self.punct(b']') {
-                return true;
-            }
-            if !self.punct(b',') {
-                return false;
+            match self.after_item(b']') {
+                Some(true) => return true,
+                Some(false) => {}
+                None => return false,
             }
         }
     }
