@@ -236,13 +236,14 @@ pub fn minify_object(json: &[u8], out: &mut Vec<u8>, fields: &mut Vec<FieldSpan>
         })
     });
     m.skip_ws();
-    ok && m.i == json.len()
+    ok.is_some() && m.i == json.len()
 }
 
 /// Called with the key span, value span and whether the key holds an escape, per member.
 type FieldSink<'f> = dyn FnMut((usize, usize), (usize, usize), bool) + 'f;
 
-/// The state of [`minify_object`]: the input, the read position and the output.
+/// The state of [`minify_object`]: the input, the read position and the output. Each reading
+/// method gives `None` when the input is refused at that point.
 struct Minifier<'j, 'o> {
     json: &'j [u8],
     i: usize,
@@ -273,37 +274,40 @@ impl Minifier<'_, '_> {
     }
 
     /// An object at `self.i` (`{` next), calling `field` with the span of each member.
-    fn members(&mut self, depth: usize, field: &mut FieldSink) -> bool {
-        match self.open(depth, b'{', b'}') {
-            Some(true) => return true,
-            Some(false) => {}
-            None => return false,
+    fn members(&mut self, depth: usize, field: &mut FieldSink) -> Option<()> {
+        if self.open(depth, b'{', b'}')? {
+            return Some(());
         }
         loop {
             self.skip_ws();
             let key_start = self.out.len();
-            if !self.string() {
-                return false;
-            }
+            self.string()?;
             let (key_end, escaped_key) = (self.out.len(), self.escaped);
             self.skip_ws();
-            if !self.punct(b':') {
-                return false;
-            }
+            self.punct(b':').then_some(())?;
             self.skip_ws();
             let value_start = self.out.len();
-            if !self.value(depth) {
-                return false;
-            }
+            self.value(depth)?;
             field(
                 (key_start, key_end),
                 (value_start, self.out.len()),
                 escaped_key,
             );
-            match self.after_item(b'}') {
-                Some(true) => return true,
-                Some(false) => {}
-                None => return false,
+            if self.after_item(b'}')? {
+                return Some(());
+            }
+        }
+    }
+
+    fn elements(&mut self, depth: usize) -> Option<()> {
+        if self.open(depth, b'[', b']')? {
+            return Some(());
+        }
+        loop {
+            self.skip_ws();
+            self.value(depth)?;
+            if self.after_item(b']')? {
+                return Some(());
             }
         }
     }
@@ -328,70 +332,45 @@ impl Minifier<'_, '_> {
         self.punct(b',').then_some(false)
     }
 
-    fn elements(&mut self, depth: usize) -> bool {
-        match self.open(depth, b'[', b']') {
-            Some(true) => return true,
-            Some(false) => {}
-            None => return false,
-        }
-        loop {
-            self.skip_ws();
-            if !self.value(depth) {
-                return false;
-            }
-            match self.after_item(b']') {
-                Some(true) => return true,
-                Some(false) => {}
-                None => return false,
-            }
-        }
-    }
-
-    fn value(&mut self, depth: usize) -> bool {
-        match self.peek() {
-            Some(b'"') => self.string(),
-            Some(b'{') => self.members(depth + 1, &mut |_, _, _| {}),
-            Some(b'[') => self.elements(depth + 1),
-            Some(b'-' | b'0'..=b'9') => self.integer(),
-            Some(b't') => self.literal(b"true"),
-            Some(b'f') => self.literal(b"false"),
-            Some(b'n') => self.literal(b"null"),
-            _ => false,
+    fn value(&mut self, depth: usize) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.string(),
+            b'{' => self.members(depth + 1, &mut |_, _, _| {}),
+            b'[' => self.elements(depth + 1),
+            b'-' | b'0'..=b'9' => self.integer(),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            _ => None,
         }
     }
 
     /// A string whose escapes are all canonical and that holds no raw control character.
-    fn string(&mut self) -> bool {
+    fn string(&mut self) -> Option<()> {
         if self.peek() != Some(b'"') {
-            return false;
+            return None;
         }
         let start = self.i;
         let mut i = start + 1;
         self.escaped = false;
         loop {
-            let Some(at) = string_special(&self.json[i..]) else {
-                return false;
-            };
-            i += at;
+            i += string_special(&self.json[i..])?;
             match self.json[i] {
                 b'"' => break,
                 b'\\' => {}
-                _ => return false,
+                _ => return None,
             }
             self.escaped = true;
-            match escape_len_if_canonical(&self.json[i..]) {
-                Some(len) => i += len,
-                None => return false,
-            }
+            i += escape_len_if_canonical(&self.json[i..])?;
         }
         self.out.extend_from_slice(&self.json[start..=i]);
         self.i = i + 1;
-        true
+        Some(())
     }
 
     /// An integer that `serde_json` writes back unchanged, not followed by a fraction or an
     /// exponent.
-    fn integer(&mut self) -> bool {
+    fn integer(&mut self) -> Option<()> {
         let start = self.i;
         let mut end = start + usize::from(self.json[start] == b'-');
         while self.json.get(end).is_some_and(u8::is_ascii_digit) {
@@ -399,20 +378,18 @@ impl Minifier<'_, '_> {
         }
         let number = &self.json[start..end];
         if !is_exact_integer(number) || self.json.get(end).is_some_and(|&b| is_number_byte(b)) {
-            return false;
+            return None;
         }
         self.out.extend_from_slice(number);
         self.i = end;
-        true
+        Some(())
     }
 
-    fn literal(&mut self, word: &[u8]) -> bool {
-        if !self.json[self.i..].starts_with(word) {
-            return false;
-        }
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        self.json[self.i..].starts_with(word).then_some(())?;
         self.out.extend_from_slice(word);
         self.i += word.len();
-        true
+        Some(())
     }
 }
 
