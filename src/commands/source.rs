@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::LazyFrame;
 
 use keytrail::ingest::{self, IngestOptions};
+use keytrail::render::escape::visible_path;
 use keytrail::store::Store;
 use keytrail::timerange::TimeRange;
 use keytrail::{Error, Result};
@@ -33,7 +34,7 @@ impl Source {
         if !path.exists() {
             return Err(Error::Usage(format!(
                 "{}: no such store, file or directory",
-                path.display()
+                visible_path(path)
             )));
         }
         let size = total_size(path);
@@ -42,7 +43,7 @@ impl Source {
                 "note: reading {} MB of archives directly; for repeated queries run \
                  `keytrail ingest {} --store <DIR>` once and query the store",
                 size >> 20,
-                path.display()
+                visible_path(path)
             );
         }
         let temp = tempfile::Builder::new()
