@@ -8,6 +8,7 @@ use std::ffi::OsStr;
 use std::io::Read;
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -75,21 +76,21 @@ fn raw_logs_table_shows_every_hostile_field_as_escapes() {
     let out = safe_run(&["query", &store, "event.serviceName:Kms"], 0);
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 2 + 8 + 1, "one line per event, no forged row:\n{text}");
+    assert_eq!(
+        lines.len(),
+        2 + 8 + 1,
+        "one line per event, no forged row:\n{text}"
+    );
     assert_eq!(lines[10], "8 events matched");
     for cell in [
         r" mallory\x1b]0;pwned\x07 ",
-        r" eve\r\n 2024-06-01 09:00:00   DeleteKey   admin ",
-        r" Forbidden\x08\x08\x08\x08\x08\x08\x08\x08\x08OK",
+        r" eve\r\n 2024-06-01 09:00:00   DeleteKe… ",
+        r" Forbidden\x08\x08\x08\x08\x08\x08\x08… ",
         r" 张三\u{202e}gnp.exe ",
         r" 10.0.0.1\x1b[8m ",
         r" Decrypt\x1b[1A\x1b[2K ",
         r" ops\u{200b}\u{feff}\u{2028}x ",
-        r" \u{9b}31mred",
-    ]
-    .iter()
-    .filter(|c| !c.contains("31mred"))
-    {
+    ] {
         assert!(text.contains(cell), "{cell} missing in:\n{text}");
     }
 }
@@ -102,13 +103,13 @@ fn sql_table_is_exact_and_aligned_by_display_width() {
     assert_eq!(
         stdout(&out),
         concat!(
-            " id     user                   ua                        \n",
-            "────── ────────────────────── ───────────────────────── \n",
-            r" t-01   mallory\x1b]0;pwned\x07   curl/8\x1b[2J\x1b[1A      ",
+            " id     user                      ua                    \n",
+            "────── ───────────────────────── ───────────────────────\n",
+            r" t-01   mallory\x1b]0;pwned\x07   curl/8\x1b[2J\x1b[1A  ",
             "\n",
-            r" t-03   张三\u{202e}gnp.exe      \u{9b}31mred               ",
+            r" t-03   张三\u{202e}gnp.exe       \u{9b}31mred          ",
             "\n",
-            r" t-07   alice                  literal \\x1b[2J text     ",
+            r" t-07   alice                     literal \\x1b[2J text ",
             "\n",
         )
     );
@@ -154,7 +155,7 @@ fn csv_to_a_file_is_a_faithful_copy_with_the_formula_guard() {
         "t-01,mallory\x1b]0;pwned\x07,curl/8\x1b[2J\x1b[1A\n",
         "t-02,\"eve\r\n 2024-06-01 09:00:00   DeleteKey   admin\",sdk\n",
         "t-03,张三\u{202e}gnp.exe,\u{9b}31mred\n",
-        "t-04,\"ops\u{200b}\u{feff}\u{2028}x\",sdk\n",
+        "t-04,ops\u{200b}\u{feff}\u{2028}x,sdk\n",
         "t-05,\"' =HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",\"'\n=1+1\"\n",
         "t-06,alice,sdk\n",
         "t-07,alice,literal \\x1b[2J text\n",
@@ -174,10 +175,9 @@ fn kms_reports_escape_hostile_users_agents_keys_and_aliases() {
         r" mallory\x1b]0;pwned\x07 ",
         r" eve\r\n 2024-06-01 09:00:00   DeleteKey   admin ",
         r" Forbidden\x08\x08\x08\x08\x08\x08\x08\x08\x08OK",
-        r#" ' =HYPERLINK("http://evil","x") "#,
+        r#"  =HYPERLINK("http://evil","x") "#,
     ] {
-        let cell = cell.replace("' =", " =");
-        assert!(lifecycle.contains(&cell), "{cell} missing in:\n{lifecycle}");
+        assert!(lifecycle.contains(cell), "{cell} missing in:\n{lifecycle}");
     }
     let usage = stdout(&safe_run(&["kms", "usage", &store, "key-hostile1"], 0));
     for cell in [r" Decrypt\x1b[1A\x1b[2K ", r" 10.0.0.1\x1b[8m "] {
@@ -189,7 +189,13 @@ fn kms_reports_escape_hostile_users_agents_keys_and_aliases() {
     ));
     assert!(by_user.contains(r" 张三\u{202e}gnp.exe "), "{by_user}");
     let keys = stdout(&safe_run(&["kms", "keys", &store], 0));
-    for cell in [r"key-evil\x1b]0;x\x07", r"alias/pay\u{202e}\x07", r"cn-hangzhou\x1b[5m"] {
+    // A value cut to fit keeps its escapes whole: `alias/pay\u{202e}\x07` loses `\x07`, not
+    // half of it.
+    for cell in [
+        r" key-evil\x1b]0;x\x07 ",
+        r" alias/pay\u{202e}… ",
+        r" cn-hangzhou\x1b[5m ",
+    ] {
         assert!(keys.contains(cell), "{cell} missing in:\n{keys}");
     }
 }
@@ -199,21 +205,35 @@ fn detect_findings_name_hostile_entities_as_escapes() {
     let (_dir, store) = store();
     let rules = corpus("rules.toml");
     let out = safe_run(
-        &["detect", &store, "--no-builtin", "--rules", rules.to_str().unwrap()],
+        &[
+            "detect",
+            &store,
+            "--no-builtin",
+            "--rules",
+            rules.to_str().unwrap(),
+        ],
         1,
     );
     let text = stdout(&out);
     for entity in [
-        r" user=mallory\x1b]0;pwned\x07 ",
-        r" user=eve\r\n 2024-06-01 09:00:00   DeleteKey   admin ",
-        r" user=张三\u{202e}gnp.exe ",
-        r" user=ops\u{200b}\u{feff}\u{2028}x ",
+        r" caller=mallory\x1b]0;pwned\x07 ",
+        r" caller=eve\r\n 2024-06-01 09:00:00   DeleteKey   admin ",
+        r" caller=张三\u{202e}gnp.exe ",
+        r" caller=ops\u{200b}\u{feff}\u{2028}x ",
     ] {
         assert!(text.contains(entity), "{entity} missing in:\n{text}");
     }
     assert!(text.ends_with("\n6 findings\n"), "{text}");
     let out = safe_run(
-        &["detect", &store, "--no-builtin", "--rules", rules.to_str().unwrap(), "--format", "json"],
+        &[
+            "detect",
+            &store,
+            "--no-builtin",
+            "--rules",
+            rules.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
         1,
     );
     let findings: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -221,7 +241,7 @@ fn detect_findings_name_hostile_entities_as_escapes() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["entity"]["user"].as_str().unwrap())
+        .map(|f| f["entity"]["caller"].as_str().unwrap())
         .collect();
     assert!(users.contains(&"mallory\x1b]0;pwned\x07"), "{users:?}");
 }
@@ -230,10 +250,22 @@ fn detect_findings_name_hostile_entities_as_escapes() {
 fn rules_list_and_show_escape_a_hostile_rule_pack() {
     let rules = corpus("rules.toml");
     let rules = rules.to_str().unwrap();
-    let list = stdout(&safe_run(&["rules", "list", "--no-builtin", "--rules", rules], 0));
-    assert!(list.contains(r" retitle\x1b]0;pwned\x07 \u{202e}evil "), "{list}");
-    let show = stdout(&safe_run(&["rules", "show", "hostile-title", "--rules", rules], 0));
-    assert!(show.contains("title:       retitle\\x1b]0;pwned\\x07 \\u{202e}evil\n"), "{show}");
+    let list = stdout(&safe_run(
+        &["rules", "list", "--no-builtin", "--rules", rules],
+        0,
+    ));
+    assert!(
+        list.contains(r" retitle\x1b]0;pwned\x07 \u{202e}evil "),
+        "{list}"
+    );
+    let show = stdout(&safe_run(
+        &["rules", "show", "hostile-title", "--rules", rules],
+        0,
+    ));
+    assert!(
+        show.contains("title:       retitle\\x1b]0;pwned\\x07 \\u{202e}evil\n"),
+        "{show}"
+    );
     assert!(
         show.contains("description: first line\\r\nsecond line \\u{9b}2J\n"),
         "{show}"
@@ -251,7 +283,10 @@ fn histogram_and_event_are_terminal_safe() {
         assert_eq!(event, original(id));
     }
     let out = safe_run(&["event", &store, "no-such\x1b]0;pwned\x07"], 1);
-    assert_eq!(stderr(&out), "no event with id \"no-such\\x1b]0;pwned\\x07\"\n");
+    assert_eq!(
+        stderr(&out),
+        "no event with id \"no-such\\x1b]0;pwned\\x07\"\n"
+    );
 }
 
 #[test]
@@ -266,7 +301,12 @@ fn ingest_summary_shows_a_hostile_file_name_from_its_bytes() {
     std::fs::write(input.join(name), body).unwrap();
     let store = dir.path().join("store");
     let out = safe_run(
-        &["ingest", input.to_str().unwrap(), "--store", store.to_str().unwrap()],
+        &[
+            "ingest",
+            input.to_str().unwrap(),
+            "--store",
+            store.to_str().unwrap(),
+        ],
         1,
     );
     let text = stdout(&out);
@@ -311,7 +351,10 @@ fn on_a_terminal(args: &[&str]) -> (Option<i32>, Vec<u8>) {
         assert_eq!(libc::unlockpt(master), 0);
         let mut name = [0 as libc::c_char; 128];
         assert_eq!(libc::ptsname_r(master, name.as_mut_ptr(), name.len()), 0);
-        let path = std::ffi::CStr::from_ptr(name.as_ptr()).to_str().unwrap().to_string();
+        let path = std::ffi::CStr::from_ptr(name.as_ptr())
+            .to_str()
+            .unwrap()
+            .to_string();
         (OwnedFd::from_raw_fd(master), path)
     };
     let slave = std::fs::OpenOptions::new()
@@ -323,7 +366,10 @@ fn on_a_terminal(args: &[&str]) -> (Option<i32>, Vec<u8>) {
     // SAFETY: termios of the slave we just opened.
     unsafe {
         let mut termios: libc::termios = std::mem::zeroed();
-        assert_eq!(libc::tcgetattr(std::os::fd::AsRawFd::as_raw_fd(&slave), &mut termios), 0);
+        assert_eq!(
+            libc::tcgetattr(std::os::fd::AsRawFd::as_raw_fd(&slave), &mut termios),
+            0
+        );
         libc::cfmakeraw(&mut termios);
         let fd = std::os::fd::AsRawFd::as_raw_fd(&slave);
         assert_eq!(libc::tcsetattr(fd, libc::TCSANOW, &termios), 0);
@@ -356,8 +402,6 @@ fn on_a_terminal(args: &[&str]) -> (Option<i32>, Vec<u8>) {
     (status.code(), reader.join().unwrap())
 }
 
-use std::os::unix::fs::OpenOptionsExt;
-
 #[test]
 fn csv_and_json_written_to_a_terminal_are_escaped() {
     let (_dir, store) = store();
@@ -383,7 +427,9 @@ fn csv_and_json_written_to_a_terminal_are_escaped() {
         let events: Vec<Value> = if format == "json" {
             serde_json::from_str::<Vec<Value>>(&text).unwrap()
         } else {
-            text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+            text.lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect()
         };
         assert_eq!(events.len(), 8);
         for event in events {

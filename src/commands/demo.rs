@@ -165,7 +165,12 @@ fn build_store(dir: &Path, out: &mut dyn Write) -> Result<Store> {
 }
 
 /// The seed's scenario 1, exactly as the seed writes it.
-fn scenario_one(store: &Store, opts: &RunOptions, target: render::Target, out: &mut dyn Write) -> Result<()> {
+fn scenario_one(
+    store: &Store,
+    opts: &RunOptions,
+    target: render::Target,
+    out: &mut dyn Write,
+) -> Result<()> {
     heading(
         out,
         "Scenario 1: KMS keys created, scheduled for deletion, enabled, disabled",

@@ -150,7 +150,7 @@ fn raw_logs(
             let events: Vec<Option<&str>> = all.column(schema::EVENT)?.str()?.iter().collect();
             let newest = order.iter().filter_map(|&i| events[i as usize]);
             let lines = format == OutputFormat::Ndjson;
-            render::json::raw_events(newest, lines, target.terminal, &mut out).map_err(io_err)?;
+            render::json::raw_events(newest, lines, &mut out).map_err(io_err)?;
         }
         OutputFormat::Table | OutputFormat::Csv => {
             let newest = all.take(&IdxCa::from_vec("row".into(), order.clone()))?;
@@ -275,11 +275,9 @@ fn write_file(df: &mut DataFrame, path: &Path) -> Result<()> {
             ParquetWriter::new(&mut writer).finish(df)?;
         }
         "csv" => render::csv::frame(df, false, &mut writer).map_err(|e| Error::io(path, e))?,
-        "json" => {
-            render::json::frame(df, false, false, &mut writer).map_err(|e| Error::io(path, e))?
-        }
+        "json" => render::json::frame(df, false, &mut writer).map_err(|e| Error::io(path, e))?,
         "ndjson" | "jsonl" => {
-            render::json::frame(df, true, false, &mut writer).map_err(|e| Error::io(path, e))?
+            render::json::frame(df, true, &mut writer).map_err(|e| Error::io(path, e))?
         }
         _ => {
             return Err(Error::Usage(format!(
@@ -315,9 +313,7 @@ pub fn run_event(args: EventArgs) -> Result<i32> {
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| Error::Other(e.to_string()))?;
     let pretty = serde_json::to_string_pretty(&value).unwrap_or(text);
-    let terminal = Target::stdout().terminal;
-    render::json::write_text(&format!("{pretty}\n"), terminal, &mut io::stdout().lock())
-        .map_err(io_err)?;
+    render::json::write_text(&format!("{pretty}\n"), &mut io::stdout().lock()).map_err(io_err)?;
     Ok(0)
 }
 

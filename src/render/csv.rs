@@ -118,7 +118,10 @@ mod tests {
     #[test]
     fn to_a_terminal_values_are_visible_to_a_file_faithful() {
         let hostile = "\x1b]0;pwned\x07\u{202e}a,b\nc";
-        assert_eq!(field(hostile, false, false), "\"\x1b]0;pwned\x07\u{202e}a,b\nc\"");
+        assert_eq!(
+            field(hostile, false, false),
+            "\"\x1b]0;pwned\x07\u{202e}a,b\nc\""
+        );
         assert_eq!(
             field(hostile, false, true),
             "\"\\x1b]0;pwned\\x07\\u{202e}a,b\\nc\""

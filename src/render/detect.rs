@@ -31,7 +31,6 @@ pub fn findings(
         OutputFormat::Json | OutputFormat::Ndjson => json_out::values(
             items.iter().map(|f| finding_value(f, zone)),
             format == OutputFormat::Ndjson,
-            target.terminal,
             out,
         ),
         OutputFormat::Table | OutputFormat::Csv => {
@@ -111,7 +110,6 @@ pub fn rule_list(
         OutputFormat::Json | OutputFormat::Ndjson => json_out::values(
             rules.iter().map(rule_value),
             format == OutputFormat::Ndjson,
-            target.terminal,
             out,
         ),
         OutputFormat::Table | OutputFormat::Csv => {
@@ -165,7 +163,11 @@ pub fn rule_detail(r: &Rule, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "window:      {}", visible(&r.window_text))?;
     writeln!(out, "condition:   {}", visible(condition))?;
     writeln!(out, "entity:      {}", visible(&r.entity.join(", ")))?;
-    writeln!(out, "mitre:       {}", visible(r.mitre.as_deref().unwrap_or("-")))?;
+    writeln!(
+        out,
+        "mitre:       {}",
+        visible(r.mitre.as_deref().unwrap_or("-"))
+    )?;
     writeln!(out, "origin:      {}:{}", visible(&r.origin), r.line)?;
     writeln!(out, "description: {}", visible_lines(&r.description))?;
     writeln!(out, "query:\n  {}", visible_lines(&r.query))

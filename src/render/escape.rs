@@ -34,7 +34,11 @@ use std::path::Path;
 /// Whether `c` may not be written raw to a terminal (see the module documentation).
 pub fn is_unsafe(c: char) -> bool {
     let code = c as u32;
-    code < 0x20 || (0x7f..=0x9f).contains(&code) || is_format(code) || code == 0x2028 || code == 0x2029
+    code < 0x20
+        || (0x7f..=0x9f).contains(&code)
+        || is_format(code)
+        || code == 0x2028
+        || code == 0x2029
 }
 
 /// Unicode general category Cf (format characters), Unicode 16.
@@ -82,7 +86,11 @@ fn opens_escape(next: Unit) -> bool {
 
 /// Writes the visible form of `units` (each with its byte offset in the input) to `out`, and
 /// returns the length `out` had when the input reached byte `mark` (or its final length).
-fn escape_units(units: impl Iterator<Item = (usize, Unit)>, mark: usize, out: &mut String) -> usize {
+fn escape_units(
+    units: impl Iterator<Item = (usize, Unit)>,
+    mark: usize,
+    out: &mut String,
+) -> usize {
     let mut units = units.peekable();
     let mut marked = None;
     while let Some((offset, unit)) = units.next() {
@@ -120,7 +128,8 @@ fn char_units(text: &str) -> impl Iterator<Item = (usize, Unit)> + '_ {
 fn needs_escaping(text: &str) -> bool {
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if is_unsafe(c) || (c == '\\' && chars.peek().is_some_and(|&n| opens_escape(Unit::Char(n)))) {
+        if is_unsafe(c) || (c == '\\' && chars.peek().is_some_and(|&n| opens_escape(Unit::Char(n))))
+        {
             return true;
         }
     }
@@ -154,9 +163,20 @@ pub fn visible_bytes(bytes: &[u8]) -> Cow<'_, str> {
     let mut units = Vec::with_capacity(bytes.len());
     let mut offset = 0;
     for chunk in bytes.utf8_chunks() {
-        units.extend(chunk.valid().char_indices().map(|(i, c)| (offset + i, Unit::Char(c))));
+        units.extend(
+            chunk
+                .valid()
+                .char_indices()
+                .map(|(i, c)| (offset + i, Unit::Char(c))),
+        );
         offset += chunk.valid().len();
-        units.extend(chunk.invalid().iter().enumerate().map(|(i, &b)| (offset + i, Unit::Byte(b))));
+        units.extend(
+            chunk
+                .invalid()
+                .iter()
+                .enumerate()
+                .map(|(i, &b)| (offset + i, Unit::Byte(b))),
+        );
         offset += chunk.invalid().len();
     }
     let mut out = String::with_capacity(bytes.len() + 8);
@@ -184,7 +204,11 @@ pub fn pieces(shown: &str) -> impl Iterator<Item = &str> + '_ {
     let mut rest = shown;
     std::iter::from_fn(move || {
         let first = rest.chars().next()?;
-        let len = if first == '\\' { escape_len(rest) } else { first.len_utf8() };
+        let len = if first == '\\' {
+            escape_len(rest)
+        } else {
+            first.len_utf8()
+        };
         let (piece, tail) = rest.split_at(len);
         rest = tail;
         Some(piece)
@@ -202,12 +226,38 @@ fn escape_len(shown: &str) -> usize {
     }
 }
 
+/// Whether `bytes` may hold an unsafe character other than LF: one of its bytes is a control
+/// byte, DEL, or the first byte of a UTF-8 sequence whose range holds unsafe characters. A quick
+/// table lookup per byte, so the usual event (ASCII, Chinese) is passed through untouched.
+fn may_hold_unsafe(bytes: &[u8]) -> bool {
+    const FIRST_BYTES: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            table[b] = b != b'\n' as usize;
+            b += 1;
+        }
+        // DEL; U+0080..U+00BF; U+0600..U+073F; U+0800..U+0FFF; U+1000..U+1FFF; U+2000..U+2FFF;
+        // U+F000..U+FFFF; U+10000..U+3FFFF; U+C0000..U+FFFFF.
+        let firsts = [
+            0x7f, 0xc2, 0xd8, 0xdb, 0xdc, 0xe0, 0xe1, 0xe2, 0xef, 0xf0, 0xf3,
+        ];
+        let mut i = 0;
+        while i < firsts.len() {
+            table[firsts[i]] = true;
+            i += 1;
+        }
+        table
+    };
+    bytes.iter().any(|&b| FIRST_BYTES[b as usize])
+}
+
 /// JSON text made terminal-safe without changing its value: every raw unsafe character but LF
 /// (the line break of pretty JSON and NDJSON) becomes a `\uXXXX` escape (a UTF-16 pair above
 /// U+FFFF). Inside a JSON string this is the same string; valid JSON holds no raw control
 /// character anywhere else, so the result is valid JSON when the input is.
 pub fn json_text(json: &str) -> Cow<'_, str> {
-    if !json.contains(|c| c != '\n' && is_unsafe(c)) {
+    if !may_hold_unsafe(json.as_bytes()) || !json.contains(|c| c != '\n' && is_unsafe(c)) {
         return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 16);
@@ -238,11 +288,18 @@ mod tests {
                 (Some(b'\\'), Some(b'n')) => out.push(b'\n'),
                 (Some(b'\\'), Some(b'r')) => out.push(b'\r'),
                 (Some(b'\\'), Some(b't')) => out.push(b'\t'),
-                (Some(b'\\'), Some(b'x')) => out.push(u8::from_str_radix(&piece[2..4], 16).unwrap()),
+                (Some(b'\\'), Some(b'x')) => {
+                    out.push(u8::from_str_radix(&piece[2..4], 16).unwrap())
+                }
                 (Some(b'\\'), Some(b'u')) => {
                     let code = u32::from_str_radix(&piece[3..piece.len() - 1], 16).unwrap();
                     let mut buf = [0u8; 4];
-                    out.extend_from_slice(char::from_u32(code).unwrap().encode_utf8(&mut buf).as_bytes());
+                    out.extend_from_slice(
+                        char::from_u32(code)
+                            .unwrap()
+                            .encode_utf8(&mut buf)
+                            .as_bytes(),
+                    );
                 }
                 _ => out.extend_from_slice(b),
             }
@@ -251,7 +308,10 @@ mod tests {
     }
 
     fn assert_safe(shown: &str) {
-        assert!(!shown.chars().any(is_unsafe), "unsafe character left in {shown:?}");
+        assert!(
+            !shown.chars().any(is_unsafe),
+            "unsafe character left in {shown:?}"
+        );
     }
 
     #[test]
@@ -263,8 +323,14 @@ mod tests {
             ("row\r\nforged\tcell", "row\\r\\nforged\\tcell"),
             ("\u{9b}31m\u{85}", "\\u{9b}31m\\u{85}"),
             ("user\u{202e}gnp.exe", "user\\u{202e}gnp.exe"),
-            ("\u{2066}\u{2069}\u{200e}\u{200f}\u{61c}", "\\u{2066}\\u{2069}\\u{200e}\\u{200f}\\u{61c}"),
-            ("a\u{200b}b\u{feff}\u{2028}\u{2029}\u{ad}", "a\\u{200b}b\\u{feff}\\u{2028}\\u{2029}\\u{ad}"),
+            (
+                "\u{2066}\u{2069}\u{200e}\u{200f}\u{61c}",
+                "\\u{2066}\\u{2069}\\u{200e}\\u{200f}\\u{61c}",
+            ),
+            (
+                "a\u{200b}b\u{feff}\u{2028}\u{2029}\u{ad}",
+                "a\\u{200b}b\\u{feff}\\u{2028}\\u{2029}\\u{ad}",
+            ),
             ("tag\u{e0041}", "tag\\u{e0041}"),
             ("张三 café ✓", "张三 café ✓"),
         ];
@@ -301,9 +367,31 @@ mod tests {
     /// A small deterministic generator of hostile strings (xorshift), for the round trip.
     fn hostile_strings(count: usize) -> Vec<Vec<u8>> {
         let alphabet: Vec<&[u8]> = vec![
-            b"\\", b"n", b"r", b"t", b"x", b"u", b"{", b"}", b"1", b"b", b"a", b" ", b"\n", b"\r",
-            b"\t", b"\0", b"\x1b", b"\x7f", b"\xff", b"\xc3", "\u{9b}".as_bytes(),
-            "\u{202e}".as_bytes(), "\u{200b}".as_bytes(), "张".as_bytes(), "\u{e0041}".as_bytes(),
+            b"\\",
+            b"n",
+            b"r",
+            b"t",
+            b"x",
+            b"u",
+            b"{",
+            b"}",
+            b"1",
+            b"b",
+            b"a",
+            b" ",
+            b"\n",
+            b"\r",
+            b"\t",
+            b"\0",
+            b"\x1b",
+            b"\x7f",
+            b"\xff",
+            b"\xc3",
+            "\u{9b}".as_bytes(),
+            "\u{202e}".as_bytes(),
+            "\u{200b}".as_bytes(),
+            "张".as_bytes(),
+            "\u{e0041}".as_bytes(),
         ];
         let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = move || {
@@ -315,7 +403,9 @@ mod tests {
         (0..count)
             .map(|_| {
                 let len = (next() % 12) as usize;
-                (0..len).flat_map(|_| alphabet[(next() % alphabet.len() as u64) as usize].to_vec()).collect()
+                (0..len)
+                    .flat_map(|_| alphabet[(next() % alphabet.len() as u64) as usize].to_vec())
+                    .collect()
             })
             .collect()
     }
@@ -348,7 +438,20 @@ mod tests {
     fn pieces_keep_escapes_whole() {
         let shown = visible("a\x1b\u{202e}\\\\b\\q张");
         let got: Vec<&str> = pieces(&shown).collect();
-        assert_eq!(got, ["a", "\\x1b", "\\u{202e}", "\\\\", "\\", "b", "\\", "q", "张"]);
+        assert_eq!(
+            got,
+            [
+                "a",
+                "\\x1b",
+                "\\u{202e}",
+                "\\\\",
+                "\\",
+                "b",
+                "\\",
+                "q",
+                "张"
+            ]
+        );
     }
 
     #[test]
@@ -357,9 +460,18 @@ mod tests {
         let pretty = serde_json::to_string_pretty(&value).unwrap();
         let safe = json_text(&pretty);
         assert!(!safe.chars().any(|c| c != '\n' && is_unsafe(c)), "{safe}");
-        assert!(safe.contains("\\u007f\\u009b\\u202e\\u2028\\udb40\\udc41张"), "{safe}");
+        assert!(
+            safe.contains("\\u007f\\u009b\\u202e\\u2028\\udb40\\udc41张"),
+            "{safe}"
+        );
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, value);
         assert!(matches!(json_text("{\"a\":\"张\"}\n"), Cow::Borrowed(_)));
+        // The quick check never misses an unsafe character.
+        for code in (0..0x11_0000).filter_map(char::from_u32) {
+            if code != '\n' && is_unsafe(code) {
+                assert!(may_hold_unsafe(code.to_string().as_bytes()), "{code:?}");
+            }
+        }
     }
 }

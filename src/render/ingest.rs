@@ -61,10 +61,18 @@ fn file_line(file: &FileReport) -> Option<String> {
     if let Some(reason) = &file.skipped {
         return Some(format!("{path}: skipped: {}", visible(reason)));
     }
-    let mut parts: Vec<String> = file.problems.iter().map(|p| visible(p).into_owned()).collect();
+    let mut parts: Vec<String> = file
+        .problems
+        .iter()
+        .map(|p| visible(p).into_owned())
+        .collect();
     if file.rejected > 0 {
         let examples: Vec<_> = file.reject_examples.iter().map(|e| visible(e)).collect();
-        parts.push(format!("{} rejected ({})", file.rejected, examples.join("; ")));
+        parts.push(format!(
+            "{} rejected ({})",
+            file.rejected,
+            examples.join("; ")
+        ));
     }
     if parts.is_empty() {
         return None;

@@ -1,8 +1,8 @@
 //! JSON output: a frame as an array of objects or as one object per line, and raw events as
-//! their original JSON. Always valid JSON (serde_json escapes the C0 controls); written to a
-//! terminal (`terminal`), DEL, the C1 controls and the invisible format characters are escaped
-//! too (`escape::json_text`: same values, no raw unsafe character); to a file or a pipe the text
-//! is written as serde_json and the store have it.
+//! their original JSON. Always valid JSON carrying the exact values, and terminal-safe wherever
+//! it is written (a pipe often ends on a terminal: `| head`, `| less -R`): serde_json escapes
+//! the C0 controls, and `escape::json_text` also writes DEL, the C1 controls and the invisible
+//! format characters as `\uXXXX` escapes, which denote the same strings.
 
 use std::io::{self, Write};
 
@@ -12,22 +12,18 @@ use serde_json::{Map, Value};
 use super::escape::json_text;
 
 /// Writes `df` as a JSON array of objects (`lines == false`) or as NDJSON.
-pub fn frame(df: &DataFrame, lines: bool, terminal: bool, out: &mut dyn Write) -> io::Result<()> {
-    values(rows(df).into_iter(), lines, terminal, out)
+pub fn frame(df: &DataFrame, lines: bool, out: &mut dyn Write) -> io::Result<()> {
+    values(rows(df).into_iter(), lines, out)
 }
 
-/// Writes JSON text, made terminal-safe when `terminal`.
-pub fn write_text(text: &str, terminal: bool, out: &mut dyn Write) -> io::Result<()> {
-    if terminal {
-        out.write_all(json_text(text).as_bytes())
-    } else {
-        out.write_all(text.as_bytes())
-    }
+/// Writes JSON text, made terminal-safe (`escape::json_text`).
+pub fn write_text(text: &str, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(json_text(text).as_bytes())
 }
 
 /// Writes one JSON document (pretty-printed) and a newline.
-pub fn document(doc: &Value, terminal: bool, out: &mut dyn Write) -> io::Result<()> {
-    write_text(&format!("{doc:#}\n"), terminal, out)
+pub fn document(doc: &Value, out: &mut dyn Write) -> io::Result<()> {
+    write_text(&format!("{doc:#}\n"), out)
 }
 
 /// The rows of `df` as JSON objects keyed by column name.
@@ -70,35 +66,33 @@ pub fn event_values(df: &DataFrame) -> Vec<Value> {
 pub fn values(
     items: impl Iterator<Item = Value>,
     lines: bool,
-    terminal: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if lines {
         for item in items {
-            write_text(&format!("{item}\n"), terminal, out)?;
+            write_text(&format!("{item}\n"), out)?;
         }
         return Ok(());
     }
     write!(out, "[")?;
     for (i, item) in items.enumerate() {
         write!(out, "{}\n  ", if i == 0 { "" } else { "," })?;
-        write_text(&item.to_string(), terminal, out)?;
+        write_text(&item.to_string(), out)?;
     }
     writeln!(out, "\n]")
 }
 
 /// Writes stored events (their `event` JSON text) as an array or as lines, unchanged. The store
 /// holds each event as compact JSON written by `serde_json`, so its text is written as it is,
-/// without being parsed again (made terminal-safe when `terminal`).
+/// without being parsed again (only made terminal-safe).
 pub fn raw_events<'a>(
     events: impl Iterator<Item = &'a str>,
     lines: bool,
-    terminal: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if lines {
         for event in events {
-            write_text(event, terminal, out)?;
+            write_text(event, out)?;
             out.write_all(b"\n")?;
         }
         return Ok(());
@@ -106,7 +100,7 @@ pub fn raw_events<'a>(
     out.write_all(b"[")?;
     for (i, event) in events.enumerate() {
         out.write_all(if i == 0 { b"\n  " } else { b",\n  " })?;
-        write_text(event, terminal, out)?;
+        write_text(event, out)?;
     }
     out.write_all(b"\n]\n")
 }
@@ -148,13 +142,13 @@ mod tests {
         )
         .unwrap();
         let mut out = Vec::new();
-        frame(&df, true, false, &mut out).unwrap();
+        frame(&df, true, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "{\"a\":\"x\",\"n\":1}\n{\"a\":null,\"n\":2}\n"
         );
         let mut out = Vec::new();
-        frame(&df, false, false, &mut out).unwrap();
+        frame(&df, false, &mut out).unwrap();
         let parsed: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(parsed.as_array().unwrap().len(), 2);
     }
@@ -163,31 +157,28 @@ mod tests {
     fn raw_events_are_written_as_stored() {
         let events = [r#"{"b":1,"a":"x\ny"}"#, r#"{"c":[1.5,null]}"#];
         let mut out = Vec::new();
-        raw_events(events.iter().copied(), true, false, &mut out).unwrap();
+        raw_events(events.iter().copied(), true, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "{\"b\":1,\"a\":\"x\\ny\"}\n{\"c\":[1.5,null]}\n"
         );
         let mut out = Vec::new();
-        raw_events(events.iter().copied(), false, false, &mut out).unwrap();
+        raw_events(events.iter().copied(), false, &mut out).unwrap();
         let expected = "[\n  {\"b\":1,\"a\":\"x\\ny\"},\n  {\"c\":[1.5,null]}\n]\n";
         assert_eq!(String::from_utf8(out).unwrap(), expected);
         let mut out = Vec::new();
-        raw_events(std::iter::empty(), false, false, &mut out).unwrap();
+        raw_events(std::iter::empty(), false, &mut out).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "[\n]\n");
     }
 
     #[test]
-    fn to_a_terminal_invisible_characters_are_json_escapes() {
-        let events = ["{\"ua\":\"\u{9b}2J\u{202e}\\u001b\"}"];
+    fn invisible_characters_are_written_as_json_escapes() {
+        let events = ["{\"ua\":\"\u{9b}2J\u{202e}\u{7f}\\u001b\"}"];
         let mut out = Vec::new();
-        raw_events(events.iter().copied(), true, true, &mut out).unwrap();
+        raw_events(events.iter().copied(), true, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert_eq!(text, "{\"ua\":\"\\u009b2J\\u202e\\u001b\"}\n");
+        assert_eq!(text, "{\"ua\":\"\\u009b2J\\u202e\\u007f\\u001b\"}\n");
         let back: Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(back["ua"], "\u{9b}2J\u{202e}\u{1b}");
-        let mut out = Vec::new();
-        raw_events(events.iter().copied(), true, false, &mut out).unwrap();
-        assert_eq!(out, format!("{}\n", events[0]).into_bytes());
+        assert_eq!(back["ua"], "\u{9b}2J\u{202e}\u{7f}\u{1b}");
     }
 }

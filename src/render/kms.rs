@@ -35,7 +35,7 @@ pub fn lifecycle(
             Ok(())
         }
         OutputFormat::Csv => csv::frame(&r.table, target.terminal, out),
-        OutputFormat::Ndjson => json_out::frame(&r.table, true, target.terminal, out),
+        OutputFormat::Ndjson => json_out::frame(&r.table, true, out),
         OutputFormat::Json => {
             let mut doc = json!({
                 "command": "kms lifecycle",
@@ -46,7 +46,7 @@ pub fn lifecycle(
             if let Some(raw) = &r.raw {
                 doc["raw_events"] = Value::Array(json_out::event_values(raw));
             }
-            json_out::document(&doc, target.terminal, out)
+            json_out::document(&doc, out)
         }
     }
 }
@@ -67,7 +67,7 @@ pub fn usage(
             histogram::render(&r.histogram, OutputFormat::Table, zone, out)
         }
         OutputFormat::Csv => csv::frame(&r.table, target.terminal, out),
-        OutputFormat::Ndjson => json_out::frame(&r.table, true, target.terminal, out),
+        OutputFormat::Ndjson => json_out::frame(&r.table, true, out),
         OutputFormat::Json => {
             let doc = json!({
                 "command": "kms usage",
@@ -78,7 +78,7 @@ pub fn usage(
                 "rows": json_out::rows(&r.table),
                 "histogram": histogram::json_value(&r.histogram, zone),
             });
-            json_out::document(&doc, target.terminal, out)
+            json_out::document(&doc, out)
         }
     }
 }
@@ -147,12 +147,7 @@ pub fn inventory(
             csv::strings(&headers, &rows, &numeric, target.terminal, out)
         }
         OutputFormat::Ndjson => {
-            json_out::values(
-                r.keys.iter().map(|k| key_json(k, zone)),
-                true,
-                target.terminal,
-                out,
-            )
+            json_out::values(r.keys.iter().map(|k| key_json(k, zone)), true, out)
         }
         OutputFormat::Json => {
             let doc = json!({
@@ -160,7 +155,7 @@ pub fn inventory(
                 "statements": r.statements,
                 "keys": r.keys.iter().map(|k| key_json(k, zone)).collect::<Vec<_>>(),
             });
-            json_out::document(&doc, target.terminal, out)
+            json_out::document(&doc, out)
         }
     }
 }

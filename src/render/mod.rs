@@ -83,8 +83,8 @@ pub fn frame(
     match format {
         OutputFormat::Table => table::frame(df, target.width, out),
         OutputFormat::Csv => csv::frame(df, target.terminal, out),
-        OutputFormat::Json => json::frame(df, false, target.terminal, out),
-        OutputFormat::Ndjson => json::frame(df, true, target.terminal, out),
+        OutputFormat::Json => json::frame(df, false, out),
+        OutputFormat::Ndjson => json::frame(df, true, out),
     }
 }
 

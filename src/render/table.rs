@@ -56,9 +56,8 @@ pub fn strings(
     width: usize,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let shown = |line: &[String]| -> Vec<String> {
-        line.iter().map(|v| visible(v).into_owned()).collect()
-    };
+    let shown =
+        |line: &[String]| -> Vec<String> { line.iter().map(|v| visible(v).into_owned()).collect() };
     let headers = shown(headers);
     let rows: Vec<Vec<String>> = rows.iter().map(|r| shown(r)).collect();
     let limits = column_limits(&headers, &rows, width);
@@ -172,10 +171,13 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 3, "{text}");
-        assert_eq!(lines[0], r" user\x1b          agent\u{202e}");
+        assert_eq!(
+            lines[0],
+            r" user\x1b             agent\u{202e}                         "
+        );
         assert_eq!(
             lines[2],
-            r" bob\r\n forged row   \x1b]0;pwned\x07\x1b[2J\u{9b}\u{202e}"
+            r" bob\r\n forged row   \x1b]0;pwned\x07\x1b[2J\u{9b}\u{202e} "
         );
     }
 
