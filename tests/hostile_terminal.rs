@@ -1,8 +1,9 @@
 //! Integration tests for terminal safety: events, file names, rules and queries written by an
 //! attacker (`testdata/hostile/terminal/`, see its README) never reach the terminal as control
 //! codes. Tables, summaries, notes and errors show them as visible escapes; JSON stays valid
-//! JSON carrying the exact original text; CSV to a file is a faithful, formula-guarded copy; CSV
-//! and JSON written to a terminal (a pseudo-terminal here) are escaped too.
+//! JSON carrying the exact original text, with no raw unsafe character; CSV to a file or a pipe
+//! is a faithful, formula-guarded copy; CSV written to a terminal (a pseudo-terminal here) is
+//! escaped as tables are.
 
 use std::ffi::OsStr;
 use std::io::Read;
@@ -135,6 +136,8 @@ fn json_output_is_valid_and_carries_the_exact_original_text() {
     let out = safe_run(&["query", &store, "*", "--format", "ndjson"], 0);
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 8);
+    assert!(text.contains(r#""userName":"张三\u202egnp.exe""#), "{text}");
+    assert!(text.contains(r#""userAgent":"\u009b31mred""#), "{text}");
     for line in text.lines() {
         let event: Value = serde_json::from_str(line).unwrap();
         let id = event["eventId"].as_str().unwrap().to_string();
@@ -338,6 +341,30 @@ fn query_errors_echo_the_query_escaped_with_an_aligned_caret() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[2], "  event.userName: 张三 and (x");
     assert_eq!(lines[3], format!("  {}^", " ".repeat(25)));
+}
+
+#[test]
+fn notes_explain_and_path_errors_are_escaped_once() {
+    let (_dir, store) = store();
+    let out = safe_run(
+        &["query", &store, "* | select \"event.nosuch\u{202e}\" as x"],
+        0,
+    );
+    assert_eq!(
+        stderr(&out),
+        "note: field \"event.nosuch\\u{202e}\" is not an ActionTrail field and reads as NULL\n"
+    );
+    let out = safe_run(&["query", &store, "event.nosuch\x1b[2J: x", "--explain"], 0);
+    assert!(
+        stdout(&out).starts_with("search:\n  event.nosuch\\x1b[2J: x  => "),
+        "{}",
+        stdout(&out)
+    );
+    let out = safe_run(&["query", "/nonexistent/\x1b]0;pwned\x07", "*"], 2);
+    assert_eq!(
+        stderr(&out),
+        "error: /nonexistent/\\x1b]0;pwned\\x07: no such store, file or directory\n"
+    );
 }
 
 /// Runs keytrail with its stdout on a pseudo-terminal (raw mode, so bytes arrive unchanged) and

@@ -108,17 +108,16 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
     Ok(0)
 }
 
+/// Prints the search tree and the polars plan, in visible form (both quote the query's text).
 fn explain(compiled: &Compiled) -> Result<()> {
-    println!(
-        "search:\n{}",
-        indent(&visible_lines(&compiled.search.explain()))
-    );
     let plan = match &compiled.sql {
         Some(p) => p.frame.describe_optimized_plan()?,
         None => compiled.matched.describe_optimized_plan()?,
     };
-    println!("polars plan:\n{}", indent(&visible_lines(&plan)));
-    Ok(())
+    let search = compiled.search.explain();
+    let mut out = io::stdout().lock();
+    writeln!(out, "search:\n{}", indent(&visible_lines(&search))).map_err(io_err)?;
+    writeln!(out, "polars plan:\n{}", indent(&visible_lines(&plan))).map_err(io_err)
 }
 
 fn indent(text: &str) -> String {
@@ -282,7 +281,7 @@ fn write_file(df: &mut DataFrame, path: &Path) -> Result<()> {
         _ => {
             return Err(Error::Usage(format!(
                 "--output {}: use a .parquet, .csv or .json file",
-                visible_path(path)
+                path.display()
             )))
         }
     }

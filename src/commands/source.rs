@@ -34,7 +34,7 @@ impl Source {
         if !path.exists() {
             return Err(Error::Usage(format!(
                 "{}: no such store, file or directory",
-                visible_path(path)
+                path.display()
             )));
         }
         let size = total_size(path);

@@ -1,7 +1,8 @@
 //! Renderers: lay finished results out as tables, CSV, JSON and bar charts; they never compute.
 //! Every renderer writes to a `&mut dyn Write`, so tests render into a `Vec<u8>`. Text from
 //! events, file names and queries reaches people only through [`escape`]: tables and summaries
-//! always show it in its visible form, CSV and JSON when they are written to a terminal.
+//! always show it in its visible form, JSON always without raw unsafe characters (`\uXXXX`
+//! escapes, same values), CSV in visible form when it is written to a terminal.
 
 pub mod csv;
 pub mod detect;
@@ -46,7 +47,8 @@ impl OutputFormat {
 }
 
 /// Where rendered output goes: how wide tables may be, and whether a terminal shows it (then
-/// CSV and JSON are made terminal-safe too; to a pipe or a file they stay faithful copies).
+/// CSV is shown escaped as tables are; to a pipe or a file it stays a faithful copy). Tables
+/// and JSON are terminal-safe wherever they go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target {
     /// The width to fit tables to.
@@ -64,7 +66,7 @@ impl Target {
         }
     }
 
-    /// A file, a pipe or a test buffer: unlimited width, faithful CSV and JSON.
+    /// A file, a pipe or a test buffer: unlimited width, faithful CSV.
     pub fn file() -> Target {
         Target {
             width: UNLIMITED_WIDTH,
