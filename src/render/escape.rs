@@ -1,6 +1,6 @@
 //! Terminal safety: the one place that decides which characters may not reach a terminal raw,
 //! and how they are shown instead. Every human-facing output goes through [`visible`] (or its
-//! byte, path and multi-line forms); JSON written to a terminal goes through [`json_text`].
+//! byte, path and multi-line forms); JSON output goes through [`json_text`].
 //!
 //! **Unsafe characters** ([`is_unsafe`]): the C0 controls U+0000..U+001F (NUL, BEL, BS, TAB,
 //! LF, CR, ESC...), DEL U+007F, the C1 controls U+0080..U+009F (U+009B is a one-byte CSI), every
@@ -41,7 +41,7 @@ pub fn is_unsafe(c: char) -> bool {
         || code == 0x2029
 }
 
-/// Unicode general category Cf (format characters), Unicode 16.
+/// Unicode general category Cf (format characters), as of Unicode 15.1.
 fn is_format(code: u32) -> bool {
     const RANGES: &[(u32, u32)] = &[
         (0x00AD, 0x00AD),
