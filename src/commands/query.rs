@@ -307,9 +307,8 @@ pub fn run_event(args: EventArgs) -> Result<i32> {
         eprintln!("no event with id {:?}", args.event_id);
         return Ok(1);
     };
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| Error::Other(e.to_string()))?;
-    println!("{}", serde_json::to_string_pretty(&value).unwrap_or(text));
+    // Laid out from the stored text itself: every number printed exactly as it came.
+    println!("{}", keytrail::rawjson::pretty(&text));
     Ok(0)
 }
 
