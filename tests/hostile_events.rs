@@ -118,7 +118,7 @@ fn numbers_are_stored_and_shown_exactly() {
     );
     assert_eq!(
         (code, leaves.as_str()),
-        (0, "v,g,a\n1E5,-0,123456789012345678901234567890\n")
+        (0, "v,g,a\n1E5,'-0,123456789012345678901234567890\n")
     );
     let (code, leaves) = query(
         &store,
@@ -160,7 +160,7 @@ fn events_deeper_than_readers_read_are_rejected_with_a_reason() {
     assert_eq!(code, 0);
     let compact: String = shown.split_whitespace().collect::<Vec<_>>().join("");
     assert_eq!(compact, lines[0]);
-    let leaf = format!("$.deep{}.leaf", "[0]".repeat(124));
+    let leaf = format!("$.deep{}.leaf", "[0]".repeat(125));
     let statement =
         format!(r#"* | select json_extract_scalar(event, '{leaf}') as leaf where "event.eventId" = 'DEEP-127'"#);
     assert_eq!(query(&store, &statement), (0, "leaf\nbottom\n".to_string()));

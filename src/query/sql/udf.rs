@@ -220,6 +220,7 @@ pub fn parse_path(path: &str) -> Result<Vec<PathStep>, String> {
 }
 
 /// The value at `steps` inside `doc`, if present.
+#[cfg(test)]
 pub fn walk<'a>(doc: &'a Value, steps: &[PathStep]) -> Option<&'a Value> {
     steps.iter().try_fold(doc, |v, step| match step {
         PathStep::Key(k) => v.as_object()?.get(k),
