@@ -289,3 +289,16 @@ fn implausible_times_are_stored_and_flagged_and_absurd_ones_rejected() {
     let (code, count) = query(&store, "* | select count(*) as n");
     assert_eq!((code, count.as_str()), (0, "n\n5\n"));
 }
+
+#[test]
+fn numbers_inside_an_sls_event_string_are_stored_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let (code, out) = ingest(&store, &[&corpus("sls-numbers.ndjson")]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "1 files: 1 events read, 1 stored, 0 duplicates, 0 rejected\n")
+    );
+    let (_, stored) = query(&store, r#"* | select "event.requestParameters.Big" as big, "event.requestParameters.Huge" as huge"#);
+    assert_eq!(stored, "big,huge\n123456789012345678901234567890,1e400\n");
+}
