@@ -30,8 +30,8 @@ use crate::normalize::{
     date_of, normalize_compact_into, normalize_into, same_event_content, Envelope,
 };
 use crate::rows::{
-    content_hash, key_hash, RowBatch, RowBuilder, EVENT_COLUMN, EVENT_ID_COLUMN,
-    EVENT_TIME_COLUMN, ORIGIN_COLUMN,
+    content_hash, key_hash, RowBatch, RowBuilder, EVENT_COLUMN, EVENT_ID_COLUMN, EVENT_TIME_COLUMN,
+    ORIGIN_COLUMN,
 };
 use crate::source::{read_file, read_file_bytes, truncate_raw, EventBody, ReadOptions, Record};
 use crate::store::{ManifestRecord, Store};
@@ -708,7 +708,10 @@ impl Implausible {
     fn see(&mut self, batch: &RowBatch, row: usize) {
         self.count += 1;
         if self.first.is_none() {
-            let origin = batch.text(ORIGIN_COLUMN, row).unwrap_or_default().to_string();
+            let origin = batch
+                .text(ORIGIN_COLUMN, row)
+                .unwrap_or_default()
+                .to_string();
             let event_time = batch.text(EVENT_TIME_COLUMN, row).map(str::to_string);
             self.first = Some((origin, event_time, batch.time(row)));
         }
@@ -908,7 +911,9 @@ impl Run {
             let firsts = self.first_copies(date, &collisions, picked)?;
             for collision in collisions {
                 let (batch, row) = collision.at;
-                let later = picked.batches[batch].text(EVENT_COLUMN, row).unwrap_or_default();
+                let later = picked.batches[batch]
+                    .text(EVENT_COLUMN, row)
+                    .unwrap_or_default();
                 let report = &mut reports[collision.report].1;
                 let record = collision.record.map(|i| &mut records[i]);
                 let conflict = match firsts.get(&collision.key) {
@@ -921,7 +926,8 @@ impl Run {
                         continue;
                     }
                 };
-                let reject = conflict_reject(&picked.batches[batch], row, &collision.file, conflict);
+                let reject =
+                    conflict_reject(&picked.batches[batch], row, &collision.file, conflict);
                 report.rejected += 1;
                 if report.reject_examples.len() < REJECT_EXAMPLES {
                     let example = format!("{}: {}", reject.position, reject.reason);
@@ -962,21 +968,22 @@ impl Run {
             return Ok(firsts);
         }
         let mut held = self.keys.get_mut(date).map(|(keys, _)| keys);
-        self.store.for_each_stored_event(date, &mut |key, event, origin| {
-            let key = key_hash(key);
-            if let Some(content) = held.as_mut().and_then(|keys| keys.get_mut(&key)) {
-                if *content == UNKNOWN_CONTENT {
-                    *content = content_hash(event);
+        self.store
+            .for_each_stored_event(date, &mut |key, event, origin| {
+                let key = key_hash(key);
+                if let Some(content) = held.as_mut().and_then(|keys| keys.get_mut(&key)) {
+                    if *content == UNKNOWN_CONTENT {
+                        *content = content_hash(event);
+                    }
                 }
-            }
-            if wanted.contains(&key) && !firsts.contains_key(&key) {
-                let copy = StoredCopy {
-                    event: event.to_string(),
-                    origin: origin.to_string(),
-                };
-                firsts.insert(key, copy);
-            }
-        })?;
+                if wanted.contains(&key) && !firsts.contains_key(&key) {
+                    let copy = StoredCopy {
+                        event: event.to_string(),
+                        origin: origin.to_string(),
+                    };
+                    firsts.insert(key, copy);
+                }
+            })?;
         Ok(firsts)
     }
 

@@ -511,7 +511,10 @@ pub fn dedup_key<'a>(event_id: Option<&'a str>, event_json: &str) -> Cow<'a, str
 
 /// `sha:<blake3 of the compact JSON>`: the dedup key of an event without an id.
 fn content_key<'a>(event_json: &str) -> Cow<'a, str> {
-    Cow::Owned(format!("sha:{}", blake3::hash(event_json.as_bytes()).to_hex()))
+    Cow::Owned(format!(
+        "sha:{}",
+        blake3::hash(event_json.as_bytes()).to_hex()
+    ))
 }
 
 /// Parses an ActionTrail `eventTime` leniently: RFC 3339 (`Z` or an offset, fractions allowed),
@@ -666,7 +669,13 @@ mod tests {
     fn takes_text_path(text: &str) -> bool {
         let (envelope, mut scratch) = (env(), Vec::new());
         minify_canonical(text.as_bytes(), 0, &mut scratch).unwrap();
-        compact_row(std::str::from_utf8(&scratch).unwrap(), None, &envelope, false).is_some()
+        compact_row(
+            std::str::from_utf8(&scratch).unwrap(),
+            None,
+            &envelope,
+            false,
+        )
+        .is_some()
     }
 
     #[test]
@@ -715,12 +724,17 @@ mod tests {
             let compact = std::str::from_utf8(&compact).unwrap();
             let mut rows = RowBuilder::default();
             let mut scratch = Vec::new();
-            let pushed = normalize_compact_into(&[], compact, &fields, &env(), &mut scratch, &mut rows);
+            let pushed =
+                normalize_compact_into(&[], compact, &fields, &env(), &mut scratch, &mut rows);
             let by_text = normalize_json(text.as_bytes(), &env());
             assert_eq!(pushed.is_ok(), by_text.is_ok(), "{text}");
             if let Ok(row) = &by_text {
                 let batches = rows.finish();
-                assert_eq!(batches[0].text(1, 0), Some(row.event_json.as_str()), "{text}");
+                assert_eq!(
+                    batches[0].text(1, 0),
+                    Some(row.event_json.as_str()),
+                    "{text}"
+                );
             }
             return by_text;
         }
@@ -731,23 +745,41 @@ mod tests {
     fn numbers_are_stored_exactly_on_every_path() {
         let numbers = "[123456789012345678901234567890,0.1000000000000000055511151231257827,1e-400,1e400,-0,1E5]";
         for text in [
-            format!(r#"{{"eventId":"N1","eventName":"X","eventTime":"2024-03-01T10:00:00Z","n":{numbers}}}"#),
+            format!(
+                r#"{{"eventId":"N1","eventName":"X","eventTime":"2024-03-01T10:00:00Z","n":{numbers}}}"#
+            ),
             // Spaces, an escape serde_json writes another way, a miscased key, a repeated key.
-            format!(r#"{{ "EventId" : "N1", "eventName":"X", "eventTime": "2024-03-01T10:00:00Z", "s": "a\/b", "n" : {numbers} }}"#),
-            format!(r#"{{"eventId":"N1","eventName":"X","eventTime":"2024-03-01T10:00:00Z","n":0,"n":{numbers}}}"#),
+            format!(
+                r#"{{ "EventId" : "N1", "eventName":"X", "eventTime": "2024-03-01T10:00:00Z", "s": "a\/b", "n" : {numbers} }}"#
+            ),
+            format!(
+                r#"{{"eventId":"N1","eventName":"X","eventTime":"2024-03-01T10:00:00Z","n":0,"n":{numbers}}}"#
+            ),
         ] {
             let row = row_of(&text).unwrap();
-            assert!(row.event_json.ends_with(&format!(r#""n":{numbers}}}"#)), "{}", row.event_json);
+            assert!(
+                row.event_json.ends_with(&format!(r#""n":{numbers}}}"#)),
+                "{}",
+                row.event_json
+            );
             assert_eq!(row.dedup_key, "N1");
         }
         let scalars = r#"{"eventId":"N2","eventName":"X","eventTime":"2024-03-01T10:00:00Z","eventVersion":1E5,"isGlobal":-0,"userIdentity":{"accountId":123456789012345678901234567890}}"#;
         let row = row_of(scalars).unwrap();
         assert_eq!(scalar(&row, "eventVersion"), Some("1E5"));
         assert_eq!(scalar(&row, "isGlobal"), Some("-0"));
-        assert_eq!(row.identity[3].as_deref(), Some("123456789012345678901234567890"));
+        assert_eq!(
+            row.identity[3].as_deref(),
+            Some("123456789012345678901234567890")
+        );
         let stringified = r#"{"eventId":"N3","eventName":"X","eventTime":"2024-03-01T10:00:00Z","userIdentity":"{\"accountId\": 1e400}"}"#;
         let row = row_of(stringified).unwrap();
-        assert!(row.event_json.contains(r#""userIdentity":{"accountId":1e400}"#), "{}", row.event_json);
+        assert!(
+            row.event_json
+                .contains(r#""userIdentity":{"accountId":1e400}"#),
+            "{}",
+            row.event_json
+        );
         assert_eq!(row.identity[3].as_deref(), Some("1e400"));
     }
 
@@ -766,9 +798,18 @@ mod tests {
         for (time, expected) in [
             ("\"0000-01-01T00:00:00Z\"", Ok(EARLIEST_TIME)),
             ("\"9999-12-31T23:59:59Z\"", Ok(LATEST_TIME)),
-            ("\"0000-01-01T00:00:00+01:00\"", Err(NormalizeError::TimeOutOfRange(EARLIEST_TIME - 3600))),
-            ("253402300800", Err(NormalizeError::TimeOutOfRange(LATEST_TIME + 1))),
-            ("-9223372036854775808", Err(NormalizeError::TimeOutOfRange(i64::MIN))),
+            (
+                "\"0000-01-01T00:00:00+01:00\"",
+                Err(NormalizeError::TimeOutOfRange(EARLIEST_TIME - 3600)),
+            ),
+            (
+                "253402300800",
+                Err(NormalizeError::TimeOutOfRange(LATEST_TIME + 1)),
+            ),
+            (
+                "-9223372036854775808",
+                Err(NormalizeError::TimeOutOfRange(i64::MIN)),
+            ),
             ("1e400", Err(NormalizeError::BadTime("1e400".into()))),
             ("0", Ok(0)),
         ] {
@@ -782,7 +823,8 @@ mod tests {
     #[test]
     fn dedup_keys_keep_types_apart_and_blank_ids_fall_back_to_content() {
         let key = |id: &str| {
-            let text = format!(r#"{{"eventId":{id},"eventName":"X","eventTime":"2024-03-01T10:00:00Z"}}"#);
+            let text =
+                format!(r#"{{"eventId":{id},"eventName":"X","eventTime":"2024-03-01T10:00:00Z"}}"#);
             row_of(&text).unwrap().dedup_key
         };
         assert_eq!(key(r#""1""#), "1");

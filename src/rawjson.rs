@@ -217,13 +217,17 @@ pub fn same_content(a: &str, b: &str) -> bool {
                 keys.len()
             };
             distinct(&x) == distinct(&y)
-                && x.fields.iter().all(|(key, _)| match (x.get(key), y.get(key)) {
-                    (Some(v), Some(w)) => same_content(v, w),
-                    _ => false,
-                })
+                && x.fields
+                    .iter()
+                    .all(|(key, _)| match (x.get(key), y.get(key)) {
+                        (Some(v), Some(w)) => same_content(v, w),
+                        _ => false,
+                    })
         }
         (Some(b'['), Some(b'[')) => match (elements(a), elements(b)) {
-            (Some(x), Some(y)) => x.len() == y.len() && x.iter().zip(&y).all(|(v, w)| same_content(v, w)),
+            (Some(x), Some(y)) => {
+                x.len() == y.len() && x.iter().zip(&y).all(|(v, w)| same_content(v, w))
+            }
             _ => false,
         },
         (Some(b'"'), Some(b'"')) => string_value(a) == string_value(b),
@@ -613,7 +617,8 @@ impl Minifier<'_, '_> {
     /// and exponent), copied exactly.
     fn number(&mut self) -> Option<()> {
         let (json, start) = (self.json, self.i);
-        let digits_from = |at: usize| at + json[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let digits_from =
+            |at: usize| at + json[at..].iter().take_while(|b| b.is_ascii_digit()).count();
         let mut end = start + usize::from(json[start] == b'-');
         end = match json.get(end)? {
             b'0' => end + 1,
@@ -731,7 +736,11 @@ mod tests {
             r#"[[1,2],{"k":[{}]}]"#,
         ] {
             let value: Value = serde_json::from_str(text).unwrap();
-            assert_eq!(pretty(text), serde_json::to_string_pretty(&value).unwrap(), "{text}");
+            assert_eq!(
+                pretty(text),
+                serde_json::to_string_pretty(&value).unwrap(),
+                "{text}"
+            );
         }
         assert_eq!(pretty(r#"{"n":1E400}"#), "{\n  \"n\": 1E400\n}");
         let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
@@ -742,15 +751,41 @@ mod tests {
     fn values_are_found_by_path_without_a_tree() {
         let doc = r#" { "a" : { "b" : [ 10 , { "c" : "x" } , 1e400 ] } , "k y" : true, "a2": 1, "a2": 2 } "#;
         let at = |path: &[Step]| value_at(doc, path.iter().copied());
-        assert_eq!(at(&[Step::Key("a"), Step::Key("b"), Step::Index(0)]), Some("10"));
-        assert_eq!(at(&[Step::Key("a"), Step::Key("b"), Step::Index(1), Step::Key("c")]), Some(r#""x""#));
-        assert_eq!(at(&[Step::Key("a"), Step::Key("b"), Step::Index(2)]), Some("1e400"));
+        assert_eq!(
+            at(&[Step::Key("a"), Step::Key("b"), Step::Index(0)]),
+            Some("10")
+        );
+        assert_eq!(
+            at(&[
+                Step::Key("a"),
+                Step::Key("b"),
+                Step::Index(1),
+                Step::Key("c")
+            ]),
+            Some(r#""x""#)
+        );
+        assert_eq!(
+            at(&[Step::Key("a"), Step::Key("b"), Step::Index(2)]),
+            Some("1e400")
+        );
         assert_eq!(at(&[Step::Key("a"), Step::Key("b"), Step::Index(3)]), None);
         assert_eq!(at(&[Step::Key("k y")]), Some("true"));
         assert_eq!(at(&[Step::Key("a2")]), Some("2"));
-        assert_eq!(at(&[Step::Key("a"), Step::Key("b"), Step::Index(0), Step::Key("z")]), None);
+        assert_eq!(
+            at(&[
+                Step::Key("a"),
+                Step::Key("b"),
+                Step::Index(0),
+                Step::Key("z")
+            ]),
+            None
+        );
         assert_eq!(at(&[Step::Key("missing")]), None);
-        let deep = format!("{{\"a\":{}{{\"leaf\":7}}{}}}", "[".repeat(500), "]".repeat(500));
+        let deep = format!(
+            "{{\"a\":{}{{\"leaf\":7}}{}}}",
+            "[".repeat(500),
+            "]".repeat(500)
+        );
         let mut path = vec![Step::Key("a")];
         path.extend(std::iter::repeat_n(Step::Index(0), 500));
         path.push(Step::Key("leaf"));
@@ -759,8 +794,14 @@ mod tests {
 
     #[test]
     fn same_content_ignores_member_order_and_scalar_types_only() {
-        assert!(same_content(r#"{"a":1,"b":{"c":[1,"x"]}}"#, r#"{"b":{"c":[1,"x"]},"a":1}"#));
-        assert!(same_content(r#"{"v":1,"g":true}"#, r#"{"v":"1","g":"true"}"#));
+        assert!(same_content(
+            r#"{"a":1,"b":{"c":[1,"x"]}}"#,
+            r#"{"b":{"c":[1,"x"]},"a":1}"#
+        ));
+        assert!(same_content(
+            r#"{"v":1,"g":true}"#,
+            r#"{"v":"1","g":"true"}"#
+        ));
         assert!(same_content(r#"{"s":"\u001f"}"#, r#"{"s":"\u001f"}"#));
         assert!(!same_content(r#"{"a":1}"#, r#"{"a":2}"#));
         assert!(!same_content(r#"{"a":1}"#, r#"{"a":1,"b":null}"#));
@@ -853,11 +894,26 @@ mod tests {
         ] {
             assert!(minify_one_pass(refused.as_bytes()).is_none(), "{refused}");
         }
-        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        let deep = format!(
+            "{{\"a\":{}1{}}}",
+            "[".repeat(MAX_DEPTH),
+            "]".repeat(MAX_DEPTH)
+        );
         assert!(minify_one_pass(deep.as_bytes()).is_none());
-        let ok = format!("{{\"a\":{}1{}}}", "[".repeat(MAX_DEPTH - 1), "]".repeat(MAX_DEPTH - 1));
+        let ok = format!(
+            "{{\"a\":{}1{}}}",
+            "[".repeat(MAX_DEPTH - 1),
+            "]".repeat(MAX_DEPTH - 1)
+        );
         assert!(minify_one_pass(ok.as_bytes()).is_some());
-        for number in ["1.5", "1e3", "-0", "1E+5", "0.25e-2", "123456789012345678901234567890"] {
+        for number in [
+            "1.5",
+            "1e3",
+            "-0",
+            "1E+5",
+            "0.25e-2",
+            "123456789012345678901234567890",
+        ] {
             let text = format!(r#"{{"n": {number}}}"#);
             let (out, _) = minify_one_pass(text.as_bytes()).expect(&text);
             assert_eq!(out, format!(r#"{{"n":{number}}}"#));
@@ -929,7 +985,10 @@ mod tests {
                     }
                     let number = &raw[start..i];
                     let digits = number.strip_prefix('-').unwrap_or(number);
-                    if digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) || number == "-0" {
+                    if digits.len() > 18
+                        || !digits.bytes().all(|b| b.is_ascii_digit())
+                        || number == "-0"
+                    {
                         return false;
                     }
                 }
@@ -942,7 +1001,10 @@ mod tests {
     /// Whether no object in the compact text `raw` repeats a key.
     fn keys_distinct(raw: &str) -> bool {
         if raw.starts_with('[') {
-            return elements(raw).unwrap_or_default().into_iter().all(keys_distinct);
+            return elements(raw)
+                .unwrap_or_default()
+                .into_iter()
+                .all(keys_distinct);
         }
         let Some(object) = RawObject::parse(raw) else {
             return true;

@@ -425,7 +425,10 @@ mod tests {
         assert_eq!(batch.content(0), content_hash(&a.event_json));
         assert_eq!(batch.text(EVENT_COLUMN, 0), Some(a.event_json.as_str()));
         assert_eq!(batch.text(EVENT_ID_COLUMN, 0), Some("E1"));
-        assert_eq!(batch.text(EVENT_TIME_COLUMN, 0), Some("2024-03-01T10:00:00Z"));
+        assert_eq!(
+            batch.text(EVENT_TIME_COLUMN, 0),
+            Some("2024-03-01T10:00:00Z")
+        );
         assert_eq!(batch.text(ORIGIN_COLUMN, 0), Some("f#E1"));
         let mut texts = Vec::new();
         a.as_row_ref()

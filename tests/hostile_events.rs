@@ -84,7 +84,10 @@ fn numbers_are_stored_and_shown_exactly() {
     let (code, out) = ingest(&store, &[&corpus("numbers.ndjson")]);
     assert_eq!(
         (code, out.as_str()),
-        (0, "1 files: 3 events read, 3 stored, 0 duplicates, 0 rejected\n")
+        (
+            0,
+            "1 files: 3 events read, 3 stored, 0 duplicates, 0 rejected\n"
+        )
     );
     let (code, shown) = event(&store, "NUM-1");
     assert_eq!(code, 0);
@@ -106,7 +109,10 @@ fn numbers_are_stored_and_shown_exactly() {
 "#
     );
     // Spaces, a miscased key and escapes serde_json writes another way: the numbers stay.
-    let (_, stored) = query(&store, r#"* | select event where "event.eventId" = 'NUM-2'"#);
+    let (_, stored) = query(
+        &store,
+        r#"* | select event where "event.eventId" = 'NUM-2'"#,
+    );
     assert_eq!(
         stored,
         "event\n\"{\"\"eventId\"\":\"\"NUM-2\"\",\"\"eventName\"\":\"\"Decrypt\"\",\"\"eventTime\"\":\"\"2024-03-01T10:01:00Z\"\",\"\"note\"\":\"\"a/b é\"\",\"\"requestParameters\"\":{\"\"Big\"\":123456789012345678901234567890,\"\"Huge\"\":1e400,\"\"Upper\"\":1E5}}\"\n"
@@ -161,8 +167,9 @@ fn events_deeper_than_readers_read_are_rejected_with_a_reason() {
     let compact: String = shown.split_whitespace().collect::<Vec<_>>().join("");
     assert_eq!(compact, lines[0]);
     let leaf = format!("$.deep{}.leaf", "[0]".repeat(125));
-    let statement =
-        format!(r#"* | select json_extract_scalar(event, '{leaf}') as leaf where "event.eventId" = 'DEEP-127'"#);
+    let statement = format!(
+        r#"* | select json_extract_scalar(event, '{leaf}') as leaf where "event.eventId" = 'DEEP-127'"#
+    );
     assert_eq!(query(&store, &statement), (0, "leaf\nbottom\n".to_string()));
 
     // 10,000 levels: rejected the same way, no stack overflow anywhere.
@@ -237,7 +244,10 @@ fn a_conflicting_copy_is_found_against_the_store_in_a_later_run() {
     );
     // Running it again reads nothing new: the conflict is recorded, not lost.
     let (code, out) = ingest(&store, &[&b]);
-    assert_eq!((code, out.as_str()), (0, "nothing new: all 1 files already ingested\n"));
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "nothing new: all 1 files already ingested\n")
+    );
 }
 
 #[test]
@@ -247,7 +257,10 @@ fn blank_and_differently_typed_ids_never_merge_events() {
     let (code, out) = ingest(&store, &[&corpus("ids.ndjson")]);
     assert_eq!(
         (code, out.as_str()),
-        (0, "1 files: 7 events read, 6 stored, 1 duplicates, 0 rejected\n")
+        (
+            0,
+            "1 files: 7 events read, 6 stored, 1 duplicates, 0 rejected\n"
+        )
     );
     let (_, keys) = query(
         &store,
@@ -281,7 +294,13 @@ fn implausible_times_are_stored_and_flagged_and_absurd_ones_rejected() {
     dates.sort();
     assert_eq!(
         dates,
-        ["date=0000-01-01", "date=1970-01-01", "date=2024-03-01", "date=2026-12-05", "date=9999-12-31"]
+        [
+            "date=0000-01-01",
+            "date=1970-01-01",
+            "date=2024-03-01",
+            "date=2026-12-05",
+            "date=9999-12-31"
+        ]
     );
     for id in ["T-0000", "T-1970", "T-9999", "T-FUTURE"] {
         assert_eq!(event(&store, id).0, 0, "{id}");
@@ -297,8 +316,14 @@ fn numbers_inside_an_sls_event_string_are_stored_exactly() {
     let (code, out) = ingest(&store, &[&corpus("sls-numbers.ndjson")]);
     assert_eq!(
         (code, out.as_str()),
-        (0, "1 files: 1 events read, 1 stored, 0 duplicates, 0 rejected\n")
+        (
+            0,
+            "1 files: 1 events read, 1 stored, 0 duplicates, 0 rejected\n"
+        )
     );
-    let (_, stored) = query(&store, r#"* | select "event.requestParameters.Big" as big, "event.requestParameters.Huge" as huge"#);
+    let (_, stored) = query(
+        &store,
+        r#"* | select "event.requestParameters.Big" as big, "event.requestParameters.Huge" as huge"#,
+    );
     assert_eq!(stored, "big,huge\n123456789012345678901234567890,1e400\n");
 }

@@ -159,10 +159,18 @@ pub fn for_each_stored_event(path: &Path, each: &mut dyn FnMut(&str, &str, &str)
                 .and_then(|c| c.as_any().downcast_ref::<StringArray>())
                 .ok_or_else(|| fail(&format!("{name} is not a string column")))
         };
-        let (keys, events, origins) = (column(DEDUP_KEY)?, column(schema::EVENT)?, column(schema::ORIGIN)?);
+        let (keys, events, origins) = (
+            column(DEDUP_KEY)?,
+            column(schema::EVENT)?,
+            column(schema::ORIGIN)?,
+        );
         for row in 0..batch.num_rows() {
             if keys.is_valid(row) && events.is_valid(row) {
-                let origin = if origins.is_valid(row) { origins.value(row) } else { "" };
+                let origin = if origins.is_valid(row) {
+                    origins.value(row)
+                } else {
+                    ""
+                };
                 each(keys.value(row), events.value(row), origin);
             }
         }
