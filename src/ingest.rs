@@ -656,6 +656,8 @@ struct Collision {
     key: u128,
     /// `(batch, row)` of the new copy in the chunk.
     at: (usize, usize),
+    /// The [`content_hash`] of the new copy.
+    content: u64,
     /// Its file's report and manifest record (see [`FileSlots`]).
     report: usize,
     record: Option<usize>,
@@ -668,9 +670,11 @@ struct Picked<'a> {
     by_date: &'a BTreeMap<String, Vec<(usize, usize)>>,
 }
 
-/// The stored copy of an event: its compact JSON and `<file>#<position>`.
+/// The stored copy of an event: its [`content_hash`], its compact JSON (unless every new copy
+/// has that hash) and `<file>#<position>`.
 struct StoredCopy {
-    event: String,
+    content: u64,
+    event: Option<String>,
     origin: String,
 }
 
@@ -884,6 +888,7 @@ impl Run {
                     date: date.to_string(),
                     key: batch.key(row),
                     at: (index, row),
+                    content: batch.content(row),
                     report: slots.report,
                     record: slots.record,
                     file: slots.file.to_string(),
@@ -917,7 +922,16 @@ impl Run {
                 let report = &mut reports[collision.report].1;
                 let record = collision.record.map(|i| &mut records[i]);
                 let conflict = match firsts.get(&collision.key) {
-                    Some(first) if !same_event_content(&first.event, later) => first,
+                    Some(first) if first.content == collision.content => None,
+                    Some(first) => first
+                        .event
+                        .as_deref()
+                        .filter(|stored| !same_event_content(stored, later))
+                        .map(|_| first),
+                    None => None,
+                };
+                let conflict = match conflict {
+                    Some(first) => first,
                     _ => {
                         report.duplicates += 1;
                         if let Some(record) = record {
@@ -951,14 +965,18 @@ impl Run {
         collisions: &[&Collision],
         picked: &Picked,
     ) -> Result<HashMap<u128, StoredCopy>> {
-        let wanted: HashSet<u128> = collisions.iter().map(|c| c.key).collect();
+        let mut wanted: HashMap<u128, Vec<u64>> = HashMap::new();
+        for collision in collisions {
+            wanted.entry(collision.key).or_default().push(collision.content);
+        }
         let mut firsts = HashMap::new();
         for &(batch, row) in picked.by_date.get(date).map_or(&[][..], Vec::as_slice) {
             let key = picked.batches[batch].key(row);
-            if wanted.contains(&key) && !firsts.contains_key(&key) {
+            if wanted.contains_key(&key) && !firsts.contains_key(&key) {
                 let text = |column| picked.batches[batch].text(column, row).unwrap_or_default();
                 let copy = StoredCopy {
-                    event: text(EVENT_COLUMN).to_string(),
+                    content: picked.batches[batch].content(row),
+                    event: Some(text(EVENT_COLUMN).to_string()),
                     origin: text(ORIGIN_COLUMN).to_string(),
                 };
                 firsts.insert(key, copy);
@@ -970,15 +988,21 @@ impl Run {
         let mut held = self.keys.get_mut(date).map(|(keys, _)| keys);
         self.store
             .for_each_stored_event(date, &mut |key, event, origin| {
-                let key = key_hash(key);
-                if let Some(content) = held.as_mut().and_then(|keys| keys.get_mut(&key)) {
-                    if *content == UNKNOWN_CONTENT {
-                        *content = content_hash(event);
+                let (key, content) = (key_hash(key), content_hash(event));
+                if let Some(held) = held.as_mut().and_then(|keys| keys.get_mut(&key)) {
+                    if *held == UNKNOWN_CONTENT {
+                        *held = content;
                     }
                 }
-                if wanted.contains(&key) && !firsts.contains_key(&key) {
+                let Some(new_copies) = wanted.get(&key) else {
+                    return;
+                };
+                if !firsts.contains_key(&key) {
+                    // The text is kept only when a new copy differs: on a rerun, none do.
+                    let differs = new_copies.iter().any(|&c| c != content);
                     let copy = StoredCopy {
-                        event: event.to_string(),
+                        content,
+                        event: differs.then(|| event.to_string()),
                         origin: origin.to_string(),
                     };
                     firsts.insert(key, copy);
