@@ -967,7 +967,10 @@ impl Run {
     ) -> Result<HashMap<u128, StoredCopy>> {
         let mut wanted: HashMap<u128, Vec<u64>> = HashMap::new();
         for collision in collisions {
-            wanted.entry(collision.key).or_default().push(collision.content);
+            wanted
+                .entry(collision.key)
+                .or_default()
+                .push(collision.content);
         }
         let mut firsts = HashMap::new();
         for &(batch, row) in picked.by_date.get(date).map_or(&[][..], Vec::as_slice) {

@@ -300,6 +300,59 @@ pub fn leaf_text<'p>(
     }
 }
 
+/// [`value_at`] for a path of object keys matched as SLS matches field names: at each step the
+/// first member spelled exactly so, else the first whose key equals it ignoring ASCII case.
+pub fn value_at_loose<'a>(doc: &'a str, keys: &[String]) -> Option<&'a str> {
+    let bytes = doc.as_bytes();
+    let mut start = skip_ws(bytes, 0);
+    for key in keys {
+        if bytes.get(start) != Some(&b'{') {
+            return None;
+        }
+        start = loose_member_start(doc, start, key)?;
+    }
+    Some(&doc[start..spaced_value_end(bytes, start)?])
+}
+
+/// Where the value of the first member `key` (else the first matching it ignoring ASCII case)
+/// of the object at `doc[start]` starts.
+fn loose_member_start(doc: &str, start: usize, key: &str) -> Option<usize> {
+    let bytes = doc.as_bytes();
+    let (mut i, mut loose) = (skip_ws(bytes, start + 1), None);
+    while bytes.get(i) == Some(&b'"') {
+        let key_end = string_end(bytes, i)?;
+        let this_key = string_text(&doc[i..key_end])?;
+        let value = skip_ws(bytes, skip_ws(bytes, key_end) + 1);
+        if this_key == key {
+            return Some(value);
+        }
+        if loose.is_none() && this_key.eq_ignore_ascii_case(key) {
+            loose = Some(value);
+        }
+        i = skip_ws(bytes, spaced_value_end(bytes, value)?);
+        if bytes.get(i) != Some(&b',') {
+            break;
+        }
+        i = skip_ws(bytes, i + 1);
+    }
+    loose
+}
+
+/// The text of a raw JSON value as SLS indexes it: a string decoded, null as `None`, anything
+/// else as its exact compact JSON text (numbers as written).
+pub fn indexed_text(raw: &str) -> Option<String> {
+    match raw.as_bytes().first()? {
+        b'"' => string_value(raw).map(Cow::into_owned),
+        b'n' => None,
+        b'{' | b'[' => {
+            let mut compact = Vec::with_capacity(raw.len());
+            minify_canonical(raw.as_bytes(), 0, &mut compact).ok()?;
+            String::from_utf8(compact).ok()
+        }
+        _ => Some(raw.to_string()),
+    }
+}
+
 /// The index just past the string starting at `bytes[start] == '"'` (escapes skipped).
 fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
     let mut i = start + 1;

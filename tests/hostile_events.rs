@@ -137,6 +137,12 @@ fn numbers_are_stored_and_shown_exactly() {
             "big,huge,tiny,frac\n123456789012345678901234567890,1e400,1e-400,0.1000000000000000055511151231257827\n"
         )
     );
+    // Searches on a leaf match the number's exact text.
+    let (_, found) = query(
+        &store,
+        "event.requestParameters.Big:123456789012345678901234567890 and event.requestParameters.Huge:* | select count(*) as n",
+    );
+    assert_eq!(found, "n\n2\n");
 }
 
 #[test]
