@@ -1000,15 +1000,14 @@ impl Run {
                 let Some(new_copies) = wanted.get(&key) else {
                     return;
                 };
-                if !firsts.contains_key(&key) {
+                if let Entry::Vacant(slot) = firsts.entry(key) {
                     // The text is kept only when a new copy differs: on a rerun, none do.
                     let differs = new_copies.iter().any(|&c| c != content);
-                    let copy = StoredCopy {
+                    slot.insert(StoredCopy {
                         content,
                         event: differs.then(|| event.to_string()),
                         origin: origin.to_string(),
-                    };
-                    firsts.insert(key, copy);
+                    });
                 }
             })?;
         Ok(firsts)
