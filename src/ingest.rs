@@ -6,7 +6,8 @@
 //! of its date partition (loaded from the store when first touched), and the new events of each
 //! date become one Parquet file, sorted by time. That dedup and writing run while the next
 //! chunk is read, and only once the files are in place are the chunk's files recorded in the
-//! manifest. Key sets of dates are kept between chunks up to [`MAX_HELD_KEYS`] keys (least
+//! manifest. A key already held with another content hash is compared with its stored copy:
+//! the same content is a duplicate, other content a conflict (the new copy rejected). Key sets of dates are kept between chunks up to [`MAX_HELD_KEYS`] keys (least
 //! recently touched dropped first), so memory follows the chunk (two chunks are held at once)
 //! and that bound, not the archive; all rows of one file are held at once, so a single huge
 //! file is the one thing that raises the peak.
