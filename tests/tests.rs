@@ -6,6 +6,7 @@ mod util;
 mod cli;
 mod detect;
 mod hostile_terminal;
+mod hostile_events;
 mod ingest;
 mod kms;
 mod real_queries;

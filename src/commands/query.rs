@@ -309,10 +309,10 @@ pub fn run_event(args: EventArgs) -> Result<i32> {
         eprintln!("no event with id \"{}\"", visible(&args.event_id));
         return Ok(1);
     };
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| Error::Other(e.to_string()))?;
-    let pretty = serde_json::to_string_pretty(&value).unwrap_or(text);
-    render::json::write_text(&format!("{pretty}\n"), &mut io::stdout().lock()).map_err(io_err)?;
+    // Laid out from the stored text itself: every number printed exactly as it came.
+    let pretty = keytrail::rawjson::pretty(&text);
+    render::json::write_text(&format!("{pretty}
+"), &mut io::stdout().lock()).map_err(io_err)?;
     Ok(0)
 }
 

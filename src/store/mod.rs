@@ -194,6 +194,18 @@ impl Store {
         Ok(())
     }
 
+    /// Calls `each` with the dedup key, event JSON and origin of every event stored for `date`.
+    pub fn for_each_stored_event(
+        &self,
+        date: &str,
+        each: &mut dyn FnMut(&str, &str, &str),
+    ) -> Result<()> {
+        for file in self.partition_files(date)? {
+            parquet::for_each_stored_event(&file, each)?;
+        }
+        Ok(())
+    }
+
     /// Writes the rows `picks` of `batches`, in that order, as the file `<name>` of the
     /// partition for `date`: to `.tmp/` first, then renamed into place. Returns the final path.
     pub fn commit_partition_file(
