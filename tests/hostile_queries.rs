@@ -236,6 +236,27 @@ fn long_sql_chains_run() {
 }
 
 #[test]
+fn a_case_of_2500_arms_runs_and_the_first_true_arm_wins() {
+    let mut arms: Vec<String> = (0..2500)
+        .map(|i| format!("WHEN \"event.eventName\" = 'v{i}' THEN 'a'"))
+        .collect();
+    arms[10] = "WHEN \"event.eventName\" = 'Encrypt' THEN 'enc'".into();
+    arms[1800] = "WHEN \"event.eventName\" = 'Decrypt' THEN 'first'".into();
+    arms[2400] = "WHEN \"event.eventName\" = 'Decrypt' THEN 'second'".into();
+    let query = format!(
+        "* | SELECT CASE {} ELSE 'none' END AS x, count(*) AS n GROUP BY x ORDER BY x",
+        arms.join(" ")
+    );
+    let out = csv_query(&events(), &query);
+    assert_eq!(
+        (code(&out), stdout(&out)),
+        (0, "x,n\nenc,1\nfirst,2\nnone,2\n".to_string()),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn deep_sql_is_a_positioned_error() {
     let minus = vec!["1"; 3000].join(" - ");
     let query = format!("* | SELECT {minus} AS total");

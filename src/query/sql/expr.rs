@@ -146,6 +146,32 @@ fn literal_set(ty: &SqlType, list: &[ast::Expr]) -> Option<(Series, SqlType)> {
     }
 }
 
+/// CASE arms up to this many become one when/then chain, as written.
+const CASE_CHAIN: usize = 16;
+
+/// The arms of a CASE (conditions and their results, first true one wins) as a tree of depth
+/// about log2(n) instead of a chain of n: polars plans a chain of thousands of `when` in
+/// quadratic time and memory (2,500 arms: 12 s and out of memory). A long list is split in
+/// halves: if any condition of the first half holds, the first half decides, else the second.
+fn case_tree(conds: &[Expr], results: &[Expr], otherwise: Expr) -> Expr {
+    if conds.len() <= CASE_CHAIN {
+        let mut chain = otherwise;
+        for (c, r) in conds.iter().zip(results).rev() {
+            chain = when(c.clone()).then(r.clone()).otherwise(chain);
+        }
+        return chain;
+    }
+    let mid = conds.len() / 2;
+    let first_half = conds[..mid]
+        .iter()
+        .map(|c| c.clone().fill_null(lit(false)))
+        .collect();
+    let first_holds = crate::query::balanced(first_half, Expr::or).unwrap_or_else(|| lit(false));
+    when(first_holds)
+        .then(case_tree(&conds[..mid], &results[..mid], otherwise.clone()))
+        .otherwise(case_tree(&conds[mid..], &results[mid..], otherwise))
+}
+
 /// Canonical text of an expression, for matching GROUP BY and ORDER BY items.
 pub fn canon(e: &ast::Expr) -> String {
     match e {
@@ -1085,11 +1111,7 @@ impl<'a> Compiler<'a> {
             .map(|(t, _)| t.coerce(&ty))
             .unwrap_or_else(|| lit(NULL).cast(ty.dtype()));
         let branches: Vec<Expr> = branches.collect();
-        let mut chain = else_expr;
-        for (c, r) in conds.into_iter().zip(branches).rev() {
-            chain = when(c).then(r).otherwise(chain);
-        }
-        Ok(Typed::new(chain, ty))
+        Ok(Typed::new(case_tree(&conds, &branches, else_expr), ty))
     }
 
     /// The common type of several results, or an error at the first that does not fit.
