@@ -792,6 +792,7 @@ fn fuzzed_queries_never_panic_and_errors_have_positions() {
         .unwrap()
         .join()
         .expect("fuzzing thread");
+    eprintln!("fuzz: {runs} mutated queries in {secs}s (seed {seed})");
     assert!(runs > 50, "only {runs} queries in {secs}s");
 }
 
