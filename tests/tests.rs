@@ -7,6 +7,7 @@ mod cli;
 mod detect;
 mod hostile_terminal;
 mod hostile_events;
+mod hostile_queries;
 mod ingest;
 mod kms;
 mod real_queries;
