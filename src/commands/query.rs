@@ -15,6 +15,7 @@ use keytrail::schema::{self, TIME};
 use keytrail::timerange::{self, parse_time_bound, TimeRange, Zone};
 use keytrail::{Error, Result};
 
+use super::geoip::open_geoip;
 use super::io_err;
 use super::source::Source;
 use crate::cli::{EventArgs, HistogramArgs, QueryArgs, TimeArgs};
@@ -74,6 +75,7 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
     let ctx = SqlContext {
         zone: time.zone,
         now: time.now,
+        geoip: open_geoip(&args.geoip)?,
     };
     let compiled = query::compile(&args.query, source.scan(&time.range)?, &ctx)?;
     if args.explain {
@@ -116,6 +118,14 @@ fn explain(compiled: &Compiled) -> Result<()> {
         None => compiled.matched.describe_optimized_plan()?,
     };
     println!("polars plan:\n{}", indent(&plan));
+    if let Some(notes) = compiled
+        .sql
+        .as_ref()
+        .map(|p| &p.notes)
+        .filter(|n| !n.is_empty())
+    {
+        println!("notes:\n{}", indent(&notes.join("\n")));
+    }
     Ok(())
 }
 
@@ -323,6 +333,7 @@ pub fn run_histogram(args: HistogramArgs) -> Result<i32> {
     let ctx = SqlContext {
         zone: time.zone,
         now: time.now,
+        geoip: None,
     };
     let compiled = query::compile(statement.search, source.scan(&time.range)?, &ctx)?;
     let h = histogram::compute(

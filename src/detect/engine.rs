@@ -666,6 +666,7 @@ pub(crate) mod tests {
         SqlContext {
             zone: crate::timerange::Zone::default(),
             now: 0,
+            geoip: None,
         }
     }
 
