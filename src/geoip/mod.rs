@@ -200,6 +200,9 @@ impl Database {
 
     /// The record of `ip`, if the database has one.
     fn record(&self, ip: IpAddr) -> Result<Option<Value>, String> {
+        if ip.is_ipv6() && self.reader.metadata().ip_version == 4 {
+            return Ok(None);
+        }
         let found = self
             .reader
             .lookup(ip)
