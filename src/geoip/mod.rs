@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use maxminddb::{Reader, WithinOptions};
 use serde_json::Value;
@@ -91,7 +92,7 @@ impl Field {
 }
 
 /// Where a database came from, as a result must cite it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Provenance {
     /// The file name.
     pub file: String,
@@ -101,8 +102,9 @@ pub struct Provenance {
     pub database_type: String,
     /// `build_epoch` from the metadata (unix seconds).
     pub build_epoch: u64,
-    /// sha256 of the file's bytes, lowercase hex.
-    pub sha256: String,
+    /// The file's bytes (shared with the reader), hashed when the provenance is first shown.
+    bytes: Arc<[u8]>,
+    sha256: OnceLock<String>,
     /// The attribution its licence asks for, when keytrail recognises the publisher.
     pub attribution: Option<String>,
     /// Licence files found beside the database.
@@ -110,6 +112,13 @@ pub struct Provenance {
 }
 
 impl Provenance {
+    /// sha256 of the file's bytes, lowercase hex (computed once, when first asked: a query
+    /// that calls no GeoIP function does not pay for hashing a large database).
+    pub fn sha256(&self) -> &str {
+        self.sha256
+            .get_or_init(|| hex(&Sha256::digest(&self.bytes)))
+    }
+
     /// The build date, `YYYY-MM-DD` (UTC).
     pub fn build_date(&self) -> String {
         i64::try_from(self.build_epoch)
@@ -128,7 +137,7 @@ impl Provenance {
             self.file,
             self.database_type,
             self.build_date(),
-            self.sha256
+            self.sha256()
         );
         match &self.attribution {
             Some(a) => {
@@ -146,7 +155,7 @@ impl Provenance {
 
 /// One opened database.
 pub struct Database {
-    reader: Reader<Vec<u8>>,
+    reader: Reader<Arc<[u8]>>,
     /// Where it came from.
     pub provenance: Provenance,
     /// What its records hold (read from a sample of them).
@@ -163,9 +172,10 @@ impl Database {
     /// Opens `path`: reads it, hashes it, checks the format and learns the layout.
     pub fn open(path: &Path) -> Result<Database, String> {
         let shown = path.display();
-        let bytes = std::fs::read(path).map_err(|e| format!("--geoip {shown}: {e}"))?;
-        let sha256 = hex(&Sha256::digest(&bytes));
-        let reader = Reader::from_source(bytes)
+        let bytes: Arc<[u8]> = std::fs::read(path)
+            .map_err(|e| format!("--geoip {shown}: {e}"))?
+            .into();
+        let reader = Reader::from_source(bytes.clone())
             .map_err(|e| format!("--geoip {shown}: not a MaxMind DB (.mmdb) file: {e}"))?;
         let meta = reader.metadata();
         let database_type = meta.database_type.clone();
@@ -190,7 +200,8 @@ impl Database {
                 path: path.to_path_buf(),
                 database_type,
                 build_epoch,
-                sha256,
+                bytes,
+                sha256: OnceLock::new(),
                 attribution: attribution(&described),
                 licence_files,
             },
@@ -277,7 +288,7 @@ fn attribution(described: &str) -> Option<String> {
 }
 
 /// What a sample of the database's records hold.
-fn sample_capabilities(reader: &Reader<Vec<u8>>) -> Result<BTreeSet<Capability>, String> {
+fn sample_capabilities(reader: &Reader<Arc<[u8]>>) -> Result<BTreeSet<Capability>, String> {
     let mut found = BTreeSet::new();
     let options = WithinOptions::default().skip_empty_values();
     for item in reader

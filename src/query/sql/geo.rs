@@ -4,7 +4,6 @@
 //! of the query) and maps the answers back onto the rows. The planner notes name every
 //! database a function read, with its provenance, or say how to add one.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use polars::prelude::*;
@@ -108,7 +107,7 @@ fn field_word(field: GeoField) -> &'static str {
 
 /// A column function: each distinct value is looked up once, then every row takes its answer.
 fn cached_lookup(ip: Expr, geo: &'static GeoIp, field: GeoField, name: String) -> Expr {
-    let cache: Arc<Mutex<HashMap<String, Option<String>>>> = Arc::default();
+    let cache: Arc<Mutex<PlHashMap<String, Option<String>>>> = Arc::default();
     ip.map(
         move |column: Column| {
             let values = column.as_materialized_series().str()?;
