@@ -388,3 +388,62 @@ fn real_dbip_country_database() {
     );
     assert!(err.contains("(database_type \"country"), "{err}");
 }
+
+/// Ten days of a key's Decrypt calls from Hangzhou, then one from Mountain View.
+fn key_history(dir: &Path) -> PathBuf {
+    let mut lines = String::new();
+    let mut event = |n: usize, time: String, ip: &str| {
+        lines.push_str(&format!(
+            "{{\"eventId\":\"g-{n:02}\",\"eventVersion\":\"1\",\"eventTime\":\"{time}\",\"eventType\":\"ApiCall\",\
+             \"eventName\":\"Decrypt\",\"serviceName\":\"Kms\",\"acsRegion\":\"cn-hangzhou\",\"sourceIpAddress\":\"{ip}\",\
+             \"userIdentity\":{{\"type\":\"ram-user\",\"userName\":\"app\",\"principalId\":\"31\"}},\
+             \"requestParameters\":{{\"KeyId\":\"key-geo1\"}}}}\n"
+        ));
+    };
+    for day in 1..=10 {
+        event(day, format!("2024-03-{day:02}T10:00:00Z"), "203.0.113.10");
+    }
+    event(11, "2024-03-10T12:00:00Z".into(), "198.51.100.7");
+    let path = dir.join("history.ndjson");
+    std::fs::write(&path, lines).unwrap();
+    path
+}
+
+#[test]
+fn detect_baselines_find_a_key_used_from_a_new_country() {
+    let dir = tempfile::tempdir().unwrap();
+    let city = fixtures::city(dir.path());
+    let events = key_history(dir.path());
+    let detect = |extra: &[&str]| {
+        let events = p(&events);
+        let mut args = vec![
+            "detect",
+            events.as_str(),
+            "--baselines",
+            "--no-builtin",
+            "--format",
+            "csv",
+        ];
+        args.extend_from_slice(extra);
+        let out = run_env(&args, "");
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let with = detect(&["--geoip", &p(&city)]);
+    let rules: Vec<&str> = with
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "baseline.first-seen-key-country",
+            "baseline.first-seen-key-ip"
+        ],
+        "{with}"
+    );
+    assert!(with.contains("key=key-geo1 country=US"), "{with}");
+    let without = detect(&[]);
+    assert!(!without.contains("first-seen-key-country"), "{without}");
+}

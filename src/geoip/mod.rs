@@ -187,8 +187,9 @@ impl Database {
         }
         let (licence_files, licence_text) = licence_beside(path);
         described.push_str(&licence_text);
-        let capabilities = sample_capabilities(&reader)
+        let mut capabilities = sample_capabilities(&reader)
             .map_err(|e| format!("--geoip {shown}: cannot read its records: {e}"))?;
+        capabilities.extend(type_capabilities(&database_type));
         let file = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -302,6 +303,27 @@ fn sample_capabilities(reader: &Reader<Arc<[u8]>>) -> Result<BTreeSet<Capability
         }
     }
     Ok(found)
+}
+
+/// What a `database_type` says the records hold, for fields a sample of records can miss
+/// (networks with a country but no city). Only the documented type words count.
+fn type_capabilities(database_type: &str) -> Vec<Capability> {
+    let lower = database_type.to_ascii_lowercase();
+    let mut caps = Vec::new();
+    if lower.contains("city") {
+        caps.extend([
+            Capability::Country,
+            Capability::Province,
+            Capability::City,
+            Capability::Geo,
+        ]);
+    } else if lower.contains("country") {
+        caps.push(Capability::Country);
+    }
+    if lower.contains("asn") || lower.contains("isp") {
+        caps.push(Capability::Provider);
+    }
+    caps
 }
 
 /// What one record holds.
@@ -675,6 +697,20 @@ mod tests {
             Some("Hangzhou Alibaba Advertising Co.,Ltd.")
         );
         assert_eq!(record_capabilities(&asn), vec![Capability::Provider]);
+    }
+
+    #[test]
+    fn database_types_add_what_samples_can_miss() {
+        assert_eq!(type_capabilities("GeoLite2-City").len(), 4);
+        assert_eq!(
+            type_capabilities("country ipvAll"),
+            vec![Capability::Country]
+        );
+        assert_eq!(
+            type_capabilities("GeoLite2-ASN"),
+            vec![Capability::Provider]
+        );
+        assert!(type_capabilities("Keytrail-Test").is_empty());
     }
 
     #[test]

@@ -17,6 +17,10 @@ use crate::geoip::{self, Field as GeoField, GeoIp, Lang};
 /// Distinct values kept by one function's cache before it starts afresh.
 const CACHE_LIMIT: usize = 1 << 20;
 
+/// Longer values are not IP addresses (the longest IPv6 text is 45 bytes): NULL at once, never
+/// cached, so hostile text cannot fill the cache.
+const LONGEST_IP: usize = 64;
+
 /// What a call asks for: the function and its optional language argument (`'en'`, as SLS:
 /// the code for countries and provinces, the English name for cities).
 pub fn field(c: &Compiler, func: Func, name: &str, args: &[&ast::Expr]) -> PResult<GeoField> {
@@ -115,7 +119,7 @@ fn cached_lookup(ip: Expr, geo: &'static GeoIp, field: GeoField, name: String) -
             if cache.len() > CACHE_LIMIT {
                 cache.clear();
             }
-            for value in values.iter().flatten() {
+            for value in values.iter().flatten().filter(|v| v.len() <= LONGEST_IP) {
                 if !cache.contains_key(value) {
                     let answer = geo
                         .lookup(value, field)
@@ -125,7 +129,10 @@ fn cached_lookup(ip: Expr, geo: &'static GeoIp, field: GeoField, name: String) -
             }
             let answers: StringChunked = values
                 .iter()
-                .map(|v| v.and_then(|t| cache.get(t).and_then(|a| a.as_deref())))
+                .map(|v| {
+                    v.filter(|t| t.len() <= LONGEST_IP)
+                        .and_then(|t| cache.get(t).and_then(|a| a.as_deref()))
+                })
                 .collect();
             Ok(answers.with_name(column.name().clone()).into_column())
         },
