@@ -447,3 +447,37 @@ fn detect_baselines_find_a_key_used_from_a_new_country() {
     let without = detect(&[]);
     assert!(!without.contains("first-seen-key-country"), "{without}");
 }
+
+#[test]
+fn kms_keys_and_lifecycle_show_the_callers_countries() {
+    let dir = tempfile::tempdir().unwrap();
+    let city = p(&fixtures::city(dir.path()));
+    let source = p(&testdata().join("kms"));
+    let kms = |args: &[&str]| {
+        let mut all = vec!["kms"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&[source.as_str(), "--format", "csv", "--geoip", city.as_str()]);
+        let out = run_env(&all, "");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("note: GeoIP database test-city.mmdb ("),
+            "{}",
+            stderr(&out)
+        );
+        stdout(&out)
+    };
+    let keys = kms(&["keys"]);
+    assert!(keys.starts_with("keyId,aliases,region,created,createdBy,state,firstSeen,lastSeen,calls,operations,callers,ips,errors,countries\n"), "{keys}");
+    let aaa = keys.lines().find(|l| l.starts_with("key-aaa111,")).unwrap();
+    // Six calls from 10.0.0.x, four from 198.51.100.1, two from 203.0.113.7/99.
+    assert!(aaa.ends_with(",12,Decrypt=3 Encrypt=2 CreateAlias=1 CreateKey=1 DescribeKey=1 DisableKey=1 EnableKey=1 GenerateDataKey=1 SetDeletionProtection=1,4,5,2,intranet=6 美国=4 中国=2"), "{aaa}");
+    let lifecycle = kms(&["lifecycle"]);
+    assert!(
+        lifecycle.starts_with("time,eventName,user,identity,keyId,ip,country,result\n"),
+        "{lifecycle}"
+    );
+    assert!(
+        lifecycle.contains(",198.51.100.1,美国,success\n"),
+        "{lifecycle}"
+    );
+}
