@@ -481,3 +481,38 @@ fn kms_keys_and_lifecycle_show_the_callers_countries() {
         "{lifecycle}"
     );
 }
+
+#[test]
+fn a_directory_and_the_default_location_load_their_mmdb_files_in_name_order() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("keytrail/geoip");
+    std::fs::create_dir_all(&dir).unwrap();
+    fixtures::city(&dir);
+    fixtures::asn(&dir);
+    std::fs::write(dir.join("README.txt"), "not a database").unwrap();
+    let source = events();
+    let statement = "* | SELECT ip_to_city('203.0.113.10') AS city, ip_to_provider('203.0.113.10') AS provider LIMIT 1";
+    let expected = "city,provider\n杭州,\"Hangzhou Alibaba Advertising Co.,Ltd.\"\n";
+    let given = run_env(
+        &[
+            "query",
+            &source,
+            statement,
+            "--format",
+            "csv",
+            "--geoip",
+            &p(&dir),
+        ],
+        "",
+    );
+    assert_eq!(stdout(&given), expected, "{}", stderr(&given));
+    let default = Command::new(env!("CARGO_BIN_EXE_keytrail"))
+        .args(["query", &source, statement, "--format", "csv"])
+        .env_remove("KEYTRAIL_GEOIP")
+        .env("XDG_DATA_HOME", home.path())
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&default), expected, "{}", stderr(&default));
+    assert!(stderr(&default).contains("note: ip_to_city looked up in test-city.mmdb\n"));
+    assert!(stderr(&default).contains("note: ip_to_provider looked up in test-asn.mmdb\n"));
+}
