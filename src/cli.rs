@@ -94,6 +94,21 @@ pub struct TimeArgs {
     pub tz: String,
 }
 
+/// Options of the commands that run SQL or show IPs: the GeoIP/ASN databases.
+#[derive(Debug, Args, Clone)]
+pub struct GeoArgs {
+    /// A MaxMind-format database (.mmdb: GeoIP2/GeoLite2, DB-IP, ip-location-db, ASN) or a
+    /// directory of them, for ip_to_country, ip_to_province, ip_to_city, ip_to_provider and
+    /// ip_to_geo (repeatable; asked in order). Default: the files in $KEYTRAIL_GEOIP
+    /// (separated like PATH; empty for none), else $XDG_DATA_HOME/keytrail/geoip/*.mmdb
+    /// (~/.local/share/keytrail/geoip/).
+    #[arg(long = "geoip", value_name = "FILE.mmdb")]
+    pub geoip: Vec<PathBuf>,
+    /// Language of the names ip_to_country/province/city return: zh-CN (SLS's default) or en.
+    #[arg(long = "geoip-lang", default_value = "zh-CN", value_name = "LANG")]
+    pub geoip_lang: String,
+}
+
 /// `keytrail query`.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -124,6 +139,9 @@ pub struct QueryArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub time: TimeArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub geoip: GeoArgs,
 }
 
 /// `keytrail event`.
@@ -251,6 +269,9 @@ pub struct KmsCommon {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub time: TimeArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub geoip: GeoArgs,
 }
 
 /// `keytrail kms lifecycle`.
@@ -279,7 +300,8 @@ pub struct UsageArgs {
     /// The key: id, ARN, or alias (alias/name).
     #[arg(value_name = "KEY")]
     pub key: String,
-    /// Group by event name and: ip (default), user, ak, region or day.
+    /// Group by event name and: ip (default; with --geoip also each IP's country), user, ak,
+    /// region, day, country or asn (these two need --geoip databases).
     #[arg(long, default_value = "ip", value_name = "GROUPING")]
     pub by: String,
     /// Histogram bucket width: auto, 1h, 1d...
@@ -331,6 +353,9 @@ pub struct DetectArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub time: TimeArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub geoip: GeoArgs,
 }
 
 /// `keytrail rules ...`.

@@ -11,6 +11,7 @@
 pub mod detect;
 pub mod error;
 pub mod frame;
+pub mod geoip;
 pub mod histogram;
 pub mod ingest;
 pub mod kms;

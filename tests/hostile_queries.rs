@@ -802,6 +802,7 @@ fn fuzz(budget: Duration, seed: u64) -> usize {
     let ctx = SqlContext {
         zone: Zone::parse("+08:00").unwrap(),
         now: 1_709_337_600,
+        geoip: None,
     };
     let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let started = Instant::now();

@@ -75,6 +75,7 @@ fn ctx() -> SqlContext {
     SqlContext {
         zone: Zone::parse("+08:00").unwrap(),
         now: 1_709_337_600,
+        geoip: None,
     }
 }
 

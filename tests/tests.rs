@@ -8,6 +8,7 @@ mod detect;
 mod hostile_terminal;
 mod hostile_events;
 mod hostile_queries;
+mod hostile_geoip;
 mod ingest;
 mod kms;
 mod real_queries;

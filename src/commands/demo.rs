@@ -41,6 +41,7 @@ pub fn run(args: DemoArgs) -> Result<i32> {
         ctx: SqlContext {
             zone: Zone::default(),
             now: keytrail::timerange::now(),
+            geoip: None,
         },
         range: TimeRange::default(),
         interval: Interval::Seconds(86_400),

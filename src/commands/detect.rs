@@ -8,6 +8,7 @@ use keytrail::render::{self, OutputFormat};
 use keytrail::timerange::TimeRange;
 use keytrail::{Error, Result};
 
+use super::geoip::open_geoip;
 use super::query::resolve_time;
 use super::rules::load;
 use super::source::Source;
@@ -40,6 +41,7 @@ pub fn run(args: DetectArgs) -> Result<i32> {
         ctx: SqlContext {
             zone: time.zone,
             now: time.now,
+            geoip: open_geoip(&args.geoip)?,
         },
         min_severity,
         baselines,
@@ -47,6 +49,9 @@ pub fn run(args: DetectArgs) -> Result<i32> {
         to: time.range.to,
     };
     let findings = detect::detect(source.scan(&time.range)?, history, &rules, &opts)?;
+    for db in opts.ctx.geoip.iter().flat_map(|g| &g.databases) {
+        eprintln!("note: {}", render::escape::visible_lines(&db.provenance.line()));
+    }
     render::detect::findings(
         &findings,
         format,

@@ -13,6 +13,7 @@ use keytrail::render::escape::visible_lines;
 use keytrail::render::{self, OutputFormat, Target};
 use keytrail::{Error, Result};
 
+use super::geoip::open_geoip;
 use super::io_err;
 use super::query::resolve_time;
 use super::source::Source;
@@ -41,6 +42,7 @@ fn prepare(common: &KmsCommon, interval: &str) -> Result<Prepared> {
     let ctx = SqlContext {
         zone: time.zone,
         now: time.now,
+        geoip: open_geoip(&common.geoip)?,
     };
     Ok(Prepared {
         source,
@@ -71,10 +73,12 @@ fn lifecycle(args: LifecycleArgs) -> Result<i32> {
             .collect()
     };
     if args.common.explain {
-        return print_statements(&[lifecycle_statement(&events)]);
+        let geoip = open_geoip(&args.common.geoip)?.is_some();
+        return print_statements(&[lifecycle_statement(&events, geoip)]);
     }
     let p = prepare(&args.common, &args.interval)?;
     let report = run::lifecycle(p.source.scan(&p.opts.range)?, &events, args.raw, &p.opts)?;
+    provenance_notes(&p.opts);
     show(|out, target| render::kms::lifecycle(&report, p.format, &p.opts.ctx.zone, target, out))
 }
 
@@ -82,6 +86,14 @@ fn usage(args: UsageArgs) -> Result<i32> {
     let by = UsageBy::parse(&args.by).map_err(Error::Usage)?;
     KeyRef::parse(&args.key).map_err(Error::Usage)?;
     let p = prepare(&args.common, &args.interval)?;
+    let geoip = p.opts.ctx.geoip.is_some();
+    if by.needs_geoip() && !geoip {
+        return Err(Error::Usage(format!(
+            "--by {}: needs a GeoIP database; {}",
+            args.by,
+            keytrail::geoip::HOW_TO_ADD
+        )));
+    }
     if args.common.explain {
         let (key_ids, aliases) =
             run::resolve_key(p.source.scan(&p.opts.range)?, &args.key, &p.opts)?;
@@ -89,11 +101,21 @@ fn usage(args: UsageArgs) -> Result<i32> {
         if !aliases.is_empty() {
             statements.push(alias_statement());
         }
-        statements.push(usage_statement(&key_ids, &aliases, by));
+        statements.push(usage_statement(&key_ids, &aliases, by, geoip));
         return print_statements(&statements);
     }
     let report = run::usage(p.source.scan(&p.opts.range)?, &args.key, by, &p.opts)?;
+    for note in &report.notes {
+        eprintln!("note: {}", visible_lines(note));
+    }
     show(|out, target| render::kms::usage(&report, p.format, &p.opts.ctx.zone, target, out))
+}
+
+/// The provenance of every GeoIP database the views read, on stderr.
+fn provenance_notes(opts: &RunOptions) {
+    for db in opts.ctx.geoip.iter().flat_map(|g| &g.databases) {
+        eprintln!("note: {}", visible_lines(&db.provenance.line()));
+    }
 }
 
 /// Renders a report to stdout, at the terminal's width.
@@ -108,10 +130,11 @@ fn keys(args: KeysArgs) -> Result<i32> {
         let history = run::alias_history(p.source.scan(&p.opts.range)?, &p.opts)?;
         return print_statements(&[
             alias_statement(),
-            usage_totals_statement(&history),
+            usage_totals_statement(&history, p.opts.ctx.geoip.is_some()),
             state_statement(&history),
         ]);
     }
     let report = run::keys(p.source.scan(&p.opts.range)?, &p.opts)?;
+    provenance_notes(&p.opts);
     show(|out, target| render::kms::inventory(&report, p.format, &p.opts.ctx.zone, target, out))
 }

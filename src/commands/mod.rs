@@ -3,6 +3,7 @@
 
 mod demo;
 mod detect;
+mod geoip;
 mod ingest;
 mod kms;
 mod query;

@@ -16,6 +16,7 @@ use keytrail::schema::{self, TIME};
 use keytrail::timerange::{self, parse_time_bound, TimeRange, Zone};
 use keytrail::{Error, Result};
 
+use super::geoip::open_geoip;
 use super::io_err;
 use super::source::Source;
 use crate::cli::{EventArgs, HistogramArgs, QueryArgs, TimeArgs};
@@ -75,6 +76,7 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
     let ctx = SqlContext {
         zone: time.zone,
         now: time.now,
+        geoip: open_geoip(&args.geoip)?,
     };
     let compiled = query::compile(&args.query, source.scan(&time.range)?, &ctx)?;
     if args.explain {
@@ -117,7 +119,16 @@ fn explain(compiled: &Compiled) -> Result<()> {
     let search = compiled.search.explain();
     let mut out = io::stdout().lock();
     writeln!(out, "search:\n{}", indent(&visible_lines(&search))).map_err(io_err)?;
-    writeln!(out, "polars plan:\n{}", indent(&visible_lines(&plan))).map_err(io_err)
+    writeln!(out, "polars plan:\n{}", indent(&visible_lines(&plan))).map_err(io_err)?;
+    if let Some(notes) = compiled
+        .sql
+        .as_ref()
+        .map(|p| &p.notes)
+        .filter(|n| !n.is_empty())
+    {
+        writeln!(out, "notes:\n{}", indent(&visible_lines(&notes.join("\n")))).map_err(io_err)?;
+    }
+    Ok(())
 }
 
 fn indent(text: &str) -> String {
@@ -326,6 +337,7 @@ pub fn run_histogram(args: HistogramArgs) -> Result<i32> {
     let ctx = SqlContext {
         zone: time.zone,
         now: time.now,
+        geoip: None,
     };
     let compiled = query::compile(statement.search, source.scan(&time.range)?, &ctx)?;
     let h = histogram::compute(

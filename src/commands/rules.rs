@@ -102,6 +102,7 @@ fn check(args: RulesCheckArgs) -> Result<i32> {
     let ctx = SqlContext {
         zone,
         now: timerange::now(),
+        geoip: None,
     };
     let mut bad = 0;
     for rule in &rules {

@@ -495,26 +495,75 @@ fn first_seen_findings(groups: &[Group], learned: i64, to: i64) -> Vec<Finding> 
                 pairs.entry((x, y)).or_default().push(g);
             }
         }
-        for ((x, y), gs) in pairs {
-            let first = gs.iter().filter_map(|g| g.first.first().map(|f| f.0)).min();
-            let Some(first) = first.filter(|&t| t >= learned && t < to) else {
-                continue;
-            };
-            out.push(Finding {
-                severity: Severity::Medium,
-                rule_id: rule.to_string(),
-                title: format!("{a} used with a never-seen {b}"),
-                start: first,
-                end: first + 1,
-                entity: vec![
-                    (a.to_string(), x.to_string()),
-                    (b.to_string(), y.to_string()),
-                ],
-                count: gs.iter().map(|g| g.n as u64).sum(),
-                sample_ids: first_events(gs.into_iter()),
-                detail: "first seen after the learning period".to_string(),
-            });
+        out.extend(first_sightings(rule, (a, b), pairs, learned, to));
+    }
+    out
+}
+
+/// (key, country) pairs first seen at or after `learned` (and before `to`): a key called from
+/// a country it was not called from before, the country of the source IP from the `--geoip`
+/// databases (each distinct IP looked up once; IPs without a country are left out).
+pub fn first_seen_countries(
+    groups: &[Group],
+    learned: i64,
+    to: i64,
+    geo: &crate::geoip::GeoIp,
+) -> Result<Vec<Finding>> {
+    let field = crate::geoip::Field::CountryCode;
+    if geo.answering(field).is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut countries: HashMap<&str, Option<String>> = HashMap::new();
+    for ip in groups.iter().filter_map(|g| g.ip.as_deref()) {
+        if !countries.contains_key(ip) {
+            let country = geo.lookup(ip, field).map_err(crate::error::Error::Other)?;
+            countries.insert(ip, country);
         }
+    }
+    let mut pairs: BTreeMap<(&str, &str), Vec<&Group>> = BTreeMap::new();
+    for g in groups {
+        let country = g.ip.as_deref().and_then(|ip| countries[ip].as_deref());
+        if let (Some(key), Some(country)) = (g.key.as_deref(), country) {
+            pairs.entry((key, country)).or_default().push(g);
+        }
+    }
+    Ok(first_sightings(
+        "baseline.first-seen-key-country",
+        ("key", "country"),
+        pairs,
+        learned,
+        to,
+    ))
+}
+
+/// A finding for each pair whose first event is in `[learned, to)`.
+fn first_sightings(
+    rule: &str,
+    (a, b): (&str, &str),
+    pairs: BTreeMap<(&str, &str), Vec<&Group>>,
+    learned: i64,
+    to: i64,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for ((x, y), gs) in pairs {
+        let first = gs.iter().filter_map(|g| g.first.first().map(|f| f.0)).min();
+        let Some(first) = first.filter(|&t| t >= learned && t < to) else {
+            continue;
+        };
+        out.push(Finding {
+            severity: Severity::Medium,
+            rule_id: rule.to_string(),
+            title: format!("{a} used with a never-seen {b}"),
+            start: first,
+            end: first + 1,
+            entity: vec![
+                (a.to_string(), x.to_string()),
+                (b.to_string(), y.to_string()),
+            ],
+            count: gs.iter().map(|g| g.n as u64).sum(),
+            sample_ids: first_events(gs.into_iter()),
+            detail: "first seen after the learning period".to_string(),
+        });
     }
     out
 }

@@ -668,6 +668,7 @@ pub(crate) mod tests {
         SqlContext {
             zone: crate::timerange::Zone::default(),
             now: 0,
+            geoip: None,
         }
     }
 

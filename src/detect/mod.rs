@@ -149,7 +149,13 @@ pub fn detect(
             let to = opts.to.or(hi.map(|h| h + 1));
             Ok(match (from, to) {
                 (Some(from), Some(to)) => {
-                    baseline::findings(&baseline::groups(events)?, from, to, b)
+                    let groups = baseline::groups(events)?;
+                    let mut found = baseline::findings(&groups, from, to, b);
+                    if let Some(geo) = opts.ctx.geoip {
+                        let learned = from + b.learning_days * 86_400;
+                        found.extend(baseline::first_seen_countries(&groups, learned, to, geo)?);
+                    }
+                    found
                 }
                 _ => Vec::new(),
             })
@@ -236,6 +242,7 @@ mod tests {
             ctx: SqlContext {
                 zone: crate::timerange::Zone::default(),
                 now: 0,
+                geoip: None,
             },
             min_severity: Severity::Info,
             baselines: Some(BaselineOptions::default()),

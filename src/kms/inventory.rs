@@ -33,14 +33,19 @@ pub const STATE_EVENTS: &[&str] = &[
 ];
 
 /// Per-key aggregates of every KMS call that names a key (aliases mapped to their key).
-pub fn usage_totals_statement(aliases: &AliasHistory) -> String {
+pub fn usage_totals_statement(aliases: &AliasHistory, geoip: bool) -> String {
+    let countries = if geoip {
+        format!(", histogram({}) as countries", super::COUNTRY_SQL)
+    } else {
+        String::new()
+    };
     format!(
         "event.serviceName:Kms AND keytrail.kmsKeyId:* | SELECT {key} as keyId, \
          arbitrary(\"event.acsRegion\") as region, min(__time__) as firstSeen, max(__time__) as lastSeen, \
          count(*) as calls, count(DISTINCT {USER_SQL}) as callers, \
          count(DISTINCT \"event.sourceIpAddress\") as ips, \
          count_if(\"event.errorCode\" IS NOT NULL AND \"event.errorCode\" <> '') as errors, \
-         histogram(\"event.eventName\") as operations \
+         histogram(\"event.eventName\") as operations{countries} \
          GROUP BY keyId ORDER BY keyId LIMIT {ALL_ROWS}",
         key = aliases.key_sql()
     )
@@ -110,6 +115,8 @@ pub struct KeyRecord {
     pub ips: u64,
     /// Calls that returned an error code.
     pub errors: u64,
+    /// Calls by the source IP's country, most frequent first (only with `--geoip`).
+    pub countries: Vec<(String, u64)>,
 }
 
 /// Folds the results of [`usage_totals_statement`] and [`state_statement`] into the inventory.
@@ -133,6 +140,10 @@ pub fn build(
         int("errors")?,
     );
     let operations = totals.column("operations")?.str()?;
+    let countries = match totals.column("countries") {
+        Ok(c) => Some(c.str()?),
+        Err(_) => None,
+    };
     for i in 0..totals.height() {
         let Some(id) = key.get(i) else { continue };
         records.insert(
@@ -151,6 +162,10 @@ pub fn build(
                 callers: callers.get(i).unwrap_or(0) as u64,
                 ips: ips.get(i).unwrap_or(0) as u64,
                 errors: errors.get(i).unwrap_or(0) as u64,
+                countries: countries
+                    .and_then(|c| c.get(i))
+                    .map(parse_histogram)
+                    .unwrap_or_default(),
             },
         );
     }

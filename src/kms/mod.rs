@@ -53,12 +53,17 @@ const RESULT_SQL: &str = r#"CASE WHEN "event.errorCode" IS NULL OR "event.errorC
 pub const ALL_ROWS: usize = 1_000_000;
 
 /// The lifecycle table: scenario 1's columns (time, eventName, user, keyId) plus identity type,
-/// source IP and result, oldest first.
-pub fn lifecycle_statement(events: &[&str]) -> String {
+/// source IP (with `geoip`, also its country) and result, oldest first.
+pub fn lifecycle_statement(events: &[&str], geoip: bool) -> String {
+    let country = if geoip {
+        format!(", {COUNTRY_SQL} as country")
+    } else {
+        String::new()
+    };
     format!(
         "{} | SELECT date_format(__time__, '%Y-%m-%d %H:%i:%s') as time, \"event.eventName\" as eventName, \
          {USER_SQL} as user, \"event.userIdentity.type\" as identity, \"keytrail.kmsKeyId\" as keyId, \
-         \"event.sourceIpAddress\" as ip, {RESULT_SQL} as result \
+         \"event.sourceIpAddress\" as ip{country}, {RESULT_SQL} as result \
          ORDER BY __time__, \"event.eventId\" LIMIT {ALL_ROWS}",
         kms_events_search(events)
     )
@@ -78,10 +83,14 @@ pub enum UsageBy {
     Region,
     /// Event name and UTC-or-`--tz` day.
     Day,
+    /// Event name and the source IP's country (needs a `--geoip` database).
+    Country,
+    /// Event name and the source IP's network organisation (needs an ASN database).
+    Asn,
 }
 
 impl UsageBy {
-    /// Parses `ip` (default), `user`, `ak`, `region` or `day`.
+    /// Parses `ip` (default), `user`, `ak`, `region`, `day`, `country` or `asn`.
     pub fn parse(text: &str) -> Result<UsageBy, String> {
         match text {
             "ip" => Ok(UsageBy::EventAndIp),
@@ -89,8 +98,10 @@ impl UsageBy {
             "ak" => Ok(UsageBy::AccessKey),
             "region" => Ok(UsageBy::Region),
             "day" => Ok(UsageBy::Day),
+            "country" => Ok(UsageBy::Country),
+            "asn" => Ok(UsageBy::Asn),
             _ => Err(format!(
-                "unknown grouping {text:?}: use ip, user, ak, region or day"
+                "unknown grouping {text:?}: use ip, user, ak, region, day, country or asn"
             )),
         }
     }
@@ -102,9 +113,23 @@ impl UsageBy {
             UsageBy::AccessKey => ("\"event.userIdentity.accessKeyId\"", "accessKeyId"),
             UsageBy::Region => ("\"event.acsRegion\"", "region"),
             UsageBy::Day => ("date_format(__time__, '%Y-%m-%d')", "day"),
+            UsageBy::Country => (COUNTRY_SQL, "country"),
+            UsageBy::Asn => (PROVIDER_SQL, "provider"),
         }
     }
+
+    /// Whether the grouping needs a GeoIP database.
+    pub fn needs_geoip(self) -> bool {
+        matches!(self, UsageBy::Country | UsageBy::Asn)
+    }
 }
+
+/// SQL for the country of a call's source IP (`--geoip`): `intranet` for private addresses and
+/// for what is not an address (`Internal`, service names).
+pub const COUNTRY_SQL: &str = r#"coalesce(ip_to_country("event.sourceIpAddress"), if(ip_to_domain("event.sourceIpAddress") = 'intranet', 'intranet'))"#;
+
+/// SQL for the network organisation of a call's source IP (an ASN `--geoip` database).
+pub const PROVIDER_SQL: &str = r#"coalesce(ip_to_provider("event.sourceIpAddress"), if(ip_to_domain("event.sourceIpAddress") = 'intranet', 'intranet'))"#;
 
 /// The search part of `kms usage`: events mentioning any of the key ids (a quoted full-text
 /// term each, matched by token as in SLS), or naming one of the aliases as their key.
@@ -118,12 +143,18 @@ pub fn usage_search(key_ids: &[String], aliases: &[String]) -> String {
     terms.join(" OR ")
 }
 
-/// The usage statement: scenario 2's counts, grouped as asked, most frequent first.
-pub fn usage_statement(key_ids: &[String], aliases: &[String], by: UsageBy) -> String {
+/// The usage statement: scenario 2's counts, grouped as asked, most frequent first. With
+/// `geoip` (a database was given), grouping by IP also shows each IP's country.
+pub fn usage_statement(key_ids: &[String], aliases: &[String], by: UsageBy, geoip: bool) -> String {
     let (expr, name) = by.column();
+    let (country, country_key) = if geoip && by == UsageBy::EventAndIp {
+        (format!(", {COUNTRY_SQL} as country"), ", country")
+    } else {
+        (String::new(), "")
+    };
     format!(
-        "{} | SELECT \"event.eventName\" as eventName, {expr} as {name}, count(*) as num \
-         GROUP BY eventName, \"{name}\" ORDER BY num DESC, eventName, \"{name}\" LIMIT {ALL_ROWS}",
+        "{} | SELECT \"event.eventName\" as eventName, {expr} as {name}{country}, count(*) as num \
+         GROUP BY eventName, \"{name}\"{country_key} ORDER BY num DESC, eventName, \"{name}\" LIMIT {ALL_ROWS}",
         usage_search(key_ids, aliases)
     )
 }
@@ -219,7 +250,14 @@ mod tests {
     fn usage_search_quotes_ids_and_aliases() {
         let s = usage_search(&["key-a".into()], &["alias/x".into()]);
         assert_eq!(s, "\"key-a\" OR keytrail.kmsKeyId:\"alias/x\"");
-        assert!(usage_statement(&["k".into()], &[], UsageBy::Day)
+        assert!(usage_statement(&["k".into()], &[], UsageBy::Day, false)
             .contains("date_format(__time__, '%Y-%m-%d') as day"));
+        assert!(
+            !usage_statement(&["k".into()], &[], UsageBy::EventAndIp, false).contains("country")
+        );
+        assert!(
+            usage_statement(&["k".into()], &[], UsageBy::EventAndIp, true)
+                .contains("as ip, coalesce(ip_to_country(\"event.sourceIpAddress\")")
+        );
     }
 }

@@ -49,6 +49,8 @@ pub struct UsageReport {
     pub table: DataFrame,
     /// The key's events per time bucket.
     pub histogram: Histogram,
+    /// The planner's notes (which GeoIP databases answered, with their provenance).
+    pub notes: Vec<String>,
 }
 
 /// `kms keys`: every key seen.
@@ -66,7 +68,7 @@ pub fn lifecycle(
     raw: bool,
     opts: &RunOptions,
 ) -> Result<LifecycleReport> {
-    let statement = lifecycle_statement(events);
+    let statement = lifecycle_statement(events, opts.ctx.geoip.is_some());
     let compiled = query::compile(&statement, source, &opts.ctx)?;
     let plan = compiled
         .sql
@@ -93,11 +95,12 @@ pub fn lifecycle(
 /// Runs the usage statement for `key`; an alias is resolved through the archive's alias events.
 pub fn usage(source: LazyFrame, key: &str, by: UsageBy, opts: &RunOptions) -> Result<UsageReport> {
     let (key_ids, aliases) = resolve_key(source.clone(), key, opts)?;
-    let statement = usage_statement(&key_ids, &aliases, by);
+    let statement = usage_statement(&key_ids, &aliases, by, opts.ctx.geoip.is_some());
     let compiled = query::compile(&statement, source, &opts.ctx)?;
     let plan = compiled
         .sql
         .ok_or_else(|| Error::Other("usage statement has no SQL part".into()))?;
+    let notes = plan.notes;
     let frames = vec![
         plan.frame,
         compiled.matched.select([col(crate::schema::TIME)]),
@@ -112,6 +115,7 @@ pub fn usage(source: LazyFrame, key: &str, by: UsageBy, opts: &RunOptions) -> Re
         statement,
         table,
         histogram,
+        notes,
     })
 }
 
@@ -135,7 +139,7 @@ pub fn resolve_key(
 pub fn keys(source: LazyFrame, opts: &RunOptions) -> Result<InventoryReport> {
     let changes = key_changes(source.clone(), opts)?;
     let history = alias_history(changes.clone().lazy(), opts)?;
-    let totals_statement = inventory::usage_totals_statement(&history);
+    let totals_statement = inventory::usage_totals_statement(&history, opts.ctx.geoip.is_some());
     let state_statement = inventory::state_statement(&history);
     let totals = sql_frame(&totals_statement, source, opts)?;
     let states = sql_frame(&state_statement, changes.lazy(), opts)?;

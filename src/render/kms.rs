@@ -77,6 +77,7 @@ pub fn usage(
                 "statement": r.statement,
                 "rows": json_out::rows(&r.table),
                 "histogram": histogram::json_value(&r.histogram, zone),
+                "notes": r.notes,
             });
             json_out::document(&doc, out)
         }
@@ -120,6 +121,7 @@ pub fn inventory(
             ]);
             let numeric = numeric_flags(&headers, &["calls", "callers", "IPs", "errors"]);
             let rows: Vec<Vec<String>> = r.keys.iter().map(|k| key_table_row(k, zone)).collect();
+            let (headers, numeric, rows) = with_countries(r, headers, numeric, rows, 3);
             table::strings(&headers, &rows, &numeric, target.width, out)?;
             if r.keys.is_empty() {
                 writeln!(out, "(no KMS key appears in the range)")?;
@@ -144,6 +146,7 @@ pub fn inventory(
             ]);
             let numeric = numeric_flags(&headers, &["calls", "callers", "ips", "errors"]);
             let rows: Vec<Vec<String>> = r.keys.iter().map(|k| key_row(k, zone)).collect();
+            let (headers, numeric, rows) = with_countries(r, headers, numeric, rows, usize::MAX);
             csv::strings(&headers, &rows, &numeric, target.terminal, out)
         }
         OutputFormat::Ndjson => {
@@ -172,6 +175,32 @@ fn numeric_flags(headers: &[String], numeric: &[&str]) -> Vec<bool> {
 }
 
 /// A key in the terminal table: minutes, creation with its author, the top three operations.
+/// Adds a `countries` column (the callers' countries, `CN=3 US=1`; at most `top` of them) when
+/// any key has them (a `--geoip` database was given).
+fn with_countries(
+    r: &InventoryReport,
+    mut headers: Vec<String>,
+    mut numeric: Vec<bool>,
+    mut rows: Vec<Vec<String>>,
+    top: usize,
+) -> (Vec<String>, Vec<bool>, Vec<Vec<String>>) {
+    if r.keys.iter().all(|k| k.countries.is_empty()) {
+        return (headers, numeric, rows);
+    }
+    headers.push("countries".into());
+    numeric.push(false);
+    for (row, k) in rows.iter_mut().zip(&r.keys) {
+        let cells: Vec<String> = k
+            .countries
+            .iter()
+            .take(top)
+            .map(|(c, n)| format!("{c}={n}"))
+            .collect();
+        row.push(cells.join(" "));
+    }
+    (headers, numeric, rows)
+}
+
 fn key_table_row(k: &KeyRecord, zone: &Zone) -> Vec<String> {
     let time = |t: i64| zone.format(t, "%Y-%m-%d %H:%M");
     let created = match (k.created_at, &k.created_by) {
@@ -255,7 +284,7 @@ fn key_json(k: &KeyRecord, zone: &Zone) -> Value {
         } => Value::String(time(*t)),
         _ => Value::Null,
     };
-    json!({
+    let mut doc = json!({
         "key_id": (!k.key_id.is_empty()).then_some(&k.key_id),
         "aliases": k.aliases,
         "region": k.region,
@@ -270,7 +299,15 @@ fn key_json(k: &KeyRecord, zone: &Zone) -> Value {
         "callers": k.callers,
         "ips": k.ips,
         "errors": k.errors,
-    })
+    });
+    if !k.countries.is_empty() {
+        doc["countries"] = k
+            .countries
+            .iter()
+            .map(|(c, n)| json!({"country": c, "count": n}))
+            .collect();
+    }
+    doc
 }
 
 fn state_name(state: &KeyState) -> &'static str {

@@ -25,6 +25,8 @@ pub struct Env {
     pub now: i64,
     /// Notes for the user (approximations computed exactly, missing databases).
     pub notes: RefCell<Vec<String>>,
+    /// The GeoIP/ASN databases of the run, if any.
+    pub geoip: Option<&'static crate::geoip::GeoIp>,
 }
 
 impl Env {

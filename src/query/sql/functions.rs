@@ -126,16 +126,19 @@ pub enum Func {
     // IP
     /// `ip_to_domain(ip)`: `intranet` or `internet`, computed offline.
     IpToDomain,
-    /// `ip_to_country(ip)`: NULL (no bundled GeoIP database).
+    /// `ip_to_country(ip[, 'en'])`: the country name (Chinese by default), or with `'en'` its
+    /// code, from a `--geoip` database (NULL without one).
     IpToCountry,
-    /// `ip_to_country_code(ip)`: NULL (no bundled GeoIP database).
+    /// `ip_to_country_code(ip)`: the ISO 3166-1 alpha-2 code, from a `--geoip` database.
     IpToCountryCode,
-    /// `ip_to_province(ip)`: NULL (no bundled GeoIP database).
+    /// `ip_to_province(ip[, 'en'])`: the province name, or with `'en'` its code.
     IpToProvince,
-    /// `ip_to_city(ip)`: NULL (no bundled GeoIP database).
+    /// `ip_to_city(ip[, 'en'])`: the city name.
     IpToCity,
-    /// `ip_to_provider(ip)`: NULL (no bundled ISP database).
+    /// `ip_to_provider(ip)`: the network's organisation, from an ASN database.
     IpToProvider,
+    /// `ip_to_geo(ip)` / `ip_to_city_geo(ip)`: `latitude,longitude`.
+    IpToGeo,
 }
 
 /// The name table: every accepted name (lowercase) and its function.
@@ -208,6 +211,8 @@ pub const NAMES: &[(&str, Func)] = &[
     ("ip_to_province", Func::IpToProvince),
     ("ip_to_city", Func::IpToCity),
     ("ip_to_provider", Func::IpToProvider),
+    ("ip_to_geo", Func::IpToGeo),
+    ("ip_to_city_geo", Func::IpToGeo),
 ];
 
 impl Func {

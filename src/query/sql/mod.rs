@@ -6,8 +6,10 @@
 //! Decisions where SLS is silent or where an offline engine must differ (all tested):
 //! - `ip_to_domain` is computed offline: private, loopback, link-local, 100.64/10, unique-local
 //!   IPv6 and anything that is not an IP address (ActionTrail's `Internal`, service names) is
-//!   `intranet`; other IPs are `internet`. `ip_to_country/province/city/provider` return NULL
-//!   with a note (no bundled GeoIP database).
+//!   `intranet`; other IPs are `internet` (IPv4-mapped IPv6 is read as IPv4).
+//!   `ip_to_country/country_code/province/city/provider/geo` answer from the `--geoip`
+//!   databases ([`crate::geoip`]), once per distinct value of the column; without one they
+//!   return NULL with a note saying how to add one.
 //! - `approx_distinct` is exact (with a note). `arbitrary` is the first non-NULL value met.
 //! - `date_trunc` returns a timestamp (also for bigint input), truncated in the session zone.
 //! - `arr[i]` out of range and `x / 0` give NULL instead of failing the query; `json_extract`
@@ -22,6 +24,7 @@
 mod errors;
 mod expr;
 pub mod functions;
+mod geo;
 mod plan;
 mod scalar;
 pub(crate) mod shape;
@@ -53,6 +56,9 @@ pub struct SqlContext {
     pub zone: crate::timerange::Zone,
     /// Unix seconds used for `now()` / `current_date`.
     pub now: i64,
+    /// The GeoIP/ASN databases behind `ip_to_country` and the others (`--geoip`); None: they
+    /// return NULL with a note.
+    pub geoip: Option<&'static crate::geoip::GeoIp>,
 }
 
 /// A planned statement.
@@ -79,6 +85,7 @@ pub fn plan(sql: &str, events: LazyFrame, ctx: &SqlContext) -> Result<SqlPlan, S
         zone: ctx.zone,
         now: ctx.now,
         notes: RefCell::new(Vec::new()),
+        geoip: ctx.geoip,
     };
     let mut planner = Planner::new(&env, events);
     let (relation, has_limit) = planner

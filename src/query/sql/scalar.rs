@@ -730,16 +730,12 @@ pub fn call(
         | Func::IpToCountryCode
         | Func::IpToProvince
         | Func::IpToCity
-        | Func::IpToProvider => {
+        | Func::IpToProvider
+        | Func::IpToGeo => {
             arity(name, args, 1, 2, e)?;
-            for x in args {
-                c.compile(x)?;
-            }
-            c.env.note(&format!(
-                "{} returns NULL: keytrail bundles no GeoIP/ISP database",
-                name.to_ascii_lowercase()
-            ));
-            Ok(Typed::null(SqlType::Varchar))
+            let ip = varchar(c, args[0])?;
+            let field = super::geo::field(c, func, name, args)?;
+            Ok(s(super::geo::lookup(c, ip, field, name)))
         }
         other => Err(at(e, format!("{other:?} is an aggregate function"))),
     }

@@ -25,6 +25,7 @@ fn ctx() -> SqlContext {
     SqlContext {
         zone: crate::timerange::Zone::parse("+08:00").unwrap(),
         now: 1_709_337_600,
+        geoip: None,
     }
 }
 

@@ -1,8 +1,6 @@
 //! Row-wise polars functions behind SQL functions whose SLS/Presto semantics polars has no
 //! native form for: one generic row-UDF wrapper, JSON paths, arrays, IPs and casts.
 
-use std::net::IpAddr;
-
 use polars::prelude::*;
 use serde_json::Value;
 
@@ -349,33 +347,13 @@ pub fn substr(s: &str, start: i64, len: Option<i64>) -> String {
 }
 
 /// `ip_to_domain`: `intranet` for private, loopback, link-local, shared (100.64/10) and
-/// unique-local addresses; `internet` for other IPs. A value that is not an IP address (e.g.
-/// ActionTrail's `Internal` or a service name) is `intranet`: it did not come from the internet.
+/// unique-local addresses (IPv4-mapped IPv6 read as IPv4); `internet` for other IPs. A value that
+/// is not an IP address (e.g. ActionTrail's `Internal` or a service name) is `intranet`: it did
+/// not come from the internet.
 pub fn ip_domain(text: &str) -> &'static str {
-    let Ok(ip) = text.trim().parse::<IpAddr>() else {
-        return "intranet";
-    };
-    let internal = match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || (o[0] == 100 && (64..128).contains(&o[1]))
-        }
-        IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-        }
-    };
-    if internal {
-        "intranet"
-    } else {
-        "internet"
+    match crate::geoip::parse_ip(text) {
+        Some(ip) if !crate::geoip::is_internal(ip) => "internet",
+        _ => "intranet",
     }
 }
 
@@ -500,6 +478,8 @@ mod tests {
         assert_eq!(ip_domain("Internal"), "intranet");
         assert_eq!(ip_domain("47.98.1.20"), "internet");
         assert_eq!(ip_domain("2408:4000::1"), "internet");
+        assert_eq!(ip_domain("::ffff:10.0.0.1"), "intranet");
+        assert_eq!(ip_domain("::ffff:8.8.8.8"), "internet");
     }
 
     #[test]
