@@ -5,6 +5,7 @@ mod util;
 
 mod cli;
 mod detect;
+mod hostile_input;
 mod ingest;
 mod kms;
 mod real_queries;
