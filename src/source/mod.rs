@@ -1249,4 +1249,24 @@ mod tests {
         );
         assert_eq!(positions(&recs)[0], "ok line 1");
     }
+
+    #[test]
+    fn damage_in_every_element_costs_bounded_work() {
+        // Each element opens one `{` too many, so the splitter reads the whole rest of the
+        // file as that element every time: recovery must give up in bounded work.
+        let broken = ev("X").replace("\"eventName\"", "{\"eventName\"");
+        let body = format!("[{},{}]", ev("A"), vec![broken; 200_000].join(","));
+        let started = std::time::Instant::now();
+        let (read, recs) = read_bytes("d.json", body.as_bytes(), u64::MAX);
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+        assert_eq!(outline(&recs)[0], "ok A");
+        assert!(recs.len() < 200_000, "gave up: {}", recs.len());
+        assert!(
+            read.problems
+                .iter()
+                .any(|p| p.starts_with("too much damage")),
+            "{:?}",
+            read.problems
+        );
+    }
 }

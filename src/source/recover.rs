@@ -16,9 +16,12 @@
 //!
 //! Limits: an element whose own boundary was destroyed (its closing `}` and the `,` after it)
 //! is rejected together with the damaged one; a valid element that does not look like an event
-//! (no event key) right after damage is rejected with it; the work spent checking candidates is
-//! bounded per file ([`RESYNC_WORK_BASE`] plus eight times the bytes read), after which damage
-//! ends the read with a problem.
+//! (no event key) right after damage is rejected with it; the work spent on damage (the damaged
+//! bytes, scanned again from a candidate on, and the candidates checked) is bounded per file
+//! ([`RESYNC_WORK_BASE`] plus eight times the bytes read), so hostile input costs at most a
+//! constant times its size; past that, damage is rejected without looking for the next element
+//! and a problem says so. A damaged value is held in memory while it is searched, so memory
+//! follows the largest damaged stretch (at most the file, under `--max-decompressed-bytes`).
 
 use std::io::BufRead;
 
@@ -47,6 +50,8 @@ impl FileReader<'_> {
         gzip: bool,
     ) -> Taken {
         let extent = region.len();
+        // The damaged bytes are scanned again from the candidate on: that counts as work too.
+        self.resync_work += extent as u64;
         let mut from = 1;
         while let Some(at) = next_candidate(region, from, extent) {
             match self.check_candidate(sc, region, at) {
@@ -65,6 +70,7 @@ impl FileReader<'_> {
                     sc.push_back(&region[at..]);
                     return Taken::Resumed;
                 }
+                Ok(false) if self.resync_gave_up => break,
                 Ok(false) => from = at + 1,
                 Err(e) => {
                     self.reject(position, why, region);
