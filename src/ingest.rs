@@ -481,6 +481,7 @@ fn read_planned(
     // before it is parsed. One byte more than listed is asked for, to see a file that grew.
     let mut head = Vec::new();
     if planned.size <= READ_WHOLE_MAX {
+        head.reserve_exact(planned.size as usize + 1);
         if let Err(e) = (&mut hashing).take(planned.size + 1).read_to_end(&mut head) {
             outcome.report.problems.push(format!("cannot read: {e}"));
             return file_done(outcome, 0);

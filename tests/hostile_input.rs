@@ -614,7 +614,9 @@ fn fuzz_damage_inside_one_record_loses_no_other_record() {
     eprintln!("fuzz: {runs} archives with one damaged record");
 }
 
-/// Runs the binary and returns its exit code and peak resident memory in KiB (wait4).
+/// Runs the binary and returns its exit code and peak resident memory in KiB (wait4, which
+/// also reaps the child).
+#[allow(clippy::zombie_processes)]
 fn run_measured(args: &[&str]) -> (i32, i64) {
     let child = Command::new(env!("CARGO_BIN_EXE_keytrail"))
         .args(args)

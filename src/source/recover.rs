@@ -52,37 +52,35 @@ impl FileReader<'_> {
         let extent = region.len();
         // The damaged bytes are scanned again from the candidate on: that counts as work too.
         self.resync_work += extent as u64;
-        let mut from = 1;
-        while let Some(at) = next_candidate(region, from, extent) {
-            match self.check_candidate(sc, region, at) {
-                Ok(true) => {
-                    let broken = trim_separator(&region[..at]);
-                    let end = start + broken.len() as u64;
-                    let resumed = start + at as u64;
-                    let why = match serde_json::from_slice::<IgnoredAny>(broken) {
-                        Err(e) => invalid_json(&e, broken),
-                        Ok(_) => why,
-                    };
-                    let reason = format!(
-                        "{why}; bytes {start}..{end} rejected, reading resumed at the next element (byte {resumed})"
-                    );
-                    self.reject(position, reason, broken);
-                    sc.push_back(&region[at..]);
-                    return Taken::Resumed;
-                }
-                Ok(false) if self.resync_gave_up => break,
-                Ok(false) => from = at + 1,
-                Err(e) => {
-                    self.reject(position, why, region);
-                    self.problem(stop_reason(&e, gzip, sc.offset()));
-                    return Taken::Stop;
-                }
+        let found = self.resume_point(sc, region, extent, complete);
+        let (at, after) = match found {
+            Ok(found) => found,
+            Err(e) => {
+                self.reject(position, why, region);
+                self.problem(stop_reason(&e, gzip, sc.offset()));
+                return Taken::Stop;
             }
+        };
+        if let Some(at) = at {
+            let broken = trim_separator(&region[..at]);
+            let end = start + broken.len() as u64;
+            let resumed = start + at as u64;
+            let why = match serde_json::from_slice::<IgnoredAny>(broken) {
+                Err(e) => invalid_json(&e, broken),
+                Ok(_) => why,
+            };
+            let reason = format!(
+                "{why}; bytes {start}..{end} rejected, reading resumed at the next element (byte {resumed})"
+            );
+            self.reject(position, reason, broken);
+            sc.push_back(&region[at..]);
+            return Taken::Resumed;
         }
         sc.push_back(&region[extent..]);
         region.truncate(extent);
-        // An object the splitter saw closed by a `]` lost its `}`: that `]` ends the array.
-        if complete && extent > 1 && region[0] == b'{' && region[extent - 1] == b']' {
+        // An object the splitter saw closed by a `]` that the array's (or page's) end follows
+        // lost its `}`: that `]` ends the array.
+        if complete && extent > 1 && region[0] == b'{' && region[extent - 1] == b']' && after {
             sc.push_back(b"]");
             region.truncate(extent - 1);
         }
@@ -96,6 +94,62 @@ impl FileReader<'_> {
         Taken::Stop
     }
 
+    /// Where reading resumes in `region` (damaged bytes up to `extent`), if a candidate is
+    /// found; and whether what follows `extent` looks like the end of an array (the end of
+    /// input, `]`, `}`, or `,` then `"`). A complete value followed by anything but a separator
+    /// was cut in the wrong place: candidates are then looked for past its end too, reading on.
+    fn resume_point<R: BufRead>(
+        &mut self,
+        sc: &mut Scanner<R>,
+        region: &mut Vec<u8>,
+        extent: usize,
+        complete: bool,
+    ) -> std::io::Result<(Option<usize>, bool)> {
+        let (mut extend, mut after) = (false, false);
+        if complete {
+            let next = non_ws_after(sc, region, extent)?;
+            extend = matches!(next, Some((_, b)) if !b",]}{[".contains(&b));
+            after = match next {
+                None | Some((_, b']' | b'}')) => true,
+                Some((i, b',')) => matches!(non_ws_after(sc, region, i + 1)?, Some((_, b'"'))),
+                Some(_) => false,
+            };
+        }
+        let (mut from, mut limit) = (1, extent);
+        loop {
+            while let Some(at) = next_candidate(region, from, limit) {
+                if self.check_candidate(sc, region, at)? {
+                    return Ok((Some(at), after));
+                }
+                if self.resync_gave_up {
+                    return Ok((None, after));
+                }
+                from = at + 1;
+            }
+            from = limit;
+            if !extend || self.over_budget(sc.offset()) {
+                return Ok((None, after));
+            }
+            if region.len() == limit && !sc.read_more(region)? {
+                return Ok((None, after));
+            }
+            self.resync_work += (region.len() - limit) as u64;
+            limit = region.len();
+        }
+    }
+
+    /// Whether the work on damage went over its budget (said once, as a problem).
+    fn over_budget(&mut self, offset: u64) -> bool {
+        if self.resync_work > RESYNC_WORK_BASE + 8 * offset && !self.resync_gave_up {
+            self.resync_gave_up = true;
+            self.problem(
+                "too much damage: stopped looking for the next element after damaged ones"
+                    .to_string(),
+            );
+        }
+        self.resync_gave_up
+    }
+
     /// Whether the value starting at `region[at]` is a complete element (reading more of the
     /// input into `region` while it is not complete yet).
     fn check_candidate<R: BufRead>(
@@ -104,18 +158,10 @@ impl FileReader<'_> {
         region: &mut Vec<u8>,
         at: usize,
     ) -> std::io::Result<bool> {
-        let budget = RESYNC_WORK_BASE + 8 * sc.offset();
         let mut splitter = Splitter::default();
         let mut fed = at;
         loop {
-            if self.resync_work > budget {
-                if !self.resync_gave_up {
-                    self.resync_gave_up = true;
-                    self.problem(
-                        "too much damage: stopped looking for the next element after damaged ones"
-                            .to_string(),
-                    );
-                }
+            if self.over_budget(sc.offset()) {
                 return Ok(false);
             }
             self.resync_work += (region.len() - fed) as u64;
@@ -158,6 +204,29 @@ impl FileReader<'_> {
             true => enclosing_object_end(&region[used..]).map(|end| used + end),
             false => None,
         })
+    }
+}
+
+/// The first non-whitespace byte of `region` from `from` on, with its index (reading more of
+/// the input into `region` as needed); `None` at the end of input.
+fn non_ws_after<R: BufRead>(
+    sc: &mut Scanner<R>,
+    region: &mut Vec<u8>,
+    from: usize,
+) -> std::io::Result<Option<(usize, u8)>> {
+    let mut at = from;
+    loop {
+        if let Some(i) = region[at.min(region.len())..]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+        {
+            let i = at + i;
+            return Ok(Some((i, region[i])));
+        }
+        at = region.len().max(from);
+        if !sc.read_more(region)? {
+            return Ok(None);
+        }
     }
 }
 
