@@ -1269,4 +1269,30 @@ mod tests {
             read.problems
         );
     }
+
+    #[test]
+    fn a_fake_end_of_a_page_array_does_not_end_the_page() {
+        // Damage inside B leaves `}]` that look like the end of B and of the Events array.
+        let broken = r#"{"eventId":"B","x":"req"}]","userIdentity":{"type":"ram-user"}}"#;
+        let body = format!(
+            "{{\n\"Events\": [{}, {broken}, {}], \"NextToken\": \"\"}}\n",
+            ev("A"),
+            ev("C")
+        );
+        let (read, recs) = read_bytes("p.json", body.as_bytes(), u64::MAX);
+        let ok: Vec<String> = outline(&recs)
+            .into_iter()
+            .filter(|r| r.starts_with("ok") && r != "ok ?")
+            .collect();
+        // B's valid prefix is an event; the pieces after the fake end are not events (the
+        // normalizer rejects them); C is read.
+        assert_eq!(ok, ["ok A", "ok B", "ok C"], "{:?}", positions(&recs));
+        assert!(
+            read.problems
+                .iter()
+                .any(|p| p.starts_with("a stray ']' ends the Events array")),
+            "{:?}",
+            read.problems
+        );
+    }
 }

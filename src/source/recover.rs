@@ -196,15 +196,36 @@ impl FileReader<'_> {
         let mut sub = Scanner::with_position(&region[open + 1..], base, 1);
         let label = |i: u64, _: u64| format!("{position} Events[{i}]");
         let mut buf = Vec::new();
+        let mut index = 0;
         self.in_page = true;
-        let (ended, _) = self.read_array_elements(&mut sub, &mut buf, false, &label, 0);
+        let end = loop {
+            let (ended, next) = self.read_array_elements(&mut sub, &mut buf, false, &label, index);
+            index = next;
+            let used = open + 1 + (sub.offset() - base) as usize;
+            if !ended {
+                break None;
+            }
+            // The array ended: the page's other members must follow, else that `]` was damage.
+            let rest = &region[used..];
+            if let Some(end) = enclosing_object_end(rest).filter(|&e| members_are_valid(&rest[..e]))
+            {
+                break Some(used + end);
+            }
+            self.problem(format!(
+                "a stray ']' ends the Events array of the page at {position} early, before byte {}: the elements after it were read too",
+                sub.offset()
+            ));
+        };
         self.in_page = false;
-        let used = open + 1 + (sub.offset() - base) as usize;
-        Some(match ended {
-            true => enclosing_object_end(&region[used..]).map(|end| used + end),
-            false => None,
-        })
+        Some(end)
     }
+}
+
+/// Whether `members` (what follows the first member of an object, up to its closing `}`) are
+/// valid JSON object members.
+fn members_are_valid(members: &[u8]) -> bool {
+    let object = [&b"{\"\":0"[..], members].concat();
+    serde_json::from_slice::<IgnoredAny>(&object).is_ok()
 }
 
 /// The first non-whitespace byte of `region` from `from` on, with its index (reading more of
