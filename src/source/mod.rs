@@ -5,8 +5,10 @@
 //! NDJSON line by line, concatenated or pretty-printed objects value by value. Each value is
 //! then classified ([`item`]): an SLS record (`__topic__`, `__time__`, `event` as a JSON string),
 //! a LookupEvents page (`Events` array or string), or a plain event. Damage never stops the
-//! read early without saying so: bad records become [`RawReject`]s with their position, and
-//! what ends the read (truncation, the decompression cap, a read error) becomes a problem.
+//! read early without saying so: bad records become [`RawReject`]s with their position, reading
+//! resumes at the next element boundary after a broken one ([`recover`]), and what ends the read
+//! (truncation, the cap on bytes read, a read error) becomes a problem. A UTF-8 byte-order mark
+//! is skipped; UTF-16 text is refused with a problem. Only regular files are opened ([`open`]).
 
 pub mod item;
 pub mod open;
@@ -545,11 +547,44 @@ impl FileReader<'_> {
             Ok(None) => self.problem("no JSON content: only whitespace".to_string()),
             Ok(Some(b'{')) => self.read_objects(sc, gzip),
             Ok(Some(b'[')) => self.read_values(sc, gzip),
-            Ok(Some(b)) => self.problem(format!(
-                "not JSON: starts with byte 0x{b:02x} at byte {}",
-                sc.offset()
-            )),
+            Ok(Some(b)) => {
+                let why = format!(
+                    "not JSON: starts with byte 0x{b:02x} at byte {}",
+                    sc.offset()
+                );
+                match self.skip_damaged_first_line(sc, &why) {
+                    Some(sc) => self.read_objects(sc, gzip),
+                    None => self.problem(why),
+                }
+            }
         }
+    }
+
+    /// A text file whose first line is damaged (it starts with neither `{` nor `[`) but that
+    /// goes on with a line starting with `{` within its first buffer and has no NUL byte before
+    /// it (damaged NDJSON, not a binary file): the bytes before that line are rejected, and the
+    /// scanner at that line is given back.
+    fn skip_damaged_first_line<'s>(
+        &mut self,
+        mut sc: Scanner<Box<dyn BufRead + 's>>,
+        why: &str,
+    ) -> Option<Scanner<Box<dyn BufRead + 's>>> {
+        let (offset, line) = (sc.offset(), sc.line());
+        let head = sc.inner_mut().fill_buf().ok()?;
+        let cut = memchr::memmem::find(head, b"\n{")? + 1;
+        if head[..cut].contains(&0) {
+            return None;
+        }
+        let raw = head[..cut].trim_ascii().to_vec();
+        let newlines = memchr::memchr_iter(b'\n', &head[..cut]).count() as u64;
+        sc.inner_mut().consume(cut);
+        let reason = format!("{why}; reading resumed at the next line that starts with '{{'");
+        self.reject(format!("line {line}"), reason, &raw);
+        Some(Scanner::with_position(
+            sc.into_inner(),
+            offset + cut as u64,
+            line + newlines,
+        ))
     }
 
     /// Looks at the first bytes: skips a UTF-8 byte-order mark (returns where the JSON starts)
@@ -1293,6 +1328,23 @@ mod tests {
                 .any(|p| p.starts_with("a stray ']' ends the Events array")),
             "{:?}",
             read.problems
+        );
+    }
+
+    #[test]
+    fn ndjson_whose_first_line_lost_its_brace_keeps_the_other_lines() {
+        let body = format!("{}\n{}\n{}\n", &ev("A")[1..], ev("B"), ev("C"));
+        let (read, recs) = read_bytes("n.ndjson", body.as_bytes(), u64::MAX);
+        assert_eq!(outline(&recs), ["reject line 1", "ok B", "ok C"]);
+        assert_eq!(positions(&recs)[1], "ok line 2");
+        assert!(read.problems.is_empty(), "{:?}", read.problems);
+        let (read, recs) = read_bytes("b.bin", b"PK\x03\x04\0\n{\"eventId\":\"x\"}", u64::MAX);
+        assert_eq!(
+            (read.problems, recs.len()),
+            (
+                vec!["not JSON: starts with byte 0x50 at byte 0".to_string()],
+                0
+            )
         );
     }
 }
