@@ -21,7 +21,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufWriter, Cursor, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -34,7 +34,10 @@ use crate::rows::{
     content_hash, key_hash, RowBatch, RowBuilder, EVENT_COLUMN, EVENT_ID_COLUMN, EVENT_TIME_COLUMN,
     ORIGIN_COLUMN,
 };
-use crate::source::{read_file, read_file_bytes, truncate_raw, EventBody, ReadOptions, Record};
+use crate::source::open::{
+    changed_while_read, not_regular_reason, open_regular, FileStamp, HashingReader,
+};
+use crate::source::{read_reader, truncate_raw, EventBody, ReadOptions, Record};
 use crate::store::{ManifestRecord, Store};
 use crate::{Error, Result};
 
@@ -45,8 +48,9 @@ pub const CHUNK_BYTES_ENV: &str = "KEYTRAIL_INGEST_CHUNK_BYTES";
 /// How much larger than its file a gzip file is assumed to decompress when its trailer does not
 /// say, for chunking.
 const GZIP_RATIO_ESTIMATE: u64 = 10;
-/// Files up to this size are read whole into memory (once, for hashing and parsing); larger
-/// ones are hashed in one pass and parsed in a second.
+/// Files up to this size are read whole into memory first, so that a copy of a file already
+/// ingested is skipped before it is parsed; larger ones are parsed as they are read. Either way
+/// each byte is read once, and hashed as it is read.
 const READ_WHOLE_MAX: u64 = 64 * 1024 * 1024;
 /// Dedup keys held in memory between chunks, at most (each takes ~16 to 40 bytes): dates
 /// touched again soon, as when an archive is walked region by region, are not read again from
@@ -270,6 +274,8 @@ struct Planned {
     /// The absolute path, as the manifest records it.
     absolute: String,
     size: u64,
+    /// Its size and modification time when it was listed.
+    listed: FileStamp,
     /// Estimated bytes of JSON it holds.
     estimate: u64,
 }
@@ -316,18 +322,19 @@ fn plan_inputs(inputs: &[PathBuf], store: &Store) -> Result<(Vec<Planned>, Order
             .unwrap_or_else(|_| path.clone())
             .to_string_lossy()
             .into_owned();
-        let size = match std::fs::metadata(&path) {
-            Ok(m) => m.len(),
-            Err(e) => {
+        let listed = match regular_file_stamp(&path) {
+            Ok(listed) => listed,
+            Err(problem) => {
                 let report = FileReport {
                     path,
-                    problems: vec![format!("cannot read: {e}")],
+                    problems: vec![problem],
                     ..Default::default()
                 };
                 early.push((order, report));
                 continue;
             }
         };
+        let size = listed.size;
         if let Some(run) = by_path.get(&(absolute.as_str(), size)) {
             let skipped = Some(format!("already ingested (run {run})"));
             early.push((
@@ -346,10 +353,28 @@ fn plan_inputs(inputs: &[PathBuf], store: &Store) -> Result<(Vec<Planned>, Order
             path,
             absolute,
             size,
+            listed,
             estimate,
         });
     }
     Ok((planned, early))
+}
+
+/// The stamp of the regular file at `path` (a symlink is followed), or why it is not read:
+/// `cannot read: ...`, or `not a regular file (fifo)` for FIFOs, sockets, devices, directories
+/// reached through a symlink (not followed) and symlinks to any of them. Only the metadata is
+/// looked at: nothing is opened, so a FIFO cannot block.
+fn regular_file_stamp(path: &Path) -> std::result::Result<FileStamp, String> {
+    let cannot = |e: std::io::Error| format!("cannot read: {e}");
+    let link = std::fs::symlink_metadata(path).map_err(cannot)?;
+    let target = std::fs::metadata(path).map_err(cannot)?;
+    match not_regular_reason(&link, &target) {
+        None => Ok(FileStamp::of(&target)),
+        Some(reason) if target.is_dir() => Err(format!(
+            "{reason}: not followed, pass the directory itself as an input"
+        )),
+        Some(reason) => Err(reason),
+    }
 }
 
 /// Every file under `inputs`, in input order and sorted within directories; or the input and
@@ -383,7 +408,7 @@ fn expand_inputs(inputs: &[PathBuf]) -> Vec<std::result::Result<PathBuf, (PathBu
 /// that record is implausible.
 fn json_bytes_estimate(path: &Path, size: u64) -> u64 {
     let mut magic = [0u8; 2];
-    let Ok(mut file) = File::open(path) else {
+    let Ok(mut file) = open_regular(path) else {
         return size;
     };
     if file.read_exact(&mut magic).is_err() || magic != [0x1f, 0x8b] {
@@ -430,11 +455,14 @@ struct Outcome {
     report: FileReport,
     rows: Vec<RowBatch>,
     rejects: Vec<RejectLine>,
-    /// blake3 of the file, when it could be read.
+    /// blake3 of the file, when it was read whole and did not change while it was read (only
+    /// then is it recorded in the manifest).
     hash: Option<String>,
 }
 
-/// Hashes and reads one file (unless its content is already in the manifest).
+/// Reads one file, hashing exactly the bytes it parses (unless its content is already in the
+/// manifest). A file that changed since it was listed, or while it was read, keeps the events
+/// read but gets no hash, so no manifest line: the next run reads it again.
 fn read_planned(
     planned: &Planned,
     known: &KnownFiles,
@@ -451,39 +479,100 @@ fn read_planned(
         rejects: Vec::new(),
         hash: None,
     };
-    // A file of modest size is read once: hashed and then parsed from memory.
-    let (bytes, hashed) = match planned.size <= READ_WHOLE_MAX {
-        true => match std::fs::read(&planned.path) {
-            Ok(bytes) => {
-                let hash = blake3::hash(&bytes).to_hex().to_string();
-                (Some(bytes), Ok(hash))
-            }
-            Err(e) => (None, Err(e)),
-        },
-        false => (None, hash_file(&planned.path)),
+    let file_done = |outcome: Outcome, events: usize| {
+        on_progress(&Progress::FileDone {
+            path: planned.path.clone(),
+            events,
+        });
+        outcome
     };
-    let hash = match hashed {
-        Ok(hash) => hash,
+    let mut hashing = match open_regular(&planned.path) {
+        Ok(file) => HashingReader::new(file),
         Err(e) => {
             outcome.report.problems.push(format!("cannot read: {e}"));
-            on_progress(&Progress::FileDone {
-                path: planned.path.clone(),
-                events: 0,
-            });
-            return outcome;
+            return file_done(outcome, 0);
         }
     };
-    if planned.size > 0 {
-        if let Some(run) = known.get(&(hash.clone(), planned.size)) {
-            outcome.report.skipped = Some(format!("already ingested (same content, run {run})"));
-            on_progress(&Progress::FileDone {
-                path: planned.path.clone(),
-                events: 0,
-            });
-            return outcome;
+    // A file of modest size is read whole first: a copy of a file already ingested is skipped
+    // before it is parsed. One byte more than listed is asked for, to see a file that grew.
+    let mut head = Vec::new();
+    if planned.size <= READ_WHOLE_MAX {
+        head.reserve_exact(planned.size as usize + 1);
+        if let Err(e) = (&mut hashing).take(planned.size + 1).read_to_end(&mut head) {
+            outcome.report.problems.push(format!("cannot read: {e}"));
+            return file_done(outcome, 0);
+        }
+        if head.len() as u64 == planned.size {
+            if let Some(skipped) = already_ingested(known, &hashing.hash(), planned.size) {
+                outcome.report.skipped = Some(skipped);
+                return file_done(outcome, 0);
+            }
         }
     }
-    outcome.hash = Some(hash);
+    let (rows, rejects, read) =
+        parse_file(planned, Cursor::new(&head[..]).chain(&mut hashing), opts);
+    drop(head);
+    outcome.report.format = read.format;
+    outcome.report.problems = read.problems;
+    outcome.report.events_read = rows.len() as u64;
+    outcome.report.rejected = rejects.len() as u64;
+    outcome.report.reject_examples = rejects
+        .iter()
+        .take(REJECT_EXAMPLES)
+        .map(|r| format!("{}: {}", r.position, r.reason))
+        .collect();
+    let events = rows.len();
+    match file_hash_after_read(planned, &mut hashing) {
+        Ok(hash) => match already_ingested(known, &hash, planned.size) {
+            // A large file is known only once read: what it held is stored already.
+            Some(skipped) => {
+                outcome.report = FileReport {
+                    path: planned.path.clone(),
+                    skipped: Some(skipped),
+                    ..Default::default()
+                };
+                return file_done(outcome, 0);
+            }
+            None => outcome.hash = Some(hash),
+        },
+        Err(problem) => outcome.report.problems.push(problem),
+    }
+    outcome.rows = rows.finish();
+    outcome.rejects = rejects;
+    file_done(outcome, events)
+}
+
+/// Why a file of this content is skipped, if the store (or this run) holds it already.
+fn already_ingested(known: &KnownFiles, hash: &str, size: u64) -> Option<String> {
+    if size == 0 {
+        return None;
+    }
+    let run = known.get(&(hash.to_string(), size))?;
+    Some(format!("already ingested (same content, run {run})"))
+}
+
+/// After parsing: reads the rest of the file into the hash (what the parser left, up to one
+/// byte more than listed) and checks that the file is still what was listed. The hash, or the
+/// problem that keeps the file out of the manifest.
+fn file_hash_after_read(
+    planned: &Planned,
+    hashing: &mut HashingReader<File>,
+) -> std::result::Result<String, String> {
+    let cannot = |e: std::io::Error| format!("cannot read the rest of the file: {e}");
+    hashing.drain(planned.size + 1).map_err(cannot)?;
+    let now = hashing.get_ref().metadata().map_err(cannot)?;
+    match changed_while_read(planned.listed, hashing.bytes_read(), FileStamp::of(&now)) {
+        Some(problem) => Err(problem),
+        None => Ok(hashing.hash()),
+    }
+}
+
+/// Parses the bytes of `source` (the file of `planned`) into normalized rows and rejects.
+fn parse_file(
+    planned: &Planned,
+    source: impl Read,
+    opts: &IngestOptions,
+) -> (RowBuilder, Vec<RejectLine>, crate::source::FileRead) {
     let read_opts = ReadOptions {
         max_decompressed_bytes: opts.max_decompressed_bytes,
     };
@@ -530,32 +619,8 @@ fn read_planned(
             raw: r.raw,
         }),
     };
-    let read = match &bytes {
-        Some(bytes) => read_file_bytes(&planned.path, bytes, &read_opts, &mut sink),
-        None => read_file(&planned.path, &read_opts, &mut sink),
-    };
-    outcome.report.format = read.format;
-    outcome.report.problems = read.problems;
-    outcome.report.events_read = rows.len() as u64;
-    outcome.report.rejected = rejects.len() as u64;
-    outcome.report.reject_examples = rejects
-        .iter()
-        .take(REJECT_EXAMPLES)
-        .map(|r| format!("{}: {}", r.position, r.reason))
-        .collect();
-    on_progress(&Progress::FileDone {
-        path: planned.path.clone(),
-        events: rows.len(),
-    });
-    outcome.rows = rows.finish();
-    outcome.rejects = rejects;
-    outcome
-}
-
-fn hash_file(path: &Path) -> std::io::Result<String> {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update_reader(File::open(path)?)?;
-    Ok(hasher.finalize().to_hex().to_string())
+    let read = read_reader(&planned.path, source, &read_opts, &mut sink);
+    (rows, rejects, read)
 }
 
 /// (blake3, size) → run, for every file in the manifest or read in this run.
@@ -1154,6 +1219,10 @@ mod tests {
             path: PathBuf::new(),
             absolute: String::new(),
             size: estimate,
+            listed: FileStamp {
+                size: estimate,
+                modified: None,
+            },
             estimate,
         }
     }
@@ -1236,6 +1305,71 @@ mod tests {
             ["d4"],
             "the last chunk's set stays"
         );
+    }
+
+    #[test]
+    fn a_file_that_changes_after_it_was_listed_keeps_its_events_but_no_manifest_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create_or_open(&dir.path().join("store")).unwrap();
+        let file = dir.path().join("events.ndjson");
+        let line = r#"{"eventId":"E1","eventName":"Decrypt","eventTime":"2024-03-01T10:00:00Z"}"#;
+        std::fs::write(&file, format!("{line}\n")).unwrap();
+        let size = line.len() as u64 + 1;
+        let (planned, early) = plan_inputs(std::slice::from_ref(&file), &store).unwrap();
+        assert!(early.is_empty());
+        let read =
+            |p: &Planned| read_planned(p, &KnownFiles::new(), &IngestOptions::default(), &|_| {});
+
+        let unchanged = read(&planned[0]);
+        let whole = std::fs::read(&file).unwrap();
+        assert_eq!(
+            unchanged.hash,
+            Some(blake3::hash(&whole).to_hex().to_string())
+        );
+        assert!(unchanged.report.problems.is_empty());
+
+        // It grows after it was listed, as a delivery still being written does.
+        let mut f = OpenOptions::new().append(true).open(&file).unwrap();
+        writeln!(f, "{}", line.replace("E1", "E2")).unwrap();
+        let grown = read(&planned[0]);
+        assert_eq!(
+            grown.hash, None,
+            "no manifest line: the next run reads it again"
+        );
+        assert_eq!(grown.report.events_read, 2, "what was read is kept");
+        assert_eq!(
+            grown.report.problems,
+            [format!(
+                "file changed while it was read ({size} bytes when listed, {} bytes read, {} bytes now): \
+                 not recorded as ingested, the next run reads it again",
+                2 * size,
+                2 * size
+            )]
+        );
+        // The streaming path (files above READ_WHOLE_MAX) checks the same way.
+        let big = Planned {
+            size: READ_WHOLE_MAX + 1,
+            listed: FileStamp {
+                size: READ_WHOLE_MAX + 1,
+                ..planned[0].listed
+            },
+            ..planned[0].clone()
+        };
+        let streamed = read(&big);
+        assert_eq!((streamed.hash, streamed.report.events_read), (None, 2));
+        assert!(streamed.report.problems[0].contains(&format!(
+            "{} bytes when listed, {} bytes read",
+            READ_WHOLE_MAX + 1,
+            2 * size
+        )));
+
+        // It shrinks: the part read is kept, nothing is recorded.
+        std::fs::write(&file, &line.as_bytes()[..10]).unwrap();
+        let shrunk = read(&planned[0]);
+        assert_eq!(shrunk.hash, None);
+        assert!(shrunk.report.problems.iter().any(|p| p.contains(&format!(
+            "({size} bytes when listed, 10 bytes read, 10 bytes now)"
+        ))));
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod hostile_terminal;
 mod hostile_events;
 mod hostile_queries;
 mod hostile_geoip;
+mod hostile_input;
 mod ingest;
 mod kms;
 mod real_queries;

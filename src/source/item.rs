@@ -67,6 +67,21 @@ pub fn is_plain_event_object(bytes: &[u8]) -> bool {
     keys.is_plain_event()
 }
 
+/// Whether `bytes` are a valid JSON object that can be an element of an archive's array: an
+/// event (with an `eventId`, `eventName` or `eventType` key in any letter case), an SLS record or
+/// a LookupEvents page. Used to tell the next element apart from a nested object when reading
+/// resumes after damage.
+pub fn is_element_like(bytes: &[u8]) -> bool {
+    if bytes.first() != Some(&b'{') {
+        return false;
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match de.deserialize_map(TopKeysVisitor) {
+        Ok(keys) if de.end().is_ok() => keys.event_key || !keys.is_plain_event(),
+        _ => false,
+    }
+}
+
 /// Whether a compact object (checked by [`crate::rawjson::minify_object`], its top-level
 /// fields at `fields`) is a plain event, not an SLS record or a LookupEvents page.
 pub fn is_plain_event_fields(text: &str, fields: &[FieldSpan]) -> bool {
@@ -83,6 +98,8 @@ pub fn is_plain_event_fields(text: &str, fields: &[FieldSpan]) -> bool {
 /// The top-level keys that make an object an envelope rather than an event.
 #[derive(Default)]
 struct TopKeys {
+    /// An `eventId`, `eventName` or `eventType` key (any letter case).
+    event_key: bool,
     events: bool,
     topic: bool,
     time: bool,
@@ -98,6 +115,12 @@ impl TopKeys {
             "__time__" => self.time = true,
             "event" => self.event = true,
             k if k.eq_ignore_ascii_case("Events") => self.events = true,
+            k if ["eventId", "eventName", "eventType"]
+                .iter()
+                .any(|e| k.eq_ignore_ascii_case(e)) =>
+            {
+                self.event_key = true
+            }
             _ => {}
         }
     }

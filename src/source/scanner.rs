@@ -1,6 +1,8 @@
 //! A streaming, byte-level JSON value splitter: cuts the next complete JSON value out of a
 //! byte stream without parsing it, tracking strings and bracket depth, so that a damaged or
 //! truncated input loses only the value it breaks and every complete value before it survives.
+//! Bytes read too far (past the end of a broken value) can be pushed back, so a reader can
+//! resume at the next value boundary it finds in them ([`Scanner::push_back`]).
 
 use std::io::{self, BufRead};
 
@@ -18,16 +20,15 @@ pub struct Scanner<R> {
     inner: R,
     offset: u64,
     line: u64,
+    /// Bytes pushed back, read before `inner` (from `pending_at` on).
+    pending: Vec<u8>,
+    pending_at: usize,
 }
 
 impl<R: BufRead> Scanner<R> {
     /// A scanner at offset 0, line 1.
     pub fn new(inner: R) -> Self {
-        Scanner {
-            inner,
-            offset: 0,
-            line: 1,
-        }
+        Scanner::with_position(inner, 0, 1)
     }
 
     /// A scanner whose first byte sits at `offset` on `line` of the whole input.
@@ -36,12 +37,61 @@ impl<R: BufRead> Scanner<R> {
             inner,
             offset,
             line,
+            pending: Vec::new(),
+            pending_at: 0,
         }
     }
 
-    /// The wrapped reader.
+    /// The wrapped reader (no bytes may be pushed back).
     pub fn into_inner(self) -> R {
+        debug_assert!(self.pending_at >= self.pending.len());
         self.inner
+    }
+
+    /// The next bytes: pushed-back ones first, then the wrapped reader's.
+    fn fill(&mut self) -> io::Result<&[u8]> {
+        if self.pending_at < self.pending.len() {
+            return Ok(&self.pending[self.pending_at..]);
+        }
+        self.inner.fill_buf()
+    }
+
+    /// Consumes `n` bytes of what [`Scanner::fill`] returned.
+    fn consume(&mut self, n: usize) {
+        if self.pending_at < self.pending.len() {
+            self.pending_at += n;
+            if self.pending_at >= self.pending.len() {
+                (self.pending, self.pending_at) = (Vec::new(), 0);
+            }
+        } else {
+            self.inner.consume(n);
+        }
+    }
+
+    /// Puts `bytes` (the last bytes consumed) back in front of the read position.
+    pub fn push_back(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        let mut pending = bytes.to_vec();
+        pending.extend_from_slice(&self.pending[self.pending_at.min(self.pending.len())..]);
+        (self.pending, self.pending_at) = (pending, 0);
+        self.offset -= bytes.len() as u64;
+        self.line -= memchr::memchr_iter(b'\n', bytes).count() as u64;
+    }
+
+    /// Appends the next buffered bytes to `out`; false at the end of input.
+    pub fn read_more(&mut self, out: &mut Vec<u8>) -> io::Result<bool> {
+        let buf = self.fill()?;
+        let n = buf.len();
+        if n == 0 {
+            return Ok(false);
+        }
+        out.extend_from_slice(buf);
+        self.line += memchr::memchr_iter(b'\n', &out[out.len() - n..]).count() as u64;
+        self.consume(n);
+        self.offset += n as u64;
+        Ok(true)
     }
 
     /// Bytes consumed so far.
@@ -54,22 +104,24 @@ impl<R: BufRead> Scanner<R> {
         self.line
     }
 
-    /// The wrapped reader, for line-by-line reading after the scanner's position.
+    /// The wrapped reader, for line-by-line reading after the scanner's position (no bytes may
+    /// be pushed back).
     pub fn inner_mut(&mut self) -> &mut R {
+        debug_assert!(self.pending_at >= self.pending.len());
         &mut self.inner
     }
 
     /// Skips whitespace and returns the next byte without consuming it (`None` at the end).
     pub fn peek_non_ws(&mut self) -> io::Result<Option<u8>> {
         loop {
-            let buf = self.inner.fill_buf()?;
+            let buf = self.fill()?;
             if buf.is_empty() {
                 return Ok(None);
             }
             let ws = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
             let newlines = buf[..ws].iter().filter(|b| **b == b'\n').count() as u64;
             let next = buf.get(ws).copied();
-            self.inner.consume(ws);
+            self.consume(ws);
             self.offset += ws as u64;
             self.line += newlines;
             if next.is_some() {
@@ -78,9 +130,36 @@ impl<R: BufRead> Scanner<R> {
         }
     }
 
+    /// Consumes bytes up to the next one of `stops` (not consumed) or the end of input, keeping
+    /// the first `keep` of them in `kept`; returns how many were consumed.
+    pub fn skip_until(&mut self, stops: &[u8], kept: &mut Vec<u8>, keep: usize) -> io::Result<u64> {
+        let mut skipped = 0u64;
+        loop {
+            let buf = self.fill()?;
+            if buf.is_empty() {
+                return Ok(skipped);
+            }
+            let n = buf
+                .iter()
+                .position(|b| stops.contains(b))
+                .unwrap_or(buf.len());
+            let found = n < buf.len();
+            let room = keep.saturating_sub(kept.len());
+            kept.extend_from_slice(&buf[..n.min(room)]);
+            let newlines = memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+            self.line += newlines;
+            self.consume(n);
+            self.offset += n as u64;
+            skipped += n as u64;
+            if found {
+                return Ok(skipped);
+            }
+        }
+    }
+
     /// Consumes one byte (after [`Scanner::peek_non_ws`] returned it).
     pub fn bump(&mut self) {
-        self.inner.consume(1);
+        self.consume(1);
         self.offset += 1;
     }
 
@@ -91,7 +170,7 @@ impl<R: BufRead> Scanner<R> {
         out.clear();
         let mut state = SplitState::default();
         loop {
-            let buf = self.inner.fill_buf()?;
+            let buf = self.fill()?;
             if buf.is_empty() {
                 return Ok(if out.is_empty() || !state.finish_at_eof() {
                     ValueEnd::Eof
@@ -101,13 +180,45 @@ impl<R: BufRead> Scanner<R> {
             }
             let (used, done) = state.feed(buf);
             out.extend_from_slice(&buf[..used]);
-            self.line += memchr::memchr_iter(b'\n', &buf[..used]).count() as u64;
-            self.inner.consume(used);
+            let newlines = memchr::memchr_iter(b'\n', &buf[..used]).count() as u64;
+            self.line += newlines;
+            self.consume(used);
             self.offset += used as u64;
             if done {
                 return Ok(ValueEnd::Complete);
             }
         }
+    }
+}
+
+/// Finds where a value ends in bytes fed piece by piece, as [`Scanner::take_value`] does.
+#[derive(Debug, Default)]
+pub struct Splitter {
+    state: SplitState,
+    fed: usize,
+}
+
+impl Splitter {
+    /// Feeds the next bytes of the value (its first byte must not be whitespace); returns its
+    /// length once it ended.
+    pub fn feed(&mut self, bytes: &[u8]) -> Option<usize> {
+        let (used, done) = self.state.feed(bytes);
+        self.fed += used;
+        done.then_some(self.fed)
+    }
+}
+
+/// Where the object that encloses `bytes` ends: `bytes` start inside an object (after one of its
+/// members) and the result is the index just past its closing `}`; `None` if they end first.
+pub fn enclosing_object_end(bytes: &[u8]) -> Option<usize> {
+    let mut state = SplitState {
+        started: true,
+        depth: 1,
+        ..SplitState::default()
+    };
+    match state.feed(bytes) {
+        (used, true) => Some(used),
+        _ => None,
     }
 }
 
