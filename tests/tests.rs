@@ -10,3 +10,4 @@ mod kms;
 mod real_queries;
 mod search;
 mod sql;
+mod hostile_store;

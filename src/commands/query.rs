@@ -70,7 +70,7 @@ fn parse_format(text: &str) -> Result<OutputFormat> {
 pub fn run_query(args: QueryArgs) -> Result<i32> {
     let format = parse_format(&args.format)?;
     let time = resolve_time(&args.time)?;
-    let source = Source::open(&args.source)?;
+    let source = Source::open(&args.source, &args.damage)?;
     let ctx = SqlContext {
         zone: time.zone,
         now: time.now,
@@ -290,7 +290,7 @@ fn write_file(df: &mut DataFrame, path: &Path) -> Result<()> {
 
 /// Runs `keytrail event`.
 pub fn run_event(args: EventArgs) -> Result<i32> {
-    let source = Source::open(&args.source)?;
+    let source = Source::open(&args.source, &args.damage)?;
     let id = lit(args.event_id.clone());
     let found = source
         .scan(&TimeRange::default())?
@@ -318,7 +318,7 @@ pub fn run_histogram(args: HistogramArgs) -> Result<i32> {
     let format = parse_format(&args.format)?;
     let interval = Interval::parse(&args.interval).map_err(Error::Usage)?;
     let time = resolve_time(&args.time)?;
-    let source = Source::open(&args.source)?;
+    let source = Source::open(&args.source, &args.damage)?;
     let statement = query::split(&args.query);
     let ctx = SqlContext {
         zone: time.zone,

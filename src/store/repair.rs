@@ -1,0 +1,129 @@
+//! Repairs a damaged store (`keytrail verify --repair`) and records the parts of a store whose
+//! manifest records none (`--adopt`). Nothing is deleted: files taken out of `events/` and
+//! manifest lines taken out of `manifest.jsonl` are kept under `quarantine/<repair>/`.
+
+use std::collections::{BTreeSet, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::check::Damage;
+use super::manifest::{self, Line, PartRecord};
+use super::{parquet, Store, MANIFEST, QUARANTINE, TMP};
+use crate::{Error, Result};
+
+/// What a repair did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Repair {
+    /// The directory the repair kept what it took out in (created only if it took anything).
+    pub quarantine: PathBuf,
+    /// Entries moved from `events/` into the quarantine, by path under the store root.
+    pub moved: Vec<String>,
+    /// Manifest lines taken out (part lines of damaged parts, source lines of their sources).
+    pub dropped_lines: usize,
+    /// The source files to ingest again to restore the events of the damaged parts, sorted.
+    pub reingest: Vec<String>,
+}
+
+/// Repairs `damage` in `store` (opened with [`Store::open_for_repair`]): unknown entries and
+/// damaged parts are moved into `quarantine/<id>/`, the manifest loses the lines of damaged
+/// and missing parts and the source lines of every source file they hold events of, so that
+/// `keytrail ingest` of those files stores their lost events again (the events they hold in
+/// other, sound parts count as duplicates). A second record of a part is dropped.
+pub fn repair(store: &Store, damage: &[Damage]) -> Result<Repair> {
+    let root = store.root();
+    let id = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ").to_string();
+    let quarantine = root.join(QUARANTINE).join(id);
+    let mut repair = Repair {
+        quarantine: quarantine.clone(),
+        ..Default::default()
+    };
+    let (mut drop_parts, mut drop_sources) = (HashSet::new(), BTreeSet::new());
+    let mut twice = HashSet::new();
+    for d in damage {
+        match d {
+            Damage::Unknown { path, file, .. } => {
+                move_into(&quarantine, path, file)?;
+                repair.moved.push(path.clone());
+            }
+            Damage::RecordedTwice { part } => {
+                twice.insert(part.path.clone());
+            }
+            Damage::Missing { part } | Damage::BadRecord { part } => {
+                drop_parts.insert(part.path.clone());
+                drop_sources.extend(part.sources.iter().cloned());
+            }
+            other => {
+                let part = other.part().expect("a part damage");
+                let file = root.join(&part.path);
+                if fs::symlink_metadata(&file).is_ok() {
+                    move_into(&quarantine, &part.path, &file)?;
+                    repair.moved.push(part.path.clone());
+                }
+                drop_parts.insert(part.path.clone());
+                drop_sources.extend(part.sources.iter().cloned());
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut drop_line = |line: &Line| match line {
+        Line::Part(p) if drop_parts.contains(&p.path) => true,
+        Line::Part(p) => twice.contains(&p.path) && !seen.insert(p.path.clone()),
+        Line::Source(s) => drop_sources.contains(&s.path),
+    };
+    if !drop_parts.is_empty() || !twice.is_empty() {
+        fs::create_dir_all(&quarantine).map_err(|e| Error::io(&quarantine, e))?;
+        repair.dropped_lines = manifest::rewrite(
+            &root.join(MANIFEST),
+            &root.join(TMP).join("manifest.jsonl.new"),
+            &quarantine.join("manifest-removed.jsonl"),
+            &mut drop_line,
+        )?;
+    }
+    repair.reingest = drop_sources.into_iter().collect();
+    Ok(repair)
+}
+
+/// Moves `file` (at `path` under the store root) to the same path under `quarantine`.
+fn move_into(quarantine: &Path, path: &str, file: &Path) -> Result<()> {
+    let target = quarantine.join(path);
+    if let Some(dir) = target.parent() {
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    fs::rename(file, &target).map_err(|e| Error::io(file, e))
+}
+
+/// Records in the manifest every part of `store` (opened with [`Store::open_for_repair`]),
+/// whose manifest must record no part yet: each file is hashed, its row count read from its
+/// footer and its source files from its `keytrail.origin` column. Returns the records.
+pub fn adopt(store: &Store) -> Result<Vec<PartRecord>> {
+    if !store.part_records().is_empty() {
+        return Err(Error::Usage(format!(
+            "--adopt records the parts of a store whose manifest records none; the manifest of \
+             {} records {} (use --repair to fix damage)",
+            store.root().display(),
+            store.part_records().len()
+        )));
+    }
+    let mut records = Vec::new();
+    for part in store.parts() {
+        let written = parquet::hash_file(&part.file)?;
+        let rows = parquet::row_count(&part.file)?;
+        let name = part.record.name();
+        let run = name
+            .strip_prefix("part-")
+            .and_then(|rest| rest.strip_suffix(".parquet"))
+            .and_then(|rest| rest.rsplit_once('-'))
+            .map_or("adopted", |(run, _)| run);
+        records.push(PartRecord {
+            path: part.record.path.clone(),
+            rows,
+            bytes: written.bytes,
+            blake3: written.blake3,
+            run: run.to_string(),
+            sources: parquet::sources(&part.file)?,
+        });
+    }
+    let lines: Vec<Line> = records.iter().cloned().map(Line::Part).collect();
+    manifest::append(&store.root().join(MANIFEST), &lines)?;
+    Ok(records)
+}
