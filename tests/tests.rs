@@ -5,9 +5,9 @@ mod util;
 
 mod cli;
 mod detect;
+mod hostile_store;
 mod ingest;
 mod kms;
 mod real_queries;
 mod search;
 mod sql;
-mod hostile_store;

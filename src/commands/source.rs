@@ -9,7 +9,7 @@ use polars::prelude::LazyFrame;
 
 use keytrail::ingest::{self, IngestOptions};
 use keytrail::store::check::visible;
-use keytrail::store::{self, parquet, Store};
+use keytrail::store::{self, Store};
 use keytrail::timerange::TimeRange;
 use keytrail::{Error, Result};
 
@@ -36,10 +36,7 @@ impl Source {
         if Store::looks_like_store(path) {
             let store = Store::open(path)?;
             check_damage(&store, damage.allow_damaged)?;
-            return Ok(Source {
-                store,
-                _temp: None,
-            });
+            return Ok(Source { store, _temp: None });
         }
         if !path.exists() {
             return Err(Error::Usage(format!(
@@ -84,7 +81,12 @@ impl Source {
     pub fn scan(&self, range: &TimeRange) -> Result<LazyFrame> {
         if let Ok(mut scanned) = SCANNED.lock() {
             let root = self.store.root().to_path_buf();
-            scanned.extend(self.store.files_in(range).into_iter().map(|f| (root.clone(), f)));
+            scanned.extend(
+                self.store
+                    .files_in(range)
+                    .into_iter()
+                    .map(|f| (root.clone(), f)),
+            );
         }
         self.store.scan(range)
     }
@@ -121,28 +123,31 @@ fn check_damage(store: &Store, allow_damaged: bool) -> Result<()> {
     })
 }
 
-/// An error of the query engine, named after the first Parquet file this process scanned that
-/// does not decode (a damaged footer, page or compressed block); any other error as it is.
+/// An error of the query engine reading Parquet, named after the first file this process
+/// scanned that cannot be read in full (a damaged footer, page or compressed block); any other
+/// error as it is. Only after such an error is each scanned file read again, one by one.
 pub fn name_damaged_part(err: Error) -> Error {
     let Error::Polars(engine) = &err else {
         return err;
     };
+    if !store::is_parquet_error(&engine.to_string()) {
+        return err;
+    }
     let scanned = SCANNED.lock().map(|s| s.clone()).unwrap_or_default();
     let mut tried = std::collections::HashSet::new();
     for (root, file) in scanned {
         if !tried.insert(file.clone()) {
             continue;
         }
-        if let Some(reason) = parquet::decode_error(&file) {
+        if let Some(reason) = store::read_error(&file) {
             let rel = file.strip_prefix(&root).unwrap_or(&file).to_string_lossy();
             return Error::Store {
                 path: root.clone(),
                 message: format!(
-                    "{}: damaged Parquet part, cannot be decoded: {} (query engine: {}); run \
-                     `keytrail verify {}` for a full check",
+                    "{}: damaged Parquet part, cannot be read: {}; run `keytrail verify {}` for \
+                     a full check",
                     visible(&rel),
                     visible(&reason),
-                    visible(&engine.to_string()),
                     root.display()
                 ),
             };

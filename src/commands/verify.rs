@@ -66,7 +66,11 @@ fn report(store: &Store, damage: &[Damage], out: &mut impl Write) -> io::Result<
         return writeln!(out, "{summary}: every part matches the manifest");
     }
     let count = damage.len();
-    let noun = if count == 1 { "difference" } else { "differences" };
+    let noun = if count == 1 {
+        "difference"
+    } else {
+        "differences"
+    };
     writeln!(out, "{summary}: {count} {noun} from the manifest:")?;
     for d in damage {
         writeln!(out, "  {d}")?;
@@ -81,7 +85,10 @@ fn report(store: &Store, damage: &[Damage], out: &mut impl Write) -> io::Result<
 /// Prints what the repair did and what to ingest again.
 fn report_repair(store: &Store, repair: &Repair, out: &mut impl Write) -> io::Result<()> {
     let root = store.root();
-    let quarantine = repair.quarantine.strip_prefix(root).unwrap_or(&repair.quarantine);
+    let quarantine = repair
+        .quarantine
+        .strip_prefix(root)
+        .unwrap_or(&repair.quarantine);
     let quarantine = visible(&quarantine.to_string_lossy());
     writeln!(out, "repaired store {}:", root.display())?;
     for moved in &repair.moved {

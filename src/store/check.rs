@@ -220,7 +220,11 @@ fn list_dir(dir: &Path) -> Result<Vec<(String, PathBuf, Found)>> {
             t if t.is_dir() => Found::Dir,
             _ => Found::Other,
         };
-        out.push((entry.file_name().to_string_lossy().into_owned(), path, found));
+        out.push((
+            entry.file_name().to_string_lossy().into_owned(),
+            path,
+            found,
+        ));
     }
     Ok(out)
 }
@@ -262,7 +266,11 @@ impl Listing {
 
 /// The cheap check: compares `listing` with the recorded `parts` by name and size. Returns the
 /// parts present with their size as recorded, and every difference.
-pub fn compare(root: &Path, listing: Listing, parts: &[PartRecord]) -> (Vec<PartFile>, Vec<Damage>) {
+pub fn compare(
+    root: &Path,
+    listing: Listing,
+    parts: &[PartRecord],
+) -> (Vec<PartFile>, Vec<Damage>) {
     let mut found = listing.0;
     let (mut present, mut damage) = (Vec::new(), Vec::new());
     let mut seen = HashSet::new();

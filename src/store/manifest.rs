@@ -180,7 +180,11 @@ pub fn rewrite(
                     path: path.to_path_buf(),
                     message: format!("manifest.jsonl line {}: {message}", i + 1),
                 })?;
-                if drop(&parsed) { &mut gone } else { &mut kept }
+                if drop(&parsed) {
+                    &mut gone
+                } else {
+                    &mut kept
+                }
             }
         };
         target.push_str(line);
@@ -347,8 +351,13 @@ mod tests {
         let n = rewrite(&path, &dir.path().join("new"), &dropped, &mut drop).unwrap();
         assert_eq!(n, 1);
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with(&format!("{legacy}\n{{\"kind\":\"source\"")), "{text}");
-        assert!(std::fs::read_to_string(&dropped).unwrap().contains("\"kind\":\"part\""));
+        assert!(
+            text.starts_with(&format!("{legacy}\n{{\"kind\":\"source\"")),
+            "{text}"
+        );
+        assert!(std::fs::read_to_string(&dropped)
+            .unwrap()
+            .contains("\"kind\":\"part\""));
         let loaded = load(&path, false).unwrap();
         assert_eq!((loaded.sources.len(), loaded.parts.len()), (2, 0));
     }

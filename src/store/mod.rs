@@ -80,7 +80,9 @@ impl Store {
             || (events.is_dir()
                 && (root.join(LOCK).exists()
                     || fs::read_dir(&events).is_ok_and(|mut d| {
-                        d.any(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with("date=")))
+                        d.any(|e| {
+                            e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with("date="))
+                        })
                     })))
     }
 
@@ -360,7 +362,11 @@ impl Store {
         let mut files: Vec<PathBuf> = self
             .present
             .iter()
-            .filter(|p| p.record.date().is_some_and(|d| partition_overlaps(d, range)))
+            .filter(|p| {
+                p.record
+                    .date()
+                    .is_some_and(|d| partition_overlaps(d, range))
+            })
             .map(|p| p.file.clone())
             .collect();
         files.sort();
@@ -386,6 +392,42 @@ impl Store {
         let columns: Vec<Expr> = schema::columns().iter().map(|c| col(c.as_str())).collect();
         Ok(frame.filter(time_filter(range)).select(columns))
     }
+}
+
+/// Why the Parquet file at `file` cannot be read in full (every column of every row), by the
+/// query engine and then by the parquet crate; `None` when both read it.
+pub fn read_error(file: &Path) -> Option<String> {
+    let engine = PlRefPath::try_from_path(file)
+        .map_err(|e| e.to_string())
+        .and_then(|path| {
+            let mut args = ScanArgsParquet::default();
+            args.hive_options.enabled = Some(false);
+            args.glob = false;
+            LazyFrame::scan_parquet_files(vec![path].into(), args)
+                .and_then(|frame| frame.collect())
+                .map_err(|e| e.to_string())
+        });
+    match engine {
+        Err(e) => Some(e),
+        Ok(_) => parquet::decode_error(file),
+    }
+}
+
+/// Whether an error of the query engine looks like one reading a Parquet file (not one of the
+/// query): only those are worth decoding every scanned file again to name the damaged one.
+pub fn is_parquet_error(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    [
+        "parquet",
+        "corrupt",
+        "decompress",
+        "zstd",
+        "out of spec",
+        "arrow:schema",
+        "thrift",
+    ]
+    .iter()
+    .any(|word| message.contains(word))
 }
 
 /// The damage list as indented lines, at most [`DAMAGE_LINES`] of them.
@@ -451,9 +493,9 @@ fn sources_of(batches: &[RowBatch], picks: &Picks) -> Vec<String> {
             let Some(text) = batch.text(origin, row) else {
                 continue;
             };
-            if last.is_some_and(|l| text.len() > l.len() && text.starts_with(l)
-                && text.as_bytes()[l.len()] == b'#')
-            {
+            if last.is_some_and(|l| {
+                text.len() > l.len() && text.starts_with(l) && text.as_bytes()[l.len()] == b'#'
+            }) {
                 continue;
             }
             let file = text.rsplit_once('#').map_or(text, |(file, _)| file);
@@ -469,8 +511,7 @@ fn sources_of(batches: &[RowBatch], picks: &Picks) -> Vec<String> {
 /// Refuses to create a store in a directory holding anything but what a killed creation
 /// leaves (an empty `events/`, `rejects/`, `.tmp/`, `.lock`).
 fn refuse_foreign(root: &Path) -> Result<()> {
-    let foreign =
-        |name: &std::ffi::OsStr| ![EVENTS, REJECTS, TMP, LOCK].iter().any(|d| name == *d);
+    let foreign = |name: &std::ffi::OsStr| ![EVENTS, REJECTS, TMP, LOCK].iter().any(|d| name == *d);
     let occupied = fs::read_dir(root)
         .map(|d| d.filter_map(|e| e.ok()).any(|e| foreign(&e.file_name())))
         .unwrap_or(false);
@@ -618,7 +659,10 @@ mod tests {
         store
             .commit_partition_file("2024-03-02", "part-x-1.parquet", &second, &[(0, 0), (0, 1)])
             .unwrap();
-        assert_eq!(store.partitions().unwrap(), vec!["2024-03-01", "2024-03-02"]);
+        assert_eq!(
+            store.partitions().unwrap(),
+            vec!["2024-03-01", "2024-03-02"]
+        );
         let range = TimeRange {
             from: Some(1709337600 - 7200),
             to: Some(1709337600 + 10800),
@@ -645,14 +689,25 @@ mod tests {
         assert_eq!(
             recorded,
             [
-                ("events/date=2024-03-01/part-x-0.parquet".into(), 1, vec!["t".into()]),
-                ("events/date=2024-03-02/part-x-1.parquet".into(), 2, vec!["t".into()]),
+                (
+                    "events/date=2024-03-01/part-x-0.parquet".into(),
+                    1,
+                    vec!["t".into()]
+                ),
+                (
+                    "events/date=2024-03-02/part-x-1.parquet".into(),
+                    2,
+                    vec!["t".into()]
+                ),
             ]
         );
         let on_disk = parquet::hash_file(&store.partition_files("2024-03-02").unwrap()[0]).unwrap();
         assert_eq!(
             (on_disk.bytes, on_disk.blake3.as_str()),
-            (store.part_records()[1].bytes, store.part_records()[1].blake3.as_str())
+            (
+                store.part_records()[1].bytes,
+                store.part_records()[1].blake3.as_str()
+            )
         );
         // A file no record names, even in a partition no scan reads, is damage on open.
         std::fs::create_dir_all(store.partition_dir("2024-02-01")).unwrap();
@@ -667,15 +722,22 @@ mod tests {
             damage,
             ["events/date=2024-02-01/bad.parquet: a file the manifest does not record (not read)"]
         );
-        assert_eq!(reopened.partitions().unwrap(), vec!["2024-03-01", "2024-03-02"]);
+        assert_eq!(
+            reopened.partitions().unwrap(),
+            vec!["2024-03-01", "2024-03-02"]
+        );
+        drop(store);
         let refused = Store::create_or_open(dir.path()).unwrap_err().to_string();
-        assert!(refused.contains("damaged, not written to:\n  events/date=2024-02-01/bad.parquet"), "{refused}");
+        assert!(
+            refused.contains("damaged, not written to:\n  events/date=2024-02-01/bad.parquet"),
+            "{refused}"
+        );
     }
 
     #[test]
     fn a_part_recorded_but_left_in_tmp_is_read_there_and_moved_into_place_by_the_next_writer() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::create_or_open(dir.path()).unwrap();
+        let store = Store::create_or_open(dir.path()).unwrap();
         let a = row("A", "2024-03-01T23:00:00Z");
         let batches = RowBatch::of_rows([&a]);
         let part = store
@@ -686,7 +748,10 @@ mod tests {
         drop(store);
         let reader = Store::open(dir.path()).unwrap();
         assert!(reader.damage().is_empty(), "{:?}", reader.damage());
-        assert_eq!(reader.parts()[0].file, dir.path().join(".tmp/part-r-0.parquet"));
+        assert_eq!(
+            reader.parts()[0].file,
+            dir.path().join(".tmp/part-r-0.parquet")
+        );
         assert_eq!(reader.event_count().unwrap(), 1);
         let writer = Store::create_or_open(dir.path()).unwrap();
         assert_eq!(
@@ -702,15 +767,26 @@ mod tests {
         let mut store = Store::create_or_open(dir.path()).unwrap();
         let a = row("A", "2024-03-01T23:00:00Z");
         store
-            .commit_partition_file("2024-03-01", "p.parquet", &RowBatch::of_rows([&a]), &[(0, 0)])
+            .commit_partition_file(
+                "2024-03-01",
+                "p.parquet",
+                &RowBatch::of_rows([&a]),
+                &[(0, 0)],
+            )
             .unwrap();
         drop(store);
         std::fs::remove_file(dir.path().join(MANIFEST)).unwrap();
         assert!(Store::looks_like_store(dir.path()));
         let err = Store::open(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("damaged store: events/ is here but manifest.jsonl is missing"), "{err}");
+        assert!(
+            err.contains("damaged store: events/ is here but manifest.jsonl is missing"),
+            "{err}"
+        );
         let err = Store::create_or_open(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("damaged store: events/ holds files but manifest.jsonl is missing"), "{err}");
+        assert!(
+            err.contains("damaged store: events/ holds files but manifest.jsonl is missing"),
+            "{err}"
+        );
     }
 
     #[test]

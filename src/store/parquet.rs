@@ -151,9 +151,7 @@ pub fn write_file(path: &Path, batches: &[RowBatch], picks: &Picks) -> Result<Wr
 pub fn hash_file(path: &Path) -> Result<Written> {
     let mut hasher = blake3::Hasher::new();
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    hasher
-        .update_reader(file)
-        .map_err(|e| Error::io(path, e))?;
+    hasher.update_reader(file).map_err(|e| Error::io(path, e))?;
     Ok(Written {
         bytes: hasher.count(),
         blake3: hasher.finalize().to_hex().to_string(),
