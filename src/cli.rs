@@ -20,6 +20,7 @@ const QUICK_HELP: &str = "Typical use:
   keytrail query ./store 'event.serviceName:Kms AND event.eventName:DisableKey'
   keytrail query ./store '\"key-abc123\" | SELECT \"event.eventName\" as op, count(*) as n GROUP BY op'
   keytrail histogram ./store 'event.serviceName:Kms' --interval 1h
+  keytrail verify ./store                              # check every stored file against the manifest
 Exit status: 0 success, 1 ingest problems or findings, 2 usage or query error.";
 
 /// The subcommands.

@@ -231,3 +231,35 @@ pub fn row_count(path: &Path) -> Result<u64> {
     })?;
     Ok(reader.metadata().file_metadata().num_rows().max(0) as u64)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::{normalize, Envelope};
+
+    #[test]
+    fn the_hash_taken_while_writing_is_the_files_and_damage_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.parquet");
+        let ev = serde_json::json!({"eventId": "A", "eventTime": "2024-03-01T00:00:00Z"});
+        let envelope = Envelope {
+            origin: "/in/a#b.json#line 1".into(),
+            ..Default::default()
+        };
+        let row = normalize(ev, &envelope).unwrap();
+        let written = write_file(&path, &RowBatch::of_rows([&row]), &[(0, 0)]).unwrap();
+        assert_eq!(hash_file(&path).unwrap(), written);
+        assert_eq!(written.bytes, std::fs::metadata(&path).unwrap().len());
+        assert_eq!(decode_error(&path), None);
+        assert_eq!(sources(&path).unwrap(), ["/in/a#b.json"]);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let at = bytes.len() - 6;
+        bytes[at] ^= 0xff;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(decode_error(&path).is_some());
+        assert!(row_count(&path)
+            .unwrap_err()
+            .to_string()
+            .contains("p.parquet"));
+    }
+}

@@ -127,3 +127,124 @@ pub fn adopt(store: &Store) -> Result<Vec<PartRecord>> {
     manifest::append(&store.root().join(MANIFEST), &lines)?;
     Ok(records)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::{normalize, Envelope, EventRow};
+    use crate::rows::RowBatch;
+    use crate::store::ManifestRecord;
+    use serde_json::json;
+
+    fn row(id: &str, time: &str, file: &str) -> EventRow {
+        let ev = json!({"eventId": id, "eventName": "Decrypt", "eventTime": time});
+        let envelope = Envelope {
+            origin: format!("{file}#line 1"),
+            ..Default::default()
+        };
+        normalize(ev, &envelope).unwrap()
+    }
+
+    fn source(path: &str) -> ManifestRecord {
+        ManifestRecord {
+            path: path.into(),
+            size: 1,
+            blake3: path.into(),
+            format: "ndjson".into(),
+            events_read: 1,
+            stored: 1,
+            duplicates: 0,
+            rejects: 0,
+            problems: vec![],
+            run: "r".into(),
+            time: "2024-01-01T00:00:00Z".into(),
+        }
+    }
+
+    /// A store with part A (2024-03-01, from /f1) and part B (2024-03-02, from /f1 and /f2),
+    /// and source lines for /f1, /f2 and /f3.
+    fn store(dir: &Path) -> Store {
+        let mut store = Store::open_for_repair(dir).unwrap();
+        let (a, b, c) = (
+            row("A", "2024-03-01T01:00:00Z", "/f1"),
+            row("B", "2024-03-02T01:00:00Z", "/f1"),
+            row("C", "2024-03-02T02:00:00Z", "/f2"),
+        );
+        let first = RowBatch::of_rows([&a]);
+        let part_a = store
+            .write_part("2024-03-01", "part-r-0.parquet", "r", &first, &[(0, 0)])
+            .unwrap();
+        let mut second = RowBatch::of_rows([&b]);
+        second.extend(RowBatch::of_rows([&c]));
+        let part_b = store
+            .write_part(
+                "2024-03-02",
+                "part-r-1.parquet",
+                "r",
+                &second,
+                &[(0, 0), (1, 0)],
+            )
+            .unwrap();
+        assert_eq!(part_b.sources, ["/f1", "/f2"]);
+        store.place_parts(vec![part_a, part_b]).unwrap();
+        store
+            .commit_manifest(vec![source("/f1"), source("/f2"), source("/f3")])
+            .unwrap();
+        store
+    }
+
+    #[test]
+    fn repair_quarantines_forgets_the_sources_of_a_lost_part_and_lists_them() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(store(dir.path()));
+        fs::remove_file(dir.path().join("events/date=2024-03-01/part-r-0.parquet")).unwrap();
+        fs::write(dir.path().join("events/date=2024-03-02/x.parquet"), b"x").unwrap();
+        let damage = Store::open(dir.path()).unwrap().damage().to_vec();
+        assert_eq!(damage.len(), 2);
+        let store = Store::open_for_repair(dir.path()).unwrap();
+        let done = repair(&store, &damage).unwrap();
+        drop(store);
+        assert_eq!(done.moved, ["events/date=2024-03-02/x.parquet"]);
+        assert_eq!(
+            (done.dropped_lines, done.reingest.clone()),
+            (2, vec!["/f1".to_string()])
+        );
+        assert!(done
+            .quarantine
+            .join("events/date=2024-03-02/x.parquet")
+            .is_file());
+        let removed = fs::read_to_string(done.quarantine.join("manifest-removed.jsonl")).unwrap();
+        assert_eq!(removed.lines().count(), 2);
+        let after = Store::open(dir.path()).unwrap();
+        assert!(after.damage().is_empty(), "{:?}", after.damage());
+        let sources: Vec<&str> = after.manifest().iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(sources, ["/f2", "/f3"]);
+        assert_eq!(after.part_records().len(), 1);
+        assert_eq!(
+            after.event_count().unwrap(),
+            2,
+            "part B still holds /f1's other event"
+        );
+    }
+
+    #[test]
+    fn adopt_records_the_parts_of_a_store_without_part_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let recorded = store(dir.path()).part_records().to_vec();
+        let path = dir.path().join(MANIFEST);
+        let text = fs::read_to_string(&path).unwrap();
+        let legacy: String = text
+            .lines()
+            .filter(|l| !l.contains("\"kind\":\"part\""))
+            .map(|l| format!("{}\n", l.replace("{\"kind\":\"source\",", "{")))
+            .collect();
+        fs::write(&path, legacy).unwrap();
+        let store = Store::open_for_repair(dir.path()).unwrap();
+        assert!(store.is_legacy());
+        assert_eq!(adopt(&store).unwrap(), recorded);
+        drop(store);
+        let store = Store::open_for_repair(dir.path()).unwrap();
+        assert!(!store.is_legacy() && store.damage().is_empty());
+        assert!(adopt(&store).unwrap_err().to_string().contains("records 2"));
+    }
+}
