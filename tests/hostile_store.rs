@@ -363,8 +363,15 @@ fn a_flipped_byte_is_caught_by_verify_and_a_damaged_footer_is_named_by_readers()
         )),
         "{err}"
     );
-    let (code, out, _) = run(&["detect", &b.s()]);
+    let (code, out, err) = run(&["detect", &b.s()]);
     assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.starts_with(&format!(
+            "error: store {}: {part}: damaged Parquet part",
+            b.s()
+        )),
+        "{err}"
+    );
     // Repair quarantines the altered part and lists its sources; the loop restores it.
     let (code, out, _) = b.verify(&["--repair"]);
     assert_eq!(code, 1);
@@ -553,4 +560,49 @@ fn a_store_made_before_part_records_reads_with_a_warning_and_is_adopted() {
         (code, out.as_str()),
         (0, "nothing new: all 13 files already ingested\n")
     );
+}
+
+#[test]
+fn a_part_replaced_by_a_symlink_to_an_endless_device_is_never_read() {
+    let b = Built::new();
+    let part = b.part("2024-03-01");
+    fs::remove_file(b.path(&part)).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", b.path(&part)).unwrap();
+    let lines = [format!("{part}: not a regular file")];
+    assert_eq!(b.count(&[]), (2, String::new(), b.refused(&lines)));
+    assert_eq!(
+        b.count(&["--allow-damaged"]),
+        (0, format!("n\n{DAY2}\n"), b.warned(&lines))
+    );
+    assert_eq!(b.verify(&[]), (1, b.verify_report(&lines), String::new()));
+    let (code, out, _) = b.verify(&["--repair"]);
+    assert_eq!(code, 1);
+    let q = b.quarantine();
+    assert!(
+        out.contains(&format!("\n  moved {part} to {q}/{part}\n")),
+        "{out}"
+    );
+    assert!(fs::symlink_metadata(b.path(&format!("{q}/{part}")))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+#[test]
+fn a_garbled_manifest_line_is_named_by_its_number() {
+    let b = Built::new();
+    let text = fs::read_to_string(b.path("manifest.jsonl")).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[2] = "\u{1b}[2J not json";
+    fs::write(b.path("manifest.jsonl"), lines.join("\n") + "\n").unwrap();
+    let expected = format!(
+        "error: store {}: manifest.jsonl line 3: expected value at line 1 column 1\n",
+        b.path("manifest.jsonl").display()
+    );
+    assert_eq!(b.count(&[]), (2, String::new(), expected.clone()));
+    assert_eq!(
+        run(&["detect", &b.s()]),
+        (2, String::new(), expected.clone())
+    );
+    assert_eq!(b.verify(&[]), (2, String::new(), expected));
 }

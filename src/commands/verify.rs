@@ -29,7 +29,11 @@ pub fn run(args: VerifyArgs) -> Result<i32> {
         )
         .map_err(io_err)?;
     }
-    let store = Store::open(root)?;
+    // A repair holds the writer's lock from the check on, so no ingest changes what it checks.
+    let store = match args.repair {
+        true => Store::open_for_repair(root)?,
+        false => Store::open(root)?,
+    };
     let damage = check::deep(store.parts(), store.damage().to_vec())?;
     report(&store, &damage, &mut out).map_err(io_err)?;
     if store.is_legacy() {
@@ -38,7 +42,6 @@ pub fn run(args: VerifyArgs) -> Result<i32> {
     if !args.repair || damage.is_empty() {
         return Ok(if damage.is_empty() { 0 } else { 1 });
     }
-    let store = Store::open_for_repair(root)?;
     let done = repair::repair(&store, &damage)?;
     report_repair(&store, &done, &mut out).map_err(io_err)?;
     Ok(1)
