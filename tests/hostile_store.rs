@@ -498,12 +498,49 @@ fn an_unknown_file_is_named_with_its_control_characters_escaped() {
 }
 
 #[test]
-fn a_part_left_in_tmp_by_a_killed_ingest_is_read_and_moved_into_place() {
+fn a_part_left_in_tmp_by_a_killed_ingest_is_skipped_and_moved_into_place() {
+    let b = Built::new();
+    let part = b.part("2024-03-01");
+    let name = part.rsplit('/').next().unwrap();
+    // The state of an ingest killed after recording its parts, before renaming the first one
+    // and before recording its source files.
+    let text = fs::read_to_string(b.path("manifest.jsonl")).unwrap();
+    let parts_only: String = text
+        .lines()
+        .filter(|l| l.contains("\"kind\":\"part\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(b.path("manifest.jsonl"), parts_only).unwrap();
+    fs::rename(b.path(&part), b.path(&format!(".tmp/{name}"))).unwrap();
+    assert_eq!(
+        b.count(&[]),
+        counted(DAY2),
+        "sources not recorded: nothing is missing"
+    );
+    let (code, out, _) = run(&["ingest", &archive(), "--store", &b.s(), "-q"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.starts_with("13 files: 28 events read, 0 stored, 28 duplicates, 0 rejected\n"),
+        "the part was moved into place before the dedup keys were read: {out}"
+    );
+    assert!(b.path(&part).is_file());
+    assert_eq!(b.count(&[]), counted(STORED));
+    let (code, out, _) = b.verify(&[]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn a_part_moved_into_tmp_cannot_hide_its_events() {
     let b = Built::new();
     let part = b.part("2024-03-01");
     let name = part.rsplit('/').next().unwrap();
     fs::rename(b.path(&part), b.path(&format!(".tmp/{name}"))).unwrap();
-    assert_eq!(b.count(&[]), counted(STORED));
+    let lines = [format!(
+        "{part}: in .tmp/ instead of its place, though its source files are recorded as \
+         ingested (not read; the next ingest or `verify --repair` moves it back)"
+    )];
+    assert_eq!(b.count(&[]), (2, String::new(), b.refused(&lines)));
+    assert_eq!(b.verify(&[]), (1, b.verify_report(&lines), String::new()));
     let (code, out, _) = run(&["ingest", &archive(), "--store", &b.s(), "-q"]);
     assert_eq!(
         (code, out.as_str()),
@@ -605,4 +642,74 @@ fn a_garbled_manifest_line_is_named_by_its_number() {
         (2, String::new(), expected.clone())
     );
     assert_eq!(b.verify(&[]), (2, String::new(), expected));
+}
+
+/// An archive of `files` plain JSON array files of `per_file` events each, over two days.
+fn generated_archive(dir: &Path, files: usize, per_file: usize) -> PathBuf {
+    let root = dir.join("generated");
+    fs::create_dir_all(&root).unwrap();
+    for f in 0..files {
+        let events: Vec<serde_json::Value> = (0..per_file)
+            .map(|i| {
+                let second = (f * per_file + i) % 86_400;
+                serde_json::json!({
+                    "eventId": format!("gen-{f:04}-{i:05}"), "eventName": "Decrypt",
+                    "eventTime": format!("2024-04-0{}T{:02}:{:02}:{:02}Z", 1 + f % 2,
+                        second / 3600, second / 60 % 60, second % 60),
+                    "requestParameters": {"KeyId": "key-1", "Padding": "x".repeat(300)}
+                })
+            })
+            .collect();
+        fs::write(
+            root.join(format!("f{f:03}.json")),
+            serde_json::to_vec(&events).unwrap(),
+        )
+        .unwrap();
+    }
+    root
+}
+
+#[test]
+fn readers_during_and_after_a_killed_ingest_see_no_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let (files, per_file) = (30, 1000);
+    let input = show(&generated_archive(dir.path(), files, per_file));
+    let store = dir.path().join("store");
+    let s = show(&store);
+    let count = || run(&["query", &s, "* | SELECT count(*) AS n", "--format", "csv"]);
+    for delay_ms in [150, 250, 350, 450, 600] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_keytrail"))
+            .args(["ingest", &input, "--store", &s, "--threads", "2", "-q"])
+            .env("KEYTRAIL_INGEST_CHUNK_BYTES", "500000")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_millis(delay_ms) {
+            if store.join("manifest.jsonl").exists() {
+                let (code, _, err) = count();
+                assert_eq!(
+                    (code, err.as_str()),
+                    (0, ""),
+                    "a reader while ingest writes"
+                );
+            }
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if store.join("manifest.jsonl").exists() {
+            let (code, _, err) = count();
+            assert_eq!((code, err.as_str()), (0, ""), "a reader after a kill");
+            let (code, out, _) = run(&["verify", &s]);
+            assert_eq!(code, 0, "after a kill at {delay_ms} ms: {out}");
+        }
+    }
+    let (code, _, err) = run(&["ingest", &input, "--store", &s, "-q"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        count(),
+        (0, format!("n\n{}\n", files * per_file), String::new())
+    );
+    assert_eq!(run(&["verify", &s]).0, 0);
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::manifest::PartRecord;
+use super::manifest::{Manifest, PartRecord};
 use super::parquet;
 use super::{EVENTS, TMP};
 use crate::{Error, Result};
@@ -32,6 +32,12 @@ pub enum Damage {
         dir: bool,
         /// The recorded part it is a byte-for-byte copy of (found by `verify` only).
         copy_of: Option<String>,
+    },
+    /// A recorded part of a committed chunk found in `.tmp/` instead of its place (moved there:
+    /// readers do not read it; the next writer moves it back).
+    InTmp {
+        /// The part, as recorded.
+        part: PartRecord,
     },
     /// A recorded part whose path is a directory, a symlink or another non-regular file.
     NotAFile {
@@ -84,6 +90,7 @@ impl Damage {
         match self {
             Damage::Unknown { .. } => None,
             Damage::Missing { part }
+            | Damage::InTmp { part }
             | Damage::NotAFile { part }
             | Damage::Size { part, .. }
             | Damage::Altered { part, .. }
@@ -120,6 +127,11 @@ impl fmt::Display for Damage {
                     None => Ok(()),
                 }
             }
+            Damage::InTmp { .. } => write!(
+                f,
+                "in .tmp/ instead of its place, though its source files are recorded as ingested \
+                 (not read; the next ingest or `verify --repair` moves it back)"
+            ),
             Damage::NotAFile { .. } => write!(f, "not a regular file"),
             Damage::Size { part, found } => write!(
                 f,
@@ -234,8 +246,7 @@ fn list_dir(dir: &Path) -> Result<Vec<(String, PathBuf, Found)>> {
 pub struct PartFile {
     /// The record.
     pub record: PartRecord,
-    /// Its file: under `events/`, or under `.tmp/` when an ingest was killed between recording
-    /// it and renaming it into place.
+    /// Its file under `events/`.
     pub file: PathBuf,
 }
 
@@ -264,13 +275,12 @@ impl Listing {
     }
 }
 
-/// The cheap check: compares `listing` with the recorded `parts` by name and size. Returns the
-/// parts present with their size as recorded, and every difference.
-pub fn compare(
-    root: &Path,
-    listing: Listing,
-    parts: &[PartRecord],
-) -> (Vec<PartFile>, Vec<Damage>) {
+/// The cheap check: compares `listing` with the recorded parts of `manifest` by name and size.
+/// Returns the parts present with their size as recorded, and every difference. A recorded part
+/// still in `.tmp/` whose chunk is not committed (an ingest is placing it, or was killed before
+/// it could) is neither read nor damage: none of its source files is recorded as ingested yet.
+pub fn compare(root: &Path, listing: Listing, manifest: &Manifest) -> (Vec<PartFile>, Vec<Damage>) {
+    let parts = &manifest.parts;
     let mut found = listing.0;
     let (mut present, mut damage) = (Vec::new(), Vec::new());
     let mut seen = HashSet::new();
@@ -291,8 +301,12 @@ pub fn compare(
             Some((_, Found::File(found))) => damage.push(Damage::Size { part, found }),
             Some(_) => damage.push(Damage::NotAFile { part }),
             None => match locate_unlisted(root, &part) {
-                Some(file) => present.push(PartFile { record: part, file }),
-                None => damage.push(Damage::Missing { part }),
+                Unlisted::Placed(file) => present.push(PartFile { record: part, file }),
+                Unlisted::InTmp if manifest.committed.contains(&part.path) => {
+                    damage.push(Damage::InTmp { part })
+                }
+                Unlisted::InTmp => {}
+                Unlisted::Missing => damage.push(Damage::Missing { part }),
             },
         }
     }
@@ -309,18 +323,31 @@ pub fn compare(
     (present, damage)
 }
 
-/// Where a recorded part the listing did not show is: still in `.tmp/` (an ingest was killed
-/// between recording it and renaming it into place), or renamed into place since the listing.
-fn locate_unlisted(root: &Path, part: &PartRecord) -> Option<PathBuf> {
+/// Where a recorded part the listing did not show is.
+enum Unlisted {
+    /// In place after all: renamed there since the listing.
+    Placed(PathBuf),
+    /// Whole in `.tmp/`: recorded, not renamed into place yet.
+    InTmp,
+    /// Nowhere.
+    Missing,
+}
+
+/// Looks for a recorded part the listing did not show: in `.tmp/` (an ingest recorded it and is
+/// about to rename it, or was killed before it could), or in place (renamed since the listing;
+/// looked at second, so a rename between the two looks is seen).
+fn locate_unlisted(root: &Path, part: &PartRecord) -> Unlisted {
     let has_size = |path: &Path| {
         fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == part.bytes)
     };
-    let tmp = root.join(TMP).join(part.name());
-    if has_size(&tmp) {
-        return Some(tmp);
+    if has_size(&root.join(TMP).join(part.name())) {
+        return Unlisted::InTmp;
     }
     let placed = root.join(&part.path);
-    has_size(&placed).then_some(placed)
+    match has_size(&placed) {
+        true => Unlisted::Placed(placed),
+        false => Unlisted::Missing,
+    }
 }
 
 /// Whether `path` is `events/date=YYYY-MM-DD/<name>.parquet` with a plain file name.
@@ -412,17 +439,27 @@ mod tests {
         fs::write(day.join("b.parquet"), b"bb").unwrap();
         fs::write(day.join("extra.parquet"), b"x").unwrap();
         fs::write(root.join(TMP).join("t.parquet"), b"ttt").unwrap();
-        let parts = [
-            part("events/date=2024-03-01/a.parquet", 4),
-            part("events/date=2024-03-01/b.parquet", 3),
-            part("events/date=2024-03-01/gone.parquet", 3),
-            part("events/date=2024-03-02/t.parquet", 3),
-            part("events/date=2024-03-01/a.parquet", 4),
-            part("events/../../etc/passwd", 4),
-        ];
-        let (present, damage) = compare(root, Listing::take(root).unwrap(), &parts);
+        fs::write(root.join(TMP).join("u.parquet"), b"uuu").unwrap();
+        let manifest = Manifest {
+            parts: vec![
+                part("events/date=2024-03-01/a.parquet", 4),
+                part("events/date=2024-03-01/b.parquet", 3),
+                part("events/date=2024-03-01/gone.parquet", 3),
+                part("events/date=2024-03-02/t.parquet", 3),
+                part("events/date=2024-03-02/u.parquet", 3),
+                part("events/date=2024-03-01/a.parquet", 4),
+                part("events/../../etc/passwd", 4),
+            ],
+            committed: HashSet::from(["events/date=2024-03-02/u.parquet".to_string()]),
+            ..Default::default()
+        };
+        let (present, damage) = compare(root, Listing::take(root).unwrap(), &manifest);
         let files: Vec<&Path> = present.iter().map(|p| p.file.as_path()).collect();
-        assert_eq!(files, [day.join("a.parquet"), root.join(".tmp/t.parquet")]);
+        assert_eq!(
+            files,
+            [day.join("a.parquet")],
+            "t.parquet is being placed: not read"
+        );
         let shown: Vec<String> = damage.iter().map(|d| d.to_string()).collect();
         assert_eq!(
             shown,
@@ -433,6 +470,9 @@ mod tests {
                 "events/date=2024-03-01/b.parquet: 2 bytes, the manifest records 3 (altered or truncated)",
                 "events/date=2024-03-01/extra.parquet: a file the manifest does not record (not read)",
                 "events/date=2024-03-01/gone.parquet: missing (the manifest records 3 events in it)",
+                "events/date=2024-03-02/u.parquet: in .tmp/ instead of its place, though its source \
+                 files are recorded as ingested (not read; the next ingest or `verify --repair` \
+                 moves it back)",
             ]
         );
     }

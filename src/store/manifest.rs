@@ -2,6 +2,7 @@
 //! (`"kind":"source"`) and one per Parquet part file (`"kind":"part"`). Lines are appended whole;
 //! a torn last line (a crash mid-append) is ignored on read and cut by the writer.
 
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -89,6 +90,9 @@ pub struct Manifest {
     pub parts: Vec<PartRecord>,
     /// Source lines without a `kind` (written by keytrail before part records existed).
     pub untagged: usize,
+    /// The paths of the parts whose chunk was committed: a source line of one of their source
+    /// files follows their part line (such a part must be in place under `events/`).
+    pub committed: HashSet<String>,
 }
 
 impl Manifest {
@@ -109,7 +113,9 @@ pub fn load(path: &Path, cut_torn_tail: bool) -> Result<Manifest> {
     let mut manifest = Manifest::default();
     let mut reader = BufReader::new(file);
     let mut line = String::new();
-    for number in 1.. {
+    // The line number of each part line, and of each source file's last source line.
+    let (mut part_lines, mut last_source_line) = (Vec::new(), HashMap::new());
+    for number in 1usize.. {
         line.clear();
         let read = reader
             .read_line(&mut line)
@@ -117,26 +123,32 @@ pub fn load(path: &Path, cut_torn_tail: bool) -> Result<Manifest> {
         if read == 0 || !line.ends_with('\n') {
             break;
         }
-        if !line.trim().is_empty() {
-            parse_line(&line, &mut manifest).map_err(|message| Error::Store {
-                path: path.to_path_buf(),
-                message: format!("manifest.jsonl line {number}: {message}"),
-            })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fail = |message| Error::Store {
+            path: path.to_path_buf(),
+            message: format!("manifest.jsonl line {number}: {message}"),
+        };
+        match parse(&line).map_err(fail)? {
+            (Line::Source(record), untagged) => {
+                manifest.untagged += usize::from(untagged);
+                last_source_line.insert(record.path.clone(), number);
+                manifest.sources.push(record);
+            }
+            (Line::Part(part), _) => {
+                part_lines.push(number);
+                manifest.parts.push(part);
+            }
+        }
+    }
+    for (part, line) in manifest.parts.iter().zip(part_lines) {
+        let later = |s: &String| last_source_line.get(s).is_some_and(|l| *l > line);
+        if part.sources.iter().any(later) {
+            manifest.committed.insert(part.path.clone());
         }
     }
     Ok(manifest)
-}
-
-/// Parses one manifest line into `manifest`.
-fn parse_line(line: &str, manifest: &mut Manifest) -> std::result::Result<(), String> {
-    match parse(line)? {
-        (Line::Source(record), untagged) => {
-            manifest.untagged += usize::from(untagged);
-            manifest.sources.push(record);
-        }
-        (Line::Part(part), _) => manifest.parts.push(part),
-    }
-    Ok(())
 }
 
 /// One manifest line, and whether it is a source line without a `kind`.
