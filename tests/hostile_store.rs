@@ -517,6 +517,20 @@ fn a_part_left_in_tmp_by_a_killed_ingest_is_skipped_and_moved_into_place() {
         counted(DAY2),
         "sources not recorded: nothing is missing"
     );
+    assert_eq!(
+        b.verify(&[]),
+        (
+            0,
+            format!(
+                "note: 1 recorded parts are still in .tmp/ with their source files not yet \
+                 recorded (an ingest is writing, or was killed: the next ingest places them)\n\
+                 store {}: 2 parts, {STORED} events, 0 source files: every part matches the \
+                 manifest\n",
+                b.s()
+            ),
+            String::new()
+        )
+    );
     let (code, out, _) = run(&["ingest", &archive(), "--store", &b.s(), "-q"]);
     assert_eq!(code, 1, "{out}");
     assert!(

@@ -65,6 +65,14 @@ fn report(store: &Store, damage: &[Damage], out: &mut impl Write) -> io::Result<
         parts.len(),
         store.manifest().len()
     );
+    let pending = store.pending().len();
+    if pending > 0 {
+        writeln!(
+            out,
+            "note: {pending} recorded parts are still in .tmp/ with their source files not yet \
+             recorded (an ingest is writing, or was killed: the next ingest places them)"
+        )?;
+    }
     if damage.is_empty() {
         return writeln!(out, "{summary}: every part matches the manifest");
     }

@@ -275,14 +275,25 @@ impl Listing {
     }
 }
 
-/// The cheap check: compares `listing` with the recorded parts of `manifest` by name and size.
-/// Returns the parts present with their size as recorded, and every difference. A recorded part
+/// What the cheap check found.
+#[derive(Debug, Default)]
+pub struct Compared {
+    /// The recorded parts present with their recorded size.
+    pub present: Vec<PartFile>,
+    /// Recorded parts in `.tmp/` whose sources are not recorded yet: being placed by an ingest,
+    /// or left by a killed one (the next ingest places them). Not read.
+    pub pending: Vec<PartRecord>,
+    /// Every difference, sorted by path.
+    pub damage: Vec<Damage>,
+}
+
+/// The cheap check: compares `listing` with the recorded parts of `manifest` by name and size. A recorded part
 /// still in `.tmp/` whose chunk is not committed (an ingest is placing it, or was killed before
 /// it could) is neither read nor damage: none of its source files is recorded as ingested yet.
-pub fn compare(root: &Path, listing: Listing, manifest: &Manifest) -> (Vec<PartFile>, Vec<Damage>) {
+pub fn compare(root: &Path, listing: Listing, manifest: &Manifest) -> Compared {
     let parts = &manifest.parts;
     let mut found = listing.0;
-    let (mut present, mut damage) = (Vec::new(), Vec::new());
+    let (mut present, mut damage, mut pending) = (Vec::new(), Vec::new(), Vec::new());
     let mut seen = HashSet::new();
     for part in parts {
         if !valid_part_path(&part.path) {
@@ -305,7 +316,7 @@ pub fn compare(root: &Path, listing: Listing, manifest: &Manifest) -> (Vec<PartF
                 Unlisted::InTmp if manifest.committed.contains(&part.path) => {
                     damage.push(Damage::InTmp { part })
                 }
-                Unlisted::InTmp => {}
+                Unlisted::InTmp => pending.push(part),
                 Unlisted::Missing => damage.push(Damage::Missing { part }),
             },
         }
@@ -320,7 +331,11 @@ pub fn compare(root: &Path, listing: Listing, manifest: &Manifest) -> (Vec<PartF
         });
     }
     damage.sort_by(|a, b| a.path().cmp(b.path()));
-    (present, damage)
+    Compared {
+        present,
+        pending,
+        damage,
+    }
 }
 
 /// Where a recorded part the listing did not show is.
@@ -453,7 +468,12 @@ mod tests {
             committed: HashSet::from(["events/date=2024-03-02/u.parquet".to_string()]),
             ..Default::default()
         };
-        let (present, damage) = compare(root, Listing::take(root).unwrap(), &manifest);
+        let Compared {
+            present,
+            pending,
+            damage,
+        } = compare(root, Listing::take(root).unwrap(), &manifest);
+        assert_eq!(pending, [manifest.parts[3].clone()]);
         let files: Vec<&Path> = present.iter().map(|p| p.file.as_path()).collect();
         assert_eq!(
             files,

@@ -59,6 +59,8 @@ pub struct Store {
     /// The recorded parts that are there with their recorded size (for a legacy store, every
     /// Parquet file of a partition).
     present: Vec<PartFile>,
+    /// Recorded parts in `.tmp/` whose sources are not recorded yet (see [`Store::pending`]).
+    pending: Vec<PartRecord>,
     /// How the files differ from the manifest, as found on open.
     damage: Vec<Damage>,
     /// The writer's lock on [`LOCK`], held while the store is open for ingest.
@@ -121,15 +123,19 @@ impl Store {
     fn load(root: &Path, cut_torn_tail: bool) -> Result<Store> {
         let listing = check::Listing::take(root)?;
         let manifest = manifest::load(&root.join(MANIFEST), cut_torn_tail)?;
-        let (present, damage) = match manifest.is_legacy() {
-            true => (legacy_parts(listing), Vec::new()),
+        let compared = match manifest.is_legacy() {
+            true => check::Compared {
+                present: legacy_parts(listing),
+                ..Default::default()
+            },
             false => check::compare(root, listing, &manifest),
         };
         Ok(Store {
             root: root.to_path_buf(),
             manifest,
-            present,
-            damage,
+            present: compared.present,
+            pending: compared.pending,
+            damage: compared.damage,
             writer_lock: None,
         })
     }
@@ -213,6 +219,13 @@ impl Store {
     /// them: what scans read.
     pub fn parts(&self) -> &[PartFile] {
         &self.present
+    }
+
+    /// Recorded parts still in `.tmp/` whose source files are not recorded as ingested: an
+    /// ingest is placing them, or was killed before it could (the next one places them). Not
+    /// read, and not damage.
+    pub fn pending(&self) -> &[PartRecord] {
+        &self.pending
     }
 
     /// How the files under `events/` differ from the manifest, as found on open: recorded parts
