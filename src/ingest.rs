@@ -6,7 +6,8 @@
 //! of its date partition (loaded from the store when first touched), and the new events of each
 //! date become one Parquet file, sorted by time. That dedup and writing run while the next
 //! chunk is read, and only once the files are in place are the chunk's files recorded in the
-//! manifest. Key sets of dates are kept between chunks up to [`MAX_HELD_KEYS`] keys (least
+//! manifest. A key already held with another content hash is compared with its stored copy:
+//! the same content is a duplicate, other content a conflict (the new copy rejected). Key sets of dates are kept between chunks up to [`MAX_HELD_KEYS`] keys (least
 //! recently touched dropped first), so memory follows the chunk (two chunks are held at once)
 //! and that bound, not the archive; all rows of one file are held at once, so a single huge
 //! file is the one thing that raises the peak.
@@ -19,6 +20,7 @@
 //! so nothing is lost or stored twice.
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -28,8 +30,13 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::json;
 
-use crate::normalize::{date_of, normalize_compact_into, normalize_into, Envelope};
-use crate::rows::{key_hash, RowBatch, RowBuilder};
+use crate::normalize::{
+    date_of, normalize_compact_into, normalize_into, same_event_content, Envelope,
+};
+use crate::rows::{
+    content_hash, key_hash, RowBatch, RowBuilder, EVENT_COLUMN, EVENT_ID_COLUMN, EVENT_TIME_COLUMN,
+    ORIGIN_COLUMN,
+};
 use crate::source::{read_file, read_file_bytes, truncate_raw, EventBody, ReadOptions, Record};
 use crate::store::{ManifestRecord, Store};
 use crate::{Error, Result};
@@ -50,6 +57,11 @@ const READ_WHOLE_MAX: u64 = 64 * 1024 * 1024;
 const MAX_HELD_KEYS: usize = 1_500_000;
 /// Rejected records shown per file in the summary.
 const REJECT_EXAMPLES: usize = 3;
+/// Event times before this (2010-01-01T00:00:00Z, before ActionTrail existed) are implausible:
+/// such events are stored, and their file reports a problem.
+pub const EARLIEST_PLAUSIBLE_TIME: i64 = 1_262_304_000;
+/// Event times more than this many seconds after the ingest's clock are implausible too.
+pub const FUTURE_SLACK_SECONDS: i64 = 86_400;
 
 /// Settings of one ingest run.
 #[derive(Debug, Clone)]
@@ -58,6 +70,9 @@ pub struct IngestOptions {
     pub max_decompressed_bytes: u64,
     /// Reader threads; `None` uses every core.
     pub threads: Option<usize>,
+    /// The ingest's clock (unix seconds): events more than [`FUTURE_SLACK_SECONDS`] after it
+    /// are flagged as implausible. The wall clock by default; the CLI lets a test set it.
+    pub now: i64,
 }
 
 impl Default for IngestOptions {
@@ -65,6 +80,7 @@ impl Default for IngestOptions {
         IngestOptions {
             max_decompressed_bytes: 4 << 30,
             threads: None,
+            now: chrono::Utc::now().timestamp(),
         }
     }
 }
@@ -185,7 +201,7 @@ pub fn ingest(
     }
     let pool = thread_pool(opts.threads)?;
     let mut known = known_files(&store);
-    let mut run = Run::new(store, run_id.clone());
+    let mut run = Run::new(store, run_id.clone(), opts.now);
     let mut reports: OrderedReports = Vec::new();
     let budget = std::env::var(CHUNK_BYTES_ENV)
         .ok()
@@ -575,9 +591,13 @@ struct Prepared {
     reports: OrderedReports,
 }
 
-/// A set of dedup key hashes. They are blake3 output already: the set uses their low bits as
-/// its hash instead of hashing them again.
-type KeySet = HashSet<u128, BuildHasherDefault<PreHashed>>;
+/// The dedup key hashes of one date, each with the [`content_hash`] of its stored event
+/// ([`UNKNOWN_CONTENT`] for keys read from the store, until a new copy needs it). Key hashes are
+/// blake3 output already: the map uses their low bits as its hash instead of hashing them again.
+type KeySet = HashMap<u128, u64, BuildHasherDefault<PreHashed>>;
+
+/// The content hash of a key read from the store whose event was not read.
+const UNKNOWN_CONTENT: u64 = 0;
 
 /// The hasher of [`KeySet`]: the value's own low 64 bits.
 #[derive(Default)]
@@ -617,10 +637,126 @@ impl DateCache {
     }
 }
 
+/// What dedup of one chunk gathers: the new rows of each date (as `(batch, row)`), the
+/// collisions to settle, and the date of the last time seen.
+#[derive(Default)]
+struct ChunkDedup {
+    by_date: BTreeMap<String, Vec<(usize, usize)>>,
+    collisions: Vec<Collision>,
+    dates: DateCache,
+}
+
+/// Where the results of one file go: its report and manifest record (by index in the chunk's
+/// lists), and its path as the manifest records it.
+struct FileSlots<'a> {
+    report: usize,
+    record: Option<usize>,
+    file: &'a str,
+}
+
+/// A new event whose dedup key is held already with another (or an unknown) content.
+struct Collision {
+    date: String,
+    key: u128,
+    /// `(batch, row)` of the new copy in the chunk.
+    at: (usize, usize),
+    /// The [`content_hash`] of the new copy.
+    content: u64,
+    /// Its file's report and manifest record (see [`FileSlots`]).
+    report: usize,
+    record: Option<usize>,
+    file: String,
+}
+
+/// The rows a chunk stores, by date, and the batches they sit in.
+struct Picked<'a> {
+    batches: &'a [RowBatch],
+    by_date: &'a BTreeMap<String, Vec<(usize, usize)>>,
+}
+
+/// The stored copy of an event: its [`content_hash`], its compact JSON (unless every new copy
+/// has that hash) and `<file>#<position>`.
+struct StoredCopy {
+    content: u64,
+    event: Option<String>,
+    origin: String,
+}
+
+/// The reject of a new copy (row `row` of `batch`, read from `file`) that conflicts with the
+/// stored copy `first`.
+fn conflict_reject(batch: &RowBatch, row: usize, file: &str, first: &StoredCopy) -> RejectLine {
+    let origin = batch.text(ORIGIN_COLUMN, row).unwrap_or_default();
+    let position = origin
+        .strip_prefix(file)
+        .and_then(|p| p.strip_prefix('#'))
+        .unwrap_or(origin);
+    let id = match batch.text(EVENT_ID_COLUMN, row) {
+        Some(id) => format!("eventId {id:?}"),
+        None => "an event without eventId".to_string(),
+    };
+    RejectLine {
+        position: position.to_string(),
+        reason: format!(
+            "conflict: {id} already stored with different content (first seen at {})",
+            first.origin
+        ),
+        raw: truncate_raw(batch.text(EVENT_COLUMN, row).unwrap_or_default().as_bytes()),
+    }
+}
+
+/// The events of one file whose time is implausible: how many, and the first one's origin,
+/// `eventTime` text and time.
+#[derive(Default)]
+struct Implausible {
+    count: u64,
+    first: Option<(String, Option<String>, i64)>,
+}
+
+impl Implausible {
+    fn see(&mut self, batch: &RowBatch, row: usize) {
+        self.count += 1;
+        if self.first.is_none() {
+            let origin = batch
+                .text(ORIGIN_COLUMN, row)
+                .unwrap_or_default()
+                .to_string();
+            let event_time = batch.text(EVENT_TIME_COLUMN, row).map(str::to_string);
+            self.first = Some((origin, event_time, batch.time(row)));
+        }
+    }
+
+    /// The problem line of the file at `file`, if any of its events had an implausible time
+    /// (`latest` is the latest plausible one).
+    fn problem(&self, file: &str, latest: i64) -> Option<String> {
+        let (origin, event_time, time) = self.first.as_ref()?;
+        let position = origin
+            .strip_prefix(file)
+            .and_then(|p| p.strip_prefix('#'))
+            .unwrap_or(origin);
+        let shown = match event_time {
+            Some(text) => format!("{text:?}"),
+            None => format!("__time__ {time}"),
+        };
+        let latest = chrono::DateTime::from_timestamp(latest, 0)
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_else(|| latest.to_string());
+        let events = match self.count {
+            1 => "1 event".to_string(),
+            n => format!("{n} events"),
+        };
+        Some(format!(
+            "{events} with an implausible eventTime (before 2010-01-01 or after {latest}), \
+             stored anyway; first at {position}: {shown}"
+        ))
+    }
+}
+
 /// The committing side of a run: dedup key sets, Parquet part numbering, rejects file.
 struct Run {
     store: Store,
     run_id: String,
+    /// Event times after this are implausible (the ingest's clock plus a day).
+    latest_plausible: i64,
     /// (blake3, size) → path, for files read in this run.
     this_run: HashMap<(String, u64), PathBuf>,
     /// Dedup keys (as [`key_hash`]es) of recently touched date partitions, with the number of
@@ -633,10 +769,11 @@ struct Run {
 }
 
 impl Run {
-    fn new(store: Store, run_id: String) -> Run {
+    fn new(store: Store, run_id: String, now: i64) -> Run {
         Run {
             store,
             run_id,
+            latest_plausible: now.saturating_add(FUTURE_SLACK_SECONDS),
             this_run: HashMap::new(),
             keys: HashMap::new(),
             chunks: 0,
@@ -659,9 +796,8 @@ impl Run {
     /// Dedups the events of one chunk in input order and groups the new ones by date, ready to
     /// be written; writes the chunk's rejects.
     fn prepare(&mut self, outcomes: Vec<Outcome>) -> Result<Prepared> {
-        let mut by_date: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
         let (mut batches, mut reports, mut records) = (Vec::new(), Vec::new(), Vec::new());
-        let mut dates = DateCache::default();
+        let mut chunk = ChunkDedup::default();
         for mut outcome in outcomes {
             if let Some(hash) = &outcome.hash {
                 let id = (hash.clone(), outcome.planned.size);
@@ -679,27 +815,32 @@ impl Run {
                 self.this_run.insert(id, outcome.planned.path.clone());
             }
             self.write_rejects(&outcome)?;
+            let slots = FileSlots {
+                report: reports.len(),
+                record: outcome.hash.as_ref().map(|_| records.len()),
+                file: &outcome.planned.absolute,
+            };
+            let mut implausible = Implausible::default();
             for batch in std::mem::take(&mut outcome.rows) {
                 let index = batches.len();
-                for row in 0..batch.len() {
-                    let date = dates.date(batch.time(row));
-                    if self.keys_of(date)?.insert(batch.key(row)) {
-                        outcome.report.stored += 1;
-                        match by_date.get_mut(date) {
-                            Some(picks) => picks.push((index, row)),
-                            None => drop(by_date.insert(date.to_string(), vec![(index, row)])),
-                        }
-                    } else {
-                        outcome.report.duplicates += 1;
-                    }
-                }
+                let report = &mut outcome.report;
+                self.dedup_batch(&batch, index, &slots, &mut chunk, report, &mut implausible)?;
                 batches.push(batch);
+            }
+            if let Some(problem) = implausible.problem(slots.file, self.latest_plausible) {
+                outcome.report.problems.push(problem);
             }
             if let Some(hash) = &outcome.hash {
                 records.push(self.manifest_record(&outcome, hash));
             }
             reports.push((outcome.planned.order, outcome.report));
         }
+        let by_date = chunk.by_date;
+        let picked = Picked {
+            batches: &batches,
+            by_date: &by_date,
+        };
+        self.settle_collisions(chunk.collisions, &picked, &mut reports, &mut records)?;
         self.chunks += 1;
         self.forget_old_keys(MAX_HELD_KEYS);
         let mut files = Vec::with_capacity(by_date.len());
@@ -714,6 +855,166 @@ impl Run {
             records,
             reports,
         })
+    }
+
+    /// Dedups the rows of one batch (number `index` of the chunk) of a file: a new key is
+    /// stored, a key held with the same content is a duplicate, a key held with another (or an
+    /// unknown) content is a collision, settled once the chunk is read. Implausible times are
+    /// noted.
+    fn dedup_batch(
+        &mut self,
+        batch: &RowBatch,
+        index: usize,
+        slots: &FileSlots,
+        chunk: &mut ChunkDedup,
+        report: &mut FileReport,
+        implausible: &mut Implausible,
+    ) -> Result<()> {
+        for row in 0..batch.len() {
+            let time = batch.time(row);
+            if !(EARLIEST_PLAUSIBLE_TIME..=self.latest_plausible).contains(&time) {
+                implausible.see(batch, row);
+            }
+            let date = chunk.dates.date(time);
+            match self.keys_of(date)?.entry(batch.key(row)) {
+                Entry::Vacant(slot) => {
+                    slot.insert(batch.content(row));
+                    report.stored += 1;
+                    match chunk.by_date.get_mut(date) {
+                        Some(picks) => picks.push((index, row)),
+                        None => drop(chunk.by_date.insert(date.to_string(), vec![(index, row)])),
+                    }
+                }
+                Entry::Occupied(held) if *held.get() == batch.content(row) => {
+                    report.duplicates += 1;
+                }
+                Entry::Occupied(_) => chunk.collisions.push(Collision {
+                    date: date.to_string(),
+                    key: batch.key(row),
+                    at: (index, row),
+                    content: batch.content(row),
+                    report: slots.report,
+                    record: slots.record,
+                    file: slots.file.to_string(),
+                }),
+            }
+        }
+        Ok(())
+    }
+
+    /// Settles the collisions of a chunk against the stored copy of each key: the same
+    /// content ([`same_event_content`]) is a duplicate; different content is a conflict, the
+    /// new copy rejected with the place of the stored one.
+    fn settle_collisions(
+        &mut self,
+        collisions: Vec<Collision>,
+        picked: &Picked,
+        reports: &mut OrderedReports,
+        records: &mut [ManifestRecord],
+    ) -> Result<()> {
+        let mut by_date: BTreeMap<&str, Vec<&Collision>> = BTreeMap::new();
+        for collision in &collisions {
+            by_date.entry(&collision.date).or_default().push(collision);
+        }
+        for (date, collisions) in by_date {
+            let firsts = self.first_copies(date, &collisions, picked)?;
+            for collision in collisions {
+                let (batch, row) = collision.at;
+                let later = picked.batches[batch]
+                    .text(EVENT_COLUMN, row)
+                    .unwrap_or_default();
+                let report = &mut reports[collision.report].1;
+                let record = collision.record.map(|i| &mut records[i]);
+                let conflict = match firsts.get(&collision.key) {
+                    Some(first) if first.content == collision.content => None,
+                    Some(first) => first
+                        .event
+                        .as_deref()
+                        .filter(|stored| !same_event_content(stored, later))
+                        .map(|_| first),
+                    None => None,
+                };
+                let conflict = match conflict {
+                    Some(first) => first,
+                    _ => {
+                        report.duplicates += 1;
+                        if let Some(record) = record {
+                            record.duplicates += 1;
+                        }
+                        continue;
+                    }
+                };
+                let reject =
+                    conflict_reject(&picked.batches[batch], row, &collision.file, conflict);
+                report.rejected += 1;
+                if report.reject_examples.len() < REJECT_EXAMPLES {
+                    let example = format!("{}: {}", reject.position, reject.reason);
+                    report.reject_examples.push(example);
+                }
+                if let Some(record) = record {
+                    record.rejects += 1;
+                }
+                self.write_reject_line(&collision.file, &reject)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The stored copy of each key of `collisions` (all of one date): from the rows this chunk
+    /// stores, else from the store's files (whose content hashes then fill the date's key set,
+    /// so that later copies compare by hash).
+    fn first_copies(
+        &mut self,
+        date: &str,
+        collisions: &[&Collision],
+        picked: &Picked,
+    ) -> Result<HashMap<u128, StoredCopy>> {
+        let mut wanted: HashMap<u128, Vec<u64>> = HashMap::new();
+        for collision in collisions {
+            wanted
+                .entry(collision.key)
+                .or_default()
+                .push(collision.content);
+        }
+        let mut firsts = HashMap::new();
+        for &(batch, row) in picked.by_date.get(date).map_or(&[][..], Vec::as_slice) {
+            let key = picked.batches[batch].key(row);
+            if wanted.contains_key(&key) && !firsts.contains_key(&key) {
+                let text = |column| picked.batches[batch].text(column, row).unwrap_or_default();
+                let copy = StoredCopy {
+                    content: picked.batches[batch].content(row),
+                    event: Some(text(EVENT_COLUMN).to_string()),
+                    origin: text(ORIGIN_COLUMN).to_string(),
+                };
+                firsts.insert(key, copy);
+            }
+        }
+        if firsts.len() == wanted.len() {
+            return Ok(firsts);
+        }
+        let mut held = self.keys.get_mut(date).map(|(keys, _)| keys);
+        self.store
+            .for_each_stored_event(date, &mut |key, event, origin| {
+                let (key, content) = (key_hash(key), content_hash(event));
+                if let Some(held) = held.as_mut().and_then(|keys| keys.get_mut(&key)) {
+                    if *held == UNKNOWN_CONTENT {
+                        *held = content;
+                    }
+                }
+                let Some(new_copies) = wanted.get(&key) else {
+                    return;
+                };
+                if let Entry::Vacant(slot) = firsts.entry(key) {
+                    // The text is kept only when a new copy differs: on a rerun, none do.
+                    let differs = new_copies.iter().any(|&c| c != content);
+                    slot.insert(StoredCopy {
+                        content,
+                        event: differs.then(|| event.to_string()),
+                        origin: origin.to_string(),
+                    });
+                }
+            })?;
+        Ok(firsts)
     }
 
     /// Writes the Parquet files of a prepared chunk, one per date, in parallel, each sorted by
@@ -759,7 +1060,7 @@ impl Run {
         if !self.keys.contains_key(date) {
             let mut keys = KeySet::default();
             self.store.for_each_key(date, &mut |k| {
-                keys.insert(key_hash(k));
+                keys.insert(key_hash(k), UNKNOWN_CONTENT);
             })?;
             self.keys.insert(date.to_string(), (keys, self.chunks));
         }
@@ -804,9 +1105,14 @@ impl Run {
     }
 
     fn write_rejects(&mut self, outcome: &Outcome) -> Result<()> {
-        if outcome.rejects.is_empty() {
-            return Ok(());
+        for reject in &outcome.rejects {
+            self.write_reject_line(&outcome.planned.absolute, reject)?;
         }
+        Ok(())
+    }
+
+    /// Appends one line to the run's rejects file (created on the first).
+    fn write_reject_line(&mut self, file: &str, reject: &RejectLine) -> Result<()> {
         let path = self.store.rejects_path(&self.run_id);
         if self.rejects.is_none() {
             if let Some(dir) = path.parent() {
@@ -820,11 +1126,8 @@ impl Run {
             self.rejects = Some(BufWriter::new(file));
         }
         let writer = self.rejects.as_mut().expect("opened above");
-        for r in &outcome.rejects {
-            let line = json!({"file": outcome.planned.absolute, "position": r.position, "reason": r.reason, "raw": r.raw});
-            writeln!(writer, "{line}").map_err(|e| Error::io(&path, e))?;
-        }
-        Ok(())
+        let line = json!({"file": file, "position": reject.position, "reason": reject.reason, "raw": reject.raw});
+        writeln!(writer, "{line}").map_err(|e| Error::io(&path, e))
     }
 
     fn flush_rejects(&mut self) -> Result<()> {
@@ -920,8 +1223,9 @@ mod tests {
     #[test]
     fn key_sets_touched_longest_ago_are_dropped_first() {
         let dir = tempfile::tempdir().unwrap();
-        let mut run = Run::new(Store::create_or_open(dir.path()).unwrap(), "r".into());
-        let set = |n: u128| (0..n).collect::<KeySet>();
+        let store = Store::create_or_open(dir.path()).unwrap();
+        let mut run = Run::new(store, "r".into(), 0);
+        let set = |n: u128| (0..n).map(|k| (k, 1)).collect::<KeySet>();
         for (date, size, used) in [("d1", 10, 1), ("d2", 10, 0), ("d3", 10, 3), ("d4", 50, 4)] {
             run.keys.insert(date.to_string(), (set(size), used));
         }

@@ -7,7 +7,9 @@ mod commands;
 use std::process::ExitCode;
 
 use clap::Parser;
+use unicode_width::UnicodeWidthStr;
 
+use keytrail::render::escape::{visible, visible_lines, visible_path, visible_with_position};
 use keytrail::Error;
 
 /// mimalloc: ingest and queries allocate many short-lived strings and large buffers; glibc's
@@ -76,8 +78,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// An error as shown to the user; a query error echoes the query with a caret under the
-/// offending position.
+/// An error as shown to the user, every text in its visible form (no control character of a
+/// file name, a query or an event reaches the terminal); a query error echoes the query's line
+/// with a caret under the offending position.
 fn describe(err: &Error) -> String {
     match err {
         Error::Query {
@@ -86,20 +89,49 @@ fn describe(err: &Error) -> String {
             message,
         } => {
             let (line, column, text) = locate(query, *position);
-            let caret = format!("{}^", " ".repeat(text[..column].chars().count()));
+            let (shown, at) = visible_with_position(text, column);
+            let caret = format!("{}^", " ".repeat(shown[..at].width()));
             format!(
-                "error: {message}\n  at line {}, column {}:\n  {text}\n  {caret}",
+                "error: {}\n  at line {}, column {}:\n  {shown}\n  {caret}",
+                visible_lines(message),
                 line + 1,
                 column + 1
             )
         }
-        other => format!("error: {other}"),
+        Error::Io { path, source } => format!(
+            "error: {}: {}",
+            visible_path(path),
+            visible_lines(&source.to_string())
+        ),
+        Error::Store { path, message } => format!(
+            "error: store {}: {}",
+            visible_path(path),
+            visible_lines(message)
+        ),
+        Error::Damaged {
+            path,
+            summary,
+            lines,
+            hint,
+        } => {
+            let mut text = format!("error: store {}: {}", visible_path(path), visible(summary));
+            for line in lines.iter().chain([hint]) {
+                text.push_str("\n  ");
+                text.push_str(&visible(line));
+            }
+            text
+        }
+        other => format!("error: {}", visible_lines(&other.to_string())),
     }
 }
 
-/// The line index, byte column and text of the line holding byte `position` of `query`.
+/// The line index, byte column and text of the line holding byte `position` of `query` (a
+/// position inside a character counts as that character's start).
 fn locate(query: &str, position: usize) -> (usize, usize, &str) {
-    let position = position.min(query.len());
+    let mut position = position.min(query.len());
+    while !query.is_char_boundary(position) {
+        position -= 1;
+    }
     let start = query[..position].rfind('\n').map_or(0, |i| i + 1);
     let end = query[position..]
         .find('\n')

@@ -1,14 +1,16 @@
-//! Turns one raw ActionTrail event (a JSON object, parsed leniently) into an [`EventRow`]: the
-//! values of every stored column. Top-level keys are matched case-insensitively and written back
-//! in their canonical spelling; every other key and value is kept as it came.
+//! Turns one raw ActionTrail event (a JSON object) into an [`EventRow`]: the values of every
+//! stored column, read from the event's canonical compact text without building a tree. Top-level
+//! keys are matched case-insensitively and written back in their canonical spelling; every other
+//! key and value is kept as it came, every number byte for byte.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime};
 use serde_json::{Map, Value};
 
 use crate::kms_key::{derive_key_id, KMS_KEY_RESOURCE_TYPE};
-use crate::rawjson::{self, minify_exact, FieldSpan, RawObject};
+use crate::rawjson::{self, minify_canonical, FieldSpan, MinifyError, RawObject, MAX_DEPTH};
 use crate::rows::{RowBuilder, RowRef};
 use crate::schema::{
     self, canonical_top_level, is_miscased_top_level, TOP_LEVEL_SCALARS, USER_IDENTITY_LEAVES,
@@ -40,7 +42,7 @@ pub struct EventRow {
     pub identity: Vec<Option<String>>,
     /// `keytrail.kmsKeyId`.
     pub kms_key_id: Option<String>,
-    /// `keytrail.key`: `eventId`, or `sha:<blake3 of the compact JSON>` without one.
+    /// `keytrail.key`: see [`dedup_key`].
     pub dedup_key: String,
     /// `keytrail.insight`: true for ActionTrail Insight events.
     pub insight: bool,
@@ -56,12 +58,18 @@ impl EventRow {
 }
 
 /// The UTC date (`YYYY-MM-DD`) of unix time `time`: the store partition of an event at that
-/// time (`1970-01-01` when out of chrono's range).
+/// time (`1970-01-01` when out of chrono's range; [`normalize`] keeps event times within
+/// [`EARLIEST_TIME`]..=[`LATEST_TIME`], whose dates all have four-digit years).
 pub fn date_of(time: i64) -> String {
     DateTime::from_timestamp(time, 0)
         .map(|t| t.format("%Y-%m-%d").to_string())
         .unwrap_or_else(|| "1970-01-01".to_string())
 }
+
+/// The earliest event time stored: 0000-01-01T00:00:00Z (unix seconds).
+pub const EARLIEST_TIME: i64 = -62_167_219_200;
+/// The latest event time stored: 9999-12-31T23:59:59Z (unix seconds).
+pub const LATEST_TIME: i64 = 253_402_300_799;
 
 /// Why a JSON value could not become an event.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -75,12 +83,19 @@ pub enum NormalizeError {
     /// `eventTime` is present but not a timestamp.
     #[error("eventTime {0:?} is not an RFC 3339 time")]
     BadTime(String),
+    /// The event time (unix seconds) is outside what a store partition can name.
+    #[error("eventTime is outside the years 0000 to 9999 (unix time {0})")]
+    TimeOutOfRange(i64),
     /// The object carries none of the fields that make an ActionTrail event.
     #[error("not an ActionTrail event: no eventName, eventId or eventType")]
     NotAnEvent,
     /// The text is not valid JSON.
     #[error("invalid JSON: {0}")]
     InvalidJson(String),
+    /// Containers nest deeper than [`MAX_DEPTH`]: no JSON reader of keytrail could read the
+    /// stored event back.
+    #[error("event nests containers deeper than {MAX_DEPTH} levels, more than keytrail's JSON readers read back")]
+    TooDeep,
 }
 
 /// Where an event came from, and what its envelope said about it.
@@ -94,62 +109,39 @@ pub struct Envelope {
     pub origin: String,
 }
 
-/// Normalizes one event value.
+/// Normalizes one event value (through its JSON text, as [`normalize_json`]).
 pub fn normalize(value: Value, envelope: &Envelope) -> Result<EventRow, NormalizeError> {
-    let Value::Object(raw) = value else {
+    if !value.is_object() {
         return Err(NormalizeError::NotAnObject(json_kind(&value)));
-    };
-    let mut event = canonicalize_keys(raw);
-    decode_stringified_identity(&mut event);
-    if !["eventName", "eventId", "eventType"]
-        .iter()
-        .any(|k| event.contains_key(*k))
-    {
-        return Err(NormalizeError::NotAnEvent);
     }
-    let time = event_time(&event, envelope.time)?;
-    let event_json = serde_json::to_string(&event).expect("a JSON map always serializes");
-    let mut scalars: Vec<Option<String>> = TOP_LEVEL_SCALARS
-        .iter()
-        .map(|k| event.get(*k).and_then(scalar_text))
-        .collect();
-    fill_request_parameter_json(&event, &mut scalars);
-    Ok(assemble(
-        envelope,
-        Fields {
-            time,
-            scalars,
-            identity: identity_leaves(&event),
-            kms_key_id: derive_key_id(&event),
-            insight: is_insight(&event),
-        },
-        event_json,
-    ))
+    normalize_valid_json(value.to_string().as_bytes(), envelope)
 }
 
-/// Normalizes one event given as JSON text, giving the same row as parsing it and calling
-/// [`normalize`]. When the minified text is exactly what [`normalize`] would store (top-level
-/// keys canonical and distinct, `userIdentity` an object, integer numbers, the escapes
-/// `serde_json` writes), the fields are read from it without building a tree.
+/// Normalizes one event given as JSON text. The stored `event` is its canonical compact text
+/// ([`minify_canonical`]: numbers exactly as written), with known top-level keys in their
+/// canonical spelling, a repeated top-level key kept once (its last value, at its first place,
+/// as parsing to a map does) and a `userIdentity` given as a JSON string decoded.
 pub fn normalize_json(bytes: &[u8], envelope: &Envelope) -> Result<EventRow, NormalizeError> {
-    let valid = std::str::from_utf8(bytes).is_ok()
-        && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
-    if valid {
-        normalize_valid_json(bytes, envelope)
-    } else {
-        normalize_tree(bytes, envelope)
+    check_syntax(bytes)?;
+    normalize_valid_json(bytes, envelope)
+}
+
+/// Checks that `bytes` are one JSON text in UTF-8 (numbers of any size are valid JSON).
+fn check_syntax(bytes: &[u8]) -> Result<(), NormalizeError> {
+    let syntax = serde_json::from_slice::<serde::de::IgnoredAny>(bytes);
+    if std::str::from_utf8(bytes).is_ok() && syntax.is_ok() {
+        return Ok(());
     }
+    let reason = match serde_json::from_slice::<Value>(bytes) {
+        Err(e) => e.to_string(),
+        Ok(_) => "not UTF-8".to_string(),
+    };
+    Err(NormalizeError::InvalidJson(reason))
 }
 
 /// [`normalize_json`] for text already known to be valid JSON in UTF-8 (a reader checked it).
 pub fn normalize_valid_json(bytes: &[u8], envelope: &Envelope) -> Result<EventRow, NormalizeError> {
-    let mut scratch = Vec::new();
-    if let Some(row) =
-        minified(bytes, &mut scratch).and_then(|text| compact_row(text, None, envelope))
-    {
-        return row.map(|row| row.to_event_row());
-    }
-    normalize_tree(bytes, envelope)
+    with_row(bytes, envelope, &mut Vec::new(), |row| row.to_event_row())
 }
 
 /// Normalizes one event given as valid JSON text (as [`normalize_valid_json`]) and appends its
@@ -161,58 +153,147 @@ pub fn normalize_into(
     scratch: &mut Vec<u8>,
     rows: &mut RowBuilder,
 ) -> Result<(), NormalizeError> {
-    if let Some(row) = minified(bytes, scratch).and_then(|text| compact_row(text, None, envelope)) {
-        return row.map(|row| rows.push(&row));
-    }
-    let row = normalize_tree(bytes, envelope)?;
-    rows.push(&row.as_row_ref());
-    Ok(())
+    with_row(bytes, envelope, scratch, |row| rows.push(row))
 }
 
 /// [`normalize_into`] for an event a reader already checked and minified
-/// ([`rawjson::minify_object`]): `text` is its compact JSON, `fields` where its top-level
-/// fields sit, `raw` its text as read (for the tree when the text way cannot say).
+/// ([`rawjson::minify_object`]): `text` is its canonical compact JSON, `fields` where its
+/// top-level fields sit. (`_raw`, its text as read, is not needed any more.)
 pub fn normalize_compact_into(
-    raw: &[u8],
+    _raw: &[u8],
     text: &str,
     fields: &[FieldSpan],
     envelope: &Envelope,
-    scratch: &mut Vec<u8>,
+    _scratch: &mut Vec<u8>,
     rows: &mut RowBuilder,
 ) -> Result<(), NormalizeError> {
-    match compact_row(text, Some(fields), envelope) {
-        Some(row) => row.map(|row| rows.push(&row)),
-        None => normalize_into(raw, envelope, scratch, rows),
+    with_compact_row(text, Some(fields), envelope, |row| rows.push(row))
+}
+
+/// Minifies `bytes` (valid JSON) into `scratch` and calls `done` with its row.
+fn with_row<R>(
+    bytes: &[u8],
+    envelope: &Envelope,
+    scratch: &mut Vec<u8>,
+    done: impl FnOnce(&RowRef) -> R,
+) -> Result<R, NormalizeError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        return Err(NormalizeError::NotAnObject(kind_of_first_byte(first)));
+    }
+    scratch.clear();
+    minify_canonical(bytes, 0, scratch).map_err(minify_error)?;
+    let text = std::str::from_utf8(scratch)
+        .map_err(|e| NormalizeError::InvalidJson(format!("not UTF-8: {e}")))?;
+    with_compact_row(text, None, envelope, done)
+}
+
+fn minify_error(e: MinifyError) -> NormalizeError {
+    match e {
+        MinifyError::TooDeep => NormalizeError::TooDeep,
+        MinifyError::BadString(reason) => NormalizeError::InvalidJson(reason),
     }
 }
 
-/// Parses the text to a tree and normalizes that.
-fn normalize_tree(bytes: &[u8], envelope: &Envelope) -> Result<EventRow, NormalizeError> {
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(value) => normalize(value, envelope),
-        Err(e) => Err(NormalizeError::InvalidJson(e.to_string())),
+/// What a JSON text starting with `first` is, for [`NormalizeError::NotAnObject`].
+fn kind_of_first_byte(first: Option<&u8>) -> &'static str {
+    match first {
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') | None => "null",
+        Some(_) => "a number",
     }
 }
 
-/// The minified text of a JSON object, written to `out`, when it is exactly what parsing and
-/// re-serializing would give.
-fn minified<'a>(bytes: &[u8], out: &'a mut Vec<u8>) -> Option<&'a str> {
-    if bytes.first() != Some(&b'{') {
-        return None;
+/// Calls `done` with the row of the compact event `text` (its top-level fields at `spans` when
+/// given), first rewriting its top level when a key is miscased or repeated or `userIdentity`
+/// is a JSON string.
+fn with_compact_row<R>(
+    text: &str,
+    spans: Option<&[FieldSpan]>,
+    envelope: &Envelope,
+    done: impl FnOnce(&RowRef) -> R,
+) -> Result<R, NormalizeError> {
+    if let Some(row) = compact_row(text, spans, envelope, false) {
+        return row.map(|row| done(&row));
     }
-    out.clear();
-    if !minify_exact(bytes, out) {
-        return None;
+    let fixed = canonical_top_level_text(text)?;
+    match compact_row(&fixed, None, envelope, true) {
+        Some(row) => row.map(|row| done(&row)),
+        None => Err(NormalizeError::InvalidJson(
+            "the event's top-level fields cannot be read".into(),
+        )),
     }
-    std::str::from_utf8(out).ok()
+}
+
+/// The compact event `text` with its top level made canonical: known keys in their canonical
+/// spelling, each key once (its last value at its first place), a `userIdentity` JSON string
+/// that holds an object decoded into that object.
+fn canonical_top_level_text(text: &str) -> Result<String, NormalizeError> {
+    let object = RawObject::parse(text)
+        .ok_or_else(|| NormalizeError::InvalidJson("not a JSON object".into()))?;
+    let mut fields: Vec<(Cow<str>, Cow<str>)> = Vec::with_capacity(object.fields.len());
+    let mut places: HashMap<Cow<str>, usize> = HashMap::new();
+    for (key, raw) in object.fields {
+        let key = match canonical_top_level(&key) {
+            Some(canonical) => Cow::Borrowed(canonical),
+            None => key,
+        };
+        match places.get(&key) {
+            Some(&place) => fields[place].1 = Cow::Borrowed(raw),
+            None => {
+                places.insert(key.clone(), fields.len());
+                fields.push((key, Cow::Borrowed(raw)));
+            }
+        }
+    }
+    for (key, raw) in &mut fields {
+        if key == "userIdentity" {
+            if let Some(decoded) = decoded_object(raw)? {
+                *raw = Cow::Owned(decoded);
+            }
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    out.push('{');
+    for (i, (key, raw)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(key.as_ref()).expect("a string serializes"));
+        out.push(':');
+        out.push_str(raw);
+    }
+    out.push('}');
+    Ok(out)
+}
+
+/// The canonical compact text of the JSON object held in the JSON string `raw` (a
+/// stringified `userIdentity`), if it holds one.
+fn decoded_object(raw: &str) -> Result<Option<String>, NormalizeError> {
+    let Some(inner) = rawjson::string_value(raw) else {
+        return Ok(None);
+    };
+    let valid = inner.trim_start().starts_with('{')
+        && serde_json::from_str::<serde::de::IgnoredAny>(&inner).is_ok();
+    if !valid {
+        return Ok(None);
+    }
+    let mut out = Vec::with_capacity(inner.len());
+    minify_canonical(inner.as_bytes(), 1, &mut out).map_err(minify_error)?;
+    Ok(Some(String::from_utf8(out).expect("minified from a str")))
 }
 
 /// The row of a compact event, its texts borrowed from `event_json` where they can be; `None`
-/// when the event needs the tree. Its top-level fields are found from `spans` when given.
+/// when its top level must be rewritten first (see [`canonical_top_level_text`]; `fixed` says
+/// it was: a `userIdentity` string is then kept as a string). Its top-level fields are found
+/// from `spans` when given.
 fn compact_row<'a>(
     event_json: &'a str,
     spans: Option<&[FieldSpan]>,
     envelope: &'a Envelope,
+    fixed: bool,
 ) -> Option<Result<RowRef<'a>, NormalizeError>> {
     let event = match spans {
         Some(spans) => {
@@ -230,7 +311,7 @@ fn compact_row<'a>(
         None => TopLevel::of(RawObject::parse(event_json)?.fields)?,
     };
     let identity = match event.get(slot!("userIdentity")) {
-        Some(raw) if raw.starts_with('"') => return None,
+        Some(raw) if raw.starts_with('"') && !fixed => return None,
         Some(raw) => RawObject::parse(raw),
         None => None,
     };
@@ -240,7 +321,7 @@ fn compact_row<'a>(
     {
         return Some(Err(NormalizeError::NotAnEvent));
     }
-    let time = match compact_event_time(&event, envelope.time)? {
+    let time = match compact_event_time(&event, envelope.time) {
         Ok(time) => time,
         Err(e) => return Some(Err(e)),
     };
@@ -260,10 +341,10 @@ fn compact_row<'a>(
             .is_some_and(|s| s.eq_ignore_ascii_case(want))
     };
     let kms_key_id = match may_name_a_key(&event) {
-        true => derive_key_id(&key_fields(&event)?).map(Cow::Owned),
+        true => derive_key_id(&key_fields(&event)).map(Cow::Owned),
         false => None,
     };
-    let dedup_key = dedup_key(scalars[slot!("eventId")].clone(), event_json);
+    let dedup_key = dedup_key(event.get(slot!("eventId")), event_json);
     Some(Ok(RowRef {
         time,
         topic: envelope.topic.as_deref().unwrap_or(DEFAULT_TOPIC),
@@ -291,7 +372,7 @@ struct TopLevel<'a> {
 
 impl<'a> TopLevel<'a> {
     /// Slots the fields of `event`; `None` when a key is repeated or a known key is spelled in
-    /// another letter case (the tree path handles both).
+    /// another letter case (the top level is rewritten first then).
     fn of(fields: impl IntoIterator<Item = (Cow<'a, str>, &'a str)>) -> Option<TopLevel<'a>> {
         let mut slots = [None; schema::TOP_LEVEL_KEYS];
         let mut others: Vec<Cow<str>> = Vec::new();
@@ -316,19 +397,23 @@ impl<'a> TopLevel<'a> {
     }
 }
 
-/// `eventTime` of a compact event as [`event_time`] reads it; `None` when only the tree can
-/// say what is wrong with it.
-fn compact_event_time(
-    event: &TopLevel,
-    envelope_time: Option<i64>,
-) -> Option<Result<i64, NormalizeError>> {
-    match event.get(slot!("eventTime")) {
-        None | Some("null") => Some(envelope_time.ok_or(NormalizeError::MissingTime)),
+/// The event time of a compact event (unix seconds): its `eventTime` (an RFC 3339 text or an
+/// integer of unix seconds), else the envelope's `__time__`; within
+/// [`EARLIEST_TIME`]..=[`LATEST_TIME`].
+fn compact_event_time(event: &TopLevel, envelope_time: Option<i64>) -> Result<i64, NormalizeError> {
+    let time = match event.get(slot!("eventTime")) {
+        None | Some("null") => envelope_time.ok_or(NormalizeError::MissingTime)?,
         Some(raw) if raw.starts_with('"') => {
-            let text = rawjson::string_value(raw)?;
-            Some(parse_event_time(&text).ok_or_else(|| NormalizeError::BadTime(text.into_owned())))
+            let text = rawjson::string_value(raw).unwrap_or_default();
+            parse_event_time(&text).ok_or_else(|| NormalizeError::BadTime(text.into_owned()))?
         }
-        Some(raw) => raw.parse::<i64>().ok().map(Ok),
+        Some(raw) => raw
+            .parse::<i64>()
+            .map_err(|_| NormalizeError::BadTime(raw.to_string()))?,
+    };
+    match (EARLIEST_TIME..=LATEST_TIME).contains(&time) {
+        true => Ok(time),
+        false => Err(NormalizeError::TimeOutOfRange(time)),
     }
 }
 
@@ -357,8 +442,10 @@ fn may_name_a_key(event: &TopLevel) -> bool {
 
 /// The parts of the event that [`derive_key_id`] reads, parsed: `resourceType`,
 /// `resourceName` and `referencedResources` whole; of `requestParameters` and
-/// `responseElements` only `KeyId` and `KeyMetadata.KeyId` (they can be large).
-fn key_fields(event: &TopLevel) -> Option<Map<String, Value>> {
+/// `responseElements` only `KeyId` and `KeyMetadata.KeyId` (they can be large). A part that
+/// does not parse (a number beyond f64) reads as null: key ids are strings.
+fn key_fields(event: &TopLevel) -> Map<String, Value> {
+    let parse = |raw: &str| serde_json::from_str(raw).unwrap_or(Value::Null);
     let mut map = Map::new();
     let whole = [
         ("resourceType", slot!("resourceType")),
@@ -367,7 +454,7 @@ fn key_fields(event: &TopLevel) -> Option<Map<String, Value>> {
     ];
     for (key, slot) in whole {
         if let Some(raw) = event.get(slot) {
-            map.insert(key.to_string(), serde_json::from_str(raw).ok()?);
+            map.insert(key.to_string(), parse(raw));
         }
     }
     for (key, slot, paths) in [
@@ -383,74 +470,51 @@ fn key_fields(event: &TopLevel) -> Option<Map<String, Value>> {
         ),
     ] {
         if let Some(raw) = event.get(slot) {
-            map.insert(key.to_string(), shallow_object(raw, paths)?);
+            map.insert(key.to_string(), shallow_object(raw, paths));
         }
     }
-    Some(map)
+    map
 }
 
 /// `raw` as a value keeping only the members named in `keep` (whole), when it is an object;
-/// anything else parsed whole.
-fn shallow_object(raw: &str, keep: &[&str]) -> Option<Value> {
+/// anything else parsed whole (null when it does not parse).
+fn shallow_object(raw: &str, keep: &[&str]) -> Value {
+    let parse = |raw: &str| serde_json::from_str(raw).unwrap_or(Value::Null);
     let Some(object) = RawObject::parse(raw) else {
-        return serde_json::from_str(raw).ok();
+        return parse(raw);
     };
     let mut kept = Map::new();
     for key in keep {
         if let Some(member) = object.get(key) {
-            kept.insert(key.to_string(), serde_json::from_str(member).ok()?);
+            kept.insert(key.to_string(), parse(member));
         }
     }
-    Some(Value::Object(kept))
+    Value::Object(kept)
 }
 
-/// The column values of an event besides its JSON and envelope.
-struct Fields {
-    time: i64,
-    scalars: Vec<Option<String>>,
-    identity: Vec<Option<String>>,
-    kms_key_id: Option<String>,
-    insight: bool,
-}
-
-/// The row of an event: its fields, its JSON, its dedup key and its envelope.
-fn assemble(envelope: &Envelope, fields: Fields, event_json: String) -> EventRow {
-    let event_id = fields.scalars[scalar_index("eventId")].as_deref();
-    let dedup_key = dedup_key(event_id.map(Cow::Borrowed), &event_json).into_owned();
-    EventRow {
-        time: fields.time,
-        topic: envelope
-            .topic
-            .clone()
-            .unwrap_or_else(|| DEFAULT_TOPIC.to_string()),
-        event_json,
-        scalars: fields.scalars,
-        identity: fields.identity,
-        kms_key_id: fields.kms_key_id,
-        dedup_key,
-        insight: fields.insight,
-        origin: envelope.origin.clone(),
+/// The dedup key of an event from the raw JSON of its `eventId`: a string id as it is (so
+/// stores written before keep deduplicating the same), a number or boolean id as `num:<text>`
+/// or `bool:<text>` (so `1` and `"1"` stay apart), and `sha:<blake3 of the compact JSON>` for
+/// an event without a usable id (absent, null, an object or array, or a string that is empty or
+/// only whitespace).
+pub fn dedup_key<'a>(event_id: Option<&'a str>, event_json: &str) -> Cow<'a, str> {
+    match event_id.map(|raw| (raw, raw.as_bytes()[0])) {
+        Some((raw, b'"')) => match rawjson::string_value(raw) {
+            Some(id) if !id.trim().is_empty() => id,
+            _ => content_key(event_json),
+        },
+        Some((raw, b't' | b'f')) => Cow::Owned(format!("bool:{raw}")),
+        Some((raw, b'-' | b'0'..=b'9')) => Cow::Owned(format!("num:{raw}")),
+        _ => content_key(event_json),
     }
 }
 
-/// The dedup key of an event: its `eventId`, or `sha:<blake3 of its compact JSON>` when it has
-/// none (or an empty one).
-fn dedup_key<'a>(event_id: Option<Cow<'a, str>>, event_json: &str) -> Cow<'a, str> {
-    match event_id {
-        Some(id) if !id.is_empty() => id,
-        _ => Cow::Owned(format!(
-            "sha:{}",
-            blake3::hash(event_json.as_bytes()).to_hex()
-        )),
-    }
-}
-
-/// The position of a top-level field among [`TOP_LEVEL_SCALARS`].
-fn scalar_index(name: &str) -> usize {
-    TOP_LEVEL_SCALARS
-        .iter()
-        .position(|k| *k == name)
-        .expect("a stored top-level field")
+/// `sha:<blake3 of the compact JSON>`: the dedup key of an event without an id.
+fn content_key<'a>(event_json: &str) -> Cow<'a, str> {
+    Cow::Owned(format!(
+        "sha:{}",
+        blake3::hash(event_json.as_bytes()).to_hex()
+    ))
 }
 
 /// Parses an ActionTrail `eventTime` leniently: RFC 3339 (`Z` or an offset, fractions allowed),
@@ -472,20 +536,6 @@ pub fn parse_event_time(text: &str) -> Option<i64> {
     None
 }
 
-fn event_time(
-    event: &Map<String, Value>,
-    envelope_time: Option<i64>,
-) -> Result<i64, NormalizeError> {
-    match event.get("eventTime") {
-        Some(Value::String(s)) => {
-            parse_event_time(s).ok_or_else(|| NormalizeError::BadTime(s.clone()))
-        }
-        Some(Value::Number(n)) if n.as_i64().is_some() => Ok(n.as_i64().unwrap()),
-        Some(other) if !other.is_null() => Err(NormalizeError::BadTime(other.to_string())),
-        _ => envelope_time.ok_or(NormalizeError::MissingTime),
-    }
-}
-
 fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -497,67 +547,11 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-/// Renames known top-level keys to their canonical spelling (`EventName` → `eventName`).
-fn canonicalize_keys(raw: Map<String, Value>) -> Map<String, Value> {
-    if raw
-        .keys()
-        .all(|k| canonical_top_level(k).is_none_or(|c| c == k))
-    {
-        return raw;
-    }
-    raw.into_iter()
-        .map(|(k, v)| match canonical_top_level(&k) {
-            Some(c) => (c.to_string(), v),
-            None => (k, v),
-        })
-        .collect()
-}
-
-/// Some LookupEvents outputs carry `userIdentity` as a JSON string: decode it in place.
-fn decode_stringified_identity(event: &mut Map<String, Value>) {
-    if let Some(Value::String(s)) = event.get("userIdentity") {
-        if let Ok(v @ Value::Object(_)) = serde_json::from_str::<Value>(s) {
-            event.insert("userIdentity".to_string(), v);
-        }
-    }
-}
-
-/// The text of a scalar JSON value as SLS indexes it: strings as-is, numbers and booleans as
-/// their JSON text. Objects, arrays and null give `None`.
-pub fn scalar_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-fn fill_request_parameter_json(event: &Map<String, Value>, scalars: &mut [Option<String>]) {
-    let index = scalar_index("requestParameterJson");
-    if scalars[index].is_none() {
-        if let Some(params @ Value::Object(_)) = event.get("requestParameters") {
-            scalars[index] = Some(params.to_string());
-        }
-    }
-}
-
-fn identity_leaves(event: &Map<String, Value>) -> Vec<Option<String>> {
-    let identity = event.get("userIdentity").and_then(Value::as_object);
-    USER_IDENTITY_LEAVES
-        .iter()
-        .map(|leaf| identity.and_then(|m| m.get(*leaf)).and_then(scalar_text))
-        .collect()
-}
-
-fn is_insight(event: &Map<String, Value>) -> bool {
-    let field_is = |key: &str, want: &str| {
-        event
-            .get(key)
-            .and_then(Value::as_str)
-            .is_some_and(|s| s.eq_ignore_ascii_case(want))
-    };
-    field_is("eventType", "ActionTrailInsight") || field_is("eventCategory", "Insight")
+/// Whether two stored events (compact JSON texts) hold the same content, as
+/// [`rawjson::same_content`] compares them: copies of one event from two exports (members in
+/// another order, `1` for `"1"`) are the same; any other difference is a conflict.
+pub fn same_event_content(a: &str, b: &str) -> bool {
+    rawjson::same_content(a, b)
 }
 
 #[cfg(test)]
@@ -671,12 +665,17 @@ mod tests {
         }
     }
 
-    /// Whether `text` takes the way without a tree.
+    /// Whether `text` is read without rewriting its top level.
     fn takes_text_path(text: &str) -> bool {
         let (envelope, mut scratch) = (env(), Vec::new());
-        minified(text.as_bytes(), &mut scratch)
-            .and_then(|compact| compact_row(compact, None, &envelope))
-            .is_some()
+        minify_canonical(text.as_bytes(), 0, &mut scratch).unwrap();
+        compact_row(
+            std::str::from_utf8(&scratch).unwrap(),
+            None,
+            &envelope,
+            false,
+        )
+        .is_some()
     }
 
     #[test]
@@ -712,7 +711,131 @@ mod tests {
         assert!(takes_text_path(typical));
         let float =
             r#"{"eventId":"E1","eventName":"X","eventTime":"2024-03-01T10:00:00Z","f":0.5}"#;
-        assert!(!takes_text_path(float));
+        assert!(takes_text_path(float));
+        let miscased = r#"{"EventId":"E1","eventName":"X","eventTime":"2024-03-01T10:00:00Z"}"#;
+        assert!(!takes_text_path(miscased));
+    }
+
+    /// The row of `text` read as a reader hands it over: checked and minified in one pass when
+    /// it can be, else as text.
+    fn row_of(text: &str) -> Result<EventRow, NormalizeError> {
+        let (mut compact, mut fields) = (Vec::new(), Vec::new());
+        if rawjson::minify_object(text.as_bytes(), &mut compact, &mut fields) {
+            let compact = std::str::from_utf8(&compact).unwrap();
+            let mut rows = RowBuilder::default();
+            let mut scratch = Vec::new();
+            let pushed =
+                normalize_compact_into(&[], compact, &fields, &env(), &mut scratch, &mut rows);
+            let by_text = normalize_json(text.as_bytes(), &env());
+            assert_eq!(pushed.is_ok(), by_text.is_ok(), "{text}");
+            if let Ok(row) = &by_text {
+                let batches = rows.finish();
+                assert_eq!(
+                    batches[0].text(1, 0),
+                    Some(row.event_json.as_str()),
+                    "{text}"
+                );
+            }
+            return by_text;
+        }
+        normalize_json(text.as_bytes(), &env())
+    }
+
+    #[test]
+    fn numbers_are_stored_exactly_on_every_path() {
+        let numbers = "[123456789012345678901234567890,0.1000000000000000055511151231257827,1e-400,1e400,-0,1E5]";
+        for text in [
+            format!(
+                r#"{{"eventId":"N1","eventName":"X","eventTime":"2024-03-01T10:00:00Z","n":{numbers}}}"#
+            ),
+            // Spaces, an escape serde_json writes another way, a miscased key, a repeated key.
+            format!(
+                r#"{{ "EventId" : "N1", "eventName":"X", "eventTime": "2024-03-01T10:00:00Z", "s": "a\/b", "n" : {numbers} }}"#
+            ),
+            format!(
+                r#"{{"eventId":"N1","eventName":"X","eventTime":"2024-03-01T10:00:00Z","n":0,"n":{numbers}}}"#
+            ),
+        ] {
+            let row = row_of(&text).unwrap();
+            assert!(
+                row.event_json.ends_with(&format!(r#""n":{numbers}}}"#)),
+                "{}",
+                row.event_json
+            );
+            assert_eq!(row.dedup_key, "N1");
+        }
+        let scalars = r#"{"eventId":"N2","eventName":"X","eventTime":"2024-03-01T10:00:00Z","eventVersion":1E5,"isGlobal":-0,"userIdentity":{"accountId":123456789012345678901234567890}}"#;
+        let row = row_of(scalars).unwrap();
+        assert_eq!(scalar(&row, "eventVersion"), Some("1E5"));
+        assert_eq!(scalar(&row, "isGlobal"), Some("-0"));
+        assert_eq!(
+            row.identity[3].as_deref(),
+            Some("123456789012345678901234567890")
+        );
+        let stringified = r#"{"eventId":"N3","eventName":"X","eventTime":"2024-03-01T10:00:00Z","userIdentity":"{\"accountId\": 1e400}"}"#;
+        let row = row_of(stringified).unwrap();
+        assert!(
+            row.event_json
+                .contains(r#""userIdentity":{"accountId":1e400}"#),
+            "{}",
+            row.event_json
+        );
+        assert_eq!(row.identity[3].as_deref(), Some("1e400"));
+    }
+
+    #[test]
+    fn too_deep_and_out_of_range_events_are_refused_with_a_reason() {
+        let nested = |n: usize| {
+            format!(
+                r#"{{"eventName":"X","eventTime":"2024-03-01T10:00:00Z","a":{}1{}}}"#,
+                "[".repeat(n),
+                "]".repeat(n)
+            )
+        };
+        assert!(row_of(&nested(MAX_DEPTH - 1)).is_ok());
+        assert_eq!(row_of(&nested(MAX_DEPTH)), Err(NormalizeError::TooDeep));
+        assert_eq!(row_of(&nested(10_000)), Err(NormalizeError::TooDeep));
+        for (time, expected) in [
+            ("\"0000-01-01T00:00:00Z\"", Ok(EARLIEST_TIME)),
+            ("\"9999-12-31T23:59:59Z\"", Ok(LATEST_TIME)),
+            (
+                "\"0000-01-01T00:00:00+01:00\"",
+                Err(NormalizeError::TimeOutOfRange(EARLIEST_TIME - 3600)),
+            ),
+            (
+                "253402300800",
+                Err(NormalizeError::TimeOutOfRange(LATEST_TIME + 1)),
+            ),
+            (
+                "-9223372036854775808",
+                Err(NormalizeError::TimeOutOfRange(i64::MIN)),
+            ),
+            ("1e400", Err(NormalizeError::BadTime("1e400".into()))),
+            ("0", Ok(0)),
+        ] {
+            let text = format!(r#"{{"eventName":"X","eventTime":{time}}}"#);
+            assert_eq!(row_of(&text).map(|r| r.time), expected, "{text}");
+        }
+        assert_eq!(date_of(EARLIEST_TIME), "0000-01-01");
+        assert_eq!(date_of(LATEST_TIME), "9999-12-31");
+    }
+
+    #[test]
+    fn dedup_keys_keep_types_apart_and_blank_ids_fall_back_to_content() {
+        let key = |id: &str| {
+            let text =
+                format!(r#"{{"eventId":{id},"eventName":"X","eventTime":"2024-03-01T10:00:00Z"}}"#);
+            row_of(&text).unwrap().dedup_key
+        };
+        assert_eq!(key(r#""1""#), "1");
+        assert_eq!(key("1"), "num:1");
+        assert_eq!(key("1.0"), "num:1.0");
+        assert_eq!(key("true"), "bool:true");
+        assert_eq!(key(r#""E\u0031""#), "E1");
+        for blank in [r#""""#, r#"" ""#, r#""\t\n""#, "null", "{}", "[1]"] {
+            assert!(key(blank).starts_with("sha:"), "{blank}");
+        }
+        assert_ne!(key(r#"" ""#), key(r#""  ""#));
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! Reads JSON without building a tree: minified copies that are byte-identical to what
-//! `serde_json` writes back after parsing (or a refusal when they would not be), and the fields
-//! of one compact object as borrowed slices with their scalar text.
+//! Reads JSON without building a tree: canonical minified copies (whitespace out, strings with
+//! `serde_json`'s escapes, every number exactly as written), the fields of one compact object as
+//! borrowed slices with their scalar text, leaves found by path, and pretty-printed text: no
+//! number is ever converted, and no nesting depth costs stack.
 
 use std::borrow::Cow;
 
@@ -13,7 +14,7 @@ pub struct RawObject<'a> {
 
 impl<'a> RawObject<'a> {
     /// Splits `compact` into its fields. `compact` must be valid JSON without insignificant
-    /// whitespace (as [`minify_exact`] writes it); `None` when it is not an object.
+    /// whitespace (as [`minify_canonical`] writes it); `None` when it is not an object.
     pub fn parse(compact: &'a str) -> Option<RawObject<'a>> {
         let bytes = compact.as_bytes();
         if bytes.first() != Some(&b'{') {
@@ -39,6 +40,202 @@ impl<'a> RawObject<'a> {
             .rev()
             .find(|(k, _)| k == key)
             .map(|(_, v)| *v)
+    }
+}
+
+/// The text of a compact JSON value laid out as `serde_json::to_string_pretty` lays it out
+/// (two-space indents, `": "` after keys, empty containers as `{}` and `[]`), every byte of its
+/// strings and numbers kept. One pass without recursion: any depth is fine.
+pub fn pretty(compact: &str) -> String {
+    let bytes = compact.as_bytes();
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let end = string_end(bytes, i).unwrap_or(bytes.len());
+                out.push_str(&compact[i..end]);
+                i = end;
+                continue;
+            }
+            open @ (b'{' | b'[') => {
+                let close = if open == b'{' { b'}' } else { b']' };
+                out.push(char::from(open));
+                if bytes.get(i + 1) == Some(&close) {
+                    out.push(char::from(close));
+                    i += 2;
+                    continue;
+                }
+                depth += 1;
+                newline(&mut out, depth);
+            }
+            close @ (b'}' | b']') => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(char::from(close));
+            }
+            b',' => {
+                out.push(',');
+                newline(&mut out, depth);
+            }
+            b':' => out.push_str(": "),
+            _ => {
+                let run = bytes[i..]
+                    .iter()
+                    .position(|b| matches!(b, b'"' | b'{' | b'[' | b'}' | b']' | b',' | b':'))
+                    .unwrap_or(bytes.len() - i);
+                out.push_str(&compact[i..i + run]);
+                i += run;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// One step of a path into a JSON value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step<'a> {
+    /// The member with this key (exact spelling; the last one when repeated).
+    Key(&'a str),
+    /// The element at this 0-based index.
+    Index(usize),
+}
+
+/// The raw text of the value at `path` in the valid JSON text `doc` (which may hold
+/// whitespace), found without building a tree or converting a number; `None` when a step is
+/// missing or walks into a scalar.
+pub fn value_at<'a, 'p>(doc: &'a str, path: impl IntoIterator<Item = Step<'p>>) -> Option<&'a str> {
+    let bytes = doc.as_bytes();
+    let mut start = skip_ws(bytes, 0);
+    for step in path {
+        start = match (bytes.get(start)?, step) {
+            (b'{', Step::Key(key)) => member_start(doc, start, key)?,
+            (b'[', Step::Index(n)) => element_start(bytes, start, n)?,
+            _ => return None,
+        };
+    }
+    Some(&doc[start..spaced_value_end(bytes, start)?])
+}
+
+fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
+    while matches!(bytes.get(i), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+        i += 1;
+    }
+    i
+}
+
+/// The index just past the value starting at `bytes[start]`, whitespace allowed inside.
+fn spaced_value_end(bytes: &[u8], start: usize) -> Option<usize> {
+    match bytes.get(start)? {
+        b'{' | b'[' => value_end(bytes, start),
+        b'"' => string_end(bytes, start),
+        _ => Some(
+            start
+                + bytes[start..]
+                    .iter()
+                    .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'))
+                    .unwrap_or(bytes.len() - start),
+        ),
+    }
+}
+
+/// Where the value of the last member `key` of the object at `doc[start]` starts.
+fn member_start(doc: &str, start: usize, key: &str) -> Option<usize> {
+    let bytes = doc.as_bytes();
+    let (mut i, mut found) = (skip_ws(bytes, start + 1), None);
+    while bytes.get(i) == Some(&b'"') {
+        let key_end = string_end(bytes, i)?;
+        let this_key = string_text(&doc[i..key_end])?;
+        let value = skip_ws(bytes, skip_ws(bytes, key_end) + 1);
+        if this_key == key {
+            found = Some(value);
+        }
+        i = skip_ws(bytes, spaced_value_end(bytes, value)?);
+        if bytes.get(i) != Some(&b',') {
+            break;
+        }
+        i = skip_ws(bytes, i + 1);
+    }
+    found
+}
+
+/// Where element `n` of the array at `bytes[start]` starts.
+fn element_start(bytes: &[u8], start: usize, n: usize) -> Option<usize> {
+    let mut i = skip_ws(bytes, start + 1);
+    if bytes.get(i) == Some(&b']') {
+        return None;
+    }
+    for _ in 0..n {
+        i = skip_ws(bytes, spaced_value_end(bytes, i)?);
+        if bytes.get(i) != Some(&b',') {
+            return None;
+        }
+        i = skip_ws(bytes, i + 1);
+    }
+    Some(i)
+}
+
+/// The elements of a compact array (`None` when `raw` is not one).
+pub fn elements(raw: &str) -> Option<Vec<&str>> {
+    let bytes = raw.as_bytes();
+    if bytes.first() != Some(&b'[') {
+        return None;
+    }
+    let (mut out, mut start) = (Vec::new(), 1);
+    while *bytes.get(start)? != b']' {
+        let end = value_end(bytes, start)?;
+        out.push(&raw[start..end]);
+        start = end + usize::from(bytes.get(end) == Some(&b','));
+    }
+    Some(out)
+}
+
+/// Whether two compact JSON texts hold the same content: members compared by key whatever
+/// their order (the last of a repeated key counts), strings by their decoded text, numbers by
+/// their exact text, and a number or boolean equal to a string holding its text (`1` and `"1"`,
+/// as SLS indexes both). Nesting is bounded by [`MAX_DEPTH`] in stored events.
+pub fn same_content(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    match (a.as_bytes().first(), b.as_bytes().first()) {
+        (Some(b'{'), Some(b'{')) => {
+            let (Some(x), Some(y)) = (RawObject::parse(a), RawObject::parse(b)) else {
+                return false;
+            };
+            let distinct = |o: &RawObject| {
+                let mut keys: Vec<&str> = o.fields.iter().map(|(k, _)| k.as_ref()).collect();
+                keys.sort_unstable();
+                keys.dedup();
+                keys.len()
+            };
+            distinct(&x) == distinct(&y)
+                && x.fields
+                    .iter()
+                    .all(|(key, _)| match (x.get(key), y.get(key)) {
+                        (Some(v), Some(w)) => same_content(v, w),
+                        _ => false,
+                    })
+        }
+        (Some(b'['), Some(b'[')) => match (elements(a), elements(b)) {
+            (Some(x), Some(y)) => {
+                x.len() == y.len() && x.iter().zip(&y).all(|(v, w)| same_content(v, w))
+            }
+            _ => false,
+        },
+        (Some(b'"'), Some(b'"')) => string_value(a) == string_value(b),
+        (Some(b'"'), Some(c)) | (Some(c), Some(b'"')) if !matches!(c, b'{' | b'[' | b'n') => {
+            let (text, other) = if a.starts_with('"') { (a, b) } else { (b, a) };
+            string_value(text).as_deref() == Some(other)
+        }
+        _ => false,
     }
 }
 
@@ -73,6 +270,86 @@ fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
                     .iter()
                     .position(|b| matches!(b, b',' | b'}' | b']'))?,
         ),
+    }
+}
+
+/// The text `pick` makes of the value at `path` in the JSON text `doc`, as it would of the
+/// parsed value, except that numbers and containers keep their exact text (compact): `pick` is
+/// asked with a stand-in of the same kind whether it keeps such a value. `None` when `doc` is
+/// not JSON, the path is missing, or `pick` drops the value.
+pub fn leaf_text<'p>(
+    doc: &str,
+    path: impl IntoIterator<Item = Step<'p>>,
+    pick: fn(&serde_json::Value) -> Option<String>,
+) -> Option<String> {
+    use serde_json::Value;
+    serde_json::from_str::<serde::de::IgnoredAny>(doc).ok()?;
+    let raw = value_at(doc, path)?;
+    match raw.as_bytes().first()? {
+        b'"' => pick(&Value::String(string_value(raw)?.into_owned())),
+        b't' => pick(&Value::Bool(true)),
+        b'f' => pick(&Value::Bool(false)),
+        b'n' => pick(&Value::Null),
+        b'{' | b'[' => {
+            pick(&Value::Array(Vec::new()))?;
+            let mut compact = Vec::with_capacity(raw.len());
+            minify_canonical(raw.as_bytes(), 0, &mut compact).ok()?;
+            String::from_utf8(compact).ok()
+        }
+        _ => pick(&Value::from(0)).map(|_| raw.to_string()),
+    }
+}
+
+/// [`value_at`] for a path of object keys matched as SLS matches field names: at each step the
+/// first member spelled exactly so, else the first whose key equals it ignoring ASCII case.
+pub fn value_at_loose<'a>(doc: &'a str, keys: &[String]) -> Option<&'a str> {
+    let bytes = doc.as_bytes();
+    let mut start = skip_ws(bytes, 0);
+    for key in keys {
+        if bytes.get(start) != Some(&b'{') {
+            return None;
+        }
+        start = loose_member_start(doc, start, key)?;
+    }
+    Some(&doc[start..spaced_value_end(bytes, start)?])
+}
+
+/// Where the value of the first member `key` (else the first matching it ignoring ASCII case)
+/// of the object at `doc[start]` starts.
+fn loose_member_start(doc: &str, start: usize, key: &str) -> Option<usize> {
+    let bytes = doc.as_bytes();
+    let (mut i, mut loose) = (skip_ws(bytes, start + 1), None);
+    while bytes.get(i) == Some(&b'"') {
+        let key_end = string_end(bytes, i)?;
+        let this_key = string_text(&doc[i..key_end])?;
+        let value = skip_ws(bytes, skip_ws(bytes, key_end) + 1);
+        if this_key == key {
+            return Some(value);
+        }
+        if loose.is_none() && this_key.eq_ignore_ascii_case(key) {
+            loose = Some(value);
+        }
+        i = skip_ws(bytes, spaced_value_end(bytes, value)?);
+        if bytes.get(i) != Some(&b',') {
+            break;
+        }
+        i = skip_ws(bytes, i + 1);
+    }
+    loose
+}
+
+/// The text of a raw JSON value as SLS indexes it: a string decoded, null as `None`, anything
+/// else as its exact compact JSON text (numbers as written).
+pub fn indexed_text(raw: &str) -> Option<String> {
+    match raw.as_bytes().first()? {
+        b'"' => string_value(raw).map(Cow::into_owned),
+        b'n' => None,
+        b'{' | b'[' => {
+            let mut compact = Vec::with_capacity(raw.len());
+            minify_canonical(raw.as_bytes(), 0, &mut compact).ok()?;
+            String::from_utf8(compact).ok()
+        }
+        _ => Some(raw.to_string()),
     }
 }
 
@@ -116,31 +393,42 @@ pub fn string_value(raw: &str) -> Option<Cow<'_, str>> {
     }
 }
 
-/// Appends `json` (one valid JSON text) to `out` without insignificant whitespace. Returns
-/// false, leaving `out` partly written, when the copy would differ from `serde_json`'s output
-/// for the parsed value: a fraction or exponent, an integer beyond 18 digits or `-0`, or a
-/// string escape that `serde_json` writes another way (`\/`, `\u00e9`, upper-case hex).
-pub fn minify_exact(json: &[u8], out: &mut Vec<u8>) -> bool {
-    let mut i = 0;
+/// Containers nested deeper than this (the event object itself counting as one) are refused:
+/// it is `serde_json`'s own limit, so that every reader that parses a stored event can.
+pub const MAX_DEPTH: usize = 127;
+
+/// Why [`minify_canonical`] refused a JSON text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MinifyError {
+    /// Containers nest deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// A string cannot be decoded (a lone surrogate escape): the reason.
+    BadString(String),
+}
+
+/// Appends `json` (one valid JSON text in UTF-8, its syntax already checked) to `out` in its
+/// canonical compact form: no insignificant whitespace, every string written with the escapes
+/// `serde_json` uses (`\/` and `\u00e9` become `/` and `é`), every number byte for byte as it
+/// came (`1E5`, `-0`, `1e400`, `123456789012345678901234567890` stay). `depth` is the nesting
+/// the text starts at (0 for a whole event).
+pub fn minify_canonical(json: &[u8], depth: usize, out: &mut Vec<u8>) -> Result<(), MinifyError> {
+    let (mut i, mut depth) = (0, depth);
     while i < json.len() {
         match json[i] {
             b' ' | b'\n' | b'\r' | b'\t' => i += 1,
-            b'"' => match canonical_string_end(json, i) {
-                Some(end) => {
-                    out.extend_from_slice(&json[i..end]);
-                    i = end;
+            b'"' => i = canonical_string(json, i, out)?,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(MinifyError::TooDeep);
                 }
-                None => return false,
-            },
-            b'-' | b'0'..=b'9' => {
-                let start = i;
-                while i < json.len() && is_number_byte(json[i]) {
-                    i += 1;
-                }
-                if !is_exact_integer(&json[start..i]) {
-                    return false;
-                }
-                out.extend_from_slice(&json[start..i]);
+                out.push(json[i]);
+                i += 1;
+            }
+            b @ (b'}' | b']') => {
+                depth = depth.saturating_sub(1);
+                out.push(b);
+                i += 1;
             }
             b => {
                 out.push(b);
@@ -148,7 +436,21 @@ pub fn minify_exact(json: &[u8], out: &mut Vec<u8>) -> bool {
             }
         }
     }
-    true
+    Ok(())
+}
+
+/// Copies the string literal at `json[start]` to `out` with `serde_json`'s escapes; the index
+/// just past it.
+fn canonical_string(json: &[u8], start: usize, out: &mut Vec<u8>) -> Result<usize, MinifyError> {
+    if let Some(end) = canonical_string_end(json, start) {
+        out.extend_from_slice(&json[start..end]);
+        return Ok(end);
+    }
+    let bad = |e: &dyn std::fmt::Display| MinifyError::BadString(e.to_string());
+    let end = string_end(json, start).ok_or_else(|| bad(&"unterminated string"))?;
+    let text: String = serde_json::from_slice(&json[start..end]).map_err(|e| bad(&e))?;
+    serde_json::to_writer(&mut *out, &text).map_err(|e| bad(&e))?;
+    Ok(end)
 }
 
 /// The index just past the string starting at `json[start] == '"'`, if every escape in it is
@@ -205,16 +507,12 @@ impl FieldSpan {
     }
 }
 
-/// Nesting allowed by [`minify_object`]; deeper objects are left to `serde_json` (whose own
-/// limit is 127).
-const MAX_DEPTH: usize = 100;
-
-/// Checks and minifies a JSON object in one pass: true when `json` is one JSON object that
-/// `serde_json` accepts and `out` (cleared first) is exactly what `serde_json` writes back after
-/// parsing it, with `fields` holding where each top-level field sits in `out`. False for
-/// anything else, valid or not (see [`minify_exact`] for what `serde_json` rewrites; numbers
-/// other than plain integers, non-canonical escapes and nesting past [`MAX_DEPTH`] are
-/// refused too): the caller then asks `serde_json`. `out` must still be checked for UTF-8.
+/// Checks and minifies a JSON object in one pass: true when `json` is one valid JSON object and
+/// `out` (cleared first) is its canonical compact form (as [`minify_canonical`] writes it), with
+/// `fields` holding where each top-level field sits in `out`. False for anything else, valid or
+/// not (strings with escapes `serde_json` writes another way, and nesting past [`MAX_DEPTH`],
+/// are refused too): the caller then checks the text another way. `out` must still be checked
+/// for UTF-8.
 pub fn minify_object(json: &[u8], out: &mut Vec<u8>, fields: &mut Vec<FieldSpan>) -> bool {
     out.clear();
     fields.clear();
@@ -337,7 +635,7 @@ impl Minifier<'_, '_> {
             b'"' => self.string(),
             b'{' => self.members(depth + 1, &mut |_, _, _| {}),
             b'[' => self.elements(depth + 1),
-            b'-' | b'0'..=b'9' => self.integer(),
+            b'-' | b'0'..=b'9' => self.number(),
             b't' => self.literal(b"true"),
             b'f' => self.literal(b"false"),
             b'n' => self.literal(b"null"),
@@ -368,19 +666,33 @@ impl Minifier<'_, '_> {
         Some(())
     }
 
-    /// An integer that `serde_json` writes back unchanged, not followed by a fraction or an
-    /// exponent.
-    fn integer(&mut self) -> Option<()> {
-        let start = self.i;
-        let mut end = start + usize::from(self.json[start] == b'-');
-        while self.json.get(end).is_some_and(u8::is_ascii_digit) {
-            end += 1;
+    /// A number of JSON's grammar (`-`, integer part without leading zeros, optional fraction
+    /// and exponent), copied exactly.
+    fn number(&mut self) -> Option<()> {
+        let (json, start) = (self.json, self.i);
+        let digits_from =
+            |at: usize| at + json[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let mut end = start + usize::from(json[start] == b'-');
+        end = match json.get(end)? {
+            b'0' => end + 1,
+            b'1'..=b'9' => digits_from(end),
+            _ => return None,
+        };
+        if json.get(end) == Some(&b'.') {
+            let fraction_end = digits_from(end + 1);
+            (fraction_end > end + 1).then_some(())?;
+            end = fraction_end;
         }
-        let number = &self.json[start..end];
-        if !is_exact_integer(number) || self.json.get(end).is_some_and(|&b| is_number_byte(b)) {
+        if matches!(json.get(end), Some(b'e' | b'E')) {
+            end += 1 + usize::from(matches!(json.get(end + 1), Some(b'+' | b'-')));
+            let exponent_end = digits_from(end);
+            (exponent_end > end).then_some(())?;
+            end = exponent_end;
+        }
+        if json.get(end).is_some_and(|&b| is_number_byte(b)) {
             return None;
         }
-        self.out.extend_from_slice(number);
+        self.out.extend_from_slice(&json[start..end]);
         self.i = end;
         Some(())
     }
@@ -421,24 +733,14 @@ fn is_number_byte(b: u8) -> bool {
     matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
 }
 
-/// Whether `n` is an integer that `serde_json` parses to an i64/u64 and writes back unchanged.
-fn is_exact_integer(n: &[u8]) -> bool {
-    let digits = n.strip_prefix(b"-").unwrap_or(n);
-    !digits.is_empty()
-        && digits.len() <= 18
-        && digits.iter().all(u8::is_ascii_digit)
-        && (digits == b"0" || digits[0] != b'0')
-        && n != b"-0"
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::Value;
 
-    fn minify(text: &str) -> Option<String> {
+    fn minify(text: &str) -> Result<String, MinifyError> {
         let mut out = Vec::new();
-        minify_exact(text.as_bytes(), &mut out).then(|| String::from_utf8(out).unwrap())
+        minify_canonical(text.as_bytes(), 0, &mut out).map(|()| String::from_utf8(out).unwrap())
     }
 
     fn serde_round_trip(text: &str) -> String {
@@ -452,9 +754,116 @@ mod tests {
                  "b" : "x \" \\ \n \t \u001f é 中", "c": {"d": {}} }"#,
             r#"{"n": 123456789012345678, "s": "key-abc123"}"#,
             "[]",
+            r#"{"s": "a\/b \u00e9 \u001F \u000a \ud83d\ude00"}"#,
         ] {
-            assert_eq!(minify(text), Some(serde_round_trip(text)), "{text}");
+            assert_eq!(minify(text), Ok(serde_round_trip(text)), "{text}");
         }
+    }
+
+    #[test]
+    fn numbers_are_kept_exactly_and_depth_is_bounded() {
+        let text = r#"{ "a": [123456789012345678901234567890, 0.1000000000000000055511151231257827,
+            1e-400, 1e400, -0, 1E5, 1.50, -2.5E+3] }"#;
+        assert_eq!(
+            minify(text).unwrap(),
+            r#"{"a":[123456789012345678901234567890,0.1000000000000000055511151231257827,1e-400,1e400,-0,1E5,1.50,-2.5E+3]}"#
+        );
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(minify(&nested(MAX_DEPTH)).is_ok());
+        assert_eq!(minify(&nested(MAX_DEPTH + 1)), Err(MinifyError::TooDeep));
+        // The limit is serde_json's own: what is stored, every reader can parse.
+        assert!(serde_json::from_str::<Value>(&nested(MAX_DEPTH)).is_ok());
+        assert!(serde_json::from_str::<Value>(&nested(MAX_DEPTH + 1)).is_err());
+        assert!(matches!(
+            minify(r#"{"s": "\ud800"}"#),
+            Err(MinifyError::BadString(_))
+        ));
+    }
+
+    #[test]
+    fn pretty_lays_out_like_serde_and_keeps_numbers() {
+        for text in [
+            r#"{"a":[1,{"b":"x,\":{}[]","c":{}},[]],"d":{"e":null,"f":true},"g":"é"}"#,
+            "[]",
+            "{}",
+            r#"[[1,2],{"k":[{}]}]"#,
+        ] {
+            let value: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                pretty(text),
+                serde_json::to_string_pretty(&value).unwrap(),
+                "{text}"
+            );
+        }
+        assert_eq!(pretty(r#"{"n":1E400}"#), "{\n  \"n\": 1E400\n}");
+        let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert_eq!(pretty(&deep).lines().count(), 20_001);
+    }
+
+    #[test]
+    fn values_are_found_by_path_without_a_tree() {
+        let doc = r#" { "a" : { "b" : [ 10 , { "c" : "x" } , 1e400 ] } , "k y" : true, "a2": 1, "a2": 2 } "#;
+        let at = |path: &[Step]| value_at(doc, path.iter().copied());
+        assert_eq!(
+            at(&[Step::Key("a"), Step::Key("b"), Step::Index(0)]),
+            Some("10")
+        );
+        assert_eq!(
+            at(&[
+                Step::Key("a"),
+                Step::Key("b"),
+                Step::Index(1),
+                Step::Key("c")
+            ]),
+            Some(r#""x""#)
+        );
+        assert_eq!(
+            at(&[Step::Key("a"), Step::Key("b"), Step::Index(2)]),
+            Some("1e400")
+        );
+        assert_eq!(at(&[Step::Key("a"), Step::Key("b"), Step::Index(3)]), None);
+        assert_eq!(at(&[Step::Key("k y")]), Some("true"));
+        assert_eq!(at(&[Step::Key("a2")]), Some("2"));
+        assert_eq!(
+            at(&[
+                Step::Key("a"),
+                Step::Key("b"),
+                Step::Index(0),
+                Step::Key("z")
+            ]),
+            None
+        );
+        assert_eq!(at(&[Step::Key("missing")]), None);
+        let deep = format!(
+            "{{\"a\":{}{{\"leaf\":7}}{}}}",
+            "[".repeat(500),
+            "]".repeat(500)
+        );
+        let mut path = vec![Step::Key("a")];
+        path.extend(std::iter::repeat_n(Step::Index(0), 500));
+        path.push(Step::Key("leaf"));
+        assert_eq!(value_at(&deep, path), Some("7"));
+    }
+
+    #[test]
+    fn same_content_ignores_member_order_and_scalar_types_only() {
+        assert!(same_content(
+            r#"{"a":1,"b":{"c":[1,"x"]}}"#,
+            r#"{"b":{"c":[1,"x"]},"a":1}"#
+        ));
+        assert!(same_content(
+            r#"{"v":1,"g":true}"#,
+            r#"{"v":"1","g":"true"}"#
+        ));
+        assert!(same_content(r#"{"s":"\u001f"}"#, r#"{"s":"\u001f"}"#));
+        assert!(!same_content(r#"{"a":1}"#, r#"{"a":2}"#));
+        assert!(!same_content(r#"{"a":1}"#, r#"{"a":1,"b":null}"#));
+        assert!(!same_content(r#"{"a":[1,2]}"#, r#"{"a":[2,1]}"#));
+        assert!(!same_content(r#"{"a":null}"#, r#"{"a":"null"}"#));
+        assert!(!same_content(
+            r#"{"n":123456789012345678901234567890}"#,
+            r#"{"n":123456789012345678901234567891}"#
+        ));
     }
 
     #[test]
@@ -516,8 +925,12 @@ mod tests {
             }
         }
         for refused in [
-            r#"{"f": 1.5}"#,
-            r#"{"f": 1e3}"#,
+            r#"{"f": 1.}"#,
+            r#"{"f": .5}"#,
+            r#"{"f": 1e}"#,
+            r#"{"f": -}"#,
+            r#"{"f": 1.5.3}"#,
+            r#"{"f": +1}"#,
             r#"{"s": "a\/b"}"#,
             r#"{"s": "\u00e9"}"#,
             "[1]",
@@ -534,10 +947,30 @@ mod tests {
         ] {
             assert!(minify_one_pass(refused.as_bytes()).is_none(), "{refused}");
         }
-        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(100), "]".repeat(100));
+        let deep = format!(
+            "{{\"a\":{}1{}}}",
+            "[".repeat(MAX_DEPTH),
+            "]".repeat(MAX_DEPTH)
+        );
         assert!(minify_one_pass(deep.as_bytes()).is_none());
-        let ok = format!("{{\"a\":{}1{}}}", "[".repeat(98), "]".repeat(98));
+        let ok = format!(
+            "{{\"a\":{}1{}}}",
+            "[".repeat(MAX_DEPTH - 1),
+            "]".repeat(MAX_DEPTH - 1)
+        );
         assert!(minify_one_pass(ok.as_bytes()).is_some());
+        for number in [
+            "1.5",
+            "1e3",
+            "-0",
+            "1E+5",
+            "0.25e-2",
+            "123456789012345678901234567890",
+        ] {
+            let text = format!(r#"{{"n": {number}}}"#);
+            let (out, _) = minify_one_pass(text.as_bytes()).expect(&text);
+            assert_eq!(out, format!(r#"{{"n":{number}}}"#));
+        }
     }
 
     /// Thousands of damaged variants of valid objects: whatever the one-pass minifier accepts,
@@ -570,26 +1003,61 @@ mod tests {
                     continue;
                 };
                 accepted += 1;
-                let value: Value = serde_json::from_slice(&bytes)
-                    .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&bytes)));
-                assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), value);
-                if keys_distinct(&out) {
-                    assert_eq!(
-                        out,
-                        value.to_string(),
-                        "{}",
-                        String::from_utf8_lossy(&bytes)
-                    );
+                let shown = String::from_utf8_lossy(&bytes);
+                serde_json::from_slice::<serde::de::IgnoredAny>(&bytes)
+                    .unwrap_or_else(|e| panic!("{e}: {shown}"));
+                let mut canonical = Vec::new();
+                minify_canonical(&bytes, 0, &mut canonical).unwrap();
+                assert_eq!(out.as_bytes(), canonical, "{shown}");
+                match serde_json::from_slice::<Value>(&bytes) {
+                    Ok(value) => {
+                        assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), value);
+                        if keys_distinct(&out) && plain_integers_only(&out) {
+                            assert_eq!(out, value.to_string(), "{shown}");
+                        }
+                    }
+                    Err(_) => assert!(serde_json::from_str::<Value>(&out).is_err(), "{shown}"),
                 }
             }
         }
         assert!(accepted > tried / 20, "{accepted} of {tried} accepted");
     }
 
+    /// Whether every number in the compact text `raw` is an integer `serde_json` writes back
+    /// unchanged (at most 18 digits, not `-0`).
+    fn plain_integers_only(raw: &str) -> bool {
+        let bytes = raw.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'"' => i = string_end(bytes, i).unwrap(),
+                b'-' | b'0'..=b'9' => {
+                    let start = i;
+                    while i < bytes.len() && is_number_byte(bytes[i]) {
+                        i += 1;
+                    }
+                    let number = &raw[start..i];
+                    let digits = number.strip_prefix('-').unwrap_or(number);
+                    if digits.len() > 18
+                        || !digits.bytes().all(|b| b.is_ascii_digit())
+                        || number == "-0"
+                    {
+                        return false;
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        true
+    }
+
     /// Whether no object in the compact text `raw` repeats a key.
     fn keys_distinct(raw: &str) -> bool {
         if raw.starts_with('[') {
-            return elements(raw).into_iter().all(keys_distinct);
+            return elements(raw)
+                .unwrap_or_default()
+                .into_iter()
+                .all(keys_distinct);
         }
         let Some(object) = RawObject::parse(raw) else {
             return true;
@@ -597,33 +1065,6 @@ mod tests {
         let mut keys: Vec<&str> = object.fields.iter().map(|(k, _)| k.as_ref()).collect();
         keys.sort_unstable();
         keys.windows(2).all(|w| w[0] != w[1]) && object.fields.iter().all(|(_, v)| keys_distinct(v))
-    }
-
-    /// The elements of a compact array.
-    fn elements(array: &str) -> Vec<&str> {
-        let (bytes, mut out, mut start) = (array.as_bytes(), Vec::new(), 1);
-        while bytes[start] != b']' {
-            let end = value_end(bytes, start).unwrap();
-            out.push(&array[start..end]);
-            start = end + usize::from(bytes[end] == b',');
-        }
-        out
-    }
-
-    #[test]
-    fn refuses_what_serde_would_rewrite() {
-        for text in [
-            r#"{"f": 1.5}"#,
-            r#"{"f": 1e3}"#,
-            r#"{"f": -0}"#,
-            r#"{"big": 1234567890123456789}"#,
-            r#"{"s": "a\/b"}"#,
-            r#"{"s": "\u00e9"}"#,
-            r#"{"s": "\u001F"}"#,
-            r#"{"s": "\u000a"}"#,
-        ] {
-            assert_eq!(minify(text), None, "{text}");
-        }
     }
 
     #[test]

@@ -107,10 +107,30 @@ pub fn key_hash(key: &str) -> u128 {
     u128::from_le_bytes(bytes)
 }
 
+/// The content hash of a stored event: the first 64 bits of the blake3 of its compact JSON,
+/// never 0 (which stands for "not known" in the dedup key sets). Two copies of one event with
+/// the same hash are duplicates; copies with different hashes are compared further.
+pub fn content_hash(event_json: &str) -> u64 {
+    let hash = blake3::hash(event_json.as_bytes());
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&hash.as_bytes()[..8]);
+    u64::from_le_bytes(bytes).max(1)
+}
+
+/// The text column of [`RowBatch::text`] holding the event's compact JSON.
+pub const EVENT_COLUMN: usize = 1;
+/// The text column of [`RowBatch::text`] holding `event.eventId`.
+pub const EVENT_ID_COLUMN: usize = 2;
+/// The text column of [`RowBatch::text`] holding `event.eventTime`.
+pub const EVENT_TIME_COLUMN: usize = 4;
+/// The text column of [`RowBatch::text`] holding `keytrail.origin`.
+pub const ORIGIN_COLUMN: usize = TEXT_COLUMNS - 1;
+
 /// Rows being appended: one growing Arrow buffer per column.
 pub struct RowBuilder {
     time: Vec<i64>,
     keys: Vec<u128>,
+    contents: Vec<u64>,
     texts: Vec<StringBuilder>,
     text_bytes: usize,
     done: Vec<RowBatch>,
@@ -144,6 +164,7 @@ impl RowBuilder {
         RowBuilder {
             time: Vec::with_capacity(rows),
             keys: Vec::with_capacity(rows),
+            contents: Vec::with_capacity(rows),
             texts,
             text_bytes: 0,
             done: Vec::new(),
@@ -161,6 +182,7 @@ impl RowBuilder {
         self.text_bytes += bytes;
         self.time.push(row.time);
         self.keys.push(key_hash(&row.dedup_key));
+        self.contents.push(content_hash(row.event_json));
         row.for_each_text(|c, v| self.texts[c].append_option(v));
     }
 
@@ -188,6 +210,7 @@ impl RowBuilder {
         RowBatch {
             time: Int64Array::from(std::mem::take(&mut self.time)),
             keys: std::mem::take(&mut self.keys),
+            contents: std::mem::take(&mut self.contents),
             texts: self
                 .texts
                 .iter_mut()
@@ -214,10 +237,12 @@ fn typical_width(column: &str) -> usize {
     }
 }
 
-/// Finished rows: times, dedup key hashes and one Arrow string array per text column.
+/// Finished rows: times, dedup key hashes, content hashes and one Arrow string array per text
+/// column.
 pub struct RowBatch {
     time: Int64Array,
     keys: Vec<u128>,
+    contents: Vec<u64>,
     texts: Vec<ArrayRef>,
 }
 
@@ -240,6 +265,11 @@ impl RowBatch {
     /// The [`key_hash`] of the dedup key of row `row`.
     pub fn key(&self, row: usize) -> u128 {
         self.keys[row]
+    }
+
+    /// The [`content_hash`] of the event of row `row`.
+    pub fn content(&self, row: usize) -> u64 {
+        self.contents[row]
     }
 
     /// The batch of `rows`, in order.
@@ -392,6 +422,14 @@ mod tests {
         let batch = &batches[0];
         assert_eq!((batch.len(), batch.time(0)), (1, a.time));
         assert_eq!(batch.key(0), key_hash("E1"));
+        assert_eq!(batch.content(0), content_hash(&a.event_json));
+        assert_eq!(batch.text(EVENT_COLUMN, 0), Some(a.event_json.as_str()));
+        assert_eq!(batch.text(EVENT_ID_COLUMN, 0), Some("E1"));
+        assert_eq!(
+            batch.text(EVENT_TIME_COLUMN, 0),
+            Some("2024-03-01T10:00:00Z")
+        );
+        assert_eq!(batch.text(ORIGIN_COLUMN, 0), Some("f#E1"));
         let mut texts = Vec::new();
         a.as_row_ref()
             .for_each_text(|c, v| texts.push((c, v.map(str::to_string))));

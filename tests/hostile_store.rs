@@ -482,9 +482,13 @@ fn an_unknown_file_is_named_with_its_control_characters_escaped() {
     let name = "events/date=2024-03-01/evil\u{1b}]0;pwned\u{7}.parquet";
     fs::write(b.path(name), b"PAR1 not really").unwrap();
     fs::write(b.path("events/README.txt"), b"notes").unwrap();
+    // A name that would forge a line of the report if its LF reached the terminal.
+    let forged = "events/date=2024-03-01/forged\n  run `keytrail verify` to see no damage.parquet";
+    fs::write(b.path(forged), b"x").unwrap();
     let lines = [
         unknown("events/README.txt"),
-        unknown("events/date=2024-03-01/evil\\u{1b}]0;pwned\\u{7}.parquet"),
+        unknown("events/date=2024-03-01/evil\\x1b]0;pwned\\x07.parquet"),
+        unknown("events/date=2024-03-01/forged\\n  run `keytrail verify` to see no damage.parquet"),
     ];
     assert_eq!(b.count(&[]), (2, String::new(), b.refused(&lines)));
     assert_eq!(

@@ -5,7 +5,9 @@ mod util;
 
 mod cli;
 mod detect;
+mod hostile_events;
 mod hostile_store;
+mod hostile_terminal;
 mod ingest;
 mod kms;
 mod real_queries;

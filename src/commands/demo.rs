@@ -45,8 +45,8 @@ pub fn run(args: DemoArgs) -> Result<i32> {
         range: TimeRange::default(),
         interval: Interval::Seconds(86_400),
     };
-    let width = render::terminal_width();
-    scenario_one(&store, &opts, width, &mut out)?;
+    let target = render::Target::stdout();
+    scenario_one(&store, &opts, target, &mut out)?;
     let inventory = run::keys(store.scan(&opts.range)?, &opts)?;
     if let Some(busiest) = inventory
         .keys
@@ -74,7 +74,7 @@ pub fn run(args: DemoArgs) -> Result<i32> {
             &report,
             OutputFormat::Table,
             &opts.ctx.zone,
-            width,
+            target,
             &mut out,
         )
         .map_err(io_err)?;
@@ -85,7 +85,7 @@ pub fn run(args: DemoArgs) -> Result<i32> {
         &inventory,
         OutputFormat::Table,
         &opts.ctx.zone,
-        width,
+        target,
         &mut out,
     )
     .map_err(io_err)?;
@@ -165,7 +165,12 @@ fn build_store(dir: &Path, out: &mut dyn Write) -> Result<Store> {
 }
 
 /// The seed's scenario 1, exactly as the seed writes it.
-fn scenario_one(store: &Store, opts: &RunOptions, width: usize, out: &mut dyn Write) -> Result<()> {
+fn scenario_one(
+    store: &Store,
+    opts: &RunOptions,
+    target: render::Target,
+    out: &mut dyn Write,
+) -> Result<()> {
     heading(
         out,
         "Scenario 1: KMS keys created, scheduled for deletion, enabled, disabled",
@@ -186,7 +191,7 @@ fn scenario_one(store: &Store, opts: &RunOptions, width: usize, out: &mut dyn Wr
         .sql
         .ok_or_else(|| Error::Other("scenario 1 has no SQL part".into()))?;
     let df = plan.frame.limit(20).collect()?;
-    render::frame(&df, OutputFormat::Table, width, out).map_err(io_err)?;
+    render::frame(&df, OutputFormat::Table, target, out).map_err(io_err)?;
     writeln!(out, "(first 20 rows; `keytrail kms lifecycle` shows every lifecycle event with who, where and the result)").map_err(io_err)
 }
 

@@ -51,7 +51,7 @@ pub fn run(args: DetectArgs) -> Result<i32> {
         &findings,
         format,
         &time.zone,
-        render::terminal_width(),
+        render::Target::stdout(),
         &mut io::stdout().lock(),
     )
     .map_err(|e| Error::io("<stdout>", e))?;

@@ -10,11 +10,16 @@ use keytrail::{Error, Result};
 
 use crate::cli::IngestArgs;
 
+/// Environment variable setting the ingest's clock (unix seconds, or RFC 3339), against which
+/// event times in the future are judged implausible; for tests and reproducible runs.
+pub const NOW_ENV: &str = "KEYTRAIL_NOW";
+
 /// Runs `keytrail ingest`; exit status 1 when anything was rejected or a file had a problem.
 pub fn run(args: IngestArgs) -> Result<i32> {
     let opts = IngestOptions {
         max_decompressed_bytes: args.max_decompressed,
         threads: args.threads,
+        now: clock()?,
     };
     let bar = progress_bar(args.quiet);
     let on_progress = |p: &Progress| match p {
@@ -30,6 +35,26 @@ pub fn run(args: IngestArgs) -> Result<i32> {
     render::ingest::render_ingest_summary(&summary, &mut io::stdout().lock())
         .map_err(|e| Error::io("<stdout>", e))?;
     Ok(if summary.has_problems() { 1 } else { 0 })
+}
+
+/// The ingest's clock: [`NOW_ENV`] when set, else the wall clock.
+fn clock() -> Result<i64> {
+    let Ok(text) = std::env::var(NOW_ENV) else {
+        return Ok(chrono::Utc::now().timestamp());
+    };
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .or_else(|| {
+            chrono::DateTime::parse_from_rfc3339(text.trim())
+                .ok()
+                .map(|t| t.timestamp())
+        })
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "{NOW_ENV}={text:?}: expected unix seconds or an RFC 3339 time"
+            ))
+        })
 }
 
 fn progress_bar(quiet: bool) -> ProgressBar {

@@ -9,7 +9,8 @@ use keytrail::kms::inventory::{state_statement, usage_totals_statement};
 use keytrail::kms::run::{self, RunOptions};
 use keytrail::kms::{lifecycle_statement, usage_statement, UsageBy, LIFECYCLE_EVENTS};
 use keytrail::query::sql::SqlContext;
-use keytrail::render::{self, OutputFormat};
+use keytrail::render::escape::visible_lines;
+use keytrail::render::{self, OutputFormat, Target};
 use keytrail::{Error, Result};
 
 use super::io_err;
@@ -54,7 +55,7 @@ fn prepare(common: &KmsCommon, interval: &str) -> Result<Prepared> {
 
 fn print_statements(statements: &[String]) -> Result<i32> {
     for s in statements {
-        println!("{s}");
+        println!("{}", visible_lines(s));
     }
     Ok(0)
 }
@@ -74,7 +75,7 @@ fn lifecycle(args: LifecycleArgs) -> Result<i32> {
     }
     let p = prepare(&args.common, &args.interval)?;
     let report = run::lifecycle(p.source.scan(&p.opts.range)?, &events, args.raw, &p.opts)?;
-    show(|out, width| render::kms::lifecycle(&report, p.format, &p.opts.ctx.zone, width, out))
+    show(|out, target| render::kms::lifecycle(&report, p.format, &p.opts.ctx.zone, target, out))
 }
 
 fn usage(args: UsageArgs) -> Result<i32> {
@@ -91,12 +92,12 @@ fn usage(args: UsageArgs) -> Result<i32> {
         return print_statements(&statements);
     }
     let report = run::usage(p.source.scan(&p.opts.range)?, &args.key, by, &p.opts)?;
-    show(|out, width| render::kms::usage(&report, p.format, &p.opts.ctx.zone, width, out))
+    show(|out, target| render::kms::usage(&report, p.format, &p.opts.ctx.zone, target, out))
 }
 
-/// Renders a report to stdout at the terminal's width.
-fn show(render: impl FnOnce(&mut dyn Write, usize) -> io::Result<()>) -> Result<i32> {
-    render(&mut io::stdout().lock(), render::terminal_width()).map_err(io_err)?;
+/// Renders a report to stdout, at the terminal's width.
+fn show(render: impl FnOnce(&mut dyn Write, Target) -> io::Result<()>) -> Result<i32> {
+    render(&mut io::stdout().lock(), Target::stdout()).map_err(io_err)?;
     Ok(0)
 }
 
@@ -111,5 +112,5 @@ fn keys(args: KeysArgs) -> Result<i32> {
         ]);
     }
     let report = run::keys(p.source.scan(&p.opts.range)?, &p.opts)?;
-    show(|out, width| render::kms::inventory(&report, p.format, &p.opts.ctx.zone, width, out))
+    show(|out, target| render::kms::inventory(&report, p.format, &p.opts.ctx.zone, target, out))
 }

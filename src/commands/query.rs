@@ -10,7 +10,8 @@ use polars::prelude::*;
 use keytrail::histogram::{self, Interval};
 use keytrail::query::sql::SqlContext;
 use keytrail::query::{self, Compiled};
-use keytrail::render::{self, OutputFormat};
+use keytrail::render::escape::{visible, visible_lines, visible_path};
+use keytrail::render::{self, OutputFormat, Target};
 use keytrail::schema::{self, TIME};
 use keytrail::timerange::{self, parse_time_bound, TimeRange, Zone};
 use keytrail::{Error, Result};
@@ -95,13 +96,11 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
                 }
             }
             for note in &plan.notes {
-                eprintln!("note: {note}");
+                eprintln!("note: {}", visible(note));
             }
             match &args.output {
                 Some(path) => write_file(&mut df, path),
-                None => {
-                    render::frame(&df, format, render::terminal_width(), &mut out).map_err(io_err)
-                }
+                None => render::frame(&df, format, Target::stdout(), &mut out).map_err(io_err),
             }?;
         }
         None => raw_logs(compiled.matched, &args, format, &time.zone, &mut out)?,
@@ -109,14 +108,16 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
     Ok(0)
 }
 
+/// Prints the search tree and the polars plan, in visible form (both quote the query's text).
 fn explain(compiled: &Compiled) -> Result<()> {
-    println!("search:\n{}", indent(&compiled.search.explain()));
     let plan = match &compiled.sql {
         Some(p) => p.frame.describe_optimized_plan()?,
         None => compiled.matched.describe_optimized_plan()?,
     };
-    println!("polars plan:\n{}", indent(&plan));
-    Ok(())
+    let search = compiled.search.explain();
+    let mut out = io::stdout().lock();
+    writeln!(out, "search:\n{}", indent(&visible_lines(&search))).map_err(io_err)?;
+    writeln!(out, "polars plan:\n{}", indent(&visible_lines(&plan))).map_err(io_err)
 }
 
 fn indent(text: &str) -> String {
@@ -141,23 +142,24 @@ fn raw_logs(
         .unwrap_single();
     let total = all.height();
     let order = newest_first_rows(&all, args.limit)?;
+    let target = Target::stdout();
     let mut out = BufWriter::with_capacity(OUTPUT_BUFFER, out);
     match format {
         OutputFormat::Json | OutputFormat::Ndjson => {
             let events: Vec<Option<&str>> = all.column(schema::EVENT)?.str()?.iter().collect();
             let newest = order.iter().filter_map(|&i| events[i as usize]);
-            render::json::raw_events(newest, format == OutputFormat::Ndjson, &mut out)
-                .map_err(io_err)?;
+            let lines = format == OutputFormat::Ndjson;
+            render::json::raw_events(newest, lines, &mut out).map_err(io_err)?;
         }
         OutputFormat::Table | OutputFormat::Csv => {
             let newest = all.take(&IdxCa::from_vec("row".into(), order.clone()))?;
             let (headers, rows) = raw_log_rows(&newest, zone)?;
             let numeric = vec![false; headers.len()];
             if format == OutputFormat::Csv {
-                render::csv::strings(&headers, &rows, &numeric, &mut out).map_err(io_err)?;
+                render::csv::strings(&headers, &rows, &numeric, target.terminal, &mut out)
+                    .map_err(io_err)?;
             } else {
-                let width = render::terminal_width();
-                render::table::strings(&headers, &rows, &numeric, width, &mut out)
+                render::table::strings(&headers, &rows, &numeric, target.width, &mut out)
                     .map_err(io_err)?;
                 writeln!(out, "{}", matched_line(total, order.len())).map_err(io_err)?;
             }
@@ -271,7 +273,7 @@ fn write_file(df: &mut DataFrame, path: &Path) -> Result<()> {
         "parquet" => {
             ParquetWriter::new(&mut writer).finish(df)?;
         }
-        "csv" => render::csv::frame(df, &mut writer).map_err(|e| Error::io(path, e))?,
+        "csv" => render::csv::frame(df, false, &mut writer).map_err(|e| Error::io(path, e))?,
         "json" => render::json::frame(df, false, &mut writer).map_err(|e| Error::io(path, e))?,
         "ndjson" | "jsonl" => {
             render::json::frame(df, true, &mut writer).map_err(|e| Error::io(path, e))?
@@ -284,7 +286,7 @@ fn write_file(df: &mut DataFrame, path: &Path) -> Result<()> {
         }
     }
     writer.flush().map_err(|e| Error::io(path, e))?;
-    eprintln!("wrote {} rows to {}", df.height(), path.display());
+    eprintln!("wrote {} rows to {}", df.height(), visible_path(path));
     Ok(())
 }
 
@@ -304,12 +306,12 @@ pub fn run_event(args: EventArgs) -> Result<i32> {
         .collect()?;
     let events = found.column(schema::EVENT)?.str()?;
     let Some(text) = events.iter().flatten().next().map(str::to_string) else {
-        eprintln!("no event with id {:?}", args.event_id);
+        eprintln!("no event with id \"{}\"", visible(&args.event_id));
         return Ok(1);
     };
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| Error::Other(e.to_string()))?;
-    println!("{}", serde_json::to_string_pretty(&value).unwrap_or(text));
+    // Laid out from the stored text itself: every number printed exactly as it came.
+    let pretty = keytrail::rawjson::pretty(&text);
+    render::json::write_text(&format!("{pretty}\n"), &mut io::stdout().lock()).map_err(io_err)?;
     Ok(0)
 }
 

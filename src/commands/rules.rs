@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use keytrail::detect::{self, Rule};
 use keytrail::query::sql::SqlContext;
+use keytrail::render::escape::{visible, visible_lines, visible_path};
 use keytrail::render::{self, OutputFormat};
 use keytrail::timerange::{self, Zone};
 use keytrail::{Error, Result};
@@ -75,7 +76,7 @@ fn list(args: RulesListArgs) -> Result<i32> {
     render::detect::rule_list(
         &rules,
         format,
-        render::terminal_width(),
+        render::Target::stdout(),
         &mut io::stdout().lock(),
     )
     .map_err(|e| Error::io("<stdout>", e))?;
@@ -106,10 +107,11 @@ fn check(args: RulesCheckArgs) -> Result<i32> {
     for rule in &rules {
         if let Err(e) = detect::validate(rule, &ctx) {
             eprintln!(
-                "{}:{}: rule {}: {e}",
+                "{}:{}: rule {}: {}",
                 display(&args.file),
                 rule.line,
-                rule.id
+                visible(&rule.id),
+                visible_lines(&e.to_string())
             );
             bad += 1;
         }
@@ -125,5 +127,5 @@ fn check(args: RulesCheckArgs) -> Result<i32> {
 }
 
 fn display(path: &Path) -> String {
-    path.display().to_string()
+    visible_path(path).into_owned()
 }

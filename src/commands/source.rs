@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use polars::prelude::LazyFrame;
 
 use keytrail::ingest::{self, IngestOptions};
-use keytrail::store::check::visible;
+use keytrail::render::escape::{visible, visible_path};
 use keytrail::store::{self, Store};
 use keytrail::timerange::TimeRange;
 use keytrail::{Error, Result};
@@ -50,7 +50,7 @@ impl Source {
                 "note: reading {} MB of archives directly; for repeated queries run \
                  `keytrail ingest {} --store <DIR>` once and query the store",
                 size >> 20,
-                path.display()
+                visible_path(path)
             );
         }
         let temp = tempfile::Builder::new()
@@ -95,7 +95,7 @@ impl Source {
 /// Refuses a store whose files differ from its manifest, or with `allow_damaged` warns about
 /// it on stderr; warns that a store whose manifest records no parts is read unchecked.
 fn check_damage(store: &Store, allow_damaged: bool) -> Result<()> {
-    let root = store.root().display();
+    let root = visible_path(store.root());
     if store.is_legacy() {
         eprintln!(
             "warning: store {root}: its manifest records no part files (written by an older \
@@ -108,17 +108,22 @@ fn check_damage(store: &Store, allow_damaged: bool) -> Result<()> {
     }
     let lines = store::damage_lines(store.damage());
     if allow_damaged {
+        let shown: Vec<String> = lines.iter().map(|l| format!("  {}", visible(l))).collect();
         eprintln!(
             "warning: store {root}: damaged, reading only the recorded parts that are present \
-             (results may be incomplete):\n{lines}"
+             (results may be incomplete):\n{}",
+            shown.join("\n")
         );
         return Ok(());
     }
-    Err(Error::Store {
+    Err(Error::Damaged {
         path: store.root().to_path_buf(),
-        message: format!(
-            "damaged, not read:\n{lines}\n  run `keytrail verify {root}` for a full check and \
-             `--repair` to fix it, or pass --allow-damaged to read the parts that are present"
+        summary: "damaged, not read:".into(),
+        lines,
+        hint: format!(
+            "run `keytrail verify {}` for a full check and `--repair` to fix it, or pass \
+             --allow-damaged to read the parts that are present",
+            store.root().display()
         ),
     })
 }
@@ -144,10 +149,8 @@ pub fn name_damaged_part(err: Error) -> Error {
             return Error::Store {
                 path: root.clone(),
                 message: format!(
-                    "{}: damaged Parquet part, cannot be read: {}; run `keytrail verify {}` for \
-                     a full check",
-                    visible(&rel),
-                    visible(&reason),
+                    "{rel}: damaged Parquet part, cannot be read: {reason}; run `keytrail verify \
+                     {}` for a full check",
                     root.display()
                 ),
             };

@@ -4,7 +4,8 @@
 
 use std::io::{self, Write};
 
-use keytrail::store::check::{self, visible, Damage};
+use keytrail::render::escape::{visible, visible_path};
+use keytrail::store::check::{self, Damage};
 use keytrail::store::repair::{self, Repair};
 use keytrail::store::Store;
 use keytrail::Result;
@@ -25,7 +26,7 @@ pub fn run(args: VerifyArgs) -> Result<i32> {
             out,
             "recorded {} part files ({rows} events) in the manifest of {}",
             adopted.len(),
-            root.display()
+            visible_path(root)
         )
         .map_err(io_err)?;
     }
@@ -49,7 +50,7 @@ pub fn run(args: VerifyArgs) -> Result<i32> {
 
 /// Prints what the check found.
 fn report(store: &Store, damage: &[Damage], out: &mut impl Write) -> io::Result<()> {
-    let root = store.root().display();
+    let root = visible_path(store.root());
     if store.is_legacy() {
         return writeln!(
             out,
@@ -84,7 +85,7 @@ fn report(store: &Store, damage: &[Damage], out: &mut impl Write) -> io::Result<
     };
     writeln!(out, "{summary}: {count} {noun} from the manifest:")?;
     for d in damage {
-        writeln!(out, "  {d}")?;
+        writeln!(out, "  {}", visible(&d.to_string()))?;
     }
     writeln!(
         out,
@@ -100,8 +101,8 @@ fn report_repair(store: &Store, repair: &Repair, out: &mut impl Write) -> io::Re
         .quarantine
         .strip_prefix(root)
         .unwrap_or(&repair.quarantine);
-    let quarantine = visible(&quarantine.to_string_lossy());
-    writeln!(out, "repaired store {}:", root.display())?;
+    let quarantine = visible_path(quarantine);
+    writeln!(out, "repaired store {}:", visible_path(root))?;
     for moved in &repair.moved {
         let moved = visible(moved);
         writeln!(out, "  moved {moved} to {quarantine}/{moved}")?;

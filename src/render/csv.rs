@@ -1,14 +1,20 @@
-//! CSV output that is safe to open in a spreadsheet: a text value starting with `=`, `+`, `-`,
-//! `@`, tab or CR is prefixed with `'` so it is not taken as a formula; numbers stay numbers.
+//! CSV output that is safe to open in a spreadsheet: a text value starting with `=`, `+`, `-`
+//! or `@` (also after leading whitespace or invisible characters), or with a tab, CR or LF, is
+//! prefixed with `'` so it is not taken as a formula; numbers stay numbers. To a file or a pipe
+//! every value is otherwise a faithful copy; to a terminal each value is shown in its visible
+//! form (`escape::visible`), so no control character reaches the terminal.
 
 use std::io::{self, Write};
 
 use polars::prelude::*;
 
+use super::escape::{is_unsafe, visible};
 use super::{cell_text, is_numeric};
 
-/// Writes `df` as CSV: one header row with the column names exactly as aliased.
-pub fn frame(df: &DataFrame, out: &mut dyn Write) -> io::Result<()> {
+/// Writes `df` as CSV: one header row with the column names exactly as aliased. `terminal`
+/// shows every value in its visible form.
+pub fn frame(df: &DataFrame, terminal: bool, out: &mut dyn Write) -> io::Result<()> {
+    let field = |value: &str, numeric: bool| field(value, numeric, terminal);
     let headers: Vec<String> = df
         .get_column_names()
         .iter()
@@ -29,12 +35,15 @@ pub fn frame(df: &DataFrame, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// Writes rows of already-formatted strings as CSV (`numeric[i]` marks number columns).
+/// `terminal` shows every value in its visible form.
 pub fn strings(
     headers: &[String],
     rows: &[Vec<String>],
     numeric: &[bool],
+    terminal: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let field = |value: &str, numeric: bool| field(value, numeric, terminal);
     let head: Vec<String> = headers.iter().map(|h| field(h, false)).collect();
     writeln!(out, "{}", head.join(","))?;
     for row in rows {
@@ -48,12 +57,27 @@ pub fn strings(
     Ok(())
 }
 
-/// One CSV field: formula-escaped unless numeric, quoted when it holds `,`, `"` or a newline.
-pub fn field(value: &str, numeric: bool) -> String {
-    let escaped = if !numeric && value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
+/// Whether a spreadsheet could take text `value` as a formula: it starts with a tab, CR or LF,
+/// or its first character after any whitespace and invisible characters is `=`, `+`, `-`, `@`.
+pub fn looks_like_formula(value: &str) -> bool {
+    value.starts_with(['\t', '\r', '\n'])
+        || value
+            .trim_start_matches(|c: char| c.is_whitespace() || is_unsafe(c))
+            .starts_with(['=', '+', '-', '@'])
+}
+
+/// One CSV field: formula-guarded unless numeric, in visible form when `terminal`, quoted when
+/// it holds `,`, `"`, CR or LF.
+pub fn field(value: &str, numeric: bool, terminal: bool) -> String {
+    let shown = if terminal {
+        visible(value)
     } else {
-        value.to_string()
+        value.into()
+    };
+    let escaped = if !numeric && looks_like_formula(value) {
+        format!("'{shown}")
+    } else {
+        shown.into_owned()
     };
     if escaped.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", escaped.replace('"', "\"\""))
@@ -68,6 +92,7 @@ mod tests {
 
     #[test]
     fn formulas_are_neutralized_numbers_are_not() {
+        let field = |value: &str, numeric: bool| field(value, numeric, false);
         assert_eq!(field("=cmd|' /C calc'!A0", false), "'=cmd|' /C calc'!A0");
         assert_eq!(field("-5", true), "-5");
         assert_eq!(field("-5", false), "'-5");
@@ -75,6 +100,33 @@ mod tests {
         assert_eq!(field("a,b", false), "\"a,b\"");
         assert_eq!(field("say \"hi\"", false), "\"say \"\"hi\"\"\"");
         assert_eq!(field("plain", false), "plain");
+    }
+
+    #[test]
+    fn formulas_after_whitespace_are_neutralized_too() {
+        let field = |value: &str| field(value, false, false);
+        assert_eq!(field("\n=1+1"), "\"'\n=1+1\"");
+        assert_eq!(field(" =HYPERLINK(\"x\")"), "\"' =HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("  +1"), "'  +1");
+        assert_eq!(field("\u{a0}-2"), "'\u{a0}-2");
+        assert_eq!(field("\u{200b}@x"), "'\u{200b}@x");
+        assert_eq!(field("\r\n@SUM(A1)"), "\"'\r\n@SUM(A1)\"");
+        assert_eq!(field("a -b"), "a -b");
+        assert_eq!(field(" plain"), " plain");
+    }
+
+    #[test]
+    fn to_a_terminal_values_are_visible_to_a_file_faithful() {
+        let hostile = "\x1b]0;pwned\x07\u{202e}a,b\nc";
+        assert_eq!(
+            field(hostile, false, false),
+            "\"\x1b]0;pwned\x07\u{202e}a,b\nc\""
+        );
+        assert_eq!(
+            field(hostile, false, true),
+            "\"\\x1b]0;pwned\\x07\\u{202e}a,b\\nc\""
+        );
+        assert_eq!(field("\n=1", false, true), "'\\n=1");
     }
 
     #[test]
@@ -88,7 +140,7 @@ mod tests {
         )
         .unwrap();
         let mut out = Vec::new();
-        frame(&df, &mut out).unwrap();
+        frame(&df, false, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "ip,num\n1.2.3.4,3\n'=1+1,-1\n"

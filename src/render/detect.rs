@@ -4,7 +4,8 @@ use std::io::{self, Write};
 
 use serde_json::{json, Map, Value};
 
-use super::{csv, json as json_out, table, OutputFormat};
+use super::escape::{visible, visible_lines};
+use super::{csv, json as json_out, table, OutputFormat, Target};
 use crate::detect::{Finding, Rule};
 use crate::timerange::Zone;
 
@@ -23,7 +24,7 @@ pub fn findings(
     items: &[Finding],
     format: OutputFormat,
     zone: &Zone,
-    width: usize,
+    target: Target,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
@@ -65,12 +66,12 @@ pub fn findings(
                 .collect();
             let numeric = [false, false, false, false, false, false, true, false, false];
             if format == OutputFormat::Csv {
-                return csv::strings(&headers, &rows, &numeric, out);
+                return csv::strings(&headers, &rows, &numeric, target.terminal, out);
             }
             if items.is_empty() {
                 return writeln!(out, "no findings");
             }
-            table::strings(&headers, &rows, &numeric, width, out)?;
+            table::strings(&headers, &rows, &numeric, target.width, out)?;
             writeln!(out, "{} findings", items.len())
         }
     }
@@ -102,7 +103,7 @@ pub fn finding_value(f: &Finding, zone: &Zone) -> Value {
 pub fn rule_list(
     rules: &[Rule],
     format: OutputFormat,
-    width: usize,
+    target: Target,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
@@ -128,9 +129,9 @@ pub fn rule_list(
                 })
                 .collect();
             if format == OutputFormat::Csv {
-                csv::strings(&headers, &rows, &[false; 4], out)
+                csv::strings(&headers, &rows, &[false; 4], target.terminal, out)
             } else {
-                table::strings(&headers, &rows, &[false; 4], width, out)
+                table::strings(&headers, &rows, &[false; 4], target.width, out)
             }
         }
     }
@@ -152,20 +153,22 @@ pub fn rule_value(r: &Rule) -> Value {
     })
 }
 
-/// Shows one rule, every field on its own line.
+/// Shows one rule, every field on its own line (each in its visible form; the description and
+/// the query keep their line breaks).
 pub fn rule_detail(r: &Rule, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "id:          {}", r.id)?;
-    writeln!(out, "title:       {}", r.title)?;
+    let condition = r.condition.as_deref().unwrap_or("(any result row)");
+    writeln!(out, "id:          {}", visible(&r.id))?;
+    writeln!(out, "title:       {}", visible(&r.title))?;
     writeln!(out, "severity:    {}", r.severity)?;
-    writeln!(out, "window:      {}", r.window_text)?;
+    writeln!(out, "window:      {}", visible(&r.window_text))?;
+    writeln!(out, "condition:   {}", visible(condition))?;
+    writeln!(out, "entity:      {}", visible(&r.entity.join(", ")))?;
     writeln!(
         out,
-        "condition:   {}",
-        r.condition.as_deref().unwrap_or("(any result row)")
+        "mitre:       {}",
+        visible(r.mitre.as_deref().unwrap_or("-"))
     )?;
-    writeln!(out, "entity:      {}", r.entity.join(", "))?;
-    writeln!(out, "mitre:       {}", r.mitre.as_deref().unwrap_or("-"))?;
-    writeln!(out, "origin:      {}:{}", r.origin, r.line)?;
-    writeln!(out, "description: {}", r.description)?;
-    writeln!(out, "query:\n  {}", r.query)
+    writeln!(out, "origin:      {}:{}", visible(&r.origin), r.line)?;
+    writeln!(out, "description: {}", visible_lines(&r.description))?;
+    writeln!(out, "query:\n  {}", visible_lines(&r.query))
 }

@@ -1,7 +1,10 @@
 //! Renders the ingest summary: a totals line, then one line per file that was skipped, had a
-//! problem or had records rejected, and where the rejected records were written.
+//! problem or had records rejected, and where the rejected records were written. File names
+//! (from their bytes), reasons and reject examples are shown in their visible form.
 
 use std::io::{self, Write};
+
+use super::escape::{visible, visible_path};
 
 use crate::ingest::{FileReport, IngestSummary};
 
@@ -47,21 +50,29 @@ pub fn render_ingest_summary(summary: &IngestSummary, out: &mut dyn Write) -> io
         writeln!(out, "  {n} files skipped: already ingested")?;
     }
     if let Some(path) = &summary.rejects_file {
-        writeln!(out, "rejected records: {}", path.display())?;
+        writeln!(out, "rejected records: {}", visible_path(path))?;
     }
     Ok(())
 }
 
 /// The line for one file, if it has anything to say.
 fn file_line(file: &FileReport) -> Option<String> {
-    let path = file.path.display();
+    let path = visible_path(&file.path);
     if let Some(reason) = &file.skipped {
-        return Some(format!("{path}: skipped: {reason}"));
+        return Some(format!("{path}: skipped: {}", visible(reason)));
     }
-    let mut parts: Vec<String> = file.problems.clone();
+    let mut parts: Vec<String> = file
+        .problems
+        .iter()
+        .map(|p| visible(p).into_owned())
+        .collect();
     if file.rejected > 0 {
-        let examples = file.reject_examples.join("; ");
-        parts.push(format!("{} rejected ({examples})", file.rejected));
+        let examples: Vec<_> = file.reject_examples.iter().map(|e| visible(e)).collect();
+        parts.push(format!(
+            "{} rejected ({})",
+            file.rejected,
+            examples.join("; ")
+        ));
     }
     if parts.is_empty() {
         return None;
@@ -122,6 +133,31 @@ mod tests {
              \x20 e.json: empty file\n\
              \x20 s.gz: skipped: already ingested (run r1)\n\
              rejected records: /s/rejects/r2.ndjson\n"
+        );
+    }
+
+    #[test]
+    fn hostile_names_and_reasons_are_visible() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"in/\x1b]0;pwned\x07\xff\r.json");
+        let bad = FileReport {
+            path: PathBuf::from(name),
+            rejected: 1,
+            reject_examples: vec!["line 1: invalid JSON near \"\x1b[2J\u{202e}\"".into()],
+            problems: vec!["cut\nforged line".into()],
+            ..ok("x", 1, 0)
+        };
+        let summary = IngestSummary {
+            run_id: "r".into(),
+            files: vec![bad],
+            rejects_file: Some(PathBuf::from("/s/rejects/\u{9b}r.ndjson")),
+        };
+        assert_eq!(
+            render(&summary),
+            "1 files: 1 events read, 0 stored, 1 duplicates, 1 rejected\n\
+             \x20 in/\\x1b]0;pwned\\x07\\xff\\r.json: cut\\nforged line; 1 rejected \
+             (line 1: invalid JSON near \"\\x1b[2J\\u{202e}\")\n\
+             rejected records: /s/rejects/\\u{9b}r.ndjson\n"
         );
     }
 

@@ -1,14 +1,29 @@
 //! JSON output: a frame as an array of objects or as one object per line, and raw events as
-//! their original JSON.
+//! their original JSON. Always valid JSON carrying the exact values, and terminal-safe wherever
+//! it is written (a pipe often ends on a terminal: `| head`, `| less -R`): serde_json escapes
+//! the C0 controls, and `escape::json_text` also writes DEL, the C1 controls and the invisible
+//! format characters as `\uXXXX` escapes, which denote the same strings.
 
 use std::io::{self, Write};
 
 use polars::prelude::*;
 use serde_json::{Map, Value};
 
+use super::escape::json_text;
+
 /// Writes `df` as a JSON array of objects (`lines == false`) or as NDJSON.
 pub fn frame(df: &DataFrame, lines: bool, out: &mut dyn Write) -> io::Result<()> {
     values(rows(df).into_iter(), lines, out)
+}
+
+/// Writes JSON text, made terminal-safe (`escape::json_text`).
+pub fn write_text(text: &str, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(json_text(text).as_bytes())
+}
+
+/// Writes one JSON document (pretty-printed) and a newline.
+pub fn document(doc: &Value, out: &mut dyn Write) -> io::Result<()> {
+    write_text(&format!("{doc:#}\n"), out)
 }
 
 /// The rows of `df` as JSON objects keyed by column name.
@@ -55,20 +70,21 @@ pub fn values(
 ) -> io::Result<()> {
     if lines {
         for item in items {
-            writeln!(out, "{item}")?;
+            write_text(&format!("{item}\n"), out)?;
         }
         return Ok(());
     }
     write!(out, "[")?;
     for (i, item) in items.enumerate() {
-        write!(out, "{}\n  {item}", if i == 0 { "" } else { "," })?;
+        write!(out, "{}\n  ", if i == 0 { "" } else { "," })?;
+        write_text(&item.to_string(), out)?;
     }
     writeln!(out, "\n]")
 }
 
 /// Writes stored events (their `event` JSON text) as an array or as lines, unchanged. The store
 /// holds each event as compact JSON written by `serde_json`, so its text is written as it is,
-/// without being parsed again.
+/// without being parsed again (only made terminal-safe).
 pub fn raw_events<'a>(
     events: impl Iterator<Item = &'a str>,
     lines: bool,
@@ -76,7 +92,7 @@ pub fn raw_events<'a>(
 ) -> io::Result<()> {
     if lines {
         for event in events {
-            out.write_all(event.as_bytes())?;
+            write_text(event, out)?;
             out.write_all(b"\n")?;
         }
         return Ok(());
@@ -84,7 +100,7 @@ pub fn raw_events<'a>(
     out.write_all(b"[")?;
     for (i, event) in events.enumerate() {
         out.write_all(if i == 0 { b"\n  " } else { b",\n  " })?;
-        out.write_all(event.as_bytes())?;
+        write_text(event, out)?;
     }
     out.write_all(b"\n]\n")
 }
@@ -153,5 +169,16 @@ mod tests {
         let mut out = Vec::new();
         raw_events(std::iter::empty(), false, &mut out).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "[\n]\n");
+    }
+
+    #[test]
+    fn invisible_characters_are_written_as_json_escapes() {
+        let events = ["{\"ua\":\"\u{9b}2J\u{202e}\u{7f}\\u001b\"}"];
+        let mut out = Vec::new();
+        raw_events(events.iter().copied(), true, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text, "{\"ua\":\"\\u009b2J\\u202e\\u007f\\u001b\"}\n");
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["ua"], "\u{9b}2J\u{202e}\u{7f}\u{1b}");
     }
 }

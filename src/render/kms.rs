@@ -5,7 +5,8 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
-use super::{csv, histogram, json as json_out, table, OutputFormat};
+use super::escape::visible;
+use super::{csv, histogram, json as json_out, table, OutputFormat, Target};
 use crate::kms::inventory::{KeyRecord, KeyState};
 use crate::kms::run::{InventoryReport, LifecycleReport, UsageReport};
 use crate::timerange::Zone;
@@ -18,22 +19,22 @@ pub fn lifecycle(
     r: &LifecycleReport,
     format: OutputFormat,
     zone: &Zone,
-    width: usize,
+    target: Target,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
         OutputFormat::Table => {
             writeln!(out, "KMS key lifecycle: {} events", r.table.height())?;
-            table::frame(&r.table, width, out)?;
+            table::frame(&r.table, target.width, out)?;
             writeln!(out)?;
             histogram::render(&r.histogram, OutputFormat::Table, zone, out)?;
             if let Some(raw) = &r.raw {
                 writeln!(out, "\nraw logs (newest first):")?;
-                super::frame(raw, OutputFormat::Table, width, out)?;
+                super::frame(raw, OutputFormat::Table, target, out)?;
             }
             Ok(())
         }
-        OutputFormat::Csv => csv::frame(&r.table, out),
+        OutputFormat::Csv => csv::frame(&r.table, target.terminal, out),
         OutputFormat::Ndjson => json_out::frame(&r.table, true, out),
         OutputFormat::Json => {
             let mut doc = json!({
@@ -45,7 +46,7 @@ pub fn lifecycle(
             if let Some(raw) = &r.raw {
                 doc["raw_events"] = Value::Array(json_out::event_values(raw));
             }
-            writeln!(out, "{doc:#}")
+            json_out::document(&doc, out)
         }
     }
 }
@@ -55,17 +56,17 @@ pub fn usage(
     r: &UsageReport,
     format: OutputFormat,
     zone: &Zone,
-    width: usize,
+    target: Target,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
         OutputFormat::Table => {
-            writeln!(out, "{}", resolution_line(r))?;
-            table::frame(&r.table, width, out)?;
+            writeln!(out, "{}", visible(&resolution_line(r)))?;
+            table::frame(&r.table, target.width, out)?;
             writeln!(out)?;
             histogram::render(&r.histogram, OutputFormat::Table, zone, out)
         }
-        OutputFormat::Csv => csv::frame(&r.table, out),
+        OutputFormat::Csv => csv::frame(&r.table, target.terminal, out),
         OutputFormat::Ndjson => json_out::frame(&r.table, true, out),
         OutputFormat::Json => {
             let doc = json!({
@@ -77,7 +78,7 @@ pub fn usage(
                 "rows": json_out::rows(&r.table),
                 "histogram": histogram::json_value(&r.histogram, zone),
             });
-            writeln!(out, "{doc:#}")
+            json_out::document(&doc, out)
         }
     }
 }
@@ -97,7 +98,7 @@ pub fn inventory(
     r: &InventoryReport,
     format: OutputFormat,
     zone: &Zone,
-    width: usize,
+    target: Target,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
@@ -119,7 +120,7 @@ pub fn inventory(
             ]);
             let numeric = numeric_flags(&headers, &["calls", "callers", "IPs", "errors"]);
             let rows: Vec<Vec<String>> = r.keys.iter().map(|k| key_table_row(k, zone)).collect();
-            table::strings(&headers, &rows, &numeric, width, out)?;
+            table::strings(&headers, &rows, &numeric, target.width, out)?;
             if r.keys.is_empty() {
                 writeln!(out, "(no KMS key appears in the range)")?;
             }
@@ -143,7 +144,7 @@ pub fn inventory(
             ]);
             let numeric = numeric_flags(&headers, &["calls", "callers", "ips", "errors"]);
             let rows: Vec<Vec<String>> = r.keys.iter().map(|k| key_row(k, zone)).collect();
-            csv::strings(&headers, &rows, &numeric, out)
+            csv::strings(&headers, &rows, &numeric, target.terminal, out)
         }
         OutputFormat::Ndjson => {
             json_out::values(r.keys.iter().map(|k| key_json(k, zone)), true, out)
@@ -154,7 +155,7 @@ pub fn inventory(
                 "statements": r.statements,
                 "keys": r.keys.iter().map(|k| key_json(k, zone)).collect::<Vec<_>>(),
             });
-            writeln!(out, "{doc:#}")
+            json_out::document(&doc, out)
         }
     }
 }

@@ -1,8 +1,12 @@
 //! Renderers: lay finished results out as tables, CSV, JSON and bar charts; they never compute.
-//! Every renderer writes to a `&mut dyn Write`, so tests render into a `Vec<u8>`.
+//! Every renderer writes to a `&mut dyn Write`, so tests render into a `Vec<u8>`. Text from
+//! events, file names and queries reaches people only through [`escape`]: tables and summaries
+//! always show it in its visible form, JSON always without raw unsafe characters (`\uXXXX`
+//! escapes, same values), CSV in visible form when it is written to a terminal.
 
 pub mod csv;
 pub mod detect;
+pub mod escape;
 pub mod histogram;
 pub mod ingest;
 pub mod json;
@@ -42,22 +46,52 @@ impl OutputFormat {
     }
 }
 
-/// Writes a result frame in `format`. `width` is the terminal width for tables.
+/// Where rendered output goes: how wide tables may be, and whether a terminal shows it (then
+/// CSV is shown escaped as tables are; to a pipe or a file it stays a faithful copy). Tables
+/// and JSON are terminal-safe wherever they go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    /// The width to fit tables to.
+    pub width: usize,
+    /// Whether the output is shown by a terminal.
+    pub terminal: bool,
+}
+
+impl Target {
+    /// Standard output: [`terminal_width`], and whether stdout is a terminal.
+    pub fn stdout() -> Target {
+        Target {
+            width: terminal_width(),
+            terminal: std::io::stdout().is_terminal(),
+        }
+    }
+
+    /// A file, a pipe or a test buffer: unlimited width, faithful CSV.
+    pub fn file() -> Target {
+        Target {
+            width: UNLIMITED_WIDTH,
+            terminal: false,
+        }
+    }
+}
+
+/// Writes a result frame in `format` to `target`.
 pub fn frame(
     df: &DataFrame,
     format: OutputFormat,
-    width: usize,
+    target: Target,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        OutputFormat::Table => table::frame(df, width, out),
-        OutputFormat::Csv => csv::frame(df, out),
+        OutputFormat::Table => table::frame(df, target.width, out),
+        OutputFormat::Csv => csv::frame(df, target.terminal, out),
         OutputFormat::Json => json::frame(df, false, out),
         OutputFormat::Ndjson => json::frame(df, true, out),
     }
 }
 
-/// The text of one cell as shown in tables and CSV: NULL as an empty cell, lists as JSON.
+/// The text of one cell as shown in tables and CSV (before escaping): NULL as an empty cell,
+/// lists as JSON.
 pub fn cell_text(value: &AnyValue) -> String {
     match value {
         AnyValue::Null => String::new(),

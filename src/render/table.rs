@@ -1,4 +1,7 @@
-//! Aligned text tables that fit the terminal: long values are ellipsized, numbers right-aligned.
+//! Aligned text tables that fit the terminal: every header and cell in its terminal-safe
+//! visible form (`escape::visible`: no control character, newline or bidi override reaches the
+//! terminal, so no cell can forge or hide a row), long values ellipsized by display width,
+//! numbers right-aligned.
 
 use std::io::{self, Write};
 
@@ -6,7 +9,9 @@ use comfy_table::{
     CellAlignment, ColumnConstraint, ContentArrangement, LineStyle, Table, TableStyle, Width,
 };
 use polars::prelude::*;
+use unicode_width::UnicodeWidthStr;
 
+use super::escape::{pieces, visible};
 use super::{cell_text, is_numeric};
 
 /// A header rule and nothing else: easy to read, easy to copy.
@@ -33,7 +38,7 @@ pub fn frame(df: &DataFrame, width: usize, out: &mut dyn Write) -> io::Result<()
             .columns()
             .iter()
             .map(|c| cell_text(&c.get(i).unwrap_or(AnyValue::Null)));
-        rows.push(row.map(|v| v.replace(['\n', '\r', '\t'], " ")).collect());
+        rows.push(row.collect());
     }
     strings(&headers, &rows, &numeric, width, out)?;
     if df.height() == 0 {
@@ -42,7 +47,8 @@ pub fn frame(df: &DataFrame, width: usize, out: &mut dyn Write) -> io::Result<()
     Ok(())
 }
 
-/// Writes a table of already-formatted strings; `numeric[i]` right-aligns column `i`.
+/// Writes a table of already-formatted strings; `numeric[i]` right-aligns column `i`. Headers
+/// and cells are raw text: they are shown in their visible form here.
 pub fn strings(
     headers: &[String],
     rows: &[Vec<String>],
@@ -50,16 +56,16 @@ pub fn strings(
     width: usize,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let limits = column_limits(headers, rows, width);
+    let shown =
+        |line: &[String]| -> Vec<String> { line.iter().map(|v| visible(v).into_owned()).collect() };
+    let headers = shown(headers);
+    let rows: Vec<Vec<String>> = rows.iter().map(|r| shown(r)).collect();
+    let limits = column_limits(&headers, &rows, width);
     let mut table = Table::new();
     table.load_style(TABLE_STYLE);
     table.set_content_arrangement(ContentArrangement::Disabled);
-    table.set_header(
-        headers
-            .iter()
-            .map(|h| ellipsize(h, limits[headers.iter().position(|x| x == h).unwrap_or(0)])),
-    );
-    for row in rows {
+    table.set_header(headers.iter().zip(&limits).map(|(h, l)| ellipsize(h, *l)));
+    for row in &rows {
         table.add_row(row.iter().zip(&limits).map(|(v, l)| ellipsize(v, *l)));
     }
     for (i, column) in table.column_iter_mut().enumerate() {
@@ -73,12 +79,12 @@ pub fn strings(
     writeln!(out, "{table}")
 }
 
-/// Per-column widths that fit `width`: the widest column is narrowed first.
+/// Per-column display widths that fit `width`: the widest column is narrowed first.
 fn column_limits(headers: &[String], rows: &[Vec<String>], width: usize) -> Vec<usize> {
-    let mut limits: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    let mut limits: Vec<usize> = headers.iter().map(|h| h.width()).collect();
     for row in rows {
         for (limit, value) in limits.iter_mut().zip(row) {
-            *limit = (*limit).max(value.chars().count());
+            *limit = (*limit).max(value.width());
         }
     }
     // The first column names the row (a time, a key, an event): it keeps up to this width.
@@ -103,13 +109,30 @@ fn column_limits(headers: &[String], rows: &[Vec<String>], width: usize) -> Vec<
     limits
 }
 
-/// Cuts `text` to `limit` characters, marking the cut with `…`.
-pub fn ellipsize(text: &str, limit: usize) -> String {
-    if text.chars().count() <= limit {
-        return text.to_string();
+/// Cuts visible text to `limit` terminal columns, marking the cut with `…`. An escape sequence
+/// is kept whole or cut away whole, and a wide character is never split.
+pub fn ellipsize(shown: &str, limit: usize) -> String {
+    if shown.width() <= limit {
+        return shown.to_string();
     }
-    let kept: String = text.chars().take(limit.saturating_sub(1)).collect();
-    format!("{kept}…")
+    let room = limit.saturating_sub(1);
+    let mut kept: Vec<&str> = Vec::new();
+    let mut used = 0;
+    for piece in pieces(shown) {
+        let w = piece.width();
+        if used + w > room {
+            break;
+        }
+        used += w;
+        kept.push(piece);
+    }
+    let mut text = kept.concat();
+    // Sequences (an emoji and its variation selector) may be wider than their pieces.
+    while text.width() > room && kept.pop().is_some() {
+        text = kept.concat();
+    }
+    text.push('…');
+    text
 }
 
 #[cfg(test)]
@@ -134,6 +157,47 @@ mod tests {
         );
         assert!(text.contains("x…"), "{text}");
         assert_eq!(ellipsize("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn hostile_cells_are_escaped_and_cannot_forge_rows() {
+        let headers = vec!["user\x1b".to_string(), "agent\u{202e}".to_string()];
+        let rows = vec![vec![
+            "bob\r\n forged row".to_string(),
+            "\x1b]0;pwned\x07\x1b[2J\u{9b}\u{202e}".to_string(),
+        ]];
+        let mut out = Vec::new();
+        strings(&headers, &rows, &[false, false], 200, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert_eq!(
+            lines[0],
+            r" user\x1b             agent\u{202e}                         "
+        );
+        assert_eq!(
+            lines[2],
+            r" bob\r\n forged row   \x1b]0;pwned\x07\x1b[2J\u{9b}\u{202e} "
+        );
+    }
+
+    #[test]
+    fn widths_are_display_widths_and_cuts_keep_escapes_whole() {
+        assert_eq!(ellipsize("张三李四", 5), "张三…");
+        assert_eq!(ellipsize(r"ab\x1bcd", 5), "ab…");
+        assert_eq!(ellipsize(r"ab\x1bcd", 7), r"ab\x1b…");
+        assert_eq!(ellipsize(r"a\u{202e}bcdefg", 8), "a…");
+        let headers = vec!["user".to_string(), "n".to_string()];
+        let rows = vec![
+            vec!["张三".to_string(), "1".to_string()],
+            vec!["bob".to_string(), "2".to_string()],
+        ];
+        let mut out = Vec::new();
+        strings(&headers, &rows, &[false, true], 200, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[2], " 张三   1 ");
+        assert_eq!(lines[3], " bob    2 ");
     }
 
     #[test]

@@ -187,14 +187,24 @@ fn expand_sls_record(mut map: Map<String, Value>, position: String) -> Record<'s
         _ => None,
     });
     let value = match map.remove("event") {
-        Some(Value::String(text)) => match serde_json::from_str::<Value>(&text) {
-            Ok(value) => value,
-            Err(e) => {
+        // Passed on as its text, not parsed to a value: its numbers stay exactly as written.
+        Some(Value::String(text)) => match serde_json::from_str::<IgnoredAny>(&text) {
+            Ok(_) => {
+                return Record::Event(RawEvent {
+                    body: EventBody::Json(Cow::Owned(text.into_bytes())),
+                    topic,
+                    time,
+                    position,
+                })
+            }
+            Err(_) => {
+                let e = serde_json::from_str::<Value>(&text).err();
+                let reason = e.map_or_else(|| "invalid JSON".to_string(), |e| e.to_string());
                 return reject(
                     position,
-                    format!("SLS field \"event\" is not valid JSON: {e}"),
+                    format!("SLS field \"event\" is not valid JSON: {reason}"),
                     &text,
-                )
+                );
             }
         },
         Some(value @ Value::Object(_)) => value,
@@ -243,7 +253,7 @@ mod tests {
             assert_eq!(
                 out,
                 vec![Record::Event(RawEvent {
-                    body: EventBody::Value(json!({"eventName": "Decrypt"})),
+                    body: EventBody::Json(Cow::Borrowed(b"{\"eventName\":\"Decrypt\"}")),
                     topic: Some("actiontrail_event".into()),
                     time: Some(1709287200),
                     position: "line 1".into()

@@ -1,6 +1,7 @@
 //! Checks a store's files against its manifest: the cheap check every reader runs (the entries
 //! under `events/` against the recorded parts: names and sizes) and the full one of
-//! `keytrail verify` (every byte re-hashed, every footer's row count read).
+//! `keytrail verify` (every byte re-hashed, every footer's row count read). Damage is described
+//! in raw text, one line each: the command layer shows it in visible form.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -112,7 +113,7 @@ impl Damage {
 
 impl fmt::Display for Damage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", visible(self.path()))?;
+        write!(f, "{}: ", self.path())?;
         match self {
             Damage::Missing { part } => write!(
                 f,
@@ -123,7 +124,7 @@ impl fmt::Display for Damage {
                 let what = if *dir { "a directory" } else { "a file" };
                 write!(f, "{what} the manifest does not record (not read)")?;
                 match copy_of {
-                    Some(original) => write!(f, ", a copy of {}", visible(original)),
+                    Some(original) => write!(f, ", a copy of {original}"),
                     None => Ok(()),
                 }
             }
@@ -147,9 +148,7 @@ impl fmt::Display for Damage {
             Damage::Rows { part, found } => {
                 write!(f, "{found} rows, the manifest records {}", part.rows)
             }
-            Damage::Unreadable { message, .. } => {
-                write!(f, "unreadable Parquet: {}", visible(message))
-            }
+            Damage::Unreadable { message, .. } => write!(f, "unreadable Parquet: {message}"),
             Damage::RecordedTwice { .. } => write!(f, "recorded twice in the manifest"),
             Damage::BadRecord { .. } => write!(
                 f,
@@ -161,27 +160,6 @@ impl fmt::Display for Damage {
 
 fn short(hash: &str) -> &str {
     hash.get(..12).unwrap_or(hash)
-}
-
-/// `text` with control characters, bidi overrides and other invisible format characters shown
-/// as `\u{..}` escapes, so a hostile file name cannot drive the terminal.
-pub fn visible(text: &str) -> String {
-    let hidden = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-                | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}')
-    };
-    if !text.chars().any(hidden) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match hidden(c) {
-            true => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            false => out.push(c),
-        }
-    }
-    out
 }
 
 /// What an entry under `events/` is.
@@ -494,15 +472,6 @@ mod tests {
                  files are recorded as ingested (not read; the next ingest or `verify --repair` \
                  moves it back)",
             ]
-        );
-    }
-
-    #[test]
-    fn visible_escapes_what_would_drive_a_terminal() {
-        assert_eq!(visible("plain/ünï.parquet"), "plain/ünï.parquet");
-        assert_eq!(
-            visible("a\u{1b}]0;x\u{7}b\n\u{202e}c"),
-            "a\\u{1b}]0;x\\u{7}b\\u{a}\\u{202e}c"
         );
     }
 

@@ -161,12 +161,15 @@ impl Store {
             ));
         }
         if !store.damage.is_empty() {
-            return refuse(format!(
-                "damaged, not written to:\n{}\n  run `keytrail verify {} --repair`, then ingest \
-                 again",
-                damage_lines(&store.damage),
-                root.display()
-            ));
+            return Err(Error::Damaged {
+                path: root.to_path_buf(),
+                summary: "damaged, not written to:".into(),
+                lines: damage_lines(&store.damage),
+                hint: format!(
+                    "run `keytrail verify {} --repair`, then ingest again",
+                    root.display()
+                ),
+            });
         }
         Ok(store)
     }
@@ -292,6 +295,18 @@ impl Store {
     pub fn for_each_key(&self, date: &str, each: &mut dyn FnMut(&str)) -> Result<()> {
         for file in self.partition_files(date)? {
             parquet::for_each_key(&file, each)?;
+        }
+        Ok(())
+    }
+
+    /// Calls `each` with the dedup key, event JSON and origin of every event stored for `date`.
+    pub fn for_each_stored_event(
+        &self,
+        date: &str,
+        each: &mut dyn FnMut(&str, &str, &str),
+    ) -> Result<()> {
+        for file in self.partition_files(date)? {
+            parquet::for_each_stored_event(&file, each)?;
         }
         Ok(())
     }
@@ -443,17 +458,17 @@ pub fn is_parquet_error(message: &str) -> bool {
     .any(|word| message.contains(word))
 }
 
-/// The damage list as indented lines, at most [`DAMAGE_LINES`] of them.
-pub fn damage_lines(damage: &[Damage]) -> String {
+/// The damage list as lines of raw text, at most [`DAMAGE_LINES`] of them.
+pub fn damage_lines(damage: &[Damage]) -> Vec<String> {
     let mut lines: Vec<String> = damage
         .iter()
         .take(DAMAGE_LINES)
-        .map(|d| format!("  {d}"))
+        .map(|d| d.to_string())
         .collect();
     if damage.len() > DAMAGE_LINES {
-        lines.push(format!("  ... and {} more", damage.len() - DAMAGE_LINES));
+        lines.push(format!("... and {} more", damage.len() - DAMAGE_LINES));
     }
-    lines.join("\n")
+    lines
 }
 
 /// Damage lines shown in an error or warning; `keytrail verify` shows them all.

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow::array::StringArray;
+use arrow::array::{Array, StringArray};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::{ArrowWriter, ProjectionMask};
@@ -218,6 +218,53 @@ fn for_each_text(path: &Path, column: &str, each: &mut dyn FnMut(&str)) -> Resul
             .downcast_ref::<StringArray>()
             .ok_or_else(|| fail(&"not a string column"))?;
         column.iter().flatten().for_each(&mut *each);
+    }
+    Ok(())
+}
+
+/// Calls `each` with the dedup key, the event JSON and the origin of every event stored in the
+/// file at `path` (to compare a new copy of an event with the stored one).
+pub fn for_each_stored_event(path: &Path, each: &mut dyn FnMut(&str, &str, &str)) -> Result<()> {
+    let fail = |e: &dyn std::fmt::Display| Error::Store {
+        path: path.to_path_buf(),
+        message: format!("reading stored events: {e}"),
+    };
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| fail(&e))?;
+    let names = [DEDUP_KEY, schema::EVENT, schema::ORIGIN];
+    let mut indices = Vec::with_capacity(names.len());
+    for name in names {
+        indices.push(builder.schema().index_of(name).map_err(|e| fail(&e))?);
+    }
+    let mask = ProjectionMask::roots(builder.parquet_schema(), indices.iter().copied());
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(4 * 1024)
+        .build()
+        .map_err(|e| fail(&e))?;
+    for batch in reader {
+        let batch = batch.map_err(|e| fail(&e))?;
+        let column = |name: &str| {
+            batch
+                .column_by_name(name)
+                .and_then(|c| c.as_any().downcast_ref::<StringArray>())
+                .ok_or_else(|| fail(&format!("{name} is not a string column")))
+        };
+        let (keys, events, origins) = (
+            column(DEDUP_KEY)?,
+            column(schema::EVENT)?,
+            column(schema::ORIGIN)?,
+        );
+        for row in 0..batch.num_rows() {
+            if keys.is_valid(row) && events.is_valid(row) {
+                let origin = if origins.is_valid(row) {
+                    origins.value(row)
+                } else {
+                    ""
+                };
+                each(keys.value(row), events.value(row), origin);
+            }
+        }
     }
     Ok(())
 }

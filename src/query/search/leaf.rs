@@ -1,13 +1,11 @@
 //! Tests on a JSON leaf of the `event` column (`event.requestParameters.KeyId`): the path is
-//! walked with case-insensitive keys by a streaming pass that builds only the leaf, after an
-//! exact substring search has skipped the events that cannot match.
+//! walked with case-insensitive keys on the event's text, building nothing but the leaf's text,
+//! after an exact substring search has skipped the events that cannot match.
 
 use memchr::memmem::Finder;
 use polars::prelude::*;
 use rayon::prelude::*;
 use regex::Regex;
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::schema::EVENT;
@@ -91,96 +89,11 @@ pub fn leaf_text(root: &Value, path: &[String]) -> Option<String> {
     }
 }
 
-/// The text of the leaf at `path` in the JSON text `json` (as [`leaf_text`]), found by a
-/// streaming walk that skips everything off the path without building it.
+/// The text of the leaf at `path` in the JSON text `json` (as [`leaf_text`], but numbers exactly
+/// as written), found on the text ([`crate::rawjson::value_at_loose`]) without building any of
+/// it: no number is converted and nesting costs no stack.
 pub fn leaf_in_json(json: &str, path: &[String]) -> Option<String> {
-    let mut de = serde_json::Deserializer::from_str(json);
-    let leaf = PathSeed { path }.deserialize(&mut de).ok()??;
-    leaf_text(&leaf, &[])
-}
-
-/// Deserializes only the value at `path` below the current JSON value: `None` when a key is
-/// missing; an error (the walk stops) when a non-object is in the way.
-struct PathSeed<'p> {
-    path: &'p [String],
-}
-
-impl<'de> DeserializeSeed<'de> for PathSeed<'_> {
-    type Value = Option<Value>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        if self.path.is_empty() {
-            return Value::deserialize(d).map(Some);
-        }
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for PathSeed<'_> {
-    type Value = Option<Value>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let Some((key, rest)) = self.path.split_first() else {
-            return Ok(None);
-        };
-        let (mut exact, mut loose) = (None, None);
-        while let Some(found) = map.next_key_seed(KeySeed { want: key })? {
-            match found {
-                KeyMatch::Exact if exact.is_none() => {
-                    exact = Some(map.next_value_seed(PathSeed { path: rest })?)
-                }
-                KeyMatch::Loose if loose.is_none() => {
-                    loose = Some(map.next_value_seed(PathSeed { path: rest })?)
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(exact.or(loose).flatten())
-    }
-}
-
-/// How an object key compares with the wanted one.
-enum KeyMatch {
-    Exact,
-    Loose,
-    Other,
-}
-
-/// Compares an object key with `want` without allocating it.
-struct KeySeed<'w> {
-    want: &'w str,
-}
-
-impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
-    type Value = KeyMatch;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed<'_> {
-    type Value = KeyMatch;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an object key")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<KeyMatch, E> {
-        Ok(if key == self.want {
-            KeyMatch::Exact
-        } else if key.eq_ignore_ascii_case(self.want) {
-            KeyMatch::Loose
-        } else {
-            KeyMatch::Other
-        })
-    }
+    crate::rawjson::indexed_text(crate::rawjson::value_at_loose(json, path)?)
 }
 
 /// The keys of a `$.a.b` JSONPath as produced by [`crate::schema::resolve_field`].
@@ -246,6 +159,14 @@ mod tests {
             Some("key-1")
         );
         assert_eq!(leaf_in_json("{broken", &path_keys("$.a")), None);
+        let numbers = r#"{"a":{"n":123456789012345678901234567890,"h":1e400,"o":{"x":-0}}}"#;
+        let leaf = |p: &str| leaf_in_json(numbers, &path_keys(p));
+        assert_eq!(
+            leaf("$.a.n").as_deref(),
+            Some("123456789012345678901234567890")
+        );
+        assert_eq!(leaf("$.a.h").as_deref(), Some("1e400"));
+        assert_eq!(leaf("$.a.o").as_deref(), Some(r#"{"x":-0}"#));
     }
 
     #[test]

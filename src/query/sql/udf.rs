@@ -220,6 +220,7 @@ pub fn parse_path(path: &str) -> Result<Vec<PathStep>, String> {
 }
 
 /// The value at `steps` inside `doc`, if present.
+#[cfg(test)]
 pub fn walk<'a>(doc: &'a Value, steps: &[PathStep]) -> Option<&'a Value> {
     steps.iter().try_fold(doc, |v, step| match step {
         PathStep::Key(k) => v.as_object()?.get(k),
@@ -273,16 +274,23 @@ pub fn json_leaf_hinted(
 }
 
 /// Reads a JSON leaf of a document text: `Out::Null` when the text is not JSON or the leaf
-/// is absent.
+/// is absent. The leaf is found on the text ([`crate::rawjson::value_at`]): no tree is built,
+/// a number is given exactly as written (also beyond f64), and nesting costs no stack.
 pub fn json_leaf(doc: Option<&str>, steps: &[PathStep], pick: fn(&Value) -> Option<String>) -> Out {
     let Some(doc) = doc else { return Out::Null };
-    let Ok(value) = serde_json::from_str::<Value>(doc) else {
-        return Out::Null;
-    };
-    walk(&value, steps)
-        .and_then(pick)
+    crate::rawjson::leaf_text(doc, steps.iter().map(PathStep::as_raw), pick)
         .map(Out::Str)
         .unwrap_or(Out::Null)
+}
+
+impl PathStep {
+    /// The step for [`crate::rawjson::value_at`].
+    fn as_raw(&self) -> crate::rawjson::Step<'_> {
+        match self {
+            PathStep::Key(key) => crate::rawjson::Step::Key(key),
+            PathStep::Index(n) => crate::rawjson::Step::Index(*n),
+        }
+    }
 }
 
 /// `json_extract`: the JSON text of the value at the path.
