@@ -66,7 +66,7 @@ unsafe fn no_huge_pages() {}
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     tune_allocator(&cli.command);
-    match commands::run(cli.command) {
+    match run_on_large_stack(cli.command) {
         Ok(code) => ExitCode::from(code as u8),
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS
@@ -76,6 +76,24 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Stack size of the thread that runs the command. Parsing and planning bound their own
+/// recursion (nesting limits with clear errors, long operator chains rebalanced); this is the
+/// margin for what recursion remains in sqlparser and polars, so that no query can abort the
+/// process with a stack overflow.
+const COMMAND_STACK_BYTES: usize = 256 << 20;
+
+/// Runs the command on a thread with a [`COMMAND_STACK_BYTES`] stack.
+fn run_on_large_stack(command: cli::Command) -> keytrail::Result<i32> {
+    let thread = std::thread::Builder::new()
+        .name("keytrail".into())
+        .stack_size(COMMAND_STACK_BYTES)
+        .spawn(move || commands::run(command))
+        .map_err(|e| Error::Other(format!("cannot start the command thread: {e}")))?;
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// An error as shown to the user, every text in its visible form (no control character of a

@@ -6,6 +6,7 @@ mod util;
 mod cli;
 mod detect;
 mod hostile_events;
+mod hostile_queries;
 mod hostile_store;
 mod hostile_terminal;
 mod ingest;

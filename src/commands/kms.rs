@@ -7,7 +7,7 @@ use keytrail::histogram::Interval;
 use keytrail::kms::aliases::alias_statement;
 use keytrail::kms::inventory::{state_statement, usage_totals_statement};
 use keytrail::kms::run::{self, RunOptions};
-use keytrail::kms::{lifecycle_statement, usage_statement, UsageBy, LIFECYCLE_EVENTS};
+use keytrail::kms::{lifecycle_statement, usage_statement, KeyRef, UsageBy, LIFECYCLE_EVENTS};
 use keytrail::query::sql::SqlContext;
 use keytrail::render::escape::visible_lines;
 use keytrail::render::{self, OutputFormat, Target};
@@ -80,6 +80,7 @@ fn lifecycle(args: LifecycleArgs) -> Result<i32> {
 
 fn usage(args: UsageArgs) -> Result<i32> {
     let by = UsageBy::parse(&args.by).map_err(Error::Usage)?;
+    KeyRef::parse(&args.key).map_err(Error::Usage)?;
     let p = prepare(&args.common, &args.interval)?;
     if args.common.explain {
         let (key_ids, aliases) =

@@ -232,14 +232,17 @@ fn rate_findings(
     for entity in entities {
         let s = &series[*entity];
         for errors in [false, true] {
-            let counts = dense(s, end_hour, errors);
-            let start = *s.keys().next().unwrap_or(&first_hour);
             let min_excess = if errors {
                 opts.min_excess_errors
             } else {
                 opts.min_excess_calls
             };
-            let scored = score_hours(&counts, start, first_hour, opts, min_excess);
+            let hours = Hours {
+                series: s,
+                errors,
+                end_hour,
+            };
+            let scored = score_hours(&hours, first_hour, opts, min_excess);
             for ep in merge_episodes(&scored) {
                 out.push(rate_finding(groups, kind, entity, errors, &ep));
             }
@@ -248,17 +251,32 @@ fn rate_findings(
     out
 }
 
-/// Counts per hour from the entity's first hour up to `end_hour` (exclusive), gaps as 0.
-fn dense(s: &Series, end_hour: i64, errors: bool) -> Vec<(i64, f64)> {
-    let Some(&start) = s.keys().next() else {
-        return Vec::new();
-    };
-    (start..end_hour.max(start))
-        .map(|h| {
-            let (n, e) = s.get(&h).copied().unwrap_or((0.0, 0.0));
-            (h, if errors { e } else { n })
-        })
-        .collect()
+/// One entity's hourly counts (calls or errors) before `end_hour`, read sparsely: only hours
+/// with activity are stored, a missing hour counts 0. Nothing is laid out densely from the
+/// first to the last hour, so one event in 1970 or 9999 costs one entry, not millions.
+struct Hours<'a> {
+    series: &'a Series,
+    errors: bool,
+    end_hour: i64,
+}
+
+impl Hours<'_> {
+    /// The entity's first hour.
+    fn start(&self) -> Option<i64> {
+        self.series.keys().next().copied()
+    }
+
+    /// The hours in `[from, to)` (clipped to before `end_hour`) that have activity, with their
+    /// count.
+    fn active(&self, from: i64, to: i64) -> impl Iterator<Item = (i64, f64)> + '_ {
+        let to = to.min(self.end_hour);
+        let errors = self.errors;
+        (from < to)
+            .then(|| self.series.range(from..to))
+            .into_iter()
+            .flatten()
+            .map(move |(h, (n, e))| (*h, if errors { *e } else { *n }))
+    }
 }
 
 /// One anomalous hour.
@@ -302,30 +320,39 @@ pub fn robust_score(observed: f64, median: f64, mad: f64) -> f64 {
     (observed - median) / unit
 }
 
-/// Scores each hour of `counts` (dense from `entity_start`) that has at least the minimum
-/// history and lies at or after `judge_from`; returns the anomalous ones.
+/// Scores each active hour of `hours` that has at least the minimum history (counted from the
+/// entity's first hour) and lies at or after `judge_from` against the window of up to
+/// `history_days` hours before it (missing hours count 0); returns the anomalous ones. An hour
+/// without activity is never anomalous (it is below `min_excess`, which is positive), so only
+/// active hours are visited.
 fn score_hours(
-    counts: &[(i64, f64)],
-    entity_start: i64,
+    hours: &Hours<'_>,
     judge_from: i64,
     opts: &BaselineOptions,
     min_excess: f64,
 ) -> Vec<Scored> {
-    let min_history = (opts.min_history_days * 24) as usize;
-    let history = (opts.history_days * 24) as usize;
+    let Some(start) = hours.start() else {
+        return Vec::new();
+    };
+    let min_history = opts.min_history_days * 24;
+    let history = opts.history_days * 24;
+    let first_judged = judge_from.max(start.saturating_add(min_history));
     let mut out = Vec::new();
-    for (i, &(hour, observed)) in counts.iter().enumerate() {
-        if i < min_history || hour < judge_from || hour < entity_start {
-            continue;
-        }
-        let past = &counts[i.saturating_sub(history)..i];
-        let busiest = past.iter().map(|c| c.1).fold(0.0, f64::max);
+    for (hour, observed) in hours.active(first_judged, i64::MAX) {
+        let window_start = hour.saturating_sub(history).max(start);
+        let busiest = hours
+            .active(window_start, hour)
+            .map(|c| c.1)
+            .fold(0.0, f64::max);
         // Cheap necessary conditions first (the median is between 0 and the busiest hour):
-        // most hours fail them, and then the window need not be sorted.
+        // most hours fail them, and then the window need not be laid out and sorted.
         if observed < opts.max_ratio * busiest || observed < min_excess {
             continue;
         }
-        let mut window: Vec<f64> = past.iter().map(|c| c.1).collect();
+        let mut window = vec![0.0; (hour - window_start) as usize];
+        for (h, count) in hours.active(window_start, hour) {
+            window[(h - window_start) as usize] = count;
+        }
         let (median, mad) = median_mad(&mut window);
         let score = robust_score(observed, median, mad);
         if score >= opts.threshold
@@ -604,6 +631,21 @@ mod tests {
         assert!(merge_episodes(&[]).is_empty());
     }
 
+    /// Scores calls given as (hour, count) pairs (hours without a pair count 0).
+    fn score_calls(counts: &[(i64, f64)], judge_from: i64, opts: &BaselineOptions) -> Vec<Scored> {
+        let series: Series = counts
+            .iter()
+            .filter(|c| c.1 > 0.0)
+            .map(|&(h, n)| (h, (n, 0.0)))
+            .collect();
+        let hours = Hours {
+            series: &series,
+            errors: false,
+            end_hour: i64::MAX,
+        };
+        score_hours(&hours, judge_from, opts, opts.min_excess_calls)
+    }
+
     #[test]
     fn hours_need_history_and_a_real_excess() {
         let opts = BaselineOptions::default();
@@ -613,11 +655,11 @@ mod tests {
             .collect();
         counts.push((192, 60.0));
         counts.push((193, 9.0));
-        let hits = score_hours(&counts, 0, 0, &opts, 10.0);
+        let hits = score_calls(&counts, 0, &opts);
         assert_eq!(hits.len(), 1);
         // 55 is not twice the earlier burst of 30.
         counts[192].1 = 55.0;
-        assert!(score_hours(&counts, 0, 0, &opts, 10.0).is_empty());
+        assert!(score_calls(&counts, 0, &opts).is_empty());
         counts[192].1 = 60.0;
         assert_eq!(
             (hits[0].hour, hits[0].median, hits[0].observed),
@@ -627,7 +669,95 @@ mod tests {
         let short: Vec<(i64, f64)> = (0..100)
             .map(|h| (h, if h == 99 { 60.0 } else { 2.0 }))
             .collect();
-        assert!(score_hours(&short, 0, 0, &opts, 10.0).is_empty());
+        assert!(score_calls(&short, 0, &opts).is_empty());
+    }
+
+    /// The dense scoring the sparse one replaced: every hour from the first on, gaps as 0.
+    fn dense_reference(
+        counts: &[(i64, f64)],
+        judge_from: i64,
+        opts: &BaselineOptions,
+    ) -> Vec<Scored> {
+        let start = counts.iter().map(|c| c.0).min().unwrap();
+        let end = counts.iter().map(|c| c.0).max().unwrap() + 1;
+        let dense: Vec<(i64, f64)> = (start..end)
+            .map(|h| (h, counts.iter().filter(|c| c.0 == h).map(|c| c.1).sum()))
+            .collect();
+        let (min_history, history) = (
+            (opts.min_history_days * 24) as usize,
+            (opts.history_days * 24) as usize,
+        );
+        let mut out = Vec::new();
+        for (i, &(hour, observed)) in dense.iter().enumerate() {
+            if i < min_history || hour < judge_from {
+                continue;
+            }
+            let mut window: Vec<f64> = dense[i.saturating_sub(history)..i]
+                .iter()
+                .map(|c| c.1)
+                .collect();
+            let busiest = window.iter().copied().fold(0.0, f64::max);
+            let (median, mad) = median_mad(&mut window);
+            let score = robust_score(observed, median, mad);
+            if score >= opts.threshold
+                && observed - median >= opts.min_excess_calls
+                && observed >= opts.max_ratio * busiest
+            {
+                out.push(Scored {
+                    hour,
+                    observed,
+                    median,
+                    score,
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn sparse_scoring_equals_the_dense_scoring() {
+        let opts = BaselineOptions::default();
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for round in 0..20 {
+            let mut counts = Vec::new();
+            for h in 0..600 {
+                let r = next() % 100;
+                let n = match r {
+                    0..=39 => 0.0,
+                    40..=97 => (next() % 4) as f64,
+                    _ => (20 + next() % 80) as f64,
+                };
+                if n > 0.0 {
+                    counts.push((1000 + h, n));
+                }
+            }
+            let judge_from = 1000 + (round * 20) as i64;
+            assert_eq!(
+                score_calls(&counts, judge_from, &opts),
+                dense_reference(&counts, judge_from, &opts),
+                "round {round}"
+            );
+        }
+    }
+
+    #[test]
+    fn far_apart_hours_cost_only_their_entries() {
+        let opts = BaselineOptions::default();
+        // 1970, a normal week with a burst, and a 9999-12-31 sentinel: 2.2 billion hours apart.
+        let mut counts: Vec<(i64, f64)> = vec![(0, 1.0)];
+        counts.extend((474_000..474_200).map(|h| (h, if h == 474_199 { 90.0 } else { 2.0 })));
+        counts.push((70_389_527, 1.0));
+        let hits = score_calls(&counts, 0, &opts);
+        assert_eq!(
+            hits.iter().map(|h| h.hour).collect::<Vec<_>>(),
+            vec![474_199]
+        );
     }
 
     fn group(hour: i64, key: &str, ip: &str, t: i64) -> Group {

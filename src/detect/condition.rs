@@ -16,7 +16,9 @@ pub fn parse(text: &str) -> Result<Expr, String> {
     let mut parser = Parser::new(&dialect)
         .try_with_sql(text)
         .map_err(|e| e.to_string())?;
-    let expr = parser.parse_expr().map_err(|e| e.to_string())?;
+    let mut expr = parser.parse_expr().map_err(|e| e.to_string())?;
+    crate::query::sql::shape::shape(&mut expr)
+        .map_err(|e| format!("{} at column {}", e.message, e.column))?;
     let next = parser.peek_token();
     if next.token != Token::EOF {
         return Err(format!(

@@ -82,7 +82,9 @@ fn search_columns(search: &SearchExpr) -> Option<Vec<String>> {
     fn walk(e: &SearchExpr, out: &mut Vec<String>) -> bool {
         match e {
             SearchExpr::All => true,
-            SearchExpr::And(a, b) | SearchExpr::Or(a, b) => walk(a, out) && walk(b, out),
+            SearchExpr::And(operands) | SearchExpr::Or(operands) => {
+                operands.iter().all(|o| walk(o, out))
+            }
             SearchExpr::Not(a) => walk(a, out),
             SearchExpr::Cond(c) => match &c.target {
                 Target::FullText => false,

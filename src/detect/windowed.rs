@@ -44,6 +44,9 @@ pub fn rewrite(sql: &str, width: i64) -> Option<Windowed> {
     let Statement::Query(mut query) = statement else {
         return None;
     };
+    // Long operator chains are rebalanced before anything walks the tree; a statement nested
+    // too deeply is left to the planner, which reports it.
+    crate::query::sql::shape::shape(query.as_mut()).ok()?;
     if query.with.is_some() || query.fetch.is_some() || !query.pipe_operators.is_empty() {
         return None;
     }

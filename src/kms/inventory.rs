@@ -75,6 +75,10 @@ pub enum KeyState {
     },
     /// A scheduled deletion was cancelled (the key is back to its state before, usually Enabled).
     DeletionCancelled,
+    /// Not a key: calls named an alias (in `aliases`) that the archive's alias events do not
+    /// map to a key at the time of the call, so which key they used is unknown. Its `key_id`
+    /// is empty.
+    UnresolvedAlias,
 }
 
 /// One key of the inventory.
@@ -151,7 +155,19 @@ pub fn build(
         );
     }
     apply_states(&mut records, states)?;
-    Ok(records.into_values().collect())
+    Ok(records.into_values().map(mark_unresolved_alias).collect())
+}
+
+/// A record whose "key" is an alias the history did not resolve becomes an unresolved alias:
+/// no key id, the alias in `aliases`, state [`KeyState::UnresolvedAlias`].
+fn mark_unresolved_alias(mut record: KeyRecord) -> KeyRecord {
+    if record.key_id.to_ascii_lowercase().starts_with("alias/") {
+        record.aliases = vec![std::mem::take(&mut record.key_id)];
+        record.state = KeyState::UnresolvedAlias;
+        record.created_at = None;
+        record.created_by = None;
+    }
+    record
 }
 
 fn apply_states(records: &mut BTreeMap<String, KeyRecord>, states: &DataFrame) -> PolarsResult<()> {
@@ -240,5 +256,28 @@ mod tests {
         );
         records = build(&totals, &states, &AliasHistory::default()).unwrap();
         assert_eq!(records[0].state, KeyState::Disabled);
+    }
+
+    #[test]
+    fn an_alias_left_unmapped_is_not_a_key() {
+        let totals = df!(
+            "keyId" => ["alias/ghost", "key-a"], "region" => ["cn-hangzhou", "cn-hangzhou"],
+            "firstSeen" => [100i64, 100], "lastSeen" => [900i64, 900], "calls" => [2i64, 1],
+            "callers" => [1i64, 1], "ips" => [1i64, 1], "errors" => [0i64, 0],
+            "operations" => [r#"{"Encrypt":2}"#, r#"{"Encrypt":1}"#]
+        )
+        .unwrap();
+        let states = df!(
+            "keyId" => ["alias/ghost"], "t" => [100i64], "op" => ["DisableKey"],
+            "user" => ["bob"], "days" => [None::<&str>]
+        )
+        .unwrap();
+        let records = build(&totals, &states, &AliasHistory::default()).unwrap();
+        assert_eq!(records[0].key_id, "");
+        assert_eq!(records[0].aliases, vec!["alias/ghost"]);
+        assert_eq!(records[0].state, KeyState::UnresolvedAlias);
+        assert_eq!(records[0].calls, 2);
+        assert_eq!(records[1].key_id, "key-a");
+        assert_eq!(records[1].state, KeyState::Unknown);
     }
 }

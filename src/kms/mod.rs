@@ -143,14 +143,27 @@ pub enum KeyRef {
 }
 
 impl KeyRef {
-    /// Reads a key id, a key ARN, an alias or an alias ARN.
-    pub fn parse(text: &str) -> KeyRef {
+    /// Reads a key id, a key ARN, an alias or an alias ARN. A key that names nothing (empty,
+    /// only delimiters, an ARN ending in `key/`, a bare `alias/`) is refused: searched for, it
+    /// would have no token, and a term without tokens must not stand for every event.
+    pub fn parse(text: &str) -> Result<KeyRef, String> {
         let id = normalize_key_id(text);
-        if id.to_ascii_lowercase().starts_with("alias/") {
-            KeyRef::Alias(id)
+        let (name, key) = if id.to_ascii_lowercase().starts_with("alias/") {
+            (&id["alias/".len()..], KeyRef::Alias(id.clone()))
         } else {
-            KeyRef::Id(id)
+            (id.as_str(), KeyRef::Id(id.clone()))
+        };
+        if crate::query::search::tokens::tokenize(name).is_empty() {
+            let what = match key {
+                KeyRef::Alias(_) => "alias name",
+                KeyRef::Id(_) => "key id",
+            };
+            return Err(format!(
+                "the key {text:?} has no {what}: give a key id (key-...), a key ARN \
+                 (acs:kms:<region>:<account>:key/<id>) or an alias (alias/<name>)"
+            ));
         }
+        Ok(key)
     }
 }
 
@@ -171,16 +184,35 @@ mod tests {
     fn key_refs() {
         assert_eq!(
             KeyRef::parse("acs:kms:cn-hangzhou:1:key/key-abc"),
-            KeyRef::Id("key-abc".into())
+            Ok(KeyRef::Id("key-abc".into()))
         );
         assert_eq!(
             KeyRef::parse("alias/prod"),
-            KeyRef::Alias("alias/prod".into())
+            Ok(KeyRef::Alias("alias/prod".into()))
         );
         assert_eq!(
             KeyRef::parse("acs:kms:cn-hangzhou:1:alias/prod"),
-            KeyRef::Alias("alias/prod".into())
+            Ok(KeyRef::Alias("alias/prod".into()))
         );
+    }
+
+    #[test]
+    fn keys_that_name_nothing_are_refused() {
+        for text in [
+            "",
+            "  ",
+            "acs:kms:cn-hangzhou:1:key/",
+            "alias/",
+            "/",
+            "::",
+            "\"\"",
+        ] {
+            let err = KeyRef::parse(text).unwrap_err();
+            assert!(
+                err.starts_with(&format!("the key {text:?} has no ")),
+                "{err}"
+            );
+        }
     }
 
     #[test]

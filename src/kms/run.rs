@@ -122,7 +122,7 @@ pub fn resolve_key(
     key: &str,
     opts: &RunOptions,
 ) -> Result<(Vec<String>, Vec<String>)> {
-    Ok(match KeyRef::parse(key) {
+    Ok(match KeyRef::parse(key).map_err(Error::Usage)? {
         KeyRef::Id(id) => (vec![id], Vec::new()),
         KeyRef::Alias(alias) => (alias_history(source, opts)?.resolve(&alias), vec![alias]),
     })

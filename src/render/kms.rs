@@ -243,6 +243,7 @@ pub fn state_text(state: &KeyState, zone: &Zone) -> String {
         ),
         KeyState::PendingDeletion { deletion_at: None } => "PendingDeletion".into(),
         KeyState::DeletionCancelled => "deletion cancelled".into(),
+        KeyState::UnresolvedAlias => "unresolved alias".into(),
     }
 }
 
@@ -255,7 +256,7 @@ fn key_json(k: &KeyRecord, zone: &Zone) -> Value {
         _ => Value::Null,
     };
     json!({
-        "key_id": k.key_id,
+        "key_id": (!k.key_id.is_empty()).then_some(&k.key_id),
         "aliases": k.aliases,
         "region": k.region,
         "created_at": k.created_at.map(time),
@@ -279,5 +280,6 @@ fn state_name(state: &KeyState) -> &'static str {
         KeyState::Disabled => "Disabled",
         KeyState::PendingDeletion { .. } => "PendingDeletion",
         KeyState::DeletionCancelled => "DeletionCancelled",
+        KeyState::UnresolvedAlias => "UnresolvedAlias",
     }
 }

@@ -8,10 +8,12 @@ use std::fmt;
 pub enum SearchExpr {
     /// `*`, or the empty statement: every event.
     All,
-    /// Both sides match (`a and b`, `a b`, and the `a` side of a binary `a not b`).
-    And(Box<SearchExpr>, Box<SearchExpr>),
-    /// Either side matches.
-    Or(Box<SearchExpr>, Box<SearchExpr>),
+    /// Every operand matches (`a and b and c`, `a b`, and `a not b` as `a` and `not b`): a
+    /// chain of any length is one node (at least two operands), so the tree's depth never grows
+    /// with the number of terms.
+    And(Vec<SearchExpr>),
+    /// Some operand matches (`a or b or c`): one node per chain, at least two operands.
+    Or(Vec<SearchExpr>),
     /// The inner expression does not match (`not b`, and the `b` side of `a not b`).
     Not(Box<SearchExpr>),
     /// One condition.

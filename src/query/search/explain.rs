@@ -25,10 +25,10 @@ fn render(expr: &SearchExpr, depth: usize, lines: &mut Vec<String>, notes: &mut 
     let indent = "  ".repeat(depth);
     match expr {
         SearchExpr::All => lines.push(format!("{indent}* (every event)")),
-        SearchExpr::And(..) | SearchExpr::Or(..) => {
+        SearchExpr::And(operands) | SearchExpr::Or(operands) => {
             let is_and = matches!(expr, SearchExpr::And(..));
             lines.push(format!("{indent}{}", if is_and { "and" } else { "or" }));
-            for child in flatten(expr, is_and) {
+            for child in operands {
                 render(child, depth + 1, lines, notes);
             }
         }
@@ -43,18 +43,6 @@ fn render(expr: &SearchExpr, depth: usize, lines: &mut Vec<String>, notes: &mut 
                 notes.push(n);
             }
         }
-    }
-}
-
-/// The operands of a chain of the same operator, left to right.
-fn flatten(expr: &SearchExpr, is_and: bool) -> Vec<&SearchExpr> {
-    match (expr, is_and) {
-        (SearchExpr::And(a, b), true) | (SearchExpr::Or(a, b), false) => {
-            let mut out = flatten(a, is_and);
-            out.extend(flatten(b, is_and));
-            out
-        }
-        _ => vec![expr],
     }
 }
 

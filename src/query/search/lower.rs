@@ -34,8 +34,8 @@ pub enum Layout {
 pub fn lower(expr: &SearchExpr) -> Expr {
     match expr {
         SearchExpr::All => lit(true),
-        SearchExpr::And(a, b) => lower(a).and(lower(b)),
-        SearchExpr::Or(..) => lower_or(expr),
+        SearchExpr::And(operands) => all_of(operands.iter().map(lower)),
+        SearchExpr::Or(operands) => lower_or(operands),
         SearchExpr::Not(a) => lower(a).not(),
         SearchExpr::Cond(c) => lower_condition(c),
     }
@@ -51,10 +51,10 @@ enum TokenPlace {
 /// An `or` chain. Single-token conditions on the same place (`event.eventName: A or
 /// event.eventName: B or ...`, as alert queries write them) become one alternation regex, so
 /// the column is scanned once instead of once per alternative.
-fn lower_or(expr: &SearchExpr) -> Expr {
+fn lower_or(operands: &[SearchExpr]) -> Expr {
     let mut groups: Vec<(TokenPlace, Vec<&Pattern>)> = Vec::new();
     let mut others: Vec<Expr> = Vec::new();
-    for operand in or_operands(expr) {
+    for operand in operands {
         match single_token(operand) {
             Some((place, pat)) => match groups.iter_mut().find(|(p, _)| *p == place) {
                 Some((_, pats)) => pats.push(pat),
@@ -63,35 +63,33 @@ fn lower_or(expr: &SearchExpr) -> Expr {
             None => others.push(lower(operand)),
         }
     }
-    let merged =
-        groups.into_iter().map(|(place, pats)| {
-            let expr =
-                match place {
-                    TokenPlace::FullText => {
-                        let required: &[&Pattern] = if pats.len() == 1 { &pats } else { &[] };
-                        event_matches(alternation_regex(&pats, Layout::JsonText), required)
-                            .or(has_any(col(TOPIC), &pats, Layout::WholeValue))
-                    }
-                    TokenPlace::Column(name, layout) => has_any(col(name.as_str()), &pats, layout),
-                };
-            expr.fill_null(lit(false))
-        });
+    let merged = groups.into_iter().flat_map(|(place, pats)| {
+        pats.chunks(ALTERNATION_CHUNK)
+            .map(|chunk| alternatives(&place, chunk))
+            .collect::<Vec<_>>()
+    });
     let all: Vec<Expr> = merged.chain(others).collect();
-    all.into_iter()
-        .reduce(|a, b| a.or(b))
-        .unwrap_or_else(|| lit(false))
+    crate::query::balanced(all, Expr::or).unwrap_or_else(|| lit(false))
 }
 
-/// The operands of a chain of `or`, left to right.
-fn or_operands(expr: &SearchExpr) -> Vec<&SearchExpr> {
-    match expr {
-        SearchExpr::Or(a, b) => {
-            let mut out = or_operands(a);
-            out.extend(or_operands(b));
-            out
+/// How many alternatives one regex holds at most: an `or` of thousands of IoC values becomes
+/// several regexes of this size, each far below the regex compiler's size limit.
+const ALTERNATION_CHUNK: usize = 256;
+
+/// Whether `place` holds a token matching any of `pats`.
+fn alternatives(place: &TokenPlace, pats: &[&Pattern]) -> Expr {
+    let expr = match place {
+        TokenPlace::FullText => {
+            let required: &[&Pattern] = if pats.len() == 1 { pats } else { &[] };
+            event_matches(alternation_regex(pats, Layout::JsonText), required).or(has_any(
+                col(TOPIC),
+                pats,
+                Layout::WholeValue,
+            ))
         }
-        other => vec![other],
-    }
+        TokenPlace::Column(name, layout) => has_any(col(name.as_str()), pats, *layout),
+    };
+    expr.fill_null(lit(false))
 }
 
 /// The place and pattern of a condition that tests exactly one token on the full text or on a
@@ -158,8 +156,17 @@ fn full_text(test: &Test) -> Expr {
 fn event_matches(regex: String, required: &[&Pattern]) -> Expr {
     match Regex::new(&regex) {
         Ok(re) => scan::all_pass(EVENT, vec![TextTest::new(re, required)]),
-        Err(_) => lit(false),
+        Err(e) => failing(format!("a search term is too large to match: {e}")),
     }
+}
+
+/// An expression that fails the query with `message` when it runs: a term that cannot be
+/// matched must not silently match nothing.
+fn failing(message: String) -> Expr {
+    col(EVENT).map(
+        move |_| Err(PolarsError::ComputeError(message.clone().into())),
+        |_, field| Ok(Field::new(field.name().clone(), DataType::Boolean)),
+    )
 }
 
 /// A test on one named field.
@@ -339,9 +346,9 @@ fn join_with_space(pats: &[Pattern]) -> Vec<Glyph> {
     out
 }
 
-/// All of the expressions (true when there are none).
+/// All of the expressions (true when there are none), as a balanced tree.
 fn all_of(exprs: impl Iterator<Item = Expr>) -> Expr {
-    exprs.reduce(|a, b| a.and(b)).unwrap_or_else(|| lit(true))
+    crate::query::balanced(exprs.collect(), Expr::and).unwrap_or_else(|| lit(true))
 }
 
 #[cfg(test)]
@@ -431,10 +438,9 @@ mod tests {
             "event.eventName:A or event.eventName:B or x or event.serviceName:C or y z",
         )
         .unwrap();
-        let SearchExpr::Or(..) = &e else {
+        let SearchExpr::Or(ops) = &e else {
             panic!("not an or")
         };
-        let ops = or_operands(&e);
         let places: Vec<Option<TokenPlace>> = ops
             .iter()
             .map(|o| single_token(o).map(|(p, _)| p))

@@ -44,7 +44,7 @@ pub fn parse(text: &str) -> Result<SearchExpr, SearchError> {
 impl SearchExpr {
     /// The boolean filter for this statement over a frame with the store columns.
     pub fn to_expr(&self) -> polars::prelude::Expr {
-        lower::lower(self)
+        crate::query::shield_conjunctions(lower::lower(self))
     }
 
     /// The parsed tree, one condition a line, with notes on fallbacks and unknown fields.

@@ -55,25 +55,24 @@ enum KeyWord {
 
 impl<'a> Parser<'a> {
     fn or_expr(&mut self) -> Result<SearchExpr, SearchError> {
-        let mut left = self.not_expr()?;
+        let mut operands = vec![self.not_expr()?];
         while let Some(op_pos) = self.eat_keyword(Keyword::Or) {
-            let right = self.operand(Keyword::Or, op_pos, Self::not_expr)?;
-            left = SearchExpr::Or(Box::new(left), Box::new(right));
+            operands.push(self.operand(Keyword::Or, op_pos, Self::not_expr)?);
         }
-        Ok(left)
+        Ok(chain(operands, SearchExpr::Or))
     }
 
     fn not_expr(&mut self) -> Result<SearchExpr, SearchError> {
-        let mut left = self.and_expr()?;
+        let mut operands = vec![self.and_expr()?];
         while let Some(op_pos) = self.eat_keyword(Keyword::Not) {
             let right = self.operand(Keyword::Not, op_pos, Self::and_expr)?;
-            left = SearchExpr::And(Box::new(left), Box::new(SearchExpr::Not(Box::new(right))));
+            operands.push(SearchExpr::Not(Box::new(right)));
         }
-        Ok(left)
+        Ok(chain(operands, SearchExpr::And))
     }
 
     fn and_expr(&mut self) -> Result<SearchExpr, SearchError> {
-        let mut left = self.unary()?;
+        let mut operands = vec![self.unary()?];
         loop {
             let right = if let Some(op_pos) = self.eat_keyword(Keyword::And) {
                 self.operand(Keyword::And, op_pos, Self::unary)?
@@ -82,9 +81,9 @@ impl<'a> Parser<'a> {
             } else {
                 break;
             };
-            left = SearchExpr::And(Box::new(left), Box::new(right));
+            operands.push(right);
         }
-        Ok(left)
+        Ok(chain(operands, SearchExpr::And))
     }
 
     fn unary(&mut self) -> Result<SearchExpr, SearchError> {
@@ -223,7 +222,9 @@ impl<'a> Parser<'a> {
         if self.cur.rest().starts_with("#\"") {
             self.cur.bump();
             let text = self.cur.read_quoted()?;
-            return Ok(self.finish(start, Target::FullText, phrase(&text), None));
+            let source = self.cur.slice(start, self.cur.pos()).to_string();
+            let (test, note) = phrase(&text, &source);
+            return Ok(self.finish(start, Target::FullText, test, note));
         }
         let key = match self.cur.peek() {
             Some('"') => KeyWord::Quoted(self.cur.read_quoted()?),
@@ -253,13 +254,10 @@ impl<'a> Parser<'a> {
         let source = self.cur.slice(start, self.cur.pos()).to_string();
         match key {
             KeyWord::Quoted(text) => {
-                let pats = split_tokens(&literal_glyphs(&text));
-                let note = pats
-                    .is_empty()
-                    .then(|| format!("{source}: no tokens, matches every event"));
+                let (test, note) = tokens_or_nothing(split_tokens(&literal_glyphs(&text)), &source);
                 Condition {
                     target: Target::FullText,
-                    test: Test::Tokens(pats),
+                    test,
                     source,
                     note,
                 }
@@ -449,6 +447,23 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// One operand alone, or the n-ary node of a chain of them. An operand of the same kind (an
+/// `and` group inside an `and` chain) is spliced in, so `a b not c` is one `and` of three.
+fn chain(mut operands: Vec<SearchExpr>, node: fn(Vec<SearchExpr>) -> SearchExpr) -> SearchExpr {
+    if operands.len() == 1 {
+        return operands.pop().expect("one operand");
+    }
+    let mut flat = Vec::with_capacity(operands.len());
+    for operand in operands {
+        match (node(Vec::new()), operand) {
+            (SearchExpr::And(_), SearchExpr::And(inner))
+            | (SearchExpr::Or(_), SearchExpr::Or(inner)) => flat.extend(inner),
+            (_, other) => flat.push(other),
+        }
+    }
+    node(flat)
+}
+
 /// A field value as written after `:`.
 enum Value {
     Quoted(String),
@@ -480,11 +495,14 @@ fn field_test(name: &str, value: Value, source: &str) -> (Test, Option<String>) 
         (FieldKind::WholeValue, Value::Quoted(s) | Value::Phrase(s)) => {
             (Test::Tokens(vec![whole_value(&literal_glyphs(&s))]), None)
         }
-        (FieldKind::Text, Value::Bare(g)) => token_test(split_tokens(&g), source),
+        (FieldKind::Text, Value::Bare(g)) => match split_tokens(&g) {
+            pats if pats.is_empty() => tokens_or_nothing(pats, source),
+            pats => token_test(pats, source),
+        },
         (FieldKind::Text, Value::Quoted(s)) => {
-            (Test::Tokens(split_tokens(&literal_glyphs(&s))), None)
+            tokens_or_nothing(split_tokens(&literal_glyphs(&s)), source)
         }
-        (FieldKind::Text, Value::Phrase(s)) => phrase_parts(&s),
+        (FieldKind::Text, Value::Phrase(s)) => phrase_parts(&s, source),
     }
 }
 
@@ -501,15 +519,27 @@ fn token_test(pats: Vec<Pattern>, source: &str) -> (Test, Option<String>) {
     (Test::Tokens(pats), None)
 }
 
-/// `#"..."` on the full text.
-fn phrase(text: &str) -> Test {
-    phrase_parts(text).0
+/// A token test of a term as written, or, when the term has no token at all (empty, or only
+/// delimiters such as `""`, `"/"`, `key:"::"`), a test matching nothing: a term that says
+/// nothing must not find everything.
+fn tokens_or_nothing(pats: Vec<Pattern>, source: &str) -> (Test, Option<String>) {
+    if pats.is_empty() {
+        let note =
+            format!("{source}: the term has no tokens (empty or only delimiters): matches nothing");
+        return (Test::Nothing, Some(note));
+    }
+    (Test::Tokens(pats), None)
 }
 
-fn phrase_parts(text: &str) -> (Test, Option<String>) {
+/// `#"..."` on the full text, and its note.
+fn phrase(text: &str, source: &str) -> (Test, Option<String>) {
+    phrase_parts(text, source)
+}
+
+fn phrase_parts(text: &str, source: &str) -> (Test, Option<String>) {
     let pats = split_tokens(&literal_glyphs(text));
     if pats.len() <= 1 {
-        return (Test::Tokens(pats), None);
+        return tokens_or_nothing(pats, source);
     }
     (Test::Phrase(pats), None)
 }
@@ -566,11 +596,15 @@ mod tests {
     fn show(e: &SearchExpr) -> String {
         match e {
             SearchExpr::All => "ALL".into(),
-            SearchExpr::And(a, b) => format!("(and {} {})", show(a), show(b)),
-            SearchExpr::Or(a, b) => format!("(or {} {})", show(a), show(b)),
+            SearchExpr::And(v) => format!("(and {})", shows(v)),
+            SearchExpr::Or(v) => format!("(or {})", shows(v)),
             SearchExpr::Not(a) => format!("(not {})", show(a)),
             SearchExpr::Cond(c) => c.source.clone(),
         }
+    }
+
+    fn shows(operands: &[SearchExpr]) -> String {
+        operands.iter().map(show).collect::<Vec<_>>().join(" ")
     }
 
     fn cond(text: &str) -> Condition {
@@ -591,7 +625,9 @@ mod tests {
         assert_eq!(tree("a not b or c"), "(or (and a (not b)) c)");
         assert_eq!(tree("not a and b"), "(and (not a) b)");
         assert_eq!(tree("not a or b"), "(or (not a) b)");
-        assert_eq!(tree("a b c"), "(and (and a b) c)");
+        assert_eq!(tree("a b c"), "(and a b c)");
+        assert_eq!(tree("a b not c d"), "(and a b (not (and c d)))");
+        assert_eq!(tree("(a b) c or (d or e)"), "(or (and a b c) d e)");
         assert_eq!(tree("a AND b Or c NOT d"), "(or (and a b) (and c (not d)))");
         assert_eq!(tree("(a or b) c"), "(and (or a b) c)");
         assert_eq!(tree("a and not not b"), "(and a (not (not b)))");
@@ -691,8 +727,8 @@ mod tests {
         );
         let c = cond("event.eventVersion in [1 3)");
         assert_eq!(c.test, toks(&["event.eventversion", "in", "1", "3"]));
-        assert_eq!(tree("a IN [1 2]"), "(and (and (and a IN) [1) 2])");
-        assert_eq!(tree("login in (a or b)"), "(and (and login in) (or a b))");
+        assert_eq!(tree("a IN [1 2]"), "(and a IN [1 2])");
+        assert_eq!(tree("login in (a or b)"), "(and login in (or a b))");
     }
 
     #[test]
@@ -720,12 +756,14 @@ mod tests {
                     event.errorCode != '' and event.userIdentity.accessKeyId: *";
         assert_eq!(
             tree(text),
-            "(and (and (and __topic__: actiontrail_audit_event event.errorCode) is) \
-             (not (and (and (and NULL event.errorCode) != '') event.userIdentity.accessKeyId: *)))"
+            "(and __topic__: actiontrail_audit_event event.errorCode is \
+             (not (and NULL event.errorCode != '' event.userIdentity.accessKeyId: *)))"
         );
         let e = parse_statement("a != ''").unwrap();
-        let SearchExpr::And(_, b) = e else { panic!() };
-        let SearchExpr::Cond(c) = *b else { panic!() };
+        let SearchExpr::And(v) = e else { panic!() };
+        let Some(SearchExpr::Cond(c)) = v.last().cloned() else {
+            panic!()
+        };
         assert_eq!(c.test, toks(&["!"]));
         assert!(c.note.unwrap().contains("outside the search grammar"));
         assert_eq!(cond("k:<YourAccessKeyId>").test, toks(&["youraccesskeyid"]));

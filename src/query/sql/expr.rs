@@ -104,6 +104,74 @@ pub struct Grouping {
     pub series: Option<SeriesPad>,
 }
 
+/// The values of an IN list made only of literals comparable to `ty` (strings for varchar,
+/// numbers for bigint/double), as one Series and the type to compare in; None when an item is
+/// anything else (NULL, an expression, a type the comparison would refuse).
+fn literal_set(ty: &SqlType, list: &[ast::Expr]) -> Option<(Series, SqlType)> {
+    let literal = |e: &ast::Expr| match e {
+        ast::Expr::Value(v) => Some(v.value.clone()),
+        _ => None,
+    };
+    match ty {
+        SqlType::Varchar => {
+            let mut texts = Vec::with_capacity(list.len());
+            for item in list {
+                match literal(item)? {
+                    SqlValue::SingleQuotedString(s) => texts.push(s),
+                    _ => return None,
+                }
+            }
+            Some((Series::new("".into(), texts), SqlType::Varchar))
+        }
+        SqlType::Bigint | SqlType::Double => {
+            let mut numbers = Vec::with_capacity(list.len());
+            for item in list {
+                let SqlValue::Number(text, _) = literal(item)? else {
+                    return None;
+                };
+                numbers.push(text);
+            }
+            let ints: Option<Vec<i64>> = numbers.iter().map(|t| t.parse().ok()).collect();
+            match ints {
+                Some(ints) if *ty == SqlType::Bigint => {
+                    Some((Series::new("".into(), ints), SqlType::Bigint))
+                }
+                _ => {
+                    let floats: Option<Vec<f64>> = numbers.iter().map(|t| t.parse().ok()).collect();
+                    Some((Series::new("".into(), floats?), SqlType::Double))
+                }
+            }
+        }
+        _ => None,
+    }
+}
+
+/// CASE arms up to this many become one when/then chain, as written.
+const CASE_CHAIN: usize = 16;
+
+/// The arms of a CASE (conditions and their results, first true one wins) as a tree of depth
+/// about log2(n) instead of a chain of n: polars plans a chain of thousands of `when` in
+/// quadratic time and memory (2,500 arms: 12 s and out of memory). A long list is split in
+/// halves: if any condition of the first half holds, the first half decides, else the second.
+fn case_tree(conds: &[Expr], results: &[Expr], otherwise: Expr) -> Expr {
+    if conds.len() <= CASE_CHAIN {
+        let mut chain = otherwise;
+        for (c, r) in conds.iter().zip(results).rev() {
+            chain = when(c.clone()).then(r.clone()).otherwise(chain);
+        }
+        return chain;
+    }
+    let mid = conds.len() / 2;
+    let first_half = conds[..mid]
+        .iter()
+        .map(|c| c.clone().fill_null(lit(false)))
+        .collect();
+    let first_holds = crate::query::balanced(first_half, Expr::or).unwrap_or_else(|| lit(false));
+    when(first_holds)
+        .then(case_tree(&conds[..mid], &results[..mid], otherwise.clone()))
+        .otherwise(case_tree(&conds[mid..], &results[mid..], otherwise))
+}
+
 /// Canonical text of an expression, for matching GROUP BY and ORDER BY items.
 pub fn canon(e: &ast::Expr) -> String {
     match e {
@@ -857,6 +925,17 @@ impl<'a> Compiler<'a> {
     ) -> PResult<Expr> {
         let a = self.compile(l)?;
         let b = self.compile(r)?;
+        self.compare_typed(a, op, b, e)
+    }
+
+    /// A comparison of two compiled operands (see [`Compiler::compare`]).
+    fn compare_typed(
+        &mut self,
+        a: Typed,
+        op: &BinaryOperator,
+        b: Typed,
+        e: &ast::Expr,
+    ) -> PResult<Expr> {
         let common = SqlType::common(&a.ty, &b.ty).ok_or_else(|| {
             at(
                 e,
@@ -937,16 +1016,27 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// `x IN (...)`: one set lookup when the list holds only literals of x's type (IoC lists
+    /// of thousands of values plan and run in linear time), otherwise a balanced OR of
+    /// comparisons. x is compiled once either way.
     fn in_list(&mut self, x: &ast::Expr, list: &[ast::Expr], negated: bool) -> PResult<Typed> {
-        let mut any: Option<Expr> = None;
-        for item in list {
-            let eq = self.compare(x, &BinaryOperator::Eq, item, item)?;
-            any = Some(match any {
-                Some(prev) => prev.or(eq),
-                None => eq,
-            });
-        }
-        let any = any.unwrap_or_else(|| lit(false));
+        let value = self.compile(x)?;
+        let any = match literal_set(&value.ty, list) {
+            Some((set, ty)) => value.coerce(&ty).is_in(lit(set).implode(false), false),
+            None => {
+                let mut tests = Vec::with_capacity(list.len());
+                for item in list {
+                    let other = self.compile(item)?;
+                    tests.push(self.compare_typed(
+                        value.clone(),
+                        &BinaryOperator::Eq,
+                        other,
+                        item,
+                    )?);
+                }
+                crate::query::balanced(tests, Expr::or).unwrap_or_else(|| lit(false))
+            }
+        };
         Ok(Typed::new(
             if negated { any.not() } else { any },
             SqlType::Boolean,
@@ -1021,11 +1111,7 @@ impl<'a> Compiler<'a> {
             .map(|(t, _)| t.coerce(&ty))
             .unwrap_or_else(|| lit(NULL).cast(ty.dtype()));
         let branches: Vec<Expr> = branches.collect();
-        let mut chain = else_expr;
-        for (c, r) in conds.into_iter().zip(branches).rev() {
-            chain = when(c).then(r).otherwise(chain);
-        }
-        Ok(Typed::new(chain, ty))
+        Ok(Typed::new(case_tree(&conds, &branches, else_expr), ty))
     }
 
     /// The common type of several results, or an error at the first that does not fit.
@@ -1179,7 +1265,13 @@ impl<'a> Compiler<'a> {
                 ))
             }
         };
-        let list = |x: Expr| x.implode(true);
+        // Presto: an aggregate over no rows is NULL (only the counts are 0), so an empty
+        // group's list is NULL, not `[]`.
+        let list = |x: Expr, item: DataType| {
+            when(len().eq(lit(0u32).cast(IDX_DTYPE)))
+                .then(lit(NULL).cast(DataType::List(Box::new(item))))
+                .otherwise(x.implode(true))
+        };
         let arg_is_literal = matches!(args.first(), Some(Arg::Expr(x)) if is_non_null_literal(x));
         let (agg, ty, post): (Expr, SqlType, Option<Func>) = match func {
             Func::Count if star || (arg_is_literal && !distinct) => {
@@ -1317,7 +1409,7 @@ impl<'a> Compiler<'a> {
                 let x = arg_cols[0].expr.clone();
                 let x = if distinct { x.unique_stable() } else { x };
                 (
-                    list(x),
+                    list(x, arg_cols[0].ty.dtype()),
                     SqlType::Array(Box::new(arg_cols[0].ty.clone())),
                     None,
                 )
@@ -1326,7 +1418,7 @@ impl<'a> Compiler<'a> {
                 expect(1)?;
                 let x = arg_cols[0].expr.clone().cast(DataType::String);
                 (
-                    list(x),
+                    list(x, DataType::String),
                     SqlType::Array(Box::new(SqlType::Varchar)),
                     Some(Func::Histogram),
                 )

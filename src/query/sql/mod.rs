@@ -24,6 +24,7 @@ mod expr;
 pub mod functions;
 mod plan;
 mod scalar;
+pub(crate) mod shape;
 pub mod time;
 mod types;
 mod udf;
@@ -181,14 +182,31 @@ fn preprocess(sql: &str) -> (String, Vec<String>) {
     )
 }
 
+/// How deeply sqlparser may recurse (nested parentheses, subqueries, calls, unary operators):
+/// its default, stated here so the error can name it.
+const RECURSION_LIMIT: usize = 50;
+
 fn parse(sql: &str) -> Result<sqlparser::ast::Query, SqlError> {
     let dialect = GenericDialect {};
     let mut parser = Parser::new(&dialect)
+        .with_recursion_limit(RECURSION_LIMIT)
         .try_with_sql(sql)
         .map_err(|e| errors::from_parser(sql, &e.to_string()))?;
-    let statement = parser
-        .parse_statement()
-        .map_err(|e| errors::from_parser(sql, &e.to_string()))?;
+    let mut statement = match parser.parse_statement() {
+        Ok(statement) => statement,
+        Err(sqlparser::parser::ParserError::RecursionLimitExceeded) => {
+            let next = parser.peek_token();
+            return Err(SqlError {
+                position: errors::byte_offset(sql, next.span.start.line, next.span.start.column),
+                message: format!(
+                    "syntax error: nested more than {RECURSION_LIMIT} levels deep (parentheses, \
+                     subqueries, function calls or unary operators)"
+                ),
+            });
+        }
+        Err(e) => return Err(errors::from_parser(sql, &e.to_string())),
+    };
+    shape::shape(&mut statement).map_err(|e| errors::finish(sql, e))?;
     while parser.consume_token(&sqlparser::tokenizer::Token::SemiColon) {}
     if parser.peek_token().token != sqlparser::tokenizer::Token::EOF {
         let next = parser.peek_token();

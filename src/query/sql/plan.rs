@@ -197,7 +197,7 @@ impl<'a> Planner<'a> {
                 ));
             }
             let cond = Compiler::rows(self.env, &scope).boolean(predicate)?;
-            frame = frame.filter(cond);
+            frame = frame.filter(crate::query::shield_conjunctions(cond));
         }
         let group_exprs: &[ast::Expr] = match &select.group_by {
             ast::GroupByExpr::Expressions(exprs, _) => exprs,
@@ -387,7 +387,7 @@ impl<'a> Planner<'a> {
                 );
             }
             if let Some(h) = having {
-                frame = frame.filter(h);
+                frame = frame.filter(crate::query::shield_conjunctions(h));
             }
         }
         frame = frame.select(exprs);
@@ -587,6 +587,30 @@ fn time_series_args(e: &ast::Expr) -> Option<Vec<&ast::Expr>> {
         .collect()
 }
 
+/// At most this many `time_series` buckets are padded between the first and the last one (as
+/// `histogram` caps its buckets): one stray event years away must not allocate gigabytes.
+pub const MAX_SERIES_BUCKETS: i64 = 1_000_000;
+
+/// The span (seconds) from the first to past the last bucket, failing the query with a clear
+/// error when it holds more than [`MAX_SERIES_BUCKETS`] windows.
+fn checked_series_span(span: Expr, window: i64) -> Expr {
+    span.map(
+        move |c: Column| {
+            let seconds = c.as_materialized_series().i64()?.get(0).unwrap_or(0);
+            let buckets = seconds / window.max(1);
+            if buckets > MAX_SERIES_BUCKETS {
+                polars_bail!(ComputeError:
+                    "time_series: a window of {window}s gives {buckets} buckets between the first \
+                     and the last event, more than the limit of {MAX_SERIES_BUCKETS}; use a wider \
+                     window or a narrower --from/--to"
+                );
+            }
+            Ok(c)
+        },
+        |_, field| Ok(field.clone()),
+    )
+}
+
 /// Fills the missing `time_series` buckets between the first and the last one.
 fn pad_series(
     frame: LazyFrame,
@@ -596,9 +620,11 @@ fn pad_series(
     let key = pad.key.as_str();
     let start = col(key).min().fill_null(lit(0i64));
     let end = col(key).max().fill_null(lit(-pad.window)) + lit(pad.window);
-    let full = frame
-        .clone()
-        .select([int_range(start, end, pad.window, DataType::Int64).alias(key)]);
+    let span = checked_series_span(end - start.clone(), pad.window);
+    let full =
+        frame.clone().select([
+            int_range(start.clone(), start + span, pad.window, DataType::Int64).alias(key),
+        ]);
     let joined = full.left_join(frame, col(key), col(key));
     let fills: Vec<Expr> = values
         .iter()
