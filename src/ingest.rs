@@ -14,8 +14,9 @@
 //!
 //! A run killed at any moment leaves a readable store: Parquet files are written whole to
 //! `.tmp/`, recorded in the manifest (name, rows, size, blake3, source files), then renamed into
-//! `events/` (a recorded part a kill left in `.tmp/` is read there and moved into place by the
-//! next run); source-file lines are appended only after their files are in place. A rerun reads
+//! `events/` (a recorded part a kill left in `.tmp/` belongs to sources not yet recorded:
+//! readers skip it, the next run moves it into place); source-file lines are appended only
+//! after their files are in place. A rerun reads
 //! again the files without a manifest line; their events already written count as duplicates,
 //! so nothing is lost or stored twice.
 
