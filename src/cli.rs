@@ -20,6 +20,7 @@ const QUICK_HELP: &str = "Typical use:
   keytrail query ./store 'event.serviceName:Kms AND event.eventName:DisableKey'
   keytrail query ./store '\"key-abc123\" | SELECT \"event.eventName\" as op, count(*) as n GROUP BY op'
   keytrail histogram ./store 'event.serviceName:Kms' --interval 1h
+  keytrail verify ./store                              # check every stored file against the manifest
 Exit status: 0 success, 1 ingest problems or findings, 2 usage or query error.";
 
 /// The subcommands.
@@ -49,6 +50,38 @@ pub enum Command {
     Sample(SampleArgs),
     /// Build the bundled sample archive, ingest it, and show what the store holds.
     Demo(DemoArgs),
+    /// Check a store against its manifest: every part file re-hashed and its rows counted;
+    /// missing, unknown, altered parts named. Exit 0 when it matches, 1 on any difference.
+    Verify(VerifyArgs),
+}
+
+/// `keytrail verify`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  keytrail verify ./store                 # report; exit 1 on any difference
+  keytrail verify ./store --repair        # quarantine damaged and unknown files, forget the
+                                          # sources of lost parts, print what to ingest again
+  keytrail verify ./store --adopt         # record the parts of a store made before part records")]
+pub struct VerifyArgs {
+    /// The store directory.
+    #[arg(value_name = "STORE")]
+    pub store: PathBuf,
+    /// Move damaged and unknown files into <STORE>/quarantine/, drop the manifest lines of
+    /// damaged parts and of their source files, and print the inputs to ingest again.
+    #[arg(long, conflicts_with = "adopt")]
+    pub repair: bool,
+    /// Record every part file of a store whose manifest records none (made by an older keytrail).
+    #[arg(long)]
+    pub adopt: bool,
+}
+
+/// The flag every reading command takes for a damaged store.
+#[derive(Debug, Args, Clone)]
+pub struct DamageArgs {
+    /// Read a store that differs from its manifest: warn on stderr and read the recorded parts
+    /// that are present with their recorded size (unknown files are never read).
+    #[arg(long = "allow-damaged")]
+    pub allow_damaged: bool,
 }
 
 /// `keytrail ingest`.
@@ -142,6 +175,9 @@ pub struct QueryArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub geoip: GeoArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub damage: DamageArgs,
 }
 
 /// `keytrail event`.
@@ -153,6 +189,9 @@ pub struct EventArgs {
     /// The eventId to show.
     #[arg(value_name = "EVENT_ID")]
     pub event_id: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub damage: DamageArgs,
 }
 
 /// `keytrail histogram`.
@@ -176,6 +215,9 @@ pub struct HistogramArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub time: TimeArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub damage: DamageArgs,
 }
 
 /// `keytrail sample`.
@@ -272,6 +314,9 @@ pub struct KmsCommon {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub geoip: GeoArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub damage: DamageArgs,
 }
 
 /// `keytrail kms lifecycle`.
@@ -356,6 +401,9 @@ pub struct DetectArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub geoip: GeoArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub damage: DamageArgs,
 }
 
 /// `keytrail rules ...`.

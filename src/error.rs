@@ -38,6 +38,19 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The store's files differ from its manifest: one line per difference (texts raw; the
+    /// command layer shows each line in visible form, so a file name cannot forge a line).
+    #[error("store {path}: {summary}\n  {}\n  {hint}", .lines.join("\n  "))]
+    Damaged {
+        /// The store directory.
+        path: PathBuf,
+        /// What the damage stops (e.g. `damaged, not read:`).
+        summary: String,
+        /// One line per difference.
+        lines: Vec<String>,
+        /// What to do about it.
+        hint: String,
+    },
     /// An error raised by polars while planning or running a query.
     #[error("query engine: {0}")]
     Polars(#[from] polars::error::PolarsError),

@@ -12,9 +12,13 @@
 //! and that bound, not the archive; all rows of one file are held at once, so a single huge
 //! file is the one thing that raises the peak.
 //!
-//! A run killed at any moment leaves a readable store: Parquet files appear whole, manifest
-//! lines only after their files. A rerun reads again the files without a manifest line; their
-//! events already written count as duplicates, so nothing is lost or stored twice.
+//! A run killed at any moment leaves a readable store: Parquet files are written whole to
+//! `.tmp/`, recorded in the manifest (name, rows, size, blake3, source files), then renamed into
+//! `events/` (a recorded part a kill left in `.tmp/` belongs to sources not yet recorded:
+//! readers skip it, the next run moves it into place); source-file lines are appended only
+//! after their files are in place. A rerun reads
+//! again the files without a manifest line; their events already written count as duplicates,
+//! so nothing is lost or stored twice.
 
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
@@ -1080,24 +1084,25 @@ impl Run {
     }
 
     /// Writes the Parquet files of a prepared chunk, one per date, in parallel, each sorted by
-    /// time (ties in input order); the chunk's rows are released once all are done.
+    /// time (ties in input order), to `.tmp/`; then records them in the manifest and renames
+    /// them into place. The chunk's rows are released once all are done.
     fn write(
-        &self,
+        &mut self,
         prepared: &mut Prepared,
         on_progress: &(dyn Fn(&Progress) + Sync),
     ) -> Result<()> {
-        let (store, batches) = (&self.store, &prepared.batches);
-        std::mem::take(&mut prepared.files)
+        let (store, batches, run) = (&self.store, &prepared.batches, &self.run_id);
+        let parts = std::mem::take(&mut prepared.files)
             .into_par_iter()
-            .try_for_each(|mut file| -> Result<()> {
+            .map(|mut file| {
                 on_progress(&Progress::Committing {
                     date: file.date.clone(),
                 });
                 file.picks.sort_by_key(|&(b, r)| batches[b].time(r));
-                store
-                    .commit_partition_file(&file.date, &file.name, batches, &file.picks)
-                    .map(|_| ())
-            })?;
+                store.write_part(&file.date, &file.name, run, batches, &file.picks)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.store.place_parts(parts)?;
         prepared.batches = Vec::new();
         Ok(())
     }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use unicode_width::UnicodeWidthStr;
 
-use keytrail::render::escape::{visible_lines, visible_path, visible_with_position};
+use keytrail::render::escape::{visible, visible_lines, visible_path, visible_with_position};
 use keytrail::Error;
 
 /// mimalloc: ingest and queries allocate many short-lived strings and large buffers; glibc's
@@ -126,6 +126,19 @@ fn describe(err: &Error) -> String {
             visible_path(path),
             visible_lines(message)
         ),
+        Error::Damaged {
+            path,
+            summary,
+            lines,
+            hint,
+        } => {
+            let mut text = format!("error: store {}: {}", visible_path(path), visible(summary));
+            for line in lines.iter().chain([hint]) {
+                text.push_str("\n  ");
+                text.push_str(&visible(line));
+            }
+            text
+        }
         other => format!("error: {}", visible_lines(&other.to_string())),
     }
 }

@@ -5,11 +5,12 @@ mod util;
 
 mod cli;
 mod detect;
-mod hostile_terminal;
 mod hostile_events;
 mod hostile_queries;
 mod hostile_geoip;
 mod hostile_input;
+mod hostile_store;
+mod hostile_terminal;
 mod ingest;
 mod kms;
 mod real_queries;

@@ -24,7 +24,7 @@ pub fn run(args: DetectArgs) -> Result<i32> {
     }
     let rules = load(&args.rules, !args.no_builtin)?;
     let time = resolve_time(&args.time)?;
-    let source = Source::open(&args.source)?;
+    let source = Source::open(&args.source, &args.damage)?;
     let baselines = args.baselines.then(|| BaselineOptions {
         history_days: i64::from(args.baseline_days),
         ..BaselineOptions::default()

@@ -38,7 +38,7 @@ fn prepare(common: &KmsCommon, interval: &str) -> Result<Prepared> {
     let format = OutputFormat::parse(&common.format).map_err(Error::Usage)?;
     let interval = Interval::parse(interval).map_err(Error::Usage)?;
     let time = resolve_time(&common.time)?;
-    let source = Source::open(&common.source)?;
+    let source = Source::open(&common.source, &common.damage)?;
     let ctx = SqlContext {
         zone: time.zone,
         now: time.now,

@@ -10,6 +10,7 @@ mod query;
 mod rules;
 mod sample;
 mod source;
+mod verify;
 
 use keytrail::{Error, Result};
 
@@ -17,7 +18,7 @@ use crate::cli::Command;
 
 /// Runs one subcommand and returns its exit status.
 pub fn run(command: Command) -> Result<i32> {
-    match command {
+    let result = match command {
         Command::Ingest(args) => ingest::run(args),
         Command::Query(args) => query::run_query(args),
         Command::Event(args) => query::run_event(args),
@@ -27,7 +28,9 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Rules(command) => rules::run(command),
         Command::Sample(args) => sample::run(args),
         Command::Demo(args) => demo::run(args),
-    }
+        Command::Verify(args) => verify::run(args),
+    };
+    result.map_err(source::name_damaged_part)
 }
 
 /// An error writing to stdout, as the library's error type (a broken pipe exits quietly).

@@ -72,7 +72,7 @@ fn parse_format(text: &str) -> Result<OutputFormat> {
 pub fn run_query(args: QueryArgs) -> Result<i32> {
     let format = parse_format(&args.format)?;
     let time = resolve_time(&args.time)?;
-    let source = Source::open(&args.source)?;
+    let source = Source::open(&args.source, &args.damage)?;
     let ctx = SqlContext {
         zone: time.zone,
         now: time.now,
@@ -303,7 +303,7 @@ fn write_file(df: &mut DataFrame, path: &Path) -> Result<()> {
 
 /// Runs `keytrail event`.
 pub fn run_event(args: EventArgs) -> Result<i32> {
-    let source = Source::open(&args.source)?;
+    let source = Source::open(&args.source, &args.damage)?;
     let id = lit(args.event_id.clone());
     let found = source
         .scan(&TimeRange::default())?
@@ -322,8 +322,7 @@ pub fn run_event(args: EventArgs) -> Result<i32> {
     };
     // Laid out from the stored text itself: every number printed exactly as it came.
     let pretty = keytrail::rawjson::pretty(&text);
-    render::json::write_text(&format!("{pretty}
-"), &mut io::stdout().lock()).map_err(io_err)?;
+    render::json::write_text(&format!("{pretty}\n"), &mut io::stdout().lock()).map_err(io_err)?;
     Ok(0)
 }
 
@@ -332,7 +331,7 @@ pub fn run_histogram(args: HistogramArgs) -> Result<i32> {
     let format = parse_format(&args.format)?;
     let interval = Interval::parse(&args.interval).map_err(Error::Usage)?;
     let time = resolve_time(&args.time)?;
-    let source = Source::open(&args.source)?;
+    let source = Source::open(&args.source, &args.damage)?;
     let statement = query::split(&args.query);
     let ctx = SqlContext {
         zone: time.zone,

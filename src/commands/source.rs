@@ -1,15 +1,23 @@
-//! Opens what a query command reads: a store made by `ingest`, or archive files/directories
-//! read directly through a temporary store (same parsing and dedup rules as `ingest`).
+//! Opens what a query command reads: a store made by `ingest` (checked against its manifest
+//! first), or archive files/directories read directly through a temporary store (same parsing
+//! and dedup rules as `ingest`).
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use polars::prelude::LazyFrame;
 
 use keytrail::ingest::{self, IngestOptions};
-use keytrail::render::escape::visible_path;
-use keytrail::store::Store;
+use keytrail::render::escape::{visible, visible_path};
+use keytrail::store::{self, Store};
 use keytrail::timerange::TimeRange;
 use keytrail::{Error, Result};
+
+use crate::cli::DamageArgs;
+
+/// The store and the Parquet files the scans of this process read, for naming the damaged one
+/// when the query engine fails on a file it cannot decode.
+static SCANNED: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
 
 /// Files above which reading archives directly earns a hint to run `ingest` instead.
 const DIRECT_READ_HINT_BYTES: u64 = 256 << 20;
@@ -24,12 +32,11 @@ pub struct Source {
 impl Source {
     /// Opens `path`: a store if it holds one, else archives ingested into a temporary store.
     /// Problems with archive files are reported on stderr, as `ingest` would.
-    pub fn open(path: &Path) -> Result<Source> {
-        if Store::is_store(path) {
-            return Ok(Source {
-                store: Store::open(path)?,
-                _temp: None,
-            });
+    pub fn open(path: &Path, damage: &DamageArgs) -> Result<Source> {
+        if Store::looks_like_store(path) {
+            let store = Store::open(path)?;
+            check_damage(&store, damage.allow_damaged)?;
+            return Ok(Source { store, _temp: None });
         }
         if !path.exists() {
             return Err(Error::Usage(format!(
@@ -72,8 +79,84 @@ impl Source {
 
     /// The events within `range`.
     pub fn scan(&self, range: &TimeRange) -> Result<LazyFrame> {
+        if let Ok(mut scanned) = SCANNED.lock() {
+            let root = self.store.root().to_path_buf();
+            scanned.extend(
+                self.store
+                    .files_in(range)
+                    .into_iter()
+                    .map(|f| (root.clone(), f)),
+            );
+        }
         self.store.scan(range)
     }
+}
+
+/// Refuses a store whose files differ from its manifest, or with `allow_damaged` warns about
+/// it on stderr; warns that a store whose manifest records no parts is read unchecked.
+fn check_damage(store: &Store, allow_damaged: bool) -> Result<()> {
+    let root = visible_path(store.root());
+    if store.is_legacy() {
+        eprintln!(
+            "warning: store {root}: its manifest records no part files (written by an older \
+             keytrail), so they are read unchecked; run `keytrail verify {root} --adopt` to \
+             record them"
+        );
+    }
+    if store.damage().is_empty() {
+        return Ok(());
+    }
+    let lines = store::damage_lines(store.damage());
+    if allow_damaged {
+        let shown: Vec<String> = lines.iter().map(|l| format!("  {}", visible(l))).collect();
+        eprintln!(
+            "warning: store {root}: damaged, reading only the recorded parts that are present \
+             (results may be incomplete):\n{}",
+            shown.join("\n")
+        );
+        return Ok(());
+    }
+    Err(Error::Damaged {
+        path: store.root().to_path_buf(),
+        summary: "damaged, not read:".into(),
+        lines,
+        hint: format!(
+            "run `keytrail verify {}` for a full check and `--repair` to fix it, or pass \
+             --allow-damaged to read the parts that are present",
+            store.root().display()
+        ),
+    })
+}
+
+/// An error of the query engine reading Parquet, named after the first file this process
+/// scanned that cannot be read in full (a damaged footer, page or compressed block); any other
+/// error as it is. Only after such an error is each scanned file read again, one by one.
+pub fn name_damaged_part(err: Error) -> Error {
+    let Error::Polars(engine) = &err else {
+        return err;
+    };
+    if !store::is_parquet_error(&engine.to_string()) {
+        return err;
+    }
+    let scanned = SCANNED.lock().map(|s| s.clone()).unwrap_or_default();
+    let mut tried = std::collections::HashSet::new();
+    for (root, file) in scanned {
+        if !tried.insert(file.clone()) {
+            continue;
+        }
+        if let Some(reason) = store::read_error(&file) {
+            let rel = file.strip_prefix(&root).unwrap_or(&file).to_string_lossy();
+            return Error::Store {
+                path: root.clone(),
+                message: format!(
+                    "{rel}: damaged Parquet part, cannot be read: {reason}; run `keytrail verify \
+                     {}` for a full check",
+                    root.display()
+                ),
+            };
+        }
+    }
+    err
 }
 
 fn total_size(path: &Path) -> u64 {

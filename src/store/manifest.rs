@@ -1,6 +1,8 @@
-//! The store manifest `manifest.jsonl`: one JSON line per ingested source file. Lines are
-//! appended whole; a torn last line (a crash mid-append) is ignored on read and cut on open.
+//! The store manifest `manifest.jsonl`: one JSON line per ingested source file
+//! (`"kind":"source"`) and one per Parquet part file (`"kind":"part"`). Lines are appended whole;
+//! a torn last line (a crash mid-append) is ignored on read and cut by the writer.
 
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -36,23 +38,194 @@ pub struct ManifestRecord {
     pub time: String,
 }
 
-/// Reads every whole line of the manifest at `path`, cutting a torn last line off the file.
-pub fn load(path: &Path) -> Result<Vec<ManifestRecord>> {
-    repair_torn_tail(path)?;
+/// One Parquet part file of the store, as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartRecord {
+    /// Its path under the store root, `/`-separated: `events/date=YYYY-MM-DD/<name>`.
+    pub path: String,
+    /// Rows (events) it holds.
+    pub rows: u64,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// blake3 hash of its bytes, hex.
+    pub blake3: String,
+    /// The ingest run that wrote it.
+    pub run: String,
+    /// The absolute paths of the source files its events were read from (sorted; a superset is
+    /// allowed): what to ingest again if the part is lost.
+    pub sources: Vec<String>,
+}
+
+impl PartRecord {
+    /// The partition date (`YYYY-MM-DD`) of the part, from its path.
+    pub fn date(&self) -> Option<&str> {
+        self.path
+            .strip_prefix("events/date=")?
+            .split_once('/')
+            .map(|(date, _)| date)
+    }
+
+    /// The file name of the part.
+    pub fn name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+}
+
+/// One line of the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Line {
+    /// A source file an ingest read.
+    Source(ManifestRecord),
+    /// A Parquet part file an ingest wrote.
+    Part(PartRecord),
+}
+
+/// The manifest's lines, by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Manifest {
+    /// Source-file lines, oldest first.
+    pub sources: Vec<ManifestRecord>,
+    /// Part lines, oldest first.
+    pub parts: Vec<PartRecord>,
+    /// Source lines without a `kind` (written by keytrail before part records existed).
+    pub untagged: usize,
+    /// The paths of the parts whose chunk was committed: a source line of one of their source
+    /// files follows their part line (such a part must be in place under `events/`).
+    pub committed: HashSet<String>,
+}
+
+impl Manifest {
+    /// Whether the manifest comes from a keytrail that did not record part files: it has source
+    /// lines without a `kind` and no part line.
+    pub fn is_legacy(&self) -> bool {
+        self.untagged > 0 && self.parts.is_empty()
+    }
+}
+
+/// Reads every whole line of the manifest at `path`; a torn last line is ignored. With
+/// `cut_torn_tail` (the writer, holding the lock), a torn last line is also cut off the file.
+pub fn load(path: &Path, cut_torn_tail: bool) -> Result<Manifest> {
+    if cut_torn_tail {
+        repair_torn_tail(path)?;
+    }
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut out = Vec::new();
-    for (i, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|e| Error::io(path, e))?;
+    let mut manifest = Manifest::default();
+    let mut reader = BufReader::new(file);
+    let mut line = String::new();
+    // The line number of each part line, and of each source file's last source line.
+    let (mut part_lines, mut last_source_line) = (Vec::new(), HashMap::new());
+    for number in 1usize.. {
+        line.clear();
+        let read = reader
+            .read_line(&mut line)
+            .map_err(|e| Error::io(path, e))?;
+        if read == 0 || !line.ends_with('\n') {
+            break;
+        }
         if line.trim().is_empty() {
             continue;
         }
-        let record = serde_json::from_str(&line).map_err(|e| Error::Store {
+        let fail = |message| Error::Store {
             path: path.to_path_buf(),
-            message: format!("manifest.jsonl line {}: {e}", i + 1),
-        })?;
-        out.push(record);
+            message: format!("manifest.jsonl line {number}: {message}"),
+        };
+        match parse(&line).map_err(fail)? {
+            (Line::Source(record), untagged) => {
+                manifest.untagged += usize::from(untagged);
+                last_source_line.insert(record.path.clone(), number);
+                manifest.sources.push(record);
+            }
+            (Line::Part(part), _) => {
+                part_lines.push(number);
+                manifest.parts.push(part);
+            }
+        }
     }
-    Ok(out)
+    for (part, line) in manifest.parts.iter().zip(part_lines) {
+        let later = |s: &String| last_source_line.get(s).is_some_and(|l| *l > line);
+        if part.sources.iter().any(later) {
+            manifest.committed.insert(part.path.clone());
+        }
+    }
+    Ok(manifest)
+}
+
+/// One manifest line, and whether it is a source line without a `kind`.
+fn parse(line: &str) -> std::result::Result<(Line, bool), String> {
+    let mut value: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    let kind = match value.as_object_mut().map(|o| o.remove("kind")) {
+        Some(kind) => kind,
+        None => return Err("not a JSON object".into()),
+    };
+    let source = |value| serde_json::from_value(value).map_err(|e| e.to_string());
+    match kind.as_ref().map(|k| k.as_str()) {
+        None => Ok((Line::Source(source(value)?), true)),
+        Some(Some("source")) => Ok((Line::Source(source(value)?), false)),
+        Some(Some("part")) => Ok((
+            Line::Part(serde_json::from_value(value).map_err(|e| e.to_string())?),
+            false,
+        )),
+        Some(other) => Err(format!("unknown kind {}", kind_text(other))),
+    }
+}
+
+/// Rewrites the manifest at `path` without the lines `drop` picks (called on each whole line
+/// in order); kept lines stay byte for byte, dropped ones are appended to `dropped`. Goes
+/// through `tmp` (see [`replace`]). Returns the number of lines dropped.
+pub fn rewrite(
+    path: &Path,
+    tmp: &Path,
+    dropped: &Path,
+    drop: &mut dyn FnMut(&Line) -> bool,
+) -> Result<usize> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let (mut kept, mut gone) = (String::new(), String::new());
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if !line.ends_with('\n') {
+            break;
+        }
+        let target = match line.trim().is_empty() {
+            true => &mut kept,
+            false => {
+                let (parsed, _) = parse(line).map_err(|message| Error::Store {
+                    path: path.to_path_buf(),
+                    message: format!("manifest.jsonl line {}: {message}", i + 1),
+                })?;
+                if drop(&parsed) {
+                    &mut gone
+                } else {
+                    &mut kept
+                }
+            }
+        };
+        target.push_str(line);
+    }
+    if gone.is_empty() {
+        return Ok(0);
+    }
+    let mut out = OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(dropped)
+        .map_err(|e| Error::io(dropped, e))?;
+    out.write_all(gone.as_bytes())
+        .and_then(|_| out.sync_all())
+        .map_err(|e| Error::io(dropped, e))?;
+    let mut file = File::create(tmp).map_err(|e| Error::io(tmp, e))?;
+    file.write_all(kept.as_bytes())
+        .and_then(|_| file.sync_all())
+        .map_err(|e| Error::io(tmp, e))?;
+    std::fs::rename(tmp, path).map_err(|e| Error::io(path, e))?;
+    if let Some(dir) = path.parent() {
+        // The rename is durable once the directory is synced (best effort where unsupported).
+        let _ = File::open(dir).and_then(|d| d.sync_all());
+    }
+    Ok(gone.lines().count())
+}
+
+fn kind_text(kind: Option<&str>) -> String {
+    kind.map_or_else(|| "(not a string)".into(), |k| format!("{k:?}"))
 }
 
 /// Cuts everything after the last newline: the remains of an append a crash interrupted.
@@ -70,22 +243,27 @@ fn repair_torn_tail(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Appends `records` as whole lines in one write, then syncs.
-pub fn append(path: &Path, records: &[ManifestRecord]) -> Result<()> {
-    if records.is_empty() {
-        return Ok(());
-    }
+/// The text of `lines`, one JSON line each.
+pub fn to_text(lines: &[Line]) -> String {
     let mut text = String::new();
-    for r in records {
-        text.push_str(&serde_json::to_string(r).expect("a manifest record serializes"));
+    for line in lines {
+        text.push_str(&serde_json::to_string(line).expect("a manifest line serializes"));
         text.push('\n');
+    }
+    text
+}
+
+/// Appends `lines` whole in one write, then syncs.
+pub fn append(path: &Path, lines: &[Line]) -> Result<()> {
+    if lines.is_empty() {
+        return Ok(());
     }
     let mut file = OpenOptions::new()
         .append(true)
         .create(true)
         .open(path)
         .map_err(|e| Error::io(path, e))?;
-    file.write_all(text.as_bytes())
+    file.write_all(to_text(lines).as_bytes())
         .map_err(|e| Error::io(path, e))?;
     file.sync_all().map_err(|e| Error::io(path, e))
 }
@@ -110,17 +288,89 @@ mod tests {
         }
     }
 
+    fn part(name: &str) -> PartRecord {
+        PartRecord {
+            path: format!("events/date=2024-03-01/{name}"),
+            rows: 2,
+            bytes: 100,
+            blake3: "cd".into(),
+            run: "r1".into(),
+            sources: vec!["/a".into()],
+        }
+    }
+
     #[test]
-    fn torn_tail_is_cut_and_appends_stay_whole() {
+    fn torn_tail_is_ignored_by_readers_and_cut_by_the_writer() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("manifest.jsonl");
         std::fs::write(&path, b"").unwrap();
-        append(&path, &[record("/a")]).unwrap();
+        append(&path, &[Line::Source(record("/a"))]).unwrap();
         let mut bytes = std::fs::read(&path).unwrap();
         bytes.extend_from_slice(b"{\"path\":\"/b\",\"si");
         std::fs::write(&path, &bytes).unwrap();
-        assert_eq!(load(&path).unwrap(), vec![record("/a")]);
-        append(&path, &[record("/c")]).unwrap();
-        assert_eq!(load(&path).unwrap(), vec![record("/a"), record("/c")]);
+        assert_eq!(load(&path, false).unwrap().sources, vec![record("/a")]);
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "a reader leaves it");
+        assert_eq!(load(&path, true).unwrap().sources, vec![record("/a")]);
+        append(&path, &[Line::Source(record("/c"))]).unwrap();
+        assert_eq!(
+            load(&path, false).unwrap().sources,
+            vec![record("/a"), record("/c")]
+        );
+    }
+
+    #[test]
+    fn kinds_round_trip_and_untagged_lines_are_legacy_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest.jsonl");
+        let legacy = serde_json::to_string(&record("/old")).unwrap();
+        std::fs::write(&path, format!("{legacy}\n")).unwrap();
+        let loaded = load(&path, false).unwrap();
+        assert!(loaded.is_legacy());
+        append(&path, &[Line::Part(part("p.parquet"))]).unwrap();
+        append(&path, &[Line::Source(record("/new"))]).unwrap();
+        let loaded = load(&path, false).unwrap();
+        assert_eq!(loaded.sources, vec![record("/old"), record("/new")]);
+        assert_eq!(loaded.parts, vec![part("p.parquet")]);
+        assert_eq!((loaded.untagged, loaded.is_legacy()), (1, false));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("{\"kind\":\"part\",\"path\":\"events/date=2024-03-01/p.parquet\""));
+        assert!(text.contains("{\"kind\":\"source\",\"path\":\"/new\""));
+        assert_eq!(part("p.parquet").date(), Some("2024-03-01"));
+        assert_eq!(part("p.parquet").name(), "p.parquet");
+    }
+
+    #[test]
+    fn a_bad_line_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest.jsonl");
+        std::fs::write(&path, "{\"kind\":\"part\",\"path\":1}\n").unwrap();
+        let err = load(&path, false).unwrap_err().to_string();
+        assert!(err.contains("manifest.jsonl line 1: invalid type"), "{err}");
+        std::fs::write(&path, "{\"kind\":\"other\"}\n").unwrap();
+        let err = load(&path, false).unwrap_err().to_string();
+        assert!(err.contains("line 1: unknown kind \"other\""), "{err}");
+    }
+
+    #[test]
+    fn rewrite_drops_picked_lines_keeps_the_rest_byte_for_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest.jsonl");
+        let legacy = serde_json::to_string(&record("/old")).unwrap();
+        std::fs::write(&path, format!("{legacy}\n")).unwrap();
+        append(&path, &[Line::Part(part("x")), Line::Source(record("/a"))]).unwrap();
+        let dropped = dir.path().join("dropped.jsonl");
+        let mut drop = |line: &Line| matches!(line, Line::Part(p) if p.name() == "x");
+        let n = rewrite(&path, &dir.path().join("new"), &dropped, &mut drop).unwrap();
+        assert_eq!(n, 1);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with(&format!("{legacy}\n{{\"kind\":\"source\"")),
+            "{text}"
+        );
+        assert!(std::fs::read_to_string(&dropped)
+            .unwrap()
+            .contains("\"kind\":\"part\""));
+        let loaded = load(&path, false).unwrap();
+        assert_eq!((loaded.sources.len(), loaded.parts.len()), (2, 0));
     }
 }

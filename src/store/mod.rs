@@ -3,16 +3,23 @@
 //! Layout under the store root:
 //! - `events/date=YYYY-MM-DD/part-<run>-<n>.parquet`: events of one UTC day, sorted by
 //!   `__time__`, columns of [`crate::schema::columns`];
-//! - `manifest.jsonl`: one line per ingested source file ([`ManifestRecord`]);
+//! - `manifest.jsonl`: one line per ingested source file ([`ManifestRecord`]) and one per part
+//!   file ([`PartRecord`]: path, rows, size, blake3, source files);
 //! - `rejects/<run>.ndjson`: records a run could not store, with file, position and reason;
-//! - `.tmp/`: files being written; renamed into `events/` when complete, removed on open.
+//! - `quarantine/<repair>/`: files `keytrail verify --repair` moved out of `events/`;
+//! - `.tmp/`: files being written; renamed into `events/` when complete.
 //!
-//! A Parquet file appears in `events/` only whole (written to `.tmp/`, then renamed), and a
-//! manifest line is appended only after the files holding its events are in place, so a store
-//! killed at any moment reads correctly and a rerun completes it without doubling events.
+//! A Parquet file is written whole to `.tmp/`, then recorded in the manifest, then renamed
+//! into `events/`; a source file's manifest line is appended only after the files holding its
+//! events are in place. So a store killed at any moment reads correctly (a recorded part still
+//! in `.tmp/` belongs to sources not yet recorded as ingested: readers skip it, the next writer
+//! moves it into place) and a rerun completes it without doubling events. Every reader checks `events/` against the recorded parts when it
+//! opens the store ([`check`]): a missing, unknown or resized part is [`Store::damage`].
 
+pub mod check;
 pub mod manifest;
 pub mod parquet;
+pub mod repair;
 
 use std::collections::HashSet;
 use std::fs;
@@ -21,7 +28,8 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-pub use manifest::ManifestRecord;
+pub use check::{Damage, PartFile};
+pub use manifest::{Line, Manifest, ManifestRecord, PartRecord};
 
 use crate::frame::rows_to_dataframe;
 use crate::rows::{Picks, RowBatch};
@@ -35,6 +43,8 @@ pub const MANIFEST: &str = "manifest.jsonl";
 pub const EVENTS: &str = "events";
 /// The directory of rejected records.
 pub const REJECTS: &str = "rejects";
+/// The directory of files `keytrail verify --repair` took out of `events/`.
+pub const QUARANTINE: &str = "quarantine";
 /// The directory of files being written.
 pub const TMP: &str = ".tmp";
 /// The file an ingest locks while it writes: an advisory `flock`, which the kernel releases when
@@ -45,7 +55,14 @@ pub const LOCK: &str = ".lock";
 #[derive(Debug)]
 pub struct Store {
     root: PathBuf,
-    manifest: Vec<ManifestRecord>,
+    manifest: Manifest,
+    /// The recorded parts that are there with their recorded size (for a legacy store, every
+    /// Parquet file of a partition).
+    present: Vec<PartFile>,
+    /// Recorded parts in `.tmp/` whose sources are not recorded yet (see [`Store::pending`]).
+    pending: Vec<PartRecord>,
+    /// How the files differ from the manifest, as found on open.
+    damage: Vec<Damage>,
     /// The writer's lock on [`LOCK`], held while the store is open for ingest.
     writer_lock: Option<fs::File>,
 }
@@ -56,48 +73,119 @@ impl Store {
         root.join(MANIFEST).is_file() && root.join(EVENTS).is_dir()
     }
 
-    /// Opens an existing store; an error if `root` is not one (no `manifest.jsonl` or `events/`).
+    /// Whether `root` looks like a store, whole or damaged: it has a `manifest.jsonl`, or an
+    /// `events/` directory beside a `.lock` or holding a `date=` partition. Such a directory is
+    /// opened as a store (and refused when damaged), never read as archive files.
+    pub fn looks_like_store(root: &Path) -> bool {
+        let events = root.join(EVENTS);
+        root.join(MANIFEST).exists()
+            || (events.is_dir()
+                && (root.join(LOCK).exists()
+                    || fs::read_dir(&events).is_ok_and(|mut d| {
+                        d.any(|e| {
+                            e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with("date="))
+                        })
+                    })))
+    }
+
+    /// Opens an existing store for reading and checks its files against the manifest (see
+    /// [`Store::damage`]); an error if `root` is not a store or has lost its manifest.
     pub fn open(root: &Path) -> Result<Store> {
-        for part in [MANIFEST, EVENTS] {
-            if !root.join(part).exists() {
-                return Err(Error::Store {
-                    path: root.to_path_buf(),
-                    message: format!(
-                        "not a keytrail store: no {part} (create one with `keytrail ingest`)"
-                    ),
-                });
-            }
+        let events = root.join(EVENTS);
+        if !root.join(MANIFEST).exists() {
+            let message = match events.is_dir() {
+                true => "damaged store: events/ is here but manifest.jsonl is missing, so its \
+                         files cannot be checked (restore manifest.jsonl, or ingest the sources \
+                         again into a new store)"
+                    .to_string(),
+                false => format!(
+                    "not a keytrail store: no {MANIFEST} (create one with `keytrail ingest`)"
+                ),
+            };
+            return Err(Error::Store {
+                path: root.to_path_buf(),
+                message,
+            });
         }
-        let manifest = manifest::load(&root.join(MANIFEST))?;
+        if !events.is_dir() {
+            return Err(Error::Store {
+                path: root.to_path_buf(),
+                message: "damaged store: manifest.jsonl is here but the events/ directory is \
+                          missing"
+                    .into(),
+            });
+        }
+        Store::load(root, false)
+    }
+
+    /// Lists `events/`, then reads the manifest (so a part an ingest places meanwhile is
+    /// recorded already) and compares them.
+    fn load(root: &Path, cut_torn_tail: bool) -> Result<Store> {
+        let listing = check::Listing::take(root)?;
+        let manifest = manifest::load(&root.join(MANIFEST), cut_torn_tail)?;
+        let compared = match manifest.is_legacy() {
+            true => check::Compared {
+                present: legacy_parts(listing),
+                ..Default::default()
+            },
+            false => check::compare(root, listing, &manifest),
+        };
         Ok(Store {
             root: root.to_path_buf(),
             manifest,
+            present: compared.present,
+            pending: compared.pending,
+            damage: compared.damage,
             writer_lock: None,
         })
     }
 
     /// Opens the store at `root` for writing, creating it if `root` does not exist or is an
-    /// empty directory (or one a killed creation left half made), and removes the leftovers of
-    /// an interrupted run from `.tmp/`. Only one writer may use a store at a time.
+    /// empty directory (or one a killed creation left half made), moves parts a killed run
+    /// recorded but left in `.tmp/` into place and removes the rest of `.tmp/`. Only one writer
+    /// may use a store at a time; a damaged store, or one whose manifest records no parts, is
+    /// refused (see `keytrail verify --repair` and `--adopt`).
     pub fn create_or_open(root: &Path) -> Result<Store> {
+        let store = Store::open_for_repair(root)?;
+        let refuse = |message: String| {
+            Err(Error::Store {
+                path: root.to_path_buf(),
+                message,
+            })
+        };
+        if store.is_legacy() {
+            return refuse(format!(
+                "its manifest records no part files (written by an older keytrail); run \
+                 `keytrail verify {} --adopt` once to record them, then ingest again",
+                root.display()
+            ));
+        }
+        if !store.damage.is_empty() {
+            return Err(Error::Damaged {
+                path: root.to_path_buf(),
+                summary: "damaged, not written to:".into(),
+                lines: damage_lines(&store.damage),
+                hint: format!(
+                    "run `keytrail verify {} --repair`, then ingest again",
+                    root.display()
+                ),
+            });
+        }
+        Ok(store)
+    }
+
+    /// Opens the store at `root` for writing (creating it if needed, as
+    /// [`Store::create_or_open`]) whatever its damage: what `verify --repair` needs.
+    pub fn open_for_repair(root: &Path) -> Result<Store> {
         if root.join(MANIFEST).exists() {
             let lock = lock_for_writing(root)?;
-            clean_tmp(root)?;
-            let mut store = Store::open(root)?;
+            Store::open(root)?;
+            roll_forward_tmp(root)?;
+            let mut store = Store::load(root, true)?;
             store.writer_lock = Some(lock);
             return Ok(store);
         }
-        let foreign =
-            |name: &std::ffi::OsStr| ![EVENTS, REJECTS, TMP, LOCK].iter().any(|d| name == *d);
-        let occupied = fs::read_dir(root)
-            .map(|d| d.filter_map(|e| e.ok()).any(|e| foreign(&e.file_name())))
-            .unwrap_or(false);
-        if occupied {
-            return Err(Error::Store {
-                path: root.to_path_buf(),
-                message: "directory exists, is not empty and is not a keytrail store".into(),
-            });
-        }
+        refuse_foreign(root)?;
         for dir in [EVENTS, REJECTS, TMP] {
             let path = root.join(dir);
             fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
@@ -120,25 +208,51 @@ impl Store {
         &self.root
     }
 
-    /// Every manifest record, oldest first.
+    /// Every source-file record of the manifest, oldest first.
     pub fn manifest(&self) -> &[ManifestRecord] {
-        &self.manifest
+        &self.manifest.sources
     }
 
-    /// The dates (`YYYY-MM-DD`) that have a partition directory, sorted.
+    /// Every part record of the manifest, oldest first.
+    pub fn part_records(&self) -> &[PartRecord] {
+        &self.manifest.parts
+    }
+
+    /// The recorded parts that are there (with their recorded size), and the files that hold
+    /// them: what scans read.
+    pub fn parts(&self) -> &[PartFile] {
+        &self.present
+    }
+
+    /// Recorded parts still in `.tmp/` whose source files are not recorded as ingested: an
+    /// ingest is placing them, or was killed before it could (the next one places them). Not
+    /// read, and not damage.
+    pub fn pending(&self) -> &[PartRecord] {
+        &self.pending
+    }
+
+    /// How the files under `events/` differ from the manifest, as found on open: recorded parts
+    /// missing or resized, entries no record names, bad or repeated records. Content is not
+    /// hashed here (see [`check::deep`]).
+    pub fn damage(&self) -> &[Damage] {
+        &self.damage
+    }
+
+    /// Whether the manifest records no parts at all but does record source files: a store
+    /// written by a keytrail that did not record parts; its files are read unchecked.
+    pub fn is_legacy(&self) -> bool {
+        self.manifest.is_legacy()
+    }
+
+    /// The dates (`YYYY-MM-DD`) of the parts read, sorted.
     pub fn partitions(&self) -> Result<Vec<String>> {
-        let dir = self.root.join(EVENTS);
-        let mut dates = Vec::new();
-        for entry in fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
-            let entry = entry.map_err(|e| Error::io(&dir, e))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if let Some(date) = name.strip_prefix("date=") {
-                if NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok() && entry.path().is_dir() {
-                    dates.push(date.to_string());
-                }
-            }
-        }
+        let mut dates: Vec<String> = self
+            .present
+            .iter()
+            .filter_map(|p| p.record.date().map(str::to_string))
+            .collect();
         dates.sort();
+        dates.dedup();
         Ok(dates)
     }
 
@@ -147,32 +261,23 @@ impl Store {
         self.root.join(EVENTS).join(format!("date={date}"))
     }
 
-    /// The Parquet files of the partition for `date`, sorted by name (none if it does not exist).
+    /// The files of the parts of `date` that are read, sorted by name.
     pub fn partition_files(&self, date: &str) -> Result<Vec<PathBuf>> {
-        let dir = self.partition_dir(date);
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::io(&dir, e)),
-        };
-        let mut files = Vec::new();
-        for entry in entries {
-            let path = entry.map_err(|e| Error::io(&dir, e))?.path();
-            if path.extension().is_some_and(|x| x == "parquet") {
-                files.push(path);
-            }
-        }
+        let mut files: Vec<PathBuf> = self
+            .present
+            .iter()
+            .filter(|p| p.record.date() == Some(date))
+            .map(|p| p.file.clone())
+            .collect();
         files.sort();
         Ok(files)
     }
 
-    /// The number of stored events, from the Parquet footers.
+    /// The number of stored events, from the Parquet footers of the parts read.
     pub fn event_count(&self) -> Result<u64> {
         let mut total = 0;
-        for date in self.partitions()? {
-            for file in self.partition_files(&date)? {
-                total += parquet::row_count(&file)?;
-            }
+        for part in &self.present {
+            total += parquet::row_count(&part.file)?;
         }
         Ok(total)
     }
@@ -206,30 +311,72 @@ impl Store {
         Ok(())
     }
 
-    /// Writes the rows `picks` of `batches`, in that order, as the file `<name>` of the
-    /// partition for `date`: to `.tmp/` first, then renamed into place. Returns the final path.
-    pub fn commit_partition_file(
+    /// Writes the rows `picks` of `batches`, in that order, as the part `<name>` of the
+    /// partition for `date`, to `.tmp/`; returns its record (not yet in the manifest: see
+    /// [`Store::place_parts`]).
+    pub fn write_part(
         &self,
+        date: &str,
+        name: &str,
+        run: &str,
+        batches: &[RowBatch],
+        picks: &Picks,
+    ) -> Result<PartRecord> {
+        let tmp_dir = self.root.join(TMP);
+        fs::create_dir_all(&tmp_dir).map_err(|e| Error::io(&tmp_dir, e))?;
+        let written = parquet::write_file(&tmp_dir.join(name), batches, picks)?;
+        Ok(PartRecord {
+            path: format!("{EVENTS}/date={date}/{name}"),
+            rows: picks.len() as u64,
+            bytes: written.bytes,
+            blake3: written.blake3,
+            run: run.to_string(),
+            sources: sources_of(batches, picks),
+        })
+    }
+
+    /// Records `parts` (written to `.tmp/` by [`Store::write_part`]) in the manifest, then
+    /// renames them into place: a crash in between leaves recorded parts in `.tmp/`, which
+    /// readers skip (their sources are not recorded yet) and the next writer moves into place.
+    pub fn place_parts(&mut self, parts: Vec<PartRecord>) -> Result<()> {
+        let lines: Vec<Line> = parts.iter().cloned().map(Line::Part).collect();
+        manifest::append(&self.root.join(MANIFEST), &lines)?;
+        for part in parts {
+            let tmp = self.root.join(TMP).join(part.name());
+            let path = self.root.join(&part.path);
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+            fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+            self.manifest.parts.push(part.clone());
+            self.present.push(PartFile {
+                record: part,
+                file: path,
+            });
+        }
+        Ok(())
+    }
+
+    /// Writes the rows `picks` of `batches` as the part `<name>` of the partition for `date`
+    /// and places it ([`Store::write_part`] then [`Store::place_parts`]). Returns its path.
+    pub fn commit_partition_file(
+        &mut self,
         date: &str,
         name: &str,
         batches: &[RowBatch],
         picks: &Picks,
     ) -> Result<PathBuf> {
-        let tmp_dir = self.root.join(TMP);
-        fs::create_dir_all(&tmp_dir).map_err(|e| Error::io(&tmp_dir, e))?;
-        let tmp = tmp_dir.join(name);
-        parquet::write_file(&tmp, batches, picks)?;
-        let dir = self.partition_dir(date);
-        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        let path = dir.join(name);
-        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+        let part = self.write_part(date, name, "", batches, picks)?;
+        let path = self.root.join(&part.path);
+        self.place_parts(vec![part])?;
         Ok(path)
     }
 
     /// Appends `records` to the manifest (after their events' files are in place).
     pub fn commit_manifest(&mut self, records: Vec<ManifestRecord>) -> Result<()> {
-        manifest::append(&self.root.join(MANIFEST), &records)?;
-        self.manifest.extend(records);
+        let lines: Vec<Line> = records.iter().cloned().map(Line::Source).collect();
+        manifest::append(&self.root.join(MANIFEST), &lines)?;
+        self.manifest.sources.extend(records);
         Ok(())
     }
 
@@ -238,17 +385,29 @@ impl Store {
         self.root.join(REJECTS).join(format!("{run}.ndjson"))
     }
 
-    /// A lazy scan of the events in `range`: only the partitions overlapping it are read,
-    /// `__time__` is filtered to `[from, to)`, and the columns are those of
-    /// [`schema::columns`], in order. An empty selection scans to an empty frame.
+    /// The files a scan of `range` reads: the parts read of the partitions overlapping it.
+    pub fn files_in(&self, range: &TimeRange) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = self
+            .present
+            .iter()
+            .filter(|p| {
+                p.record
+                    .date()
+                    .is_some_and(|d| partition_overlaps(d, range))
+            })
+            .map(|p| p.file.clone())
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// A lazy scan of the events in `range`: only the recorded parts of the partitions
+    /// overlapping it are read, `__time__` is filtered to `[from, to)`, and the columns are
+    /// those of [`schema::columns`], in order. An empty selection scans to an empty frame.
     pub fn scan(&self, range: &TimeRange) -> Result<LazyFrame> {
         let mut paths = Vec::new();
-        for date in self.partitions()? {
-            if partition_overlaps(&date, range) {
-                for file in self.partition_files(&date)? {
-                    paths.push(PlRefPath::try_from_path(&file)?);
-                }
-            }
+        for file in self.files_in(range) {
+            paths.push(PlRefPath::try_from_path(&file)?);
         }
         let frame = if paths.is_empty() {
             rows_to_dataframe(&[])?.lazy()
@@ -261,6 +420,160 @@ impl Store {
         let columns: Vec<Expr> = schema::columns().iter().map(|c| col(c.as_str())).collect();
         Ok(frame.filter(time_filter(range)).select(columns))
     }
+}
+
+/// Why the Parquet file at `file` cannot be read in full (every column of every row), by the
+/// query engine and then by the parquet crate; `None` when both read it.
+pub fn read_error(file: &Path) -> Option<String> {
+    let engine = PlRefPath::try_from_path(file)
+        .map_err(|e| e.to_string())
+        .and_then(|path| {
+            let mut args = ScanArgsParquet::default();
+            args.hive_options.enabled = Some(false);
+            args.glob = false;
+            LazyFrame::scan_parquet_files(vec![path].into(), args)
+                .and_then(|frame| frame.collect())
+                .map_err(|e| e.to_string())
+        });
+    match engine {
+        Err(e) => Some(e),
+        Ok(_) => parquet::decode_error(file),
+    }
+}
+
+/// Whether an error of the query engine looks like one reading a Parquet file (not one of the
+/// query): only those are worth decoding every scanned file again to name the damaged one.
+pub fn is_parquet_error(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    [
+        "parquet",
+        "corrupt",
+        "decompress",
+        "zstd",
+        "out of spec",
+        "arrow:schema",
+        "thrift",
+    ]
+    .iter()
+    .any(|word| message.contains(word))
+}
+
+/// The damage list as lines of raw text, at most [`DAMAGE_LINES`] of them.
+pub fn damage_lines(damage: &[Damage]) -> Vec<String> {
+    let mut lines: Vec<String> = damage
+        .iter()
+        .take(DAMAGE_LINES)
+        .map(|d| d.to_string())
+        .collect();
+    if damage.len() > DAMAGE_LINES {
+        lines.push(format!("... and {} more", damage.len() - DAMAGE_LINES));
+    }
+    lines
+}
+
+/// Damage lines shown in an error or warning; `keytrail verify` shows them all.
+const DAMAGE_LINES: usize = 10;
+
+/// Every Parquet file of a `date=` partition, as parts of unknown record: how a store whose
+/// manifest records no parts is read.
+fn legacy_parts(listing: check::Listing) -> Vec<PartFile> {
+    listing
+        .parquet_files()
+        .into_iter()
+        .map(|file| {
+            let date = file
+                .parent()
+                .and_then(|d| d.file_name())
+                .map(|d| d.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let record = PartRecord {
+                path: format!("{EVENTS}/{date}/{name}"),
+                rows: 0,
+                bytes: 0,
+                blake3: String::new(),
+                run: String::new(),
+                sources: Vec::new(),
+            };
+            PartFile { record, file }
+        })
+        .collect()
+}
+
+/// The distinct source files (the `keytrail.origin` text before its last `#`) of the rows
+/// `picks` of `batches`, sorted. Each batch holds the rows of one file, so every row of every
+/// batch picked is looked at: a superset of the picked rows' sources at worst.
+fn sources_of(batches: &[RowBatch], picks: &Picks) -> Vec<String> {
+    let origin = schema::columns()
+        .iter()
+        .position(|c| c == schema::ORIGIN)
+        .expect("keytrail.origin is a stored column")
+        - 1;
+    let picked: HashSet<usize> = picks.iter().map(|&(b, _)| b).collect();
+    let mut sources: Vec<&str> = Vec::new();
+    for b in picked {
+        let batch = &batches[b];
+        let mut last: Option<&str> = None;
+        for row in 0..batch.len() {
+            let Some(text) = batch.text(origin, row) else {
+                continue;
+            };
+            if last.is_some_and(|l| {
+                text.len() > l.len() && text.starts_with(l) && text.as_bytes()[l.len()] == b'#'
+            }) {
+                continue;
+            }
+            let file = text.rsplit_once('#').map_or(text, |(file, _)| file);
+            sources.push(file);
+            last = Some(file);
+        }
+    }
+    sources.sort_unstable();
+    sources.dedup();
+    sources.into_iter().map(str::to_string).collect()
+}
+
+/// Refuses to create a store in a directory holding anything but what a killed creation
+/// leaves (an empty `events/`, `rejects/`, `.tmp/`, `.lock`).
+fn refuse_foreign(root: &Path) -> Result<()> {
+    let foreign = |name: &std::ffi::OsStr| ![EVENTS, REJECTS, TMP, LOCK].iter().any(|d| name == *d);
+    let occupied = fs::read_dir(root)
+        .map(|d| d.filter_map(|e| e.ok()).any(|e| foreign(&e.file_name())))
+        .unwrap_or(false);
+    let events_used = fs::read_dir(root.join(EVENTS)).is_ok_and(|mut d| d.next().is_some());
+    let message = match (occupied, events_used) {
+        (true, _) => "directory exists, is not empty and is not a keytrail store",
+        (false, true) => {
+            "damaged store: events/ holds files but manifest.jsonl is missing, so they cannot be \
+             checked (restore manifest.jsonl, or ingest the sources again into a new store)"
+        }
+        (false, false) => return Ok(()),
+    };
+    Err(Error::Store {
+        path: root.to_path_buf(),
+        message: message.into(),
+    })
+}
+
+/// Moves the recorded parts a killed ingest left in `.tmp/` (recorded, whole, not yet renamed)
+/// into place, and removes every other file there.
+fn roll_forward_tmp(root: &Path) -> Result<()> {
+    let manifest = manifest::load(&root.join(MANIFEST), true)?;
+    for part in &manifest.parts {
+        let tmp = root.join(TMP).join(part.name());
+        let path = root.join(&part.path);
+        let whole = fs::metadata(&tmp).is_ok_and(|m| m.is_file() && m.len() == part.bytes);
+        if whole && check::valid_part_path(&part.path) && !path.exists() {
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+            fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    clean_tmp(root)
 }
 
 /// The `__time__` predicate of `range` (always true when unbounded).
@@ -338,6 +651,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert!(Store::open(dir.path()).is_err());
         let store = Store::create_or_open(&dir.path().join("s")).unwrap();
+        assert!(!Store::looks_like_store(dir.path()));
         assert_eq!(store.partitions().unwrap(), Vec::<String>::new());
         assert_eq!(store.event_count().unwrap(), 0);
         let df = store
@@ -359,7 +673,7 @@ mod tests {
     #[test]
     fn scan_prunes_partitions_and_filters_time() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::create_or_open(dir.path()).unwrap();
+        let mut store = Store::create_or_open(dir.path()).unwrap();
         let (a, b, c) = (
             row("A", "2024-03-01T23:00:00Z"),
             row("B", "2024-03-02T01:00:00Z"),
@@ -373,16 +687,9 @@ mod tests {
         store
             .commit_partition_file("2024-03-02", "part-x-1.parquet", &second, &[(0, 0), (0, 1)])
             .unwrap();
-        // A file in a partition outside the range that is not even Parquet: never read.
-        std::fs::create_dir_all(store.partition_dir("2024-02-01")).unwrap();
-        std::fs::write(
-            store.partition_dir("2024-02-01").join("bad.parquet"),
-            b"junk",
-        )
-        .unwrap();
         assert_eq!(
             store.partitions().unwrap(),
-            vec!["2024-02-01", "2024-03-01", "2024-03-02"]
+            vec!["2024-03-01", "2024-03-02"]
         );
         let range = TimeRange {
             from: Some(1709337600 - 7200),
@@ -401,6 +708,113 @@ mod tests {
         assert_eq!(
             store.load_keys("2024-03-02").unwrap(),
             HashSet::from(["B".to_string(), "C".to_string()])
+        );
+        let recorded: Vec<(String, u64, Vec<String>)> = store
+            .part_records()
+            .iter()
+            .map(|p| (p.path.clone(), p.rows, p.sources.clone()))
+            .collect();
+        assert_eq!(
+            recorded,
+            [
+                (
+                    "events/date=2024-03-01/part-x-0.parquet".into(),
+                    1,
+                    vec!["t".into()]
+                ),
+                (
+                    "events/date=2024-03-02/part-x-1.parquet".into(),
+                    2,
+                    vec!["t".into()]
+                ),
+            ]
+        );
+        let on_disk = parquet::hash_file(&store.partition_files("2024-03-02").unwrap()[0]).unwrap();
+        assert_eq!(
+            (on_disk.bytes, on_disk.blake3.as_str()),
+            (
+                store.part_records()[1].bytes,
+                store.part_records()[1].blake3.as_str()
+            )
+        );
+        // A file no record names, even in a partition no scan reads, is damage on open.
+        std::fs::create_dir_all(store.partition_dir("2024-02-01")).unwrap();
+        std::fs::write(
+            store.partition_dir("2024-02-01").join("bad.parquet"),
+            b"junk",
+        )
+        .unwrap();
+        let reopened = Store::open(dir.path()).unwrap();
+        let damage: Vec<String> = reopened.damage().iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            damage,
+            ["events/date=2024-02-01/bad.parquet: a file the manifest does not record (not read)"]
+        );
+        assert_eq!(
+            reopened.partitions().unwrap(),
+            vec!["2024-03-01", "2024-03-02"]
+        );
+        drop(store);
+        let refused = Store::create_or_open(dir.path()).unwrap_err().to_string();
+        assert!(
+            refused.contains("damaged, not written to:\n  events/date=2024-02-01/bad.parquet"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn a_part_recorded_but_left_in_tmp_is_skipped_by_readers_and_placed_by_the_next_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create_or_open(dir.path()).unwrap();
+        let a = row("A", "2024-03-01T23:00:00Z");
+        let batches = RowBatch::of_rows([&a]);
+        let part = store
+            .write_part("2024-03-01", "part-r-0.parquet", "r", &batches, &[(0, 0)])
+            .unwrap();
+        // The ingest is killed after recording the part, before renaming it: its source file
+        // is not recorded, so readers do not read it and see no damage.
+        manifest::append(&dir.path().join(MANIFEST), &[Line::Part(part)]).unwrap();
+        drop(store);
+        let reader = Store::open(dir.path()).unwrap();
+        assert!(reader.damage().is_empty(), "{:?}", reader.damage());
+        assert_eq!(
+            (reader.parts().len(), reader.event_count().unwrap()),
+            (0, 0)
+        );
+        let writer = Store::create_or_open(dir.path()).unwrap();
+        assert_eq!(
+            writer.parts()[0].file,
+            dir.path().join("events/date=2024-03-01/part-r-0.parquet")
+        );
+        assert!(writer.damage().is_empty());
+        assert_eq!(writer.event_count().unwrap(), 1);
+    }
+
+    #[test]
+    fn a_store_without_its_manifest_is_damaged_never_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::create_or_open(dir.path()).unwrap();
+        let a = row("A", "2024-03-01T23:00:00Z");
+        store
+            .commit_partition_file(
+                "2024-03-01",
+                "p.parquet",
+                &RowBatch::of_rows([&a]),
+                &[(0, 0)],
+            )
+            .unwrap();
+        drop(store);
+        std::fs::remove_file(dir.path().join(MANIFEST)).unwrap();
+        assert!(Store::looks_like_store(dir.path()));
+        let err = Store::open(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("damaged store: events/ is here but manifest.jsonl is missing"),
+            "{err}"
+        );
+        let err = Store::create_or_open(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("damaged store: events/ holds files but manifest.jsonl is missing"),
+            "{err}"
         );
     }
 

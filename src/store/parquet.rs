@@ -1,7 +1,9 @@
 //! Parquet files of the store: writes normalized rows as one file (ZSTD, statistics, bloom
-//! filters on the id columns) and reads back what dedup and counting need.
+//! filters on the id columns), hashing it on the way out, and reads back what dedup, counting
+//! and checking need.
 
 use std::fs::File;
+use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -15,7 +17,7 @@ use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::schema::types::ColumnPath;
 
 use crate::rows::{self, Picks, RowBatch};
-use crate::schema::{self, BLOOM_COLUMNS, DEDUP_KEY, TIME};
+use crate::schema::{self, BLOOM_COLUMNS, DEDUP_KEY, ORIGIN, TIME};
 use crate::{Error, Result};
 
 /// Rows per row group.
@@ -87,32 +89,121 @@ pub fn writer_properties() -> WriterProperties {
     props.build()
 }
 
+/// What a written file is: its size and content hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// Size in bytes.
+    pub bytes: u64,
+    /// blake3 of the bytes, hex.
+    pub blake3: String,
+}
+
+/// A writer that hashes and counts the bytes it passes on (the Parquet writer writes
+/// sequentially, so the hash is that of the file).
+struct HashingWriter<W> {
+    inner: W,
+    hasher: blake3::Hasher,
+    bytes: u64,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Writes the rows `picks` of `batches` (already in the order they should be stored) to a new
-/// Parquet file at `path` and syncs it to disk.
-pub fn write_file(path: &Path, batches: &[RowBatch], picks: &Picks) -> Result<()> {
+/// Parquet file at `path`, syncs it to disk, and returns its size and hash (computed on the way
+/// out, without reading the file back).
+pub fn write_file(path: &Path, batches: &[RowBatch], picks: &Picks) -> Result<Written> {
     let file = File::create(path).map_err(|e| Error::io(path, e))?;
     let fail = |e: parquet::errors::ParquetError| {
         Error::Other(format!("{}: writing Parquet: {e}", path.display()))
     };
     let schema = arrow_schema();
+    let out = HashingWriter {
+        inner: file,
+        hasher: blake3::Hasher::new(),
+        bytes: 0,
+    };
     let mut writer =
-        ArrowWriter::try_new(file, schema.clone(), Some(writer_properties())).map_err(fail)?;
+        ArrowWriter::try_new(out, schema.clone(), Some(writer_properties())).map_err(fail)?;
     rows::for_each_record_batch(batches, picks, &schema, BATCH_ROWS, &mut |batch| {
         writer.write(&batch).map_err(fail)
     })?;
-    let file = writer.into_inner().map_err(fail)?;
-    file.sync_all().map_err(|e| Error::io(path, e))
+    let mut out = writer.into_inner().map_err(fail)?;
+    out.flush().map_err(|e| Error::io(path, e))?;
+    out.inner.sync_all().map_err(|e| Error::io(path, e))?;
+    Ok(Written {
+        bytes: out.bytes,
+        blake3: out.hasher.finalize().to_hex().to_string(),
+    })
+}
+
+/// The size and blake3 hash of the file at `path`, read in full.
+pub fn hash_file(path: &Path) -> Result<Written> {
+    let mut hasher = blake3::Hasher::new();
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    hasher.update_reader(file).map_err(|e| Error::io(path, e))?;
+    Ok(Written {
+        bytes: hasher.count(),
+        blake3: hasher.finalize().to_hex().to_string(),
+    })
+}
+
+/// Decodes every column of every row of the Parquet file at `path`; the first error met, as
+/// text (a damaged footer, page header or compressed page).
+pub fn decode_error(path: &Path) -> Option<String> {
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) => return Some(e.to_string()),
+    };
+    let reader = match ParquetRecordBatchReaderBuilder::try_new(file).and_then(|b| b.build()) {
+        Ok(reader) => reader,
+        Err(e) => return Some(e.to_string()),
+    };
+    for batch in reader {
+        if let Err(e) = batch {
+            return Some(e.to_string());
+        }
+    }
+    None
+}
+
+/// The distinct source files (the part of `keytrail.origin` before its last `#`) of the
+/// events in the Parquet file at `path`, sorted.
+pub fn sources(path: &Path) -> Result<Vec<String>> {
+    let mut out = std::collections::BTreeSet::new();
+    for_each_text(path, ORIGIN, &mut |origin| {
+        let file = origin.rsplit_once('#').map_or(origin, |(file, _)| file);
+        if !out.contains(file) {
+            out.insert(file.to_string());
+        }
+    })?;
+    Ok(out.into_iter().collect())
 }
 
 /// Calls `each` with every dedup key (`keytrail.key`) stored in the file at `path`.
 pub fn for_each_key(path: &Path, each: &mut dyn FnMut(&str)) -> Result<()> {
+    for_each_text(path, DEDUP_KEY, each)
+}
+
+/// Calls `each` with every non-null value of the text column `column` of the file at `path`.
+fn for_each_text(path: &Path, column: &str, each: &mut dyn FnMut(&str)) -> Result<()> {
     let fail = |e: &dyn std::fmt::Display| Error::Store {
         path: path.to_path_buf(),
-        message: format!("reading {DEDUP_KEY}: {e}"),
+        message: format!("reading {column}: {e}"),
     };
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| fail(&e))?;
-    let index = builder.schema().index_of(DEDUP_KEY).map_err(|e| fail(&e))?;
+    let index = builder.schema().index_of(column).map_err(|e| fail(&e))?;
     let mask = ProjectionMask::roots(builder.parquet_schema(), [index]);
     let reader = builder
         .with_projection(mask)
@@ -186,4 +277,36 @@ pub fn row_count(path: &Path) -> Result<u64> {
         message: format!("reading Parquet footer: {e}"),
     })?;
     Ok(reader.metadata().file_metadata().num_rows().max(0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::{normalize, Envelope};
+
+    #[test]
+    fn the_hash_taken_while_writing_is_the_files_and_damage_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.parquet");
+        let ev = serde_json::json!({"eventId": "A", "eventTime": "2024-03-01T00:00:00Z"});
+        let envelope = Envelope {
+            origin: "/in/a#b.json#line 1".into(),
+            ..Default::default()
+        };
+        let row = normalize(ev, &envelope).unwrap();
+        let written = write_file(&path, &RowBatch::of_rows([&row]), &[(0, 0)]).unwrap();
+        assert_eq!(hash_file(&path).unwrap(), written);
+        assert_eq!(written.bytes, std::fs::metadata(&path).unwrap().len());
+        assert_eq!(decode_error(&path), None);
+        assert_eq!(sources(&path).unwrap(), ["/in/a#b.json"]);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let at = bytes.len() - 6;
+        bytes[at] ^= 0xff;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(decode_error(&path).is_some());
+        assert!(row_count(&path)
+            .unwrap_err()
+            .to_string()
+            .contains("p.parquet"));
+    }
 }
