@@ -50,7 +50,10 @@ pub fn run(args: DetectArgs) -> Result<i32> {
     };
     let findings = detect::detect(source.scan(&time.range)?, history, &rules, &opts)?;
     for db in opts.ctx.geoip.iter().flat_map(|g| &g.databases) {
-        eprintln!("note: {}", render::escape::visible_lines(&db.provenance.line()));
+        eprintln!(
+            "note: {}",
+            render::escape::visible_lines(&db.provenance.line())
+        );
     }
     render::detect::findings(
         &findings,
