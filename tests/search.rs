@@ -193,7 +193,10 @@ fn explain_names_fallbacks_and_unknown_fields() {
 fn every_real_query_search_part_parses() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/real-queries/queries.jsonl");
     let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: {} not found", path.display());
+        crate::util::skipped(
+            "every_real_query_search_part_parses",
+            format!("{} not found", path.display()),
+        );
         return;
     };
     let df = fixture();

@@ -240,7 +240,10 @@ fn seed_queries() {
 fn real_queries_plan_and_run() {
     let path = repo().join("../shared/real-queries/queries.jsonl");
     let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipping: {} not found", path.display());
+        crate::util::skipped(
+            "real_queries_plan_and_run",
+            format!("{} not found", path.display()),
+        );
         return;
     };
     let events = fixture().lazy();
@@ -265,7 +268,10 @@ fn real_queries_plan_and_run() {
 fn real_queries_fire_on_the_fixture() {
     let path = repo().join("../shared/real-queries/queries.jsonl");
     let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipping: {} not found", path.display());
+        crate::util::skipped(
+            "real_queries_fire_on_the_fixture",
+            format!("{} not found", path.display()),
+        );
         return;
     };
     let expected: &[(&str, &[&[&str]])] = &[

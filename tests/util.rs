@@ -28,3 +28,10 @@ pub fn stdout(out: &Output) -> String {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// Says loudly that a test checked nothing because what it needs is absent: written straight to
+/// the process's stderr, past the test harness's capture, so `cargo test` shows it on every run.
+pub fn skipped(test: &str, why: impl std::fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped: {test}: {why}");
+}
