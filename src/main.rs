@@ -111,7 +111,7 @@ fn describe(err: &Error) -> String {
             let caret = format!("{}^", " ".repeat(shown[..at].width()));
             format!(
                 "error: {}\n  at line {}, column {}:\n  {shown}\n  {caret}",
-                visible_lines(message),
+                indented(message),
                 line + 1,
                 column + 1
             )
@@ -119,13 +119,11 @@ fn describe(err: &Error) -> String {
         Error::Io { path, source } => format!(
             "error: {}: {}",
             visible_path(path),
-            visible_lines(&source.to_string())
+            indented(&source.to_string())
         ),
-        Error::Store { path, message } => format!(
-            "error: store {}: {}",
-            visible_path(path),
-            visible_lines(message)
-        ),
+        Error::Store { path, message } => {
+            format!("error: store {}: {}", visible_path(path), indented(message))
+        }
         Error::Damaged {
             path,
             summary,
@@ -139,8 +137,15 @@ fn describe(err: &Error) -> String {
             }
             text
         }
-        other => format!("error: {}", visible_lines(&other.to_string())),
+        other => format!("error: {}", indented(&other.to_string())),
     }
+}
+
+/// A message in visible form with every line after the first indented under `error:`, so that
+/// a line break inside a message (an engine's or a parser's, which may quote event text) can
+/// never start a line of its own that reads like keytrail's (`error:`, `note:`, a table row).
+fn indented(message: &str) -> String {
+    visible_lines(message).replace('\n', "\n  ")
 }
 
 /// The line index, byte column and text of the line holding byte `position` of `query` (a

@@ -469,3 +469,33 @@ fn csv_and_json_written_to_a_terminal_are_escaped() {
     let event: Value = serde_json::from_slice(&event).unwrap();
     assert_eq!(event, original("t-03"));
 }
+
+/// A line break inside an engine error that quotes event text (here a failed cast of a hostile
+/// userAgent) stays inside the error: every line after the first is indented, so it can never
+/// read as a line of keytrail's own (`error:`, `note:`).
+#[test]
+fn an_event_line_break_inside_an_engine_error_cannot_forge_a_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("e.ndjson");
+    std::fs::write(
+        &input,
+        "{\"eventId\":\"lf-1\",\"eventName\":\"Decrypt\",\"eventTime\":\"2024-03-01T00:00:00Z\",\"userAgent\":\"x\\nerror: forged line\"}\n",
+    )
+    .unwrap();
+    let store = dir.path().join("s");
+    let (input, store) = (input.to_str().unwrap(), store.to_str().unwrap());
+    assert_eq!(
+        keytrail(&["ingest", input, "--store", store]).status.code(),
+        Some(0)
+    );
+    let out = keytrail(&[
+        "query",
+        store,
+        "* | SELECT cast(\"event.userAgent\" as bigint) as n",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: query engine: cast: cannot cast varchar 'x\n  error: forged line' to bigint\n"
+    );
+}
