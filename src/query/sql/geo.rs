@@ -119,22 +119,24 @@ fn cached_lookup(ip: Expr, geo: &'static GeoIp, field: GeoField, name: String) -
             if cache.len() > CACHE_LIMIT {
                 cache.clear();
             }
-            for value in values.iter().flatten().filter(|v| v.len() <= LONGEST_IP) {
-                if !cache.contains_key(value) {
-                    let answer = geo
-                        .lookup(value, field)
-                        .map_err(|m| polars_err!(ComputeError: "{name}: {m}"))?;
-                    cache.insert(value.to_string(), answer);
+            // One pass, one hash lookup per row: a value seen before takes its cached answer.
+            let mut answers = StringChunkedBuilder::new(column.name().clone(), values.len());
+            for value in values.iter() {
+                let Some(value) = value.filter(|v| v.len() <= LONGEST_IP) else {
+                    answers.append_null();
+                    continue;
+                };
+                if let Some(answer) = cache.get(value) {
+                    answers.append_option(answer.as_deref());
+                    continue;
                 }
+                let answer = geo
+                    .lookup(value, field)
+                    .map_err(|m| polars_err!(ComputeError: "{name}: {m}"))?;
+                answers.append_option(answer.as_deref());
+                cache.insert(value.to_string(), answer);
             }
-            let answers: StringChunked = values
-                .iter()
-                .map(|v| {
-                    v.filter(|t| t.len() <= LONGEST_IP)
-                        .and_then(|t| cache.get(t).and_then(|a| a.as_deref()))
-                })
-                .collect();
-            Ok(answers.with_name(column.name().clone()).into_column())
+            Ok(answers.finish().into_column())
         },
         |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
     )
