@@ -404,8 +404,14 @@ fn numbers_inside_a_lookup_page_and_an_sls_object_event_are_stored_exactly() {
         })
         .collect();
     assert_eq!(names.len(), 4, "{origins}");
-    assert!(names[1].starts_with("PAGE-NUM,<file>#byte 0 Events[0],"), "{origins}");
-    assert!(names[2].starts_with("PAGE-PLAIN,<file>#byte 0 Events[1],"), "{origins}");
+    assert!(
+        names[1].starts_with("PAGE-NUM,<file>#byte 0 Events[0],"),
+        "{origins}"
+    );
+    assert!(
+        names[2].starts_with("PAGE-PLAIN,<file>#byte 0 Events[1],"),
+        "{origins}"
+    );
     assert!(names[3].starts_with("SLS-OBJ,<file>#line 1,"), "{origins}");
 }
 

@@ -58,7 +58,11 @@ pub fn document_with_events(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let head = format!("{doc:#}");
-    let mut text = head.strip_suffix('}').unwrap_or(&head).trim_end().to_string();
+    let mut text = head
+        .strip_suffix('}')
+        .unwrap_or(&head)
+        .trim_end()
+        .to_string();
     if text.len() > 1 {
         text.push(',');
     }
