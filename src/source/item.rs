@@ -54,7 +54,7 @@ pub fn expand(value: Value, position: String, out: &mut Vec<Record<'static>>) ->
 }
 
 /// Unwraps a LookupEvents page with an `Events` array (or string holding one), or an SLS record
-/// whose `event` is an object, from its JSON text (read at `position`) without parsing it to a
+/// whose `event` is an object or a string holding valid JSON, from its JSON text (read at `position`) without parsing it to a
 /// value: each event is passed on as its text, so every number keeps its text (`1e400`, 30
 /// digits). `None`, with nothing pushed, for anything else, and for what these rules leave to
 /// [`expand`] (a repeated top-level key, invalid JSON or UTF-8, nesting past
@@ -92,10 +92,14 @@ pub fn expand_exact(
     }
     let is_sls = object.get("__topic__").is_some()
         || (object.get("__time__").is_some() && object.get("event").is_some());
-    let event = object.get("event").filter(|e| e.starts_with('{'));
-    let event = event.filter(|_| is_sls)?;
+    let event = object.get("event").filter(|_| is_sls)?;
+    let text = match rawjson::string_value(event) {
+        Some(text) if serde_json::from_str::<IgnoredAny>(&text).is_ok() => text.into_owned(),
+        None if event.starts_with('{') => event.to_string(),
+        _ => return None,
+    };
     out.push(Record::Event(RawEvent {
-        body: EventBody::Json(Cow::Owned(event.as_bytes().to_vec())),
+        body: EventBody::Json(Cow::Owned(text.into_bytes())),
         topic: object
             .get("__topic__")
             .and_then(rawjson::string_value)
@@ -474,6 +478,14 @@ mod tests {
             out,
             vec![json_event(r#"{"n":1e400}"#, None, None, "line 1 Events[0]")]
         );
+        let sls = br#"{"__topic__": "t", "__time__": 1e400, "event": "{\"n\": 1E5}"}"#;
+        assert_eq!(
+            exact(sls),
+            (
+                Some(ItemKind::Sls),
+                vec![json_event(r#"{"n": 1E5}"#, Some("t"), None, "line 1")]
+            )
+        );
         let sls = br#"{"__topic__": "actiontrail_event", "__time__": "7", "event": {"n": 1E5}}"#;
         assert_eq!(
             exact(sls),
@@ -493,7 +505,8 @@ mod tests {
     fn what_expand_exact_leaves_to_expand() {
         for bytes in [
             &br#"{"eventId": "a"}"#[..],
-            br#"{"__topic__": "t", "event": "{}"}"#,
+            br#"{"__topic__": "t", "event": "{oops"}"#,
+            br#"{"__topic__": "t", "event": 3}"#,
             br#"{"__topic__": "t", "eventId": "E"}"#,
             br#"{"Events": 3}"#,
             br#"{"Events": [], "Events": []}"#,
