@@ -333,3 +333,134 @@ fn numbers_inside_an_sls_event_string_are_stored_exactly() {
     );
     assert_eq!(stored, "big,huge\n123456789012345678901234567890,1e400\n");
 }
+
+#[test]
+fn numbers_inside_a_lookup_page_and_an_sls_object_event_are_stored_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let inputs = [
+        corpus("lookup-numbers.json"),
+        corpus("sls-object-numbers.ndjson"),
+    ];
+    let (code, out) = ingest(&store, &[&inputs[0], &inputs[1]]);
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            0,
+            "2 files: 3 events read, 3 stored, 0 duplicates, 0 rejected\n"
+        )
+    );
+    let (code, shown) = event(&store, "PAGE-NUM");
+    assert_eq!(code, 0);
+    assert_eq!(
+        shown,
+        r#"{
+  "eventId": "PAGE-NUM",
+  "eventName": "CreateKey",
+  "eventTime": "2024-03-01T10:00:00Z",
+  "serviceName": "Kms",
+  "requestParameters": {
+    "Big": 123456789012345678901234567890,
+    "Huge": 1e400,
+    "Upper": 1E5
+  },
+  "responseElements": {
+    "KeyMetadata": {
+      "KeyId": "key-num001"
+    }
+  }
+}
+"#
+    );
+    let (code, shown) = event(&store, "SLS-OBJ");
+    assert_eq!(code, 0);
+    let sls_event = r#"{
+  "eventId": "SLS-OBJ",
+  "eventName": "DisableKey",
+  "eventTime": "2024-03-01T10:02:00Z",
+  "serviceName": "Kms",
+  "requestParameters": {
+    "KeyId": "key-num001",
+    "Big": 123456789012345678901234567890,
+    "Huge": 1e400,
+    "Upper": 1E5
+  }
+}
+"#;
+    assert_eq!(shown, sls_event);
+    // Where each event was read, and the SLS envelope's time, are as before.
+    let (_, origins) = query(
+        &store,
+        r#"* | select "event.eventId" as id, "keytrail.origin" as origin, __time__ as t order by id"#,
+    );
+    let names: Vec<String> = origins
+        .lines()
+        .map(|l| {
+            let file = inputs.iter().find_map(|p| {
+                let p = std::fs::canonicalize(p).unwrap().display().to_string();
+                l.contains(&p).then_some(p)
+            });
+            file.map_or(l.to_string(), |p| l.replace(&p, "<file>"))
+        })
+        .collect();
+    assert_eq!(names.len(), 4, "{origins}");
+    assert!(
+        names[1].starts_with("PAGE-NUM,<file>#byte 0 Events[0],"),
+        "{origins}"
+    );
+    assert!(
+        names[2].starts_with("PAGE-PLAIN,<file>#byte 0 Events[1],"),
+        "{origins}"
+    );
+    assert!(names[3].starts_with("SLS-OBJ,<file>#line 1,"), "{origins}");
+}
+
+#[test]
+fn kms_lifecycle_raw_json_carries_the_numbers_as_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let inputs = [
+        corpus("lookup-numbers.json"),
+        corpus("sls-object-numbers.ndjson"),
+    ];
+    assert_eq!(ingest(&store, &[&inputs[0], &inputs[1]]).0, 0);
+    let store = store.display().to_string();
+    let (code, out, err) = run(&["kms", "lifecycle", &store, "--raw", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let raw = &out[out.find("  \"raw_events\"").expect("raw_events member")..];
+    assert_eq!(
+        raw,
+        r#"  "raw_events": [
+    {
+      "eventId": "SLS-OBJ",
+      "eventName": "DisableKey",
+      "eventTime": "2024-03-01T10:02:00Z",
+      "serviceName": "Kms",
+      "requestParameters": {
+        "KeyId": "key-num001",
+        "Big": 123456789012345678901234567890,
+        "Huge": 1e400,
+        "Upper": 1E5
+      }
+    },
+    {
+      "eventId": "PAGE-NUM",
+      "eventName": "CreateKey",
+      "eventTime": "2024-03-01T10:00:00Z",
+      "serviceName": "Kms",
+      "requestParameters": {
+        "Big": 123456789012345678901234567890,
+        "Huge": 1e400,
+        "Upper": 1E5
+      },
+      "responseElements": {
+        "KeyMetadata": {
+          "KeyId": "key-num001"
+        }
+      }
+    }
+  ]
+}
+"#
+    );
+}

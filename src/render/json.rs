@@ -47,19 +47,56 @@ pub fn rows(df: &DataFrame) -> Vec<Value> {
         .collect()
 }
 
-/// The original events of a frame with the store columns, parsed from its `event` column.
-pub fn event_values(df: &DataFrame) -> Vec<Value> {
-    let Ok(events) = df
+/// Writes one JSON document like [`document`], with a last member `key` holding the stored
+/// events of `df` (its `event` column) as they are stored: each event's text is laid out, not
+/// parsed, so its numbers keep their text (`1e400`, 30 digits). A text that is not JSON is
+/// written as a string. The whole is made terminal-safe.
+pub fn document_with_events(
+    doc: &Value,
+    key: &str,
+    df: &DataFrame,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let head = format!("{doc:#}");
+    let mut text = head
+        .strip_suffix('}')
+        .unwrap_or(&head)
+        .trim_end()
+        .to_string();
+    if text.len() > 1 {
+        text.push(',');
+    }
+    text.push_str("\n  ");
+    text.push_str(&Value::from(key).to_string());
+    text.push_str(": [");
+    let events = df
         .column(crate::schema::EVENT)
         .and_then(|c| c.str().cloned())
-    else {
-        return Vec::new();
-    };
-    events
-        .iter()
-        .flatten()
-        .map(|e| serde_json::from_str(e).unwrap_or_else(|_| Value::String(e.to_string())))
-        .collect()
+        .ok();
+    let texts = events.iter().flat_map(|e| e.iter().flatten());
+    let mut any = false;
+    for (i, event) in texts.enumerate() {
+        text.push_str(if i == 0 { "\n    " } else { ",\n    " });
+        text.push_str(&event_layout(event).replace('\n', "\n    "));
+        any = true;
+    }
+    text.push_str(if any { "\n  ]\n}\n" } else { "]\n}\n" });
+    write_text(&text, out)
+}
+
+/// One stored event laid out as `serde_json::to_string_pretty` lays out its value, but with
+/// every number as written; a text that is not JSON as a JSON string.
+fn event_layout(event: &str) -> String {
+    let mut compact = Vec::with_capacity(event.len());
+    let valid = serde_json::from_str::<serde::de::IgnoredAny>(event).is_ok()
+        && crate::rawjson::minify_canonical(event.as_bytes(), 0, &mut compact).is_ok();
+    match String::from_utf8(compact) {
+        Ok(compact) if valid => crate::rawjson::pretty(&compact),
+        _ => {
+            let value = serde_json::from_str(event).unwrap_or_else(|_| Value::from(event));
+            format!("{value:#}")
+        }
+    }
 }
 
 /// Writes JSON values as an array or as lines.
@@ -151,6 +188,48 @@ mod tests {
         frame(&df, false, &mut out).unwrap();
         let parsed: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(parsed.as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn documents_embed_events_as_serde_json_lays_them_out_but_numbers_as_stored() {
+        let ordinary = r#"{"a":{"b":[1,"x\u007f",{}],"c":[]},"d":null,"e":true}"#;
+        let df = DataFrame::new(
+            2,
+            vec![Column::new(
+                crate::schema::EVENT.into(),
+                vec![ordinary, "not json"],
+            )],
+        )
+        .unwrap();
+        let doc = serde_json::json!({"command": "c", "rows": [{"n": 1}]});
+        let mut expected_doc = doc.clone();
+        let parsed: Value = serde_json::from_str(ordinary).unwrap();
+        expected_doc["raw_events"] = Value::Array(vec![parsed, Value::from("not json")]);
+        let (mut out, mut expected) = (Vec::new(), Vec::new());
+        document_with_events(&doc, "raw_events", &df, &mut out).unwrap();
+        document(&expected_doc, &mut expected).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(expected).unwrap()
+        );
+
+        let big = r#"{"n":[123456789012345678901234567890,1e400,1E5]}"#;
+        let df =
+            DataFrame::new(1, vec![Column::new(crate::schema::EVENT.into(), vec![big])]).unwrap();
+        let mut out = Vec::new();
+        document_with_events(&serde_json::json!({}), "raw", &df, &mut out).unwrap();
+        let expected = "{\n  \"raw\": [\n    {\n      \"n\": [\n        123456789012345678901234567890,\n        1e400,\n        1E5\n      ]\n    }\n  ]\n}\n";
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+        let empty = DataFrame::new(
+            0,
+            vec![Column::new(crate::schema::EVENT.into(), Vec::<&str>::new())],
+        )
+        .unwrap();
+        let (mut out, mut expected) = (Vec::new(), Vec::new());
+        document_with_events(&doc, "raw_events", &empty, &mut out).unwrap();
+        expected_doc["raw_events"] = Value::Array(Vec::new());
+        document(&expected_doc, &mut expected).unwrap();
+        assert_eq!(out, expected);
     }
 
     #[test]

@@ -37,16 +37,16 @@ pub fn lifecycle(
         OutputFormat::Csv => csv::frame(&r.table, target.terminal, out),
         OutputFormat::Ndjson => json_out::frame(&r.table, true, out),
         OutputFormat::Json => {
-            let mut doc = json!({
+            let doc = json!({
                 "command": "kms lifecycle",
                 "statement": r.statement,
                 "rows": json_out::rows(&r.table),
                 "histogram": histogram::json_value(&r.histogram, zone),
             });
-            if let Some(raw) = &r.raw {
-                doc["raw_events"] = Value::Array(json_out::event_values(raw));
+            match &r.raw {
+                Some(raw) => json_out::document_with_events(&doc, "raw_events", raw, out),
+                None => json_out::document(&doc, out),
             }
-            json_out::document(&doc, out)
         }
     }
 }

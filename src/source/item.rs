@@ -8,7 +8,7 @@ use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::{truncate_raw, EventBody, RawEvent, RawReject, Record};
-use crate::rawjson::FieldSpan;
+use crate::rawjson::{self, FieldSpan, RawObject};
 
 /// What kind of value a file holds, as far as one value tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +50,97 @@ pub fn expand(value: Value, position: String, out: &mut Vec<Record<'static>>) ->
             }));
             Some(ItemKind::Event)
         }
+    }
+}
+
+/// Unwraps a LookupEvents page with an `Events` array (or string holding one), or an SLS record
+/// whose `event` is an object or a string holding valid JSON, from its JSON text (read at `position`) without parsing it to a
+/// value: each event is passed on as its text, so every number keeps its text (`1e400`, 30
+/// digits). `None`, with nothing pushed, for anything else, and for what these rules leave to
+/// [`expand`] (a repeated top-level key, invalid JSON or UTF-8, nesting past
+/// [`rawjson::MAX_DEPTH`]): the caller then parses the value and calls [`expand`].
+pub fn expand_exact(
+    bytes: &[u8],
+    position: &str,
+    out: &mut Vec<Record<'static>>,
+) -> Option<ItemKind> {
+    let compact = checked_compact(bytes)?;
+    let object = RawObject::parse(&compact)?;
+    let mut keys: Vec<&str> = object.fields.iter().map(|(k, _)| k.as_ref()).collect();
+    keys.sort_unstable();
+    if keys.windows(2).any(|w| w[0] == w[1]) {
+        return None;
+    }
+    let mut events_keys = object
+        .fields
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("Events"));
+    if let Some((_, events)) = events_keys.next() {
+        if events_keys.next().is_some() {
+            return None;
+        }
+        let texts = page_event_texts(events)?;
+        for (i, text) in texts.into_iter().enumerate() {
+            out.push(Record::Event(RawEvent {
+                body: EventBody::Json(Cow::Owned(text.into_bytes())),
+                topic: None,
+                time: None,
+                position: format!("{position} Events[{i}]"),
+            }));
+        }
+        return Some(ItemKind::Lookup);
+    }
+    let is_sls = object.get("__topic__").is_some()
+        || (object.get("__time__").is_some() && object.get("event").is_some());
+    let event = object.get("event").filter(|_| is_sls)?;
+    let text = match rawjson::string_value(event) {
+        Some(text) if serde_json::from_str::<IgnoredAny>(&text).is_ok() => text.into_owned(),
+        None if event.starts_with('{') => event.to_string(),
+        _ => return None,
+    };
+    out.push(Record::Event(RawEvent {
+        body: EventBody::Json(Cow::Owned(text.into_bytes())),
+        topic: object
+            .get("__topic__")
+            .and_then(rawjson::string_value)
+            .map(Cow::into_owned),
+        time: object.get("__time__").and_then(sls_time),
+        position: position.to_string(),
+    }));
+    Some(ItemKind::Sls)
+}
+
+/// The canonical compact text of `bytes` when they are valid JSON in UTF-8 nested at most
+/// [`rawjson::MAX_DEPTH`] deep (numbers as written).
+fn checked_compact(bytes: &[u8]) -> Option<String> {
+    std::str::from_utf8(bytes).ok()?;
+    serde_json::from_slice::<IgnoredAny>(bytes).ok()?;
+    let mut compact = Vec::with_capacity(bytes.len());
+    rawjson::minify_canonical(bytes, 0, &mut compact).ok()?;
+    String::from_utf8(compact).ok()
+}
+
+/// The compact texts of the events of a page's `Events` value (compact): an array, or a string
+/// holding one. `None` for anything else (left to [`expand`], which rejects it).
+fn page_event_texts(events: &str) -> Option<Vec<String>> {
+    let inner;
+    let array = match rawjson::string_value(events) {
+        Some(text) => {
+            inner = checked_compact(text.as_bytes())?;
+            inner.as_str()
+        }
+        None => events,
+    };
+    let texts = rawjson::elements(array)?;
+    Some(texts.into_iter().map(str::to_string).collect())
+}
+
+/// `__time__` of an SLS record from its raw value, read as [`expand`] reads it: an integer
+/// number, or a string holding one.
+fn sls_time(raw: &str) -> Option<i64> {
+    match rawjson::string_value(raw) {
+        Some(text) => text.trim().parse().ok(),
+        None => serde_json::from_str::<Value>(raw).ok()?.as_i64(),
     }
 }
 
@@ -335,6 +426,105 @@ mod tests {
         assert_eq!(e.value(), json!({"eventId": "c"}));
         let (_, out) = run(json!({"Events": 3}));
         assert!(matches!(&out[0], Record::Reject(r) if r.reason.contains("not an array")));
+    }
+
+    fn exact(bytes: &[u8]) -> (Option<ItemKind>, Vec<Record<'static>>) {
+        let mut out = Vec::new();
+        let kind = expand_exact(bytes, "line 1", &mut out);
+        (kind, out)
+    }
+
+    fn json_event(
+        text: &str,
+        topic: Option<&str>,
+        time: Option<i64>,
+        position: &str,
+    ) -> Record<'static> {
+        Record::Event(RawEvent {
+            body: EventBody::Json(Cow::Owned(text.as_bytes().to_vec())),
+            topic: topic.map(str::to_string),
+            time,
+            position: position.into(),
+        })
+    }
+
+    #[test]
+    fn pages_and_sls_object_events_keep_their_number_text() {
+        let page = br#"{"RequestId": "r", "Events": [ {"eventId": "a", "n": 1e400},
+            {"eventId": "b", "m": [123456789012345678901234567890, 1E5]} ]}"#;
+        assert_eq!(
+            exact(page),
+            (
+                Some(ItemKind::Lookup),
+                vec![
+                    json_event(
+                        r#"{"eventId":"a","n":1e400}"#,
+                        None,
+                        None,
+                        "line 1 Events[0]"
+                    ),
+                    json_event(
+                        r#"{"eventId":"b","m":[123456789012345678901234567890,1E5]}"#,
+                        None,
+                        None,
+                        "line 1 Events[1]"
+                    ),
+                ]
+            )
+        );
+        let (kind, out) = exact(br#"{"Events": "[{\"n\": 1e400}]", "NextToken": ""}"#);
+        assert_eq!(kind, Some(ItemKind::Lookup));
+        assert_eq!(
+            out,
+            vec![json_event(r#"{"n":1e400}"#, None, None, "line 1 Events[0]")]
+        );
+        let sls = br#"{"__topic__": "t", "__time__": 1e400, "event": "{\"n\": 1E5}"}"#;
+        assert_eq!(
+            exact(sls),
+            (
+                Some(ItemKind::Sls),
+                vec![json_event(r#"{"n": 1E5}"#, Some("t"), None, "line 1")]
+            )
+        );
+        let sls = br#"{"__topic__": "actiontrail_event", "__time__": "7", "event": {"n": 1E5}}"#;
+        assert_eq!(
+            exact(sls),
+            (
+                Some(ItemKind::Sls),
+                vec![json_event(
+                    r#"{"n":1E5}"#,
+                    Some("actiontrail_event"),
+                    Some(7),
+                    "line 1"
+                )]
+            )
+        );
+    }
+
+    #[test]
+    fn what_expand_exact_leaves_to_expand() {
+        for bytes in [
+            &br#"{"eventId": "a"}"#[..],
+            br#"{"__topic__": "t", "event": "{oops"}"#,
+            br#"{"__topic__": "t", "event": 3}"#,
+            br#"{"__topic__": "t", "eventId": "E"}"#,
+            br#"{"Events": 3}"#,
+            br#"{"Events": [], "Events": []}"#,
+            br#"{"Events": [], "events": []}"#,
+            br#"{"Events": [{"a": "\ud800"}]}"#,
+            br#"{"Events": [1,]}"#,
+            b"{\"Events\": [\"\xff\"]}",
+            b"[{\"Events\": []}]",
+        ] {
+            assert_eq!(
+                exact(bytes),
+                (None, Vec::new()),
+                "{}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        let deep = format!("{{\"Events\":{}{}}}", "[".repeat(130), "]".repeat(130));
+        assert_eq!(exact(deep.as_bytes()), (None, Vec::new()));
     }
 
     #[test]

@@ -493,6 +493,14 @@ impl FileReader<'_> {
             }));
             return None;
         }
+        let mut out = Vec::new();
+        if let Some(kind) = item::expand_exact(bytes, &position, &mut out) {
+            self.kind.get_or_insert(kind);
+            for record in out {
+                self.emit(record);
+            }
+            return None;
+        }
         match serde_json::from_slice::<Value>(bytes) {
             Ok(value) => {
                 self.item(value, position);
