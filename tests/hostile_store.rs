@@ -731,3 +731,89 @@ fn readers_during_and_after_a_killed_ingest_see_no_damage() {
     );
     assert_eq!(run(&["verify", &s]).0, 0);
 }
+
+/// Runs keytrail under `timeout 20`, so that a command that blocks fails the test (exit 124)
+/// instead of hanging it.
+fn run_bounded(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new("timeout")
+        .arg("20")
+        .arg(env!("CARGO_BIN_EXE_keytrail"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("timeout runs");
+    (
+        out.status.code().expect("exited"),
+        stdout(&out),
+        stderr(&out),
+    )
+}
+
+fn mkfifo(path: &Path) {
+    let _ = fs::remove_file(path);
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn a_manifest_or_lock_that_is_not_a_regular_file_never_blocks_or_exhausts_memory() {
+    let b = Built::new();
+    let s = b.s();
+    let manifest = b.path("manifest.jsonl");
+    mkfifo(&manifest);
+    let fifo = format!("error: {}: not a regular file (fifo)\n", show(&manifest));
+    assert_eq!(
+        run_bounded(&["query", &s, "*"]),
+        (2, String::new(), fifo.clone())
+    );
+    assert_eq!(
+        run_bounded(&["verify", &s]),
+        (2, String::new(), fifo.clone())
+    );
+    assert_eq!(
+        run_bounded(&["ingest", &archive(), "--store", &s, "-q"]).0,
+        2
+    );
+
+    fs::remove_file(&manifest).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &manifest).unwrap();
+    let device = format!(
+        "error: {}: not a regular file (character device)\n",
+        show(&manifest)
+    );
+    assert_eq!(run_bounded(&["detect", &s]), (2, String::new(), device));
+
+    // A manifest grown to gigabytes of zeros (sparse: no disk is used) is one endless line.
+    fs::remove_file(&manifest).unwrap();
+    fs::File::create(&manifest)
+        .unwrap()
+        .set_len(3 << 30)
+        .unwrap();
+    let (code, out, err) = run_bounded(&["kms", "keys", &s]);
+    assert_eq!((code, out), (2, String::new()));
+    assert!(
+        err.ends_with("manifest.jsonl line 1 is longer than 64 MiB: the manifest is damaged\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_lock_planted_as_a_fifo_stops_ingest_at_once() {
+    let b = Built::new();
+    let s = b.s();
+    mkfifo(&b.path(".lock"));
+    assert_eq!(
+        run_bounded(&["ingest", &archive(), "--store", &s, "-q"]),
+        (
+            2,
+            String::new(),
+            format!(
+                "error: store {}: the lock is not a regular file (fifo): the store is damaged\n",
+                show(&b.path(".lock"))
+            )
+        )
+    );
+}

@@ -4,12 +4,17 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::source::open::open_regular;
 use crate::{Error, Result};
+
+/// The longest manifest line read: a part line names its source files, so it can be long, but a
+/// longer one (a file of zeros, a manifest linked to a device) is damage, not a line to hold.
+const MAX_LINE_BYTES: u64 = 64 << 20;
 
 /// What one ingest run did with one source file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,7 +114,7 @@ pub fn load(path: &Path, cut_torn_tail: bool) -> Result<Manifest> {
     if cut_torn_tail {
         repair_torn_tail(path)?;
     }
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = open_regular(path).map_err(|e| Error::io(path, e))?;
     let mut manifest = Manifest::default();
     let mut reader = BufReader::new(file);
     let mut line = String::new();
@@ -117,9 +122,19 @@ pub fn load(path: &Path, cut_torn_tail: bool) -> Result<Manifest> {
     let (mut part_lines, mut last_source_line) = (Vec::new(), HashMap::new());
     for number in 1usize.. {
         line.clear();
-        let read = reader
+        let read = (&mut reader)
+            .take(MAX_LINE_BYTES + 1)
             .read_line(&mut line)
             .map_err(|e| Error::io(path, e))?;
+        if read as u64 > MAX_LINE_BYTES {
+            return Err(Error::Store {
+                path: path.to_path_buf(),
+                message: format!(
+                    "manifest.jsonl line {number} is longer than {} MiB: the manifest is damaged",
+                    MAX_LINE_BYTES >> 20
+                ),
+            });
+        }
         if read == 0 || !line.ends_with('\n') {
             break;
         }
@@ -230,17 +245,42 @@ fn kind_text(kind: Option<&str>) -> String {
 
 /// Cuts everything after the last newline: the remains of an append a crash interrupted.
 fn repair_torn_tail(path: &Path) -> Result<()> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    if bytes.is_empty() || bytes.ends_with(b"\n") {
+    let mut file = open_regular(path).map_err(|e| Error::io(path, e))?;
+    let keep = complete_length(&mut file).map_err(|e| Error::io(path, e))?;
+    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    if keep == len {
         return Ok(());
     }
-    let keep = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
     let file = OpenOptions::new()
         .write(true)
         .open(path)
         .map_err(|e| Error::io(path, e))?;
-    file.set_len(keep as u64).map_err(|e| Error::io(path, e))?;
+    file.set_len(keep).map_err(|e| Error::io(path, e))?;
     Ok(())
+}
+
+/// The length of `file` up to and including its last line break, found by reading backwards
+/// from the end in blocks (a manifest is never read whole into memory for this).
+fn complete_length(file: &mut File) -> std::io::Result<u64> {
+    const BLOCK: u64 = 64 * 1024;
+    let mut end = file.seek(SeekFrom::End(0))?;
+    let mut block = vec![0u8; BLOCK as usize];
+    let mut first = true;
+    while end > 0 {
+        let start = end.saturating_sub(BLOCK);
+        let bytes = &mut block[..(end - start) as usize];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(bytes)?;
+        if first && bytes.last() == Some(&b'\n') {
+            return file.seek(SeekFrom::End(0));
+        }
+        first = false;
+        if let Some(i) = bytes.iter().rposition(|b| *b == b'\n') {
+            return Ok(start + i as u64 + 1);
+        }
+        end = start;
+    }
+    Ok(0)
 }
 
 /// The text of `lines`, one JSON line each.

@@ -599,12 +599,29 @@ fn partition_overlaps(date: &str, range: &TimeRange) -> bool {
 /// Takes the writer's lock of the store at `root`, or says that another ingest holds it.
 fn lock_for_writing(root: &Path) -> Result<fs::File> {
     let path = root.join(LOCK);
-    let file = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| Error::io(&path, e))?;
+    let not_regular = |meta: &fs::Metadata| Error::Store {
+        path: path.clone(),
+        message: format!(
+            "the lock is not a regular file ({}): the store is damaged",
+            crate::source::open::file_kind(meta)
+        ),
+    };
+    if let Some(meta) = fs::metadata(&path).ok().filter(|m| !m.is_file()) {
+        return Err(not_regular(&meta));
+    }
+    let mut options = fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    // Never blocks, even if a FIFO is planted between the check above and the open.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NONBLOCK | libc::O_NOCTTY,
+    );
+    let file = options.open(&path).map_err(|e| Error::io(&path, e))?;
+    let meta = file.metadata().map_err(|e| Error::io(&path, e))?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(fs::TryLockError::WouldBlock) => Err(Error::Store {
