@@ -275,7 +275,7 @@ fn published(id: &str) -> Option<String> {
 fn kms_usage_by_country_and_asn_and_the_country_beside_each_ip() {
     let dir = tempfile::tempdir().unwrap();
     let (city, asn) = (fixtures::city(dir.path()), fixtures::asn(dir.path()));
-    let source = p(&testdata().join("kms"));
+    let source = p(&testdata().join("kms/events.ndjson"));
     let usage = |extra: &[&str]| {
         let mut args = vec![
             "kms",
@@ -458,7 +458,7 @@ fn detect_baselines_find_a_key_used_from_a_new_country() {
 fn kms_keys_and_lifecycle_show_the_callers_countries() {
     let dir = tempfile::tempdir().unwrap();
     let city = p(&fixtures::city(dir.path()));
-    let source = p(&testdata().join("kms"));
+    let source = p(&testdata().join("kms/events.ndjson"));
     let kms = |args: &[&str]| {
         let mut all = vec!["kms"];
         all.extend_from_slice(args);

@@ -16,7 +16,7 @@ use keytrail::schema;
 use keytrail::store::Store;
 use keytrail::timerange::TimeRange;
 
-use crate::util::testdata;
+use crate::util::{keytrail, stderr, stdout, testdata};
 
 /// A run of the binary that hangs longer than this fails the test instead of hanging CI.
 const RUN_TIMEOUT: Duration = Duration::from_secs(20);
@@ -703,4 +703,23 @@ fn damaged_input_is_read_in_bounded_memory() {
     assert_eq!(code, 1, "damaged files are problems");
     eprintln!("peak RSS of the damaged ingest: {} MiB", peak / 1024);
     assert!(peak < PEAK_RSS_BOUND_KIB, "peak {peak} KiB");
+}
+
+/// `detect` used as a gate on archives read directly never passes on evidence it could not read:
+/// a UTF-16 file (whose events are not read) makes the run exit 1 with the file named.
+#[test]
+fn a_gate_on_unreadable_archives_never_passes() {
+    let file = testdata().join("hostile/input/encoding/utf16le-bom.json");
+    let out = keytrail(&["detect", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "no findings\n");
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "warning: the archive has problems (0 records rejected; 1 files): the result covers \
+             what could be read, and the exit status is 1; `keytrail ingest` shows the details\n  \
+             {}: UTF-16 text: convert to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)\n",
+            file.display()
+        )
+    );
 }

@@ -456,7 +456,8 @@ fn time_series_over_absurd_times_is_capped() {
         "--to",
         "2024-06-02",
     ]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // Exit 1: the archive read directly holds implausible times (a problem, as ingest says).
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
     // 10:00:00 to 11:30:00: 5,401 one-second buckets, and the header.
     assert_eq!(stdout(&out).lines().count(), 5402);
     let out = csv_query(&events(), &query.replace("'1s'", "'1h'"));

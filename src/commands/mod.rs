@@ -30,7 +30,11 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Demo(args) => demo::run(args),
         Command::Verify(args) => verify::run(args),
     };
-    result.map_err(source::name_damaged_part)
+    let code = result.map_err(source::name_damaged_part)?;
+    Ok(match source::read_was_incomplete() {
+        true => code.max(1),
+        false => code,
+    })
 }
 
 /// An error writing to stdout, as the library's error type (a broken pipe exits quietly).

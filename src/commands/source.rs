@@ -3,6 +3,7 @@
 //! and dedup rules as `ingest`).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use polars::prelude::LazyFrame;
@@ -18,6 +19,39 @@ use crate::cli::DamageArgs;
 /// The store and the Parquet files the scans of this process read, for naming the damaged one
 /// when the query engine fails on a file it cannot decode.
 static SCANNED: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
+
+/// Set when archives read directly (not a store) could not be read whole: the command's result
+/// covers only what was read, so it exits 1 at least (a gate never passes on unread evidence).
+static INCOMPLETE_READ: AtomicBool = AtomicBool::new(false);
+
+/// Whether archives read directly by this command could not be read whole.
+pub fn read_was_incomplete() -> bool {
+    INCOMPLETE_READ.load(Ordering::Relaxed)
+}
+
+/// Says on stderr which archive files had problems (as ingest would), and marks the run.
+fn warn_incomplete_read(summary: &ingest::IngestSummary) {
+    INCOMPLETE_READ.store(true, Ordering::Relaxed);
+    let damaged: Vec<_> = summary
+        .files
+        .iter()
+        .filter(|f| f.rejected > 0 || !f.problems.is_empty())
+        .collect();
+    eprintln!(
+        "warning: the archive has problems ({} records rejected; {} files): the result covers \
+         what could be read, and the exit status is 1; `keytrail ingest` shows the details",
+        summary.rejected(),
+        damaged.len()
+    );
+    for file in damaged.iter().take(3) {
+        let what = file.problems.first().or(file.reject_examples.first());
+        eprintln!(
+            "  {}: {}",
+            visible_path(&file.path),
+            visible(what.map_or("records rejected", String::as_str))
+        );
+    }
+}
 
 /// Files above which reading archives directly earns a hint to run `ingest` instead.
 const DIRECT_READ_HINT_BYTES: u64 = 256 << 20;
@@ -60,16 +94,7 @@ impl Source {
         let inputs: Vec<PathBuf> = vec![path.to_path_buf()];
         let summary = ingest::ingest(&inputs, temp.path(), &IngestOptions::default(), &|_| {})?;
         if summary.has_problems() {
-            eprintln!(
-                "warning: {} of the archive's records could not be read (in {} files); \
-                 run `keytrail ingest` to see the details",
-                summary.rejected(),
-                summary
-                    .files
-                    .iter()
-                    .filter(|f| f.rejected > 0 || !f.problems.is_empty())
-                    .count()
-            );
+            warn_incomplete_read(&summary);
         }
         Ok(Source {
             store: Store::open(temp.path())?,
