@@ -492,14 +492,25 @@ fn shallow_object(raw: &str, keep: &[&str]) -> Value {
     Value::Object(kept)
 }
 
+/// Key prefixes that other kinds of id are given (`num:`, `bool:`, `sha:`) and the escape
+/// itself (`str:`): a string id that starts with one of them is keyed `str:<id>`, so that no
+/// string an attacker writes as an `eventId` can take the key of a number id or of an event
+/// without an id. Real ActionTrail ids (UUIDs) never start with them, so stores written before
+/// dedup the same.
+const RESERVED_KEY_PREFIXES: [&str; 4] = ["num:", "bool:", "sha:", "str:"];
+
 /// The dedup key of an event from the raw JSON of its `eventId`: a string id as it is (so
 /// stores written before keep deduplicating the same), a number or boolean id as `num:<text>`
 /// or `bool:<text>` (so `1` and `"1"` stay apart), and `sha:<blake3 of the compact JSON>` for
 /// an event without a usable id (absent, null, an object or array, or a string that is empty or
-/// only whitespace).
+/// only whitespace). A string id that starts with one of [`RESERVED_KEY_PREFIXES`] is keyed
+/// `str:<id>`.
 pub fn dedup_key<'a>(event_id: Option<&'a str>, event_json: &str) -> Cow<'a, str> {
     match event_id.map(|raw| (raw, raw.as_bytes()[0])) {
         Some((raw, b'"')) => match rawjson::string_value(raw) {
+            Some(id) if RESERVED_KEY_PREFIXES.iter().any(|p| id.starts_with(p)) => {
+                Cow::Owned(format!("str:{id}"))
+            }
             Some(id) if !id.trim().is_empty() => id,
             _ => content_key(event_json),
         },
@@ -832,6 +843,9 @@ mod tests {
         assert_eq!(key("1.0"), "num:1.0");
         assert_eq!(key("true"), "bool:true");
         assert_eq!(key(r#""E\u0031""#), "E1");
+        assert_eq!(key(r#""num:1""#), "str:num:1");
+        assert_eq!(key(r#""sha:00""#), "str:sha:00");
+        assert_eq!(key(r#""str:x""#), "str:str:x");
         for blank in [r#""""#, r#"" ""#, r#""\t\n""#, "null", "{}", "[1]"] {
             assert!(key(blank).starts_with("sha:"), "{blank}");
         }
