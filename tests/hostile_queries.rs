@@ -837,3 +837,21 @@ fn fuzz(budget: Duration, seed: u64) -> usize {
     }
     runs
 }
+
+/// A search of more than 12,000 terms is refused with the same clear error by `rules check`
+/// and by `detect` (before: `rules check` passed and `detect` ran out of memory at 30,000).
+#[test]
+fn searches_past_the_term_limit_are_refused_by_check_and_detect_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let terms: Vec<String> = (0..12_001).map(|i| format!("not k{i}*")).collect();
+    let query = format!("{} | select count(*) as cnt", terms.join(" and "));
+    let rules = rule_file(&dir, "many.toml", &[("many-terms", query)]);
+    let limit = "more than 12000 search terms: split the search, or match a long value list in \
+                 SQL with `... | SELECT ... WHERE key IN (...)`";
+    let check = bounded(&["rules", "check", &rules]);
+    assert_eq!(code(&check), 2);
+    assert!(stderr(&check).contains(limit), "{}", stderr(&check));
+    let detect = bounded(&["detect", &events(), "--rules", &rules, "--no-builtin"]);
+    assert_eq!(code(&detect), 2);
+    assert!(stderr(&detect).contains(limit), "{}", stderr(&detect));
+}
