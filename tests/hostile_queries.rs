@@ -855,3 +855,26 @@ fn searches_past_the_term_limit_are_refused_by_check_and_detect_alike() {
     assert_eq!(code(&detect), 2);
     assert!(stderr(&detect).contains(limit), "{}", stderr(&detect));
 }
+
+/// A key id is one word: `key/` (which matched the `key` token of every ARN) or a text of several
+/// words is a usage error, never the usage of every event that holds those words.
+#[test]
+fn kms_usage_of_a_key_that_is_not_one_word_is_a_usage_error() {
+    for key in [
+        "key/",
+        "key-abc 123",
+        "acs:kms:cn-hangzhou:1111222233334444:key/a/b",
+    ] {
+        let out = bounded(&["kms", "usage", &events(), key]);
+        assert_eq!(code(&out), 2, "{key:?}");
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "error: {key:?} is not a key id (a key id is one word such as key-... or a UUID): \
+                 give a key id, a key ARN (acs:kms:<region>:<account>:key/<id>) or an alias \
+                 (alias/<name>)\n"
+            )
+        );
+        assert!(stdout(&out).is_empty());
+    }
+}

@@ -194,6 +194,17 @@ impl KeyRef {
                  (acs:kms:<region>:<account>:key/<id>) or an alias (alias/<name>)"
             ));
         }
+        let tokens = crate::query::search::tokens::tokenize(name);
+        let one_word = tokens.len() == 1 && tokens[0].eq_ignore_ascii_case(name);
+        if matches!(key, KeyRef::Id(_)) && !one_word {
+            // A key id is one token with no delimiter (key-..., a UUID): `key/` or `a b` would
+            // match every event that merely holds those words.
+            return Err(format!(
+                "{text:?} is not a key id (a key id is one word such as key-... or a UUID): give \
+                 a key id, a key ARN (acs:kms:<region>:<account>:key/<id>) or an alias \
+                 (alias/<name>)"
+            ));
+        }
         Ok(key)
     }
 }
