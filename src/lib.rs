@@ -25,6 +25,6 @@ pub mod sample;
 pub mod schema;
 pub mod source;
 pub mod store;
-pub mod timerange;
+pub mod time;
 
 pub use error::{Error, Result};

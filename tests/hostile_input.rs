@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use keytrail::ingest::{self, IngestOptions, IngestSummary};
 use keytrail::schema;
 use keytrail::store::Store;
-use keytrail::timerange::TimeRange;
+use keytrail::time::TimeRange;
 
 use crate::util::{keytrail, stderr, stdout, testdata};
 

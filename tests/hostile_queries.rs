@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use keytrail::frame::rows_to_dataframe;
 use keytrail::normalize::{normalize, Envelope};
 use keytrail::query::sql::SqlContext;
-use keytrail::timerange::Zone;
+use keytrail::time::Zone;
 use polars::prelude::*;
 
 use crate::util::{stderr, stdout, testdata};

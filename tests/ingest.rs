@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use keytrail::schema;
 use keytrail::store::Store;
-use keytrail::timerange::TimeRange;
+use keytrail::time::TimeRange;
 use polars::prelude::*;
 
 use crate::util::{keytrail, stdout, testdata};

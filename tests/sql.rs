@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use keytrail::frame::rows_to_dataframe;
 use keytrail::normalize::{normalize, Envelope};
 use keytrail::query::sql::{plan, SqlContext};
-use keytrail::timerange::Zone;
+use keytrail::time::Zone;
 use polars::prelude::*;
 use serde::Deserialize;
 

@@ -13,7 +13,7 @@ use keytrail::query::sql::SqlContext;
 use keytrail::render::{self, OutputFormat};
 use keytrail::sample::{self, SampleOptions};
 use keytrail::store::Store;
-use keytrail::timerange::{TimeRange, Zone};
+use keytrail::time::{TimeRange, Zone};
 use keytrail::{histogram, query, Error, Result};
 
 use super::io_err;
@@ -40,7 +40,7 @@ pub fn run(args: DemoArgs) -> Result<i32> {
     let opts = RunOptions {
         ctx: SqlContext {
             zone: Zone::default(),
-            now: keytrail::timerange::now(),
+            now: keytrail::time::now(),
             geoip: None,
         },
         range: TimeRange::default(),

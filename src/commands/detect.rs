@@ -5,7 +5,7 @@ use std::io;
 use keytrail::detect::{self, BaselineOptions, DetectOptions, Severity};
 use keytrail::query::sql::SqlContext;
 use keytrail::render::{self, OutputFormat};
-use keytrail::timerange::TimeRange;
+use keytrail::time::TimeRange;
 use keytrail::{Error, Result};
 
 use super::geoip::open_geoip;

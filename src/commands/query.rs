@@ -13,7 +13,7 @@ use keytrail::query::{self, Compiled};
 use keytrail::render::escape::{visible, visible_lines, visible_path};
 use keytrail::render::{self, OutputFormat, Target};
 use keytrail::schema::{self, TIME};
-use keytrail::timerange::{self, parse_time_bound, TimeRange, Zone};
+use keytrail::time::{self, parse_time_bound, TimeRange, Zone};
 use keytrail::{Error, Result};
 
 use super::geoip::open_geoip;
@@ -44,7 +44,7 @@ pub struct TimeOptions {
 /// Validates `--from/--to/--tz`.
 pub fn resolve_time(args: &TimeArgs) -> Result<TimeOptions> {
     let zone = Zone::parse(&args.tz).map_err(Error::Usage)?;
-    let now = timerange::now();
+    let now = time::now();
     let bound = |text: &Option<String>, flag: &str| -> Result<Option<i64>> {
         text.as_deref()
             .map(|t| {

@@ -11,7 +11,7 @@ use polars::prelude::LazyFrame;
 use keytrail::ingest::{self, IngestOptions};
 use keytrail::render::escape::{visible, visible_path};
 use keytrail::store::{self, Store};
-use keytrail::timerange::TimeRange;
+use keytrail::time::TimeRange;
 use keytrail::{Error, Result};
 
 use crate::cli::DamageArgs;

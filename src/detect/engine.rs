@@ -666,7 +666,7 @@ pub(crate) mod tests {
 
     fn ctx() -> SqlContext {
         SqlContext {
-            zone: crate::timerange::Zone::default(),
+            zone: crate::time::Zone::default(),
             now: 0,
             geoip: None,
         }

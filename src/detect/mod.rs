@@ -240,7 +240,7 @@ mod tests {
         ];
         let opts = DetectOptions {
             ctx: SqlContext {
-                zone: crate::timerange::Zone::default(),
+                zone: crate::time::Zone::default(),
                 now: 0,
                 geoip: None,
             },

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::histogram::{self, Histogram, Interval};
 use crate::query::{self, sql::SqlContext};
 use crate::schema;
-use crate::timerange::TimeRange;
+use crate::time::TimeRange;
 
 /// How a report's statements run.
 #[derive(Debug, Clone)]

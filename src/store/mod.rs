@@ -34,7 +34,7 @@ pub use manifest::{Line, Manifest, ManifestRecord, PartRecord};
 use crate::frame::rows_to_dataframe;
 use crate::rows::{Picks, RowBatch};
 use crate::schema::{self, TIME};
-use crate::timerange::TimeRange;
+use crate::time::TimeRange;
 use crate::{Error, Result};
 
 /// The manifest file name.

@@ -15,7 +15,7 @@ use super::functions::{closest, Func};
 use super::types::{SqlType, Typed};
 use super::udf::{self, row_udf, Out};
 use crate::schema::{resolve_field, FieldRef};
-use crate::timerange::Zone;
+use crate::time::Zone;
 
 /// Planner-wide settings and the notes collected while planning.
 pub struct Env {
@@ -365,11 +365,17 @@ fn cast_value(v: &AnyValue, from: &SqlType, to: &SqlType, zone: &Zone) -> Result
                 Bigint => s.trim().parse::<i64>().map(Out::Int).map_err(|_| fail()),
                 Double => s.trim().parse::<f64>().map(Out::Float).map_err(|_| fail()),
                 Boolean => udf::parse_bool(s).map(Out::Bool).ok_or_else(fail),
-                Timestamp => super::time::parse_timestamp_text(s, zone)
+                Timestamp => crate::time::calendar::parse_timestamp_text(s, zone)
                     .map(Out::Int)
                     .ok_or_else(fail),
-                Date => super::time::parse_timestamp_text(s, zone)
-                    .map(|ms| Out::Int(super::time::trunc(super::time::Unit::Day, ms, zone)))
+                Date => crate::time::calendar::parse_timestamp_text(s, zone)
+                    .map(|ms| {
+                        Out::Int(crate::time::calendar::trunc(
+                            crate::time::calendar::Unit::Day,
+                            ms,
+                            zone,
+                        ))
+                    })
                     .ok_or_else(fail),
                 Json => Ok(Out::Str(
                     serde_json::Value::String(s.to_string()).to_string(),
@@ -430,10 +436,12 @@ fn cast_value(v: &AnyValue, from: &SqlType, to: &SqlType, zone: &Zone) -> Result
         Timestamp | Date => {
             let ms = udf::int(v).ok_or_else(fail)?;
             match to {
-                Varchar if *from == Date => Ok(Out::Str(super::time::format_date(ms, zone))),
-                Varchar => Ok(Out::Str(super::time::format_timestamp(ms, zone))),
-                Date => Ok(Out::Int(super::time::trunc(
-                    super::time::Unit::Day,
+                Varchar if *from == Date => {
+                    Ok(Out::Str(crate::time::calendar::format_date(ms, zone)))
+                }
+                Varchar => Ok(Out::Str(crate::time::calendar::format_timestamp(ms, zone))),
+                Date => Ok(Out::Int(crate::time::calendar::trunc(
+                    crate::time::calendar::Unit::Day,
                     ms,
                     zone,
                 ))),

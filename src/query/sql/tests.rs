@@ -23,7 +23,7 @@ fn events() -> LazyFrame {
 
 fn ctx() -> SqlContext {
     SqlContext {
-        zone: crate::timerange::Zone::parse("+08:00").unwrap(),
+        zone: crate::time::Zone::parse("+08:00").unwrap(),
         now: 1_709_337_600,
         geoip: None,
     }
