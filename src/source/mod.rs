@@ -10,6 +10,7 @@
 //! (truncation, the cap on bytes read, a read error) becomes a problem. A UTF-8 byte-order mark
 //! is skipped; UTF-16 text is refused with a problem. Only regular files are opened ([`open`]).
 
+pub mod discover;
 pub mod item;
 pub mod open;
 pub mod oss;
