@@ -41,7 +41,7 @@ pub(super) fn plan_inputs(
     inputs: &[PathBuf],
     store: &Store,
 ) -> Result<(Vec<Planned>, OrderedReports)> {
-    let by_path: HashMap<(&str, u64), &str> = store
+    let by_path: IngestedPaths = store
         .manifest()
         .iter()
         .map(|m| ((m.path.as_str(), m.size), m.run.as_str()))
@@ -53,14 +53,7 @@ pub(super) fn plan_inputs(
         let path = match found {
             Ok(path) => path,
             Err((path, problem)) => {
-                early.push((
-                    order,
-                    FileReport {
-                        path,
-                        problems: vec![problem],
-                        ..Default::default()
-                    },
-                ));
+                early.push((order, problem_report(path, problem)));
                 continue;
             }
         };
@@ -73,46 +66,62 @@ pub(super) fn plan_inputs(
         if !seen.insert(canonical.clone().unwrap_or_else(|| path.clone())) {
             continue;
         }
-        let absolute = std::path::absolute(&path)
-            .unwrap_or_else(|_| path.clone())
-            .to_string_lossy()
-            .into_owned();
-        let listed = match regular_file_stamp(&path) {
-            Ok(listed) => listed,
-            Err(problem) => {
-                let report = FileReport {
-                    path,
-                    problems: vec![problem],
-                    ..Default::default()
-                };
-                early.push((order, report));
-                continue;
-            }
-        };
-        let size = listed.size;
-        if let Some(run) = by_path.get(&(absolute.as_str(), size)) {
-            let skipped = Some(format!("already ingested (run {run})"));
-            early.push((
-                order,
-                FileReport {
-                    path,
-                    skipped,
-                    ..Default::default()
-                },
-            ));
-            continue;
+        match plan_file(order, path, &by_path) {
+            Plan::Read(file) => planned.push(file),
+            Plan::Answered(report) => early.push((order, report)),
         }
-        let estimate = json_bytes_estimate(&path, size);
-        planned.push(Planned {
-            order,
-            path,
-            absolute,
-            size,
-            listed,
-            estimate,
-        });
     }
     Ok((planned, early))
+}
+
+/// (absolute path, size) → run, for every file in the manifest.
+type IngestedPaths<'m> = HashMap<(&'m str, u64), &'m str>;
+
+/// What is done with one input file.
+enum Plan {
+    /// It is read.
+    Read(Planned),
+    /// It is not read, and this is its report: it cannot be looked at, or the manifest holds
+    /// it under the same path and size.
+    Answered(FileReport),
+}
+
+/// The plan of the file at `path`, input position `order`.
+fn plan_file(order: usize, path: PathBuf, by_path: &IngestedPaths) -> Plan {
+    let absolute = std::path::absolute(&path)
+        .unwrap_or_else(|_| path.clone())
+        .to_string_lossy()
+        .into_owned();
+    let listed = match regular_file_stamp(&path) {
+        Ok(listed) => listed,
+        Err(problem) => return Plan::Answered(problem_report(path, problem)),
+    };
+    let size = listed.size;
+    if let Some(run) = by_path.get(&(absolute.as_str(), size)) {
+        return Plan::Answered(FileReport {
+            path,
+            skipped: Some(format!("already ingested (run {run})")),
+            ..Default::default()
+        });
+    }
+    let estimate = json_bytes_estimate(&path, size);
+    Plan::Read(Planned {
+        order,
+        path,
+        absolute,
+        size,
+        listed,
+        estimate,
+    })
+}
+
+/// The report of a file that cannot be looked at.
+fn problem_report(path: PathBuf, problem: String) -> FileReport {
+    FileReport {
+        path,
+        problems: vec![problem],
+        ..Default::default()
+    }
 }
 
 /// The JSON bytes a file of `size` bytes holds: its size, or for a gzip file the size its
