@@ -641,8 +641,9 @@ fn a_killed_ingest_leaves_a_readable_store_and_a_rerun_completes_it() {
                 &store.display().to_string(),
                 "--threads",
                 "2",
+                "--chunk-bytes",
+                "2000000",
             ])
-            .env("KEYTRAIL_INGEST_CHUNK_BYTES", "2000000")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
