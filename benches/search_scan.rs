@@ -6,9 +6,9 @@
 use std::path::Path;
 use std::time::Instant;
 
-use keytrail::frame::rows_to_dataframe;
-use keytrail::normalize::{normalize, Envelope};
+use keytrail::event::normalize::{normalize, Envelope};
 use keytrail::query::search::parse;
+use keytrail::store::frame::rows_to_dataframe;
 use polars::prelude::*;
 
 fn main() {

@@ -10,19 +10,14 @@
 
 pub mod detect;
 pub mod error;
-pub mod frame;
+pub mod event;
 pub mod geoip;
 pub mod histogram;
 pub mod ingest;
 pub mod kms;
-pub mod kms_key;
-pub mod normalize;
 pub mod query;
-pub mod rawjson;
 pub mod render;
-pub mod rows;
 pub mod sample;
-pub mod schema;
 pub mod source;
 pub mod store;
 pub mod time;

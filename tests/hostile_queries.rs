@@ -13,9 +13,9 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use keytrail::frame::rows_to_dataframe;
-use keytrail::normalize::{normalize, Envelope};
+use keytrail::event::normalize::{normalize, Envelope};
 use keytrail::query::sql::SqlContext;
+use keytrail::store::frame::rows_to_dataframe;
 use keytrail::time::Zone;
 use polars::prelude::*;
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use keytrail::schema;
+use keytrail::event::schema;
 use keytrail::store::Store;
 use keytrail::time::TimeRange;
 use polars::prelude::*;

@@ -5,9 +5,9 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use keytrail::frame::rows_to_dataframe;
-use keytrail::normalize::{normalize, Envelope};
+use keytrail::event::normalize::{normalize, Envelope};
 use keytrail::query::search::{parse, SearchError};
+use keytrail::store::frame::rows_to_dataframe;
 use polars::prelude::*;
 
 use crate::util::testdata;

@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use keytrail::frame::rows_to_dataframe;
-use keytrail::normalize::{normalize, Envelope};
+use keytrail::event::normalize::{normalize, Envelope};
 use keytrail::query::sql::{plan, SqlContext};
+use keytrail::store::frame::rows_to_dataframe;
 use keytrail::time::Zone;
 use polars::prelude::*;
 use serde::Deserialize;

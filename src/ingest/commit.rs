@@ -15,9 +15,11 @@ use super::plausible::Implausible;
 use super::read::{KnownFiles, Outcome};
 use super::rejects::{RejectLine, RejectsFile};
 use super::{FileReport, Progress, EARLIEST_PLAUSIBLE_TIME, FUTURE_SLACK_SECONDS, REJECT_EXAMPLES};
-use crate::normalize::{date_of, same_event_content};
-use crate::rows::{content_hash, key_hash, RowBatch, EVENT_COLUMN, EVENT_ID_COLUMN, ORIGIN_COLUMN};
+use crate::event::normalize::{date_of, same_event_content};
 use crate::source::truncate_raw;
+use crate::store::batch::{
+    content_hash, key_hash, RowBatch, EVENT_COLUMN, EVENT_ID_COLUMN, ORIGIN_COLUMN,
+};
 use crate::store::{ManifestRecord, Store};
 use crate::Result;
 

@@ -11,12 +11,12 @@ use rayon::prelude::*;
 use super::plan::Planned;
 use super::rejects::RejectLine;
 use super::{FileReport, IngestOptions, Progress, REJECT_EXAMPLES};
-use crate::normalize::{normalize_compact_into, normalize_into, Envelope};
-use crate::rows::{RowBatch, RowBuilder};
+use crate::event::normalize::{normalize_compact_into, normalize_into, Envelope};
 use crate::source::open::{changed_while_read, open_regular, FileStamp, HashingReader};
 use crate::source::{
     read_reader, truncate_raw, EventBody, FileRead, RawEvent, ReadOptions, Record,
 };
+use crate::store::batch::{RowBatch, RowBuilder};
 use crate::store::Store;
 
 /// Files up to this size are read whole into memory first, so that a copy of a file already

@@ -16,8 +16,8 @@ use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::schema::types::ColumnPath;
 
-use crate::rows::{self, Picks, RowBatch};
-use crate::schema::{self, BLOOM_COLUMNS, DEDUP_KEY, ORIGIN, TIME};
+use super::batch::{self, Picks, RowBatch};
+use crate::event::schema::{self, BLOOM_COLUMNS, DEDUP_KEY, ORIGIN, TIME};
 use crate::{Error, Result};
 
 /// Rows per row group.
@@ -135,7 +135,7 @@ pub fn write_file(path: &Path, batches: &[RowBatch], picks: &Picks) -> Result<Wr
     };
     let mut writer =
         ArrowWriter::try_new(out, schema.clone(), Some(writer_properties())).map_err(fail)?;
-    rows::for_each_record_batch(batches, picks, &schema, BATCH_ROWS, &mut |batch| {
+    batch::for_each_record_batch(batches, picks, &schema, BATCH_ROWS, &mut |batch| {
         writer.write(&batch).map_err(fail)
     })?;
     let mut out = writer.into_inner().map_err(fail)?;
@@ -282,7 +282,7 @@ pub fn row_count(path: &Path) -> Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::{normalize, Envelope};
+    use crate::event::normalize::{normalize, Envelope};
 
     #[test]
     fn the_hash_taken_while_writing_is_the_files_and_damage_is_reported() {

@@ -131,8 +131,8 @@ pub fn adopt(store: &Store) -> Result<Vec<PartRecord>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::{normalize, Envelope, EventRow};
-    use crate::rows::RowBatch;
+    use crate::event::normalize::{normalize, Envelope, EventRow};
+    use crate::store::batch::RowBatch;
     use crate::store::ManifestRecord;
     use serde_json::json;
 

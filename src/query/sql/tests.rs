@@ -1,7 +1,7 @@
 //! Unit tests of the SQL planner over a small in-memory frame.
 
 use super::*;
-use crate::normalize::{normalize, Envelope};
+use crate::event::normalize::{normalize, Envelope};
 use serde_json::json;
 
 fn events() -> LazyFrame {
@@ -18,7 +18,9 @@ fn events() -> LazyFrame {
         .into_iter()
         .map(|v| normalize(v, &Envelope::default()).unwrap())
         .collect();
-    crate::frame::rows_to_dataframe(&rows).unwrap().lazy()
+    crate::store::frame::rows_to_dataframe(&rows)
+        .unwrap()
+        .lazy()
 }
 
 fn ctx() -> SqlContext {

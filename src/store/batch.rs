@@ -7,8 +7,8 @@ use std::sync::Arc;
 use arrow::array::{Array, ArrayRef, Int64Array, RecordBatch, StringArray, StringBuilder};
 use arrow::compute::interleave;
 
-use crate::normalize::EventRow;
-use crate::schema::{TOP_LEVEL_SCALARS, USER_IDENTITY_LEAVES};
+use crate::event::normalize::EventRow;
+use crate::event::schema::{TOP_LEVEL_SCALARS, USER_IDENTITY_LEAVES};
 use crate::{Error, Result};
 
 /// Text columns of the store, in order after `__time__`: topic, event, the scalars, the
@@ -149,13 +149,15 @@ impl RowBuilder {
     pub fn with_capacity(event_bytes: usize, origin_width: usize) -> RowBuilder {
         let event_bytes = event_bytes.min(MAX_PRESIZE);
         let rows = event_bytes / TYPICAL_EVENT_BYTES;
-        let names = crate::schema::columns();
+        let names = crate::event::schema::columns();
         let texts = names[1..]
             .iter()
             .map(|name| {
                 let width = match name.as_str() {
-                    crate::schema::EVENT => return StringBuilder::with_capacity(rows, event_bytes),
-                    crate::schema::ORIGIN => origin_width,
+                    crate::event::schema::EVENT => {
+                        return StringBuilder::with_capacity(rows, event_bytes)
+                    }
+                    crate::event::schema::ORIGIN => origin_width,
                     other => typical_width(other),
                 };
                 StringBuilder::with_capacity(rows, rows * width)
@@ -401,7 +403,7 @@ pub fn gather(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::{normalize, Envelope};
+    use crate::event::normalize::{normalize, Envelope};
     use serde_json::json;
 
     fn row(id: &str, time: &str) -> EventRow {

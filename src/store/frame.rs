@@ -3,8 +3,8 @@
 
 use polars::prelude::*;
 
-use crate::normalize::EventRow;
-use crate::schema::{
+use crate::event::normalize::EventRow;
+use crate::event::schema::{
     self, DEDUP_KEY, EVENT, INSIGHT, KMS_KEY_ID, ORIGIN, TIME, TOPIC, TOP_LEVEL_SCALARS,
     USER_IDENTITY_LEAVES,
 };
@@ -47,7 +47,7 @@ pub fn rows_to_dataframe(rows: &[EventRow]) -> PolarsResult<DataFrame> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::{normalize, Envelope};
+    use crate::event::normalize::{normalize, Envelope};
     use serde_json::json;
 
     #[test]

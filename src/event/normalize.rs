@@ -9,12 +9,12 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDateTime};
 use serde_json::{Map, Value};
 
-use crate::kms_key::{derive_key_id, KMS_KEY_RESOURCE_TYPE};
-use crate::rawjson::{self, minify_canonical, FieldSpan, MinifyError, RawObject, MAX_DEPTH};
-use crate::rows::{RowBuilder, RowRef};
-use crate::schema::{
+use crate::event::kms_key::{derive_key_id, KMS_KEY_RESOURCE_TYPE};
+use crate::event::rawjson::{self, minify_canonical, FieldSpan, MinifyError, RawObject, MAX_DEPTH};
+use crate::event::schema::{
     self, canonical_top_level, is_miscased_top_level, TOP_LEVEL_SCALARS, USER_IDENTITY_LEAVES,
 };
+use crate::store::batch::{RowBuilder, RowRef};
 
 /// The slot of a known top-level key, found at compile time.
 macro_rules! slot {
@@ -27,7 +27,7 @@ macro_rules! slot {
 /// The topic given to events whose source carries none (OSS, LookupEvents, plain JSON).
 pub const DEFAULT_TOPIC: &str = "actiontrail_audit_event";
 
-/// One event, ready to store: the value of every column of [`crate::schema::columns`].
+/// One event, ready to store: the value of every column of [`crate::event::schema::columns`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventRow {
     /// `__time__`: unix seconds of `eventTime`.
@@ -664,8 +664,8 @@ mod tests {
         assert_eq!(pushed.is_ok(), tree.is_ok(), "{text}");
         if let Ok(tree) = tree {
             let batches = rows.finish();
-            let expected = crate::rows::RowBatch::of_rows([&tree]);
-            for column in 0..crate::rows::TEXT_COLUMNS {
+            let expected = crate::store::batch::RowBatch::of_rows([&tree]);
+            for column in 0..crate::store::batch::TEXT_COLUMNS {
                 assert_eq!(
                     batches[0].text(column, 0),
                     expected[0].text(column, 0),
