@@ -561,7 +561,7 @@ fn parquet_files_have_zstd_statistics_bloom_filters_and_sorted_time() {
                 !long_text.contains(&path.as_str()),
                 "{path} statistics"
             );
-            let bloom = schema::BLOOM_COLUMNS.contains(&path.as_str());
+            let bloom = schema::column(&path).is_some_and(|c| c.bloom);
             assert_eq!(
                 column.bloom_filter_offset().is_some(),
                 bloom,

@@ -1,46 +1,32 @@
-//! Builds a polars [`DataFrame`] with the store's columns from normalized [`EventRow`]s: the
-//! in-memory form of a batch of events, used by readers that query archives without a store.
+//! The store's columns as a polars [`DataFrame`] held in memory, built from normalized
+//! [`Row`]s: the empty frame a scan of no files gives (and a detection rule is checked
+//! against), and the frame of a few rows that tests query without writing a store.
 
 use polars::prelude::*;
 
-use crate::event::normalize::EventRow;
-use crate::event::schema::{
-    self, DEDUP_KEY, EVENT, INSIGHT, KMS_KEY_ID, ORIGIN, TIME, TOPIC, TOP_LEVEL_SCALARS,
-    USER_IDENTITY_LEAVES,
-};
+use crate::event::row::Row;
+use crate::event::schema::{Kind, COLUMNS};
 
-/// One DataFrame holding `rows`, with every column of [`schema::columns`] in store order:
-/// `__time__` as Int64, every other column as String (nullable).
-pub fn rows_to_dataframe(rows: &[EventRow]) -> PolarsResult<DataFrame> {
-    let text = |name: &str, f: &dyn Fn(&EventRow) -> Option<&str>| -> Column {
-        let values: Vec<Option<&str>> = rows.iter().map(f).collect();
-        Column::new(name.into(), values)
-    };
-    let mut columns = vec![
-        Column::new(
-            TIME.into(),
-            rows.iter().map(|r| r.time).collect::<Vec<i64>>(),
-        ),
-        text(TOPIC, &|r| Some(r.topic.as_str())),
-        text(EVENT, &|r| Some(r.event_json.as_str())),
-    ];
-    for (i, field) in TOP_LEVEL_SCALARS.iter().enumerate() {
-        columns.push(text(&format!("event.{field}"), &|r| {
-            r.scalars[i].as_deref()
-        }));
-    }
-    for (i, leaf) in USER_IDENTITY_LEAVES.iter().enumerate() {
-        columns.push(text(&format!("event.userIdentity.{leaf}"), &|r| {
-            r.identity[i].as_deref()
-        }));
-    }
-    columns.push(text(KMS_KEY_ID, &|r| r.kms_key_id.as_deref()));
-    columns.push(text(DEDUP_KEY, &|r| Some(r.dedup_key.as_str())));
-    columns.push(text(INSIGHT, &|r| {
-        Some(if r.insight { "true" } else { "false" })
-    }));
-    columns.push(text(ORIGIN, &|r| Some(r.origin.as_str())));
-    debug_assert_eq!(columns.len(), schema::columns().len());
+/// One DataFrame holding `rows`, with every column of [`COLUMNS`] in store order: `__time__`
+/// as Int64, every other column as String (nullable).
+pub fn rows_to_dataframe(rows: &[Row]) -> PolarsResult<DataFrame> {
+    let mut texts = 0;
+    let columns = COLUMNS
+        .iter()
+        .map(|column| match column.kind {
+            Kind::Time => {
+                let times: Vec<i64> = rows.iter().map(|r| r.time).collect();
+                Column::new(column.name.into(), times)
+            }
+            _ => {
+                let at = texts;
+                texts += 1;
+                let values: Vec<Option<&str>> =
+                    rows.iter().map(|r| r.texts[at].as_deref()).collect();
+                Column::new(column.name.into(), values)
+            }
+        })
+        .collect();
     DataFrame::new(rows.len(), columns)
 }
 
@@ -48,15 +34,16 @@ pub fn rows_to_dataframe(rows: &[EventRow]) -> PolarsResult<DataFrame> {
 mod tests {
     use super::*;
     use crate::event::normalize::{normalize, Envelope};
+    use crate::event::schema::{self, TIME};
     use serde_json::json;
 
     #[test]
     fn frame_has_store_columns_in_order() {
-        let row = normalize(
-            json!({"eventId": "E1", "eventName": "Decrypt", "eventTime": "2024-01-01T00:00:00Z"}),
-            &Envelope::default(),
-        )
-        .unwrap();
+        let event =
+            json!({"eventId": "E1", "eventName": "Decrypt", "eventTime": "2024-01-01T00:00:00Z"});
+        let envelope = Envelope::default();
+        let mut scratch = Vec::new();
+        let row = normalize(event.to_string().as_bytes(), &envelope, &mut scratch).unwrap();
         let df = rows_to_dataframe(&[row]).unwrap();
         let names: Vec<String> = df
             .get_column_names()

@@ -650,19 +650,19 @@ fn clean_tmp(root: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::normalize::{normalize, Envelope, EventRow};
+    use crate::event::normalize::{normalize, Envelope};
+    use crate::event::row::Row;
     use serde_json::json;
 
-    fn row(id: &str, time: &str) -> EventRow {
+    fn row(id: &str, time: &str) -> Row<'static> {
         let ev = json!({"eventId": id, "eventName": "Decrypt", "eventTime": time});
-        normalize(
-            ev,
-            &Envelope {
-                origin: format!("t#{id}"),
-                ..Default::default()
-            },
-        )
-        .unwrap()
+        let envelope = Envelope {
+            origin: format!("t#{id}"),
+            ..Default::default()
+        };
+        normalize(ev.to_string().as_bytes(), &envelope, &mut Vec::new())
+            .unwrap()
+            .into_owned()
     }
 
     #[test]

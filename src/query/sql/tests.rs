@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::event::normalize::{normalize, Envelope};
+use crate::event::row::Row;
 use serde_json::json;
 
 fn events() -> LazyFrame {
@@ -16,7 +17,15 @@ fn events() -> LazyFrame {
     ];
     let rows: Vec<_> = raw
         .into_iter()
-        .map(|v| normalize(v, &Envelope::default()).unwrap())
+        .map(|v| {
+            normalize(
+                v.to_string().as_bytes(),
+                &Envelope::default(),
+                &mut Vec::new(),
+            )
+            .map(Row::into_owned)
+            .unwrap()
+        })
         .collect();
     crate::store::frame::rows_to_dataframe(&rows)
         .unwrap()
