@@ -2,7 +2,7 @@
 //!
 //! Layout under the store root:
 //! - `events/date=YYYY-MM-DD/part-<run>-<n>.parquet`: events of one UTC day, sorted by
-//!   `__time__`, columns of [`crate::event::schema::columns`];
+//!   `__time__`, columns of [`crate::event::schema::COLUMNS`];
 //! - `manifest.jsonl`: one line per ingested source file ([`ManifestRecord`]) and one per part
 //!   file ([`PartRecord`]: path, rows, size, blake3, source files);
 //! - `rejects/<run>.ndjson`: records a run could not store, with file, position and reason;
