@@ -7,9 +7,9 @@
 //! runs SLS `search | SQL` statements on that frame; [`kms`] (a key's lifecycle, usage and the
 //! key inventory) and [`detect`] (rules and baselines) are investigations built on those
 //! statements; [`render`] lays results out as tables, CSV, JSON and bar charts. [`ingest`] and
-//! the command layer wire the stages together. Beside them: [`timerange`] (the time options of
-//! every query command), [`histogram`] (counts per time bucket), [`geoip`] (offline IP
-//! lookups), [`sample`] (synthetic archives for tests and benchmarks) and [`error`].
+//! the command layer wire the stages together. Beside them: [`time`] (ranges, zones and the one
+//! duration grammar), [`histogram`] (counts per time bucket), [`geoip`] (offline IP lookups),
+//! [`sample`] (synthetic archives for tests and benchmarks) and [`error`].
 #![deny(missing_docs)]
 
 pub mod detect;
