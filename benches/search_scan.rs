@@ -6,9 +6,10 @@
 use std::path::Path;
 use std::time::Instant;
 
-use keytrail::frame::rows_to_dataframe;
-use keytrail::normalize::{normalize, Envelope};
+use keytrail::event::normalize::{normalize, Envelope};
+use keytrail::event::row::Row;
 use keytrail::query::search::parse;
+use keytrail::store::frame::rows_to_dataframe;
 use polars::prelude::*;
 
 fn main() {
@@ -36,7 +37,13 @@ fn main() {
                     m.insert("eventId".into(), format!("{id}-{r}").into());
                 }
             }
-            normalize(value, &Envelope::default()).expect("normalizes")
+            normalize(
+                value.to_string().as_bytes(),
+                &Envelope::default(),
+                &mut Vec::new(),
+            )
+            .map(Row::into_owned)
+            .expect("normalizes")
         })
         .collect();
     let df = rows_to_dataframe(&rows).expect("frame");

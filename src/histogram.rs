@@ -5,7 +5,7 @@
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::schema::TIME;
+use crate::event::schema::TIME;
 use crate::time::{parse_duration, Zone, UNITS};
 
 /// Round bucket widths `auto` chooses from, in seconds.

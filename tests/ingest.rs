@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use keytrail::schema;
+use keytrail::event::schema;
 use keytrail::store::Store;
 use keytrail::time::TimeRange;
 use polars::prelude::*;
@@ -561,7 +561,7 @@ fn parquet_files_have_zstd_statistics_bloom_filters_and_sorted_time() {
                 !long_text.contains(&path.as_str()),
                 "{path} statistics"
             );
-            let bloom = schema::BLOOM_COLUMNS.contains(&path.as_str());
+            let bloom = schema::column(&path).is_some_and(|c| c.bloom);
             assert_eq!(
                 column.bloom_filter_offset().is_some(),
                 bloom,

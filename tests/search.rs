@@ -5,9 +5,10 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use keytrail::frame::rows_to_dataframe;
-use keytrail::normalize::{normalize, Envelope};
+use keytrail::event::normalize::{normalize, Envelope};
+use keytrail::event::row::Row;
 use keytrail::query::search::{parse, SearchError};
+use keytrail::store::frame::rows_to_dataframe;
 use polars::prelude::*;
 
 use crate::util::testdata;
@@ -33,7 +34,9 @@ fn fixture() -> DataFrame {
                 time: None,
                 origin: format!("events.ndjson#{}", i + 1),
             };
-            normalize(value, &envelope).expect("fixture event normalizes")
+            normalize(value.to_string().as_bytes(), &envelope, &mut Vec::new())
+                .map(Row::into_owned)
+                .expect("fixture event normalizes")
         })
         .collect();
     rows_to_dataframe(&rows).expect("fixture frame")

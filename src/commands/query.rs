@@ -7,12 +7,12 @@ use std::path::Path;
 
 use polars::prelude::*;
 
+use keytrail::event::schema::{self, TIME};
 use keytrail::histogram::{self, Interval};
 use keytrail::query::sql::SqlContext;
 use keytrail::query::{self, Compiled};
 use keytrail::render::escape::{visible, visible_lines, visible_path};
 use keytrail::render::{self, OutputFormat, Target};
-use keytrail::schema::{self, TIME};
 use keytrail::time::{self, parse_time_bound, TimeRange, Zone};
 use keytrail::{Error, Result};
 
@@ -321,7 +321,7 @@ pub fn run_event(args: EventArgs) -> Result<i32> {
         return Ok(1);
     };
     // Laid out from the stored text itself: every number printed exactly as it came.
-    let pretty = keytrail::rawjson::pretty(&text);
+    let pretty = keytrail::event::rawjson::pretty(&text);
     render::json::write_text(&format!("{pretty}\n"), &mut io::stdout().lock()).map_err(io_err)?;
     Ok(0)
 }

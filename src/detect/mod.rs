@@ -185,7 +185,7 @@ pub fn detect(
 /// condition and entity columns exist in the result. Errors say what is wrong.
 pub fn validate(rule: &Rule, ctx: &SqlContext) -> Result<()> {
     let prepared = engine::prepare(rule)?;
-    let empty = crate::frame::rows_to_dataframe(&[])?.lazy();
+    let empty = crate::store::frame::rows_to_dataframe(&[])?.lazy();
     let matched = prepared.matched(empty);
     let Some(plan) = query::plan_sql_part(&rule.query, matched, ctx)? else {
         return Ok(());

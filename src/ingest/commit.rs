@@ -15,9 +15,12 @@ use super::plausible::Implausible;
 use super::read::{KnownFiles, Outcome};
 use super::rejects::{RejectLine, RejectsFile};
 use super::{FileReport, Progress, EARLIEST_PLAUSIBLE_TIME, FUTURE_SLACK_SECONDS, REJECT_EXAMPLES};
-use crate::normalize::{date_of, same_event_content};
-use crate::rows::{content_hash, key_hash, RowBatch, EVENT_COLUMN, EVENT_ID_COLUMN, ORIGIN_COLUMN};
+use crate::event::normalize::same_event_content;
+use crate::event::row::date_of;
 use crate::source::truncate_raw;
+use crate::store::batch::{
+    content_hash, key_hash, RowBatch, EVENT_COLUMN, EVENT_ID_COLUMN, ORIGIN_COLUMN,
+};
 use crate::store::{ManifestRecord, Store};
 use crate::Result;
 

@@ -1,7 +1,7 @@
 //! Implausible event times: events dated before ActionTrail existed or after the ingest's
 //! clock are stored anyway, and their file reports one problem naming the first.
 
-use crate::rows::{RowBatch, EVENT_TIME_COLUMN, ORIGIN_COLUMN};
+use crate::store::batch::{RowBatch, EVENT_TIME_COLUMN, ORIGIN_COLUMN};
 
 /// The events of one file whose time is implausible: how many, and the first one's origin,
 /// `eventTime` text and time.

@@ -11,12 +11,12 @@ use rayon::prelude::*;
 use super::plan::Planned;
 use super::rejects::RejectLine;
 use super::{FileReport, IngestOptions, Progress, REJECT_EXAMPLES};
-use crate::normalize::{normalize_compact_into, normalize_into, Envelope};
-use crate::rows::{RowBatch, RowBuilder};
+use crate::event::normalize::{normalize, normalize_compact, Envelope};
 use crate::source::open::{changed_while_read, open_regular, FileStamp, HashingReader};
 use crate::source::{
     read_reader, truncate_raw, EventBody, FileRead, RawEvent, ReadOptions, Record,
 };
+use crate::store::batch::{RowBatch, RowBuilder};
 use crate::store::Store;
 
 /// Files up to this size are read whole into memory first, so that a copy of a file already
@@ -264,15 +264,15 @@ fn normalize_event(
     let (text, normalized) = match raw.body {
         EventBody::Compact { raw, text, fields } => (
             Cow::Borrowed(raw),
-            normalize_compact_into(raw, text, fields, envelope, scratch, rows),
+            normalize_compact(text, fields, envelope).map(|row| rows.push(&row)),
         ),
         EventBody::Json(bytes) => {
-            let done = normalize_into(&bytes, envelope, scratch, rows);
+            let done = normalize(&bytes, envelope, scratch).map(|row| rows.push(&row));
             (bytes, done)
         }
         EventBody::Value(value) => {
             let bytes = value.to_string().into_bytes();
-            let done = normalize_into(&bytes, envelope, scratch, rows);
+            let done = normalize(&bytes, envelope, scratch).map(|row| rows.push(&row));
             (Cow::Owned(bytes), done)
         }
     };

@@ -7,8 +7,8 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::*;
-use crate::kms_key::derive_key_id;
-use crate::normalize::parse_event_time;
+use crate::event::kms_key::derive_key_id;
+use crate::event::normalize::parse_event_time;
 
 /// One archive file read back: path relative to the archive root, raw bytes, events.
 struct ReadFile {

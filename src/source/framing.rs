@@ -15,7 +15,7 @@ use super::format::Container;
 use super::item::{self, ItemKind};
 use super::scanner::{Scanner, ValueEnd};
 use super::{truncate_raw, EventBody, FileRead, RawEvent, RawReject, Record, MAX_RAW_BYTES};
-use crate::rawjson::{self, FieldSpan};
+use crate::event::rawjson::{self, FieldSpan};
 
 /// Why a record is not valid JSON, with the error's byte offset inside the record.
 pub(super) fn invalid_json(e: &serde_json::Error, bytes: &[u8]) -> String {

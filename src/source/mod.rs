@@ -35,7 +35,7 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
-use crate::rawjson::FieldSpan;
+use crate::event::rawjson::FieldSpan;
 
 use decode::open_decoded;
 use format::{format_name, format_name_gzip};
@@ -52,7 +52,7 @@ pub const MAX_RAW_BYTES: usize = 64 * 1024;
 pub enum EventBody<'a> {
     /// The event's JSON text, syntax already checked.
     Json(Cow<'a, [u8]>),
-    /// The event checked and minified in one pass ([`crate::rawjson::minify_object`]).
+    /// The event checked and minified in one pass ([`crate::event::rawjson::minify_object`]).
     Compact {
         /// The text as read.
         raw: &'a [u8],

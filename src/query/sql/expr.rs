@@ -14,7 +14,7 @@ use super::errors::{at, PResult};
 use super::functions::{closest, Func};
 use super::types::{SqlType, Typed};
 use super::udf::{self, row_udf, Out};
-use crate::schema::{resolve_field, FieldRef};
+use crate::event::schema::{resolve_field, FieldRef};
 use crate::time::Zone;
 
 /// Planner-wide settings and the notes collected while planning.
@@ -767,7 +767,7 @@ impl<'a> Compiler<'a> {
         match self.scope {
             Scope::Events => match resolve_field(name) {
                 FieldRef::Column(c) => {
-                    let ty = if c == crate::schema::TIME {
+                    let ty = if c == crate::event::schema::TIME {
                         SqlType::Bigint
                     } else {
                         SqlType::Varchar
@@ -775,7 +775,7 @@ impl<'a> Compiler<'a> {
                     Ok(Typed::new(col(c.as_str()), ty))
                 }
                 FieldRef::JsonLeaf(path) => {
-                    self.json_leaf(col(crate::schema::EVENT), name, &path, e)
+                    self.json_leaf(col(crate::event::schema::EVENT), name, &path, e)
                 }
                 FieldRef::Unknown => {
                     let hint = field_suggestion(name)
@@ -791,7 +791,7 @@ impl<'a> Compiler<'a> {
                 // `SELECT * FROM log` keeps the `event` column: its JSON leaves stay reachable.
                 let event = columns
                     .iter()
-                    .find(|c| c.name.eq_ignore_ascii_case(crate::schema::EVENT));
+                    .find(|c| c.name.eq_ignore_ascii_case(crate::event::schema::EVENT));
                 if let (Some(event), FieldRef::JsonLeaf(path)) = (event, resolve_field(name)) {
                     return self.json_leaf(col(event.frame_name.as_str()), name, &path, e);
                 }
@@ -829,7 +829,7 @@ impl<'a> Compiler<'a> {
         let Some(udf::PathStep::Key(top)) = steps.first() else {
             return;
         };
-        if crate::schema::canonical_top_level(top).is_some() {
+        if crate::event::schema::canonical_top_level(top).is_some() {
             return;
         }
         let hint = field_suggestion(name)
@@ -1494,7 +1494,7 @@ fn field_suggestion(name: &str) -> Option<String> {
         return Some(c);
     }
     let lower = name.to_lowercase();
-    crate::schema::columns()
+    crate::event::schema::columns()
         .into_iter()
         .map(|c| {
             (
