@@ -253,7 +253,11 @@ fn has_alias(select: &ast::Select, name: &str) -> bool {
 
 /// `__time__ - __time__ % width`: the epoch-aligned window start of non-negative times.
 fn window_start(width: i64) -> ast::Expr {
-    let time = || Box::new(ast::Expr::Identifier(ast::Ident::new(crate::event::schema::TIME)));
+    let time = || {
+        Box::new(ast::Expr::Identifier(ast::Ident::new(
+            crate::event::schema::TIME,
+        )))
+    };
     let width = ast::Expr::value(ast::Value::Number(width.to_string(), false));
     ast::Expr::BinaryOp {
         left: time(),
@@ -263,5 +267,140 @@ fn window_start(width: i64) -> ast::Expr {
             op: ast::BinaryOperator::Modulo,
             right: Box::new(width),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewritten(sql: &str, width: i64) -> Option<Rewritten> {
+        let parsed = super::super::parse(sql).ok()?;
+        rewrite(&parsed.query, width)
+    }
+
+    #[test]
+    fn grouped_statements_group_by_window_too() {
+        let w = rewritten(
+            r#" select "event.sourceIpAddress" as ip, count(1) as cnt from log where "event.errorCode" is null group by ip order by cnt desc limit 10000"#,
+            1800,
+        )
+        .unwrap();
+        assert_eq!(
+            w.query.to_string(),
+            r#"SELECT "event.sourceIpAddress" AS ip, count(1) AS cnt, __time__ - __time__ % 1800 AS __keytrail_window FROM log WHERE "event.errorCode" IS NULL GROUP BY ip, __time__ - __time__ % 1800 ORDER BY cnt DESC"#
+        );
+        assert!(!w.global);
+        assert_eq!(w.limit, Some((0, Some(10000))));
+    }
+
+    #[test]
+    fn global_aggregates_and_plain_selects() {
+        let w = rewritten("select count(1) as cnt where x = 'select'", 60).unwrap();
+        assert!(w.global);
+        let text = w.query.to_string();
+        assert!(
+            text.ends_with("GROUP BY __time__ - __time__ % 60"),
+            "{text}"
+        );
+        let w = rewritten(r#"select "event.eventName" as n limit 2, 3"#, 60).unwrap();
+        assert!(!w.global);
+        assert!(!w.query.to_string().contains("GROUP BY"), "{}", w.query);
+        assert_eq!(w.limit, Some((2, Some(3))));
+        let w = rewritten("select distinct a having count(1) > 2", 60).unwrap();
+        assert!(w.global);
+        let w = rewritten("select a order by max(b)", 60).unwrap();
+        assert!(w.global);
+    }
+
+    #[test]
+    fn shapes_that_see_across_windows_are_not_rewritten() {
+        for sql in [
+            "select a, row_number() over (order by a) as r",
+            "select count(1) as c from (select a from log)",
+            "with t as (select a from log) select count(1) as c from t",
+            "select a, (select count(1) from log) as total",
+            "select a where a in (select b from log)",
+            "select time_series(__time__, '1m', '%H:%i', '0') as t, count(1) as c group by t",
+            "select a from log union select b from log",
+            "select count(1) as __keytrail_window",
+            "select a limit x",
+            "select a from other",
+            "select count(1) as c group by rollup(a)",
+            "select a, grouping(a) as g group by a",
+            "select a, count(1) as c group by a qualify c > 1",
+        ] {
+            assert!(rewritten(sql, 60).is_none(), "{sql}");
+        }
+    }
+
+    fn ctx() -> SqlContext {
+        SqlContext {
+            zone: Default::default(),
+            now: 0,
+            geoip: None,
+        }
+    }
+
+    /// Events at `times` with event names `names`, in a frame of the store's columns.
+    fn events(rows: &[(i64, &str)]) -> LazyFrame {
+        let mut columns = Vec::new();
+        for name in crate::event::schema::columns() {
+            let column = match name.as_str() {
+                crate::event::schema::TIME => {
+                    Column::new(name.into(), rows.iter().map(|r| r.0).collect::<Vec<_>>())
+                }
+                "event.eventName" => {
+                    Column::new(name.into(), rows.iter().map(|r| r.1).collect::<Vec<_>>())
+                }
+                _ => Column::full_null(name.into(), rows.len(), &DataType::String),
+            };
+            columns.push(column);
+        }
+        DataFrame::new(rows.len(), columns).unwrap().lazy()
+    }
+
+    fn run(sql: &str, rows: &[(i64, &str)]) -> Vec<String> {
+        let plan = super::super::parse(sql)
+            .unwrap()
+            .plan_windowed(events(rows), &ctx(), 60)
+            .unwrap()
+            .unwrap();
+        let df = plan.frame.collect().unwrap();
+        (0..df.height())
+            .map(|i| {
+                let row: Vec<String> = df
+                    .columns()
+                    .iter()
+                    .map(|c| c.get(i).unwrap().to_string())
+                    .collect();
+                row.join(" ")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_limit_keeps_each_windows_first_rows_in_order() {
+        let rows = [(0, "a"), (1, "b"), (61, "c"), (2, "d"), (62, "e"), (3, "f")];
+        let sql = r#"select "event.eventName" as n limit 1, 2"#;
+        assert_eq!(run(sql, &rows), vec![r#""b" 0"#, r#""d" 0"#, r#""e" 60"#]);
+        let sql =
+            r#"select "event.eventName" as n, count(1) as c group by n order by n desc limit 1"#;
+        assert_eq!(run(sql, &rows), vec![r#""f" 1 0"#, r#""e" 1 60"#]);
+    }
+
+    #[test]
+    fn a_global_aggregate_fills_the_windows_its_where_empties() {
+        let rows = [(0, "a"), (61, "b"), (62, "a"), (130, "b")];
+        let sql =
+            r#"select count(1) as c, max("event.eventName") as m where "event.eventName" = 'a'"#;
+        assert_eq!(
+            run(sql, &rows),
+            vec![r#"1 "a" 0"#, r#"1 "a" 60"#, "0 null 120"]
+        );
+        // HAVING rejects window 60 (two events); the count over no events passes it, but a
+        // window whose WHERE kept events is not filled.
+        let sql = "select count(1) as c where __time__ < 100 having count(1) < 2";
+        assert_eq!(run(sql, &rows), vec!["1 0", "0 120"]);
     }
 }
