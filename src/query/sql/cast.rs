@@ -36,47 +36,8 @@ fn cast_value(v: &AnyValue, from: &SqlType, to: &SqlType, zone: &Zone) -> Result
     }
     let fail = || format!("cannot cast {from} '{}' to {to}", v.str_value());
     match from {
-        Varchar | Map | Unknown => {
-            let s = udf::text(v).unwrap_or_default();
-            match to {
-                Bigint => s.trim().parse::<i64>().map(Out::Int).map_err(|_| fail()),
-                Double => s.trim().parse::<f64>().map(Out::Float).map_err(|_| fail()),
-                Boolean => udf::parse_bool(s).map(Out::Bool).ok_or_else(fail),
-                Timestamp => calendar::parse_timestamp_text(s, zone)
-                    .map(Out::Int)
-                    .ok_or_else(fail),
-                Date => calendar::parse_timestamp_text(s, zone)
-                    .map(|ms| Out::Int(calendar::trunc(calendar::Unit::Day, ms, zone)))
-                    .ok_or_else(fail),
-                Json => Ok(Out::Str(
-                    serde_json::Value::String(s.to_string()).to_string(),
-                )),
-                _ => Ok(Out::Str(s.to_string())),
-            }
-        }
-        Json => {
-            let s = udf::text(v).unwrap_or_default();
-            let value: serde_json::Value = serde_json::from_str(s).map_err(|_| fail())?;
-            use serde_json::Value as J;
-            match (to, &value) {
-                (_, J::Null) => Ok(Out::Null),
-                (Varchar, J::String(x)) => Ok(Out::Str(x.clone())),
-                (Varchar, J::Number(_) | J::Bool(_)) => Ok(Out::Str(value.to_string())),
-                (Bigint, J::Number(n)) => n
-                    .as_i64()
-                    .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
-                    .map(Out::Int)
-                    .ok_or_else(fail),
-                (Bigint, J::String(x)) => x.trim().parse().map(Out::Int).map_err(|_| fail()),
-                (Bigint, J::Bool(b)) => Ok(Out::Int(*b as i64)),
-                (Double, J::Number(n)) => n.as_f64().map(Out::Float).ok_or_else(fail),
-                (Double, J::String(x)) => x.trim().parse().map(Out::Float).map_err(|_| fail()),
-                (Boolean, J::Bool(b)) => Ok(Out::Bool(*b)),
-                (Boolean, J::String(x)) => udf::parse_bool(x).map(Out::Bool).ok_or_else(fail),
-                (Boolean, J::Number(n)) => Ok(Out::Bool(n.as_f64() != Some(0.0))),
-                _ => Err(fail()),
-            }
-        }
+        Varchar | Map | Unknown => from_text(udf::text(v).unwrap_or_default(), to, zone, fail),
+        Json => from_json(udf::text(v).unwrap_or_default(), to, fail),
         Bigint => {
             let i = udf::int(v).ok_or_else(fail)?;
             match to {
@@ -118,6 +79,51 @@ fn cast_value(v: &AnyValue, from: &SqlType, to: &SqlType, zone: &Zone) -> Result
             (Json | Varchar, AnyValue::List(s)) => Ok(Out::Str(udf::any_array_json(s))),
             _ => Err(fail()),
         },
+    }
+}
+
+/// Converts text (varchar, a map's JSON text, NULL's type) to `to`.
+fn from_text(s: &str, to: &SqlType, zone: &Zone, fail: impl Fn() -> String) -> Result<Out, String> {
+    use SqlType::*;
+    match to {
+        Bigint => s.trim().parse::<i64>().map(Out::Int).map_err(|_| fail()),
+        Double => s.trim().parse::<f64>().map(Out::Float).map_err(|_| fail()),
+        Boolean => udf::parse_bool(s).map(Out::Bool).ok_or_else(fail),
+        Timestamp => calendar::parse_timestamp_text(s, zone)
+            .map(Out::Int)
+            .ok_or_else(fail),
+        Date => calendar::parse_timestamp_text(s, zone)
+            .map(|ms| Out::Int(calendar::trunc(calendar::Unit::Day, ms, zone)))
+            .ok_or_else(fail),
+        Json => Ok(Out::Str(
+            serde_json::Value::String(s.to_string()).to_string(),
+        )),
+        _ => Ok(Out::Str(s.to_string())),
+    }
+}
+
+/// Converts JSON text to `to`: JSON null is NULL, scalars convert as Presto converts them.
+fn from_json(s: &str, to: &SqlType, fail: impl Fn() -> String) -> Result<Out, String> {
+    use serde_json::Value as J;
+    use SqlType::*;
+    let value: J = serde_json::from_str(s).map_err(|_| fail())?;
+    match (to, &value) {
+        (_, J::Null) => Ok(Out::Null),
+        (Varchar, J::String(x)) => Ok(Out::Str(x.clone())),
+        (Varchar, J::Number(_) | J::Bool(_)) => Ok(Out::Str(value.to_string())),
+        (Bigint, J::Number(n)) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+            .map(Out::Int)
+            .ok_or_else(fail),
+        (Bigint, J::String(x)) => x.trim().parse().map(Out::Int).map_err(|_| fail()),
+        (Bigint, J::Bool(b)) => Ok(Out::Int(*b as i64)),
+        (Double, J::Number(n)) => n.as_f64().map(Out::Float).ok_or_else(fail),
+        (Double, J::String(x)) => x.trim().parse().map(Out::Float).map_err(|_| fail()),
+        (Boolean, J::Bool(b)) => Ok(Out::Bool(*b)),
+        (Boolean, J::String(x)) => udf::parse_bool(x).map(Out::Bool).ok_or_else(fail),
+        (Boolean, J::Number(n)) => Ok(Out::Bool(n.as_f64() != Some(0.0))),
+        _ => Err(fail()),
     }
 }
 
