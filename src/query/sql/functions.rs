@@ -3,7 +3,7 @@
 //! closest-name suggestion for unknown names.
 //!
 //! A new function is a [`Func`] variant, a [`Def`] row in [`FUNCTIONS`] and its arm in the
-//! family's module under [`super::scalar`] (or in [`super::aggregate`]).
+//! family's module under `sql/scalar/` (or in `sql/aggregate.rs`).
 
 /// Every supported SQL function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,7 +148,7 @@ pub enum Func {
 /// Which module plans a function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Family {
-    /// Aggregates ([`super::aggregate`]).
+    /// Aggregates (`sql/aggregate.rs`).
     Aggregate,
     /// Times and dates.
     Time,
@@ -164,7 +164,7 @@ pub enum Family {
     Math,
     /// `if`, `coalesce`, `nullif`.
     Conditional,
-    /// IP addresses (GeoIP lookups in [`super::geo`]).
+    /// IP addresses (GeoIP lookups in `sql/geo.rs`).
     Ip,
 }
 
