@@ -711,12 +711,13 @@ mod tests {
         let rows: Vec<_> = text
             .lines()
             .map(|line| {
-                let value = serde_json::from_str(line).expect("fixture line is JSON");
-                crate::normalize::normalize(value, &crate::normalize::Envelope::default())
+                let envelope = crate::event::normalize::Envelope::default();
+                crate::event::normalize::normalize(line.as_bytes(), &envelope, &mut Vec::new())
+                    .map(crate::event::row::Row::into_owned)
                     .expect("fixture event normalizes")
             })
             .collect();
-        crate::frame::rows_to_dataframe(&rows)
+        crate::store::frame::rows_to_dataframe(&rows)
             .expect("fixture frame")
             .lazy()
     }
