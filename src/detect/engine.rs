@@ -15,8 +15,8 @@ use crate::error::{Error, Result};
 use crate::event::schema::{self, FieldRef, EVENT_ID, TIME};
 use crate::query::search::{SearchExpr, Target};
 use crate::query::sql::{self, PlanFacts, SqlContext, SqlError, SqlPlan, WINDOW_COLUMN};
+use crate::query::value::{json as cell_json, text as cell_text};
 use crate::query::{self, search};
-use crate::render::cell_text;
 
 /// How many sample event ids a finding carries.
 pub const SAMPLE_IDS: usize = 5;
@@ -343,7 +343,7 @@ impl CompiledRule {
             .columns()
             .iter()
             .filter(|c| !self.rule.entity.iter().any(|e| e == c.name().as_str()))
-            .map(|c| Ok(format!("{}={}", c.name(), cell_text(&c.get(row)?))))
+            .map(|c| Ok((c.name().to_string(), cell_json(&c.get(row)?))))
             .collect::<PolarsResult<Vec<_>>>()?;
         Ok(Finding {
             severity: self.rule.severity,
@@ -354,7 +354,8 @@ impl CompiledRule {
             entity,
             count: rows.len() as u64,
             sample_ids: sample_ids(window, &rows)?,
-            detail: details.join(", "),
+            detail: details,
+            summary: None,
         })
     }
 }
@@ -630,7 +631,7 @@ pub(crate) mod tests {
     }
 
     fn sorted(mut found: Vec<Finding>) -> Vec<Finding> {
-        found.sort_by_key(|f| (f.start, format!("{:?}", f.entity), f.detail.clone()));
+        found.sort_by_key(|f| (f.start, format!("{:?}", f.entity), f.detail_text()));
         found
     }
 
@@ -677,7 +678,7 @@ pub(crate) mod tests {
                     f.start,
                     entity.join(" "),
                     f.count,
-                    f.detail
+                    f.detail_text()
                 )
             })
             .collect()
