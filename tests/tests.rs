@@ -15,5 +15,6 @@ mod hostile_terminal;
 mod ingest;
 mod kms;
 mod real_queries;
+mod report_model;
 mod search;
 mod sql;

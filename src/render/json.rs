@@ -389,6 +389,79 @@ mod tests {
         assert_eq!(out, expected);
     }
 
+    fn report_with_a_section() -> Report {
+        use crate::render::model::{Fields, Line, Note, NoteKind, Section};
+        let events = DataFrame::new(
+            1,
+            vec![Column::new(
+                crate::schema::EVENT.into(),
+                vec![r#"{"n":1e400,"s":"x"}"#],
+            )],
+        )
+        .unwrap();
+        let mut report = Report::new("report", crate::timerange::Zone::default());
+        report.meta("title", "t");
+        report.line("ignored by JSON");
+        report.push(Section {
+            name: "scope".into(),
+            title: "Scope".into(),
+            blocks: vec![
+                Line::text("also ignored").into(),
+                Fields {
+                    name: "facts".into(),
+                    caption: None,
+                    pairs: vec![("events".into(), 1.into())],
+                }
+                .into(),
+                Events {
+                    name: "evidence".into(),
+                    caption: None,
+                    frame: events,
+                    layout: EventLayout::Pretty,
+                    primary: false,
+                }
+                .into(),
+            ],
+        });
+        report.push(Section {
+            name: "empty".into(),
+            title: "Empty".into(),
+            blocks: Vec::new(),
+        });
+        report.note(Note::new(NoteKind::Planner, "n1"));
+        report.note(Note::new(NoteKind::Provenance, "n1"));
+        report
+    }
+
+    #[test]
+    fn documents_nest_sections_and_write_events_as_stored_with_notes_last() {
+        let mut out = Vec::new();
+        JsonWriter
+            .write(&report_with_a_section(), &mut out)
+            .unwrap();
+        let expected = r#"{
+  "command": "report",
+  "title": "t",
+  "scope": {
+    "facts": {
+      "events": 1
+    },
+    "evidence": [
+      {
+        "n": 1e400,
+        "s": "x"
+      }
+    ]
+  },
+  "empty": {},
+  "notes": [
+    "n1"
+  ]
+}
+"#;
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+    }
+
     #[test]
     fn raw_events_are_written_as_stored() {
         let events = [r#"{"b":1,"a":"x\ny"}"#, r#"{"c":[1.5,null]}"#];

@@ -470,3 +470,31 @@ macro_rules! block_from {
 
 block_from!(Line => Line, Table => Table, HistogramBlock => Histogram, Events => Events,
     Findings => Findings, Fields => Fields, Section => Section);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_primary_block_is_the_marked_one_else_the_first_with_rows() {
+        let table = |name: &str| Table::new(name, Cells::Text(TextTable::new(&["a"], &[])));
+        let mut report = Report::new("t", Zone::default());
+        report.line("x").push(table("first"));
+        report.push(Section {
+            name: "s".into(),
+            title: "S".into(),
+            blocks: vec![
+                table("marked").primary().into(),
+                Line::status("5 matched").into(),
+            ],
+        });
+        assert_eq!(report.primary().and_then(Block::name), Some("marked"));
+        let status: Vec<&str> = report.status_lines().map(|l| l.text.as_str()).collect();
+        assert_eq!(status, ["5 matched"]);
+        report.blocks.pop();
+        assert_eq!(report.primary().and_then(Block::name), Some("first"));
+        report.note(Note::new(NoteKind::Planner, "same"));
+        report.note(Note::new(NoteKind::Limit, "same"));
+        assert_eq!(report.notes.len(), 1);
+    }
+}
