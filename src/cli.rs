@@ -216,6 +216,10 @@ pub struct HistogramArgs {
     /// Output format: table (bar chart), csv or json.
     #[arg(long, short = 'f', default_value = "table", value_name = "FORMAT")]
     pub format: String,
+    /// Write the output to a file instead, in the format its extension names (.csv, .json,
+    /// .ndjson).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub time: TimeArgs,
@@ -309,6 +313,10 @@ pub struct KmsCommon {
     /// Output format: table, csv, json or ndjson.
     #[arg(long, short = 'f', default_value = "table", value_name = "FORMAT")]
     pub format: String,
+    /// Write the output to a file instead, in the format its extension names (.csv, .json,
+    /// .ndjson).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Show the SLS statements the command runs, and do not run them.
     #[arg(long)]
     pub explain: bool,
@@ -399,6 +407,10 @@ pub struct DetectArgs {
     /// Output format: table, csv, json or ndjson.
     #[arg(long, short = 'f', default_value = "table", value_name = "FORMAT")]
     pub format: String,
+    /// Write the output to a file instead, in the format its extension names (.csv, .json,
+    /// .ndjson).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub time: TimeArgs,

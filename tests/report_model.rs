@@ -191,3 +191,60 @@ fn kms_documents_carry_the_planner_and_provenance_notes() {
         assert_eq!(stderr(&out), said.join("\n") + "\n", "{command}");
     }
 }
+
+#[test]
+fn detect_kms_and_histogram_write_their_output_files_through_the_same_writers() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = testdata().join("detect/rules.ndjson").display().to_string();
+    let rules = testdata().join("report-model/distinct-ops.toml");
+    let rules = rules.to_str().unwrap();
+    let file = |name: &str| dir.path().join(name).display().to_string();
+    let cases: Vec<(Vec<String>, String, i32)> = vec![
+        (
+            detect_args(&source, rules, "json")
+                .map(String::from)
+                .to_vec(),
+            file("findings.json"),
+            1,
+        ),
+        (
+            ["kms", "keys", &source, "--format", "csv"]
+                .map(String::from)
+                .to_vec(),
+            file("keys.csv"),
+            0,
+        ),
+        (
+            ["histogram", &source, "*", "--format", "ndjson"]
+                .map(String::from)
+                .to_vec(),
+            file("buckets.ndjson"),
+            0,
+        ),
+    ];
+    for (args, path, code) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let shown = keytrail(&args);
+        assert_eq!(shown.status.code(), Some(code), "{}", stderr(&shown));
+        // --output picks the format of the extension, whatever --format says.
+        let mut to_file = args[..args.len() - 2].to_vec();
+        to_file.extend(["--format", "table", "--output", &path]);
+        let out = keytrail(&to_file);
+        assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
+        assert_eq!(stdout(&out), "", "{args:?}");
+        assert!(
+            stderr(&out).contains(&format!(" rows to {path}\n")),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), stdout(&shown));
+    }
+    let out = keytrail(&["kms", "keys", &source, "--output", &file("keys.txt")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("use a .parquet, .csv or .json file"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("keys.txt").exists());
+}

@@ -8,7 +8,7 @@ use keytrail::time::TimeRange;
 use keytrail::{Error, Result};
 
 use super::geoip::open_geoip;
-use super::query::resolve_time;
+use super::query::{check_output, resolve_time};
 use super::rules::load;
 use super::source::Source;
 use crate::cli::DetectArgs;
@@ -16,6 +16,7 @@ use crate::cli::DetectArgs;
 /// Runs `keytrail detect`; exit status 1 when anything was found.
 pub fn run(args: DetectArgs) -> Result<i32> {
     let format = OutputFormat::parse(&args.format).map_err(Error::Usage)?;
+    check_output(args.output.as_deref())?;
     let min_severity = Severity::parse(&args.min_severity)
         .map_err(|e| Error::Usage(format!("--min-severity: {e}")))?;
     if args.baseline_days == 0 {
@@ -54,6 +55,6 @@ pub fn run(args: DetectArgs) -> Result<i32> {
     for db in opts.ctx.geoip.iter().flat_map(|g| &g.databases) {
         report.note(Note::new(NoteKind::Provenance, db.provenance.line()));
     }
-    output::emit(&report, format, None)?;
+    output::emit(&report, format, args.output.as_deref())?;
     Ok(if found { 1 } else { 0 })
 }

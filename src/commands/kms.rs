@@ -13,7 +13,7 @@ use keytrail::render::{self, output, OutputFormat};
 use keytrail::{Error, Result};
 
 use super::geoip::open_geoip;
-use super::query::resolve_time;
+use super::query::{check_output, resolve_time};
 use super::source::Source;
 use crate::cli::{KeysArgs, KmsCommand, KmsCommon, LifecycleArgs, UsageArgs};
 
@@ -30,10 +30,12 @@ struct Prepared {
     source: Source,
     opts: RunOptions,
     format: OutputFormat,
+    output: Option<std::path::PathBuf>,
 }
 
 fn prepare(common: &KmsCommon, interval: &str) -> Result<Prepared> {
     let format = OutputFormat::parse(&common.format).map_err(Error::Usage)?;
+    check_output(common.output.as_deref())?;
     let interval = Interval::parse(interval).map_err(Error::Usage)?;
     let time = resolve_time(&common.time)?;
     let source = Source::open(&common.source, &common.damage)?;
@@ -50,6 +52,7 @@ fn prepare(common: &KmsCommon, interval: &str) -> Result<Prepared> {
             interval,
         },
         format,
+        output: common.output.clone(),
     })
 }
 
@@ -110,7 +113,7 @@ fn show(mut report: Report, p: &Prepared) -> Result<i32> {
     for db in p.opts.ctx.geoip.iter().flat_map(|g| &g.databases) {
         report.note(Note::new(NoteKind::Provenance, db.provenance.line()));
     }
-    output::emit(&report, p.format, None)?;
+    output::emit(&report, p.format, p.output.as_deref())?;
     Ok(0)
 }
 

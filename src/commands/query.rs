@@ -70,6 +70,16 @@ fn parse_format(text: &str) -> Result<OutputFormat> {
     OutputFormat::parse(text).map_err(Error::Usage)
 }
 
+/// Checks `--output FILE` before any work: its extension must name a format.
+pub fn check_output(output: Option<&std::path::Path>) -> Result<()> {
+    match output {
+        Some(path) => OutputFormat::for_file(path)
+            .map(|_| ())
+            .map_err(Error::Usage),
+        None => Ok(()),
+    }
+}
+
 /// Runs `keytrail query`.
 pub fn run_query(args: QueryArgs) -> Result<i32> {
     let format = parse_format(&args.format)?;
@@ -297,6 +307,7 @@ pub fn run_event(args: EventArgs) -> Result<i32> {
 /// Runs `keytrail histogram`.
 pub fn run_histogram(args: HistogramArgs) -> Result<i32> {
     let format = parse_format(&args.format)?;
+    check_output(args.output.as_deref())?;
     let interval = Interval::parse(&args.interval).map_err(Error::Usage)?;
     let time = resolve_time(&args.time)?;
     let source = Source::open(&args.source, &args.damage)?;
@@ -320,6 +331,6 @@ pub fn run_histogram(args: HistogramArgs) -> Result<i32> {
         histogram: h,
         primary: true,
     });
-    output::emit(&report, format, None)?;
+    output::emit(&report, format, args.output.as_deref())?;
     Ok(0)
 }

@@ -1,4 +1,5 @@
-//! Renders detection findings and rule listings as tables, CSV or JSON.
+//! Lays detection findings and rule listings out as reports (the findings table, each finding
+//! and rule as JSON), and shows one rule field by field.
 
 use std::io::{self, Write};
 
