@@ -314,6 +314,38 @@ mod tests {
     }
 
     #[test]
+    fn the_writer_shows_sections_captions_counts_and_facts_in_order() {
+        use crate::render::model::{Fields, Line, Section, TextTable};
+        let mut cells = TextTable::new(&["ip", "n"], &["n"]);
+        cells.rows = vec![vec!["10.0.0.1".into(), "7".into()]];
+        let mut table = TableBlock::new("ips", Cells::Text(cells));
+        table.caption = Some("top IPs\x1b".into());
+        table.counts = Some(Counts { shown: 1, total: 3 });
+        let mut report = Report::new("report", crate::timerange::Zone::default());
+        report.push(Section {
+            name: "activity".into(),
+            title: "Activity".into(),
+            blocks: vec![
+                Fields {
+                    name: "scope".into(),
+                    caption: None,
+                    pairs: vec![("events".into(), 40.into()), ("from".into(), "x\ny".into())],
+                }
+                .into(),
+                table.into(),
+                Line::status("3 IPs").into(),
+                Line::shown(r"already \x1b shown").into(),
+            ],
+        });
+        let mut out = Vec::new();
+        TableWriter { width: 80 }.write(&report, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "Activity\nevents: 40\nfrom: x\\ny\ntop IPs\\x1b\n ip         n \n────────── ───\n 10.0.0.1   7 \n(top 1 of 3)\n3 IPs\nalready \\x1b shown\n"
+        );
+    }
+
+    #[test]
     fn empty_frame_says_so() {
         let df = DataFrame::new(0, vec![Column::new("n".into(), Vec::<i64>::new())]).unwrap();
         let mut out = Vec::new();
