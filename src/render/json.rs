@@ -1,5 +1,5 @@
-//! JSON output: a frame as an array of objects or as one object per line, and raw events as
-//! their original JSON. Always valid JSON carrying the exact values, and terminal-safe wherever
+//! JSON output: a report as one document, its blocks as JSON values (a frame's rows as objects,
+//! stored events as their original text). Always valid JSON carrying the exact values, and terminal-safe wherever
 //! it is written (a pipe often ends on a terminal: `| head`, `| less -R`): serde_json escapes
 //! the C0 controls, and `escape::json_text` also writes DEL, the C1 controls and the invisible
 //! format characters as `\uXXXX` escapes, which denote the same strings.
@@ -179,19 +179,9 @@ pub fn event_texts(df: &DataFrame) -> impl Iterator<Item = &str> {
         .flat_map(|c| c.iter().flatten())
 }
 
-/// Writes `df` as a JSON array of objects (`lines == false`) or as NDJSON.
-pub fn frame(df: &DataFrame, lines: bool, out: &mut dyn Write) -> io::Result<()> {
-    values(rows(df).into_iter(), lines, out)
-}
-
 /// Writes JSON text, made terminal-safe (`escape::json_text`).
 pub fn write_text(text: &str, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(json_text(text).as_bytes())
-}
-
-/// Writes one JSON document (pretty-printed) and a newline.
-pub fn document(doc: &Value, out: &mut dyn Write) -> io::Result<()> {
-    write_text(&format!("{doc:#}\n"), out)
 }
 
 /// The rows of `df` as JSON objects keyed by column name.
@@ -215,43 +205,6 @@ pub fn rows(df: &DataFrame) -> Vec<Value> {
         .collect()
 }
 
-/// Writes one JSON document like [`document`], with a last member `key` holding the stored
-/// events of `df` (its `event` column) as they are stored: each event's text is laid out, not
-/// parsed, so its numbers keep their text (`1e400`, 30 digits). A text that is not JSON is
-/// written as a string. The whole is made terminal-safe.
-pub fn document_with_events(
-    doc: &Value,
-    key: &str,
-    df: &DataFrame,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let head = format!("{doc:#}");
-    let mut text = head
-        .strip_suffix('}')
-        .unwrap_or(&head)
-        .trim_end()
-        .to_string();
-    if text.len() > 1 {
-        text.push(',');
-    }
-    text.push_str("\n  ");
-    text.push_str(&Value::from(key).to_string());
-    text.push_str(": [");
-    let events = df
-        .column(crate::event::schema::EVENT)
-        .and_then(|c| c.str().cloned())
-        .ok();
-    let texts = events.iter().flat_map(|e| e.iter().flatten());
-    let mut any = false;
-    for (i, event) in texts.enumerate() {
-        text.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        text.push_str(&event_layout(event).replace('\n', "\n    "));
-        any = true;
-    }
-    text.push_str(if any { "\n  ]\n}\n" } else { "]\n}\n" });
-    write_text(&text, out)
-}
-
 /// One stored event laid out as `serde_json::to_string_pretty` lays out its value, but with
 /// every number as written; a text that is not JSON as a JSON string.
 fn event_layout(event: &str) -> String {
@@ -267,49 +220,6 @@ fn event_layout(event: &str) -> String {
     }
 }
 
-/// Writes JSON values as an array or as lines.
-pub fn values(
-    items: impl Iterator<Item = Value>,
-    lines: bool,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    if lines {
-        for item in items {
-            write_text(&format!("{item}\n"), out)?;
-        }
-        return Ok(());
-    }
-    write!(out, "[")?;
-    for (i, item) in items.enumerate() {
-        write!(out, "{}\n  ", if i == 0 { "" } else { "," })?;
-        write_text(&item.to_string(), out)?;
-    }
-    writeln!(out, "\n]")
-}
-
-/// Writes stored events (their `event` JSON text) as an array or as lines, unchanged. The store
-/// holds each event as compact JSON written by `serde_json`, so its text is written as it is,
-/// without being parsed again (only made terminal-safe).
-pub fn raw_events<'a>(
-    events: impl Iterator<Item = &'a str>,
-    lines: bool,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    if lines {
-        for event in events {
-            write_text(event, out)?;
-            out.write_all(b"\n")?;
-        }
-        return Ok(());
-    }
-    out.write_all(b"[")?;
-    for (i, event) in events.enumerate() {
-        out.write_all(if i == 0 { b"\n  " } else { b",\n  " })?;
-        write_text(event, out)?;
-    }
-    out.write_all(b"\n]\n")
-}
-
 /// The JSON value of one cell.
 pub fn value(v: &AnyValue) -> Value {
     crate::query::value::json(v)
@@ -319,8 +229,38 @@ pub fn value(v: &AnyValue) -> Value {
 mod tests {
     use super::*;
 
+    fn one_block(block: impl Into<Block>) -> Report {
+        let mut report = Report::new("t", crate::timerange::Zone::default());
+        report.push(block);
+        report
+    }
+
+    fn written(writer: &dyn Writer, report: &Report) -> String {
+        let mut out = Vec::new();
+        writer.write(report, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn events_block(texts: &[&str], layout: EventLayout) -> Events {
+        let frame = DataFrame::new(
+            texts.len(),
+            vec![Column::new(
+                crate::event::schema::EVENT.into(),
+                texts.to_vec(),
+            )],
+        )
+        .unwrap();
+        Events {
+            name: "events".into(),
+            caption: None,
+            frame,
+            layout,
+            primary: true,
+        }
+    }
+
     #[test]
-    fn array_and_lines() {
+    fn frames_as_rows_in_documents_and_lines() {
         let df = DataFrame::new(
             2,
             vec![
@@ -329,64 +269,42 @@ mod tests {
             ],
         )
         .unwrap();
-        let mut out = Vec::new();
-        frame(&df, true, &mut out).unwrap();
+        let report = one_block(Table::new("rows", Cells::Frame(df)));
         assert_eq!(
-            String::from_utf8(out).unwrap(),
+            written(&crate::render::ndjson::NdjsonWriter, &report),
             "{\"a\":\"x\",\"n\":1}\n{\"a\":null,\"n\":2}\n"
         );
-        let mut out = Vec::new();
-        frame(&df, false, &mut out).unwrap();
-        let parsed: Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!(parsed.as_array().unwrap().len(), 2);
+        let doc: Value = serde_json::from_str(&written(&JsonWriter, &report)).unwrap();
+        assert_eq!(
+            doc,
+            serde_json::json!({"command": "t", "rows": [{"a": "x", "n": 1}, {"a": null, "n": 2}], "notes": []})
+        );
     }
 
     #[test]
     fn documents_embed_events_as_serde_json_lays_them_out_but_numbers_as_stored() {
         let ordinary = r#"{"a":{"b":[1,"x\u007f",{}],"c":[]},"d":null,"e":true}"#;
-        let df = DataFrame::new(
-            2,
-            vec![Column::new(
-                crate::event::schema::EVENT.into(),
-                vec![ordinary, "not json"],
-            )],
-        )
-        .unwrap();
-        let doc = serde_json::json!({"command": "c", "rows": [{"n": 1}]});
-        let mut expected_doc = doc.clone();
+        let report = one_block(events_block(&[ordinary, "not json"], EventLayout::Pretty));
         let parsed: Value = serde_json::from_str(ordinary).unwrap();
-        expected_doc["raw_events"] = Value::Array(vec![parsed, Value::from("not json")]);
-        let (mut out, mut expected) = (Vec::new(), Vec::new());
-        document_with_events(&doc, "raw_events", &df, &mut out).unwrap();
-        document(&expected_doc, &mut expected).unwrap();
+        let expected = serde_json::json!({
+            "command": "t",
+            "events": [parsed, "not json"],
+            "notes": [],
+        });
         assert_eq!(
-            String::from_utf8(out).unwrap(),
-            String::from_utf8(expected).unwrap()
+            written(&JsonWriter, &report),
+            json_text(&format!("{expected:#}\n"))
         );
 
         let big = r#"{"n":[123456789012345678901234567890,1e400,1E5]}"#;
-        let df = DataFrame::new(
-            1,
-            vec![Column::new(crate::event::schema::EVENT.into(), vec![big])],
-        )
-        .unwrap();
-        let mut out = Vec::new();
-        document_with_events(&serde_json::json!({}), "raw", &df, &mut out).unwrap();
-        let expected = "{\n  \"raw\": [\n    {\n      \"n\": [\n        123456789012345678901234567890,\n        1e400,\n        1E5\n      ]\n    }\n  ]\n}\n";
-        assert_eq!(String::from_utf8(out).unwrap(), expected);
-        let empty = DataFrame::new(
-            0,
-            vec![Column::new(
-                crate::event::schema::EVENT.into(),
-                Vec::<&str>::new(),
-            )],
-        )
-        .unwrap();
-        let (mut out, mut expected) = (Vec::new(), Vec::new());
-        document_with_events(&doc, "raw_events", &empty, &mut out).unwrap();
-        expected_doc["raw_events"] = Value::Array(Vec::new());
-        document(&expected_doc, &mut expected).unwrap();
-        assert_eq!(out, expected);
+        let report = one_block(events_block(&[big], EventLayout::Pretty));
+        let expected = "{\n  \"command\": \"t\",\n  \"events\": [\n    {\n      \"n\": [\n        123456789012345678901234567890,\n        1e400,\n        1E5\n      ]\n    }\n  ],\n  \"notes\": []\n}\n";
+        assert_eq!(written(&JsonWriter, &report), expected);
+        let report = one_block(events_block(&[], EventLayout::Pretty));
+        assert_eq!(
+            written(&JsonWriter, &report),
+            "{\n  \"command\": \"t\",\n  \"events\": [],\n  \"notes\": []\n}\n"
+        );
     }
 
     fn report_with_a_section() -> Report {
@@ -394,7 +312,7 @@ mod tests {
         let events = DataFrame::new(
             1,
             vec![Column::new(
-                crate::schema::EVENT.into(),
+                crate::event::schema::EVENT.into(),
                 vec![r#"{"n":1e400,"s":"x"}"#],
             )],
         )
@@ -465,27 +383,20 @@ mod tests {
     #[test]
     fn raw_events_are_written_as_stored() {
         let events = [r#"{"b":1,"a":"x\ny"}"#, r#"{"c":[1.5,null]}"#];
-        let mut out = Vec::new();
-        raw_events(events.iter().copied(), true, &mut out).unwrap();
+        let report = one_block(events_block(&events, EventLayout::Compact));
         assert_eq!(
-            String::from_utf8(out).unwrap(),
+            written(&crate::render::ndjson::NdjsonWriter, &report),
             "{\"b\":1,\"a\":\"x\\ny\"}\n{\"c\":[1.5,null]}\n"
         );
-        let mut out = Vec::new();
-        raw_events(events.iter().copied(), false, &mut out).unwrap();
-        let expected = "[\n  {\"b\":1,\"a\":\"x\\ny\"},\n  {\"c\":[1.5,null]}\n]\n";
-        assert_eq!(String::from_utf8(out).unwrap(), expected);
-        let mut out = Vec::new();
-        raw_events(std::iter::empty(), false, &mut out).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "[\n]\n");
+        let expected = "{\n  \"command\": \"t\",\n  \"events\": [\n    {\"b\":1,\"a\":\"x\\ny\"},\n    {\"c\":[1.5,null]}\n  ],\n  \"notes\": []\n}\n";
+        assert_eq!(written(&JsonWriter, &report), expected);
     }
 
     #[test]
     fn invisible_characters_are_written_as_json_escapes() {
         let events = ["{\"ua\":\"\u{9b}2J\u{202e}\u{7f}\\u001b\"}"];
-        let mut out = Vec::new();
-        raw_events(events.iter().copied(), true, &mut out).unwrap();
-        let text = String::from_utf8(out).unwrap();
+        let report = one_block(events_block(&events, EventLayout::Compact));
+        let text = written(&crate::render::ndjson::NdjsonWriter, &report);
         assert_eq!(text, "{\"ua\":\"\\u009b2J\\u202e\\u007f\\u001b\"}\n");
         let back: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back["ua"], "\u{9b}2J\u{202e}\u{7f}\u{1b}");
