@@ -230,7 +230,7 @@ mod tests {
     use super::*;
 
     fn one_block(block: impl Into<Block>) -> Report {
-        let mut report = Report::new("t", crate::timerange::Zone::default());
+        let mut report = Report::new("t", crate::time::Zone::default());
         report.push(block);
         report
     }
@@ -317,7 +317,7 @@ mod tests {
             )],
         )
         .unwrap();
-        let mut report = Report::new("report", crate::timerange::Zone::default());
+        let mut report = Report::new("report", crate::time::Zone::default());
         report.meta("title", "t");
         report.line("ignored by JSON");
         report.push(Section {

@@ -321,7 +321,7 @@ mod tests {
         let mut table = TableBlock::new("ips", Cells::Text(cells));
         table.caption = Some("top IPs\x1b".into());
         table.counts = Some(Counts { shown: 1, total: 3 });
-        let mut report = Report::new("report", crate::timerange::Zone::default());
+        let mut report = Report::new("report", crate::time::Zone::default());
         report.push(Section {
             name: "activity".into(),
             title: "Activity".into(),
