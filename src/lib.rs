@@ -20,6 +20,7 @@ pub mod normalize;
 pub mod query;
 pub mod rawjson;
 pub mod render;
+pub mod report;
 pub mod rows;
 pub mod sample;
 pub mod schema;

@@ -1,0 +1,179 @@
+//! `keytrail report`: resolve options, open the source, gather the store facts (manifest
+//! fingerprint, files ingested and rejected), build the report through the engines and write it
+//! as HTML, Markdown or JSON.
+
+use std::io::Write;
+use std::path::Path;
+
+use keytrail::detect::BaselineOptions;
+use keytrail::query::sql::SqlContext;
+use keytrail::render::escape::visible_path;
+use keytrail::report::{self, ReportOptions, SourceFacts};
+use keytrail::store::Store;
+use keytrail::timerange::{parse_time_bound, TimeRange};
+use keytrail::{Error, Result};
+
+use super::geoip::open_geoip;
+use super::query::{resolve_time, zone_label};
+use super::rules::load;
+use super::source::Source;
+use crate::cli::ReportArgs;
+
+/// Output formats of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// One self-contained HTML file.
+    Html,
+    /// Markdown.
+    Markdown,
+    /// The report model as JSON.
+    Json,
+}
+
+fn parse_format(text: &str) -> Result<ReportFormat> {
+    match text.to_ascii_lowercase().as_str() {
+        "html" => Ok(ReportFormat::Html),
+        "md" | "markdown" => Ok(ReportFormat::Markdown),
+        "json" => Ok(ReportFormat::Json),
+        _ => Err(Error::Usage(format!(
+            "unknown report format {text:?}: use html, md or json"
+        ))),
+    }
+}
+
+/// Runs `keytrail report`; exit status 0 when the report was written.
+pub fn run(args: ReportArgs) -> Result<i32> {
+    let format = parse_format(&args.format)?;
+    let (text, source) = render(&args, format)?;
+    drop(source);
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, &text).map_err(|e| Error::io(path, e))?;
+            eprintln!("wrote {} ({} bytes)", visible_path(path), text.len());
+        }
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(super::io_err)?,
+    }
+    Ok(0)
+}
+
+/// Builds the report of `args` and writes it in `format` into a string.
+pub fn render(args: &ReportArgs, format: ReportFormat) -> Result<(String, Source)> {
+    if args.baseline_days == 0 {
+        return Err(Error::Usage("--baseline-days must be at least 1".into()));
+    }
+    let time = resolve_time(&args.time)?;
+    let bound = |text: &str, flag: &str| {
+        parse_time_bound(text.trim(), &time.zone, time.now)
+            .map_err(|e| Error::Usage(format!("--{flag}: {e}")))
+    };
+    let generated_at = args
+        .generated_at
+        .as_deref()
+        .map(|t| bound(t, "generated-at"))
+        .transpose()?
+        .unwrap_or(time.now);
+    let compare = args
+        .compare_to
+        .as_deref()
+        .map(|text| compare_range(text, &bound))
+        .transpose()?;
+    let rules = load(&args.rules, !args.no_builtin)?;
+    let source = Source::open(&args.source, &args.damage)?;
+    let opts = ReportOptions {
+        title: args
+            .title
+            .clone()
+            .unwrap_or_else(|| "keytrail evidence report".into()),
+        command_line: command_line(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        generated_at,
+        zone: time.zone,
+        zone_label: zone_label(&time.zone),
+        range: time.range,
+        ctx: SqlContext {
+            zone: time.zone,
+            now: time.now,
+            geoip: open_geoip(&args.geoip)?,
+        },
+        keys: args.keys.clone(),
+        baselines: args.baselines.then(|| BaselineOptions {
+            history_days: i64::from(args.baseline_days),
+            ..BaselineOptions::default()
+        }),
+        compare,
+        rules,
+        facts: facts(&source.store, &args.source),
+    };
+    let data = report::build(&|range: &TimeRange| source.scan(range), &opts)?;
+    let text = match format {
+        ReportFormat::Html => report::html::render(&data, time.zone).map_err(template_error)?,
+        ReportFormat::Markdown => report::md::render(&data, time.zone).map_err(template_error)?,
+        ReportFormat::Json => {
+            let mut text =
+                serde_json::to_string_pretty(&data).map_err(|e| Error::Other(e.to_string()))?;
+            text.push('\n');
+            keytrail::render::escape::json_text(&text).into_owned()
+        }
+    };
+    Ok((text, source))
+}
+
+fn template_error(e: minijinja::Error) -> Error {
+    Error::Other(format!("report template: {e:#}"))
+}
+
+/// `<FROM>..<TO>` as a range.
+fn compare_range(text: &str, bound: &dyn Fn(&str, &str) -> Result<i64>) -> Result<TimeRange> {
+    let (from, to) = text
+        .split_once("..")
+        .ok_or_else(|| Error::Usage(format!("--compare-to {text:?}: use <FROM>..<TO>")))?;
+    let (from, to) = (bound(from, "compare-to")?, bound(to, "compare-to")?);
+    if from >= to {
+        return Err(Error::Usage(
+            "--compare-to: <FROM> must be before <TO>".into(),
+        ));
+    }
+    Ok(TimeRange {
+        from: Some(from),
+        to: Some(to),
+    })
+}
+
+/// The store's manifest fingerprint and file counts.
+fn facts(store: &Store, source: &Path) -> SourceFacts {
+    let manifest = std::fs::read(store.root().join("manifest.jsonl")).unwrap_or_default();
+    let records = store.manifest();
+    SourceFacts {
+        source: source.display().to_string(),
+        fingerprint: blake3::hash(&manifest).to_hex().to_string(),
+        files_ingested: records.len() as u64,
+        files_with_rejects: records
+            .iter()
+            .filter(|r| r.rejects > 0 || !r.problems.is_empty())
+            .count() as u64,
+        records_rejected: records.iter().map(|r| r.rejects).sum(),
+    }
+}
+
+/// The command line as typed: `keytrail` and the arguments, each quoted for a POSIX shell when
+/// it holds anything but safe characters.
+fn command_line() -> String {
+    let mut words = vec!["keytrail".to_string()];
+    words.extend(std::env::args().skip(1).map(|a| shell_quote(&a)));
+    words.join(" ")
+}
+
+fn shell_quote(word: &str) -> String {
+    let safe = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c));
+    if safe {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
