@@ -105,7 +105,11 @@ pub fn render(args: &ReportArgs, format: ReportFormat) -> Result<(String, Source
         }),
         compare,
         rules,
-        facts: facts(&source.store, &args.source),
+        facts: facts(
+            &source.store,
+            &args.source,
+            !Store::looks_like_store(&args.source),
+        ),
     };
     let data = report::build(&|range: &TimeRange| source.scan(range), &opts)?;
     let text = match format {
@@ -142,13 +146,27 @@ fn compare_range(text: &str, bound: &dyn Fn(&str, &str) -> Result<i64>) -> Resul
     })
 }
 
-/// The store's manifest fingerprint and file counts.
-fn facts(store: &Store, source: &Path) -> SourceFacts {
-    let manifest = std::fs::read(store.root().join("manifest.jsonl")).unwrap_or_default();
+/// The store's manifest fingerprint and file counts. Archives read directly have a temporary
+/// store whose manifest records run ids and times: their fingerprint is the blake3 of the
+/// sorted content hashes of the files read, so the same archive gives the same fingerprint.
+fn facts(store: &Store, source: &Path, direct: bool) -> SourceFacts {
     let records = store.manifest();
+    let fingerprint = if direct {
+        let mut hashes: Vec<&str> = records.iter().map(|r| r.blake3.as_str()).collect();
+        hashes.sort();
+        blake3::hash(hashes.join("\n").as_bytes())
+    } else {
+        blake3::hash(&std::fs::read(store.root().join("manifest.jsonl")).unwrap_or_default())
+    };
     SourceFacts {
         source: source.display().to_string(),
-        fingerprint: blake3::hash(&manifest).to_hex().to_string(),
+        fingerprint: fingerprint.to_hex().to_string(),
+        fingerprint_of: if direct {
+            "the content hashes of the archive files read"
+        } else {
+            "manifest.jsonl"
+        }
+        .to_string(),
         files_ingested: records.len() as u64,
         files_with_rejects: records
             .iter()

@@ -14,7 +14,7 @@ pub const TEMPLATE: &str = include_str!("../../assets/report/report.md");
 /// characters in visible form, line breaks as spaces, `& < >` as entities, and every character
 /// Markdown gives a meaning to backslash-escaped.
 pub fn escape(text: &str) -> String {
-    let shown = crate::render::escape::visible(text);
+    let shown = crate::render::escape::visible_lines(text);
     let mut out = String::with_capacity(shown.len());
     for c in shown.chars() {
         match c {

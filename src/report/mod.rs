@@ -49,6 +49,8 @@ pub struct SourceFacts {
     pub source: String,
     /// blake3 of the manifest, hex.
     pub fingerprint: String,
+    /// What the fingerprint is the hash of.
+    pub fingerprint_of: String,
     /// Source files recorded.
     pub files_ingested: u64,
     /// Source files with rejects or problems.
@@ -114,7 +116,7 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
     let days = scope::days_between(first, last, &opts.zone, MAX_DAYS);
     let (accounts, regions, coverage) =
         scope::accounts_and_coverage(&events, days.clone(), opts, &mut methods)?;
-    let previous = opts.compare.as_ref().map(|r| scan(r)).transpose()?;
+    let previous = opts.compare.as_ref().map(scan).transpose()?;
     let activity = activity::activity(
         &events,
         previous.as_ref(),
@@ -142,6 +144,7 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
         zone: opts.zone_label.clone(),
         source: opts.facts.source.clone(),
         store_fingerprint: opts.facts.fingerprint.clone(),
+        fingerprint_of: opts.facts.fingerprint_of.clone(),
         from: opts.range.from,
         to: opts.range.to,
         first_event: span.first,

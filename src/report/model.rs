@@ -48,8 +48,11 @@ pub struct Header {
     pub zone: String,
     /// The source read (a store, or archives read directly).
     pub source: String,
-    /// blake3 of the store's manifest (`manifest.jsonl`), hex.
+    /// blake3 of the store's manifest (`manifest.jsonl`), hex; for archives read directly,
+    /// blake3 of the sorted content hashes of the files read.
     pub store_fingerprint: String,
+    /// What `store_fingerprint` hashes: `manifest.jsonl`, or the archive files' content hashes.
+    pub fingerprint_of: String,
     /// The requested range `[from, to)`, unix seconds (None: open).
     pub from: Option<i64>,
     /// See `from`.

@@ -8,9 +8,9 @@ use std::fmt::Write;
 use super::model::{Coverage, Lane};
 
 /// Text made safe for HTML and SVG: control and format characters in keytrail's visible
-/// notation, then `& < > " '` escaped.
+/// notation (line breaks stay line breaks), then `& < > " '` escaped.
 pub fn esc(text: &str) -> String {
-    let shown = crate::render::escape::visible(text);
+    let shown = crate::render::escape::visible_lines(text);
     let mut out = String::with_capacity(shown.len());
     for c in shown.chars() {
         match c {
@@ -116,7 +116,7 @@ pub fn activity(times: &[i64], series: [&[u64]; 3], title: &str) -> String {
         r#"<line x1="0" y1="{0}" x2="{width}" y2="{0}" class="base"/>"#,
         height - 0.5
     );
-    for i in 0..times.len() {
+    for (i, _) in times.iter().enumerate() {
         let x = i as f64 * w;
         let (r, wr, e) = (
             scale(series[0][i]),

@@ -37,6 +37,9 @@ try {
 
   if (errors.length) fail(`console errors: ${errors.join(" | ")}`);
   console.log("ok: no console errors");
+  const images = await page.$$eval("img, iframe, object, embed", (nodes) => nodes.length);
+  if (images) fail(`${images} img/iframe/object/embed elements: event text became markup`);
+  console.log("ok: no img, iframe, object or embed element");
   const foreign = requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:"));
   if (foreign.length) fail(`requests outside file:/data:: ${foreign.join(", ")}`);
   console.log(`ok: ${requests.length} requests, all file: or data:`);
