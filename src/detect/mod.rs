@@ -109,8 +109,26 @@ pub struct Finding {
     pub count: u64,
     /// Ids of up to five of those events, earliest first.
     pub sample_ids: Vec<String>,
-    /// Other result values (`name=value, ...`), or the baseline statistics.
-    pub detail: String,
+    /// The result's other values by column name, or the baseline's statistics, as values.
+    pub detail: Vec<(String, serde_json::Value)>,
+    /// What the detail means in words, when its pairs alone do not say it (baselines).
+    pub summary: Option<String>,
+}
+
+impl Finding {
+    /// The detail as one text: the summary when there is one, else `name=value, ...` (each
+    /// value as a cell shows it).
+    pub fn detail_text(&self) -> String {
+        if let Some(summary) = &self.summary {
+            return summary.clone();
+        }
+        let pairs: Vec<String> = self
+            .detail
+            .iter()
+            .map(|(k, v)| format!("{k}={}", crate::query::value::json_text(v)))
+            .collect();
+        pairs.join(", ")
+    }
 }
 
 /// What to run.
@@ -260,7 +278,7 @@ mod tests {
             (
                 f.start,
                 f.rule_id.clone(),
-                format!("{:?} {}", f.entity, f.detail),
+                format!("{:?} {}", f.entity, f.detail_text()),
             )
         };
         let mut found_sorted = found.clone();
@@ -279,7 +297,7 @@ mod tests {
         assert_eq!(ids, vec!["e3", "e7"]);
         let last = found.last().unwrap();
         assert_eq!(
-            (last.start, last.count, last.detail.as_str()),
+            (last.start, last.count, last.detail_text().as_str()),
             (300, 2, "cnt=2")
         );
     }

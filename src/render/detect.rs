@@ -59,7 +59,7 @@ pub fn findings(
                         zone.format(f.end, TIME_FORMAT),
                         entity_text(f),
                         f.count.to_string(),
-                        f.detail.clone(),
+                        f.detail_text(),
                         f.sample_ids.join(" "),
                     ]
                 })
@@ -94,7 +94,8 @@ pub fn finding_value(f: &Finding, zone: &Zone) -> Value {
         "end_unix": f.end,
         "entity": entity,
         "count": f.count,
-        "detail": f.detail,
+        "detail": f.detail.iter().cloned().collect::<Map<String, Value>>(),
+        "summary": f.summary,
         "sample_event_ids": f.sample_ids,
     })
 }

@@ -144,24 +144,7 @@ pub fn raw_events<'a>(
 
 /// The JSON value of one cell.
 pub fn value(v: &AnyValue) -> Value {
-    match v {
-        AnyValue::Null => Value::Null,
-        AnyValue::Boolean(b) => Value::Bool(*b),
-        AnyValue::String(s) => Value::String((*s).to_string()),
-        AnyValue::StringOwned(s) => Value::String(s.to_string()),
-        AnyValue::Int8(n) => Value::from(*n),
-        AnyValue::Int16(n) => Value::from(*n),
-        AnyValue::Int32(n) => Value::from(*n),
-        AnyValue::Int64(n) => Value::from(*n),
-        AnyValue::UInt8(n) => Value::from(*n),
-        AnyValue::UInt16(n) => Value::from(*n),
-        AnyValue::UInt32(n) => Value::from(*n),
-        AnyValue::UInt64(n) => Value::from(*n),
-        AnyValue::Float32(n) => Value::from(*n),
-        AnyValue::Float64(n) => Value::from(*n),
-        AnyValue::List(series) => Value::Array(series.iter().map(|x| value(&x)).collect()),
-        other => Value::String(other.to_string().trim_matches('"').to_string()),
-    }
+    crate::query::value::json(v)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod histogram;
 pub mod ingest;
 pub mod json;
 pub mod kms;
+pub mod model;
 pub mod table;
 
 use std::io::{self, IsTerminal, Write};
@@ -75,6 +76,21 @@ impl Target {
     }
 }
 
+/// One output format: lays a [`model::Report`] out on `out`. Implemented once per format
+/// (`table`, `csv`, `json`, `ndjson`, and `html`, `md`); stdout and `--output FILE` use the
+/// same writers.
+pub trait Writer {
+    /// Writes `report` to `out`. Notes are not written here, except by formats that carry
+    /// them (JSON `notes`); [`Writer::is_human`] formats also show status lines in place.
+    fn write(&self, report: &model::Report, out: &mut dyn Write) -> io::Result<()>;
+
+    /// Whether the format is for people (status lines in place) rather than for programs
+    /// (status lines on stderr after the output).
+    fn is_human(&self) -> bool {
+        false
+    }
+}
+
 /// Writes a result frame in `format` to `target`.
 pub fn frame(
     df: &DataFrame,
@@ -93,17 +109,7 @@ pub fn frame(
 /// The text of one cell as shown in tables and CSV (before escaping): NULL as an empty cell,
 /// lists as JSON.
 pub fn cell_text(value: &AnyValue) -> String {
-    match value {
-        AnyValue::Null => String::new(),
-        AnyValue::String(s) => (*s).to_string(),
-        AnyValue::StringOwned(s) => s.to_string(),
-        AnyValue::Boolean(b) => b.to_string(),
-        AnyValue::List(_) => json::value(value).to_string(),
-        other => {
-            let text = other.to_string();
-            text.trim_matches('"').to_string()
-        }
-    }
+    crate::query::value::text(value)
 }
 
 /// Whether a column holds numbers (right-aligned in tables, never escaped in CSV).
