@@ -199,6 +199,27 @@ pub fn detect(
     Ok(findings)
 }
 
+/// The SQL planner's notes on the rules `opts` runs (`rule <id>: approx_distinct computed
+/// exactly`, GeoIP provenance), each once, in rule order: planned over an empty store frame,
+/// as [`validate`] does.
+pub fn planner_notes(rules: &[Rule], opts: &DetectOptions) -> Result<Vec<String>> {
+    let empty = crate::frame::rows_to_dataframe(&[])?.lazy();
+    let mut notes: Vec<String> = Vec::new();
+    for rule in rules.iter().filter(|r| r.severity >= opts.min_severity) {
+        let matched = engine::prepare(rule)?.matched(empty.clone());
+        let Some(plan) = query::plan_sql_part(&rule.query, matched, &opts.ctx)? else {
+            continue;
+        };
+        for note in plan.notes {
+            let text = format!("rule {}: {note}", rule.id);
+            if !notes.contains(&text) {
+                notes.push(text);
+            }
+        }
+    }
+    Ok(notes)
+}
+
 /// Checks that a rule's query parses and plans over an empty store frame, and that its
 /// condition and entity columns exist in the result. Errors say what is wrong.
 pub fn validate(rule: &Rule, ctx: &SqlContext) -> Result<()> {

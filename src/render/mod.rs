@@ -3,6 +3,11 @@
 //! events, file names and queries reaches people only through [`escape`]: tables and summaries
 //! always show it in its visible form, JSON always without raw unsafe characters (`\uXXXX`
 //! escapes, same values), CSV in visible form when it is written to a terminal.
+//!
+//! Every command lays its result out as a [`model::Report`]; each output format is one
+//! [`Writer`] of that model ([`table::TableWriter`], [`csv::CsvWriter`], [`json::JsonWriter`],
+//! [`ndjson::NdjsonWriter`], [`parquet::ParquetFile`]), and [`output::emit`] sends a report to
+//! stdout or to a file through the one [`OutputFormat::writer`].
 
 pub mod csv;
 pub mod detect;
@@ -12,6 +17,10 @@ pub mod ingest;
 pub mod json;
 pub mod kms;
 pub mod model;
+pub mod ndjson;
+pub mod output;
+pub mod parquet;
+pub mod stderr;
 pub mod table;
 
 use std::io::{self, IsTerminal, Write};
@@ -30,6 +39,8 @@ pub enum OutputFormat {
     Json,
     /// One JSON object per line.
     Ndjson,
+    /// A Parquet file of the result frame (files only, chosen by `--output x.parquet`).
+    Parquet,
 }
 
 impl OutputFormat {
@@ -44,6 +55,46 @@ impl OutputFormat {
                 "unknown format {text:?}: use table, csv, json or ndjson"
             )),
         }
+    }
+
+    /// The format of an output file, by its extension: `.parquet`, `.csv`, `.json`,
+    /// `.ndjson` or `.jsonl`.
+    pub fn for_file(path: &std::path::Path) -> Result<OutputFormat, String> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "parquet" => Ok(OutputFormat::Parquet),
+            "csv" => Ok(OutputFormat::Csv),
+            "json" => Ok(OutputFormat::Json),
+            "ndjson" | "jsonl" => Ok(OutputFormat::Ndjson),
+            _ => Err(format!(
+                "--output {}: use a .parquet, .csv or .json file",
+                path.display()
+            )),
+        }
+    }
+
+    /// The writer of this format for `target`: the one place a format picks its writer.
+    pub fn writer(self, target: Target) -> Box<dyn Writer> {
+        match self {
+            OutputFormat::Table => Box::new(table::TableWriter {
+                width: target.width,
+            }),
+            OutputFormat::Csv => Box::new(csv::CsvWriter {
+                terminal: target.terminal,
+            }),
+            OutputFormat::Json => Box::new(json::JsonWriter),
+            OutputFormat::Ndjson => Box::new(ndjson::NdjsonWriter),
+            OutputFormat::Parquet => Box::new(parquet::ParquetFile),
+        }
+    }
+
+    /// Whether the format writes JSON (raw logs then read the stored event texts).
+    pub fn is_json(self) -> bool {
+        matches!(self, OutputFormat::Json | OutputFormat::Ndjson)
     }
 }
 
@@ -88,21 +139,6 @@ pub trait Writer {
     /// (status lines on stderr after the output).
     fn is_human(&self) -> bool {
         false
-    }
-}
-
-/// Writes a result frame in `format` to `target`.
-pub fn frame(
-    df: &DataFrame,
-    format: OutputFormat,
-    target: Target,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    match format {
-        OutputFormat::Table => table::frame(df, target.width, out),
-        OutputFormat::Csv => csv::frame(df, target.terminal, out),
-        OutputFormat::Json => json::frame(df, false, out),
-        OutputFormat::Ndjson => json::frame(df, true, out),
     }
 }
 
