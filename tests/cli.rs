@@ -115,8 +115,11 @@ fn limit_with_json_reports_the_total_on_stderr() {
             "json",
         ],
     );
-    let rows: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(rows.as_array().unwrap().len(), 2);
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["command"], "query");
+    assert_eq!(doc["matched"], 5);
+    assert_eq!(doc["events"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["notes"], serde_json::json!([]));
     assert!(stderr(&out).contains("5 events matched, showing the newest 2"));
 }
 
@@ -238,6 +241,8 @@ fn histogram_range_edges_are_half_open() {
         ],
     );
     let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["command"], "histogram");
+    let doc = &doc["histogram"];
     assert_eq!(doc["total"], 3);
     assert_eq!(doc["interval_seconds"], 3600);
     let starts: Vec<i64> = doc["buckets"]

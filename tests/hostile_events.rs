@@ -459,7 +459,8 @@ fn kms_lifecycle_raw_json_carries_the_numbers_as_stored() {
         }
       }
     }
-  ]
+  ],
+  "notes": []
 }
 "#
     );

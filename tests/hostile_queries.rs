@@ -562,7 +562,11 @@ fn aggregates_over_no_rows_are_null() {
     let value: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
     assert_eq!(
         value,
-        serde_json::json!([{"n": 0, "names": null, "s": null, "last": null}]),
+        serde_json::json!({
+            "command": "query",
+            "rows": [{"n": 0, "names": null, "s": null, "last": null}],
+            "notes": [],
+        }),
         "{}",
         stdout(&out)
     );

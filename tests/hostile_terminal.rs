@@ -121,8 +121,8 @@ fn json_output_is_valid_and_carries_the_exact_original_text() {
     let (_dir, store) = store();
     let query = r#"* | select "event.eventId" as id, "event.userIdentity.userName" as user, "event.userAgent" as ua, "event.errorMessage" as msg, "event.eventName" as name order by id"#;
     let out = safe_run(&["query", &store, query, "--format", "json"], 0);
-    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rows = rows.as_array().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = doc["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 8);
     for row in rows {
         let event = original(row["id"].as_str().unwrap());
@@ -239,8 +239,8 @@ fn detect_findings_name_hostile_entities_as_escapes() {
         ],
         1,
     );
-    let findings: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let users: Vec<&str> = findings
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let users: Vec<&str> = doc["findings"]
         .as_array()
         .unwrap()
         .iter()
@@ -452,7 +452,8 @@ fn csv_and_json_written_to_a_terminal_are_escaped() {
         assert_terminal_safe(&json, format);
         let text = String::from_utf8(json).unwrap();
         let events: Vec<Value> = if format == "json" {
-            serde_json::from_str::<Vec<Value>>(&text).unwrap()
+            let doc: Value = serde_json::from_str(&text).unwrap();
+            serde_json::from_value(doc["events"].clone()).unwrap()
         } else {
             text.lines()
                 .map(|l| serde_json::from_str(l).unwrap())

@@ -10,6 +10,7 @@ use keytrail::ingest::{self, IngestOptions};
 use keytrail::kms::run::{self, RunOptions};
 use keytrail::kms::{kms_events_search, UsageBy, SEED_LIFECYCLE_EVENTS};
 use keytrail::query::sql::SqlContext;
+use keytrail::render::model::{Cells, HistogramBlock, Report, Table};
 use keytrail::render::{self, OutputFormat};
 use keytrail::sample::{self, SampleOptions};
 use keytrail::store::Store;
@@ -71,25 +72,19 @@ pub fn run(args: DemoArgs) -> Result<i32> {
             busiest.key_id
         )
         .map_err(io_err)?;
-        render::kms::usage(
-            &report,
-            OutputFormat::Table,
-            &opts.ctx.zone,
+        show(
+            &render::kms::usage(&report, &opts.ctx.zone),
             target,
             &mut out,
-        )
-        .map_err(io_err)?;
+        )?;
     }
     heading(&mut out, "Key inventory")?;
     writeln!(out, "$ keytrail kms keys {}", store.root().display()).map_err(io_err)?;
-    render::kms::inventory(
-        &inventory,
-        OutputFormat::Table,
-        &opts.ctx.zone,
+    show(
+        &render::kms::inventory(&inventory, &opts.ctx.zone),
         target,
         &mut out,
-    )
-    .map_err(io_err)?;
+    )?;
     heading(&mut out, "KMS activity per day")?;
     let search = "event.serviceName:Kms";
     writeln!(
@@ -106,7 +101,13 @@ pub fn run(args: DemoArgs) -> Result<i32> {
         Interval::Seconds(86_400),
         &opts.ctx.zone,
     )?;
-    render::histogram::render(&h, OutputFormat::Table, &opts.ctx.zone, &mut out).map_err(io_err)?;
+    let mut report = Report::new("histogram", opts.ctx.zone);
+    report.push(HistogramBlock {
+        name: "histogram".into(),
+        histogram: h,
+        primary: true,
+    });
+    show(&report, target, &mut out)?;
     if args.dir.is_none() {
         writeln!(
             out,
@@ -192,8 +193,19 @@ fn scenario_one(
         .sql
         .ok_or_else(|| Error::Other("scenario 1 has no SQL part".into()))?;
     let df = plan.frame.limit(20).collect()?;
-    render::frame(&df, OutputFormat::Table, target, out).map_err(io_err)?;
+    let mut report = Report::new("query", opts.ctx.zone);
+    report.push(Table::new("rows", Cells::Frame(df)).when_empty("(no rows)"));
+    show(&report, target, out)?;
     writeln!(out, "(first 20 rows; `keytrail kms lifecycle` shows every lifecycle event with who, where and the result)").map_err(io_err)
+}
+
+/// Writes a report as `--format table` does (its notes on stderr first).
+fn show(report: &Report, target: render::Target, out: &mut dyn Write) -> Result<()> {
+    render::stderr::notes(report);
+    OutputFormat::Table
+        .writer(target)
+        .write(report, out)
+        .map_err(io_err)
 }
 
 fn heading(out: &mut dyn Write, title: &str) -> Result<()> {

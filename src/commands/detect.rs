@@ -1,10 +1,9 @@
 //! `keytrail detect`: load rules, open the source, run rules and baselines, render findings.
 
-use std::io;
-
 use keytrail::detect::{self, BaselineOptions, DetectOptions, Severity};
 use keytrail::query::sql::SqlContext;
-use keytrail::render::{self, OutputFormat};
+use keytrail::render::model::{Note, NoteKind};
+use keytrail::render::{self, output, OutputFormat};
 use keytrail::timerange::TimeRange;
 use keytrail::{Error, Result};
 
@@ -49,19 +48,12 @@ pub fn run(args: DetectArgs) -> Result<i32> {
         to: time.range.to,
     };
     let findings = detect::detect(source.scan(&time.range)?, history, &rules, &opts)?;
+    let found = !findings.is_empty();
+    let mut report = render::detect::findings_report(findings, &time.zone);
+    report.notes(NoteKind::Planner, &detect::planner_notes(&rules, &opts)?);
     for db in opts.ctx.geoip.iter().flat_map(|g| &g.databases) {
-        eprintln!(
-            "note: {}",
-            render::escape::visible_lines(&db.provenance.line())
-        );
+        report.note(Note::new(NoteKind::Provenance, db.provenance.line()));
     }
-    render::detect::findings(
-        &findings,
-        format,
-        &time.zone,
-        render::Target::stdout(),
-        &mut io::stdout().lock(),
-    )
-    .map_err(|e| Error::io("<stdout>", e))?;
-    Ok(if findings.is_empty() { 0 } else { 1 })
+    output::emit(&report, format, None)?;
+    Ok(if found { 1 } else { 0 })
 }

@@ -1,8 +1,6 @@
 //! `keytrail kms lifecycle|usage|keys`: resolve options, run the investigation through the
 //! query engine, render the report.
 
-use std::io::{self, Write};
-
 use keytrail::histogram::Interval;
 use keytrail::kms::aliases::alias_statement;
 use keytrail::kms::inventory::{state_statement, usage_totals_statement};
@@ -10,11 +8,11 @@ use keytrail::kms::run::{self, RunOptions};
 use keytrail::kms::{lifecycle_statement, usage_statement, KeyRef, UsageBy, LIFECYCLE_EVENTS};
 use keytrail::query::sql::SqlContext;
 use keytrail::render::escape::visible_lines;
-use keytrail::render::{self, OutputFormat, Target};
+use keytrail::render::model::{Note, NoteKind, Report};
+use keytrail::render::{self, output, OutputFormat};
 use keytrail::{Error, Result};
 
 use super::geoip::open_geoip;
-use super::io_err;
 use super::query::resolve_time;
 use super::source::Source;
 use crate::cli::{KeysArgs, KmsCommand, KmsCommon, LifecycleArgs, UsageArgs};
@@ -77,9 +75,8 @@ fn lifecycle(args: LifecycleArgs) -> Result<i32> {
         return print_statements(&[lifecycle_statement(&events, geoip)]);
     }
     let p = prepare(&args.common, &args.interval)?;
-    let report = run::lifecycle(p.source.scan(&p.opts.range)?, &events, args.raw, &p.opts)?;
-    provenance_notes(&p.opts);
-    show(|out, target| render::kms::lifecycle(&report, p.format, &p.opts.ctx.zone, target, out))
+    let result = run::lifecycle(p.source.scan(&p.opts.range)?, &events, args.raw, &p.opts)?;
+    show(render::kms::lifecycle(&result, &p.opts.ctx.zone), &p)
 }
 
 fn usage(args: UsageArgs) -> Result<i32> {
@@ -104,23 +101,16 @@ fn usage(args: UsageArgs) -> Result<i32> {
         statements.push(usage_statement(&key_ids, &aliases, by, geoip));
         return print_statements(&statements);
     }
-    let report = run::usage(p.source.scan(&p.opts.range)?, &args.key, by, &p.opts)?;
-    for note in &report.notes {
-        eprintln!("note: {}", visible_lines(note));
-    }
-    show(|out, target| render::kms::usage(&report, p.format, &p.opts.ctx.zone, target, out))
+    let result = run::usage(p.source.scan(&p.opts.range)?, &args.key, by, &p.opts)?;
+    show(render::kms::usage(&result, &p.opts.ctx.zone), &p)
 }
 
-/// The provenance of every GeoIP database the views read, on stderr.
-fn provenance_notes(opts: &RunOptions) {
-    for db in opts.ctx.geoip.iter().flat_map(|g| &g.databases) {
-        eprintln!("note: {}", visible_lines(&db.provenance.line()));
+/// Adds the provenance of every GeoIP database the views read, and writes the report.
+fn show(mut report: Report, p: &Prepared) -> Result<i32> {
+    for db in p.opts.ctx.geoip.iter().flat_map(|g| &g.databases) {
+        report.note(Note::new(NoteKind::Provenance, db.provenance.line()));
     }
-}
-
-/// Renders a report to stdout, at the terminal's width.
-fn show(render: impl FnOnce(&mut dyn Write, Target) -> io::Result<()>) -> Result<i32> {
-    render(&mut io::stdout().lock(), Target::stdout()).map_err(io_err)?;
+    output::emit(&report, p.format, None)?;
     Ok(0)
 }
 
@@ -134,7 +124,6 @@ fn keys(args: KeysArgs) -> Result<i32> {
             state_statement(&history),
         ]);
     }
-    let report = run::keys(p.source.scan(&p.opts.range)?, &p.opts)?;
-    provenance_notes(&p.opts);
-    show(|out, target| render::kms::inventory(&report, p.format, &p.opts.ctx.zone, target, out))
+    let result = run::keys(p.source.scan(&p.opts.range)?, &p.opts)?;
+    show(render::kms::inventory(&result, &p.opts.ctx.zone), &p)
 }

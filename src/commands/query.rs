@@ -1,17 +1,19 @@
 //! `keytrail query`, `event` and `histogram`: open the source, compile the statement, run it and
 //! hand the finished frames to the renderers.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::io::{self, Write};
 
 use polars::prelude::*;
 
 use keytrail::histogram::{self, Interval};
-use keytrail::query::sql::SqlContext;
+use keytrail::query::sql::{SqlContext, SqlPlan};
 use keytrail::query::{self, Compiled};
-use keytrail::render::escape::{visible, visible_lines, visible_path};
-use keytrail::render::{self, OutputFormat, Target};
+use keytrail::render::escape::{visible, visible_lines};
+use keytrail::render::model::{
+    Cells, EventLayout, Events, HistogramBlock, Line, Note, NoteKind, Report, Table, TextColumn,
+    TextTable,
+};
+use keytrail::render::{self, output, stderr, OutputFormat};
 use keytrail::schema::{self, TIME};
 use keytrail::timerange::{self, parse_time_bound, TimeRange, Zone};
 use keytrail::{Error, Result};
@@ -71,6 +73,10 @@ fn parse_format(text: &str) -> Result<OutputFormat> {
 /// Runs `keytrail query`.
 pub fn run_query(args: QueryArgs) -> Result<i32> {
     let format = parse_format(&args.format)?;
+    let written = match &args.output {
+        Some(path) => OutputFormat::for_file(path).map_err(Error::Usage)?,
+        None => format,
+    };
     let time = resolve_time(&args.time)?;
     let source = Source::open(&args.source, &args.damage)?;
     let ctx = SqlContext {
@@ -82,32 +88,36 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
     if args.explain {
         return explain(&compiled).map(|_| 0);
     }
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
-    match compiled.sql {
-        Some(plan) => {
-            let mut frame = plan.frame;
-            if let Some(limit) = plan.default_limit {
-                frame = frame.limit((limit + 1) as IdxSize);
-            }
-            let mut df = frame.collect()?;
-            if let Some(limit) = plan.default_limit {
-                if df.height() > limit {
-                    df = df.head(Some(limit));
-                    eprintln!("note: showing the first {limit} rows (SLS adds LIMIT {limit} when a query has none); add a LIMIT to see more");
-                }
-            }
-            for note in &plan.notes {
-                eprintln!("note: {}", visible(note));
-            }
-            match &args.output {
-                Some(path) => write_file(&mut df, path),
-                None => render::frame(&df, format, Target::stdout(), &mut out).map_err(io_err),
-            }?;
-        }
-        None => raw_logs(compiled.matched, &args, format, &time.zone, &mut out)?,
-    }
+    let report = match compiled.sql {
+        Some(plan) => sql_report(plan, &time.zone)?,
+        None => raw_logs(compiled.matched, args.limit, written.is_json(), &time.zone)?,
+    };
+    output::emit(&report, format, args.output.as_deref())?;
     Ok(0)
+}
+
+/// The result of a SQL statement: its rows (primary), the planner's notes, and a note when the
+/// default LIMIT cut rows.
+fn sql_report(plan: SqlPlan, zone: &Zone) -> Result<Report> {
+    let mut frame = plan.frame;
+    if let Some(limit) = plan.default_limit {
+        frame = frame.limit((limit + 1) as IdxSize);
+    }
+    let mut df = frame.collect()?;
+    let mut report = Report::new("query", *zone);
+    if let Some(limit) = plan.default_limit {
+        if df.height() > limit {
+            df = df.head(Some(limit));
+            report.note(Note::new(NoteKind::Limit, format!("showing the first {limit} rows (SLS adds LIMIT {limit} when a query has none); add a LIMIT to see more")));
+        }
+    }
+    report.notes(NoteKind::Planner, &plan.notes);
+    report.push(
+        Table::new("rows", Cells::Frame(df))
+            .when_empty("(no rows)")
+            .primary(),
+    );
+    Ok(report)
 }
 
 /// Prints the search tree and the polars plan, in visible form (both quote the query's text).
@@ -138,49 +148,43 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-/// Raw logs: the newest `--limit` matching events, and how many matched in total. One scan reads
-/// only the columns the format shows; the total is the number of rows it returned.
-fn raw_logs(
-    matched: LazyFrame,
-    args: &QueryArgs,
-    format: OutputFormat,
-    zone: &Zone,
-    out: &mut dyn Write,
-) -> Result<()> {
+/// Raw logs: the newest `limit` matching events, and how many matched in total. One scan reads
+/// only the columns the output shows (`json`: the stored event texts); the total is the number
+/// of rows it returned.
+fn raw_logs(matched: LazyFrame, limit: usize, json: bool, zone: &Zone) -> Result<Report> {
     let all = matched
-        .select(raw_log_columns(format))
+        .select(raw_log_columns(json))
         .collect_with_engine(Engine::Streaming)?
         .unwrap_single();
     let total = all.height();
-    let order = newest_first_rows(&all, args.limit)?;
-    let target = Target::stdout();
-    let mut out = BufWriter::with_capacity(OUTPUT_BUFFER, out);
-    match format {
-        OutputFormat::Json | OutputFormat::Ndjson => {
-            let events: Vec<Option<&str>> = all.column(schema::EVENT)?.str()?.iter().collect();
-            let newest = order.iter().filter_map(|&i| events[i as usize]);
-            let lines = format == OutputFormat::Ndjson;
-            render::json::raw_events(newest, lines, &mut out).map_err(io_err)?;
-        }
-        OutputFormat::Table | OutputFormat::Csv => {
-            let newest = all.take(&IdxCa::from_vec("row".into(), order.clone()))?;
-            let (headers, rows) = raw_log_rows(&newest, zone)?;
-            let numeric = vec![false; headers.len()];
-            if format == OutputFormat::Csv {
-                render::csv::strings(&headers, &rows, &numeric, target.terminal, &mut out)
-                    .map_err(io_err)?;
-            } else {
-                render::table::strings(&headers, &rows, &numeric, target.width, &mut out)
-                    .map_err(io_err)?;
-                writeln!(out, "{}", matched_line(total, order.len())).map_err(io_err)?;
-            }
-        }
+    let order = newest_first_rows(&all, limit)?;
+    let shown = order.len();
+    let newest = all.take(&IdxCa::from_vec("row".into(), order))?;
+    drop(all);
+    let mut report = Report::new("query", *zone);
+    report.meta("matched", total);
+    if json {
+        report.push(Events {
+            name: "events".into(),
+            caption: None,
+            frame: newest,
+            layout: EventLayout::Compact,
+            primary: true,
+        });
+    } else {
+        let (headers, rows) = raw_log_rows(&newest, zone)?;
+        let columns = headers
+            .into_iter()
+            .map(|name| TextColumn {
+                name,
+                numeric: false,
+            })
+            .collect();
+        let cells = Cells::Text(TextTable { columns, rows });
+        report.push(Table::new("events", cells).primary());
     }
-    out.flush().map_err(io_err)?;
-    if format != OutputFormat::Table {
-        eprintln!("{}", matched_line(total, order.len()));
-    }
-    Ok(())
+    report.push(Line::status(matched_line(total, shown)));
+    Ok(report)
 }
 
 /// The positions in `df` of its `limit` newest rows, newest first. Only `__time__` and the row
@@ -206,23 +210,16 @@ fn newest_first_rows(df: &DataFrame, limit: usize) -> Result<Vec<IdxSize>> {
     Ok(sorted.column("row")?.idx()?.into_no_null_iter().collect())
 }
 
-/// Bytes of raw-logs output gathered before each write to stdout.
-const OUTPUT_BUFFER: usize = 1 << 20;
-
-/// The store columns the raw logs read in `format`: the time and the event text for JSON, the
-/// time and the table's columns otherwise.
-fn raw_log_columns(format: OutputFormat) -> Vec<Expr> {
-    match format {
-        OutputFormat::Json | OutputFormat::Ndjson => {
-            vec![col(TIME), query::compacted(col(schema::EVENT))]
-        }
-        OutputFormat::Table | OutputFormat::Csv => {
-            let mut columns = vec![col(TIME)];
-            columns.extend(RAW_LOG_COLUMNS.iter().map(|(c, _)| col(*c)));
-            columns.push(col(schema::PRINCIPAL_ID));
-            columns
-        }
+/// The store columns the raw logs read: the time and the event text for JSON, the time and
+/// the table's columns otherwise.
+fn raw_log_columns(json: bool) -> Vec<Expr> {
+    if json {
+        return vec![col(TIME), query::compacted(col(schema::EVENT))];
     }
+    let mut columns = vec![col(TIME)];
+    columns.extend(RAW_LOG_COLUMNS.iter().map(|(c, _)| col(*c)));
+    columns.push(col(schema::PRINCIPAL_ID));
+    columns
 }
 
 fn matched_line(total: usize, shown: usize) -> String {
@@ -272,35 +269,6 @@ pub fn zone_label(zone: &Zone) -> String {
     }
 }
 
-fn write_file(df: &mut DataFrame, path: &Path) -> Result<()> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let file = File::create(path).map_err(|e| Error::io(path, e))?;
-    let mut writer = BufWriter::new(file);
-    match ext.as_str() {
-        "parquet" => {
-            ParquetWriter::new(&mut writer).finish(df)?;
-        }
-        "csv" => render::csv::frame(df, false, &mut writer).map_err(|e| Error::io(path, e))?,
-        "json" => render::json::frame(df, false, &mut writer).map_err(|e| Error::io(path, e))?,
-        "ndjson" | "jsonl" => {
-            render::json::frame(df, true, &mut writer).map_err(|e| Error::io(path, e))?
-        }
-        _ => {
-            return Err(Error::Usage(format!(
-                "--output {}: use a .parquet, .csv or .json file",
-                path.display()
-            )))
-        }
-    }
-    writer.flush().map_err(|e| Error::io(path, e))?;
-    eprintln!("wrote {} rows to {}", df.height(), visible_path(path));
-    Ok(())
-}
-
 /// Runs `keytrail event`.
 pub fn run_event(args: EventArgs) -> Result<i32> {
     let source = Source::open(&args.source, &args.damage)?;
@@ -317,7 +285,7 @@ pub fn run_event(args: EventArgs) -> Result<i32> {
         .collect()?;
     let events = found.column(schema::EVENT)?.str()?;
     let Some(text) = events.iter().flatten().next().map(str::to_string) else {
-        eprintln!("no event with id \"{}\"", visible(&args.event_id));
+        stderr::shown(&format!("no event with id \"{}\"", visible(&args.event_id)));
         return Ok(1);
     };
     // Laid out from the stored text itself: every number printed exactly as it came.
@@ -346,6 +314,12 @@ pub fn run_histogram(args: HistogramArgs) -> Result<i32> {
         interval,
         &time.zone,
     )?;
-    render::histogram::render(&h, format, &time.zone, &mut io::stdout().lock()).map_err(io_err)?;
+    let mut report = Report::new("histogram", time.zone);
+    report.push(HistogramBlock {
+        name: "histogram".into(),
+        histogram: h,
+        primary: true,
+    });
+    output::emit(&report, format, None)?;
     Ok(0)
 }

@@ -73,13 +73,7 @@ fn rule_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 fn list(args: RulesListArgs) -> Result<i32> {
     let format = OutputFormat::parse(&args.format).map_err(Error::Usage)?;
     let rules = load(&args.rules, !args.no_builtin)?;
-    render::detect::rule_list(
-        &rules,
-        format,
-        render::Target::stdout(),
-        &mut io::stdout().lock(),
-    )
-    .map_err(|e| Error::io("<stdout>", e))?;
+    render::output::emit(&render::detect::rules_report(&rules), format, None)?;
     Ok(0)
 }
 
@@ -107,13 +101,13 @@ fn check(args: RulesCheckArgs) -> Result<i32> {
     let mut bad = 0;
     for rule in &rules {
         if let Err(e) = detect::validate(rule, &ctx) {
-            eprintln!(
+            render::stderr::shown(&format!(
                 "{}:{}: rule {}: {}",
                 display(&args.file),
                 rule.line,
                 visible(&rule.id),
                 visible_lines(&e.to_string())
-            );
+            ));
             bad += 1;
         }
     }

@@ -10,6 +10,7 @@ use polars::prelude::LazyFrame;
 
 use keytrail::ingest::{self, IngestOptions};
 use keytrail::render::escape::{visible, visible_path};
+use keytrail::render::stderr;
 use keytrail::store::{self, Store};
 use keytrail::timerange::TimeRange;
 use keytrail::{Error, Result};
@@ -37,19 +38,19 @@ fn warn_incomplete_read(summary: &ingest::IngestSummary) {
         .iter()
         .filter(|f| f.rejected > 0 || !f.problems.is_empty())
         .collect();
-    eprintln!(
-        "warning: the archive has problems ({} records rejected; {} files): the result covers \
+    stderr::warning(&format!(
+        "the archive has problems ({} records rejected; {} files): the result covers \
          what could be read, and the exit status is 1; `keytrail ingest` shows the details",
         summary.rejected(),
         damaged.len()
-    );
+    ));
     for file in damaged.iter().take(3) {
         let what = file.problems.first().or(file.reject_examples.first());
-        eprintln!(
+        stderr::shown(&format!(
             "  {}: {}",
             visible_path(&file.path),
             visible(what.map_or("records rejected", String::as_str))
-        );
+        ));
     }
 }
 
@@ -80,12 +81,12 @@ impl Source {
         }
         let size = total_size(path);
         if size > DIRECT_READ_HINT_BYTES {
-            eprintln!(
+            stderr::shown(&format!(
                 "note: reading {} MB of archives directly; for repeated queries run \
                  `keytrail ingest {} --store <DIR>` once and query the store",
                 size >> 20,
                 visible_path(path)
-            );
+            ));
         }
         let temp = tempfile::Builder::new()
             .prefix("keytrail-direct-")
@@ -122,11 +123,11 @@ impl Source {
 fn check_damage(store: &Store, allow_damaged: bool) -> Result<()> {
     let root = visible_path(store.root());
     if store.is_legacy() {
-        eprintln!(
-            "warning: store {root}: its manifest records no part files (written by an older \
+        stderr::warning(&format!(
+            "store {root}: its manifest records no part files (written by an older \
              keytrail), so they are read unchecked; run `keytrail verify {root} --adopt` to \
              record them"
-        );
+        ));
     }
     if store.damage().is_empty() {
         return Ok(());
@@ -134,11 +135,11 @@ fn check_damage(store: &Store, allow_damaged: bool) -> Result<()> {
     let lines = store::damage_lines(store.damage());
     if allow_damaged {
         let shown: Vec<String> = lines.iter().map(|l| format!("  {}", visible(l))).collect();
-        eprintln!(
-            "warning: store {root}: damaged, reading only the recorded parts that are present \
+        stderr::warning(&format!(
+            "store {root}: damaged, reading only the recorded parts that are present \
              (results may be incomplete):\n{}",
             shown.join("\n")
-        );
+        ));
         return Ok(());
     }
     Err(Error::Damaged {

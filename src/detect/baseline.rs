@@ -445,10 +445,15 @@ fn rate_finding(
         entity: vec![(kind.name().to_string(), entity.to_string())],
         count: ep.total as u64,
         sample_ids: events,
-        detail: format!(
+        detail: vec![
+            ("baseline_per_hour".into(), ep.baseline.into()),
+            ("observed_per_hour".into(), ep.observed.into()),
+            ("score".into(), ep.peak_score.into()),
+        ],
+        summary: Some(format!(
             "baseline {:.1}/h, observed {:.1}/h, score {:.1}",
             ep.baseline, ep.observed, ep.peak_score
-        ),
+        )),
     }
 }
 
@@ -562,7 +567,8 @@ fn first_sightings(
             ],
             count: gs.iter().map(|g| g.n as u64).sum(),
             sample_ids: first_events(gs.into_iter()),
-            detail: "first seen after the learning period".to_string(),
+            detail: Vec::new(),
+            summary: Some("first seen after the learning period".to_string()),
         });
     }
     out

@@ -16,8 +16,8 @@ use super::Finding;
 use crate::error::{Error, Result};
 use crate::query::search::{SearchExpr, Target};
 use crate::query::sql::{self, SqlContext};
+use crate::query::value::{json as cell_json, text as cell_text};
 use crate::query::{self, search};
-use crate::render::cell_text;
 use crate::schema::{self, FieldRef, EVENT_ID, TIME};
 
 /// How many sample event ids a finding carries.
@@ -395,7 +395,7 @@ impl Prepared {
             .columns()
             .iter()
             .filter(|c| !self.rule.entity.iter().any(|e| e == c.name().as_str()))
-            .map(|c| Ok(format!("{}={}", c.name(), cell_text(&c.get(row)?))))
+            .map(|c| Ok((c.name().to_string(), cell_json(&c.get(row)?))))
             .collect::<PolarsResult<Vec<_>>>()?;
         Ok(Finding {
             severity: self.rule.severity,
@@ -406,7 +406,8 @@ impl Prepared {
             entity,
             count: rows.len() as u64,
             sample_ids: sample_ids(window, &rows)?,
-            detail: details.join(", "),
+            detail: details,
+            summary: None,
         })
     }
 }
@@ -660,7 +661,7 @@ pub(crate) mod tests {
     }
 
     fn sorted(mut found: Vec<Finding>) -> Vec<Finding> {
-        found.sort_by_key(|f| (f.start, format!("{:?}", f.entity), f.detail.clone()));
+        found.sort_by_key(|f| (f.start, format!("{:?}", f.entity), f.detail_text()));
         found
     }
 
@@ -697,7 +698,7 @@ pub(crate) mod tests {
                     f.start,
                     entity.join(" "),
                     f.count,
-                    f.detail
+                    f.detail_text()
                 )
             })
             .collect()

@@ -109,8 +109,26 @@ pub struct Finding {
     pub count: u64,
     /// Ids of up to five of those events, earliest first.
     pub sample_ids: Vec<String>,
-    /// Other result values (`name=value, ...`), or the baseline statistics.
-    pub detail: String,
+    /// The result's other values by column name, or the baseline's statistics, as values.
+    pub detail: Vec<(String, serde_json::Value)>,
+    /// What the detail means in words, when its pairs alone do not say it (baselines).
+    pub summary: Option<String>,
+}
+
+impl Finding {
+    /// The detail as one text: the summary when there is one, else `name=value, ...` (each
+    /// value as a cell shows it).
+    pub fn detail_text(&self) -> String {
+        if let Some(summary) = &self.summary {
+            return summary.clone();
+        }
+        let pairs: Vec<String> = self
+            .detail
+            .iter()
+            .map(|(k, v)| format!("{k}={}", crate::query::value::json_text(v)))
+            .collect();
+        pairs.join(", ")
+    }
 }
 
 /// What to run.
@@ -179,6 +197,27 @@ pub fn detect(
             ))
     });
     Ok(findings)
+}
+
+/// The SQL planner's notes on the rules `opts` runs (`rule <id>: approx_distinct computed
+/// exactly`, GeoIP provenance), each once, in rule order: planned over an empty store frame,
+/// as [`validate`] does.
+pub fn planner_notes(rules: &[Rule], opts: &DetectOptions) -> Result<Vec<String>> {
+    let empty = crate::frame::rows_to_dataframe(&[])?.lazy();
+    let mut notes: Vec<String> = Vec::new();
+    for rule in rules.iter().filter(|r| r.severity >= opts.min_severity) {
+        let matched = engine::prepare(rule)?.matched(empty.clone());
+        let Some(plan) = query::plan_sql_part(&rule.query, matched, &opts.ctx)? else {
+            continue;
+        };
+        for note in plan.notes {
+            let text = format!("rule {}: {note}", rule.id);
+            if !notes.contains(&text) {
+                notes.push(text);
+            }
+        }
+    }
+    Ok(notes)
 }
 
 /// Checks that a rule's query parses and plans over an empty store frame, and that its
@@ -260,7 +299,7 @@ mod tests {
             (
                 f.start,
                 f.rule_id.clone(),
-                format!("{:?} {}", f.entity, f.detail),
+                format!("{:?} {}", f.entity, f.detail_text()),
             )
         };
         let mut found_sorted = found.clone();
@@ -279,7 +318,7 @@ mod tests {
         assert_eq!(ids, vec!["e3", "e7"]);
         let last = found.last().unwrap();
         assert_eq!(
-            (last.start, last.count, last.detail.as_str()),
+            (last.start, last.count, last.detail_text().as_str()),
             (300, 2, "cnt=2")
         );
     }

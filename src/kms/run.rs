@@ -33,6 +33,8 @@ pub struct LifecycleReport {
     pub histogram: Histogram,
     /// The matched events, newest first, when asked for.
     pub raw: Option<DataFrame>,
+    /// The planner's notes.
+    pub notes: Vec<String>,
 }
 
 /// `kms usage`: who used a key, how, from where.
@@ -59,6 +61,8 @@ pub struct InventoryReport {
     pub statements: Vec<String>,
     /// One record per key, ordered by key id.
     pub keys: Vec<KeyRecord>,
+    /// The planner's notes.
+    pub notes: Vec<String>,
 }
 
 /// Runs the lifecycle statement for `events` (the event names to include).
@@ -73,6 +77,7 @@ pub fn lifecycle(
     let plan = compiled
         .sql
         .ok_or_else(|| Error::Other("lifecycle statement has no SQL part".into()))?;
+    let notes = plan.notes;
     let mut frames = vec![
         plan.frame,
         compiled.matched.clone().select([col(crate::schema::TIME)]),
@@ -89,6 +94,7 @@ pub fn lifecycle(
         table,
         histogram,
         raw: results.next(),
+        notes,
     })
 }
 
@@ -141,8 +147,14 @@ pub fn keys(source: LazyFrame, opts: &RunOptions) -> Result<InventoryReport> {
     let history = alias_history(changes.clone().lazy(), opts)?;
     let totals_statement = inventory::usage_totals_statement(&history, opts.ctx.geoip.is_some());
     let state_statement = inventory::state_statement(&history);
-    let totals = sql_frame(&totals_statement, source, opts)?;
-    let states = sql_frame(&state_statement, changes.lazy(), opts)?;
+    let (totals, mut notes) = sql_plan(&totals_statement, source, opts)?;
+    let (states, state_notes) = sql_plan(&state_statement, changes.lazy(), opts)?;
+    notes.extend(
+        state_notes
+            .into_iter()
+            .filter(|n| !notes.contains(n))
+            .collect::<Vec<_>>(),
+    );
     let mut results = query::collect_together(vec![totals, states])?.into_iter();
     let (totals, states) = (
         results.next().unwrap_or_default(),
@@ -152,6 +164,7 @@ pub fn keys(source: LazyFrame, opts: &RunOptions) -> Result<InventoryReport> {
     Ok(InventoryReport {
         statements: vec![alias_statement(), totals_statement, state_statement],
         keys,
+        notes,
     })
 }
 
@@ -172,15 +185,20 @@ fn key_changes(source: LazyFrame, opts: &RunOptions) -> Result<DataFrame> {
 
 /// The alias history of the source.
 pub fn alias_history(source: LazyFrame, opts: &RunOptions) -> Result<AliasHistory> {
-    let df = sql_frame(&alias_statement(), source, opts)?.collect()?;
+    let df = sql_plan(&alias_statement(), source, opts)?.0.collect()?;
     Ok(AliasHistory::from_frame(&df)?)
 }
 
-fn sql_frame(statement: &str, source: LazyFrame, opts: &RunOptions) -> Result<LazyFrame> {
+/// The plan of `statement` over `source`, and the planner's notes.
+fn sql_plan(
+    statement: &str,
+    source: LazyFrame,
+    opts: &RunOptions,
+) -> Result<(LazyFrame, Vec<String>)> {
     let compiled = query::compile(statement, source, &opts.ctx)?;
     compiled
         .sql
-        .map(|p| p.frame)
+        .map(|p| (p.frame, p.notes))
         .ok_or_else(|| Error::Other(format!("statement has no SQL part: {statement}")))
 }
 

@@ -3,6 +3,7 @@
 
 pub mod search;
 pub mod sql;
+pub mod value;
 
 use polars::prelude::*;
 

@@ -2,14 +2,44 @@
 //! or `@` (also after leading whitespace or invisible characters), or with a tab, CR or LF, is
 //! prefixed with `'` so it is not taken as a formula; numbers stay numbers. To a file or a pipe
 //! every value is otherwise a faithful copy; to a terminal each value is shown in its visible
-//! form (`escape::visible`), so no control character reaches the terminal.
+//! form (`escape::visible`), so no control character reaches the terminal. [`CsvWriter`] is
+//! the `csv` format: the report's primary block as one CSV table.
 
 use std::io::{self, Write};
 
 use polars::prelude::*;
 
 use super::escape::{is_unsafe, visible};
-use super::{cell_text, is_numeric};
+use super::model::{Block, Report};
+use super::{cell_text, detect, histogram, is_numeric, table, Writer};
+
+/// The `csv` format: the primary block of a report (a table's complete cells, findings, a
+/// histogram's buckets, events' columns); nothing when the report has none.
+pub struct CsvWriter {
+    /// Whether a terminal shows the output (values in their visible form).
+    pub terminal: bool,
+}
+
+impl Writer for CsvWriter {
+    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let strings = |(headers, rows, numeric): (Vec<String>, Vec<Vec<String>>, Vec<bool>),
+                       out: &mut dyn Write| {
+            strings(&headers, &rows, &numeric, self.terminal, out)
+        };
+        match report.primary() {
+            Some(Block::Table(t)) => {
+                strings(table::cell_strings(t.csv.as_ref().unwrap_or(&t.cells)), out)
+            }
+            Some(Block::Findings(f)) => {
+                let cells = detect::findings_cells(&f.items, &report.zone);
+                strings((cells.headers(), cells.rows.clone(), cells.numeric()), out)
+            }
+            Some(Block::Histogram(h)) => histogram::csv(&h.histogram, &report.zone, out),
+            Some(Block::Events(e)) => frame(&e.frame, self.terminal, out),
+            _ => Ok(()),
+        }
+    }
+}
 
 /// Writes `df` as CSV: one header row with the column names exactly as aliased. `terminal`
 /// shows every value in its visible form.

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde_json::{json, Map, Value};
 
 use super::escape::{visible, visible_lines};
-use super::{csv, json as json_out, table, OutputFormat, Target};
+use super::model::{Cells, Findings, Report, Table, TextTable};
 use crate::detect::{Finding, Rule};
 use crate::timerange::Zone;
 
@@ -19,62 +19,50 @@ fn entity_text(f: &Finding) -> String {
         .join(" ")
 }
 
-/// Writes findings in `format`; tables say when there are none.
-pub fn findings(
-    items: &[Finding],
-    format: OutputFormat,
-    zone: &Zone,
-    target: Target,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    match format {
-        OutputFormat::Json | OutputFormat::Ndjson => json_out::values(
-            items.iter().map(|f| finding_value(f, zone)),
-            format == OutputFormat::Ndjson,
-            out,
-        ),
-        OutputFormat::Table | OutputFormat::Csv => {
-            let headers: Vec<String> = [
-                "severity",
-                "rule",
-                "title",
-                "start",
-                "end",
-                "entity",
-                "count",
-                "detail",
-                "sample event ids",
+/// The report of `keytrail detect`: the findings, primary, times in `zone`.
+pub fn findings_report(items: Vec<Finding>, zone: &Zone) -> Report {
+    let mut report = Report::new("detect", *zone);
+    report.push(Findings {
+        name: "findings".into(),
+        items,
+        primary: true,
+    });
+    report
+}
+
+/// The findings table: severity, rule, title, start, end, entity, count, detail, samples.
+pub fn findings_cells(items: &[Finding], zone: &Zone) -> TextTable {
+    let mut cells = TextTable::new(
+        &[
+            "severity",
+            "rule",
+            "title",
+            "start",
+            "end",
+            "entity",
+            "count",
+            "detail",
+            "sample event ids",
+        ],
+        &["count"],
+    );
+    cells.rows = items
+        .iter()
+        .map(|f| {
+            vec![
+                f.severity.to_string(),
+                f.rule_id.clone(),
+                f.title.clone(),
+                zone.format(f.start, TIME_FORMAT),
+                zone.format(f.end, TIME_FORMAT),
+                entity_text(f),
+                f.count.to_string(),
+                f.detail_text(),
+                f.sample_ids.join(" "),
             ]
-            .iter()
-            .map(|h| h.to_string())
-            .collect();
-            let rows: Vec<Vec<String>> = items
-                .iter()
-                .map(|f| {
-                    vec![
-                        f.severity.to_string(),
-                        f.rule_id.clone(),
-                        f.title.clone(),
-                        zone.format(f.start, TIME_FORMAT),
-                        zone.format(f.end, TIME_FORMAT),
-                        entity_text(f),
-                        f.count.to_string(),
-                        f.detail.clone(),
-                        f.sample_ids.join(" "),
-                    ]
-                })
-                .collect();
-            let numeric = [false, false, false, false, false, false, true, false, false];
-            if format == OutputFormat::Csv {
-                return csv::strings(&headers, &rows, &numeric, target.terminal, out);
-            }
-            if items.is_empty() {
-                return writeln!(out, "no findings");
-            }
-            table::strings(&headers, &rows, &numeric, target.width, out)?;
-            writeln!(out, "{} findings", items.len())
-        }
-    }
+        })
+        .collect();
+    cells
 }
 
 /// One finding as a JSON object.
@@ -94,47 +82,31 @@ pub fn finding_value(f: &Finding, zone: &Zone) -> Value {
         "end_unix": f.end,
         "entity": entity,
         "count": f.count,
-        "detail": f.detail,
+        "detail": f.detail.iter().cloned().collect::<Map<String, Value>>(),
+        "summary": f.summary,
         "sample_event_ids": f.sample_ids,
     })
 }
 
-/// Lists rules: id, severity, title, window.
-pub fn rule_list(
-    rules: &[Rule],
-    format: OutputFormat,
-    target: Target,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    match format {
-        OutputFormat::Json | OutputFormat::Ndjson => json_out::values(
-            rules.iter().map(rule_value),
-            format == OutputFormat::Ndjson,
-            out,
-        ),
-        OutputFormat::Table | OutputFormat::Csv => {
-            let headers: Vec<String> = ["id", "severity", "title", "window"]
-                .iter()
-                .map(|h| h.to_string())
-                .collect();
-            let rows: Vec<Vec<String>> = rules
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.id.clone(),
-                        r.severity.to_string(),
-                        r.title.clone(),
-                        r.window_text.clone(),
-                    ]
-                })
-                .collect();
-            if format == OutputFormat::Csv {
-                csv::strings(&headers, &rows, &[false; 4], target.terminal, out)
-            } else {
-                table::strings(&headers, &rows, &[false; 4], target.width, out)
-            }
-        }
-    }
+/// The report of `keytrail rules list`: id, severity, title, window; every field in JSON.
+pub fn rules_report(rules: &[Rule]) -> Report {
+    let mut cells = TextTable::new(&["id", "severity", "title", "window"], &[]);
+    cells.rows = rules
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.clone(),
+                r.severity.to_string(),
+                r.title.clone(),
+                r.window_text.clone(),
+            ]
+        })
+        .collect();
+    let mut table = Table::new("rules", Cells::Text(cells)).primary();
+    table.json = Some(rules.iter().map(rule_value).collect());
+    let mut report = Report::new("rules list", Zone::default());
+    report.push(table);
+    report
 }
 
 /// One rule with every field, as JSON.

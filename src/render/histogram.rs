@@ -1,40 +1,29 @@
-//! Draws a [`Histogram`] as a terminal bar chart, or writes it as CSV or JSON.
+//! Lays a [`Histogram`] out as a terminal bar chart, as CSV or as a JSON value (the writers'
+//! pieces for histogram blocks).
 
 use std::io::{self, Write};
 
 use serde_json::json;
 
-use super::OutputFormat;
 use crate::histogram::Histogram;
 use crate::timerange::Zone;
 
 /// The widest a bar gets, in characters.
 const BAR_WIDTH: usize = 50;
 
-/// Writes `h` in `format`; bucket times are shown in `zone`.
-pub fn render(
-    h: &Histogram,
-    format: OutputFormat,
-    zone: &Zone,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    match format {
-        OutputFormat::Table => bars(h, zone, out),
-        OutputFormat::Csv => {
-            writeln!(out, "start,end,count")?;
-            for b in &h.buckets {
-                writeln!(
-                    out,
-                    "{},{},{}",
-                    label(b.start, zone),
-                    label(b.start + h.width, zone),
-                    b.count
-                )?;
-            }
-            Ok(())
-        }
-        OutputFormat::Json | OutputFormat::Ndjson => writeln!(out, "{}", json_value(h, zone)),
+/// Writes `h` as CSV: `start,end,count`, times in `zone`.
+pub fn csv(h: &Histogram, zone: &Zone, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "start,end,count")?;
+    for b in &h.buckets {
+        writeln!(
+            out,
+            "{},{},{}",
+            label(b.start, zone),
+            label(b.start + h.width, zone),
+            b.count
+        )?;
     }
+    Ok(())
 }
 
 /// The histogram as one JSON document: interval, total and every bucket.
@@ -52,7 +41,8 @@ fn label(t: i64, zone: &Zone) -> String {
     zone.format(t, "%Y-%m-%dT%H:%M:%S%:z")
 }
 
-fn bars(h: &Histogram, zone: &Zone, out: &mut dyn Write) -> io::Result<()> {
+/// Draws `h` as bars, one line per bucket, times in `zone`.
+pub fn bars(h: &Histogram, zone: &Zone, out: &mut dyn Write) -> io::Result<()> {
     if h.total == 0 {
         return writeln!(out, "no events in the range");
     }
@@ -116,7 +106,7 @@ mod tests {
             total: 6,
         };
         let mut out = Vec::new();
-        render(&h, OutputFormat::Table, &Zone::default(), &mut out).unwrap();
+        bars(&h, &Zone::default(), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "6 events, 3 buckets of 1h");
@@ -130,7 +120,7 @@ mod tests {
             format!("1970-01-01 02:00:00  2  {}", "█".repeat(25))
         );
         let mut out = Vec::new();
-        render(&h, OutputFormat::Csv, &Zone::default(), &mut out).unwrap();
+        csv(&h, &Zone::default(), &mut out).unwrap();
         assert!(String::from_utf8(out).unwrap().starts_with(
             "start,end,count\n1970-01-01T00:00:00+00:00,1970-01-01T01:00:00+00:00,4\n"
         ));

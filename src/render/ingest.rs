@@ -5,32 +5,49 @@
 use std::io::{self, Write};
 
 use super::escape::{visible, visible_path};
+use super::model::{Line, Report};
+use super::table::TableWriter;
+use super::Writer;
+use crate::timerange::Zone;
 
 use crate::ingest::{FileReport, IngestSummary};
 
 /// Above this many, files skipped as already ingested are summarized in one line.
 const LIST_SKIPPED_UP_TO: usize = 20;
 
-/// Writes the summary of an ingest run to `out`.
+/// Writes the summary of an ingest run to `out`, as the `table` format does.
 pub fn render_ingest_summary(summary: &IngestSummary, out: &mut dyn Write) -> io::Result<()> {
+    let writer = TableWriter { width: usize::MAX };
+    writer.write(&summary_report(summary), out)
+}
+
+/// The summary of an ingest run as a report of lines (already in visible form).
+pub fn summary_report(summary: &IngestSummary) -> Report {
+    let mut report = Report::new("ingest", Zone::default());
+    for line in summary_lines(summary) {
+        report.push(Line::shown(line));
+    }
+    report
+}
+
+/// The summary's lines: totals, one per file with something to say, the rejects file.
+fn summary_lines(summary: &IngestSummary) -> Vec<String> {
     let files = summary.files.len();
     let skipped = summary.skipped();
     if files > 0 && skipped == files {
-        writeln!(out, "nothing new: all {files} files already ingested")?;
-        return Ok(());
+        return vec![format!("nothing new: all {files} files already ingested")];
     }
-    write!(
-        out,
+    let mut totals = format!(
         "{files} files: {} events read, {} stored, {} duplicates, {} rejected",
         summary.events_read(),
         summary.events_stored(),
         summary.duplicates(),
         summary.rejected()
-    )?;
+    );
     if skipped > 0 {
-        write!(out, " ({skipped} files skipped)")?;
+        totals.push_str(&format!(" ({skipped} files skipped)"));
     }
-    writeln!(out)?;
+    let mut lines = vec![totals];
     let already = |f: &FileReport| {
         f.skipped
             .as_deref()
@@ -42,17 +59,17 @@ pub fn render_ingest_summary(summary: &IngestSummary, out: &mut dyn Write) -> io
             continue;
         }
         if let Some(line) = file_line(file) {
-            writeln!(out, "  {line}")?;
+            lines.push(format!("  {line}"));
         }
     }
     if !list_already {
         let n = summary.files.iter().filter(|f| already(f)).count();
-        writeln!(out, "  {n} files skipped: already ingested")?;
+        lines.push(format!("  {n} files skipped: already ingested"));
     }
     if let Some(path) = &summary.rejects_file {
-        writeln!(out, "rejected records: {}", visible_path(path))?;
+        lines.push(format!("rejected records: {}", visible_path(path)));
     }
-    Ok(())
+    lines
 }
 
 /// The line for one file, if it has anything to say.

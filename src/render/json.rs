@@ -10,6 +10,174 @@ use polars::prelude::*;
 use serde_json::{Map, Value};
 
 use super::escape::json_text;
+use super::model::{Block, Cells, EventLayout, Events, Report, Table, TextTable};
+use super::{detect, histogram, Writer};
+
+/// The `json` format.
+pub struct JsonWriter;
+
+impl Writer for JsonWriter {
+    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(b"{")?;
+        let mut first = true;
+        let mut member = |name: &str, out: &mut dyn Write| -> io::Result<()> {
+            out.write_all(if first { b"\n  " } else { b",\n  " })?;
+            first = false;
+            write_text(&format!("{}: ", Value::from(name)), out)
+        };
+        member("command", out)?;
+        write_value(&Value::from(report.command.as_str()), 1, out)?;
+        for (key, value) in &report.meta {
+            member(key, out)?;
+            write_value(value, 1, out)?;
+        }
+        for block in &report.blocks {
+            if let Some(name) = block.name() {
+                member(name, out)?;
+                write_block(block, report, 1, out)?;
+            }
+        }
+        member("notes", out)?;
+        let notes: Vec<Value> = report
+            .notes
+            .iter()
+            .map(|n| Value::from(n.text.as_str()))
+            .collect();
+        write_value(&Value::Array(notes), 1, out)?;
+        out.write_all(b"\n}\n")
+    }
+}
+
+/// Writes `value` pretty-printed as if it sat at nesting `depth` of a document.
+fn write_value(value: &Value, depth: usize, out: &mut dyn Write) -> io::Result<()> {
+    let text = format!("{value:#}");
+    write_text(&text.replace('\n', &format!("\n{}", indent(depth))), out)
+}
+
+fn indent(depth: usize) -> String {
+    "  ".repeat(depth)
+}
+
+/// Writes one named block's value at nesting `depth`.
+fn write_block(
+    block: &Block,
+    report: &Report,
+    depth: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match block {
+        Block::Events(e) => write_events(e, depth, out),
+        Block::Section(s) => {
+            out.write_all(b"{")?;
+            let mut first = true;
+            for inner in &s.blocks {
+                let Some(name) = inner.name() else { continue };
+                let sep = if first { "\n" } else { ",\n" };
+                first = false;
+                write_text(
+                    &format!("{sep}{}{}: ", indent(depth + 1), Value::from(name)),
+                    out,
+                )?;
+                write_block(inner, report, depth + 1, out)?;
+            }
+            let close = if first {
+                "}".to_string()
+            } else {
+                format!("\n{}}}", indent(depth))
+            };
+            out.write_all(close.as_bytes())
+        }
+        other => write_value(
+            &block_value(other, report).unwrap_or(Value::Null),
+            depth,
+            out,
+        ),
+    }
+}
+
+/// The JSON value of a block (events excepted: they are written as stored).
+pub fn block_value(block: &Block, report: &Report) -> Option<Value> {
+    match block {
+        Block::Table(t) => Some(Value::Array(table_rows(t))),
+        Block::Histogram(h) => Some(histogram::json_value(&h.histogram, &report.zone)),
+        Block::Findings(f) => Some(Value::Array(
+            f.items
+                .iter()
+                .map(|x| detect::finding_value(x, &report.zone))
+                .collect(),
+        )),
+        Block::Fields(f) => Some(Value::Object(f.pairs.iter().cloned().collect())),
+        Block::Line(_) | Block::Events(_) | Block::Section(_) => None,
+    }
+}
+
+/// The rows of a table as JSON: its JSON form, else its cells as objects by column name.
+pub fn table_rows(t: &Table) -> Vec<Value> {
+    if let Some(rows) = &t.json {
+        return rows.clone();
+    }
+    match &t.cells {
+        Cells::Frame(df) => rows(df),
+        Cells::Text(text) => text_rows(text),
+    }
+}
+
+/// Text cells as objects by column name; a number column's cells as numbers when they read.
+fn text_rows(t: &TextTable) -> Vec<Value> {
+    t.rows
+        .iter()
+        .map(|row| {
+            let obj: Map<String, Value> = t
+                .columns
+                .iter()
+                .zip(row)
+                .map(|(c, v)| {
+                    let number = c
+                        .numeric
+                        .then(|| serde_json::from_str::<serde_json::Number>(v).ok())
+                        .flatten();
+                    (
+                        c.name.clone(),
+                        number.map_or_else(|| Value::from(v.as_str()), Value::Number),
+                    )
+                })
+                .collect();
+            Value::Object(obj)
+        })
+        .collect()
+}
+
+/// Writes the stored events of `e` as an array at nesting `depth`: compact, or laid out as
+/// `serde_json` pretty-prints with every number as stored.
+fn write_events(e: &Events, depth: usize, out: &mut dyn Write) -> io::Result<()> {
+    let inner = format!("\n{}", indent(depth + 1));
+    let mut any = false;
+    out.write_all(b"[")?;
+    for (i, event) in event_texts(&e.frame).enumerate() {
+        out.write_all(if i == 0 { b"" } else { b"," })?;
+        write_text(&inner, out)?;
+        match e.layout {
+            EventLayout::Compact => write_text(event, out)?,
+            EventLayout::Pretty => write_text(&event_layout(event).replace('\n', &inner), out)?,
+        }
+        any = true;
+    }
+    let close = if any {
+        format!("\n{}]", indent(depth))
+    } else {
+        "]".to_string()
+    };
+    out.write_all(close.as_bytes())
+}
+
+/// The stored texts of a frame's `event` column (none when it has no such column).
+pub fn event_texts(df: &DataFrame) -> impl Iterator<Item = &str> {
+    df.column(crate::schema::EVENT)
+        .ok()
+        .and_then(|c| c.str().ok())
+        .into_iter()
+        .flat_map(|c| c.iter().flatten())
+}
 
 /// Writes `df` as a JSON array of objects (`lines == false`) or as NDJSON.
 pub fn frame(df: &DataFrame, lines: bool, out: &mut dyn Write) -> io::Result<()> {
@@ -144,24 +312,7 @@ pub fn raw_events<'a>(
 
 /// The JSON value of one cell.
 pub fn value(v: &AnyValue) -> Value {
-    match v {
-        AnyValue::Null => Value::Null,
-        AnyValue::Boolean(b) => Value::Bool(*b),
-        AnyValue::String(s) => Value::String((*s).to_string()),
-        AnyValue::StringOwned(s) => Value::String(s.to_string()),
-        AnyValue::Int8(n) => Value::from(*n),
-        AnyValue::Int16(n) => Value::from(*n),
-        AnyValue::Int32(n) => Value::from(*n),
-        AnyValue::Int64(n) => Value::from(*n),
-        AnyValue::UInt8(n) => Value::from(*n),
-        AnyValue::UInt16(n) => Value::from(*n),
-        AnyValue::UInt32(n) => Value::from(*n),
-        AnyValue::UInt64(n) => Value::from(*n),
-        AnyValue::Float32(n) => Value::from(*n),
-        AnyValue::Float64(n) => Value::from(*n),
-        AnyValue::List(series) => Value::Array(series.iter().map(|x| value(&x)).collect()),
-        other => Value::String(other.to_string().trim_matches('"').to_string()),
-    }
+    crate::query::value::json(v)
 }
 
 #[cfg(test)]

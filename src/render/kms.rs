@@ -1,12 +1,11 @@
-//! Lays out the KMS reports: tables and bar charts for people, one stable JSON schema per
-//! command for scripts (documented in README), CSV of the main table.
-
-use std::io::{self, Write};
+//! Lays the KMS investigations out as reports: tables and bar charts for people, one stable
+//! JSON schema per command for scripts (documented in README), CSV of the main table.
 
 use serde_json::{json, Value};
 
-use super::escape::visible;
-use super::{csv, histogram, json as json_out, table, OutputFormat, Target};
+use super::model::{
+    Cells, EventLayout, Events, HistogramBlock, NoteKind, Report, Table, TextColumn, TextTable,
+};
 use crate::kms::inventory::{KeyRecord, KeyState};
 use crate::kms::run::{InventoryReport, LifecycleReport, UsageReport};
 use crate::timerange::Zone;
@@ -14,74 +13,64 @@ use crate::timerange::Zone;
 /// How times are shown in KMS tables.
 const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
-/// Writes the lifecycle report.
-pub fn lifecycle(
-    r: &LifecycleReport,
-    format: OutputFormat,
-    zone: &Zone,
-    target: Target,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    match format {
-        OutputFormat::Table => {
-            writeln!(out, "KMS key lifecycle: {} events", r.table.height())?;
-            table::frame(&r.table, target.width, out)?;
-            writeln!(out)?;
-            histogram::render(&r.histogram, OutputFormat::Table, zone, out)?;
-            if let Some(raw) = &r.raw {
-                writeln!(out, "\nraw logs (newest first):")?;
-                super::frame(raw, OutputFormat::Table, target, out)?;
-            }
-            Ok(())
-        }
-        OutputFormat::Csv => csv::frame(&r.table, target.terminal, out),
-        OutputFormat::Ndjson => json_out::frame(&r.table, true, out),
-        OutputFormat::Json => {
-            let doc = json!({
-                "command": "kms lifecycle",
-                "statement": r.statement,
-                "rows": json_out::rows(&r.table),
-                "histogram": histogram::json_value(&r.histogram, zone),
-            });
-            match &r.raw {
-                Some(raw) => json_out::document_with_events(&doc, "raw_events", raw, out),
-                None => json_out::document(&doc, out),
-            }
-        }
+/// The report of `kms lifecycle`: a count line, the events table (primary), the histogram,
+/// and the raw events when asked for.
+pub fn lifecycle(r: &LifecycleReport, zone: &Zone) -> Report {
+    let mut report = Report::new("kms lifecycle", *zone);
+    report.meta("statement", r.statement.as_str());
+    report.line(format!("KMS key lifecycle: {} events", r.table.height()));
+    report.push(
+        Table::new("rows", Cells::Frame(r.table.clone()))
+            .when_empty("(no rows)")
+            .primary(),
+    );
+    report.line("");
+    report.push(histogram_block(r));
+    if let Some(raw) = &r.raw {
+        report.line("");
+        report.push(Events {
+            name: "raw_events".into(),
+            caption: Some("raw logs (newest first):".into()),
+            frame: raw.clone(),
+            layout: EventLayout::Pretty,
+            primary: false,
+        });
+    }
+    report.notes(NoteKind::Planner, &r.notes);
+    report
+}
+
+fn histogram_block(r: &LifecycleReport) -> HistogramBlock {
+    HistogramBlock {
+        name: "histogram".into(),
+        histogram: r.histogram.clone(),
+        primary: false,
     }
 }
 
-/// Writes the usage report.
-pub fn usage(
-    r: &UsageReport,
-    format: OutputFormat,
-    zone: &Zone,
-    target: Target,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    match format {
-        OutputFormat::Table => {
-            writeln!(out, "{}", visible(&resolution_line(r)))?;
-            table::frame(&r.table, target.width, out)?;
-            writeln!(out)?;
-            histogram::render(&r.histogram, OutputFormat::Table, zone, out)
-        }
-        OutputFormat::Csv => csv::frame(&r.table, target.terminal, out),
-        OutputFormat::Ndjson => json_out::frame(&r.table, true, out),
-        OutputFormat::Json => {
-            let doc = json!({
-                "command": "kms usage",
-                "key": r.requested,
-                "key_ids": r.key_ids,
-                "aliases": r.aliases,
-                "statement": r.statement,
-                "rows": json_out::rows(&r.table),
-                "histogram": histogram::json_value(&r.histogram, zone),
-                "notes": r.notes,
-            });
-            json_out::document(&doc, out)
-        }
-    }
+/// The report of `kms usage`: which keys were searched, the usage table (primary), the
+/// histogram.
+pub fn usage(r: &UsageReport, zone: &Zone) -> Report {
+    let mut report = Report::new("kms usage", *zone);
+    report
+        .meta("key", r.requested.as_str())
+        .meta("key_ids", r.key_ids.clone())
+        .meta("aliases", r.aliases.clone())
+        .meta("statement", r.statement.as_str());
+    report.line(resolution_line(r));
+    report.push(
+        Table::new("rows", Cells::Frame(r.table.clone()))
+            .when_empty("(no rows)")
+            .primary(),
+    );
+    report.line("");
+    report.push(HistogramBlock {
+        name: "histogram".into(),
+        histogram: r.histogram.clone(),
+        primary: false,
+    });
+    report.notes(NoteKind::Planner, &r.notes);
+    report
 }
 
 /// Which key ids a usage report searched for, in words.
@@ -94,72 +83,65 @@ fn resolution_line(r: &UsageReport) -> String {
     }
 }
 
-/// Writes the key inventory.
-pub fn inventory(
-    r: &InventoryReport,
-    format: OutputFormat,
-    zone: &Zone,
-    target: Target,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    match format {
-        OutputFormat::Table => {
-            writeln!(out, "KMS keys seen: {}", r.keys.len())?;
-            let headers = owned(&[
-                "key",
-                "aliases",
-                "region",
-                "state",
-                "created",
-                "first seen",
-                "last seen",
-                "calls",
-                "top operations",
-                "callers",
-                "IPs",
-                "errors",
-            ]);
-            let numeric = numeric_flags(&headers, &["calls", "callers", "IPs", "errors"]);
-            let rows: Vec<Vec<String>> = r.keys.iter().map(|k| key_table_row(k, zone)).collect();
-            let (headers, numeric, rows) = with_countries(r, headers, numeric, rows, 3);
-            table::strings(&headers, &rows, &numeric, target.width, out)?;
-            if r.keys.is_empty() {
-                writeln!(out, "(no KMS key appears in the range)")?;
-            }
-            Ok(())
-        }
-        OutputFormat::Csv => {
-            let headers = owned(&[
-                "keyId",
-                "aliases",
-                "region",
-                "created",
-                "createdBy",
-                "state",
-                "firstSeen",
-                "lastSeen",
-                "calls",
-                "operations",
-                "callers",
-                "ips",
-                "errors",
-            ]);
-            let numeric = numeric_flags(&headers, &["calls", "callers", "ips", "errors"]);
-            let rows: Vec<Vec<String>> = r.keys.iter().map(|k| key_row(k, zone)).collect();
-            let (headers, numeric, rows) = with_countries(r, headers, numeric, rows, usize::MAX);
-            csv::strings(&headers, &rows, &numeric, target.terminal, out)
-        }
-        OutputFormat::Ndjson => {
-            json_out::values(r.keys.iter().map(|k| key_json(k, zone)), true, out)
-        }
-        OutputFormat::Json => {
-            let doc = json!({
-                "command": "kms keys",
-                "statements": r.statements,
-                "keys": r.keys.iter().map(|k| key_json(k, zone)).collect::<Vec<_>>(),
-            });
-            json_out::document(&doc, out)
-        }
+/// The report of `kms keys`: a count line and one row per key: condensed for people (minutes,
+/// the top three operations), complete in CSV, nested in JSON.
+pub fn inventory(r: &InventoryReport, zone: &Zone) -> Report {
+    let mut report = Report::new("kms keys", *zone);
+    report.meta("statements", r.statements.clone());
+    report.line(format!("KMS keys seen: {}", r.keys.len()));
+    let headers = owned(&[
+        "key",
+        "aliases",
+        "region",
+        "state",
+        "created",
+        "first seen",
+        "last seen",
+        "calls",
+        "top operations",
+        "callers",
+        "IPs",
+        "errors",
+    ]);
+    let numeric = numeric_flags(&headers, &["calls", "callers", "IPs", "errors"]);
+    let rows: Vec<Vec<String>> = r.keys.iter().map(|k| key_table_row(k, zone)).collect();
+    let shown = text_table(with_countries(r, headers, numeric, rows, 3));
+    let headers = owned(&[
+        "keyId",
+        "aliases",
+        "region",
+        "created",
+        "createdBy",
+        "state",
+        "firstSeen",
+        "lastSeen",
+        "calls",
+        "operations",
+        "callers",
+        "ips",
+        "errors",
+    ]);
+    let numeric = numeric_flags(&headers, &["calls", "callers", "ips", "errors"]);
+    let rows: Vec<Vec<String>> = r.keys.iter().map(|k| key_row(k, zone)).collect();
+    let complete = text_table(with_countries(r, headers, numeric, rows, usize::MAX));
+    let mut table = Table::new("keys", Cells::Text(shown))
+        .when_empty("(no KMS key appears in the range)")
+        .primary();
+    table.csv = Some(Cells::Text(complete));
+    table.json = Some(r.keys.iter().map(|k| key_json(k, zone)).collect());
+    report.push(table);
+    report.notes(NoteKind::Planner, &r.notes);
+    report
+}
+
+fn text_table((headers, numeric, rows): (Vec<String>, Vec<bool>, Vec<Vec<String>>)) -> TextTable {
+    TextTable {
+        columns: headers
+            .into_iter()
+            .zip(numeric)
+            .map(|(name, numeric)| TextColumn { name, numeric })
+            .collect(),
+        rows,
     }
 }
 

@@ -3,6 +3,11 @@
 //! events, file names and queries reaches people only through [`escape`]: tables and summaries
 //! always show it in its visible form, JSON always without raw unsafe characters (`\uXXXX`
 //! escapes, same values), CSV in visible form when it is written to a terminal.
+//!
+//! Every command lays its result out as a [`model::Report`]; each output format is one
+//! [`Writer`] of that model ([`table::TableWriter`], [`csv::CsvWriter`], [`json::JsonWriter`],
+//! [`ndjson::NdjsonWriter`], [`parquet::ParquetFile`]), and [`output::emit`] sends a report to
+//! stdout or to a file through the one [`OutputFormat::writer`].
 
 pub mod csv;
 pub mod detect;
@@ -11,6 +16,11 @@ pub mod histogram;
 pub mod ingest;
 pub mod json;
 pub mod kms;
+pub mod model;
+pub mod ndjson;
+pub mod output;
+pub mod parquet;
+pub mod stderr;
 pub mod table;
 
 use std::io::{self, IsTerminal, Write};
@@ -29,6 +39,8 @@ pub enum OutputFormat {
     Json,
     /// One JSON object per line.
     Ndjson,
+    /// A Parquet file of the result frame (files only, chosen by `--output x.parquet`).
+    Parquet,
 }
 
 impl OutputFormat {
@@ -43,6 +55,46 @@ impl OutputFormat {
                 "unknown format {text:?}: use table, csv, json or ndjson"
             )),
         }
+    }
+
+    /// The format of an output file, by its extension: `.parquet`, `.csv`, `.json`,
+    /// `.ndjson` or `.jsonl`.
+    pub fn for_file(path: &std::path::Path) -> Result<OutputFormat, String> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "parquet" => Ok(OutputFormat::Parquet),
+            "csv" => Ok(OutputFormat::Csv),
+            "json" => Ok(OutputFormat::Json),
+            "ndjson" | "jsonl" => Ok(OutputFormat::Ndjson),
+            _ => Err(format!(
+                "--output {}: use a .parquet, .csv or .json file",
+                path.display()
+            )),
+        }
+    }
+
+    /// The writer of this format for `target`: the one place a format picks its writer.
+    pub fn writer(self, target: Target) -> Box<dyn Writer> {
+        match self {
+            OutputFormat::Table => Box::new(table::TableWriter {
+                width: target.width,
+            }),
+            OutputFormat::Csv => Box::new(csv::CsvWriter {
+                terminal: target.terminal,
+            }),
+            OutputFormat::Json => Box::new(json::JsonWriter),
+            OutputFormat::Ndjson => Box::new(ndjson::NdjsonWriter),
+            OutputFormat::Parquet => Box::new(parquet::ParquetFile),
+        }
+    }
+
+    /// Whether the format writes JSON (raw logs then read the stored event texts).
+    pub fn is_json(self) -> bool {
+        matches!(self, OutputFormat::Json | OutputFormat::Ndjson)
     }
 }
 
@@ -75,35 +127,25 @@ impl Target {
     }
 }
 
-/// Writes a result frame in `format` to `target`.
-pub fn frame(
-    df: &DataFrame,
-    format: OutputFormat,
-    target: Target,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    match format {
-        OutputFormat::Table => table::frame(df, target.width, out),
-        OutputFormat::Csv => csv::frame(df, target.terminal, out),
-        OutputFormat::Json => json::frame(df, false, out),
-        OutputFormat::Ndjson => json::frame(df, true, out),
+/// One output format: lays a [`model::Report`] out on `out`. Implemented once per format
+/// (`table`, `csv`, `json`, `ndjson`, and `html`, `md`); stdout and `--output FILE` use the
+/// same writers.
+pub trait Writer {
+    /// Writes `report` to `out`. Notes are not written here, except by formats that carry
+    /// them (JSON `notes`); [`Writer::is_human`] formats also show status lines in place.
+    fn write(&self, report: &model::Report, out: &mut dyn Write) -> io::Result<()>;
+
+    /// Whether the format is for people (status lines in place) rather than for programs
+    /// (status lines on stderr after the output).
+    fn is_human(&self) -> bool {
+        false
     }
 }
 
 /// The text of one cell as shown in tables and CSV (before escaping): NULL as an empty cell,
 /// lists as JSON.
 pub fn cell_text(value: &AnyValue) -> String {
-    match value {
-        AnyValue::Null => String::new(),
-        AnyValue::String(s) => (*s).to_string(),
-        AnyValue::StringOwned(s) => s.to_string(),
-        AnyValue::Boolean(b) => b.to_string(),
-        AnyValue::List(_) => json::value(value).to_string(),
-        other => {
-            let text = other.to_string();
-            text.trim_matches('"').to_string()
-        }
-    }
+    crate::query::value::text(value)
 }
 
 /// Whether a column holds numbers (right-aligned in tables, never escaped in CSV).

@@ -1,7 +1,8 @@
 //! Aligned text tables that fit the terminal: every header and cell in its terminal-safe
 //! visible form (`escape::visible`: no control character, newline or bidi override reaches the
 //! terminal, so no cell can forge or hide a row), long values ellipsized by display width,
-//! numbers right-aligned.
+//! numbers right-aligned. [`TableWriter`] is the `table` format: every block of a report in
+//! order, for people.
 
 use std::io::{self, Write};
 
@@ -12,7 +13,10 @@ use polars::prelude::*;
 use unicode_width::UnicodeWidthStr;
 
 use super::escape::{pieces, visible};
-use super::{cell_text, is_numeric};
+use super::model::{
+    Block, Cells, Counts, Fields, Line, Report, Section, Table as TableBlock, TextForm,
+};
+use super::{cell_text, detect, histogram, is_numeric, Writer};
 
 /// A header rule and nothing else: easy to read, easy to copy.
 const TABLE_STYLE: TableStyle =
@@ -24,22 +28,131 @@ const PROTECTED_FIRST_COLUMN: usize = 40;
 /// The narrowest a column is squeezed to before values are cut.
 const MIN_COLUMN: usize = 8;
 
+/// The `table` format: each block in order, tables no wider than `width`.
+pub struct TableWriter {
+    /// The width tables fit.
+    pub width: usize,
+}
+
+impl Writer for TableWriter {
+    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        for block in &report.blocks {
+            self.block(block, report, out)?;
+        }
+        Ok(())
+    }
+
+    fn is_human(&self) -> bool {
+        true
+    }
+}
+
+impl TableWriter {
+    fn block(&self, block: &Block, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        match block {
+            Block::Line(line) => writeln!(out, "{}", line_text(line)),
+            Block::Table(t) => self.table(t, out),
+            Block::Histogram(h) => histogram::bars(&h.histogram, &report.zone, out),
+            Block::Events(e) => {
+                caption(e.caption.as_deref(), out)?;
+                frame(&e.frame, self.width, out)
+            }
+            Block::Findings(f) => {
+                if f.items.is_empty() {
+                    return writeln!(out, "no findings");
+                }
+                let cells = detect::findings_cells(&f.items, &report.zone);
+                strings(
+                    &cells.headers(),
+                    &cells.rows,
+                    &cells.numeric(),
+                    self.width,
+                    out,
+                )?;
+                writeln!(out, "{} findings", f.items.len())
+            }
+            Block::Fields(f) => fields(f, out),
+            Block::Section(s) => self.section(s, report, out),
+        }
+    }
+
+    fn table(&self, t: &TableBlock, out: &mut dyn Write) -> io::Result<()> {
+        caption(t.caption.as_deref(), out)?;
+        let (headers, rows, numeric) = cell_strings(&t.cells);
+        strings(&headers, &rows, &numeric, self.width, out)?;
+        if rows.is_empty() {
+            if let Some(empty) = &t.empty {
+                writeln!(out, "{}", visible(empty))?;
+            }
+        }
+        match t.counts {
+            Some(Counts { shown, total }) if shown < total => {
+                writeln!(out, "(top {shown} of {total})")
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn section(&self, s: &Section, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{}", visible(&s.title))?;
+        for block in &s.blocks {
+            self.block(block, report, out)?;
+        }
+        Ok(())
+    }
+}
+
+/// A line as people see it.
+pub fn line_text(line: &Line) -> std::borrow::Cow<'_, str> {
+    match line.form {
+        TextForm::Raw => visible(&line.text),
+        TextForm::Visible => line.text.as_str().into(),
+    }
+}
+
+fn caption(text: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+    match text {
+        Some(text) => writeln!(out, "{}", visible(text)),
+        None => Ok(()),
+    }
+}
+
+fn fields(f: &Fields, out: &mut dyn Write) -> io::Result<()> {
+    caption(f.caption.as_deref(), out)?;
+    for (key, value) in &f.pairs {
+        let text = crate::query::value::json_text(value);
+        writeln!(out, "{}: {}", visible(key), visible(&text))?;
+    }
+    Ok(())
+}
+
+/// The headers, rows and number flags of `cells`, as text (before escaping).
+pub fn cell_strings(cells: &Cells) -> (Vec<String>, Vec<Vec<String>>, Vec<bool>) {
+    match cells {
+        Cells::Text(t) => (t.headers(), t.rows.clone(), t.numeric()),
+        Cells::Frame(df) => {
+            let headers: Vec<String> = df
+                .get_column_names()
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            let numeric: Vec<bool> = df.columns().iter().map(|c| is_numeric(c.dtype())).collect();
+            let rows = (0..df.height())
+                .map(|i| {
+                    df.columns()
+                        .iter()
+                        .map(|c| cell_text(&c.get(i).unwrap_or(AnyValue::Null)))
+                        .collect()
+                })
+                .collect();
+            (headers, rows, numeric)
+        }
+    }
+}
+
 /// Writes `df` as a table no wider than `width`; an empty frame prints "(no rows)".
 pub fn frame(df: &DataFrame, width: usize, out: &mut dyn Write) -> io::Result<()> {
-    let headers: Vec<String> = df
-        .get_column_names()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let numeric: Vec<bool> = df.columns().iter().map(|c| is_numeric(c.dtype())).collect();
-    let mut rows: Vec<Vec<String>> = Vec::with_capacity(df.height());
-    for i in 0..df.height() {
-        let row = df
-            .columns()
-            .iter()
-            .map(|c| cell_text(&c.get(i).unwrap_or(AnyValue::Null)));
-        rows.push(row.collect());
-    }
+    let (headers, rows, numeric) = cell_strings(&Cells::Frame(df.clone()));
     strings(&headers, &rows, &numeric, width, out)?;
     if df.height() == 0 {
         writeln!(out, "(no rows)")?;
