@@ -108,7 +108,11 @@ fn tables_hold_what_the_engines_answer() {
         "json",
     ]))
     .unwrap();
-    let findings = findings.as_array().unwrap();
+    let findings = findings
+        .get("findings")
+        .unwrap_or(&findings)
+        .as_array()
+        .unwrap();
     let evidence_tables = page.matches("<table class=\"data evidence\">").count();
     assert_eq!(
         evidence_tables,
@@ -133,6 +137,7 @@ fn tables_hold_what_the_engines_answer() {
         "json",
     ]);
     let services: Value = serde_json::from_str(&services).unwrap();
+    let services = services.get("rows").unwrap_or(&services);
     assert_eq!(
         table_rows(&page, "t-services"),
         services.as_array().unwrap().len()
@@ -145,6 +150,7 @@ fn tables_hold_what_the_engines_answer() {
         "json",
     ]);
     let ips: Value = serde_json::from_str(&ips).unwrap();
+    let ips = ips.get("rows").unwrap_or(&ips);
     assert!(page.contains(&format!(
         "id=\"t-ips\" data-rows=\"8\" data-of=\"{}\"",
         ips[0]["n"]

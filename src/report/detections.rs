@@ -127,7 +127,8 @@ fn view(f: &Finding, n: usize) -> FindingView {
         end: f.end,
         entity: f.entity.clone(),
         count: f.count,
-        detail: f.detail.clone(),
+        detail: f.detail_text(),
+        detail_values: f.detail.clone(),
         evidence: f
             .sample_ids
             .iter()
@@ -208,7 +209,8 @@ pub fn baseline_rows(findings: &[Finding]) -> Vec<BaselineRow> {
             start: f.start,
             end: f.end,
             count: f.count,
-            detail: f.detail.clone(),
+            detail: f.detail_text(),
+
             hourly: Vec::new(),
             hourly_from: f.start,
         })

@@ -335,8 +335,10 @@ pub struct FindingView {
     pub entity: Vec<(String, String)>,
     /// Matched events of the entity in the window (M of "top N of M").
     pub count: u64,
-    /// Other result values.
+    /// Other result values, as one text (`name=value, ...`).
     pub detail: String,
+    /// The same values, as (name, JSON value) pairs.
+    pub detail_values: Vec<(String, serde_json::Value)>,
     /// The evidence events shown (N of "top N of M").
     pub evidence: Vec<Evidence>,
 }
