@@ -125,6 +125,40 @@ pub fn render(args: &ReportArgs, format: ReportFormat) -> Result<(String, Source
     Ok((text, source))
 }
 
+/// Writes the HTML report of a whole store (built-in rules and baselines, UTC) to `path` and
+/// returns its size: the end of `keytrail demo`.
+pub fn write_store_report(store: &Store, path: &Path) -> Result<usize> {
+    let zone = keytrail::timerange::Zone::default();
+    let now = keytrail::timerange::now();
+    let opts = ReportOptions {
+        title: "keytrail demo report".into(),
+        command_line: format!(
+            "keytrail report {} --baselines --out {}",
+            store.root().display(),
+            path.display()
+        ),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        generated_at: now,
+        zone,
+        zone_label: zone_label(&zone),
+        range: TimeRange::default(),
+        ctx: SqlContext {
+            zone,
+            now,
+            geoip: None,
+        },
+        keys: Vec::new(),
+        baselines: Some(BaselineOptions::default()),
+        compare: None,
+        rules: keytrail::detect::builtin_rules(),
+        facts: facts(store, store.root(), false),
+    };
+    let data = report::build(&|range: &TimeRange| store.scan(range), &opts)?;
+    let text = report::html::render(&data, zone).map_err(template_error)?;
+    std::fs::write(path, &text).map_err(|e| Error::io(path, e))?;
+    Ok(text.len())
+}
+
 fn template_error(e: minijinja::Error) -> Error {
     Error::Other(format!("report template: {e:#}"))
 }
