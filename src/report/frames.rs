@@ -9,6 +9,37 @@ use crate::query::{self, sql::SqlContext};
 /// SQL for "the call failed": a non-empty `errorCode`.
 pub const FAILED_SQL: &str = r#""event.errorCode" IS NOT NULL AND "event.errorCode" <> ''"#;
 
+/// The store columns the report's own statements read (scope, activity, per-key, after
+/// deletion): small dictionary-like columns, never the `event` JSON text.
+pub const SMALL_COLUMNS: &[&str] = &[
+    "__time__",
+    "event.eventId",
+    "event.eventName",
+    "event.eventRW",
+    "event.serviceName",
+    "event.acsRegion",
+    "event.errorCode",
+    "event.sourceIpAddress",
+    "event.recipientAccountId",
+    "event.userIdentity.userName",
+    "event.userIdentity.principalId",
+    "event.userIdentity.accountId",
+    "event.userIdentity.accessKeyId",
+    "keytrail.kmsKeyId",
+];
+
+/// The events' [`SMALL_COLUMNS`], read once into memory: every statement of the report's own
+/// sections then runs on this frame instead of scanning the store again.
+pub fn small_frame(events: &LazyFrame) -> Result<LazyFrame> {
+    let columns: Vec<Expr> = SMALL_COLUMNS.iter().map(|c| col(*c)).collect();
+    Ok(events
+        .clone()
+        .select(columns)
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single()
+        .lazy())
+}
+
 /// The planned SQL part of `statement` over `events`.
 pub fn sql(statement: &str, events: LazyFrame, ctx: &SqlContext) -> Result<LazyFrame> {
     query::compile(statement, events, ctx)?

@@ -63,6 +63,37 @@ pub fn statements(history: &AliasHistory, geoip: bool) -> Vec<(&'static str, Str
     ]
 }
 
+/// The KMS calls that name a key, with `keytrail.kmsKeyId` replaced by the key it stands for
+/// (aliases mapped through the archive's alias history once, as `kms keys` maps them), and the
+/// columns the per-key statements read. No LIMIT: every call is kept.
+pub fn mapped_statement(history: &AliasHistory) -> String {
+    format!(
+        "{KEY_SEARCH} | SELECT {} as \"keytrail.kmsKeyId\", __time__, \"event.eventId\", \"event.eventName\", \
+         \"event.serviceName\", \"event.errorCode\", \"event.sourceIpAddress\", \
+         \"event.userIdentity.userName\", \"event.userIdentity.principalId\"",
+        history.key_sql()
+    )
+}
+
+/// The calls of [`mapped_statement`], in memory: the per-key statements run on them with the
+/// key column as it is.
+pub fn mapped_calls(
+    events: &LazyFrame,
+    history: &AliasHistory,
+    opts: &ReportOptions,
+    methods: &mut Methods,
+) -> Result<LazyFrame> {
+    let statement = mapped_statement(history);
+    methods.add(
+        "KMS calls by key (the frame the per-key statements below run on)",
+        &statement,
+    );
+    Ok(super::frames::sql(&statement, events.clone(), &opts.ctx)?
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single()
+        .lazy())
+}
+
 /// The per-key results, indexed by key id.
 pub struct PerKey {
     daily: HashMap<String, HashMap<String, u64>>,

@@ -20,7 +20,7 @@ use polars::prelude::*;
 use crate::detect::{self, BaselineOptions, DetectOptions, Rule, Severity};
 use crate::error::Result;
 use crate::kms::run::{self as kms_run, RunOptions};
-use crate::kms::{KeyRef, LIFECYCLE_EVENTS};
+use crate::kms::{self, KeyRef, LIFECYCLE_EVENTS};
 use crate::query::sql::SqlContext;
 use crate::timerange::{TimeRange, Zone};
 use model::*;
@@ -109,14 +109,19 @@ impl Methods {
 /// Builds the whole report.
 pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
     let mut methods = Methods::default();
-    let events = scan(&opts.range)?;
+    let store_events = scan(&opts.range)?;
+    // The small columns, read once; the kms and detect engines read the store themselves.
+    let events = frames::small_frame(&store_events)?;
     let span = scope::span(&events, opts, &mut methods)?;
     let first = opts.range.from.or(span.first).unwrap_or(opts.generated_at);
     let last = opts.range.to.map(|t| t - 1).or(span.last).unwrap_or(first);
     let days = scope::days_between(first, last, &opts.zone, MAX_DAYS);
     let (accounts, regions, coverage) =
         scope::accounts_and_coverage(&events, days.clone(), opts, &mut methods)?;
-    let previous = opts.compare.as_ref().map(scan).transpose()?;
+    let previous = match &opts.compare {
+        Some(range) => Some(frames::small_frame(&scan(range)?)?),
+        None => None,
+    };
     let activity = activity::activity(
         &events,
         previous.as_ref(),
@@ -124,11 +129,17 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
         opts,
         &mut methods,
     )?;
-    let kms = kms_sections(&events, &days, (first, last + 1), opts, &mut methods)?;
-    let findings = run_detect(scan, events.clone(), opts, &mut methods)?;
+    let kms = kms_sections(
+        (&store_events, &events),
+        &days,
+        (first, last + 1),
+        opts,
+        &mut methods,
+    )?;
+    let findings = run_detect(scan, store_events.clone(), opts, &mut methods)?;
     let mut groups = detections::groups(&findings, &opts.rules);
     let ids = detections::evidence_ids(&groups);
-    let evidence = detections::evidence_frame(events.clone(), &ids)?;
+    let evidence = detections::evidence_frame(store_events, &ids)?;
     let appendix_events = detections::attach_evidence(&mut groups, &evidence)?;
     methods.add("Evidence events", "the stored events whose eventId (or dedup key) is a finding's sample id, as `keytrail event` finds them");
     let (alarms, top_findings) = detections::alarms_and_top(&groups);
@@ -208,7 +219,7 @@ struct KmsSections {
 }
 
 fn kms_sections(
-    events: &LazyFrame,
+    (store_events, events): (&LazyFrame, &LazyFrame),
     days: &[String],
     (start, end): (i64, i64),
     opts: &ReportOptions,
@@ -219,21 +230,23 @@ fn kms_sections(
         range: opts.range,
         interval: crate::histogram::Interval::Auto,
     };
-    let inventory = kms_run::keys(events.clone(), &run_opts)?;
+    let inventory = kms_run::keys(store_events.clone(), &run_opts)?;
     for s in &inventory.statements {
         methods.add("Key inventory (as `kms keys`)", s);
     }
-    let history = kms_run::alias_history(events.clone(), &run_opts)?;
-    let wanted = wanted_keys(events, opts, &run_opts)?;
+    let history = kms_run::alias_history(store_events.clone(), &run_opts)?;
+    let wanted = wanted_keys(store_events, opts, &run_opts)?;
     let records: Vec<_> = inventory
         .keys
         .into_iter()
         .filter(|k| !k.key_id.is_empty() || wanted.is_none())
         .filter(|k| wanted.as_ref().is_none_or(|w| w.contains(&k.key_id)))
         .collect();
-    let per_key = keys::per_key(events, &history, opts, methods)?;
+    let calls = keys::mapped_calls(events, &history, opts, methods)?;
+    let plain = kms::aliases::AliasHistory::default();
+    let per_key = keys::per_key(&calls, &plain, opts, methods)?;
     let key_rows = keys::key_rows(&records, &per_key, days, Some(start));
-    let lifecycle = kms_run::lifecycle(events.clone(), LIFECYCLE_EVENTS, true, &run_opts)?;
+    let lifecycle = kms_run::lifecycle(store_events.clone(), LIFECYCLE_EVENTS, true, &run_opts)?;
     methods.add(
         "Lifecycle timeline (as `kms lifecycle --raw`)",
         &lifecycle.statement,
@@ -251,10 +264,10 @@ fn kms_sections(
             )
         })
         .collect();
-    let used_after_deletion = match keys::after_deletion_statement(&lanes, &history) {
+    let used_after_deletion = match keys::after_deletion_statement(&lanes, &plain) {
         Some(s) => {
             methods.add("Keys used after deletion was scheduled", &s);
-            let df = frames::run_all(&[s], events, &opts.ctx)?.remove(0);
+            let df = frames::run_all(&[s], &calls, &opts.ctx)?.remove(0);
             keys::used_after_deletion(&df, &lanes)?
         }
         None => Vec::new(),
