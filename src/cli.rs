@@ -112,6 +112,10 @@ pub struct IngestArgs {
     /// Do not show a progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Estimated JSON bytes read per chunk (default 32M); hidden, for tests that interrupt a
+    /// run and need many small chunks.
+    #[arg(long = "chunk-bytes", hide = true, value_name = "SIZE", value_parser = parse_size)]
+    pub chunk_bytes: Option<u64>,
 }
 
 /// Options shared by every query command.

@@ -5,8 +5,8 @@
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::schema::TIME;
-use crate::timerange::Zone;
+use crate::event::schema::TIME;
+use crate::time::{parse_duration, Zone, UNITS};
 
 /// Round bucket widths `auto` chooses from, in seconds.
 const NICE_WIDTHS: &[i64] = &[
@@ -40,33 +40,16 @@ pub enum Interval {
 }
 
 impl Interval {
-    /// Parses `auto`, or a width such as `30s`, `5m`, `1h`, `1d`, `1w`.
+    /// Parses `auto`, or a width in the duration grammar of [`parse_duration`] (`30s`, `5m`,
+    /// `1h`, `1d`, `1w`).
     pub fn parse(text: &str) -> std::result::Result<Interval, String> {
         let t = text.trim();
         if t.eq_ignore_ascii_case("auto") {
             return Ok(Interval::Auto);
         }
-        let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-        let (num, unit) = t.split_at(split);
-        let n: i64 = num
-            .parse()
-            .map_err(|_| format!("bad interval {text:?}: use auto, 30s, 5m, 1h, 1d"))?;
-        let scale = match unit {
-            "s" | "" => 1,
-            "m" => 60,
-            "h" => 3600,
-            "d" => 86_400,
-            "w" => 7 * 86_400,
-            _ => {
-                return Err(format!(
-                    "bad interval unit in {text:?}: use s, m, h, d or w"
-                ))
-            }
-        };
-        if n <= 0 {
-            return Err(format!("interval {text:?} must be positive"));
-        }
-        Ok(Interval::Seconds(n * scale))
+        parse_duration(t, &UNITS)
+            .map(Interval::Seconds)
+            .map_err(|e| format!("bad interval {text:?}: {e}, or auto"))
     }
 }
 
@@ -213,7 +196,21 @@ mod tests {
         .unwrap();
         assert_eq!(h.total, 1);
         assert_eq!(h.buckets.len(), 2);
+    }
+
+    /// `--interval` takes `auto` (any case) or a duration: weeks yes, a bare number no.
+    #[test]
+    fn intervals_are_auto_or_a_duration() {
         assert_eq!(Interval::parse("5m"), Ok(Interval::Seconds(300)));
+        assert_eq!(Interval::parse(" AUTO "), Ok(Interval::Auto));
+        assert_eq!(Interval::parse("2w"), Ok(Interval::Seconds(14 * 86_400)));
+        assert_eq!(
+            Interval::parse("60"),
+            Err("bad interval \"60\": the unit is missing, e.g. 60s (units: s, m, h, d, w), or auto".into())
+        );
         assert!(Interval::parse("5x").is_err());
+        assert!(Interval::parse("0s").is_err());
+        assert!(Interval::parse("1H").is_err());
+        assert!(Interval::parse("99999999999999999w").is_err());
     }
 }

@@ -17,20 +17,11 @@ use keytrail::Error;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-unsafe extern "C" {
-    /// mimalloc's option setter (linked in by the `mimalloc` crate).
-    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
-    /// Linux `prctl(2)` (from the C library).
-    #[cfg(target_os = "linux")]
-    fn prctl(option: std::ffi::c_int, ...) -> std::ffi::c_int;
-}
-
-/// `PR_SET_THP_DISABLE` of `prctl(2)`.
-#[cfg(target_os = "linux")]
-const PR_SET_THP_DISABLE: std::ffi::c_int = 41;
-
-/// `mi_option_purge_delay` in mimalloc v3's `mi_option_e` (libmimalloc-sys builds v3).
-const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+/// `mi_option_purge_delay` of mimalloc v3, the version `libmimalloc-sys` builds: the 16th entry
+/// of `mi_option_e` (`c_src/mimalloc/v3/include/mimalloc.h`, line 455 in libmimalloc-sys
+/// 0.1.49). The crate names the option after it (`mi_option_use_numa_nodes` = 16) but not this
+/// one; `tests::purge_delay_is_option_15` checks it against the linked library.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Tunes the allocator for the command, before any thread is started.
 ///
@@ -40,28 +31,34 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 /// pages a `detect --baselines` on 1M events peaked at 1.64 GB and took 1.4-2.2 s, with small
 /// pages 0.78 GB and 1.2-1.3 s.
 fn tune_allocator(command: &cli::Command) {
-    // SAFETY: sets process-wide allocator options while only the main thread runs.
-    unsafe {
-        if matches!(command, cli::Command::Ingest(_)) {
-            if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-                mi_option_set(MI_OPTION_PURGE_DELAY, -1);
-            }
-        } else {
-            no_huge_pages();
+    if matches!(command, cli::Command::Ingest(_)) {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            // SAFETY: `libmimalloc_sys` declares `mi_option_set` as mimalloc.h does
+            // (`void mi_option_set(mi_option_t option, long value)`), the option is an index of
+            // `mi_option_e` (see `MI_OPTION_PURGE_DELAY`) and -1 a documented value ("no
+            // purging at all"); the function is not thread safe, and no other thread runs yet.
+            unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
         }
+    } else {
+        no_huge_pages();
     }
 }
 
 /// Turns transparent huge pages off for this process. mimalloc reads its own THP option only at
-/// start-up, the kernel flag applies to later faults; a failure only costs memory.
+/// start-up, the kernel flag applies to later faults; a failure only costs memory, so the
+/// result is not checked.
 #[cfg(target_os = "linux")]
-unsafe fn no_huge_pages() {
-    let off: std::ffi::c_ulong = 0;
-    unsafe { prctl(PR_SET_THP_DISABLE, 1 as std::ffi::c_ulong, off, off, off) };
+fn no_huge_pages() {
+    let (on, unused): (libc::c_ulong, libc::c_ulong) = (1, 0);
+    // SAFETY: `libc::prctl` is declared `prctl(option: c_int, ...) -> c_int` as in glibc;
+    // `PR_SET_THP_DISABLE` reads its second argument as an `unsigned long` flag and wants the
+    // other three zero, so every variadic argument is passed as a full `c_ulong`. No pointer is
+    // passed: the call reads and writes no memory of this process.
+    unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, on, unused, unused, unused) };
 }
 
 #[cfg(not(target_os = "linux"))]
-unsafe fn no_huge_pages() {}
+fn no_huge_pages() {}
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
@@ -161,4 +158,27 @@ fn locate(query: &str, position: usize) -> (usize, usize, &str) {
         .map_or(query.len(), |i| position + i);
     let line = query[..position].matches('\n').count();
     (line, position - start, &query[start..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The option index is the one mimalloc v3 gives `mi_option_purge_delay`: just before the
+    /// option the crate names next, and holding purge_delay's default of this build (1000 ms,
+    /// `c_src/mimalloc/v3/src/options.c` line 140; no other option defaults to it) unless the
+    /// environment set it.
+    #[test]
+    fn purge_delay_is_option_15() {
+        assert_eq!(
+            libmimalloc_sys::mi_option_use_numa_nodes - 1,
+            MI_OPTION_PURGE_DELAY
+        );
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            // SAFETY: declared as in mimalloc.h (`long mi_option_get(mi_option_t option)`), an
+            // index of `mi_option_e`; reading an option writes nothing.
+            let delay = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+            assert_eq!(delay, 1000);
+        }
+    }
 }

@@ -51,7 +51,6 @@ mod activity;
 mod catalog;
 mod event;
 mod json;
-mod md5;
 mod plan;
 mod rng;
 mod story;
@@ -243,12 +242,21 @@ fn write_file(root: &Path, file: &FilePlan, seed: u64, story: &Story) -> Result<
         .write_all(json.as_bytes())
         .map_err(|e| Error::io(root, e))?;
     let gz = encoder.finish().map_err(|e| Error::io(root, e))?;
-    let path = file_path(root, file, json.len(), &md5::md5_hex(json.as_bytes()));
+    let path = file_path(root, file, json.len(), &md5_hex(json.as_bytes()));
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
     fs::write(&path, &gz).map_err(|e| Error::io(&path, e))?;
     Ok((gz.len() as u64, json.len() as u64))
+}
+
+/// The MD5 digest of `data` as 32 lower-case hex digits, as ActionTrail names its files.
+fn md5_hex(data: &[u8]) -> String {
+    use md5::{Digest, Md5};
+    Md5::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// `<root>/<region>/YYYY/MM/DD/Actiontrail_<region>_<YYYYMMDDHHMMSS>_1002_<count>_<size>_<md5>.gz`.

@@ -2,6 +2,7 @@
 //! through the binary on `testdata/query/events.ndjson` (40 events, one per hour from
 //! 2024-03-01T00:00:00Z; see `testdata/query/README.md`).
 
+use pretty_assertions::assert_eq;
 use serde_json::Value;
 
 use crate::util::{keytrail, stderr, stdout, testdata};
@@ -60,20 +61,21 @@ fn raw_logs_table_says_how_many_matched() {
             "2",
         ],
     );
-    let text = stdout(&out);
-    let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].starts_with(" time (UTC)"), "{text}");
-    assert!(
-        lines[2].starts_with(" 2024-03-02 15:00:00   Decrypt"),
-        "{text}"
-    );
-    assert!(
-        lines[3].starts_with(" 2024-03-02 14:00:00   Decrypt"),
-        "{text}"
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rule = ["─".repeat(21), "─".repeat(9), "─".repeat(9), "─".repeat(7)]
+        .into_iter()
+        .chain(["─".repeat(14), "─".repeat(10), "─".repeat(12)])
+        .collect::<Vec<_>>()
+        .join(" ");
     assert_eq!(
-        lines[4],
-        "5 events matched, showing the newest 2 (use --limit to see more)"
+        stdout(&out),
+        format!(
+            " time (UTC)            event     service   user    source IP      resource   error      \n\
+             {rule}\n \
+             2024-03-02 15:00:00   Decrypt   Kms       alice   203.0.113.10                         \n \
+             2024-03-02 14:00:00   Decrypt   Kms       alice   203.0.113.10              Throttling \n\
+             5 events matched, showing the newest 2 (use --limit to see more)\n"
+        )
     );
 }
 
@@ -165,9 +167,12 @@ fn tz_changes_shown_times() {
             "csv",
         ],
     );
-    assert!(stdout(&out).starts_with(
-        "time (Asia/Shanghai),event,service,user,source IP,resource,error\n2024-03-01 08:00:00,DisableKey,"
-    ));
+    assert_eq!(
+        stdout(&out),
+        "time (Asia/Shanghai),event,service,user,source IP,resource,error\n\
+         2024-03-01 08:00:00,DisableKey,Kms,alice,203.0.113.10,\
+         acs:kms:cn-hangzhou:1234567890123456:key/key-abc123,\n"
+    );
 }
 
 #[test]
@@ -257,17 +262,17 @@ fn histogram_range_edges_are_half_open() {
 #[test]
 fn histogram_auto_width_gives_round_buckets() {
     let out = run("histogram", &["*"]);
-    let text = stdout(&out);
-    assert_eq!(
-        text.lines().next().unwrap(),
-        "40 events, 40 buckets of 1h",
-        "{text}"
-    );
-    assert!(text
-        .lines()
-        .nth(1)
-        .unwrap()
-        .starts_with("2024-03-01 00:00:00  1  "));
+    // One event per hour from 2024-03-01 00:00: forty full bars of one event each.
+    let mut expected = "40 events, 40 buckets of 1h\n".to_string();
+    for hour in 0..40 {
+        expected.push_str(&format!(
+            "2024-03-{:02} {:02}:00:00  1  {}\n",
+            1 + hour / 24,
+            hour % 24,
+            "█".repeat(50)
+        ));
+    }
+    assert_eq!(stdout(&out), expected);
 }
 
 #[test]
@@ -320,4 +325,33 @@ fn sql_over_no_matching_event_is_an_empty_result_not_an_error() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "y,c\n");
+}
+
+/// Table columns are measured in display columns: q-14's Chinese display name and comment
+/// (two columns per character, a full-width comma) line up with the ASCII rows.
+/// (`hostile_terminal::sql_table_is_exact_and_aligned_by_display_width` does the same for a
+/// Chinese user name mixed with escaped controls.)
+#[test]
+fn a_table_of_chinese_text_lines_up_by_display_width() {
+    use unicode_width::UnicodeWidthStr;
+    let out = run(
+        "query",
+        &[
+            r#"event.eventId: "q-14" or event.eventId: "q-01" | select "event.eventId" as id, "event.requestParameters.DisplayName" as name, "event.requestParameters.Comments" as comments, "event.eventName" as e order by id"#,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let rule = [6, 13, 18, 12].map(|n| "─".repeat(n)).join(" ");
+    assert_eq!(
+        text,
+        format!(
+            " id     name          comments           e          \n\
+             {rule}\n \
+             q-01                                    DisableKey \n \
+             q-14   运维 管理员   临时账号，请删除   CreateUser \n"
+        )
+    );
+    let widths: Vec<usize> = text.lines().map(UnicodeWidthStr::width).collect();
+    assert_eq!(widths, [52, 52, 52, 52]);
 }

@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::process::Command;
 
+use pretty_assertions::assert_eq;
+
 use crate::util::{keytrail, stderr, stdout, testdata};
 
 fn fixture() -> String {

@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use keytrail::event::schema;
 use keytrail::ingest::{self, IngestOptions, IngestSummary};
-use keytrail::schema;
 use keytrail::store::Store;
-use keytrail::timerange::TimeRange;
+use keytrail::time::TimeRange;
 
 use crate::util::{keytrail, stderr, stdout, testdata};
 

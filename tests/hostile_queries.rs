@@ -13,10 +13,11 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use keytrail::frame::rows_to_dataframe;
-use keytrail::normalize::{normalize, Envelope};
+use keytrail::event::normalize::{normalize, Envelope};
+use keytrail::event::row::Row;
 use keytrail::query::sql::SqlContext;
-use keytrail::timerange::Zone;
+use keytrail::store::frame::rows_to_dataframe;
+use keytrail::time::Zone;
 use polars::prelude::*;
 
 use crate::util::{stderr, stdout, testdata};
@@ -771,7 +772,10 @@ fn fuzz_frame() -> DataFrame {
                 time: None,
                 origin: format!("events.ndjson#{}", i + 1),
             };
-            normalize(serde_json::from_str(line).unwrap(), &envelope).unwrap()
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            normalize(value.to_string().as_bytes(), &envelope, &mut Vec::new())
+                .map(Row::into_owned)
+                .unwrap()
         })
         .collect();
     rows_to_dataframe(&rows).unwrap()

@@ -698,7 +698,7 @@ fn readers_during_and_after_a_killed_ingest_see_no_damage() {
     for delay_ms in [150, 250, 350, 450, 600] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_keytrail"))
             .args(["ingest", &input, "--store", &s, "--threads", "2", "-q"])
-            .env("KEYTRAIL_INGEST_CHUNK_BYTES", "500000")
+            .args(["--chunk-bytes", "500000"])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()

@@ -13,6 +13,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use pretty_assertions::assert_eq;
 use serde_json::Value;
 
 use crate::util::{keytrail, stderr, stdout, testdata};

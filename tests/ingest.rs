@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use keytrail::schema;
+use keytrail::event::schema;
 use keytrail::store::Store;
-use keytrail::timerange::TimeRange;
+use keytrail::time::TimeRange;
 use polars::prelude::*;
 
 use crate::util::{keytrail, stdout, testdata};
@@ -561,7 +561,7 @@ fn parquet_files_have_zstd_statistics_bloom_filters_and_sorted_time() {
                 !long_text.contains(&path.as_str()),
                 "{path} statistics"
             );
-            let bloom = schema::BLOOM_COLUMNS.contains(&path.as_str());
+            let bloom = schema::column(&path).is_some_and(|c| c.bloom);
             assert_eq!(
                 column.bloom_filter_offset().is_some(),
                 bloom,
@@ -641,8 +641,9 @@ fn a_killed_ingest_leaves_a_readable_store_and_a_rerun_completes_it() {
                 &store.display().to_string(),
                 "--threads",
                 "2",
+                "--chunk-bytes",
+                "2000000",
             ])
-            .env("KEYTRAIL_INGEST_CHUNK_BYTES", "2000000")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -90,6 +90,10 @@ fn rows_of(id: &str) -> Vec<Value> {
 #[test]
 fn kms_key_configuration_change_alert_finds_the_disable_and_the_deletion() {
     if corpus().is_none() {
+        crate::util::skipped(
+            "kms_key_configuration_change_alert_finds_the_disable_and_the_deletion",
+            "../shared/real-queries is absent",
+        );
         return;
     }
     let rows = rows_of("cis-at-ak-conf-change");
@@ -104,6 +108,10 @@ fn kms_key_configuration_change_alert_finds_the_disable_and_the_deletion() {
 #[test]
 fn root_account_use_counts_root_events() {
     if corpus().is_none() {
+        crate::util::skipped(
+            "root_account_use_counts_root_events",
+            "../shared/real-queries is absent",
+        );
         return;
     }
     let rows = rows_of("at-doc-root-account-use");

@@ -4,10 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use keytrail::frame::rows_to_dataframe;
-use keytrail::normalize::{normalize, Envelope};
+use keytrail::event::normalize::{normalize, Envelope};
+use keytrail::event::row::Row;
 use keytrail::query::sql::{plan, SqlContext};
-use keytrail::timerange::Zone;
+use keytrail::store::frame::rows_to_dataframe;
+use keytrail::time::Zone;
 use polars::prelude::*;
 use serde::Deserialize;
 
@@ -64,7 +65,9 @@ fn fixture() -> DataFrame {
                 time: None,
                 origin: format!("events.ndjson#{}", i + 1),
             };
-            normalize(value, &envelope).expect("fixture event normalizes")
+            normalize(value.to_string().as_bytes(), &envelope, &mut Vec::new())
+                .map(Row::into_owned)
+                .expect("fixture event normalizes")
         })
         .collect();
     rows_to_dataframe(&rows).expect("fixture frame")

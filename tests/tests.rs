@@ -5,6 +5,7 @@ mod util;
 
 mod cli;
 mod detect;
+mod durations;
 mod hostile_events;
 mod hostile_geoip;
 mod hostile_input;

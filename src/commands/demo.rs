@@ -14,7 +14,7 @@ use keytrail::render::model::{Cells, HistogramBlock, Report, Table};
 use keytrail::render::{self, OutputFormat};
 use keytrail::sample::{self, SampleOptions};
 use keytrail::store::Store;
-use keytrail::timerange::{TimeRange, Zone};
+use keytrail::time::{TimeRange, Zone};
 use keytrail::{histogram, query, Error, Result};
 
 use super::io_err;
@@ -41,7 +41,7 @@ pub fn run(args: DemoArgs) -> Result<i32> {
     let opts = RunOptions {
         ctx: SqlContext {
             zone: Zone::default(),
-            now: keytrail::timerange::now(),
+            now: keytrail::time::now(),
             geoip: None,
         },
         range: TimeRange::default(),

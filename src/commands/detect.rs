@@ -4,7 +4,7 @@ use keytrail::detect::{self, BaselineOptions, DetectOptions, Severity};
 use keytrail::query::sql::SqlContext;
 use keytrail::render::model::{Note, NoteKind};
 use keytrail::render::{self, output, OutputFormat};
-use keytrail::timerange::TimeRange;
+use keytrail::time::TimeRange;
 use keytrail::{Error, Result};
 
 use super::geoip::open_geoip;

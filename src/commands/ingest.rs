@@ -20,6 +20,7 @@ pub fn run(args: IngestArgs) -> Result<i32> {
         max_decompressed_bytes: args.max_decompressed,
         threads: args.threads,
         now: clock()?,
+        chunk_bytes: args.chunk_bytes.unwrap_or(ingest::CHUNK_BYTES),
     };
     let bar = progress_bar(args.quiet);
     let on_progress = |p: &Progress| match p {

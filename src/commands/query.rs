@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use polars::prelude::*;
 
+use keytrail::event::schema::{self, TIME};
 use keytrail::histogram::{self, Interval};
 use keytrail::query::sql::{SqlContext, SqlPlan};
 use keytrail::query::{self, Compiled};
@@ -14,8 +15,7 @@ use keytrail::render::model::{
     TextTable,
 };
 use keytrail::render::{self, output, stderr, OutputFormat};
-use keytrail::schema::{self, TIME};
-use keytrail::timerange::{self, parse_time_bound, TimeRange, Zone};
+use keytrail::time::{self, parse_time_bound, TimeRange, Zone};
 use keytrail::{Error, Result};
 
 use super::geoip::open_geoip;
@@ -46,7 +46,7 @@ pub struct TimeOptions {
 /// Validates `--from/--to/--tz`.
 pub fn resolve_time(args: &TimeArgs) -> Result<TimeOptions> {
     let zone = Zone::parse(&args.tz).map_err(Error::Usage)?;
-    let now = timerange::now();
+    let now = time::now();
     let bound = |text: &Option<String>, flag: &str| -> Result<Option<i64>> {
         text.as_deref()
             .map(|t| {
@@ -289,7 +289,7 @@ pub fn run_event(args: EventArgs) -> Result<i32> {
         return Ok(1);
     };
     // Laid out from the stored text itself: every number printed exactly as it came.
-    let pretty = keytrail::rawjson::pretty(&text);
+    let pretty = keytrail::event::rawjson::pretty(&text);
     render::json::write_text(&format!("{pretty}\n"), &mut io::stdout().lock()).map_err(io_err)?;
     Ok(0)
 }

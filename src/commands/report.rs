@@ -10,7 +10,7 @@ use keytrail::query::sql::SqlContext;
 use keytrail::render::escape::visible_path;
 use keytrail::report::{self, ReportOptions, SourceFacts};
 use keytrail::store::Store;
-use keytrail::timerange::{parse_time_bound, TimeRange};
+use keytrail::time::{parse_time_bound, TimeRange};
 use keytrail::{Error, Result};
 
 use super::geoip::open_geoip;
@@ -128,8 +128,8 @@ pub fn render(args: &ReportArgs, format: ReportFormat) -> Result<(String, Source
 /// Writes the HTML report of a whole store (built-in rules and baselines, UTC) to `path` and
 /// returns its size: the end of `keytrail demo`.
 pub fn write_store_report(store: &Store, path: &Path) -> Result<usize> {
-    let zone = keytrail::timerange::Zone::default();
-    let now = keytrail::timerange::now();
+    let zone = keytrail::time::Zone::default();
+    let now = keytrail::time::now();
     let opts = ReportOptions {
         title: "keytrail demo report".into(),
         command_line: format!(

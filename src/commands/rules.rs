@@ -8,7 +8,7 @@ use keytrail::detect::{self, Rule};
 use keytrail::query::sql::SqlContext;
 use keytrail::render::escape::{visible, visible_lines, visible_path};
 use keytrail::render::{self, OutputFormat};
-use keytrail::timerange::{self, Zone};
+use keytrail::time::{self, Zone};
 use keytrail::{Error, Result};
 
 use crate::cli::{RulesCheckArgs, RulesCommand, RulesListArgs, RulesShowArgs};
@@ -95,7 +95,7 @@ fn check(args: RulesCheckArgs) -> Result<i32> {
     let zone = Zone::parse("UTC").map_err(Error::Usage)?;
     let ctx = SqlContext {
         zone,
-        now: timerange::now(),
+        now: time::now(),
         geoip: None,
     };
     let mut bad = 0;

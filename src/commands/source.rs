@@ -12,7 +12,7 @@ use keytrail::ingest::{self, IngestOptions};
 use keytrail::render::escape::{visible, visible_path};
 use keytrail::render::stderr;
 use keytrail::store::{self, Store};
-use keytrail::timerange::TimeRange;
+use keytrail::time::TimeRange;
 use keytrail::{Error, Result};
 
 use crate::cli::DamageArgs;

@@ -12,7 +12,7 @@ use super::codes::{encode, encode_values};
 use super::rule::Severity;
 use super::Finding;
 use crate::error::Result;
-use crate::schema::{
+use crate::event::schema::{
     ACCESS_KEY_ID, ERROR_CODE, EVENT_ID, KMS_KEY_ID, PRINCIPAL_ID, SOURCE_IP, TIME, USER_NAME,
 };
 

@@ -14,11 +14,11 @@ use super::window::{slices, WindowSlice};
 use super::windowed::{self, Windowed, WINDOW_COLUMN};
 use super::Finding;
 use crate::error::{Error, Result};
+use crate::event::schema::{self, FieldRef, EVENT_ID, TIME};
 use crate::query::search::{SearchExpr, Target};
 use crate::query::sql::{self, SqlContext};
 use crate::query::value::{json as cell_json, text as cell_text};
 use crate::query::{self, search};
-use crate::schema::{self, FieldRef, EVENT_ID, TIME};
 
 /// How many sample event ids a finding carries.
 pub const SAMPLE_IDS: usize = 5;
@@ -667,7 +667,7 @@ pub(crate) mod tests {
 
     fn ctx() -> SqlContext {
         SqlContext {
-            zone: crate::timerange::Zone::default(),
+            zone: crate::time::Zone::default(),
             now: 0,
             geoip: None,
         }

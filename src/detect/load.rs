@@ -16,8 +16,8 @@ use super::baseline;
 use super::codes::{filter_rows, values_filter};
 use super::engine::Prepared;
 use crate::error::{Error, Result};
+use crate::event::schema::{EVENT, EVENT_ID, TIME};
 use crate::query;
-use crate::schema::{EVENT, EVENT_ID, TIME};
 
 /// The first and last `__time__` of the events, if any.
 pub type Bounds = (Option<i64>, Option<i64>);

@@ -203,7 +203,7 @@ pub fn detect(
 /// exactly`, GeoIP provenance), each once, in rule order: planned over an empty store frame,
 /// as [`validate`] does.
 pub fn planner_notes(rules: &[Rule], opts: &DetectOptions) -> Result<Vec<String>> {
-    let empty = crate::frame::rows_to_dataframe(&[])?.lazy();
+    let empty = crate::store::frame::rows_to_dataframe(&[])?.lazy();
     let mut notes: Vec<String> = Vec::new();
     for rule in rules.iter().filter(|r| r.severity >= opts.min_severity) {
         let matched = engine::prepare(rule)?.matched(empty.clone());
@@ -224,7 +224,7 @@ pub fn planner_notes(rules: &[Rule], opts: &DetectOptions) -> Result<Vec<String>
 /// condition and entity columns exist in the result. Errors say what is wrong.
 pub fn validate(rule: &Rule, ctx: &SqlContext) -> Result<()> {
     let prepared = engine::prepare(rule)?;
-    let empty = crate::frame::rows_to_dataframe(&[])?.lazy();
+    let empty = crate::store::frame::rows_to_dataframe(&[])?.lazy();
     let matched = prepared.matched(empty);
     let Some(plan) = query::plan_sql_part(&rule.query, matched, ctx)? else {
         return Ok(());
@@ -279,7 +279,7 @@ mod tests {
         ];
         let opts = DetectOptions {
             ctx: SqlContext {
-                zone: crate::timerange::Zone::default(),
+                zone: crate::time::Zone::default(),
                 now: 0,
                 geoip: None,
             },

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Deserialize;
 
-use super::window::parse_duration;
+use crate::time::{parse_duration, UNITS};
 
 /// How bad a finding is, lowest first (the order sorts and filters findings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -190,7 +190,8 @@ fn check_fields(raw: RawRule, origin: &str, line: usize) -> Result<Rule, RuleErr
         return Err(fail("id must be a non-empty word".into()));
     }
     let severity = Severity::parse(&raw.severity).map_err(&fail)?;
-    let window = parse_duration(&raw.window).map_err(|e| fail(format!("window: {e}")))?;
+    let window = parse_duration(&raw.window, &UNITS)
+        .map_err(|e| fail(format!("window: bad duration {:?}: {e}", raw.window)))?;
     if raw.query.trim().is_empty() {
         return Err(fail("query is empty".into()));
     }
@@ -300,6 +301,34 @@ entity = ["x"]
             .unwrap_err()
             .message
             .contains("duplicate"));
+    }
+
+    /// A rule's window is a duration of the one grammar (weeks included since it is shared).
+    #[test]
+    fn windows_follow_the_duration_grammar() {
+        let window = |w: &str| {
+            let text = TWO.replace("window = \"1h\"", &format!("window = \"{w}\""));
+            parse_rules(&text, "f.toml")
+                .map(|rules| rules[1].window)
+                .map_err(|e| e.message)
+        };
+        assert_eq!(window("90s"), Ok(90));
+        assert_eq!(window(" 1d "), Ok(86_400));
+        assert_eq!(window("1w"), Ok(604_800));
+        assert_eq!(
+            window("60"),
+            Err(
+                "rule \"b\": window: bad duration \"60\": the unit is missing, e.g. 60s \
+                 (units: s, m, h, d, w)"
+                    .into()
+            )
+        );
+        assert_eq!(
+            window("0m"),
+            Err("rule \"b\": window: bad duration \"0m\": it must be at least 1".into())
+        );
+        assert!(window("1H").is_err() && window("m").is_err());
+        assert!(window("99999999999999999999d").is_err());
     }
 
     #[test]

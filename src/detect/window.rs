@@ -1,27 +1,6 @@
-//! Rule windows: durations like `30m`, and cutting time-sorted events into consecutive windows
-//! aligned to the Unix epoch (so a window never depends on where the range starts).
-
-/// Parses a duration: a positive integer followed by `s`, `m`, `h` or `d` (e.g. `30m`, `1d`).
-pub fn parse_duration(text: &str) -> Result<i64, String> {
-    let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (digits, unit) = t.split_at(split);
-    let n: i64 = digits
-        .parse()
-        .map_err(|_| format!("bad duration {text:?}: use e.g. 15m, 1h, 1d"))?;
-    let scale = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => return Err(format!("bad duration unit in {text:?}: use s, m, h or d")),
-    };
-    if n <= 0 {
-        return Err(format!("duration {text:?} must be positive"));
-    }
-    n.checked_mul(scale)
-        .ok_or_else(|| format!("duration {text:?} is too long"))
-}
+//! Rule windows: cutting time-sorted events into consecutive windows aligned to the Unix epoch
+//! (so a window never depends on where the range starts). A rule's `window = "30m"` is read by
+//! [`crate::time::parse_duration`].
 
 /// One non-empty window over time-sorted rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,17 +37,6 @@ pub fn slices(times: &[i64], width: i64) -> Vec<WindowSlice> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("30m"), Ok(1800));
-        assert_eq!(parse_duration(" 1d "), Ok(86_400));
-        assert_eq!(parse_duration("90s"), Ok(90));
-        assert_eq!(parse_duration("2h"), Ok(7200));
-        assert!(parse_duration("0m").is_err());
-        assert!(parse_duration("m").is_err());
-        assert!(parse_duration("5w").is_err());
-    }
 
     #[test]
     fn windows_are_epoch_aligned_and_skip_empty_ones() {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use super::{kms_events_search, ALL_ROWS};
-use crate::kms_key::normalize_key_id;
+use crate::event::kms_key::normalize_key_id;
 
 /// The events that change an alias.
 pub const ALIAS_EVENTS: &[&str] = &["CreateAlias", "UpdateAlias", "DeleteAlias"];

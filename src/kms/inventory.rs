@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::aliases::AliasHistory;
 use super::{kms_events_search, ALL_ROWS, USER_SQL};
-use crate::schema;
+use crate::event::schema;
 
 /// The columns the alias and state statements read (search and SQL parts), besides
 /// `event.requestParameterJson`.

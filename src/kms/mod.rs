@@ -7,7 +7,7 @@ pub mod aliases;
 pub mod inventory;
 pub mod run;
 
-use crate::kms_key::normalize_key_id;
+use crate::event::kms_key::normalize_key_id;
 
 /// The events of a key's life: creation, state changes, deletion, material and alias changes.
 pub const LIFECYCLE_EVENTS: &[&str] = &[

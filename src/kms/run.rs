@@ -7,10 +7,10 @@ use super::aliases::{alias_statement, AliasHistory, ALIAS_EVENTS};
 use super::inventory::{self, KeyRecord};
 use super::{kms_events_search, lifecycle_statement, quote, usage_statement, KeyRef, UsageBy};
 use crate::error::{Error, Result};
+use crate::event::schema;
 use crate::histogram::{self, Histogram, Interval};
 use crate::query::{self, sql::SqlContext};
-use crate::schema;
-use crate::timerange::TimeRange;
+use crate::time::TimeRange;
 
 /// How a report's statements run.
 #[derive(Debug, Clone)]
@@ -80,7 +80,10 @@ pub fn lifecycle(
     let notes = plan.notes;
     let mut frames = vec![
         plan.frame,
-        compiled.matched.clone().select([col(crate::schema::TIME)]),
+        compiled
+            .matched
+            .clone()
+            .select([col(crate::event::schema::TIME)]),
     ];
     if raw {
         frames.push(newest_first(compiled.matched));
@@ -109,7 +112,7 @@ pub fn usage(source: LazyFrame, key: &str, by: UsageBy, opts: &RunOptions) -> Re
     let notes = plan.notes;
     let frames = vec![
         plan.frame,
-        compiled.matched.select([col(crate::schema::TIME)]),
+        compiled.matched.select([col(crate::event::schema::TIME)]),
     ];
     let mut results = query::collect_together(frames)?.into_iter();
     let table = results.next().unwrap_or_default();
@@ -204,7 +207,7 @@ fn sql_plan(
 
 fn newest_first(matched: LazyFrame) -> LazyFrame {
     matched.sort(
-        [crate::schema::TIME],
+        [crate::event::schema::TIME],
         SortMultipleOptions::default().with_order_descending(true),
     )
 }

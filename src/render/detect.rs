@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use super::escape::{visible, visible_lines};
 use super::model::{Cells, Findings, Report, Table, TextTable};
 use crate::detect::{Finding, Rule};
-use crate::timerange::Zone;
+use crate::time::Zone;
 
 const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 

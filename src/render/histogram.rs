@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use crate::histogram::Histogram;
-use crate::timerange::Zone;
+use crate::time::Zone;
 
 /// The widest a bar gets, in characters.
 const BAR_WIDTH: usize = 50;

@@ -8,7 +8,7 @@ use super::escape::{visible, visible_path};
 use super::model::{Line, Report};
 use super::table::TableWriter;
 use super::Writer;
-use crate::timerange::Zone;
+use crate::time::Zone;
 
 use crate::ingest::{FileReport, IngestSummary};
 

@@ -172,7 +172,7 @@ fn write_events(e: &Events, depth: usize, out: &mut dyn Write) -> io::Result<()>
 
 /// The stored texts of a frame's `event` column (none when it has no such column).
 pub fn event_texts(df: &DataFrame) -> impl Iterator<Item = &str> {
-    df.column(crate::schema::EVENT)
+    df.column(crate::event::schema::EVENT)
         .ok()
         .and_then(|c| c.str().ok())
         .into_iter()
@@ -238,7 +238,7 @@ pub fn document_with_events(
     text.push_str(&Value::from(key).to_string());
     text.push_str(": [");
     let events = df
-        .column(crate::schema::EVENT)
+        .column(crate::event::schema::EVENT)
         .and_then(|c| c.str().cloned())
         .ok();
     let texts = events.iter().flat_map(|e| e.iter().flatten());
@@ -257,9 +257,9 @@ pub fn document_with_events(
 fn event_layout(event: &str) -> String {
     let mut compact = Vec::with_capacity(event.len());
     let valid = serde_json::from_str::<serde::de::IgnoredAny>(event).is_ok()
-        && crate::rawjson::minify_canonical(event.as_bytes(), 0, &mut compact).is_ok();
+        && crate::event::rawjson::minify_canonical(event.as_bytes(), 0, &mut compact).is_ok();
     match String::from_utf8(compact) {
-        Ok(compact) if valid => crate::rawjson::pretty(&compact),
+        Ok(compact) if valid => crate::event::rawjson::pretty(&compact),
         _ => {
             let value = serde_json::from_str(event).unwrap_or_else(|_| Value::from(event));
             format!("{value:#}")
@@ -347,7 +347,7 @@ mod tests {
         let df = DataFrame::new(
             2,
             vec![Column::new(
-                crate::schema::EVENT.into(),
+                crate::event::schema::EVENT.into(),
                 vec![ordinary, "not json"],
             )],
         )
@@ -365,15 +365,21 @@ mod tests {
         );
 
         let big = r#"{"n":[123456789012345678901234567890,1e400,1E5]}"#;
-        let df =
-            DataFrame::new(1, vec![Column::new(crate::schema::EVENT.into(), vec![big])]).unwrap();
+        let df = DataFrame::new(
+            1,
+            vec![Column::new(crate::event::schema::EVENT.into(), vec![big])],
+        )
+        .unwrap();
         let mut out = Vec::new();
         document_with_events(&serde_json::json!({}), "raw", &df, &mut out).unwrap();
         let expected = "{\n  \"raw\": [\n    {\n      \"n\": [\n        123456789012345678901234567890,\n        1e400,\n        1E5\n      ]\n    }\n  ]\n}\n";
         assert_eq!(String::from_utf8(out).unwrap(), expected);
         let empty = DataFrame::new(
             0,
-            vec![Column::new(crate::schema::EVENT.into(), Vec::<&str>::new())],
+            vec![Column::new(
+                crate::event::schema::EVENT.into(),
+                Vec::<&str>::new(),
+            )],
         )
         .unwrap();
         let (mut out, mut expected) = (Vec::new(), Vec::new());

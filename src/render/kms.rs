@@ -8,7 +8,7 @@ use super::model::{
 };
 use crate::kms::inventory::{KeyRecord, KeyState};
 use crate::kms::run::{InventoryReport, LifecycleReport, UsageReport};
-use crate::timerange::Zone;
+use crate::time::Zone;
 
 /// How times are shown in KMS tables.
 const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";

@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use crate::detect::Finding;
 use crate::histogram::Histogram;
-use crate::timerange::Zone;
+use crate::time::Zone;
 
 /// One command's result, ready for any writer.
 #[derive(Clone)]

@@ -14,7 +14,7 @@ use super::model::{
 use super::{FINDINGS_PER_RULE, TOP_FINDINGS};
 use crate::detect::{Finding, Rule, Severity};
 use crate::error::Result;
-use crate::schema;
+use crate::event::schema;
 
 /// The rules whose findings are the summary's key lifecycle alarms.
 pub const ALARM_RULES: &[&str] = &[
@@ -301,7 +301,7 @@ pub fn attach_evidence(groups: &mut [RuleGroup], df: &DataFrame) -> Result<Vec<E
             EvidenceEvent {
                 anchor: evidence_anchor(&id),
                 event_id: id,
-                json: crate::rawjson::pretty(&texts[i]),
+                json: crate::event::rawjson::pretty(&texts[i]),
             }
         })
         .collect();

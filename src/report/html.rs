@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::model::ReportData;
 use super::svg;
-use crate::timerange::Zone;
+use crate::time::Zone;
 
 /// The report template.
 pub const TEMPLATE: &str = include_str!("../../assets/report/report.html");

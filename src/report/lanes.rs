@@ -11,7 +11,7 @@ use polars::prelude::*;
 use super::frames::{ints, optional_strings, strings};
 use super::model::{Lane, Marker, Segment};
 use crate::error::Result;
-use crate::schema;
+use crate::event::schema;
 
 /// One lifecycle event.
 #[derive(Debug, Clone)]

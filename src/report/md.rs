@@ -5,7 +5,7 @@ use minijinja::context;
 use minijinja::value::Value;
 
 use super::model::ReportData;
-use crate::timerange::Zone;
+use crate::time::Zone;
 
 /// The Markdown template.
 pub const TEMPLATE: &str = include_str!("../../assets/report/report.md");

@@ -22,7 +22,7 @@ use crate::error::Result;
 use crate::kms::run::{self as kms_run, RunOptions};
 use crate::kms::{self, KeyRef, LIFECYCLE_EVENTS};
 use crate::query::sql::SqlContext;
-use crate::timerange::{TimeRange, Zone};
+use crate::time::{TimeRange, Zone};
 use model::*;
 
 /// Rows of each "top" table.

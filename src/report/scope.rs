@@ -133,12 +133,7 @@ fn coverage_grid(df: &DataFrame, days: Vec<String>, regions: &[Count]) -> Result
 
 /// Every day (`YYYY-MM-DD` in the zone) from `first` to `last`, at most `limit` days (the
 /// last ones).
-pub fn days_between(
-    first: i64,
-    last: i64,
-    zone: &crate::timerange::Zone,
-    limit: usize,
-) -> Vec<String> {
+pub fn days_between(first: i64, last: i64, zone: &crate::time::Zone, limit: usize) -> Vec<String> {
     let mut days = Vec::new();
     let mut t = crate::histogram::bucket_start(first, 86_400, zone);
     while t <= last {
@@ -156,7 +151,7 @@ pub fn days_between(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timerange::Zone;
+    use crate::time::Zone;
 
     #[test]
     fn days_cover_first_to_last() {

@@ -7,8 +7,8 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::*;
-use crate::kms_key::derive_key_id;
-use crate::normalize::parse_event_time;
+use crate::event::kms_key::derive_key_id;
+use crate::event::normalize::parse_event_time;
 
 /// One archive file read back: path relative to the archive root, raw bytes, events.
 struct ReadFile {
@@ -135,7 +135,7 @@ fn names_layout_and_counts_match_the_content() {
             f.relative
         );
         assert_eq!(size.parse::<usize>().unwrap(), f.json.len());
-        assert_eq!(md5, md5::md5_hex(&f.json));
+        assert_eq!(md5, md5_hex(&f.json));
         let region = parts[2];
         let stamp = head
             .strip_prefix(&format!("Actiontrail_{region}_"))
@@ -397,4 +397,10 @@ fn files_per_day_sets_events_per_file() {
     }
     .with_files_per_day(1000);
     assert_eq!(opts.events_per_file, 1);
+}
+
+#[test]
+fn file_names_carry_the_md5_in_hex() {
+    assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
+    assert_eq!(md5_hex(b"abc"), "900150983cd24fb0d6963f7d28e17f72");
 }

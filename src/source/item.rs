@@ -8,7 +8,7 @@ use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::{truncate_raw, EventBody, RawEvent, RawReject, Record};
-use crate::rawjson::{self, FieldSpan, RawObject};
+use crate::event::rawjson::{self, FieldSpan, RawObject};
 
 /// What kind of value a file holds, as far as one value tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,7 +173,7 @@ pub fn is_element_like(bytes: &[u8]) -> bool {
     }
 }
 
-/// Whether a compact object (checked by [`crate::rawjson::minify_object`], its top-level
+/// Whether a compact object (checked by [`crate::event::rawjson::minify_object`], its top-level
 /// fields at `fields`) is a plain event, not an SLS record or a LookupEvents page.
 pub fn is_plain_event_fields(text: &str, fields: &[FieldSpan]) -> bool {
     let mut keys = TopKeys::default();

@@ -27,8 +27,10 @@ use std::io::BufRead;
 
 use serde::de::IgnoredAny;
 
+use super::decode::stop_reason;
+use super::framing::{invalid_json, FileReader, Taken};
 use super::scanner::{enclosing_object_end, Scanner, Splitter};
-use super::{invalid_json, item, stop_reason, FileReader, ItemKind, Taken};
+use super::{item, ItemKind};
 
 /// The longest candidate element checked while resuming.
 const MAX_CANDIDATE_BYTES: usize = 8 << 20;

@@ -2,7 +2,7 @@
 //!
 //! Layout under the store root:
 //! - `events/date=YYYY-MM-DD/part-<run>-<n>.parquet`: events of one UTC day, sorted by
-//!   `__time__`, columns of [`crate::schema::columns`];
+//!   `__time__`, columns of [`crate::event::schema::COLUMNS`];
 //! - `manifest.jsonl`: one line per ingested source file ([`ManifestRecord`]) and one per part
 //!   file ([`PartRecord`]: path, rows, size, blake3, source files);
 //! - `rejects/<run>.ndjson`: records a run could not store, with file, position and reason;
@@ -16,7 +16,9 @@
 //! moves it into place) and a rerun completes it without doubling events. Every reader checks `events/` against the recorded parts when it
 //! opens the store ([`check`]): a missing, unknown or resized part is [`Store::damage`].
 
+pub mod batch;
 pub mod check;
+pub mod frame;
 pub mod manifest;
 pub mod parquet;
 pub mod repair;
@@ -31,10 +33,10 @@ use polars::prelude::*;
 pub use check::{Damage, PartFile};
 pub use manifest::{Line, Manifest, ManifestRecord, PartRecord};
 
-use crate::frame::rows_to_dataframe;
-use crate::rows::{Picks, RowBatch};
-use crate::schema::{self, TIME};
-use crate::timerange::TimeRange;
+use crate::event::schema::{self, TIME};
+use crate::store::batch::{Picks, RowBatch};
+use crate::store::frame::rows_to_dataframe;
+use crate::time::TimeRange;
 use crate::{Error, Result};
 
 /// The manifest file name.
@@ -648,19 +650,19 @@ fn clean_tmp(root: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::{normalize, Envelope, EventRow};
+    use crate::event::normalize::{normalize, Envelope};
+    use crate::event::row::Row;
     use serde_json::json;
 
-    fn row(id: &str, time: &str) -> EventRow {
+    fn row(id: &str, time: &str) -> Row<'static> {
         let ev = json!({"eventId": id, "eventName": "Decrypt", "eventTime": time});
-        normalize(
-            ev,
-            &Envelope {
-                origin: format!("t#{id}"),
-                ..Default::default()
-            },
-        )
-        .unwrap()
+        let envelope = Envelope {
+            origin: format!("t#{id}"),
+            ..Default::default()
+        };
+        normalize(ev.to_string().as_bytes(), &envelope, &mut Vec::new())
+            .unwrap()
+            .into_owned()
     }
 
     #[test]

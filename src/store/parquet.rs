@@ -16,8 +16,8 @@ use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::schema::types::ColumnPath;
 
-use crate::rows::{self, Picks, RowBatch};
-use crate::schema::{self, BLOOM_COLUMNS, DEDUP_KEY, ORIGIN, TIME};
+use super::batch::{self, Picks, RowBatch};
+use crate::event::schema::{self, COLUMNS, DEDUP_KEY, ORIGIN};
 use crate::{Error, Result};
 
 /// Rows per row group.
@@ -25,35 +25,18 @@ pub const ROW_GROUP_ROWS: usize = 64 * 1024;
 /// Rows per Arrow batch handed to the writer (bounds the unencoded copy held at once).
 const BATCH_ROWS: usize = 8 * 1024;
 
-/// The Arrow schema of every store file: `__time__` Int64, every other column nullable Utf8.
+/// The Arrow schema of every store file, walking [`COLUMNS`]: `__time__` Int64, every other
+/// column nullable Utf8.
 pub fn arrow_schema() -> SchemaRef {
-    let fields: Vec<Field> = schema::columns()
-        .into_iter()
-        .map(|name| match name.as_str() {
-            TIME => Field::new(name, DataType::Int64, false),
-            _ => Field::new(name, DataType::Utf8, true),
+    let fields: Vec<Field> = COLUMNS
+        .iter()
+        .map(|column| match column.is_text() {
+            false => Field::new(column.name, DataType::Int64, false),
+            true => Field::new(column.name, DataType::Utf8, true),
         })
         .collect();
     Arc::new(Schema::new(fields))
 }
-
-/// Columns whose values are (nearly) unique per event: stored without a dictionary.
-const HIGH_CARDINALITY_COLUMNS: &[&str] = &[
-    schema::EVENT,
-    schema::EVENT_ID,
-    schema::REQUEST_ID,
-    schema::DEDUP_KEY,
-    schema::ORIGIN,
-    schema::REQUEST_PARAMETER_JSON,
-    "event.eventTime",
-];
-
-/// Long per-event text columns: no query filters them by range.
-const NO_STATISTICS_COLUMNS: &[&str] = &[
-    schema::EVENT,
-    schema::ORIGIN,
-    schema::REQUEST_PARAMETER_JSON,
-];
 
 /// The zstd level of most columns: on 1M events 1.5 s less ingest than level 3, and a store no
 /// larger (226 MB vs 230 MB).
@@ -64,7 +47,8 @@ const ZSTD_LEVEL: i32 = 1;
 const EVENT_ZSTD_LEVEL: i32 = -3;
 
 /// Writer settings: zstd ([`ZSTD_LEVEL`], [`EVENT_ZSTD_LEVEL`] for `event`), page
-/// statistics, bloom filters sized for one row group.
+/// statistics, dictionaries, and bloom filters sized for one row group, per column as
+/// [`COLUMNS`] says.
 pub fn writer_properties() -> WriterProperties {
     let zstd = |level| Compression::ZSTD(ZstdLevel::try_new(level).expect("a valid zstd level"));
     let mut props = WriterProperties::builder()
@@ -72,19 +56,20 @@ pub fn writer_properties() -> WriterProperties {
         .set_column_compression(ColumnPath::from(schema::EVENT), zstd(EVENT_ZSTD_LEVEL))
         .set_statistics_enabled(EnabledStatistics::Page)
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS));
-    // Columns with a value per event gain nothing from a dictionary but pay for building it.
-    for column in HIGH_CARDINALITY_COLUMNS {
-        props = props.set_column_dictionary_enabled(ColumnPath::from(*column), false);
-    }
-    // Min/max of whole-event JSON or file positions prune nothing; computing them costs.
-    for column in NO_STATISTICS_COLUMNS {
-        props =
-            props.set_column_statistics_enabled(ColumnPath::from(*column), EnabledStatistics::None);
-    }
-    for column in BLOOM_COLUMNS {
-        props = props
-            .set_column_bloom_filter_enabled(ColumnPath::from(*column), true)
-            .set_column_bloom_filter_max_ndv(ColumnPath::from(*column), ROW_GROUP_ROWS as u64);
+    // Each column's dictionary, statistics and bloom filter as the column table says.
+    for column in COLUMNS {
+        let path = || ColumnPath::from(column.name);
+        if !column.dictionary {
+            props = props.set_column_dictionary_enabled(path(), false);
+        }
+        if !column.statistics {
+            props = props.set_column_statistics_enabled(path(), EnabledStatistics::None);
+        }
+        if column.bloom {
+            props = props
+                .set_column_bloom_filter_enabled(path(), true)
+                .set_column_bloom_filter_max_ndv(path(), ROW_GROUP_ROWS as u64);
+        }
     }
     props.build()
 }
@@ -135,7 +120,7 @@ pub fn write_file(path: &Path, batches: &[RowBatch], picks: &Picks) -> Result<Wr
     };
     let mut writer =
         ArrowWriter::try_new(out, schema.clone(), Some(writer_properties())).map_err(fail)?;
-    rows::for_each_record_batch(batches, picks, &schema, BATCH_ROWS, &mut |batch| {
+    batch::for_each_record_batch(batches, picks, &schema, BATCH_ROWS, &mut |batch| {
         writer.write(&batch).map_err(fail)
     })?;
     let mut out = writer.into_inner().map_err(fail)?;
@@ -282,7 +267,7 @@ pub fn row_count(path: &Path) -> Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::{normalize, Envelope};
+    use crate::event::normalize::{normalize, Envelope};
 
     #[test]
     fn the_hash_taken_while_writing_is_the_files_and_damage_is_reported() {
@@ -293,7 +278,8 @@ mod tests {
             origin: "/in/a#b.json#line 1".into(),
             ..Default::default()
         };
-        let row = normalize(ev, &envelope).unwrap();
+        let mut scratch = Vec::new();
+        let row = normalize(ev.to_string().as_bytes(), &envelope, &mut scratch).unwrap();
         let written = write_file(&path, &RowBatch::of_rows([&row]), &[(0, 0)]).unwrap();
         assert_eq!(hash_file(&path).unwrap(), written);
         assert_eq!(written.bytes, std::fs::metadata(&path).unwrap().len());

@@ -131,18 +131,21 @@ pub fn adopt(store: &Store) -> Result<Vec<PartRecord>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::{normalize, Envelope, EventRow};
-    use crate::rows::RowBatch;
+    use crate::event::normalize::{normalize, Envelope};
+    use crate::event::row::Row;
+    use crate::store::batch::RowBatch;
     use crate::store::ManifestRecord;
     use serde_json::json;
 
-    fn row(id: &str, time: &str, file: &str) -> EventRow {
+    fn row(id: &str, time: &str, file: &str) -> Row<'static> {
         let ev = json!({"eventId": id, "eventName": "Decrypt", "eventTime": time});
         let envelope = Envelope {
             origin: format!("{file}#line 1"),
             ..Default::default()
         };
-        normalize(ev, &envelope).unwrap()
+        normalize(ev.to_string().as_bytes(), &envelope, &mut Vec::new())
+            .unwrap()
+            .into_owned()
     }
 
     fn source(path: &str) -> ManifestRecord {

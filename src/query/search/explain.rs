@@ -4,7 +4,7 @@
 
 use super::ast::{Condition, Pattern, SearchExpr, Target, Test};
 use super::tokens::{field_kind, FieldKind};
-use crate::schema::{resolve_field, FieldRef};
+use crate::event::schema::{resolve_field, FieldRef};
 
 /// The tree of `expr` and its notes, as text.
 pub fn explain(expr: &SearchExpr) -> String {

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use regex::Regex;
 use serde_json::Value;
 
-use crate::schema::EVENT;
+use crate::event::schema::EVENT;
 
 /// What must hold for the leaf's text.
 #[derive(Debug, Clone)]
@@ -90,13 +90,13 @@ pub fn leaf_text(root: &Value, path: &[String]) -> Option<String> {
 }
 
 /// The text of the leaf at `path` in the JSON text `json` (as [`leaf_text`], but numbers exactly
-/// as written), found on the text ([`crate::rawjson::value_at_loose`]) without building any of
+/// as written), found on the text ([`crate::event::rawjson::value_at_loose`]) without building any of
 /// it: no number is converted and nesting costs no stack.
 pub fn leaf_in_json(json: &str, path: &[String]) -> Option<String> {
-    crate::rawjson::indexed_text(crate::rawjson::value_at_loose(json, path)?)
+    crate::event::rawjson::indexed_text(crate::event::rawjson::value_at_loose(json, path)?)
 }
 
-/// The keys of a `$.a.b` JSONPath as produced by [`crate::schema::resolve_field`].
+/// The keys of a `$.a.b` JSONPath as produced by [`crate::event::schema::resolve_field`].
 pub fn path_keys(json_path: &str) -> Vec<String> {
     json_path
         .strip_prefix("$.")

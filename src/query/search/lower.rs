@@ -13,7 +13,7 @@ use super::ast::{CmpOp, Condition, Glyph, Pattern, SearchExpr, Target, Test};
 use super::leaf::{path_keys, LeafCheck, LeafTest};
 use super::scan::{self, caseless_run, TextTest};
 use super::tokens::{field_kind, FieldKind};
-use crate::schema::{resolve_field, FieldRef, EVENT, TOPIC};
+use crate::event::schema::{resolve_field, FieldRef, EVENT, TOPIC};
 
 /// The default delimiters as the body of a regex character class.
 const DELIM_CLASS: &str = r#" ,'";=()\[\]{}?@&<>/:\n\t\r"#;

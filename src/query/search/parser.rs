@@ -56,8 +56,9 @@ struct Parser<'a> {
     terms: usize,
 }
 
-/// A key as written before `:` or a comparison operator.
-enum KeyWord {
+/// The text a term starts with, as written (quoted or bare): a field key when `:` or a
+/// comparison operator follows, else a full-text word.
+enum TermText {
     Quoted(String),
     Bare(Vec<Glyph>),
 }
@@ -246,10 +247,10 @@ impl<'a> Parser<'a> {
             return Ok(self.finish(start, Target::FullText, test, note));
         }
         let key = match self.cur.peek() {
-            Some('"') => KeyWord::Quoted(self.cur.read_quoted()?),
-            _ => KeyWord::Bare(self.cur.read_bare(ends_key)),
+            Some('"') => TermText::Quoted(self.cur.read_quoted()?),
+            _ => TermText::Bare(self.cur.read_bare(ends_key)),
         };
-        if matches!(&key, KeyWord::Bare(g) if g.is_empty()) {
+        if matches!(&key, TermText::Bare(g) if g.is_empty()) {
             return Ok(self.outside_grammar(start));
         }
         let after_key = self.cur.pos();
@@ -269,10 +270,10 @@ impl<'a> Parser<'a> {
     }
 
     /// A full-text term: a bare word (wildcards allowed) or a quoted string.
-    fn full_text(&mut self, start: usize, key: KeyWord) -> Condition {
+    fn full_text(&mut self, start: usize, key: TermText) -> Condition {
         let source = self.cur.slice(start, self.cur.pos()).to_string();
         match key {
-            KeyWord::Quoted(text) => {
+            TermText::Quoted(text) => {
                 let (test, note) = tokens_or_nothing(split_tokens(&literal_glyphs(&text)), &source);
                 Condition {
                     target: Target::FullText,
@@ -281,7 +282,7 @@ impl<'a> Parser<'a> {
                     note,
                 }
             }
-            KeyWord::Bare(glyphs) => {
+            TermText::Bare(glyphs) => {
                 let (test, mut note) = token_test(split_tokens(&glyphs), &source);
                 if note.is_none() {
                     note = sql_looking_note(&source, &test);
@@ -297,7 +298,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `key : value` (the cursor is on the `:`).
-    fn field_condition(&mut self, start: usize, key: KeyWord) -> Result<Condition, SearchError> {
+    fn field_condition(&mut self, start: usize, key: TermText) -> Result<Condition, SearchError> {
         let colon = self.cur.pos();
         self.cur.bump();
         self.cur.skip_ws();
@@ -309,8 +310,8 @@ impl<'a> Parser<'a> {
             return Err(SearchError::new(colon, "':' has no value after it"));
         }
         let mut name = match key {
-            KeyWord::Quoted(s) => s,
-            KeyWord::Bare(g) => glyph_text(&g),
+            TermText::Quoted(s) => s,
+            TermText::Bare(g) => glyph_text(&g),
         };
         let value = if self.cur.rest().starts_with("#\"") {
             self.cur.bump();
@@ -343,7 +344,7 @@ impl<'a> Parser<'a> {
     fn comparison(
         &mut self,
         start: usize,
-        key: KeyWord,
+        key: TermText,
         op: CmpOp,
     ) -> Result<Condition, SearchError> {
         let op_pos = self.cur.pos();
@@ -360,8 +361,8 @@ impl<'a> Parser<'a> {
             Some(_) => glyph_text(&self.cur.read_bare(ends_any_word)),
         };
         let name = match &key {
-            KeyWord::Quoted(s) => s.clone(),
-            KeyWord::Bare(g) => glyph_text(g),
+            TermText::Quoted(s) => s.clone(),
+            TermText::Bare(g) => glyph_text(g),
         };
         match (field_kind(&name), parse_number(&value)) {
             (FieldKind::Numeric, Some(n)) => {
@@ -373,7 +374,7 @@ impl<'a> Parser<'a> {
 
     /// `key in [a b]` and its open/closed variants; `None` (cursor untouched) when the text
     /// after the key is not `in [` or `in (`.
-    fn range(&mut self, start: usize, key: &KeyWord) -> Result<Option<Condition>, SearchError> {
+    fn range(&mut self, start: usize, key: &TermText) -> Result<Option<Condition>, SearchError> {
         let rest = self.cur.rest();
         let Some(after_in) = rest.strip_prefix("in") else {
             return Ok(None);
@@ -396,8 +397,8 @@ impl<'a> Parser<'a> {
         let close = body[close_at..].chars().next().unwrap_or(']');
         self.cur.reset(open_pos + 1 + close_at + 1);
         let name = match key {
-            KeyWord::Quoted(s) => s.clone(),
-            KeyWord::Bare(g) => glyph_text(g),
+            TermText::Quoted(s) => s.clone(),
+            TermText::Bare(g) => glyph_text(g),
         };
         let bounds: Vec<Option<f64>> = body[..close_at]
             .split_whitespace()

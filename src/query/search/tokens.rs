@@ -2,7 +2,7 @@
 //! which fields are numeric or carry no delimiters at all.
 
 use super::ast::{Glyph, Pattern};
-use crate::schema::{resolve_field, FieldRef, TIME};
+use crate::event::schema::{resolve_field, FieldRef, TIME};
 
 /// The default SLS delimiters of the full-text index and of text fields (plus the space).
 pub const DELIMITERS: &str = ", '\";=()[]{}?@&<>/:\n\t\r";

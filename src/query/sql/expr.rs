@@ -14,8 +14,8 @@ use super::errors::{at, PResult};
 use super::functions::{closest, Func};
 use super::types::{SqlType, Typed};
 use super::udf::{self, row_udf, Out};
-use crate::schema::{resolve_field, FieldRef};
-use crate::timerange::Zone;
+use crate::event::schema::{resolve_field, FieldRef};
+use crate::time::Zone;
 
 /// Planner-wide settings and the notes collected while planning.
 pub struct Env {
@@ -365,11 +365,17 @@ fn cast_value(v: &AnyValue, from: &SqlType, to: &SqlType, zone: &Zone) -> Result
                 Bigint => s.trim().parse::<i64>().map(Out::Int).map_err(|_| fail()),
                 Double => s.trim().parse::<f64>().map(Out::Float).map_err(|_| fail()),
                 Boolean => udf::parse_bool(s).map(Out::Bool).ok_or_else(fail),
-                Timestamp => super::time::parse_timestamp_text(s, zone)
+                Timestamp => crate::time::calendar::parse_timestamp_text(s, zone)
                     .map(Out::Int)
                     .ok_or_else(fail),
-                Date => super::time::parse_timestamp_text(s, zone)
-                    .map(|ms| Out::Int(super::time::trunc(super::time::Unit::Day, ms, zone)))
+                Date => crate::time::calendar::parse_timestamp_text(s, zone)
+                    .map(|ms| {
+                        Out::Int(crate::time::calendar::trunc(
+                            crate::time::calendar::Unit::Day,
+                            ms,
+                            zone,
+                        ))
+                    })
                     .ok_or_else(fail),
                 Json => Ok(Out::Str(
                     serde_json::Value::String(s.to_string()).to_string(),
@@ -430,10 +436,12 @@ fn cast_value(v: &AnyValue, from: &SqlType, to: &SqlType, zone: &Zone) -> Result
         Timestamp | Date => {
             let ms = udf::int(v).ok_or_else(fail)?;
             match to {
-                Varchar if *from == Date => Ok(Out::Str(super::time::format_date(ms, zone))),
-                Varchar => Ok(Out::Str(super::time::format_timestamp(ms, zone))),
-                Date => Ok(Out::Int(super::time::trunc(
-                    super::time::Unit::Day,
+                Varchar if *from == Date => {
+                    Ok(Out::Str(crate::time::calendar::format_date(ms, zone)))
+                }
+                Varchar => Ok(Out::Str(crate::time::calendar::format_timestamp(ms, zone))),
+                Date => Ok(Out::Int(crate::time::calendar::trunc(
+                    crate::time::calendar::Unit::Day,
                     ms,
                     zone,
                 ))),
@@ -759,7 +767,7 @@ impl<'a> Compiler<'a> {
         match self.scope {
             Scope::Events => match resolve_field(name) {
                 FieldRef::Column(c) => {
-                    let ty = if c == crate::schema::TIME {
+                    let ty = if c == crate::event::schema::TIME {
                         SqlType::Bigint
                     } else {
                         SqlType::Varchar
@@ -767,7 +775,7 @@ impl<'a> Compiler<'a> {
                     Ok(Typed::new(col(c.as_str()), ty))
                 }
                 FieldRef::JsonLeaf(path) => {
-                    self.json_leaf(col(crate::schema::EVENT), name, &path, e)
+                    self.json_leaf(col(crate::event::schema::EVENT), name, &path, e)
                 }
                 FieldRef::Unknown => {
                     let hint = field_suggestion(name)
@@ -783,7 +791,7 @@ impl<'a> Compiler<'a> {
                 // `SELECT * FROM log` keeps the `event` column: its JSON leaves stay reachable.
                 let event = columns
                     .iter()
-                    .find(|c| c.name.eq_ignore_ascii_case(crate::schema::EVENT));
+                    .find(|c| c.name.eq_ignore_ascii_case(crate::event::schema::EVENT));
                 if let (Some(event), FieldRef::JsonLeaf(path)) = (event, resolve_field(name)) {
                     return self.json_leaf(col(event.frame_name.as_str()), name, &path, e);
                 }
@@ -821,7 +829,7 @@ impl<'a> Compiler<'a> {
         let Some(udf::PathStep::Key(top)) = steps.first() else {
             return;
         };
-        if crate::schema::canonical_top_level(top).is_some() {
+        if crate::event::schema::canonical_top_level(top).is_some() {
             return;
         }
         let hint = field_suggestion(name)
@@ -1486,7 +1494,7 @@ fn field_suggestion(name: &str) -> Option<String> {
         return Some(c);
     }
     let lower = name.to_lowercase();
-    crate::schema::columns()
+    crate::event::schema::columns()
         .into_iter()
         .map(|c| {
             (

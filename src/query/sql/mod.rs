@@ -28,7 +28,6 @@ mod geo;
 mod plan;
 mod scalar;
 pub(crate) mod shape;
-pub mod time;
 mod types;
 mod udf;
 
@@ -43,6 +42,7 @@ use sqlparser::parser::Parser;
 pub use errors::SqlError;
 pub use types::SqlType;
 
+use crate::time::calendar;
 use expr::{Env, Scope};
 use plan::Planner;
 
@@ -53,7 +53,7 @@ pub const DEFAULT_LIMIT: usize = 100;
 #[derive(Debug, Clone, Copy)]
 pub struct SqlContext {
     /// Session time zone: formatting, truncation and parsing of times.
-    pub zone: crate::timerange::Zone,
+    pub zone: crate::time::Zone,
     /// Unix seconds used for `now()` / `current_date`.
     pub now: i64,
     /// The GeoIP/ASN databases behind `ip_to_country` and the others (`--geoip`); None: they
@@ -122,7 +122,7 @@ pub fn explain(plan: &SqlPlan) -> String {
 }
 
 /// How an output column is shown: timestamps and arrays become text.
-fn display_expr(e: Expr, ty: &SqlType, zone: crate::timerange::Zone) -> Expr {
+fn display_expr(e: Expr, ty: &SqlType, zone: crate::time::Zone) -> Expr {
     match ty {
         SqlType::Timestamp | SqlType::Date => {
             let date_only = *ty == SqlType::Date;
@@ -133,9 +133,9 @@ fn display_expr(e: Expr, ty: &SqlType, zone: crate::timerange::Zone) -> Expr {
                 move |row| {
                     Ok(udf::int(&row[0]).map_or(udf::Out::Null, |ms| {
                         udf::Out::Str(if date_only {
-                            time::format_date(ms, &zone)
+                            calendar::format_date(ms, &zone)
                         } else {
-                            time::format_timestamp(ms, &zone)
+                            calendar::format_timestamp(ms, &zone)
                         })
                     }))
                 },

@@ -327,7 +327,7 @@ impl<'a> Planner<'a> {
         // A plain SELECT of constants still yields one row per input row.
         if !aggregated {
             let anchor = match &scope {
-                Scope::Events => Some(col(crate::schema::TIME)),
+                Scope::Events => Some(col(crate::event::schema::TIME)),
                 Scope::Columns { columns, .. } => {
                     columns.first().map(|c| col(c.frame_name.as_str()))
                 }
@@ -448,7 +448,7 @@ impl<'a> Planner<'a> {
                 }
                 ast::SelectItem::Wildcard(_) => {
                     let names: Vec<String> = match scope {
-                        Scope::Events => crate::schema::columns(),
+                        Scope::Events => crate::event::schema::columns(),
                         Scope::Columns { columns, .. } => {
                             columns.iter().map(|c| c.name.clone()).collect()
                         }

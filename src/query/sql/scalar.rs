@@ -9,9 +9,10 @@ use sqlparser::ast;
 use super::errors::{at, PResult};
 use super::expr::{literal_arg, millis_of, require, strpos_udf, substr_udf, typed_raw, Compiler};
 use super::functions::Func;
-use super::time::{self, Unit};
 use super::types::{SqlType, Typed};
 use super::udf::{self, row_udf, Out, PathStep};
+use crate::time::calendar::{self, Unit};
+use crate::time::{parse_duration, SLS_TIME_SERIES_UNITS};
 
 fn arity(name: &str, args: &[&ast::Expr], min: usize, max: usize, e: &ast::Expr) -> PResult<()> {
     if args.len() < min || args.len() > max {
@@ -167,7 +168,7 @@ pub fn call(
             arity(name, args, 2, 2, e)?;
             let ms = millis_of(c, args[0], name)?;
             if let Some(fmt) = literal_arg(args[1]) {
-                time::check_format(&fmt).map_err(|m| at(args[1], m))?;
+                calendar::check_format(&fmt).map_err(|m| at(args[1], m))?;
             }
             let fmt = varchar(c, args[1])?;
             Ok(s(row_udf(
@@ -178,14 +179,14 @@ pub fn call(
                     let (Some(ms), Some(f)) = (udf::int(&row[0]), udf::text(&row[1])) else {
                         return Ok(Out::Null);
                     };
-                    Ok(Out::Str(time::format_mysql(ms, f, &zone)))
+                    Ok(Out::Str(calendar::format_mysql(ms, f, &zone)))
                 },
             )))
         }
         Func::DateParse => {
             arity(name, args, 2, 2, e)?;
             if let Some(fmt) = literal_arg(args[1]) {
-                time::check_format(&fmt).map_err(|m| at(args[1], m))?;
+                calendar::check_format(&fmt).map_err(|m| at(args[1], m))?;
             }
             let text = varchar(c, args[0])?;
             let fmt = varchar(c, args[1])?;
@@ -193,7 +194,7 @@ pub fn call(
                 let (Some(t), Some(f)) = (udf::text(&row[0]), udf::text(&row[1])) else {
                     return Ok(Out::Null);
                 };
-                time::parse_mysql(t, f, &zone)
+                calendar::parse_mysql(t, f, &zone)
                     .map(Out::Int)
                     .ok_or_else(|| format!("cannot parse '{t}' with format '{f}'"))
             });
@@ -203,11 +204,10 @@ pub fn call(
             arity(name, args, 2, 2, e)?;
             let unit = unit_arg(args[0], name)?;
             let ms = millis_of(c, args[1], name)?;
-            let expr =
-                row_udf("date_trunc", vec![ms], DataType::Int64, move |row| {
-                    Ok(udf::int(&row[0])
-                        .map_or(Out::Null, |ms| Out::Int(time::trunc(unit, ms, &zone))))
-                });
+            let expr = row_udf("date_trunc", vec![ms], DataType::Int64, move |row| {
+                Ok(udf::int(&row[0])
+                    .map_or(Out::Null, |ms| Out::Int(calendar::trunc(unit, ms, &zone))))
+            });
             Ok(typed_raw(expr, SqlType::Timestamp))
         }
         Func::FromUnixtime => {
@@ -248,7 +248,7 @@ pub fn call(
         Func::CurrentDate => {
             arity(name, args, 0, 0, e)?;
             Ok(typed_raw(
-                lit(time::trunc(Unit::Day, c.env.now * 1000, &zone)),
+                lit(calendar::trunc(Unit::Day, c.env.now * 1000, &zone)),
                 SqlType::Date,
             ))
         }
@@ -272,7 +272,7 @@ pub fn call(
                 let (Some(n), Some(ms)) = (udf::int(&row[0]), udf::int(&row[1])) else {
                     return Ok(Out::Null);
                 };
-                time::add(unit, n, ms, &zone)
+                calendar::add(unit, n, ms, &zone)
                     .map(Out::Int)
                     .ok_or_else(|| "result out of range".to_string())
             });
@@ -287,7 +287,7 @@ pub fn call(
                 let (Some(a), Some(b)) = (udf::int(&row[0]), udf::int(&row[1])) else {
                     return Ok(Out::Null);
                 };
-                Ok(Out::Int(time::diff(unit, a, b, &zone)))
+                Ok(Out::Int(calendar::diff(unit, a, b, &zone)))
             });
             Ok(Typed::new(expr, SqlType::Bigint))
         }
@@ -766,7 +766,7 @@ pub fn time_series_spec(
             "time_series: the window must be a literal such as '5m'",
         )
     })?;
-    let window = time::parse_window(&window_text).ok_or_else(|| {
+    let window = parse_duration(&window_text, &SLS_TIME_SERIES_UNITS).map_err(|_| {
         at(
             args[1],
             format!("time_series: bad window '{window_text}' (use e.g. 30s, 5m, 1h, 1d)"),
@@ -774,7 +774,7 @@ pub fn time_series_spec(
     })?;
     let fmt = literal_arg(args[2])
         .ok_or_else(|| at(args[2], "time_series: the format must be a literal"))?;
-    time::check_format(&fmt).map_err(|m| at(args[2], m))?;
+    calendar::check_format(&fmt).map_err(|m| at(args[2], m))?;
     let padding = literal_arg(args[3])
         .ok_or_else(|| at(args[3], "time_series: the padding must be a literal"))?
         .to_ascii_lowercase();
@@ -798,7 +798,7 @@ pub fn time_series_spec(
     let zone = c.env.zone;
     let bucket = row_udf("time_bucket", vec![seconds], DataType::Int64, move |row| {
         Ok(udf::int(&row[0]).map_or(Out::Null, |t| {
-            Out::Int(time::bucket_start(t, window, &zone))
+            Out::Int(calendar::bucket_start(t, window, &zone))
         }))
     });
     Ok(SeriesSpec {
@@ -810,15 +810,10 @@ pub fn time_series_spec(
 }
 
 /// The label of a bucket start (unix seconds), formatted in the zone.
-pub fn time_series_label(
-    bucket: Expr,
-    _window: i64,
-    fmt: String,
-    zone: crate::timerange::Zone,
-) -> Expr {
+pub fn time_series_label(bucket: Expr, _window: i64, fmt: String, zone: crate::time::Zone) -> Expr {
     row_udf("time_series", vec![bucket], DataType::String, move |row| {
         Ok(udf::int(&row[0]).map_or(Out::Null, |t| {
-            Out::Str(time::format_mysql(t * 1000, &fmt, &zone))
+            Out::Str(calendar::format_mysql(t * 1000, &fmt, &zone))
         }))
     })
 }

@@ -1,7 +1,8 @@
 //! Unit tests of the SQL planner over a small in-memory frame.
 
 use super::*;
-use crate::normalize::{normalize, Envelope};
+use crate::event::normalize::{normalize, Envelope};
+use crate::event::row::Row;
 use serde_json::json;
 
 fn events() -> LazyFrame {
@@ -16,14 +17,24 @@ fn events() -> LazyFrame {
     ];
     let rows: Vec<_> = raw
         .into_iter()
-        .map(|v| normalize(v, &Envelope::default()).unwrap())
+        .map(|v| {
+            normalize(
+                v.to_string().as_bytes(),
+                &Envelope::default(),
+                &mut Vec::new(),
+            )
+            .map(Row::into_owned)
+            .unwrap()
+        })
         .collect();
-    crate::frame::rows_to_dataframe(&rows).unwrap().lazy()
+    crate::store::frame::rows_to_dataframe(&rows)
+        .unwrap()
+        .lazy()
 }
 
 fn ctx() -> SqlContext {
     SqlContext {
-        zone: crate::timerange::Zone::parse("+08:00").unwrap(),
+        zone: crate::time::Zone::parse("+08:00").unwrap(),
         now: 1_709_337_600,
         geoip: None,
     }

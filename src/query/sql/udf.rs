@@ -272,21 +272,21 @@ pub fn json_leaf_hinted(
 }
 
 /// Reads a JSON leaf of a document text: `Out::Null` when the text is not JSON or the leaf
-/// is absent. The leaf is found on the text ([`crate::rawjson::value_at`]): no tree is built,
+/// is absent. The leaf is found on the text ([`crate::event::rawjson::value_at`]): no tree is built,
 /// a number is given exactly as written (also beyond f64), and nesting costs no stack.
 pub fn json_leaf(doc: Option<&str>, steps: &[PathStep], pick: fn(&Value) -> Option<String>) -> Out {
     let Some(doc) = doc else { return Out::Null };
-    crate::rawjson::leaf_text(doc, steps.iter().map(PathStep::as_raw), pick)
+    crate::event::rawjson::leaf_text(doc, steps.iter().map(PathStep::as_raw), pick)
         .map(Out::Str)
         .unwrap_or(Out::Null)
 }
 
 impl PathStep {
-    /// The step for [`crate::rawjson::value_at`].
-    fn as_raw(&self) -> crate::rawjson::Step<'_> {
+    /// The step for [`crate::event::rawjson::value_at`].
+    fn as_raw(&self) -> crate::event::rawjson::Step<'_> {
         match self {
-            PathStep::Key(key) => crate::rawjson::Step::Key(key),
-            PathStep::Index(n) => crate::rawjson::Step::Index(*n),
+            PathStep::Key(key) => crate::event::rawjson::Step::Key(key),
+            PathStep::Index(n) => crate::event::rawjson::Step::Index(*n),
         }
     }
 }

@@ -1,10 +1,11 @@
-//! Time in the SQL part: MySQL-style `%` codes for `date_format`/`date_parse`, `date_trunc`,
-//! `date_add`/`date_diff` units and `time_series` windows. Instants are unix milliseconds
-//! (UTC); wall-clock work happens in the session [`Zone`].
+//! The calendar of the SQL time functions: MySQL-style `%` codes for `date_format`/`date_parse`,
+//! Presto's timestamp text, `date_trunc`/`date_add`/`date_diff` units and the buckets of
+//! `time_series` windows (whose durations [`super::duration`] parses). Instants are unix
+//! milliseconds (UTC); wall-clock work happens in the session [`Zone`].
 
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, Timelike};
 
-use crate::timerange::Zone;
+use super::zone::Zone;
 
 /// A calendar unit of `date_trunc`, `date_add` and `date_diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -379,24 +380,6 @@ pub fn diff(unit: Unit, a: i64, b: i64, zone: &Zone) -> i64 {
     whole / unit.months() as i64
 }
 
-/// Parses a `time_series` window (`'5m'`, `'1h'`, `'30s'`, `'1d'`) into seconds.
-pub fn parse_window(text: &str) -> Option<i64> {
-    let t = text.trim();
-    let unit = t.chars().last()?;
-    let n: i64 = t[..t.len() - unit.len_utf8()]
-        .parse()
-        .ok()
-        .filter(|n| *n > 0)?;
-    let scale = match unit.to_ascii_lowercase() {
-        's' => 1,
-        'm' => 60,
-        'h' => 3_600,
-        'd' => 86_400,
-        _ => return None,
-    };
-    Some(n * scale)
-}
-
 /// The start (unix seconds) of the `window`-second bucket holding `t`: epoch-aligned, except
 /// that day-sized windows align to local midnight in `zone`.
 pub fn bucket_start(t: i64, window: i64, zone: &Zone) -> i64 {
@@ -529,11 +512,7 @@ mod tests {
     }
 
     #[test]
-    fn windows_and_buckets() {
-        assert_eq!(parse_window("5m"), Some(300));
-        assert_eq!(parse_window("2h"), Some(7200));
-        assert_eq!(parse_window("0m"), None);
-        assert_eq!(parse_window("5x"), None);
+    fn window_buckets() {
         assert_eq!(bucket_start(1_592_374_067, 300, &shanghai()), 1_592_373_900);
         assert_eq!(
             bucket_start(1_592_374_067, 86_400, &shanghai()),

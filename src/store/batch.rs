@@ -1,102 +1,20 @@
-//! Columnar rows: normalized events appended straight into per-column Arrow buffers (no
-//! allocation per event), then gathered from several batches into the rows of a Parquet file.
+//! Columnar rows on their way to a store file: normalized [`Row`]s appended straight into
+//! per-column Arrow buffers (no allocation per event), then gathered from several batches into
+//! the record batches of a Parquet file.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, Int64Array, RecordBatch, StringArray, StringBuilder};
 use arrow::compute::interleave;
 
-use crate::normalize::EventRow;
-use crate::schema::{TOP_LEVEL_SCALARS, USER_IDENTITY_LEAVES};
+use crate::event::row::Row;
+use crate::event::schema::{self, text_index, Kind, TEXT_COLUMNS, TEXT_COLUMN_COUNT};
 use crate::{Error, Result};
 
-/// Text columns of the store, in order after `__time__`: topic, event, the scalars, the
-/// identity leaves, then the derived kms key id, dedup key, insight flag and origin.
-pub const TEXT_COLUMNS: usize = 2 + TOP_LEVEL_SCALARS.len() + USER_IDENTITY_LEAVES.len() + 4;
 /// Text bytes one batch holds at most: Arrow string offsets are 32-bit.
 const MAX_BATCH_TEXT: usize = 1 << 30;
 /// Event bytes a builder sizes its buffers for up front, at most (beyond that they grow).
 const MAX_PRESIZE: usize = 64 << 20;
-
-/// One normalized event with its texts borrowed (from its compact JSON, where they can be).
-#[derive(Debug, Clone, PartialEq)]
-pub struct RowRef<'a> {
-    /// `__time__`.
-    pub time: i64,
-    /// `__topic__`.
-    pub topic: &'a str,
-    /// `event`: the compact JSON.
-    pub event_json: &'a str,
-    /// `event.<name>` for each of [`TOP_LEVEL_SCALARS`].
-    pub scalars: [Option<Cow<'a, str>>; TOP_LEVEL_SCALARS.len()],
-    /// `event.userIdentity.<name>` for each of [`USER_IDENTITY_LEAVES`].
-    pub identity: [Option<Cow<'a, str>>; USER_IDENTITY_LEAVES.len()],
-    /// `keytrail.kmsKeyId`.
-    pub kms_key_id: Option<Cow<'a, str>>,
-    /// `keytrail.key`.
-    pub dedup_key: Cow<'a, str>,
-    /// `keytrail.insight`.
-    pub insight: bool,
-    /// `keytrail.origin`.
-    pub origin: &'a str,
-}
-
-impl RowRef<'_> {
-    /// The same row owning its texts.
-    pub fn to_event_row(&self) -> EventRow {
-        let owned = |v: &Option<Cow<str>>| v.as_deref().map(str::to_string);
-        EventRow {
-            time: self.time,
-            topic: self.topic.to_string(),
-            event_json: self.event_json.to_string(),
-            scalars: self.scalars.iter().map(owned).collect(),
-            identity: self.identity.iter().map(owned).collect(),
-            kms_key_id: owned(&self.kms_key_id),
-            dedup_key: self.dedup_key.to_string(),
-            insight: self.insight,
-            origin: self.origin.to_string(),
-        }
-    }
-
-    /// Calls `each` with the row's text columns in store order.
-    fn for_each_text(&self, mut each: impl FnMut(usize, Option<&str>)) {
-        each(0, Some(self.topic));
-        each(1, Some(self.event_json));
-        let mut column = 2;
-        for value in self.scalars.iter().chain(&self.identity) {
-            each(column, value.as_deref());
-            column += 1;
-        }
-        each(column, self.kms_key_id.as_deref());
-        each(column + 1, Some(&self.dedup_key));
-        each(
-            column + 2,
-            Some(if self.insight { "true" } else { "false" }),
-        );
-        each(column + 3, Some(self.origin));
-    }
-}
-
-impl EventRow {
-    /// The row with borrowed texts.
-    pub fn as_row_ref(&self) -> RowRef<'_> {
-        fn borrowed(v: &Option<String>) -> Option<Cow<'_, str>> {
-            v.as_deref().map(Cow::Borrowed)
-        }
-        RowRef {
-            time: self.time,
-            topic: &self.topic,
-            event_json: &self.event_json,
-            scalars: std::array::from_fn(|i| borrowed(&self.scalars[i])),
-            identity: std::array::from_fn(|i| borrowed(&self.identity[i])),
-            kms_key_id: borrowed(&self.kms_key_id),
-            dedup_key: Cow::Borrowed(&self.dedup_key),
-            insight: self.insight,
-            origin: &self.origin,
-        }
-    }
-}
 
 /// A dedup key as 128 bits of its blake3 hash: a fixed 16 bytes per stored event in memory
 /// instead of a heap string (a collision needs ~2^64 keys).
@@ -118,13 +36,13 @@ pub fn content_hash(event_json: &str) -> u64 {
 }
 
 /// The text column of [`RowBatch::text`] holding the event's compact JSON.
-pub const EVENT_COLUMN: usize = 1;
+pub const EVENT_COLUMN: usize = text_index(schema::EVENT);
 /// The text column of [`RowBatch::text`] holding `event.eventId`.
-pub const EVENT_ID_COLUMN: usize = 2;
+pub const EVENT_ID_COLUMN: usize = text_index(schema::EVENT_ID);
 /// The text column of [`RowBatch::text`] holding `event.eventTime`.
-pub const EVENT_TIME_COLUMN: usize = 4;
+pub const EVENT_TIME_COLUMN: usize = text_index(schema::EVENT_TIME);
 /// The text column of [`RowBatch::text`] holding `keytrail.origin`.
-pub const ORIGIN_COLUMN: usize = TEXT_COLUMNS - 1;
+pub const ORIGIN_COLUMN: usize = text_index(schema::ORIGIN);
 
 /// Rows being appended: one growing Arrow buffer per column.
 pub struct RowBuilder {
@@ -149,14 +67,13 @@ impl RowBuilder {
     pub fn with_capacity(event_bytes: usize, origin_width: usize) -> RowBuilder {
         let event_bytes = event_bytes.min(MAX_PRESIZE);
         let rows = event_bytes / TYPICAL_EVENT_BYTES;
-        let names = crate::schema::columns();
-        let texts = names[1..]
+        let texts = TEXT_COLUMNS
             .iter()
-            .map(|name| {
-                let width = match name.as_str() {
-                    crate::schema::EVENT => return StringBuilder::with_capacity(rows, event_bytes),
-                    crate::schema::ORIGIN => origin_width,
-                    other => typical_width(other),
+            .map(|column| {
+                let width = match column.kind {
+                    Kind::Event => return StringBuilder::with_capacity(rows, event_bytes),
+                    Kind::Origin => origin_width,
+                    _ => column.typical_width,
                 };
                 StringBuilder::with_capacity(rows, rows * width)
             })
@@ -172,18 +89,23 @@ impl RowBuilder {
     }
 
     /// Appends one row.
-    pub fn push(&mut self, row: &RowRef) {
-        let mut bytes = 0;
-        row.for_each_text(|_, v| bytes += v.map_or(0, str::len));
+    pub fn push(&mut self, row: &Row) {
+        let bytes: usize = row
+            .texts
+            .iter()
+            .map(|v| v.as_deref().map_or(0, str::len))
+            .sum();
         if self.text_bytes + bytes > MAX_BATCH_TEXT && !self.time.is_empty() {
             let batch = self.take_batch();
             self.done.push(batch);
         }
         self.text_bytes += bytes;
         self.time.push(row.time);
-        self.keys.push(key_hash(&row.dedup_key));
-        self.contents.push(content_hash(row.event_json));
-        row.for_each_text(|c, v| self.texts[c].append_option(v));
+        self.keys.push(key_hash(row.dedup_key()));
+        self.contents.push(content_hash(row.event_json()));
+        for (builder, value) in self.texts.iter_mut().zip(&row.texts) {
+            builder.append_option(value.as_deref());
+        }
     }
 
     /// Rows appended so far.
@@ -223,20 +145,6 @@ impl RowBuilder {
 /// Bytes of a typical ActionTrail event as compact JSON, for sizing buffers.
 const TYPICAL_EVENT_BYTES: usize = 1200;
 
-/// Bytes of a typical value of a stored column, for sizing buffers (ids, times, user agents
-/// and request parameters as ActionTrail writes them; short names otherwise).
-fn typical_width(column: &str) -> usize {
-    match column.strip_prefix("event.").unwrap_or(column) {
-        "requestParameterJson" => 256,
-        "userAgent" => 64,
-        "eventId" | "requestId" | "keytrail.key" | "eventSource" => 40,
-        "userIdentity.userName" | "userIdentity.principalId" => 40,
-        "userIdentity.accessKeyId" | "keytrail.kmsKeyId" | "vpcId" | "__topic__" => 28,
-        "eventTime" | "recipientAccountId" | "userIdentity.accountId" | "acsRegion" => 20,
-        _ => 12,
-    }
-}
-
 /// Finished rows: times, dedup key hashes, content hashes and one Arrow string array per text
 /// column.
 pub struct RowBatch {
@@ -273,15 +181,15 @@ impl RowBatch {
     }
 
     /// The batch of `rows`, in order.
-    pub fn of_rows<'a>(rows: impl IntoIterator<Item = &'a EventRow>) -> Vec<RowBatch> {
+    pub fn of_rows<'a, 'r: 'a>(rows: impl IntoIterator<Item = &'a Row<'r>>) -> Vec<RowBatch> {
         let mut builder = RowBuilder::default();
         for row in rows {
-            builder.push(&row.as_row_ref());
+            builder.push(row);
         }
         builder.finish()
     }
 
-    /// The text of column `column` (in [`TEXT_COLUMNS`] order) at row `row`.
+    /// The text of column `column` (its position in [`TEXT_COLUMNS`]) at row `row`.
     pub fn text(&self, column: usize, row: usize) -> Option<&str> {
         let array = self.texts[column].as_any().downcast_ref::<StringArray>()?;
         array.is_valid(row).then(|| array.value(row))
@@ -358,7 +266,7 @@ impl RowBatch {
         len: usize,
         schema: &arrow::datatypes::SchemaRef,
     ) -> Result<RecordBatch> {
-        let mut columns: Vec<ArrayRef> = Vec::with_capacity(TEXT_COLUMNS + 1);
+        let mut columns: Vec<ArrayRef> = Vec::with_capacity(TEXT_COLUMN_COUNT + 1);
         columns.push(Arc::new(self.time.slice(row, len)));
         columns.extend(self.texts.iter().map(|a| a.slice(row, len)));
         RecordBatch::try_new(schema.clone(), columns)
@@ -383,9 +291,9 @@ pub fn gather(
         .iter()
         .map(|&(b, r)| (used.binary_search(&b).expect("collected above"), r))
         .collect();
-    let mut columns: Vec<ArrayRef> = Vec::with_capacity(TEXT_COLUMNS + 1);
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(TEXT_COLUMN_COUNT + 1);
     columns.push(Arc::new(time));
-    for column in 0..TEXT_COLUMNS {
+    for column in 0..TEXT_COLUMN_COUNT {
         let sources: Vec<&dyn Array> = used
             .iter()
             .map(|&b| batches[b].texts[column].as_ref())
@@ -401,17 +309,19 @@ pub fn gather(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::{normalize, Envelope};
+    use crate::event::normalize::{normalize, Envelope};
     use serde_json::json;
 
-    fn row(id: &str, time: &str) -> EventRow {
+    fn row(id: &str, time: &str) -> Row<'static> {
         let ev = json!({"eventId": id, "eventName": "Decrypt", "eventTime": time,
             "userIdentity": {"userName": "alice"}});
         let envelope = Envelope {
             origin: format!("f#{id}"),
             ..Default::default()
         };
-        normalize(ev, &envelope).unwrap()
+        normalize(ev.to_string().as_bytes(), &envelope, &mut Vec::new())
+            .unwrap()
+            .into_owned()
     }
 
     #[test]
@@ -422,22 +332,18 @@ mod tests {
         let batch = &batches[0];
         assert_eq!((batch.len(), batch.time(0)), (1, a.time));
         assert_eq!(batch.key(0), key_hash("E1"));
-        assert_eq!(batch.content(0), content_hash(&a.event_json));
-        assert_eq!(batch.text(EVENT_COLUMN, 0), Some(a.event_json.as_str()));
+        assert_eq!(batch.content(0), content_hash(a.event_json()));
+        assert_eq!(batch.text(EVENT_COLUMN, 0), Some(a.event_json()));
         assert_eq!(batch.text(EVENT_ID_COLUMN, 0), Some("E1"));
         assert_eq!(
             batch.text(EVENT_TIME_COLUMN, 0),
             Some("2024-03-01T10:00:00Z")
         );
         assert_eq!(batch.text(ORIGIN_COLUMN, 0), Some("f#E1"));
-        let mut texts = Vec::new();
-        a.as_row_ref()
-            .for_each_text(|c, v| texts.push((c, v.map(str::to_string))));
-        assert_eq!(texts.len(), TEXT_COLUMNS);
-        for (c, v) in texts {
+        assert_eq!(a.texts.len(), TEXT_COLUMNS.len());
+        for (c, v) in a.texts.iter().enumerate() {
             assert_eq!(batch.text(c, 0), v.as_deref(), "column {c}");
         }
-        assert_eq!(a.as_row_ref().to_event_row(), a);
     }
 
     fn ids(batch: &RecordBatch) -> Vec<String> {
@@ -454,7 +360,7 @@ mod tests {
 
     #[test]
     fn long_runs_go_as_slices_and_scattered_rows_are_gathered() {
-        let make = |prefix: &str| -> Vec<EventRow> {
+        let make = |prefix: &str| -> Vec<Row> {
             (0..100)
                 .map(|i| row(&format!("{prefix}{i}"), "2024-03-01T10:00:00Z"))
                 .collect()

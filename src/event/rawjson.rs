@@ -374,9 +374,10 @@ fn string_text(literal: &str) -> Option<Cow<'_, str>> {
     serde_json::from_str::<String>(literal).ok().map(Cow::Owned)
 }
 
-/// The text of a raw scalar as SLS indexes it: a string unescaped, a number or boolean as
-/// written. `None` for null, objects and arrays.
-pub fn scalar_text(raw: &str) -> Option<Cow<'_, str>> {
+/// The text of a raw scalar as SLS indexes it (the value of a stored scalar column): a string
+/// unescaped, a number or boolean as written. `None` for null, objects and arrays (unlike
+/// [`indexed_text`], which writes containers out).
+pub fn indexed_scalar_text(raw: &str) -> Option<Cow<'_, str>> {
     match raw.as_bytes().first()? {
         b'"' => string_value(raw),
         b'{' | b'[' | b'n' => None,
@@ -1082,10 +1083,10 @@ mod tests {
     }
 
     #[test]
-    fn scalar_text_like_sls() {
+    fn indexed_scalar_text_like_sls() {
         let obj =
             RawObject::parse(r#"{"s":"a\"b","n":3,"t":true,"z":null,"o":{},"l":[]}"#).unwrap();
-        let text = |k| obj.get(k).and_then(scalar_text);
+        let text = |k| obj.get(k).and_then(indexed_scalar_text);
         assert_eq!(text("s").as_deref(), Some("a\"b"));
         assert_eq!(text("n").as_deref(), Some("3"));
         assert_eq!(text("t").as_deref(), Some("true"));
