@@ -19,6 +19,7 @@ use polars::prelude::*;
 
 use crate::detect::{self, BaselineOptions, DetectOptions, Rule, Severity};
 use crate::error::Result;
+use crate::kms::inventory::KeyRecord;
 use crate::kms::run::{self as kms_run, RunOptions};
 use crate::kms::{self, KeyRef, LIFECYCLE_EVENTS};
 use crate::query::sql::SqlContext;
@@ -147,33 +148,7 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
         Some(p) => Some(scope::span(p, opts, &mut Methods::default())?.events),
         None => None,
     };
-    let header = Header {
-        title: opts.title.clone(),
-        command_line: opts.command_line.clone(),
-        version: opts.version.clone(),
-        generated_at: opts.generated_at,
-        zone: opts.zone_label.clone(),
-        source: opts.facts.source.clone(),
-        store_fingerprint: opts.facts.fingerprint.clone(),
-        fingerprint_of: opts.facts.fingerprint_of.clone(),
-        from: opts.range.from,
-        to: opts.range.to,
-        first_event: span.first,
-        last_event: span.last,
-        events: span.events,
-        accounts,
-        regions,
-        files_ingested: opts.facts.files_ingested,
-        files_with_rejects: opts.facts.files_with_rejects,
-        records_rejected: opts.facts.records_rejected,
-        coverage,
-        caveat: CAVEAT.to_string(),
-        compare_to: opts
-            .compare
-            .as_ref()
-            .map(|r| (r.from.unwrap_or(0), r.to.unwrap_or(0))),
-        key_filter: opts.keys.clone(),
-    };
+    let header = header(opts, &span, accounts, regions, coverage);
     let baselines = opts
         .baselines
         .as_ref()
@@ -208,6 +183,43 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
             geoip,
         },
     })
+}
+
+/// Section 0 from the span, the accounts, regions and coverage, and the command's facts.
+fn header(
+    opts: &ReportOptions,
+    span: &scope::Span,
+    accounts: Vec<Count>,
+    regions: Vec<Count>,
+    coverage: Coverage,
+) -> Header {
+    Header {
+        title: opts.title.clone(),
+        command_line: opts.command_line.clone(),
+        version: opts.version.clone(),
+        generated_at: opts.generated_at,
+        zone: opts.zone_label.clone(),
+        source: opts.facts.source.clone(),
+        store_fingerprint: opts.facts.fingerprint.clone(),
+        fingerprint_of: opts.facts.fingerprint_of.clone(),
+        from: opts.range.from,
+        to: opts.range.to,
+        first_event: span.first,
+        last_event: span.last,
+        events: span.events,
+        accounts,
+        regions,
+        files_ingested: opts.facts.files_ingested,
+        files_with_rejects: opts.facts.files_with_rejects,
+        records_rejected: opts.facts.records_rejected,
+        coverage,
+        caveat: CAVEAT.to_string(),
+        compare_to: opts
+            .compare
+            .as_ref()
+            .map(|r| (r.from.unwrap_or(0), r.to.unwrap_or(0))),
+        key_filter: opts.keys.clone(),
+    }
 }
 
 /// The KMS sections' results.
@@ -286,8 +298,6 @@ fn kms_sections(
         used_after_deletion,
     })
 }
-
-use crate::kms::inventory::KeyRecord;
 
 /// The key ids `--key` names (aliases resolved through the archive), or None for all.
 fn wanted_keys(
