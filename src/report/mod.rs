@@ -91,7 +91,7 @@ pub struct ReportOptions {
 }
 
 /// Scans the source over a range (the command's store).
-pub type Scan<'a> = &'a dyn Fn(&TimeRange) -> Result<LazyFrame>;
+pub type Scan<'a> = &'a (dyn Fn(&TimeRange) -> Result<LazyFrame> + Sync);
 
 /// The "how each figure was computed" notes, gathered while the sections are built.
 #[derive(Debug, Default)]
@@ -130,14 +130,25 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
         opts,
         &mut methods,
     )?;
-    let kms = kms_sections(
-        (&store_events, &events),
-        &days,
-        (first, last + 1),
-        opts,
-        &mut methods,
-    )?;
-    let findings = run_detect(scan, store_events.clone(), opts, &mut methods)?;
+    // The detect engine and the KMS sections read the store independently: side by side.
+    let mut detect_methods = Methods::default();
+    let (kms, findings) = std::thread::scope(|threads| {
+        let detect =
+            threads.spawn(|| run_detect(scan, store_events.clone(), opts, &mut detect_methods));
+        let kms = kms_sections(
+            (&store_events, &events),
+            &days,
+            (first, last + 1),
+            opts,
+            &mut methods,
+        );
+        let findings = detect
+            .join()
+            .unwrap_or_else(|_| Err(crate::Error::Other("the detect thread panicked".into())));
+        (kms, findings)
+    });
+    let (kms, findings) = (kms?, findings?);
+    methods.0.extend(detect_methods.0);
     let mut groups = detections::groups(&findings, &opts.rules);
     let ids = detections::evidence_ids(&groups);
     let evidence = detections::evidence_frame(store_events, &ids)?;
