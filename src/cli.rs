@@ -53,6 +53,9 @@ pub enum Command {
     /// Check a store against its manifest: every part file re-hashed and its rows counted;
     /// missing, unknown, altered parts named. Exit 0 when it matches, 1 on any difference.
     Verify(VerifyArgs),
+    /// Write one self-contained evidence report (HTML, Markdown or JSON): scope, summary,
+    /// activity, KMS keys, lifecycle, usage, detections, baselines, evidence appendix.
+    Report(ReportArgs),
 }
 
 /// `keytrail verify`.
@@ -464,4 +467,56 @@ pub struct RulesCheckArgs {
     /// The rule file to validate.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+}
+
+/// `keytrail report`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  keytrail report ./store --out report.html
+  keytrail report ./store --from 2024-03-01 --to 2024-04-01 --baselines --key alias/prod --out march.html
+  keytrail report ./store --format md --out report.md       # for tickets
+  chromium --headless --no-sandbox --print-to-pdf=report.pdf report.html")]
+pub struct ReportArgs {
+    /// A store directory, or archive files/directories to read directly.
+    #[arg(value_name = "SOURCE")]
+    pub source: PathBuf,
+    /// The file to write (default: standard output).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Narrow the KMS sections to this key (id, ARN or alias; repeatable).
+    #[arg(long = "key", value_name = "KEY")]
+    pub keys: Vec<String>,
+    /// Also run the baselines (as `detect --baselines`).
+    #[arg(long)]
+    pub baselines: bool,
+    /// Days of history each hourly rate is compared with.
+    #[arg(long = "baseline-days", default_value_t = 14, value_name = "N")]
+    pub baseline_days: u32,
+    /// A previous period to compare with: <FROM>..<TO> (same forms as --from).
+    #[arg(long = "compare-to", value_name = "FROM..TO")]
+    pub compare_to: Option<String>,
+    /// The report's title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The time the report says it was made (for reproducible output; default: now).
+    #[arg(long = "generated-at", value_name = "TIME")]
+    pub generated_at: Option<String>,
+    /// Output format: html (default), md or json.
+    #[arg(long, short = 'f', default_value = "html", value_name = "FORMAT")]
+    pub format: String,
+    /// Rule files, or directories of *.toml rule files, to run besides the built-in ones.
+    #[arg(long = "rules", value_name = "DIR|FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Do not run the built-in rules.
+    #[arg(long = "no-builtin")]
+    pub no_builtin: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub time: TimeArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub geoip: GeoArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub damage: DamageArgs,
 }

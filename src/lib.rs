@@ -21,6 +21,7 @@ pub mod ingest;
 pub mod kms;
 pub mod query;
 pub mod render;
+pub mod report;
 pub mod sample;
 pub mod source;
 pub mod store;

@@ -108,6 +108,25 @@ pub fn run(args: DemoArgs) -> Result<i32> {
         primary: true,
     });
     show(&report, target, &mut out)?;
+    heading(&mut out, "The evidence report")?;
+    let report_path = match &args.dir {
+        Some(dir) => dir.join("report.html"),
+        None => std::env::temp_dir().join("keytrail-demo-report.html"),
+    };
+    writeln!(
+        out,
+        "$ keytrail report {} --baselines --out {}",
+        store.root().display(),
+        report_path.display()
+    )
+    .map_err(io_err)?;
+    let size = super::report::write_store_report(&store, &report_path)?;
+    writeln!(
+        out,
+        "wrote {} ({size} bytes): open it in a browser",
+        report_path.display()
+    )
+    .map_err(io_err)?;
     if args.dir.is_none() {
         writeln!(
             out,

@@ -7,6 +7,7 @@ mod geoip;
 mod ingest;
 mod kms;
 mod query;
+mod report;
 mod rules;
 mod sample;
 mod source;
@@ -29,6 +30,7 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Sample(args) => sample::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Report(args) => report::run(args),
     };
     let code = result.map_err(source::name_damaged_part)?;
     Ok(match source::read_was_incomplete() {

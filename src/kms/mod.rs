@@ -43,7 +43,7 @@ pub fn kms_events_search(events: &[&str]) -> String {
 }
 
 /// SQL for the user who made a call: the user name, or the principal id when there is none.
-const USER_SQL: &str =
+pub const USER_SQL: &str =
     r#"coalesce(nullif("event.userIdentity.userName", ''), "event.userIdentity.principalId")"#;
 
 /// SQL for the outcome of a call: `success` or the error code.
