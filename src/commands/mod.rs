@@ -10,6 +10,7 @@ mod query;
 mod rules;
 mod sample;
 mod source;
+mod translate;
 mod verify;
 
 use keytrail::{Error, Result};
@@ -29,6 +30,8 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Sample(args) => sample::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Translate(args) => translate::run_translate(args),
+        Command::ExportSql(args) => translate::run_export(args),
     };
     let code = result.map_err(source::name_damaged_part)?;
     Ok(match source::read_was_incomplete() {
