@@ -82,8 +82,11 @@ pub fn translate(t: &mut Translator, c: &Call) -> TResult<Out> {
         | Func::DateAdd
         | Func::DateDiff
         | Func::TimeSeries => time(t, func, c),
-        Func::IpToDomain
-        | Func::IpToCountry
+        Func::IpToDomain => {
+            c.arity(1..=1)?;
+            Ok(ip_to_domain(t.d, &c.arg(0)?.sql))
+        }
+        Func::IpToCountry
         | Func::IpToCountryCode
         | Func::IpToProvince
         | Func::IpToCity
@@ -172,7 +175,17 @@ fn aggregate(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
         Func::Histogram => match d {
             Dialect::Trino => simple("histogram", Ty::Map),
             Dialect::Spark => {
-                return Err(c.refuse("Spark has no aggregate returning a value -> count map"))
+                c.arity(1..=1)?;
+                let values = format!("collect_list({})", x.sql);
+                Out::new(
+                    format!(
+                        "CASE WHEN count(1) > 0 THEN map_from_entries(array_sort(transform(\
+                         array_distinct(filter({values}, v -> v IS NOT NULL)), k -> \
+                         named_struct('key', k, 'value', CAST(size(filter({values}, v -> v = k)) \
+                         AS BIGINT))))) END"
+                    ),
+                    Ty::Map,
+                )
             }
         },
         Func::BoolAnd => simple("bool_and", Ty::Boolean),
@@ -319,14 +332,7 @@ fn scalar(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
         }
         Func::Floor | Func::Ceil => {
             let name = if func == Func::Floor { "floor" } else { "ceil" };
-            let x = c.arg(0)?;
-            // Spark's floor/ceil of a double are bigint; Presto's stay double.
-            Ok(match (d, &x.ty) {
-                (Dialect::Spark, Ty::Double) => {
-                    Out::new(format!("CAST({name}({}) AS DOUBLE)", x.sql), Ty::Double)
-                }
-                _ => Out::new(format!("{name}({})", x.sql), x.ty.clone()),
-            })
+            Ok(floor_ceil(d, name, c.arg(0)?))
         }
         Func::Abs => {
             let ty = c.arg(0)?.ty.clone();
@@ -357,6 +363,57 @@ fn scalar(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
     }
 }
 
+/// `floor`/`ceil`: Spark's of a double are bigint; Presto's stay double.
+pub fn floor_ceil(d: Dialect, name: &str, x: &Out) -> Out {
+    match (d, &x.ty) {
+        (Dialect::Spark, Ty::Double) => {
+            Out::new(format!("CAST({name}({}) AS DOUBLE)", x.sql), Ty::Double)
+        }
+        _ => Out::new(format!("{name}({})", x.sql), x.ty.clone()),
+    }
+}
+
+/// keytrail's `ip_to_domain`: NULL for NULL; `intranet` for private, loopback, link-local,
+/// unspecified, shared (100.64/10) and unique-local addresses and for text that is not an IP
+/// address; `internet` for other addresses. `::ffff:a.b.c.d` is read as IPv4.
+fn ip_to_domain(d: Dialect, x: &str) -> Out {
+    let s = format!("trim({x})");
+    let matches = |value: &str, re: &str| match d {
+        Dialect::Spark => format!("({value} RLIKE {})", d.string(re)),
+        Dialect::Trino => format!("regexp_like({value}, {})", d.string(re)),
+    };
+    let v4 = format!("regexp_replace({s}, {}, '')", d.string(r"^::[fF]{4}:(?=[0-9]+\.)"));
+    let octet = |n: usize| {
+        let re = format!(r"^(?:[0-9]+\.){{{n}}}([0-9]+)");
+        let int = if d == Dialect::Spark { "INT" } else { "INTEGER" };
+        format!("CAST(regexp_extract({v4}, {}, 1) AS {int})", d.string(&re))
+    };
+    let (a, b) = (octet(0), octet(1));
+    let private = format!(
+        "{a} IN (10, 127) OR ({a} = 172 AND {b} BETWEEN 16 AND 31) OR ({a} = 192 AND {b} = 168) \
+         OR ({a} = 169 AND {b} = 254) OR ({a} = 100 AND {b} BETWEEN 64 AND 127) OR {v4} = '0.0.0.0'"
+    );
+    let ipv4 = r"^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$";
+    let h = "[0-9a-fA-F]{1,4}";
+    let ipv6 = format!(
+        "^(?:(?:{h}:){{7}}{h}|(?:{h}:){{1,7}}:|(?:{h}:){{1,6}}:{h}|(?:{h}:){{1,5}}(?::{h}){{1,2}}|\
+         (?:{h}:){{1,4}}(?::{h}){{1,3}}|(?:{h}:){{1,3}}(?::{h}){{1,4}}|(?:{h}:){{1,2}}(?::{h}){{1,5}}|\
+         {h}:(?::{h}){{1,6}}|:(?:(?::{h}){{1,7}}|:))$"
+    );
+    let internal6 = r"^(?:[0:]+1?|[fF][cCdD][0-9a-fA-F]{2}:.*|[fF][eE][89abAB][0-9a-fA-F]:.*)$";
+    Out::new(
+        format!(
+            "CASE WHEN {x} IS NULL THEN NULL WHEN {} THEN CASE WHEN {private} THEN 'intranet' \
+             ELSE 'internet' END WHEN {} THEN CASE WHEN {} THEN 'intranet' ELSE 'internet' END \
+             ELSE 'intranet' END",
+            matches(&v4, ipv4),
+            matches(&s, &ipv6),
+            matches(&s, internal6)
+        ),
+        Ty::Varchar,
+    )
+}
+
 /// An array element, 1-based, NULL out of range (keytrail's `arr[i]` and `element_at`); an
 /// index of 0 or below is NULL for `arr[i]`, and counts from the end for `element_at`.
 pub fn element(d: Dialect, array: &Out, index: &Out, index_expr: &ast::Expr, from_end: bool) -> Out {
@@ -369,6 +426,11 @@ pub fn element(d: Dialect, array: &Out, index: &Out, index_expr: &ast::Expr, fro
         Some(n) if n >= 1 || (from_end && n != 0) => index.sql.clone(),
         _ if from_end => format!("nullif({}, 0)", index.sql),
         _ => format!("CASE WHEN {i} >= 1 THEN {i} END", i = index.sql),
+    };
+    // Spark's element_at takes an INT index.
+    let safe = match (d, literal) {
+        (Dialect::Spark, None) => format!("CAST({safe} AS INT)"),
+        _ => safe,
     };
     let f = match d {
         Dialect::Spark => "try_element_at",
@@ -439,12 +501,6 @@ fn json_extract(t: &mut Translator, c: &Call) -> TResult<Out> {
     match t.d {
         Dialect::Trino => Ok(Out::new(format!("json_format(json_extract({j}, {p}))"), Ty::Json)),
         Dialect::Spark => {
-            if c.literal(1).is_none() {
-                return Err(c.refuse(
-                    "keeping JSON quoting needs Spark's VARIANT, whose path must be a literal \
-                     (cast the result to varchar, or use json_extract_scalar)",
-                ));
-            }
             t.notes.push(
                 "json_extract outside a CAST needs Spark 4.0 or later (VARIANT); numbers are \
                  re-written by Spark"

@@ -111,7 +111,7 @@ fn field(name: &str, test: &Test, dialect: Dialect, notes: &mut Vec<String>) -> 
             null_safe(value_test(&value, test, layout, dialect), never_null)
         }
         FieldRef::JsonLeaf(path) => {
-            let value = json_leaf(&path, dialect, notes);
+            let value = json_leaf(&path, dialect, true, notes);
             match test {
                 Test::Compare(..) | Test::Range { .. } => "FALSE".to_string(),
                 _ => null_safe(value_test(&value, test, Layout::Delimited, dialect), false),
@@ -123,31 +123,43 @@ fn field(name: &str, test: &Test, dialect: Dialect, notes: &mut Vec<String>) -> 
 
 /// The text of a JSON leaf of `event` as keytrail indexes it (strings as they are, numbers
 /// and booleans as JSON text, objects and arrays as compact JSON, NULL when missing or null).
-pub fn json_leaf(path: &str, dialect: Dialect, notes: &mut Vec<String>) -> String {
+/// `caseless` (search conditions, whose tokens compare without case anyway) also finds a key
+/// written in another letter case, as keytrail does: the path is looked up again in the
+/// lower-cased event.
+pub fn json_leaf(path: &str, dialect: Dialect, caseless: bool, notes: &mut Vec<String>) -> String {
     let event = dialect.ident(EVENT);
-    let path = json_path(path);
+    let exact = leaf_at(&event, &json_path(path), dialect);
+    if !caseless {
+        notes.push(format!(
+            "JSON leaves in SQL are read with {}: keys match exactly (keytrail also matches a \
+             key in another letter case){}",
+            match dialect {
+                Dialect::Spark => "get_json_object",
+                Dialect::Trino => "json_extract_scalar",
+            },
+            match dialect {
+                Dialect::Spark => "; Spark re-writes numbers (1E5 reads 100000.0)",
+                Dialect::Trino => "",
+            }
+        ));
+        return exact;
+    }
+    let lowered = leaf_at(
+        &format!("lower({event})"),
+        &json_path(&path.to_lowercase()),
+        dialect,
+    );
+    format!("coalesce({exact}, {lowered})")
+}
+
+fn leaf_at(json: &str, path: &str, dialect: Dialect) -> String {
+    let lit = dialect.string(path);
     match dialect {
-        Dialect::Spark => {
-            notes.push(
-                "JSON leaves are read with get_json_object: keys match exactly (keytrail also \
-                 matches a key in another letter case) and numbers are re-written by Spark \
-                 (1E5 reads 100000.0)"
-                    .to_string(),
-            );
-            format!("get_json_object({event}, {})", dialect.string(&path))
-        }
-        Dialect::Trino => {
-            notes.push(
-                "JSON leaves are read with json_extract_scalar/json_format: keys match exactly \
-                 (keytrail also matches a key in another letter case)"
-                    .to_string(),
-            );
-            let lit = dialect.string(&path);
-            format!(
-                "coalesce(json_extract_scalar({event}, {lit}), \
-                 nullif(json_format(json_extract({event}, {lit})), 'null'))"
-            )
-        }
+        Dialect::Spark => format!("get_json_object({json}, {lit})"),
+        Dialect::Trino => format!(
+            "coalesce(json_extract_scalar({json}, {lit}), \
+             nullif(json_format(json_extract({json}, {lit})), 'null'))"
+        ),
     }
 }
 

@@ -658,6 +658,18 @@ impl Translator {
                 }
                 Ok(Out::new(format!("substr({})", args.join(", ")), Ty::Varchar))
             }
+            E::Floor {
+                expr,
+                field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime),
+            }
+            | E::Ceil {
+                expr,
+                field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime),
+            } => {
+                let x = self.expr(expr, scope, aliases)?;
+                let name = if matches!(e, E::Floor { .. }) { "floor" } else { "ceil" };
+                Ok(super::functions::floor_ceil(d, name, &x))
+            }
             E::Trim {
                 trim_where: None,
                 trim_what: None,
@@ -697,7 +709,7 @@ impl Translator {
                 }
                 if cols.iter().any(|c| c.name.eq_ignore_ascii_case(EVENT)) {
                     if let FieldRef::JsonLeaf(path) = resolve_field(name) {
-                        return Ok(Out::new(json_leaf(&path, self.d, &mut self.notes), Ty::Varchar));
+                        return Ok(Out::new(json_leaf(&path, self.d, false, &mut self.notes), Ty::Varchar));
                     }
                 }
                 Err(at(e, format!("Column '{name}' cannot be resolved")))
@@ -712,7 +724,7 @@ impl Translator {
                 Ok(Out::new(self.d.ident(&c), ty))
             }
             FieldRef::JsonLeaf(path) => {
-                Ok(Out::new(json_leaf(&path, self.d, &mut self.notes), Ty::Varchar))
+                Ok(Out::new(json_leaf(&path, self.d, false, &mut self.notes), Ty::Varchar))
             }
             FieldRef::Unknown => Err(at(e, format!("Column '{name}' cannot be resolved"))),
         }
