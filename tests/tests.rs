@@ -17,3 +17,4 @@ mod kms;
 mod real_queries;
 mod search;
 mod sql;
+mod translate;

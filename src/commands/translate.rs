@@ -13,6 +13,11 @@ use crate::cli::{ExportSqlArgs, TimeArgs, TranslateArgs};
 /// Translates the statement, or fails with the refusal's message and position (exit 2).
 pub fn run_translate(args: TranslateArgs) -> Result<i32> {
     let engine = Dialect::parse(&args.engine).map_err(Error::Usage)?;
+    if !dialect::safe_name(&args.table) {
+        return Err(Error::Usage(
+            "--table must not hold control or format characters".into(),
+        ));
+    }
     let time = super::query::resolve_time(&TimeArgs {
         from: args.from.clone(),
         to: args.until.clone(),
@@ -41,6 +46,11 @@ pub fn run_translate(args: TranslateArgs) -> Result<i32> {
 /// Prints the DDL for the store at `--location`.
 pub fn run_export(args: ExportSqlArgs) -> Result<i32> {
     let target = ddl::Target::parse(&args.engine).map_err(Error::Usage)?;
+    if !dialect::safe_name(&args.table) {
+        return Err(Error::Usage(
+            "--table must not hold control or format characters".into(),
+        ));
+    }
     let text = ddl::ddl(target, &args.location, &args.table).map_err(Error::Usage)?;
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes()).map_err(io_err)?;

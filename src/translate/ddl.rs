@@ -130,7 +130,11 @@ mod tests {
     fn every_engine_gets_every_column_and_the_partition() {
         for target in [Target::Spark, Target::Trino, Target::Athena] {
             let text = ddl(target, "s3://bucket/store/", "keytrail_events").unwrap();
-            assert_eq!(text.matches("userIdentity").count() + text.matches("useridentity").count(), 5, "{text}");
+            assert_eq!(
+                text.matches("userIdentity").count() + text.matches("useridentity").count(),
+                5,
+                "{text}"
+            );
             assert!(text.contains("s3://bucket/store/events"), "{text}");
             assert!(text.to_lowercase().contains("date"), "{text}");
         }

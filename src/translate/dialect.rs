@@ -50,7 +50,9 @@ impl Dialect {
         }
     }
 
-    /// A string literal holding exactly `text`.
+    /// A string literal holding exactly `text`. Control and format characters (which could
+    /// drive a terminal showing the SQL) are written as escapes: `\uXXXX` in Spark, a Unicode
+    /// literal `U&'\XXXX'` in Trino.
     pub fn string(self, text: &str) -> String {
         match self {
             Dialect::Spark => {
@@ -63,7 +65,25 @@ impl Dialect {
                         '\n' => out.push_str("\\n"),
                         '\r' => out.push_str("\\r"),
                         '\t' => out.push_str("\\t"),
-                        '\0' => out.push_str("\\u0000"),
+                        c if is_unsafe(c) => {
+                            let mut units = [0u16; 2];
+                            for unit in c.encode_utf16(&mut units) {
+                                out.push_str(&format!("\\u{unit:04X}"));
+                            }
+                        }
+                        c => out.push(c),
+                    }
+                }
+                out.push('\'');
+                out
+            }
+            Dialect::Trino if text.chars().any(is_unsafe) => {
+                let mut out = String::from("U&'");
+                for c in text.chars() {
+                    match c {
+                        '\\' => out.push_str("\\\\"),
+                        '\'' => out.push_str("''"),
+                        c if is_unsafe(c) => out.push_str(&format!("\\+{:06X}", c as u32)),
                         c => out.push(c),
                     }
                 }
@@ -97,6 +117,16 @@ impl Dialect {
     }
 }
 
+/// Whether `c` would reach a terminal as a control: C0, DEL, C1, format characters.
+pub fn is_unsafe(c: char) -> bool {
+    crate::render::escape::is_unsafe(c)
+}
+
+/// Whether a name can be written as an identifier (it holds no control or format character).
+pub fn safe_name(name: &str) -> bool {
+    !name.chars().any(is_unsafe)
+}
+
 /// How a zone given to keytrail (`--tz`) is spelled for the engines: IANA names as they are,
 /// `UTC` for UTC, fixed offsets as `+HH:MM`.
 pub fn zone_name(zone: &crate::time::Zone) -> String {
@@ -121,7 +151,10 @@ mod tests {
     #[test]
     fn identifiers_and_literals_per_engine() {
         assert_eq!(Dialect::Spark.ident("event.eventName"), "`event.eventName`");
-        assert_eq!(Dialect::Trino.ident("event.eventName"), "\"event.eventname\"");
+        assert_eq!(
+            Dialect::Trino.ident("event.eventName"),
+            "\"event.eventname\""
+        );
         assert_eq!(Dialect::Spark.ident("a`b"), "`a``b`");
         assert_eq!(Dialect::Trino.ident("a\"B"), "\"a\"\"b\"");
         assert_eq!(Dialect::Spark.string(r"it's \d"), r"'it\'s \\d'");
@@ -129,6 +162,16 @@ mod tests {
         assert_eq!(Dialect::Spark.double("2.5"), "2.5E0");
         assert_eq!(Dialect::Trino.double("2.5"), "2.5E0");
         assert!(Dialect::parse("SQLite").is_err());
+        assert_eq!(
+            Dialect::Spark.string("a\u{1b}]0;x\u{7}"),
+            r"'a\u001B]0;x\u0007'"
+        );
+        assert_eq!(Dialect::Spark.string("\u{e0001}"), r"'\uDB40\uDC01'");
+        assert_eq!(
+            Dialect::Trino.string("it's\u{1b}\\"),
+            r"U&'it''s\+00001B\\'"
+        );
+        assert!(!safe_name("a\u{202e}b"));
         assert_eq!(Dialect::parse("athena"), Ok(Dialect::Trino));
     }
 

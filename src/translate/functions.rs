@@ -29,9 +29,12 @@ type TResult<T> = Result<T, Located>;
 
 impl Call<'_> {
     fn arg(&self, i: usize) -> TResult<&Out> {
-        self.args
-            .get(i)
-            .ok_or_else(|| at(self.node, format!("{}: missing argument {}", self.name, i + 1)))
+        self.args.get(i).ok_or_else(|| {
+            at(
+                self.node,
+                format!("{}: missing argument {}", self.name, i + 1),
+            )
+        })
     }
 
     fn arity(&self, range: std::ops::RangeInclusive<usize>) -> TResult<()> {
@@ -40,13 +43,20 @@ impl Call<'_> {
         } else {
             Err(at(
                 self.node,
-                format!("{}: {} arguments cannot be translated", self.name, self.args.len()),
+                format!(
+                    "{}: {} arguments cannot be translated",
+                    self.name,
+                    self.args.len()
+                ),
             ))
         }
     }
 
     fn refuse(&self, why: &str) -> Located {
-        at(self.node, format!("{} cannot be translated: {why}", self.name))
+        at(
+            self.node,
+            format!("{} cannot be translated: {why}", self.name),
+        )
     }
 
     /// The `i`-th argument's text when it is a string literal.
@@ -63,8 +73,8 @@ impl Call<'_> {
 
 /// Translates one call.
 pub fn translate(t: &mut Translator, c: &Call) -> TResult<Out> {
-    let func = Func::lookup(c.name)
-        .ok_or_else(|| at(c.node, format!("unknown function {}", c.name)))?;
+    let func =
+        Func::lookup(c.name).ok_or_else(|| at(c.node, format!("unknown function {}", c.name)))?;
     if func.is_aggregate() {
         return aggregate(t, func, c);
     }
@@ -135,8 +145,15 @@ fn aggregate(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
         }
         Func::MaxBy | Func::MinBy => {
             c.arity(2..=2)?;
-            let name = if func == Func::MaxBy { "max_by" } else { "min_by" };
-            Out::new(format!("{name}({}, {})", x.sql, c.arg(1)?.sql), x.ty.clone())
+            let name = if func == Func::MaxBy {
+                "max_by"
+            } else {
+                "min_by"
+            };
+            Out::new(
+                format!("{name}({}, {})", x.sql, c.arg(1)?.sql),
+                x.ty.clone(),
+            )
         }
         Func::ApproxDistinct => {
             c.arity(1..=1)?;
@@ -159,8 +176,12 @@ fn aggregate(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
             );
             let p = &c.arg(1)?.sql;
             match d {
-                Dialect::Spark => Out::new(format!("percentile_approx({}, {p})", x.sql), x.ty.clone()),
-                Dialect::Trino => Out::new(format!("approx_percentile({}, {p})", x.sql), x.ty.clone()),
+                Dialect::Spark => {
+                    Out::new(format!("percentile_approx({}, {p})", x.sql), x.ty.clone())
+                }
+                Dialect::Trino => {
+                    Out::new(format!("approx_percentile({}, {p})", x.sql), x.ty.clone())
+                }
             }
         }
         Func::ArrayAgg => {
@@ -243,8 +264,15 @@ fn scalar(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
         Func::Reverse => same("reverse", Ty::Varchar),
         Func::Replace => {
             c.arity(2..=3)?;
-            let to = if c.args.len() == 3 { a(2)? } else { "''".into() };
-            Ok(Out::new(format!("replace({}, {}, {to})", a(0)?, a(1)?), Ty::Varchar))
+            let to = if c.args.len() == 3 {
+                a(2)?
+            } else {
+                "''".into()
+            };
+            Ok(Out::new(
+                format!("replace({}, {}, {to})", a(0)?, a(1)?),
+                Ty::Varchar,
+            ))
         }
         Func::Substr => same("substr", Ty::Varchar),
         Func::Strpos => {
@@ -263,9 +291,9 @@ fn scalar(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
             match d {
                 Dialect::Trino => same("split", ty),
                 Dialect::Spark => {
-                    let delim = c
-                        .literal(1)
-                        .ok_or_else(|| c.refuse("Spark splits at a regex: the delimiter must be a string literal"))?;
+                    let delim = c.literal(1).ok_or_else(|| {
+                        c.refuse("Spark splits at a regex: the delimiter must be a string literal")
+                    })?;
                     let mut out = format!("split({}, {}", a(0)?, d.string(&quote_regex(delim)));
                     if c.args.len() == 3 {
                         out.push_str(&format!(", {}", a(2)?));
@@ -340,7 +368,11 @@ fn scalar(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
         }
         Func::If => {
             c.arity(2..=3)?;
-            let otherwise = if c.args.len() == 3 { a(2)? } else { "NULL".into() };
+            let otherwise = if c.args.len() == 3 {
+                a(2)?
+            } else {
+                "NULL".into()
+            };
             let ty = match c.arg(1)?.ty {
                 Ty::Unknown if c.args.len() == 3 => c.arg(2)?.ty.clone(),
                 ref other => other.clone(),
@@ -357,7 +389,14 @@ fn scalar(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
                 .map(|o| o.ty.clone())
                 .find(|t| *t != Ty::Unknown)
                 .unwrap_or(Ty::Unknown);
-            same(if func == Func::Coalesce { "coalesce" } else { "nullif" }, ty)
+            same(
+                if func == Func::Coalesce {
+                    "coalesce"
+                } else {
+                    "nullif"
+                },
+                ty,
+            )
         }
         _ => Err(c.refuse("no faithful mapping")),
     }
@@ -382,10 +421,17 @@ fn ip_to_domain(d: Dialect, x: &str) -> Out {
         Dialect::Spark => format!("({value} RLIKE {})", d.string(re)),
         Dialect::Trino => format!("regexp_like({value}, {})", d.string(re)),
     };
-    let v4 = format!("regexp_replace({s}, {}, '')", d.string(r"^::[fF]{4}:(?=[0-9]+\.)"));
+    let v4 = format!(
+        "regexp_replace({s}, {}, '$1')",
+        d.string(r"^::[fF]{4}:([0-9]+\.)")
+    );
     let octet = |n: usize| {
         let re = format!(r"^(?:[0-9]+\.){{{n}}}([0-9]+)");
-        let int = if d == Dialect::Spark { "INT" } else { "INTEGER" };
+        let int = if d == Dialect::Spark {
+            "INT"
+        } else {
+            "INTEGER"
+        };
         format!("CAST(regexp_extract({v4}, {}, 1) AS {int})", d.string(&re))
     };
     let (a, b) = (octet(0), octet(1));
@@ -416,7 +462,13 @@ fn ip_to_domain(d: Dialect, x: &str) -> Out {
 
 /// An array element, 1-based, NULL out of range (keytrail's `arr[i]` and `element_at`); an
 /// index of 0 or below is NULL for `arr[i]`, and counts from the end for `element_at`.
-pub fn element(d: Dialect, array: &Out, index: &Out, index_expr: &ast::Expr, from_end: bool) -> Out {
+pub fn element(
+    d: Dialect,
+    array: &Out,
+    index: &Out,
+    index_expr: &ast::Expr,
+    from_end: bool,
+) -> Out {
     let ty = match &array.ty {
         Ty::Array(inner) => (**inner).clone(),
         _ => Ty::Unknown,
@@ -468,7 +520,10 @@ fn regexp(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
         }
         (Func::RegexpExtract, Dialect::Trino) => {
             let list: Vec<String> = c.args.iter().map(|o| o.sql.clone()).collect();
-            Ok(Out::new(format!("regexp_extract({})", list.join(", ")), Ty::Varchar))
+            Ok(Out::new(
+                format!("regexp_extract({})", list.join(", ")),
+                Ty::Varchar,
+            ))
         }
         (Func::RegexpExtract, Dialect::Spark) => {
             c.arity(2..=3)?;
@@ -488,7 +543,10 @@ fn regexp(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
                 Some(r) => r.sql.clone(),
                 None => "''".into(),
             };
-            Ok(Out::new(format!("regexp_replace({s}, {re}, {rep})"), Ty::Varchar))
+            Ok(Out::new(
+                format!("regexp_replace({s}, {re}, {rep})"),
+                Ty::Varchar,
+            ))
         }
         _ => Err(c.refuse("no faithful mapping")),
     }
@@ -499,7 +557,10 @@ fn json_extract(t: &mut Translator, c: &Call) -> TResult<Out> {
     c.arity(2..=2)?;
     let (j, p) = (&c.arg(0)?.sql, &c.arg(1)?.sql);
     match t.d {
-        Dialect::Trino => Ok(Out::new(format!("json_format(json_extract({j}, {p}))"), Ty::Json)),
+        Dialect::Trino => Ok(Out::new(
+            format!("json_format(json_extract({j}, {p}))"),
+            Ty::Json,
+        )),
         Dialect::Spark => {
             t.notes.push(
                 "json_extract outside a CAST needs Spark 4.0 or later (VARIANT); numbers are \
@@ -518,7 +579,10 @@ fn json_extract(t: &mut Translator, c: &Call) -> TResult<Out> {
 /// `get_json_object` (strings unquoted, as Presto's CAST of a JSON string gives).
 pub fn json_value(d: Dialect, j: &Out, p: &Out) -> Out {
     match d {
-        Dialect::Spark => Out::new(format!("get_json_object({}, {})", j.sql, p.sql), Ty::Varchar),
+        Dialect::Spark => Out::new(
+            format!("get_json_object({}, {})", j.sql, p.sql),
+            Ty::Varchar,
+        ),
         Dialect::Trino => Out::new(format!("json_extract({}, {})", j.sql, p.sql), Ty::Json),
     }
 }
@@ -657,7 +721,10 @@ fn time(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
                 return Err(c.refuse("unit 'millisecond'"));
             }
             let ts = timestamp(d, c.arg(1)?, c)?;
-            Ok(Out::new(format!("date_trunc({}, {ts})", d.string(&u)), Ty::Timestamp))
+            Ok(Out::new(
+                format!("date_trunc({}, {ts})", d.string(&u)),
+                Ty::Timestamp,
+            ))
         }
         Func::FromUnixtime => {
             c.arity(1..=1)?;
@@ -734,7 +801,10 @@ pub fn java_pattern(fmt: &str) -> Result<String, String> {
         if literal.is_empty() {
             return;
         }
-        if literal.chars().all(|c| !c.is_ascii_alphabetic() && !"[]{}#'".contains(c)) {
+        if literal
+            .chars()
+            .all(|c| !c.is_ascii_alphabetic() && !"[]{}#'".contains(c))
+        {
             out.push_str(literal);
         } else {
             out.push('\'');
@@ -819,8 +889,14 @@ mod tests {
             "yyyy-MM-dd HH:mm:ss"
         );
         assert_eq!(java_pattern("%m-%d %H:%i").unwrap(), "MM-dd HH:mm");
-        assert_eq!(java_pattern("%a %b %e %Y %h:%i %p").unwrap(), "EEE MMM d yyyy hh:mm a");
-        assert_eq!(java_pattern("day %d, it's 100%%").unwrap(), "'day 'dd', it''s 100%'");
+        assert_eq!(
+            java_pattern("%a %b %e %Y %h:%i %p").unwrap(),
+            "EEE MMM d yyyy hh:mm a"
+        );
+        assert_eq!(
+            java_pattern("day %d, it's 100%%").unwrap(),
+            "'day 'dd', it''s 100%'"
+        );
         assert!(java_pattern("%D").unwrap_err().contains("%D"));
         assert!(trino_codes_supported("%Y %V").is_err());
         assert!(trino_codes_supported("%Y-%m-%d %H:%i:%s").is_ok());

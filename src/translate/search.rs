@@ -345,11 +345,7 @@ pub fn table_name(table: &str, dialect: Dialect) -> String {
     table
         .split('.')
         .map(|part| {
-            if !part.is_empty()
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
-            {
+            if !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 part.to_string()
             } else {
                 dialect.ident(part)
@@ -409,14 +405,20 @@ mod tests {
     fn fields_columns_leaves_and_precedence() {
         assert_eq!(
             spark("event.eventName:DisableKey"),
-            r#"coalesce(`event.eventName` RLIKE '(?iu)(?:\\A|[ ,\'\";=()\\[\\]{}?@\\&<>/:\\n\\t\\r])disablekey(?:\\z|[ ,\'\";=()\\[\\]{}?@\\&<>/:\\n\\t\\r])', FALSE)"#
+            r#"coalesce(`event.eventName` RLIKE '(?iu)(?:\\A|[, \'";=()\\[\\]{}?@\\&<>/:\\n\\t\\r])disablekey(?:\\z|[, \'";=()\\[\\]{}?@\\&<>/:\\n\\t\\r])', FALSE)"#
         );
         assert_eq!(spark("*"), "TRUE");
         assert_eq!(spark("__time__ >= 5"), "`__time__` >= 5");
-        assert_eq!(spark("event.nope.x:*").matches("get_json_object").count(), 1);
+        assert_eq!(
+            spark("event.nope.x:*").matches("get_json_object").count(),
+            2
+        );
         assert_eq!(spark("unknownfield:x"), "FALSE");
         let p = spark("a or b and not c");
-        assert!(p.starts_with("((") && p.contains(") OR ((") && p.contains("NOT ("), "{p}");
+        assert!(
+            p.starts_with("((") && p.contains(") OR ((") && p.contains("NOT ("),
+            "{p}"
+        );
     }
 
     #[test]

@@ -106,6 +106,10 @@ pub fn at_span(span: sqlparser::tokenizer::Span, message: impl Into<String>) -> 
 
 type TResult<T> = Result<T, Located>;
 
+/// Why a name with control characters is refused.
+const UNSAFE_NAME: &str =
+    "a name holding control or format characters cannot be written as an identifier safely";
+
 /// Translates the SQL part `sql_text` (offsets in the result are relative to it) over the
 /// events `filter` selects.
 pub fn translate(
@@ -116,8 +120,7 @@ pub fn translate(
 ) -> Result<String, Refusal> {
     check_with_keytrail(sql_text)?;
     let (text, _) = crate::query::sql::preprocess(sql_text);
-    let query =
-        crate::query::sql::parse(&text).map_err(|e| Refusal::new(e.position, e.message))?;
+    let query = crate::query::sql::parse(&text).map_err(|e| Refusal::new(e.position, e.message))?;
     let mut t = Translator {
         d: opts.dialect,
         filter: filter.to_string(),
@@ -200,6 +203,9 @@ impl Translator {
                         cte.alias.name.span,
                         "a WITH table named log would hide the events: rename it",
                     ));
+                }
+                if !super::dialect::safe_name(&name) {
+                    return Err(at_span(cte.alias.name.span, UNSAFE_NAME));
                 }
                 let (sql, cols) = self.query(&cte.query, false)?;
                 parts.push(format!("{} AS ({sql})", self.d.ident(&name)));
@@ -307,6 +313,13 @@ impl Translator {
         if from.len() > 1 || !first.joins.is_empty() {
             return Err(at(&first.relation, "joins are not supported"));
         }
+        if let ast::TableFactor::Table { alias: Some(a), .. }
+        | ast::TableFactor::Derived { alias: Some(a), .. } = &first.relation
+        {
+            if !super::dialect::safe_name(&a.name.value) {
+                return Err(at_span(a.name.span, UNSAFE_NAME));
+            }
+        }
         match &first.relation {
             ast::TableFactor::Table {
                 name, alias, args, ..
@@ -358,6 +371,16 @@ impl Translator {
     }
 
     fn projection(&mut self, s: &ast::Select, scope: &Scope) -> TResult<Vec<Item>> {
+        let items = self.items(s, scope)?;
+        for (item, node) in items.iter().zip(&s.projection) {
+            if !super::dialect::safe_name(&item.name) {
+                return Err(at(node, UNSAFE_NAME));
+            }
+        }
+        Ok(items)
+    }
+
+    fn items(&mut self, s: &ast::Select, scope: &Scope) -> TResult<Vec<Item>> {
         let mut items = Vec::new();
         for (index, item) in s.projection.iter().enumerate() {
             match item {
@@ -397,8 +420,13 @@ impl Translator {
             ast::GroupByExpr::Expressions(exprs, modifiers) => {
                 if !modifiers.is_empty() {
                     return Err(match exprs.first() {
-                        Some(first) => at(first, "GROUP BY modifiers (ROLLUP, CUBE) are not supported"),
-                        None => at_span(sqlparser::tokenizer::Span::empty(), "GROUP BY modifiers are not supported"),
+                        Some(first) => {
+                            at(first, "GROUP BY modifiers (ROLLUP, CUBE) are not supported")
+                        }
+                        None => at_span(
+                            sqlparser::tokenizer::Span::empty(),
+                            "GROUP BY modifiers are not supported",
+                        ),
                     });
                 }
                 exprs
@@ -420,7 +448,12 @@ impl Translator {
                 let item = usize::try_from(n - 1)
                     .ok()
                     .and_then(|i| items.get(i))
-                    .ok_or_else(|| at(e, format!("GROUP BY position {n} is not in the select list")))?;
+                    .ok_or_else(|| {
+                        at(
+                            e,
+                            format!("GROUP BY position {n} is not in the select list"),
+                        )
+                    })?;
                 keys.push(item.out.sql.clone());
                 continue;
             }
@@ -472,7 +505,12 @@ impl Translator {
             let item = usize::try_from(n - 1)
                 .ok()
                 .and_then(|i| items.get(i))
-                .ok_or_else(|| at(e, format!("ORDER BY position {n} is not in the select list")))?;
+                .ok_or_else(|| {
+                    at(
+                        e,
+                        format!("ORDER BY position {n} is not in the select list"),
+                    )
+                })?;
             return Ok(self.d.alias(&item.name));
         }
         if let ast::Expr::Identifier(ident) = e {
@@ -487,12 +525,7 @@ impl Translator {
     }
 
     /// Translates an expression. `aliases` (in HAVING) lets a name stand for a select item.
-    fn expr(
-        &mut self,
-        e: &ast::Expr,
-        scope: &Scope,
-        aliases: Option<&[Item]>,
-    ) -> TResult<Out> {
+    fn expr(&mut self, e: &ast::Expr, scope: &Scope, aliases: Option<&[Item]>) -> TResult<Out> {
         use ast::Expr as E;
         let d = self.d;
         match e {
@@ -589,31 +622,39 @@ impl Translator {
                 let p = self.expr(pattern, scope, aliases)?.sql;
                 let not = if *negated { "NOT " } else { "" };
                 // Spark reads a backslash in a LIKE pattern as an escape; SLS (Presto) has none.
-                let escape = match (d, like_literal(pattern)) {
-                    (Dialect::Spark, Some(text)) if text.contains('\\') => {
-                        let free = ['!', '#', '^', '~', '`']
-                            .into_iter()
-                            .find(|c| !text.contains(*c))
-                            .ok_or_else(|| at(e, "LIKE pattern uses every escape candidate"))?;
-                        format!(" ESCAPE '{free}'")
-                    }
-                    (Dialect::Spark, None) => {
-                        return Err(at(
+                let escape =
+                    match (d, like_literal(pattern)) {
+                        (Dialect::Spark, Some(text)) if text.contains('\\') => {
+                            let free = ['!', '#', '^', '~', '`']
+                                .into_iter()
+                                .find(|c| !text.contains(*c))
+                                .ok_or_else(|| at(e, "LIKE pattern uses every escape candidate"))?;
+                            format!(" ESCAPE '{free}'")
+                        }
+                        (Dialect::Spark, None) => return Err(at(
                             pattern.as_ref(),
                             "LIKE with a computed pattern: Spark reads a backslash in it as an \
                              escape, SLS does not",
-                        ))
-                    }
-                    _ => String::new(),
-                };
-                Ok(Out::new(format!("({x} {not}LIKE {p}{escape})"), Ty::Boolean))
+                        )),
+                        _ => String::new(),
+                    };
+                Ok(Out::new(
+                    format!("({x} {not}LIKE {p}{escape})"),
+                    Ty::Boolean,
+                ))
             }
             E::Case {
                 operand,
                 conditions,
                 else_result,
                 ..
-            } => self.case(operand.as_deref(), conditions, else_result.as_deref(), scope, aliases),
+            } => self.case(
+                operand.as_deref(),
+                conditions,
+                else_result.as_deref(),
+                scope,
+                aliases,
+            ),
             E::Cast {
                 kind,
                 expr,
@@ -656,7 +697,10 @@ impl Translator {
                 if let Some(f) = substring_for {
                     args.push(self.expr(f, scope, aliases)?.sql);
                 }
-                Ok(Out::new(format!("substr({})", args.join(", ")), Ty::Varchar))
+                Ok(Out::new(
+                    format!("substr({})", args.join(", ")),
+                    Ty::Varchar,
+                ))
             }
             E::Floor {
                 expr,
@@ -667,7 +711,11 @@ impl Translator {
                 field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime),
             } => {
                 let x = self.expr(expr, scope, aliases)?;
-                let name = if matches!(e, E::Floor { .. }) { "floor" } else { "ceil" };
+                let name = if matches!(e, E::Floor { .. }) {
+                    "floor"
+                } else {
+                    "ceil"
+                };
                 Ok(super::functions::floor_ceil(d, name, &x))
             }
             E::Trim {
@@ -679,7 +727,10 @@ impl Translator {
                 let x = self.expr(expr, scope, aliases)?.sql;
                 Ok(Out::new(format!("trim({x})"), Ty::Varchar))
             }
-            other => Err(at(other, format!("{} cannot be translated", describe(other)))),
+            other => Err(at(
+                other,
+                format!("{} cannot be translated", describe(other)),
+            )),
         }
     }
 
@@ -709,7 +760,10 @@ impl Translator {
                 }
                 if cols.iter().any(|c| c.name.eq_ignore_ascii_case(EVENT)) {
                     if let FieldRef::JsonLeaf(path) = resolve_field(name) {
-                        return Ok(Out::new(json_leaf(&path, self.d, false, &mut self.notes), Ty::Varchar));
+                        return Ok(Out::new(
+                            json_leaf(&path, self.d, false, &mut self.notes),
+                            Ty::Varchar,
+                        ));
                     }
                 }
                 Err(at(e, format!("Column '{name}' cannot be resolved")))
@@ -723,9 +777,10 @@ impl Translator {
                 let ty = if c == TIME { Ty::Bigint } else { Ty::Varchar };
                 Ok(Out::new(self.d.ident(&c), ty))
             }
-            FieldRef::JsonLeaf(path) => {
-                Ok(Out::new(json_leaf(&path, self.d, false, &mut self.notes), Ty::Varchar))
-            }
+            FieldRef::JsonLeaf(path) => Ok(Out::new(
+                json_leaf(&path, self.d, false, &mut self.notes),
+                Ty::Varchar,
+            )),
             FieldRef::Unknown => Err(at(e, format!("Column '{name}' cannot be resolved"))),
         }
     }
@@ -830,8 +885,7 @@ impl Translator {
             }
             None => self.expr(inner, scope, aliases)?,
         };
-        super::functions::cast(self.d, &value, &target, try_)
-            .map_err(|message| at(e, message))
+        super::functions::cast(self.d, &value, &target, try_).map_err(|message| at(e, message))
     }
 
     fn function(
@@ -851,7 +905,10 @@ impl Translator {
         let (distinct, raw_args): (bool, Vec<&ast::FunctionArg>) = match &f.args {
             ast::FunctionArguments::None => (false, Vec::new()),
             ast::FunctionArguments::List(list) => (
-                matches!(list.duplicate_treatment, Some(ast::DuplicateTreatment::Distinct)),
+                matches!(
+                    list.duplicate_treatment,
+                    Some(ast::DuplicateTreatment::Distinct)
+                ),
                 list.args.iter().collect(),
             ),
             ast::FunctionArguments::Subquery(_) => {
@@ -924,7 +981,11 @@ fn scope_columns(scope: &Scope) -> Vec<Col> {
         Scope::Events { .. } => crate::schema::columns()
             .into_iter()
             .map(|name| {
-                let ty = if name == TIME { Ty::Bigint } else { Ty::Varchar };
+                let ty = if name == TIME {
+                    Ty::Bigint
+                } else {
+                    Ty::Varchar
+                };
                 Col { name, ty }
             })
             .collect(),
