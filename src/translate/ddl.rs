@@ -101,11 +101,7 @@ fn trino(location: &str, table: &str) -> String {
 
 fn athena(location: &str, table: &str) -> String {
     let quote = |c: &str| format!("`{}`", c.to_lowercase().replace('`', "``"));
-    let name = table
-        .split('.')
-        .map(|p| quote(p))
-        .collect::<Vec<_>>()
-        .join(".");
+    let name = table.split('.').map(&quote).collect::<Vec<_>>().join(".");
     let esc = |s: &str| s.replace('\'', "\\'");
     format!(
         "-- keytrail store as an Athena table. Athena lower-cases names; the Parquet columns are\n\

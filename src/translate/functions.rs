@@ -506,8 +506,8 @@ fn quote_regex(text: &str) -> String {
 fn regexp(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
     let d = t.d;
     t.notes.push(
-        "regular expressions run on the engine's regex library (Java on Spark, Joni on Trino); \
-         keytrail uses Rust's: look-around and backreferences exist only there, Unicode classes \
+        "regular expressions run on the engine's regex library (Java on Spark, Joni on Trino), \
+         which also knows look-around and backreferences; keytrail refuses them (Rust regex); Unicode classes \
          may differ"
             .into(),
     );
@@ -684,16 +684,7 @@ fn time(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
                 .literal(1)
                 .ok_or_else(|| c.refuse("the format must be a string literal"))?;
             let ts = timestamp(d, c.arg(0)?, c)?;
-            let text = match d {
-                Dialect::Spark => {
-                    let pattern = java_pattern(fmt).map_err(|m| c.refuse(&m))?;
-                    format!("date_format({ts}, {})", d.string(&pattern))
-                }
-                Dialect::Trino => {
-                    trino_codes_supported(fmt).map_err(|m| c.refuse(&m))?;
-                    format!("date_format({ts}, {})", d.string(fmt))
-                }
-            };
+            let text = date_format(d, &ts, fmt).map_err(|m| c.refuse(&m))?;
             Ok(Out::new(text, Ty::Varchar))
         }
         Func::DateParse => {
@@ -792,6 +783,68 @@ fn time(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
     }
 }
 
+/// One piece of a `date_format` format: codes the engine's `date_format` knows, or a code
+/// built from the date's fields.
+enum Piece {
+    Codes(String),
+    /// `%D`: the day of the month with its English suffix (1st, 2nd, 3rd, 4th, 11th...).
+    DaySuffix,
+    /// `%w`: the weekday number, 0 = Sunday.
+    Weekday,
+}
+
+/// `date_format(ts, fmt)` for the engine: `%D` and `%w`, which neither engine's pattern has,
+/// are computed from the day fields and the pieces concatenated.
+fn date_format(d: Dialect, ts: &str, fmt: &str) -> Result<String, String> {
+    let mut pieces = vec![Piece::Codes(String::new())];
+    let mut chars = fmt.chars();
+    while let Some(ch) = chars.next() {
+        let next = if ch == '%' { chars.next() } else { None };
+        match next {
+            Some('D') => pieces.extend([Piece::DaySuffix, Piece::Codes(String::new())]),
+            Some('w') => pieces.extend([Piece::Weekday, Piece::Codes(String::new())]),
+            other => {
+                if let Some(Piece::Codes(text)) = pieces.last_mut() {
+                    text.push(ch);
+                    text.extend(other);
+                }
+            }
+        }
+    }
+    let string = if d == Dialect::Spark {
+        "STRING"
+    } else {
+        "VARCHAR"
+    };
+    let day = format!("day({ts})");
+    let mut parts = Vec::new();
+    for piece in &pieces {
+        parts.push(match piece {
+            Piece::Codes(text) if text.is_empty() => continue,
+            Piece::Codes(text) => match d {
+                Dialect::Spark => format!("date_format({ts}, {})", d.string(&java_pattern(text)?)),
+                Dialect::Trino => {
+                    trino_codes_supported(text)?;
+                    format!("date_format({ts}, {})", d.string(text))
+                }
+            },
+            Piece::DaySuffix => format!(
+                "CAST({day} AS {string}), CASE WHEN {day} IN (11, 12, 13) THEN 'th' WHEN {day} % 10 = 1 \
+                 THEN 'st' WHEN {day} % 10 = 2 THEN 'nd' WHEN {day} % 10 = 3 THEN 'rd' ELSE 'th' END"
+            ),
+            Piece::Weekday => match d {
+                Dialect::Spark => format!("CAST(dayofweek({ts}) - 1 AS STRING)"),
+                Dialect::Trino => format!("CAST(day_of_week({ts}) % 7 AS VARCHAR)"),
+            },
+        });
+    }
+    Ok(match parts.len() {
+        0 => "''".to_string(),
+        1 if matches!(pieces.as_slice(), [Piece::Codes(_)]) => parts.remove(0),
+        _ => format!("concat({})", parts.join(", ")),
+    })
+}
+
 /// The MySQL-style `%` codes SLS documents, as a Java date-time pattern (Spark), with literal
 /// text quoted. Codes with no Java equivalent are refused.
 pub fn java_pattern(fmt: &str) -> Result<String, String> {
@@ -867,11 +920,8 @@ fn trino_codes_supported(fmt: &str) -> Result<(), String> {
     let mut chars = fmt.chars();
     while let Some(ch) = chars.next() {
         if ch == '%' {
-            match chars.next() {
-                Some(code @ ('D' | 'U' | 'u' | 'V' | 'w' | 'X' | 'x')) => {
-                    return Err(format!("date code %{code} is not supported by Trino"))
-                }
-                _ => {}
+            if let Some(code @ ('D' | 'U' | 'u' | 'V' | 'w' | 'X' | 'x')) = chars.next() {
+                return Err(format!("date code %{code} is not supported by Trino"));
             }
         }
     }
@@ -897,7 +947,22 @@ mod tests {
             java_pattern("day %d, it's 100%%").unwrap(),
             "'day 'dd', it''s 100%'"
         );
-        assert!(java_pattern("%D").unwrap_err().contains("%D"));
+        assert!(java_pattern("%V").unwrap_err().contains("%V"));
+        let f = date_format(Dialect::Spark, "t", "%D of %M, day %w").unwrap();
+        assert!(
+            f.starts_with("concat(CAST(day(t) AS STRING), CASE WHEN day(t) IN (11, 12, 13)"),
+            "{f}"
+        );
+        assert!(
+            f.ends_with(
+                r"date_format(t, '\' of \'MMMM\', day \''), CAST(dayofweek(t) - 1 AS STRING))"
+            ),
+            "{f}"
+        );
+        assert_eq!(
+            date_format(Dialect::Trino, "t", "%Y").unwrap(),
+            "date_format(t, '%Y')"
+        );
         assert!(trino_codes_supported("%Y %V").is_err());
         assert!(trino_codes_supported("%Y-%m-%d %H:%i:%s").is_ok());
     }

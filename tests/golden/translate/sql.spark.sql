@@ -351,7 +351,7 @@ SET spark.sql.ansi.enabled=true;
 SELECT concat('a', `event.errorCode`, 'b') AS `c`, concat('x-', `event.acsRegion`) AS `d` FROM keytrail_events WHERE ((`event.eventId` = 'E0001-create')) LIMIT 100;
 
 -- case: regexp-functions
--- note: regular expressions run on the engine's regex library (Java on Spark, Joni on Trino); keytrail uses Rust's: look-around and backreferences exist only there, Unicode classes may differ
+-- note: regular expressions run on the engine's regex library (Java on Spark, Joni on Trino), which also knows look-around and backreferences; keytrail refuses them (Rust regex); Unicode classes may differ
 SET spark.sql.session.timeZone=+08:00;
 SET spark.sql.ansi.enabled=true;
 SELECT CASE WHEN `event.resourceName` RLIKE 'key-([a-z]+)' THEN regexp_extract(`event.resourceName`, 'key-([a-z]+)', 1) END AS `grp`, CASE WHEN `event.resourceName` RLIKE '[0-9]+' THEN regexp_extract(`event.resourceName`, '[0-9]+', 0) END AS `digits`, regexp_like(`event.eventName`, '^(En|De)crypt$') AS `m`, regexp_replace(`event.acsRegion`, '([a-z]+)-([a-z]+)', '$2.$1') AS `sw`, CASE WHEN `event.eventName` RLIKE 'zzz' THEN regexp_extract(`event.eventName`, 'zzz', 0) END AS `none` FROM keytrail_events WHERE ((`event.eventId` = 'E0001-create')) LIMIT 100;
@@ -519,7 +519,9 @@ SET spark.sql.ansi.enabled=true;
 SELECT date_trunc('week', timestamp_seconds(`__time__`)) AS `w`, date_trunc('month', timestamp_seconds(`__time__`)) AS `m` FROM keytrail_events WHERE ((`event.eventId` = 'E0001-create')) LIMIT 100;
 
 -- case: date-format-codes
--- refused at byte 63: date_format cannot be translated: date code %D has no Spark (Java) pattern equivalent
+SET spark.sql.session.timeZone=+08:00;
+SET spark.sql.ansi.enabled=true;
+SELECT date_format(timestamp_seconds(`__time__`), 'EEE MMM d yyyy hh:mm a') AS `a`, concat(date_format(timestamp_seconds(`__time__`), 'EEEE MMMM '), CAST(day(timestamp_seconds(`__time__`)) AS STRING), CASE WHEN day(timestamp_seconds(`__time__`)) IN (11, 12, 13) THEN 'th' WHEN day(timestamp_seconds(`__time__`)) % 10 = 1 THEN 'st' WHEN day(timestamp_seconds(`__time__`)) % 10 = 2 THEN 'nd' WHEN day(timestamp_seconds(`__time__`)) % 10 = 3 THEN 'rd' ELSE 'th' END, date_format(timestamp_seconds(`__time__`), ' DDD H h M yy HH:mm:ss')) AS `b` FROM keytrail_events WHERE ((`event.eventId` = 'E0034-schedu')) LIMIT 100;
 
 -- case: from-unixtime-to-unixtime-date-parse
 SET spark.sql.session.timeZone=+08:00;
