@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use keytrail::timerange::TimeRange;
+use keytrail::time::TimeRange;
 use keytrail::translate::{translate, Dialect, Options};
 use serde::Deserialize;
 
