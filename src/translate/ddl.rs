@@ -5,7 +5,7 @@
 
 use super::dialect::Dialect;
 use super::search::table_name;
-use crate::schema::{columns, TIME};
+use crate::event::schema::{columns, TIME};
 
 /// The engines `export-sql` writes for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

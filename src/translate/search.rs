@@ -8,9 +8,9 @@
 
 use super::dialect::Dialect;
 use super::Options;
+use crate::event::schema::{resolve_field, FieldRef, EVENT, TIME, TOPIC};
 use crate::query::search::ast::{CmpOp, Condition, Glyph, Pattern, SearchExpr, Target, Test};
 use crate::query::search::tokens::{field_kind, FieldKind, DELIMITERS};
-use crate::schema::{resolve_field, FieldRef, EVENT, TIME, TOPIC};
 use crate::time::TimeRange;
 
 /// How a text is laid out, which decides the regex boundaries (as in keytrail's lowering).

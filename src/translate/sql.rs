@@ -13,7 +13,7 @@ use sqlparser::ast::{self, Spanned};
 use super::dialect::Dialect;
 use super::search::{json_leaf, table_name};
 use super::{Options, Refusal};
-use crate::schema::{resolve_field, FieldRef, EVENT, TIME};
+use crate::event::schema::{resolve_field, FieldRef, EVENT, TIME};
 
 /// SQL value types as far as the translation needs them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,7 +140,7 @@ pub fn translate(
 /// unknown column, a misplaced aggregate) is refused with its message and position.
 fn check_with_keytrail(sql_text: &str) -> Result<(), Refusal> {
     use polars::prelude::IntoLazy;
-    let empty = crate::frame::rows_to_dataframe(&[])
+    let empty = crate::store::frame::rows_to_dataframe(&[])
         .map_err(|e| Refusal::new(0, format!("cannot build the store's schema: {e}")))?;
     let ctx = crate::query::sql::SqlContext {
         zone: crate::time::Zone::default(),
@@ -978,7 +978,7 @@ fn refuse_extras(s: &ast::Select) -> TResult<()> {
 /// The columns a scope offers to `SELECT *` (keytrail's store columns, never the partition).
 fn scope_columns(scope: &Scope) -> Vec<Col> {
     match scope {
-        Scope::Events { .. } => crate::schema::columns()
+        Scope::Events { .. } => crate::event::schema::columns()
             .into_iter()
             .map(|name| {
                 let ty = if name == TIME {
