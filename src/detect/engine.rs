@@ -1,30 +1,29 @@
 //! Runs rules over their matched events: cuts them into windows, runs the rule's SQL once over
-//! all windows (rewritten to group by window, see [`super::windowed`]; window by window when
-//! the statement's shape does not allow it), keeps the rows that pass the condition, and turns
-//! them into findings with sample event ids.
+//! all windows (planned per window by the SQL planner, see [`sql::Parsed::plan_windowed`];
+//! window by window when the statement's shape does not allow it), keeps the rows that pass
+//! the condition, and turns them into findings with sample event ids.
 
 use std::collections::HashMap;
 
 use polars::prelude::*;
-use regex::Regex;
 
 use super::condition;
 use super::rule::Rule;
 use super::window::{slices, WindowSlice};
-use super::windowed::{self, Windowed, WINDOW_COLUMN};
 use super::Finding;
 use crate::error::{Error, Result};
 use crate::event::schema::{self, FieldRef, EVENT_ID, TIME};
 use crate::query::search::{SearchExpr, Target};
-use crate::query::sql::{self, SqlContext};
+use crate::query::sql::{self, PlanFacts, SqlContext, SqlError, SqlPlan, WINDOW_COLUMN};
 use crate::query::{self, search};
 use crate::render::cell_text;
 
 /// How many sample event ids a finding carries.
 pub const SAMPLE_IDS: usize = 5;
 
-/// A rule ready to run: its search filter, condition and entity columns resolved.
-pub struct Prepared {
+/// A rule compiled to run: its search filter, condition and parsed SQL, with the stored
+/// columns they read and the stored columns its entity columns copy.
+pub struct CompiledRule {
     /// The rule.
     pub rule: Rule,
     filter: Option<Expr>,
@@ -33,16 +32,34 @@ pub struct Prepared {
     condition: Option<Expr>,
     /// Entity result column -> stored column it copies, when it is a plain event field.
     entity_fields: Vec<(String, Option<String>)>,
-    /// The stored columns the rule's SQL may read (None: all). Leaving out the large `event`
+    /// The stored columns the rule's SQL reads (None: all). Leaving out the large `event`
     /// column when it is not needed makes collecting the matched events cheap.
     columns: Option<Vec<String>>,
-    /// The SQL rewritten to run once over all windows, when its shape allows.
-    windowed: Option<Windowed>,
+    /// The SQL part, if the rule has one.
+    sql: Option<RuleSql>,
 }
 
-/// Parses a rule's search part and condition, and rewrites its SQL to run over all windows at
-/// once (it is planned when the rule runs).
-pub fn prepare(rule: &Rule) -> Result<Prepared> {
+/// A rule's SQL part.
+struct RuleSql {
+    /// Where it starts in the rule's query.
+    offset: usize,
+    /// The statement, or why it does not parse (reported when the rule runs on events).
+    parsed: std::result::Result<sql::Parsed, SqlError>,
+}
+
+/// The session a rule's SQL is planned in to learn what it reads and gives: which columns a
+/// statement resolves does not depend on the zone, the clock or the GeoIP databases.
+fn facts_context() -> SqlContext {
+    SqlContext {
+        zone: Default::default(),
+        now: 0,
+        geoip: None,
+    }
+}
+
+/// Parses a rule's search part, condition and SQL, and plans the SQL over no events to learn
+/// the columns it reads and what its entity columns copy (it is planned again when it runs).
+pub fn prepare(rule: &Rule) -> Result<CompiledRule> {
     let statement = query::split(&rule.query);
     let search = search::parse(statement.search).map_err(|e| Error::Query {
         query: rule.query.clone(),
@@ -57,23 +74,42 @@ pub fn prepare(rule: &Rule) -> Result<Prepared> {
         .map(condition::parse)
         .transpose()
         .map_err(|e| Error::Usage(format!("rule {}: condition: {e}", rule.id)))?;
-    let aliases = statement.sql.map(select_aliases).unwrap_or_default();
+    let sql = statement.sql.map(|text| RuleSql {
+        offset: statement.sql_offset,
+        parsed: sql::parse(text),
+    });
+    let facts = match &sql {
+        Some(RuleSql { parsed: Ok(p), .. }) => p.facts(&facts_context()).ok(),
+        _ => None,
+    };
     let entity_fields = rule
         .entity
         .iter()
-        .map(|e| (e.clone(), stored_column(e, &aliases)))
+        .map(|e| (e.clone(), facts.as_ref().and_then(|f| stored_column(e, f))))
         .collect();
-    Ok(Prepared {
+    let columns = match (&sql, &facts) {
+        (None, _) => Some(stored_columns_of(&[])),
+        (Some(_), Some(facts)) => Some(stored_columns_of(&facts.columns_read)),
+        (Some(_), None) => None,
+    };
+    Ok(CompiledRule {
         rule: rule.clone(),
         filter,
         filter_columns,
         condition,
         entity_fields,
-        columns: needed_columns(statement.sql.unwrap_or("")),
-        windowed: statement
-            .sql
-            .and_then(|sql| windowed::rewrite(sql, rule.window)),
+        columns,
+        sql,
     })
+}
+
+/// The stored columns to read for SQL that reads `read`: those and `__time__` and the event
+/// id (windows and samples need them), in store order.
+fn stored_columns_of(read: &[String]) -> Vec<String> {
+    schema::columns()
+        .into_iter()
+        .filter(|c| c == TIME || c == EVENT_ID || read.contains(c))
+        .collect()
 }
 
 /// The stored columns a search statement reads, or None when it reads the `event` JSON text
@@ -106,49 +142,7 @@ fn search_columns(search: &SearchExpr) -> Option<Vec<String>> {
     walk(search, &mut out).then_some(out)
 }
 
-/// The stored columns a SQL text may refer to: `__time__` and the event id always, every
-/// column whose full name occurs in the text (the SQL planner resolves stored fields by full
-/// name only), and `event` when it occurs on its own (`"event"`, `event,`) or as the root of a
-/// JSON leaf (`"event.requestParameters.KeyId"`). None when the text selects `*`.
-fn needed_columns(sql: &str) -> Option<Vec<String>> {
-    let lower = sql.to_ascii_lowercase();
-    let star = Regex::new(r"(?i)(select|,)\s*\*|\.\*").expect("static regex");
-    if star.is_match(&lower) {
-        return None;
-    }
-    let mut named = schema::columns();
-    named.sort_by_key(|c| std::cmp::Reverse(c.len()));
-    let mut rest = lower.clone();
-    let mut found = Vec::new();
-    for c in named.iter().filter(|c| *c != schema::EVENT) {
-        let name = c.to_ascii_lowercase();
-        if rest.contains(&name) {
-            found.push(c.clone());
-            rest = rest.replace(&name, " ");
-        }
-    }
-    let reads_event = mentions_whole_event(&lower) || rest.contains("event.");
-    let columns = schema::columns()
-        .into_iter()
-        .filter(|c| {
-            c == TIME || c == EVENT_ID || found.contains(c) || (c == schema::EVENT && reads_event)
-        })
-        .collect();
-    Some(columns)
-}
-
-/// Whether `event` occurs as a name of its own, not as the start of `event.<field>`.
-fn mentions_whole_event(lower: &str) -> bool {
-    let bytes = lower.as_bytes();
-    lower.match_indices("event").any(|(i, _)| {
-        let before = i.checked_sub(1).map(|j| bytes[j]);
-        let after = bytes.get(i + 5).copied();
-        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'.';
-        !before.is_some_and(ident) && !after.is_some_and(ident)
-    })
-}
-
-impl Prepared {
+impl CompiledRule {
     /// The rule's matched events over `events`, sorted by time.
     pub fn matched(&self, events: LazyFrame) -> LazyFrame {
         let frame = match &self.filter {
@@ -223,23 +217,25 @@ impl Prepared {
         if windows.is_empty() {
             return Ok(Pending::Empty);
         }
-        if query::split(&self.rule.query).sql.is_none() {
+        let Some(sql) = &self.sql else {
             return Ok(Pending::Counted(windows));
-        }
-        // The rewritten window start is `t - t % width`, the epoch-aligned one only for t >= 0.
-        let (Some(w), Some(&first)) = (&self.windowed, times.first()) else {
+        };
+        // The planned window start is `t - t % width`, the epoch-aligned one only for t >= 0.
+        let (Ok(parsed), Some(&first)) = (&sql.parsed, times.first()) else {
             return Ok(Pending::PerWindow);
         };
         if first < 0 {
             return Ok(Pending::PerWindow);
         }
-        Ok(match sql::plan(&w.sql, matched.clone().lazy(), ctx) {
-            Ok(plan) => Pending::Windowed {
-                frame: Box::new(plan.frame),
-                windows,
+        Ok(
+            match parsed.plan_windowed(matched.clone().lazy(), ctx, self.rule.window) {
+                Ok(Some(plan)) => Pending::Windowed {
+                    frame: Box::new(plan.frame),
+                    windows,
+                },
+                Ok(None) | Err(_) => Pending::PerWindow,
             },
-            Err(_) => Pending::PerWindow,
-        })
+        )
     }
 
     /// Findings of a rule without SQL: each window with matches is one row with `cnt`.
@@ -252,67 +248,6 @@ impl Prepared {
         let starts: Vec<i64> = windows.iter().map(|w| w.start).collect();
         let result = df!("cnt" => counts, WINDOW_COLUMN => starts)?;
         self.finish(matched, windows, result)
-    }
-
-    /// Findings from the rewritten statement's result over all windows: the rows of windows
-    /// whose WHERE kept nothing are added for a global aggregate, the LIMIT is applied per
-    /// window, then the condition.
-    fn windowed_findings(
-        &self,
-        matched: &DataFrame,
-        windows: &[WindowSlice],
-        mut result: DataFrame,
-        ctx: &SqlContext,
-    ) -> Result<Vec<Finding>> {
-        let Some(w) = &self.windowed else {
-            return self.findings_per_window(matched, ctx);
-        };
-        if w.global {
-            result = self.fill_empty_windows(matched, windows, result, ctx)?;
-        }
-        if let Some(limit) = w.limit {
-            let keep = windowed::limit_mask(&window_values(&result)?, limit);
-            result = result.filter(&BooleanChunked::from_slice("keep".into(), &keep))?;
-        }
-        self.finish(matched, windows, result)
-    }
-
-    /// Adds, for each window without a result row, the rows the statement gives when its WHERE
-    /// keeps no event (a global aggregate's one row: counts 0, other aggregates NULL).
-    fn fill_empty_windows(
-        &self,
-        matched: &DataFrame,
-        windows: &[WindowSlice],
-        result: DataFrame,
-        ctx: &SqlContext,
-    ) -> Result<DataFrame> {
-        let present: std::collections::HashSet<i64> = window_values(&result)?.into_iter().collect();
-        let missing: Vec<i64> = windows
-            .iter()
-            .map(|w| w.start)
-            .filter(|s| !present.contains(s))
-            .collect();
-        if missing.is_empty() {
-            return Ok(result);
-        }
-        let Some(plan) = query::plan_sql_part(&self.rule.query, matched.clear().lazy(), ctx)?
-        else {
-            return Ok(result);
-        };
-        let empty = plan.frame.collect()?;
-        match empty.height() {
-            0 => Ok(result),
-            1 => {
-                let mut rows = empty.new_from_index(0, missing.len());
-                rows.with_column(Column::new(WINDOW_COLUMN.into(), missing))?;
-                let mut out = result;
-                out.vstack_mut(&rows)?;
-                Ok(out)
-            }
-            n => Err(Error::Other(format!(
-                "a global aggregate gave {n} rows over no events"
-            ))),
-        }
     }
 
     /// Applies the condition to `result` (rows of all windows, each naming its window in
@@ -348,13 +283,26 @@ impl Prepared {
     }
 
     fn window_result(&self, window: DataFrame, ctx: &SqlContext) -> Result<LazyFrame> {
-        let result = match query::plan_sql_part(&self.rule.query, window.clone().lazy(), ctx)? {
-            Some(plan) => plan.frame,
+        let result = match &self.sql {
+            Some(sql) => self.plan_sql(sql, window.lazy(), ctx)?.frame,
             None => df!("cnt" => [window.height() as i64])?.lazy(),
         };
         Ok(match &self.condition {
             Some(c) => result.filter(c.clone()),
             None => result,
+        })
+    }
+
+    /// Plans the SQL part over `events`; errors point into the rule's query.
+    fn plan_sql(&self, sql: &RuleSql, events: LazyFrame, ctx: &SqlContext) -> Result<SqlPlan> {
+        let planned = match &sql.parsed {
+            Ok(parsed) => parsed.plan(events, ctx),
+            Err(e) => Err(e.clone()),
+        };
+        planned.map_err(|e| Error::Query {
+            query: self.rule.query.clone(),
+            position: sql.offset + e.position,
+            message: e.message,
         })
     }
 
@@ -415,7 +363,7 @@ impl Prepared {
 enum Pending {
     /// No event matched.
     Empty,
-    /// The rewritten statement, planned over all windows.
+    /// The statement, planned over all windows at once.
     Windowed {
         frame: Box<LazyFrame>,
         windows: Vec<WindowSlice>,
@@ -427,10 +375,10 @@ enum Pending {
 }
 
 /// Runs every rule over its collected matched events (`matched[i]` for `prepared[i]`), the
-/// rewritten statements of all rules in one polars execution. A rule whose statement fails
-/// there runs again window by window (which reports its error as before).
+/// windowed statements of all rules in one polars execution. A rule whose statement fails
+/// there runs again window by window, which reports its error.
 pub fn run_all(
-    prepared: &[Prepared],
+    prepared: &[CompiledRule],
     matched: &[DataFrame],
     ctx: &SqlContext,
 ) -> Result<Vec<Finding>> {
@@ -457,7 +405,7 @@ pub fn run_all(
             Pending::Empty => Vec::new(),
             Pending::Counted(windows) => p.counted_findings(m, &windows)?,
             Pending::Windowed { windows, .. } => match results.next().flatten() {
-                Some(result) => match p.windowed_findings(m, &windows, result, ctx) {
+                Some(result) => match p.finish(m, &windows, result) {
                     Ok(found) => found,
                     Err(_) => p.findings_per_window(m, ctx)?,
                 },
@@ -511,68 +459,85 @@ pub fn time_values(df: &DataFrame) -> Result<Vec<i64>> {
     Ok(times.i64()?.iter().map(|t| t.unwrap_or(i64::MIN)).collect())
 }
 
-/// `"stored.field" AS alias` pairs of a SQL text (lowercased aliases).
-fn select_aliases(sql: &str) -> HashMap<String, String> {
-    let re =
-        Regex::new(r#"(?i)"([^"]+)"\s+as\s+"?([A-Za-z_][A-Za-z0-9_]*)"?"#).expect("static regex");
-    re.captures_iter(sql)
-        .map(|c| (c[2].to_ascii_lowercase(), c[1].to_string()))
-        .collect()
-}
-
 /// The stored column an entity result column copies, if any.
-fn stored_column(entity: &str, aliases: &HashMap<String, String>) -> Option<String> {
-    let source = aliases
-        .get(&entity.to_ascii_lowercase())
-        .map(String::as_str)
-        .unwrap_or(entity);
-    match schema::resolve_field(source) {
-        FieldRef::Column(c) if c != schema::TIME => Some(c),
-        _ => None,
-    }
+fn stored_column(entity: &str, facts: &PlanFacts) -> Option<String> {
+    let source = facts.output(entity)?.source.stored()?;
+    (source != TIME).then(|| source.to_string())
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
 
+    fn entity_fields(query: &str, entity: &[&str]) -> Vec<(String, Option<String>)> {
+        prepare(&rule(query, None, entity)).unwrap().entity_fields
+    }
+
+    fn columns(query: &str) -> Option<Vec<String>> {
+        prepare(&rule(query, None, &[]))
+            .unwrap()
+            .columns()
+            .map(<[String]>::to_vec)
+    }
+
     #[test]
-    fn entity_columns_map_through_select_aliases() {
-        let aliases = select_aliases(
-            r#"select "event.userIdentity.accountId" as account_id, "event.sourceIpAddress" AS "source_ip", COALESCE("a", "b") as x, count(1) as cnt"#,
+    fn entity_columns_map_to_the_stored_columns_they_copy() {
+        let found = entity_fields(
+            r#"* | select "event.userIdentity.accountId" as account_id, "event.sourceIpAddress" AS "source_ip", COALESCE("event.userAgent", "event.eventName") as x, count(1) as cnt, "event.eventName" group by 1, 2, 3, 5"#,
+            &["account_id", "source_ip", "x", "cnt", "event.eventName"],
+        );
+        let stored = |c: &str| Some(c.to_string());
+        assert_eq!(
+            found,
+            vec![
+                ("account_id".into(), stored("event.userIdentity.accountId")),
+                ("source_ip".into(), stored(schema::SOURCE_IP)),
+                ("x".into(), None),
+                ("cnt".into(), None),
+                ("event.eventName".into(), stored("event.eventName")),
+            ]
+        );
+        // Through a subquery and an alias of the relation; a JSON leaf and `__time__` are not
+        // stored copies; an unknown entity copies nothing.
+        let found = entity_fields(
+            r#"* | select t.ip as ip, k, tm, count(1) as cnt from (select "event.sourceIpAddress" as ip, "event.requestParameters.KeyId" as k, __time__ as tm from log) t group by 1, 2, 3"#,
+            &["ip", "k", "tm", "nope"],
         );
         assert_eq!(
-            stored_column("account_id", &aliases).as_deref(),
-            Some("event.userIdentity.accountId")
-        );
-        assert_eq!(
-            stored_column("source_ip", &aliases).as_deref(),
-            Some("event.sourceIpAddress")
-        );
-        assert_eq!(stored_column("x", &aliases), None);
-        assert_eq!(stored_column("cnt", &aliases), None);
-        assert_eq!(
-            stored_column("event.eventName", &aliases).as_deref(),
-            Some("event.eventName")
+            found,
+            vec![
+                ("ip".into(), stored(schema::SOURCE_IP)),
+                ("k".into(), None),
+                ("tm".into(), None),
+                ("nope".into(), None),
+            ]
         );
     }
 
     #[test]
-    fn only_the_columns_a_query_names_are_read() {
-        let cols =
-            needed_columns(r#"select "event.sourceIpAddress" as ip, count(1) as cnt group by ip"#)
-                .unwrap();
-        assert!(cols.contains(&"event.sourceIpAddress".to_string()));
-        assert!(cols.contains(&TIME.to_string()) && cols.contains(&EVENT_ID.to_string()));
-        assert!(!cols.contains(&"event".to_string()));
-        assert!(!cols.contains(&"event.userIdentity.userName".to_string()));
-        let cols = needed_columns(r#"select json_extract_scalar("event", '$.a') as a"#).unwrap();
-        assert!(cols.contains(&"event".to_string()));
-        assert!(needed_columns("select * from log").is_none());
-        assert!(mentions_whole_event("where event like '%x%'"));
-        // A JSON leaf needs `event`; `key_id` does not name `keytrail.key`.
-        let cols = needed_columns(
-            r#"select "keytrail.kmsKeyId" as key_id, "event.requestParameters.KeyId" as k"#,
+    fn only_the_columns_a_query_reads_are_read() {
+        let cols = columns(
+            r#"* | select "event.sourceIpAddress" as ip, count(1) as cnt where "event.eventName" <> 'event.userAgent' group by ip"#,
+        )
+        .unwrap();
+        assert_eq!(
+            cols,
+            vec![
+                TIME.to_string(),
+                EVENT_ID.to_string(),
+                "event.eventName".to_string(),
+                schema::SOURCE_IP.to_string()
+            ]
+        );
+        let cols = columns(r#"* | select json_extract_scalar("event", '$.a') as a"#).unwrap();
+        assert!(cols.contains(&schema::EVENT.to_string()));
+        let all = columns("* | select * from log").unwrap();
+        assert_eq!(all, schema::columns());
+        let cols = columns(r#"* | select count(1) as c where "event" like '%x%'"#).unwrap();
+        assert!(cols.contains(&schema::EVENT.to_string()));
+        // A JSON leaf reads `event`; `key_id` does not name `keytrail.key`.
+        let cols = columns(
+            r#"* | select "keytrail.kmsKeyId" as key_id, "event.requestParameters.KeyId" as k"#,
         )
         .unwrap();
         assert_eq!(
@@ -584,7 +549,12 @@ pub(crate) mod tests {
                 schema::KMS_KEY_ID.to_string()
             ]
         );
-        assert!(!mentions_whole_event(r#""event.eventname" = 'x'"#));
+        // No SQL: the time and the id; SQL that does not plan: everything.
+        assert_eq!(
+            columns("event.eventName: Decrypt").unwrap(),
+            vec![TIME.to_string(), EVENT_ID.to_string()]
+        );
+        assert_eq!(columns("* | select nosuchfunc(1) as c"), None);
     }
 
     #[test]
@@ -672,6 +642,16 @@ pub(crate) mod tests {
         }
     }
 
+    /// Whether the rule's SQL runs once over all windows of the test events.
+    fn runs_windowed(rule: &Rule) -> bool {
+        let p = prepare(rule).unwrap();
+        let matched = p.matched(events().lazy()).collect().unwrap();
+        matches!(
+            p.pending(&matched, &ctx()).unwrap(),
+            Pending::Windowed { .. }
+        )
+    }
+
     /// Findings of one run over all windows, checked against running each window alone.
     fn both_ways(rule: &Rule) -> Vec<Finding> {
         let p = prepare(rule).unwrap();
@@ -710,7 +690,7 @@ pub(crate) mod tests {
             None,
             &["ip"],
         );
-        assert!(prepare(&r).unwrap().windowed.is_some());
+        assert!(runs_windowed(&r));
         assert_eq!(
             summary(&both_ways(&r)),
             vec![
@@ -729,7 +709,7 @@ pub(crate) mod tests {
             None,
             &[],
         );
-        assert!(prepare(&r).unwrap().windowed.as_ref().unwrap().global);
+        assert!(runs_windowed(&r));
         assert_eq!(
             summary(&both_ways(&r)),
             vec![
@@ -738,6 +718,22 @@ pub(crate) mod tests {
                 "120 [] 2 cnt=1, ip=1.1.1.1",
                 "300 [] 3 cnt=1, ip=3.3.3.3"
             ]
+        );
+    }
+
+    #[test]
+    fn a_global_aggregate_gives_no_row_for_windows_its_having_rejects() {
+        // Window 60 has three events: its count fails the HAVING, which the count over no
+        // events (0) passes; windows 0 and 120 have one and two.
+        let r = rule(
+            "* | select count(1) as cnt where __time__ < 200 having count(1) < 3",
+            None,
+            &[],
+        );
+        assert!(runs_windowed(&r));
+        assert_eq!(
+            summary(&both_ways(&r)),
+            vec!["0 [] 1 cnt=1", "120 [] 2 cnt=2", "300 [] 3 cnt=0"]
         );
     }
 
@@ -774,7 +770,7 @@ pub(crate) mod tests {
             Some("cnt > 0"),
             &[],
         );
-        assert!(prepare(&r).unwrap().windowed.is_none());
+        assert!(!runs_windowed(&r));
         assert_eq!(
             summary(&both_ways(&r)),
             vec![
@@ -787,7 +783,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_statement_that_fails_reports_its_error_as_before() {
+    fn a_statement_that_fails_reports_its_error() {
         let r = rule("* | select nosuchfunc(1) as cnt", None, &[]);
         let p = prepare(&r).unwrap();
         let matched = p.matched(events().lazy()).collect().unwrap();

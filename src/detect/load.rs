@@ -14,7 +14,7 @@ use polars::prelude::*;
 
 use super::baseline;
 use super::codes::{filter_rows, values_filter};
-use super::engine::Prepared;
+use super::engine::CompiledRule;
 use crate::error::{Error, Result};
 use crate::event::schema::{EVENT, EVENT_ID, TIME};
 use crate::query;
@@ -33,7 +33,7 @@ enum Way {
     Scan,
 }
 
-fn way(p: &Prepared) -> Way {
+fn way(p: &CompiledRule) -> Way {
     match (p.filter_columns(), p.reads_event()) {
         (None, _) => Way::Scan,
         (Some(_), false) => Way::Small,
@@ -48,7 +48,7 @@ fn way(p: &Prepared) -> Way {
 pub fn load<R, F>(
     events: LazyFrame,
     history: Option<LazyFrame>,
-    prepared: &[Prepared],
+    prepared: &[CompiledRule],
     baselines: Option<F>,
 ) -> Result<(Vec<DataFrame>, Option<R>)>
 where
@@ -128,7 +128,7 @@ where
 /// evaluated over them), and one scan of the `event` column for the rules that read it.
 fn event_passes(
     events: &LazyFrame,
-    prepared: &[Prepared],
+    prepared: &[CompiledRule],
     ways: &[Way],
     small_df: &DataFrame,
     mut rows: impl Iterator<Item = IdxCa>,
@@ -196,7 +196,7 @@ fn event_passes(
 
 /// The small columns: what the search parts test, what the SQL of rules not reading `event`
 /// reads, the time and event id, and the baselines' columns when they read `events`.
-fn small_columns(prepared: &[Prepared], ways: &[Way], baselines: bool) -> Vec<String> {
+fn small_columns(prepared: &[CompiledRule], ways: &[Way], baselines: bool) -> Vec<String> {
     let mut out: Vec<String> = vec![TIME.to_string(), EVENT_ID.to_string()];
     let mut add = |c: &str| {
         if !out.iter().any(|o| o == c) {
@@ -223,7 +223,7 @@ fn small_columns(prepared: &[Prepared], ways: &[Way], baselines: bool) -> Vec<St
 
 /// The columns the second scan reads: `event` and what the event-reading rules' search parts
 /// and SQL read; None when one of them reads every column.
-fn event_columns(prepared: &[Prepared], ways: &[Way]) -> Option<Vec<String>> {
+fn event_columns(prepared: &[CompiledRule], ways: &[Way]) -> Option<Vec<String>> {
     let mut out: Vec<String> = vec![TIME.to_string(), EVENT_ID.to_string(), EVENT.to_string()];
     for (p, w) in prepared.iter().zip(ways) {
         if *w != Way::WithEvent {
@@ -242,7 +242,7 @@ fn event_columns(prepared: &[Prepared], ways: &[Way]) -> Option<Vec<String>> {
 /// The second scan's filter for a rule whose search part kept `kept` (rows of the small
 /// columns `small`): a superset by value lookups when the columns it tests are text, else the
 /// search part itself.
-fn event_scan_filter(small: &DataFrame, p: &Prepared, kept: &IdxCa) -> Result<Expr> {
+fn event_scan_filter(small: &DataFrame, p: &CompiledRule, kept: &IdxCa) -> Result<Expr> {
     let columns = p.filter_columns().unwrap_or_default();
     let text = columns.iter().all(|c| {
         small

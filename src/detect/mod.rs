@@ -80,7 +80,6 @@ pub mod engine;
 pub mod load;
 pub mod rule;
 pub mod window;
-pub mod windowed;
 
 use polars::prelude::*;
 
@@ -137,7 +136,7 @@ pub fn detect(
     rules: &[Rule],
     opts: &DetectOptions,
 ) -> Result<Vec<Finding>> {
-    let prepared: Vec<engine::Prepared> = rules
+    let prepared: Vec<engine::CompiledRule> = rules
         .iter()
         .filter(|r| r.severity >= opts.min_severity)
         .map(engine::prepare)

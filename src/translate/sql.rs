@@ -120,7 +120,8 @@ pub fn translate(
 ) -> Result<String, Refusal> {
     check_with_keytrail(sql_text)?;
     let (text, _) = crate::query::sql::preprocess(sql_text);
-    let query = crate::query::sql::parse(&text).map_err(|e| Refusal::new(e.position, e.message))?;
+    let query =
+        crate::query::sql::parse_query(&text).map_err(|e| Refusal::new(e.position, e.message))?;
     let mut t = Translator {
         d: opts.dialect,
         filter: filter.to_string(),

@@ -27,6 +27,8 @@ pub struct Env {
     pub notes: RefCell<Vec<String>>,
     /// The GeoIP/ASN databases of the run, if any.
     pub geoip: Option<&'static crate::geoip::GeoIp>,
+    /// The stored event columns resolved so far, each once.
+    pub reads: RefCell<Vec<String>>,
 }
 
 impl Env {
@@ -35,6 +37,14 @@ impl Env {
         let mut notes = self.notes.borrow_mut();
         if !notes.iter().any(|n| n == text) {
             notes.push(text.to_string());
+        }
+    }
+
+    /// Records that the statement reads the stored column `column`.
+    pub fn read(&self, column: &str) {
+        let mut reads = self.reads.borrow_mut();
+        if !reads.iter().any(|r| r == column) {
+            reads.push(column.to_string());
         }
     }
 }
@@ -48,6 +58,8 @@ pub struct ColumnInfo {
     pub frame_name: String,
     /// Its SQL type.
     pub ty: SqlType,
+    /// Where its values come from.
+    pub source: super::facts::Source,
 }
 
 /// What names resolve against.
@@ -767,6 +779,7 @@ impl<'a> Compiler<'a> {
         match self.scope {
             Scope::Events => match resolve_field(name) {
                 FieldRef::Column(c) => {
+                    self.env.read(&c);
                     let ty = if c == crate::event::schema::TIME {
                         SqlType::Bigint
                     } else {
@@ -775,6 +788,7 @@ impl<'a> Compiler<'a> {
                     Ok(Typed::new(col(c.as_str()), ty))
                 }
                 FieldRef::JsonLeaf(path) => {
+                    self.env.read(crate::event::schema::EVENT);
                     self.json_leaf(col(crate::event::schema::EVENT), name, &path, e)
                 }
                 FieldRef::Unknown => {

@@ -23,6 +23,7 @@
 //!   maps as JSON text; ties keep input order (stable group-by and sort).
 mod errors;
 mod expr;
+mod facts;
 pub mod functions;
 mod geo;
 mod plan;
@@ -30,8 +31,7 @@ mod scalar;
 pub(crate) mod shape;
 mod types;
 mod udf;
-
-pub(crate) use plan::limit_offset;
+mod window;
 
 use std::cell::RefCell;
 
@@ -40,7 +40,9 @@ use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
 
 pub use errors::SqlError;
+pub use facts::{OutputColumn, PlanFacts, Source};
 pub use types::SqlType;
+pub use window::WINDOW_COLUMN;
 
 use crate::time::calendar;
 use expr::{Env, Scope};
@@ -74,44 +76,102 @@ pub struct SqlPlan {
     pub notes: Vec<String>,
     /// The SQL type of each output column, in order.
     pub types: Vec<(String, SqlType)>,
+    /// The stored columns read and where each output column comes from.
+    pub facts: PlanFacts,
+}
+
+/// A parsed statement, to be planned over events once or many times.
+pub struct Parsed {
+    /// The statement as given (errors point into it).
+    text: String,
+    /// The statement, with what [`preprocess`] fixed.
+    query: sqlparser::ast::Query,
+    /// Notes of [`preprocess`].
+    notes: Vec<String>,
+}
+
+/// Parses `sql` (the part after `|`).
+pub fn parse(sql: &str) -> Result<Parsed, SqlError> {
+    let (text, notes) = preprocess(sql);
+    Ok(Parsed {
+        text: sql.to_string(),
+        query: parse_query(&text)?,
+        notes,
+    })
 }
 
 /// Parses and plans `sql` over `events` (the store columns, already filtered by the search
 /// part and the time range).
 pub fn plan(sql: &str, events: LazyFrame, ctx: &SqlContext) -> Result<SqlPlan, SqlError> {
-    let (text, mut notes) = preprocess(sql);
-    let statement = parse(&text)?;
-    let env = Env {
-        zone: ctx.zone,
-        now: ctx.now,
-        notes: RefCell::new(Vec::new()),
-        geoip: ctx.geoip,
-    };
-    let mut planner = Planner::new(&env, events);
-    let (relation, has_limit) = planner
-        .query(&statement)
-        .map_err(|e| errors::finish(sql, e))?;
-    let Scope::Columns { columns, .. } = relation.scope else {
-        return Err(SqlError {
-            position: 0,
-            message: "the statement selects nothing".into(),
-        });
-    };
-    let zone = ctx.zone;
-    let display: Vec<Expr> = columns
-        .iter()
-        .map(|c| display_expr(col(c.frame_name.as_str()), &c.ty, zone).alias(c.frame_name.as_str()))
-        .collect();
-    notes.extend(env.notes.borrow().iter().cloned());
-    Ok(SqlPlan {
-        frame: relation.frame.select(display),
-        default_limit: (!has_limit).then_some(DEFAULT_LIMIT),
-        notes,
-        types: columns
+    parse(sql)?.plan(events, ctx)
+}
+
+impl Parsed {
+    /// Plans the statement over `events` (the store columns, already filtered by the search
+    /// part and the time range).
+    pub fn plan(&self, events: LazyFrame, ctx: &SqlContext) -> Result<SqlPlan, SqlError> {
+        self.plan_query(&self.query, events, ctx)
+    }
+
+    /// What the statement reads and gives, found by planning it over no events.
+    pub fn facts(&self, ctx: &SqlContext) -> Result<PlanFacts, SqlError> {
+        Ok(self.plan(LazyFrame::default(), ctx)?.facts)
+    }
+
+    /// Plans `query` (this statement or a rewrite of it) over `events`.
+    fn plan_query(
+        &self,
+        query: &sqlparser::ast::Query,
+        events: LazyFrame,
+        ctx: &SqlContext,
+    ) -> Result<SqlPlan, SqlError> {
+        let env = Env {
+            zone: ctx.zone,
+            now: ctx.now,
+            notes: RefCell::new(Vec::new()),
+            geoip: ctx.geoip,
+            reads: RefCell::new(Vec::new()),
+        };
+        let mut planner = Planner::new(&env, events);
+        let (relation, has_limit) = planner
+            .query(query)
+            .map_err(|e| errors::finish(&self.text, e))?;
+        let Scope::Columns { columns, .. } = relation.scope else {
+            return Err(SqlError {
+                position: 0,
+                message: "the statement selects nothing".into(),
+            });
+        };
+        let zone = ctx.zone;
+        let display: Vec<Expr> = columns
             .iter()
-            .map(|c| (c.frame_name.clone(), c.ty.clone()))
-            .collect(),
-    })
+            .map(|c| {
+                display_expr(col(c.frame_name.as_str()), &c.ty, zone).alias(c.frame_name.as_str())
+            })
+            .collect();
+        let mut notes = self.notes.clone();
+        notes.extend(env.notes.borrow().iter().cloned());
+        let facts = PlanFacts {
+            columns_read: env.reads.take(),
+            outputs: columns
+                .iter()
+                .map(|c| OutputColumn {
+                    name: c.frame_name.clone(),
+                    source: c.source.clone(),
+                })
+                .collect(),
+        };
+        Ok(SqlPlan {
+            frame: relation.frame.select(display),
+            default_limit: (!has_limit).then_some(DEFAULT_LIMIT),
+            notes,
+            types: columns
+                .iter()
+                .map(|c| (c.frame_name.clone(), c.ty.clone()))
+                .collect(),
+            facts,
+        })
+    }
 }
 
 /// The polars plan of a planned statement, as text.
@@ -193,7 +253,7 @@ pub(crate) fn preprocess(sql: &str) -> (String, Vec<String>) {
 /// its default, stated here so the error can name it.
 const RECURSION_LIMIT: usize = 50;
 
-pub(crate) fn parse(sql: &str) -> Result<sqlparser::ast::Query, SqlError> {
+pub(crate) fn parse_query(sql: &str) -> Result<sqlparser::ast::Query, SqlError> {
     let dialect = GenericDialect {};
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(RECURSION_LIMIT)

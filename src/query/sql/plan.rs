@@ -10,7 +10,9 @@ use super::expr::{
     call_args, canon, default_name, function_name, has_aggregate, Arg, ColumnInfo, Compiler, Env,
     GroupKey, Grouping, Scope, SeriesPad,
 };
-use super::types::Typed;
+use super::facts::Source;
+use super::types::{SqlType, Typed};
+use crate::event::schema::{resolve_field, FieldRef};
 
 /// A planned relation: its frame and the columns visible to an enclosing query.
 pub struct Relation {
@@ -187,128 +189,202 @@ impl<'a> Planner<'a> {
         limit: Option<&ast::LimitClause>,
     ) -> PResult<Relation> {
         let input = self.from(&select.from)?;
-        let scope = input.scope.clone();
-        let mut frame = input.frame;
-        if let Some(predicate) = &select.selection {
-            if has_aggregate(predicate) {
-                return Err(at(
-                    predicate,
-                    "aggregate functions are not allowed in WHERE; use HAVING",
-                ));
-            }
-            let cond = Compiler::rows(self.env, &scope).boolean(predicate)?;
-            frame = frame.filter(crate::query::shield_conjunctions(cond));
+        let scope = input.scope;
+        let frame = self.filter(input.frame, select.selection.as_ref(), &scope)?;
+        let clauses = self.clauses(select, order_by, &scope)?;
+        let aggregated = clauses.aggregated;
+        let mut grouping = Grouping::default();
+        let pre_keys = match aggregated {
+            true => self.group_keys(&clauses, &scope, &mut grouping)?,
+            false => Vec::new(),
+        };
+        let mut outputs = self.outputs(&clauses.items, &scope, aggregated, &mut grouping)?;
+        let having = match &select.having {
+            Some(h) if !aggregated => return Err(at(h, "HAVING needs GROUP BY or aggregates")),
+            Some(h) => Some(Compiler::new(self.env, &scope, Some(&mut grouping)).boolean(h)?),
+            None => None,
+        };
+        let visible = outputs.len();
+        let names = unique_names(&outputs.iter().map(|o| o.name.clone()).collect::<Vec<_>>());
+        let sort_keys = self.sort_keys(&clauses, &scope, &mut grouping, &mut outputs, &names)?;
+        if !aggregated {
+            outputs.extend(row_anchor(&scope));
         }
+        let mut frame = match aggregated {
+            true => self.aggregate(frame, pre_keys, &grouping, having),
+            false => frame,
+        };
+        frame = frame.select(frame_exprs(&outputs, &names));
+        let hidden = outputs.len() > visible;
+        frame = order_and_cut(frame, &names, clauses.distinct, &sort_keys, hidden, limit)?;
+        let columns = outputs[..visible]
+            .iter()
+            .zip(&names)
+            .zip(&clauses.items)
+            .map(|((o, n), (x, _))| ColumnInfo {
+                name: o.name.clone(),
+                frame_name: n.clone(),
+                ty: o.typed.ty.clone(),
+                source: column_source(x, &scope),
+            })
+            .collect();
+        Ok(Relation {
+            frame,
+            scope: Scope::Columns {
+                columns,
+                alias: None,
+            },
+        })
+    }
+
+    /// Applies WHERE.
+    fn filter(
+        &self,
+        frame: LazyFrame,
+        predicate: Option<&ast::Expr>,
+        scope: &Scope,
+    ) -> PResult<LazyFrame> {
+        let Some(predicate) = predicate else {
+            return Ok(frame);
+        };
+        if has_aggregate(predicate) {
+            return Err(at(
+                predicate,
+                "aggregate functions are not allowed in WHERE; use HAVING",
+            ));
+        }
+        let cond = Compiler::rows(self.env, scope).boolean(predicate)?;
+        Ok(frame.filter(crate::query::shield_conjunctions(cond)))
+    }
+
+    /// Reads the GROUP BY, ORDER BY, select list and DISTINCT of a SELECT.
+    fn clauses<'q>(
+        &self,
+        select: &'q ast::Select,
+        order_by: Option<&'q ast::OrderBy>,
+        scope: &Scope,
+    ) -> PResult<Clauses<'q>> {
         let group_exprs: &[ast::Expr] = match &select.group_by {
             ast::GroupByExpr::Expressions(exprs, _) => exprs,
             ast::GroupByExpr::All(_) => return Err(at_start("GROUP BY ALL is not supported")),
         };
-        let order_items: Vec<&ast::OrderByExpr> = match order_by.map(|o| &o.kind) {
-            Some(ast::OrderByKind::Expressions(items)) => items.iter().collect(),
-            Some(ast::OrderByKind::All(_)) => {
-                return Err(at_start("ORDER BY ALL is not supported"))
-            }
-            None => Vec::new(),
-        };
-        let items = self.projection(select, &scope)?;
-        let aggregated = !group_exprs.is_empty()
-            || items.iter().any(|(x, _)| has_aggregate(x))
-            || select.having.is_some()
-            || order_items.iter().any(|o| has_aggregate(&o.expr));
+        let order_items = order_items(order_by)?;
+        let items = self.projection(select, scope)?;
+        let aggregated = aggregates(select, &order_items);
         let distinct = match &select.distinct {
             None | Some(ast::Distinct::All) => false,
             Some(ast::Distinct::Distinct) => true,
             Some(ast::Distinct::On(_)) => return Err(at_start("DISTINCT ON is not supported")),
         };
-        let mut grouping = Grouping::default();
-        let mut pre_keys: Vec<Expr> = Vec::new();
-        if aggregated {
-            grouping.global = group_exprs.is_empty();
-            grouping.aliases = items
-                .iter()
-                .filter_map(|(x, alias)| alias.clone().map(|a| (a, x.clone())))
-                .collect();
-            for (i, g) in group_exprs.iter().enumerate() {
-                let target = self.group_target(g, &items)?;
-                if has_aggregate(target) {
-                    return Err(at(g, "GROUP BY cannot contain aggregate functions"));
-                }
-                let name = format!("__g{i}");
-                let mut compiler = Compiler::rows(self.env, &scope);
-                if let Some(args) = time_series_args(target) {
-                    let spec = super::scalar::time_series_spec(&mut compiler, &args, target)?;
-                    pre_keys.push(spec.seconds.alias(name.as_str()));
-                    let label = super::scalar::time_series_label(
-                        col(name.as_str()),
-                        spec.window,
-                        spec.fmt,
-                        self.env.zone,
-                    );
-                    let display = Some(Typed::new(label, super::types::SqlType::Varchar));
-                    grouping.series = Some(SeriesPad {
-                        key: name.clone(),
-                        window: spec.window,
-                        padding: spec.padding,
-                    });
-                    grouping.keys.push(GroupKey {
-                        canon: canon(target),
-                        name,
-                        ty: super::types::SqlType::Bigint,
-                        display,
-                    });
-                    continue;
-                }
-                let t = compiler.compile(target)?;
-                pre_keys.push(t.expr.alias(name.as_str()));
+        Ok(Clauses {
+            group_exprs,
+            order_items,
+            items,
+            aggregated,
+            distinct,
+        })
+    }
+
+    /// Compiles the GROUP BY keys into `grouping`; returns the key columns to add before
+    /// aggregating.
+    fn group_keys(
+        &self,
+        clauses: &Clauses,
+        scope: &Scope,
+        grouping: &mut Grouping,
+    ) -> PResult<Vec<Expr>> {
+        grouping.global = clauses.group_exprs.is_empty();
+        grouping.aliases = clauses
+            .items
+            .iter()
+            .filter_map(|(x, alias)| alias.clone().map(|a| (a, x.clone())))
+            .collect();
+        let mut pre_keys = Vec::new();
+        for (i, g) in clauses.group_exprs.iter().enumerate() {
+            let target = self.group_target(g, &clauses.items)?;
+            if has_aggregate(target) {
+                return Err(at(g, "GROUP BY cannot contain aggregate functions"));
+            }
+            let name = format!("__g{i}");
+            let mut compiler = Compiler::rows(self.env, scope);
+            if let Some(args) = time_series_args(target) {
+                let spec = super::scalar::time_series_spec(&mut compiler, &args, target)?;
+                pre_keys.push(spec.seconds.alias(name.as_str()));
+                let label = super::scalar::time_series_label(
+                    col(name.as_str()),
+                    spec.window,
+                    spec.fmt,
+                    self.env.zone,
+                );
+                grouping.series = Some(SeriesPad {
+                    key: name.clone(),
+                    window: spec.window,
+                    padding: spec.padding,
+                });
                 grouping.keys.push(GroupKey {
                     canon: canon(target),
                     name,
-                    ty: t.ty,
-                    display: None,
+                    ty: SqlType::Bigint,
+                    display: Some(Typed::new(label, SqlType::Varchar)),
                 });
+                continue;
             }
+            let t = compiler.compile(target)?;
+            pre_keys.push(t.expr.alias(name.as_str()));
+            grouping.keys.push(GroupKey {
+                canon: canon(target),
+                name,
+                ty: t.ty,
+                display: None,
+            });
         }
-        // Select items.
-        let mut outputs: Vec<Output> = Vec::new();
-        {
-            let mut compiler = Compiler::new(self.env, &scope, aggregated.then_some(&mut grouping));
-            for (index, (x, alias)) in items.iter().enumerate() {
-                let typed = compiler.compile(x)?;
-                let name = alias.clone().unwrap_or_else(|| default_name(x, index));
-                outputs.push(Output {
-                    name,
-                    typed,
-                    canon: Some(canon(x)),
-                });
-            }
+        Ok(pre_keys)
+    }
+
+    /// Compiles the select items.
+    fn outputs(
+        &self,
+        items: &[(ast::Expr, Option<String>)],
+        scope: &Scope,
+        aggregated: bool,
+        grouping: &mut Grouping,
+    ) -> PResult<Vec<Output>> {
+        let mut compiler = Compiler::new(self.env, scope, aggregated.then_some(grouping));
+        let mut outputs = Vec::with_capacity(items.len());
+        for (index, (x, alias)) in items.iter().enumerate() {
+            let typed = compiler.compile(x)?;
+            let name = alias.clone().unwrap_or_else(|| default_name(x, index));
+            outputs.push(Output {
+                name,
+                typed,
+                canon: Some(canon(x)),
+            });
         }
-        // HAVING.
-        let having = match &select.having {
-            Some(h) => {
-                if !aggregated {
-                    return Err(at(h, "HAVING needs GROUP BY or aggregates"));
-                }
-                let mut compiler = Compiler::new(self.env, &scope, Some(&mut grouping));
-                Some(compiler.boolean(h)?)
-            }
-            None => None,
-        };
-        // ORDER BY.
+        Ok(outputs)
+    }
+
+    /// The ORDER BY keys: output columns, or hidden columns appended to `outputs`.
+    fn sort_keys(
+        &self,
+        clauses: &Clauses,
+        scope: &Scope,
+        grouping: &mut Grouping,
+        outputs: &mut Vec<Output>,
+        names: &[String],
+    ) -> PResult<Vec<SortKey>> {
         let visible = outputs.len();
-        let names = unique_names(&outputs.iter().map(|o| o.name.clone()).collect::<Vec<_>>());
         let mut sort_keys = Vec::new();
-        for item in &order_items {
+        for item in &clauses.order_items {
             let descending = matches!(item.options.sort, Some(ast::OrderBySort::Desc));
             let nulls_last = !item.options.nulls_first.unwrap_or(false);
-            let column = match self.order_target(&item.expr, &outputs[..visible], &names)? {
+            let column = match self.order_target(&item.expr, &outputs[..visible], names)? {
                 Some(i) => names[i].clone(),
                 None => {
-                    if distinct {
+                    if clauses.distinct {
                         return Err(at(&item.expr, "for SELECT DISTINCT, ORDER BY expressions must appear in the select list"));
                     }
-                    let mut compiler =
-                        Compiler::new(self.env, &scope, aggregated.then_some(&mut grouping));
-                    let typed = compiler.compile(&item.expr)?;
+                    let grouped = clauses.aggregated.then_some(&mut *grouping);
+                    let typed = Compiler::new(self.env, scope, grouped).compile(&item.expr)?;
                     let name = format!("__o{}", outputs.len());
                     outputs.push(Output {
                         name: name.clone(),
@@ -324,113 +400,54 @@ impl<'a> Planner<'a> {
                 nulls_last,
             });
         }
-        // A plain SELECT of constants still yields one row per input row.
-        if !aggregated {
-            let anchor = match &scope {
-                Scope::Events => Some(col(crate::event::schema::TIME)),
-                Scope::Columns { columns, .. } => {
-                    columns.first().map(|c| col(c.frame_name.as_str()))
-                }
-            };
-            if let Some(anchor) = anchor {
-                outputs.push(Output {
-                    name: "__keep".to_string(),
-                    typed: Typed::new(anchor, super::types::SqlType::Unknown),
-                    canon: None,
-                });
-            }
+        Ok(sort_keys)
+    }
+
+    /// Groups (or aggregates globally) `frame` by the keys, pads a `time_series` key and
+    /// applies HAVING.
+    fn aggregate(
+        &self,
+        frame: LazyFrame,
+        pre_keys: Vec<Expr>,
+        grouping: &Grouping,
+        having: Option<Expr>,
+    ) -> LazyFrame {
+        let pre = frame.with_columns(
+            pre_keys
+                .into_iter()
+                .chain(grouping.args.iter().cloned())
+                .collect::<Vec<_>>(),
+        );
+        let aggs: Vec<Expr> = grouping.aggs.iter().map(|(_, a, _)| a.clone()).collect();
+        let aggs = match aggs.is_empty() {
+            true => vec![len().alias("__len")],
+            false => aggs,
+        };
+        let mut frame = if grouping.global {
+            pre.select(aggs)
+        } else {
+            let keys: Vec<Expr> = grouping.keys.iter().map(|k| col(k.name.as_str())).collect();
+            pre.group_by_stable(keys).agg(aggs)
+        };
+        if let Some(pad) = grouping
+            .series
+            .as_ref()
+            .filter(|_| grouping.keys.len() == 1)
+        {
+            let value_types: Vec<(String, SqlType)> = grouping
+                .aggs
+                .iter()
+                .enumerate()
+                .map(|(i, (_, _, t))| (format!("__a{i}"), t.ty.clone()))
+                .collect();
+            frame = pad_series(frame, pad, &value_types);
+            self.env
+                .note("time_series: missing buckets between the first and the last one are padded");
         }
-        // Build the frame.
-        let mut frame_names = names.clone();
-        frame_names.extend(outputs[visible..].iter().map(|o| o.name.clone()));
-        let exprs: Vec<Expr> = outputs
-            .iter()
-            .zip(&frame_names)
-            .map(|(o, n)| o.typed.expr.clone().alias(n.as_str()))
-            .collect();
-        if aggregated {
-            let pre = frame.with_columns(
-                pre_keys
-                    .into_iter()
-                    .chain(grouping.args.iter().cloned())
-                    .collect::<Vec<_>>(),
-            );
-            let aggs: Vec<Expr> = grouping.aggs.iter().map(|(_, a, _)| a.clone()).collect();
-            frame = if grouping.global {
-                if aggs.is_empty() {
-                    pre.select([len().alias("__len")])
-                } else {
-                    pre.select(aggs)
-                }
-            } else {
-                let keys: Vec<Expr> = grouping.keys.iter().map(|k| col(k.name.as_str())).collect();
-                if aggs.is_empty() {
-                    pre.group_by_stable(keys).agg([len().alias("__len")])
-                } else {
-                    pre.group_by_stable(keys).agg(aggs)
-                }
-            };
-            if let Some(pad) = grouping
-                .series
-                .as_ref()
-                .filter(|_| grouping.keys.len() == 1)
-            {
-                let value_types: Vec<(String, super::types::SqlType)> = grouping
-                    .aggs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (_, _, t))| (format!("__a{i}"), t.ty.clone()))
-                    .collect();
-                frame = pad_series(frame, pad, &value_types);
-                self.env.note(
-                    "time_series: missing buckets between the first and the last one are padded",
-                );
-            }
-            if let Some(h) = having {
-                frame = frame.filter(crate::query::shield_conjunctions(h));
-            }
+        match having {
+            Some(h) => frame.filter(crate::query::shield_conjunctions(h)),
+            None => frame,
         }
-        frame = frame.select(exprs);
-        let visible_cols: Vec<Expr> = names.iter().map(|n| col(n.as_str())).collect();
-        if distinct {
-            frame =
-                frame.unique_stable_generic(Some(visible_cols.clone()), UniqueKeepStrategy::First);
-        }
-        if !sort_keys.is_empty() {
-            let by: Vec<Expr> = sort_keys.iter().map(|k| col(k.column.as_str())).collect();
-            let options = SortMultipleOptions::default()
-                .with_order_descending_multi(sort_keys.iter().map(|k| k.descending))
-                .with_nulls_last_multi(sort_keys.iter().map(|k| k.nulls_last))
-                .with_maintain_order(true);
-            frame = frame.sort_by_exprs(by, options);
-        }
-        if outputs.len() > visible {
-            frame = frame.select(visible_cols);
-        }
-        if let Some(limit) = limit {
-            let (offset, count) = limit_offset(limit)?;
-            if let Some(count) = count {
-                frame = frame.slice(offset as i64, count as IdxSize);
-            } else if offset > 0 {
-                frame = frame.slice(offset as i64, IdxSize::MAX);
-            }
-        }
-        let columns = outputs[..visible]
-            .iter()
-            .zip(&names)
-            .map(|(o, n)| ColumnInfo {
-                name: o.name.clone(),
-                frame_name: n.clone(),
-                ty: o.typed.ty.clone(),
-            })
-            .collect();
-        Ok(Relation {
-            frame,
-            scope: Scope::Columns {
-                columns,
-                alias: None,
-            },
-        })
     }
 
     /// The select items as (expression, alias), with `*` expanded.
@@ -537,6 +554,133 @@ impl<'a> Planner<'a> {
     }
 }
 
+/// The clauses of one SELECT, as the planner reads them.
+struct Clauses<'q> {
+    group_exprs: &'q [ast::Expr],
+    order_items: Vec<&'q ast::OrderByExpr>,
+    /// The select items as (expression, alias), `*` expanded.
+    items: Vec<(ast::Expr, Option<String>)>,
+    aggregated: bool,
+    distinct: bool,
+}
+
+/// The ORDER BY items.
+pub(crate) fn order_items(order_by: Option<&ast::OrderBy>) -> PResult<Vec<&ast::OrderByExpr>> {
+    match order_by.map(|o| &o.kind) {
+        Some(ast::OrderByKind::Expressions(items)) => Ok(items.iter().collect()),
+        Some(ast::OrderByKind::All(_)) => Err(at_start("ORDER BY ALL is not supported")),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Whether a SELECT aggregates: it has GROUP BY keys or HAVING, or calls an aggregate in its
+/// select list or ORDER BY.
+pub(crate) fn aggregates(select: &ast::Select, order_items: &[&ast::OrderByExpr]) -> bool {
+    let grouped =
+        matches!(&select.group_by, ast::GroupByExpr::Expressions(keys, _) if !keys.is_empty());
+    let in_items = select.projection.iter().any(|item| match item {
+        ast::SelectItem::UnnamedExpr(x) | ast::SelectItem::ExprWithAlias { expr: x, .. } => {
+            has_aggregate(x)
+        }
+        _ => false,
+    });
+    grouped
+        || in_items
+        || select.having.is_some()
+        || order_items.iter().any(|o| has_aggregate(&o.expr))
+}
+
+/// Where a select item's values come from: a stored column when it names one (directly, or
+/// a subquery column that copies one), else computed.
+fn column_source(e: &ast::Expr, scope: &Scope) -> Source {
+    let computed = || Source::Computed(e.to_string());
+    let name = match e {
+        ast::Expr::Nested(inner) => return column_source(inner, scope),
+        ast::Expr::Identifier(ident) => ident.value.clone(),
+        ast::Expr::CompoundIdentifier(parts) => {
+            let names: Vec<&str> = parts.iter().map(|p| p.value.as_str()).collect();
+            match scope {
+                Scope::Columns {
+                    alias: Some(alias), ..
+                } if names.len() > 1 && names[0].eq_ignore_ascii_case(alias) => {
+                    names[1..].join(".")
+                }
+                _ => names.join("."),
+            }
+        }
+        _ => return computed(),
+    };
+    match scope {
+        Scope::Events => match resolve_field(&name) {
+            FieldRef::Column(c) => Source::Stored(c),
+            _ => computed(),
+        },
+        Scope::Columns { columns, .. } => columns
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(&name))
+            .map_or_else(computed, |c| c.source.clone()),
+    }
+}
+
+/// A hidden column that keeps one row per input row in a SELECT without aggregates (a plain
+/// SELECT of constants still yields one row per input row).
+fn row_anchor(scope: &Scope) -> Option<Output> {
+    let anchor = match scope {
+        Scope::Events => Some(col(crate::event::schema::TIME)),
+        Scope::Columns { columns, .. } => columns.first().map(|c| col(c.frame_name.as_str())),
+    }?;
+    Some(Output {
+        name: "__keep".to_string(),
+        typed: Typed::new(anchor, SqlType::Unknown),
+        canon: None,
+    })
+}
+
+/// The output expressions under their frame names (`names` for the visible ones).
+fn frame_exprs(outputs: &[Output], names: &[String]) -> Vec<Expr> {
+    let hidden = outputs[names.len()..].iter().map(|o| &o.name);
+    outputs
+        .iter()
+        .zip(names.iter().chain(hidden))
+        .map(|(o, n)| o.typed.expr.clone().alias(n.as_str()))
+        .collect()
+}
+
+/// Applies DISTINCT, ORDER BY, drops the hidden columns and applies LIMIT.
+fn order_and_cut(
+    mut frame: LazyFrame,
+    names: &[String],
+    distinct: bool,
+    sort_keys: &[SortKey],
+    hidden: bool,
+    limit: Option<&ast::LimitClause>,
+) -> PResult<LazyFrame> {
+    let visible_cols: Vec<Expr> = names.iter().map(|n| col(n.as_str())).collect();
+    if distinct {
+        frame = frame.unique_stable_generic(Some(visible_cols.clone()), UniqueKeepStrategy::First);
+    }
+    if !sort_keys.is_empty() {
+        let by: Vec<Expr> = sort_keys.iter().map(|k| col(k.column.as_str())).collect();
+        let options = SortMultipleOptions::default()
+            .with_order_descending_multi(sort_keys.iter().map(|k| k.descending))
+            .with_nulls_last_multi(sort_keys.iter().map(|k| k.nulls_last))
+            .with_maintain_order(true);
+        frame = frame.sort_by_exprs(by, options);
+    }
+    if hidden {
+        frame = frame.select(visible_cols);
+    }
+    if let Some(limit) = limit {
+        let (offset, count) = limit_offset(limit)?;
+        if let Some(count) = count {
+            frame = frame.slice(offset as i64, count as IdxSize);
+        } else if offset > 0 {
+            frame = frame.slice(offset as i64, IdxSize::MAX);
+        }
+    }
+    Ok(frame)
+}
+
 /// (offset, count) of a LIMIT clause; count `None` for `LIMIT ALL`.
 pub(crate) fn limit_offset(clause: &ast::LimitClause) -> PResult<(u64, Option<u64>)> {
     let number = |e: &ast::Expr| -> PResult<u64> {
@@ -612,11 +756,7 @@ fn checked_series_span(span: Expr, window: i64) -> Expr {
 }
 
 /// Fills the missing `time_series` buckets between the first and the last one.
-fn pad_series(
-    frame: LazyFrame,
-    pad: &SeriesPad,
-    values: &[(String, super::types::SqlType)],
-) -> LazyFrame {
+fn pad_series(frame: LazyFrame, pad: &SeriesPad, values: &[(String, SqlType)]) -> LazyFrame {
     let key = pad.key.as_str();
     let start = col(key).min().fill_null(lit(0i64));
     let end = col(key).max().fill_null(lit(-pad.window)) + lit(pad.window);
