@@ -236,11 +236,7 @@ impl Translator {
                 String::new()
             });
         };
-        let (offset, count) = crate::query::sql::limit_offset(clause).map_err(|e| Located {
-            line: e.line,
-            column: e.column,
-            message: e.message,
-        })?;
+        let (offset, count) = limit_offset(clause)?;
         Ok(match (self.d, offset, count) {
             (_, 0, None) => String::new(),
             (_, 0, Some(n)) => format!(" LIMIT {n}"),
@@ -1004,6 +1000,32 @@ fn default_name(e: &ast::Expr, index: usize) -> String {
             .collect::<Vec<_>>()
             .join("."),
         _ => format!("_col{index}"),
+    }
+}
+
+/// (offset, count) of a LIMIT clause (count `None` for `LIMIT ALL`), as keytrail reads it.
+fn limit_offset(clause: &ast::LimitClause) -> TResult<(u64, Option<u64>)> {
+    let number = |e: &ast::Expr| -> TResult<u64> {
+        integer_literal(e)
+            .and_then(|n| u64::try_from(n).ok())
+            .ok_or_else(|| at(e, "LIMIT takes a non-negative integer"))
+    };
+    match clause {
+        ast::LimitClause::LimitOffset {
+            limit,
+            offset,
+            limit_by,
+        } => {
+            if let Some(b) = limit_by.first() {
+                return Err(at(b, "LIMIT BY is not supported"));
+            }
+            let count = limit.as_ref().map(number).transpose()?;
+            let offset = offset.as_ref().map(|o| number(&o.value)).transpose()?;
+            Ok((offset.unwrap_or(0), count))
+        }
+        ast::LimitClause::OffsetCommaLimit { offset, limit } => {
+            Ok((number(offset)?, Some(number(limit)?)))
+        }
     }
 }
 
