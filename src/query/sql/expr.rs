@@ -1,17 +1,20 @@
 //! Expressions: sqlparser `Expr` → typed polars `Expr` over a scope (the events or a
 //! subquery's columns), with Presto typing rules, and, after GROUP BY, the rewriting of
-//! group keys and aggregate calls onto the aggregated frame.
+//! group keys and aggregate calls onto the aggregated frame. Function calls go to
+//! [`super::scalar`] and [`super::aggregate`], CAST to [`super::cast`].
 
 use std::cell::RefCell;
 
 use polars::prelude::*;
 use sqlparser::ast::{
-    self, BinaryOperator, CastKind, DuplicateTreatment, FunctionArg, FunctionArgExpr,
-    FunctionArguments, ObjectNamePart, UnaryOperator, Value as SqlValue,
+    self, BinaryOperator, FunctionArg, FunctionArgExpr, FunctionArguments, ObjectNamePart,
+    UnaryOperator, Value as SqlValue,
 };
 
+use super::args::{call_args, literal_text, Arg};
 use super::errors::{at, PResult};
 use super::functions::{closest, Func};
+use super::scalar;
 use super::types::{SqlType, Typed};
 use super::udf::{self, row_udf, Out};
 use crate::event::schema::{resolve_field, FieldRef};
@@ -312,21 +315,6 @@ pub struct Compiler<'a> {
     lenient: usize,
 }
 
-fn literal_text(e: &ast::Expr) -> Option<String> {
-    match e {
-        ast::Expr::Value(v) => match &v.value {
-            SqlValue::SingleQuotedString(s) => Some(s.clone()),
-            _ => None,
-        },
-        ast::Expr::Nested(inner) => literal_text(inner),
-        _ => None,
-    }
-}
-
-fn is_non_null_literal(e: &ast::Expr) -> bool {
-    matches!(e, ast::Expr::Value(v) if !matches!(v.value, SqlValue::Null))
-}
-
 /// Turns a SQL LIKE pattern into an anchored regex.
 pub fn like_regex(pattern: &str, escape: Option<char>, case_insensitive: bool) -> String {
     let mut out = String::from(if case_insensitive { "(?is)^" } else { "(?s)^" });
@@ -345,156 +333,6 @@ pub fn like_regex(pattern: &str, escape: Option<char>, case_insensitive: bool) -
     }
     out.push('$');
     out
-}
-
-/// Maps a CAST target to a SQL type.
-fn cast_target(dt: &ast::DataType) -> Option<SqlType> {
-    let text = dt.to_string().to_ascii_lowercase();
-    let base = text.split(['(', ' ']).next().unwrap_or("");
-    Some(match base {
-        "bigint" | "int" | "integer" | "smallint" | "tinyint" | "int64" => SqlType::Bigint,
-        "double" | "float" | "real" | "decimal" | "numeric" => SqlType::Double,
-        "varchar" | "char" | "string" | "text" => SqlType::Varchar,
-        "boolean" | "bool" => SqlType::Boolean,
-        "timestamp" => SqlType::Timestamp,
-        "date" => SqlType::Date,
-        "json" => SqlType::Json,
-        _ => return None,
-    })
-}
-
-/// Converts one value between SQL types (`Err` when the value cannot be converted).
-fn cast_value(v: &AnyValue, from: &SqlType, to: &SqlType, zone: &Zone) -> Result<Out, String> {
-    use SqlType::*;
-    if v.is_null() {
-        return Ok(Out::Null);
-    }
-    let fail = || format!("cannot cast {from} '{}' to {to}", v.str_value());
-    match from {
-        Varchar | Map | Unknown => {
-            let s = udf::text(v).unwrap_or_default();
-            match to {
-                Bigint => s.trim().parse::<i64>().map(Out::Int).map_err(|_| fail()),
-                Double => s.trim().parse::<f64>().map(Out::Float).map_err(|_| fail()),
-                Boolean => udf::parse_bool(s).map(Out::Bool).ok_or_else(fail),
-                Timestamp => crate::time::calendar::parse_timestamp_text(s, zone)
-                    .map(Out::Int)
-                    .ok_or_else(fail),
-                Date => crate::time::calendar::parse_timestamp_text(s, zone)
-                    .map(|ms| {
-                        Out::Int(crate::time::calendar::trunc(
-                            crate::time::calendar::Unit::Day,
-                            ms,
-                            zone,
-                        ))
-                    })
-                    .ok_or_else(fail),
-                Json => Ok(Out::Str(
-                    serde_json::Value::String(s.to_string()).to_string(),
-                )),
-                _ => Ok(Out::Str(s.to_string())),
-            }
-        }
-        Json => {
-            let s = udf::text(v).unwrap_or_default();
-            let value: serde_json::Value = serde_json::from_str(s).map_err(|_| fail())?;
-            use serde_json::Value as J;
-            match (to, &value) {
-                (_, J::Null) => Ok(Out::Null),
-                (Varchar, J::String(x)) => Ok(Out::Str(x.clone())),
-                (Varchar, J::Number(_) | J::Bool(_)) => Ok(Out::Str(value.to_string())),
-                (Bigint, J::Number(n)) => n
-                    .as_i64()
-                    .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
-                    .map(Out::Int)
-                    .ok_or_else(fail),
-                (Bigint, J::String(x)) => x.trim().parse().map(Out::Int).map_err(|_| fail()),
-                (Bigint, J::Bool(b)) => Ok(Out::Int(*b as i64)),
-                (Double, J::Number(n)) => n.as_f64().map(Out::Float).ok_or_else(fail),
-                (Double, J::String(x)) => x.trim().parse().map(Out::Float).map_err(|_| fail()),
-                (Boolean, J::Bool(b)) => Ok(Out::Bool(*b)),
-                (Boolean, J::String(x)) => udf::parse_bool(x).map(Out::Bool).ok_or_else(fail),
-                (Boolean, J::Number(n)) => Ok(Out::Bool(n.as_f64() != Some(0.0))),
-                _ => Err(fail()),
-            }
-        }
-        Bigint => {
-            let i = udf::int(v).ok_or_else(fail)?;
-            match to {
-                Double => Ok(Out::Float(i as f64)),
-                Varchar | Json => Ok(Out::Str(i.to_string())),
-                Boolean => Ok(Out::Bool(i != 0)),
-                _ => Err(fail()),
-            }
-        }
-        Double => {
-            let f = udf::float(v).ok_or_else(fail)?;
-            match to {
-                Bigint if f.is_finite() && f.abs() < 9.2e18 => Ok(Out::Int(f.round() as i64)),
-                Varchar | Json => Ok(Out::Str(udf::double_text(f))),
-                Boolean => Ok(Out::Bool(f != 0.0)),
-                _ => Err(fail()),
-            }
-        }
-        Boolean => {
-            let b = udf::boolean(v).ok_or_else(fail)?;
-            match to {
-                Bigint => Ok(Out::Int(b as i64)),
-                Double => Ok(Out::Float(b as i64 as f64)),
-                Varchar | Json => Ok(Out::Str(b.to_string())),
-                _ => Err(fail()),
-            }
-        }
-        Timestamp | Date => {
-            let ms = udf::int(v).ok_or_else(fail)?;
-            match to {
-                Varchar if *from == Date => {
-                    Ok(Out::Str(crate::time::calendar::format_date(ms, zone)))
-                }
-                Varchar => Ok(Out::Str(crate::time::calendar::format_timestamp(ms, zone))),
-                Date => Ok(Out::Int(crate::time::calendar::trunc(
-                    crate::time::calendar::Unit::Day,
-                    ms,
-                    zone,
-                ))),
-                Timestamp => Ok(Out::Int(ms)),
-                _ => Err(fail()),
-            }
-        }
-        Array(_) => match (to, v) {
-            (Json | Varchar, AnyValue::List(s)) => Ok(Out::Str(udf::any_array_json(s))),
-            _ => Err(fail()),
-        },
-    }
-}
-
-/// The polars dtype a row function returns for a SQL type (timestamps as Int64 ms).
-fn raw_dtype(ty: &SqlType) -> DataType {
-    if ty.is_temporal() {
-        DataType::Int64
-    } else {
-        ty.dtype()
-    }
-}
-
-/// Wraps a row-function result so that timestamps become polars datetimes.
-fn from_raw(expr: Expr, ty: SqlType) -> Typed {
-    if ty.is_temporal() {
-        Typed::new(expr.cast(ty.dtype()), ty)
-    } else {
-        Typed::new(expr, ty)
-    }
-}
-
-/// Unix milliseconds of a timestamp or of bigint unix seconds (SLS accepts `__time__`).
-fn to_millis(t: &Typed) -> Option<Expr> {
-    match t.ty {
-        SqlType::Bigint => Some(t.expr.clone() * lit(1000i64)),
-        SqlType::Double => Some((t.expr.clone() * lit(1000.0)).cast(DataType::Int64)),
-        SqlType::Timestamp | SqlType::Date => Some(t.expr.clone().cast(DataType::Int64)),
-        SqlType::Unknown => Some(lit(NULL).cast(DataType::Int64)),
-        _ => None,
-    }
 }
 
 impl<'a> Compiler<'a> {
@@ -526,52 +364,107 @@ impl<'a> Compiler<'a> {
         result
     }
 
+    /// Whether this compiles a CASE/IF branch (where a failing CAST gives NULL).
+    pub(super) fn in_branch(&self) -> bool {
+        self.lenient > 0
+    }
+
     /// Compiles an expression.
     pub fn compile(&mut self, e: &ast::Expr) -> PResult<Typed> {
+        use ast::Expr as E;
         if let Some(found) = self.grouped_lookup(e)? {
             return Ok(found);
         }
         match e {
-            ast::Expr::Identifier(ident) => self.column(&ident.value, e),
-            ast::Expr::CompoundIdentifier(parts) => {
+            E::Identifier(ident) => self.column(&ident.value, e),
+            E::CompoundIdentifier(parts) => {
                 let names: Vec<&str> = parts.iter().map(|p| p.value.as_str()).collect();
                 self.compound_column(&names, e)
             }
-            ast::Expr::Value(v) => self.literal(&v.value, e),
-            ast::Expr::Nested(inner) => self.compile(inner),
-            ast::Expr::BinaryOp { left, op, right } => self.binary(left, op, right, e),
-            ast::Expr::UnaryOp { op, expr } => self.unary(op, expr, e),
-            ast::Expr::IsNull(x) => Ok(Typed::new(
-                self.compile(x)?.expr.is_null(),
-                SqlType::Boolean,
+            E::Value(v) => self.literal(&v.value, e),
+            E::Nested(inner) => self.compile(inner),
+            E::BinaryOp { left, op, right } => self.binary(left, op, right, e),
+            E::UnaryOp { op, expr } => self.unary(op, expr, e),
+            E::IsNull(_)
+            | E::IsNotNull(_)
+            | E::IsTrue(_)
+            | E::IsNotTrue(_)
+            | E::IsFalse(_)
+            | E::IsNotFalse(_)
+            | E::In {
+                target: ast::InTarget::List(_),
+                ..
+            }
+            | E::Between { .. }
+            | E::Like { any: false, .. }
+            | E::ILike { any: false, .. } => self.predicate(e),
+            E::Case {
+                operand,
+                conditions,
+                else_result,
+                ..
+            } => self.case(operand.as_deref(), conditions, else_result.as_deref()),
+            E::Cast {
+                kind,
+                expr,
+                data_type,
+                ..
+            } => self.cast_expr(kind, expr, data_type, e),
+            E::TypedString(ts) => self.typed_string(ts, e),
+            E::Function(f) => self.function(f, e),
+            E::CompoundFieldAccess { root, access_chain } => {
+                let mut value = self.compile(root)?;
+                for access in access_chain {
+                    let ast::AccessExpr::Subscript(ast::Subscript::Index { index }) = access else {
+                        return Err(at(e, "only [index] access is supported on arrays"));
+                    };
+                    let i = self.compile(index)?;
+                    value = scalar::array::subscript(value, i, e)?;
+                }
+                Ok(value)
+            }
+            E::Substring { .. }
+            | E::Trim { .. }
+            | E::Position { .. }
+            | E::Ceil { .. }
+            | E::Floor { .. }
+            | E::Array(_) => self.function_syntax(e),
+            E::Subquery(_) | E::Exists { .. } | E::In { .. } => Err(at(
+                e,
+                "subqueries inside expressions are not supported; use FROM (SELECT ...)",
             )),
-            ast::Expr::IsNotNull(x) => Ok(Typed::new(
-                self.compile(x)?.expr.is_not_null(),
-                SqlType::Boolean,
+            E::Interval(_) => Err(at(
+                e,
+                "INTERVAL is not supported; use date_add(unit, n, ts)",
             )),
-            ast::Expr::IsTrue(x) | ast::Expr::IsNotTrue(x) => {
+            other => Err(at(e, format!("unsupported expression: {other}"))),
+        }
+    }
+
+    /// The boolean tests: IS [NOT] NULL/TRUE/FALSE, IN (list), BETWEEN, LIKE, ILIKE.
+    fn predicate(&mut self, e: &ast::Expr) -> PResult<Typed> {
+        use ast::Expr as E;
+        let boolean = |x: Expr| Ok(Typed::new(x, SqlType::Boolean));
+        match e {
+            E::IsNull(x) => boolean(self.compile(x)?.expr.is_null()),
+            E::IsNotNull(x) => boolean(self.compile(x)?.expr.is_not_null()),
+            E::IsTrue(x) | E::IsNotTrue(x) => {
                 let truth = self.boolean(x)?.eq(lit(true)).fill_null(lit(false));
-                let negate = matches!(e, ast::Expr::IsNotTrue(_));
-                Ok(Typed::new(
-                    if negate { truth.not() } else { truth },
-                    SqlType::Boolean,
-                ))
+                let negate = matches!(e, E::IsNotTrue(_));
+                boolean(if negate { truth.not() } else { truth })
             }
-            ast::Expr::IsFalse(x) | ast::Expr::IsNotFalse(x) => {
+            E::IsFalse(x) | E::IsNotFalse(x) => {
                 let truth = self.boolean(x)?.eq(lit(false)).fill_null(lit(false));
-                let negate = matches!(e, ast::Expr::IsNotFalse(_));
-                Ok(Typed::new(
-                    if negate { truth.not() } else { truth },
-                    SqlType::Boolean,
-                ))
+                let negate = matches!(e, E::IsNotFalse(_));
+                boolean(if negate { truth.not() } else { truth })
             }
-            ast::Expr::In {
+            E::In {
                 expr,
                 target: ast::InTarget::List(list),
                 negated,
                 ..
             } => self.in_list(expr, list, *negated),
-            ast::Expr::Between {
+            E::Between {
                 expr,
                 negated,
                 low,
@@ -580,57 +473,32 @@ impl<'a> Compiler<'a> {
                 let ge = self.compare(expr, &BinaryOperator::GtEq, low, e)?;
                 let le = self.compare(expr, &BinaryOperator::LtEq, high, e)?;
                 let both = ge.and(le);
-                Ok(Typed::new(
-                    if *negated { both.not() } else { both },
-                    SqlType::Boolean,
-                ))
+                boolean(if *negated { both.not() } else { both })
             }
-            ast::Expr::Like {
+            E::Like {
                 negated,
                 expr,
                 pattern,
                 escape_char,
-                any: false,
+                ..
             } => self.like(expr, pattern, escape_char.as_deref(), *negated, false),
-            ast::Expr::ILike {
+            E::ILike {
                 negated,
                 expr,
                 pattern,
                 escape_char,
-                any: false,
+                ..
             } => self.like(expr, pattern, escape_char.as_deref(), *negated, true),
-            ast::Expr::Case {
-                operand,
-                conditions,
-                else_result,
-                ..
-            } => self.case(operand.as_deref(), conditions, else_result.as_deref()),
-            ast::Expr::Cast {
-                kind,
-                expr,
-                data_type,
-                ..
-            } => {
-                let target = cast_target(data_type).ok_or_else(|| {
-                    at(e, format!("cannot cast to {data_type}: use bigint, double, varchar, boolean, timestamp or date"))
-                })?;
-                let strict = matches!(kind, CastKind::Cast | CastKind::DoubleColon);
-                let value = self.compile(expr)?;
-                self.cast(value, &target, strict, e)
-            }
-            ast::Expr::Function(f) => self.function(f, e),
-            ast::Expr::CompoundFieldAccess { root, access_chain } => {
-                let mut value = self.compile(root)?;
-                for access in access_chain {
-                    let ast::AccessExpr::Subscript(ast::Subscript::Index { index }) = access else {
-                        return Err(at(e, "only [index] access is supported on arrays"));
-                    };
-                    let i = self.compile(index)?;
-                    value = self.element_at(value, i, e)?;
-                }
-                Ok(value)
-            }
-            ast::Expr::Substring {
+            other => Err(at(e, format!("unsupported expression: {other}"))),
+        }
+    }
+
+    /// Functions with their own syntax: SUBSTRING(s FROM i FOR n), TRIM(LEADING s),
+    /// POSITION(a IN b), CEIL/FLOOR, ARRAY[...].
+    fn function_syntax(&mut self, e: &ast::Expr) -> PResult<Typed> {
+        use ast::Expr as E;
+        match e {
+            E::Substring {
                 expr,
                 substring_from,
                 substring_for,
@@ -645,9 +513,12 @@ impl<'a> Compiler<'a> {
                 if let Some(len) = substring_for {
                     args.push(self.bigint(len)?);
                 }
-                Ok(Typed::new(substr_udf(args), SqlType::Varchar))
+                Ok(Typed::new(
+                    scalar::string::substr_udf(args),
+                    SqlType::Varchar,
+                ))
             }
-            ast::Expr::Trim {
+            E::Trim {
                 expr,
                 trim_where,
                 trim_what,
@@ -656,58 +527,34 @@ impl<'a> Compiler<'a> {
                 if trim_what.is_some() || trim_characters.is_some() {
                     return Err(at(e, "trim with explicit characters is not supported"));
                 }
-                let s = self.varchar(expr)?;
+                let s = self.varchar(expr)?.str();
                 let trimmed = match trim_where {
-                    Some(ast::TrimWhereField::Leading) => s.str().strip_chars_start(lit(NULL)),
-                    Some(ast::TrimWhereField::Trailing) => s.str().strip_chars_end(lit(NULL)),
-                    _ => s.str().strip_chars(lit(NULL)),
+                    Some(ast::TrimWhereField::Leading) => s.strip_chars_start(lit(NULL)),
+                    Some(ast::TrimWhereField::Trailing) => s.strip_chars_end(lit(NULL)),
+                    _ => s.strip_chars(lit(NULL)),
                 };
                 Ok(Typed::new(trimmed, SqlType::Varchar))
             }
-            ast::Expr::Position { expr, r#in } => {
+            E::Position { expr, r#in } => {
                 let needle = self.varchar(expr)?;
                 let hay = self.varchar(r#in)?;
-                Ok(Typed::new(strpos_udf(hay, needle), SqlType::Bigint))
+                Ok(Typed::new(
+                    scalar::string::strpos_udf(hay, needle),
+                    SqlType::Bigint,
+                ))
             }
-            ast::Expr::Ceil { expr, .. } => self.rounding(expr, true),
-            ast::Expr::Floor { expr, .. } => self.rounding(expr, false),
-            ast::Expr::TypedString(ts) => {
-                let target = cast_target(&ts.data_type)
-                    .ok_or_else(|| at(e, format!("unsupported literal type {}", ts.data_type)))?;
-                let SqlValue::SingleQuotedString(text) = &ts.value.value else {
-                    return Err(at(e, "expected a quoted literal"));
-                };
-                let value = Typed::new(lit(text.clone()), SqlType::Varchar);
-                self.cast(value, &target, true, e)
+            E::Ceil { expr, .. } => scalar::math::rounding(self.compile(expr)?, true, "ceil", expr),
+            E::Floor { expr, .. } => {
+                scalar::math::rounding(self.compile(expr)?, false, "floor", expr)
             }
-            ast::Expr::Array(array) => {
+            E::Array(array) => {
                 let items = array
                     .elem
                     .iter()
                     .map(|x| self.varchar(x))
                     .collect::<PResult<Vec<_>>>()?;
-                let expr = row_udf(
-                    "array",
-                    items,
-                    DataType::List(Box::new(DataType::String)),
-                    |row| {
-                        Ok(Out::StrList(
-                            row.iter()
-                                .map(|v| udf::text(v).map(str::to_string))
-                                .collect(),
-                        ))
-                    },
-                );
-                Ok(Typed::new(expr, SqlType::Array(Box::new(SqlType::Varchar))))
+                Ok(scalar::array::array_of(items))
             }
-            ast::Expr::Subquery(_) | ast::Expr::Exists { .. } | ast::Expr::In { .. } => Err(at(
-                e,
-                "subqueries inside expressions are not supported; use FROM (SELECT ...)",
-            )),
-            ast::Expr::Interval(_) => Err(at(
-                e,
-                "INTERVAL is not supported; use date_add(unit, n, ts)",
-            )),
             other => Err(at(e, format!("unsupported expression: {other}"))),
         }
     }
@@ -883,29 +730,6 @@ impl<'a> Compiler<'a> {
                 x,
                 format!("expected a boolean expression, found {other}"),
             )),
-        }
-    }
-
-    /// Compiles `x` and requires varchar (JSON text is accepted as text).
-    fn varchar(&mut self, x: &ast::Expr) -> PResult<Expr> {
-        let t = self.compile(x)?;
-        match t.ty {
-            SqlType::Varchar | SqlType::Json | SqlType::Map => Ok(t.expr),
-            SqlType::Unknown => Ok(lit(NULL).cast(DataType::String)),
-            other => Err(at(
-                x,
-                format!("expected varchar, found {other}; use cast(... as varchar)"),
-            )),
-        }
-    }
-
-    /// Compiles `x` and requires bigint.
-    fn bigint(&mut self, x: &ast::Expr) -> PResult<Expr> {
-        let t = self.compile(x)?;
-        match t.ty {
-            SqlType::Bigint => Ok(t.expr),
-            SqlType::Unknown => Ok(lit(NULL).cast(DataType::Int64)),
-            other => Err(at(x, format!("expected bigint, found {other}"))),
         }
     }
 
@@ -1158,312 +982,6 @@ impl<'a> Compiler<'a> {
         Ok(ty)
     }
 
-    /// CAST / TRY_CAST.
-    pub fn cast(
-        &mut self,
-        value: Typed,
-        to: &SqlType,
-        strict: bool,
-        e: &ast::Expr,
-    ) -> PResult<Typed> {
-        if &value.ty == to {
-            return Ok(value);
-        }
-        match (&value.ty, to) {
-            (SqlType::Unknown, _) => return Ok(Typed::null(to.clone())),
-            (SqlType::Bigint, SqlType::Double) => {
-                return Ok(Typed::new(
-                    value.expr.cast(DataType::Float64),
-                    SqlType::Double,
-                ))
-            }
-            (SqlType::Array(_), SqlType::Bigint | SqlType::Double | SqlType::Boolean) => {
-                return Err(at(e, format!("cannot cast {} to {to}", value.ty)))
-            }
-            _ => {}
-        }
-        let strict = strict && self.lenient == 0;
-        let (from, target, zone) = (value.ty.clone(), to.clone(), self.env.zone);
-        let expr = row_udf(
-            "cast",
-            vec![value.expr],
-            raw_dtype(to),
-            move |row| match cast_value(&row[0], &from, &target, &zone) {
-                Ok(v) => Ok(v),
-                Err(m) if strict => Err(m),
-                Err(_) => Ok(Out::Null),
-            },
-        );
-        Ok(from_raw(expr, to.clone()))
-    }
-
-    fn element_at(&mut self, arr: Typed, index: Typed, e: &ast::Expr) -> PResult<Typed> {
-        let SqlType::Array(inner) = arr.ty.clone() else {
-            return Err(at(e, format!("cannot subscript {}: not an array", arr.ty)));
-        };
-        if !matches!(index.ty, SqlType::Bigint | SqlType::Unknown) {
-            return Err(at(
-                e,
-                format!("array index must be bigint, found {}", index.ty),
-            ));
-        }
-        let expr = row_udf(
-            "element_at",
-            vec![arr.expr, index.coerce(&SqlType::Bigint)],
-            DataType::String,
-            |row| {
-                let (Some(items), Some(i)) = (udf::texts(&row[0]), udf::int(&row[1])) else {
-                    return Ok(Out::Null);
-                };
-                let pos = if i > 0 { i - 1 } else { items.len() as i64 + i };
-                Ok(items
-                    .get(pos.max(0) as usize)
-                    .filter(|_| pos >= 0)
-                    .cloned()
-                    .flatten()
-                    .map_or(Out::Null, Out::Str))
-            },
-        );
-        let ty = *inner;
-        let expr = if ty == SqlType::Varchar {
-            expr
-        } else {
-            expr.cast(ty.dtype())
-        };
-        Ok(Typed::new(expr, ty))
-    }
-
-    fn rounding(&mut self, x: &ast::Expr, up: bool) -> PResult<Typed> {
-        let t = self.compile(x)?;
-        match t.ty {
-            SqlType::Bigint => Ok(t),
-            SqlType::Double => Ok(Typed::new(
-                if up { t.expr.ceil() } else { t.expr.floor() },
-                SqlType::Double,
-            )),
-            SqlType::Unknown => Ok(Typed::null(SqlType::Double)),
-            other => Err(at(
-                x,
-                format!(
-                    "{} cannot be applied to {other}",
-                    if up { "ceil" } else { "floor" }
-                ),
-            )),
-        }
-    }
-
-    /// An aggregate call, registered in the grouping; returns its column.
-    fn aggregate(&mut self, func: Func, f: &ast::Function, e: &ast::Expr) -> PResult<Typed> {
-        let (distinct, args) = call_args(f, e)?;
-        if f.over.is_some() {
-            return Err(at(e, "window functions (OVER) are not supported"));
-        }
-        let mut inner = Compiler::rows(self.env, self.scope);
-        let grouping = self
-            .grouping
-            .as_deref_mut()
-            .expect("aggregates compile in grouped mode");
-        let mut arg_cols: Vec<Typed> = Vec::new();
-        let star = args.is_empty() || matches!(args.first(), Some(Arg::Star));
-        for a in &args {
-            let Arg::Expr(x) = a else { continue };
-            if has_aggregate(x) {
-                return Err(at(*x, "aggregate calls cannot be nested"));
-            }
-            let t = inner.compile(x)?;
-            let name = format!("__x{}", grouping.args.len());
-            grouping.args.push(t.expr.alias(name.as_str()));
-            arg_cols.push(Typed::new(col(name.as_str()), t.ty));
-        }
-        let expect = |n: usize| -> PResult<()> {
-            if arg_cols.len() == n {
-                Ok(())
-            } else {
-                Err(at(
-                    e,
-                    format!(
-                        "{} expects {n} argument(s), got {}",
-                        function_name(f).unwrap_or_default(),
-                        arg_cols.len()
-                    ),
-                ))
-            }
-        };
-        // Presto: an aggregate over no rows is NULL (only the counts are 0), so an empty
-        // group's list is NULL, not `[]`.
-        let list = |x: Expr, item: DataType| {
-            when(len().eq(lit(0u32).cast(IDX_DTYPE)))
-                .then(lit(NULL).cast(DataType::List(Box::new(item))))
-                .otherwise(x.implode(true))
-        };
-        let arg_is_literal = matches!(args.first(), Some(Arg::Expr(x)) if is_non_null_literal(x));
-        let (agg, ty, post): (Expr, SqlType, Option<Func>) = match func {
-            Func::Count if star || (arg_is_literal && !distinct) => {
-                (len().cast(DataType::Int64), SqlType::Bigint, None)
-            }
-            Func::Count | Func::ApproxDistinct => {
-                expect(1)?;
-                let x = arg_cols[0].expr.clone();
-                if func == Func::ApproxDistinct {
-                    self.env.note("approx_distinct computed exactly (SLS estimates it with HyperLogLog, ~2.3% error)");
-                }
-                let counted = if distinct || func == Func::ApproxDistinct {
-                    x.drop_nulls().n_unique()
-                } else {
-                    x.count()
-                };
-                (counted.cast(DataType::Int64), SqlType::Bigint, None)
-            }
-            Func::CountIf => {
-                expect(1)?;
-                require(&arg_cols[0], &[SqlType::Boolean], "count_if", e)?;
-                (
-                    arg_cols[0]
-                        .expr
-                        .clone()
-                        .fill_null(lit(false))
-                        .cast(DataType::Int64)
-                        .sum(),
-                    SqlType::Bigint,
-                    None,
-                )
-            }
-            Func::Sum | Func::Avg => {
-                expect(1)?;
-                let a = &arg_cols[0];
-                if !a.ty.is_numeric() && a.ty != SqlType::Unknown {
-                    return Err(at(
-                        e,
-                        format!(
-                            "{} cannot be applied to {}; cast it first",
-                            function_name(f).unwrap_or_default(),
-                            a.ty
-                        ),
-                    ));
-                }
-                let x = if distinct {
-                    a.expr.clone().unique()
-                } else {
-                    a.expr.clone()
-                };
-                if func == Func::Avg {
-                    (x.cast(DataType::Float64).mean(), SqlType::Double, None)
-                } else {
-                    let ty = if a.ty == SqlType::Double {
-                        SqlType::Double
-                    } else {
-                        SqlType::Bigint
-                    };
-                    let x = x.cast(ty.dtype());
-                    let summed = when(x.clone().count().eq(lit(0u32).cast(IDX_DTYPE)))
-                        .then(lit(NULL).cast(ty.dtype()))
-                        .otherwise(x.sum());
-                    (summed, ty, None)
-                }
-            }
-            Func::Min | Func::Max => {
-                expect(1)?;
-                let a = &arg_cols[0];
-                if matches!(a.ty, SqlType::Array(_) | SqlType::Map) {
-                    return Err(at(e, format!("min/max cannot be applied to {}", a.ty)));
-                }
-                let x = a.expr.clone();
-                (
-                    if func == Func::Min { x.min() } else { x.max() },
-                    a.ty.clone(),
-                    None,
-                )
-            }
-            Func::ApproxPercentile => {
-                expect(2)?;
-                let a = &arg_cols[0];
-                if !a.ty.is_numeric() {
-                    return Err(at(
-                        e,
-                        format!("approx_percentile cannot be applied to {}", a.ty),
-                    ));
-                }
-                let p = match args.get(1) {
-                    Some(Arg::Expr(x)) => x.to_string().parse::<f64>().ok().filter(|p| (0.0..=1.0).contains(p)),
-                    _ => None,
-                }
-                .ok_or_else(|| at(e, "approx_percentile: the percentile must be a number literal between 0 and 1"))?;
-                self.env
-                    .note("approx_percentile computed exactly (nearest rank)");
-                let q = a
-                    .expr
-                    .clone()
-                    .quantile(lit(p), QuantileMethod::Nearest)
-                    .cast(a.ty.dtype());
-                (q, a.ty.clone(), None)
-            }
-            Func::BoolAnd | Func::BoolOr => {
-                expect(1)?;
-                require(&arg_cols[0], &[SqlType::Boolean], "bool_and/bool_or", e)?;
-                let x = arg_cols[0].expr.clone().cast(DataType::Int64);
-                let v = if func == Func::BoolAnd {
-                    x.min()
-                } else {
-                    x.max()
-                };
-                (v.cast(DataType::Boolean), SqlType::Boolean, None)
-            }
-            Func::Arbitrary => {
-                expect(1)?;
-                (
-                    arg_cols[0].expr.clone().drop_nulls().first(),
-                    arg_cols[0].ty.clone(),
-                    None,
-                )
-            }
-            Func::MaxBy | Func::MinBy => {
-                expect(2)?;
-                let (x, y) = (arg_cols[0].expr.clone(), arg_cols[1].expr.clone());
-                let options = SortMultipleOptions::default()
-                    .with_order_descending(func == Func::MaxBy)
-                    .with_nulls_last(true)
-                    .with_maintain_order(true);
-                let picked = when(y.clone().count().eq(lit(0u32).cast(IDX_DTYPE)))
-                    .then(lit(NULL).cast(arg_cols[0].ty.dtype()))
-                    .otherwise(x.sort_by([y], options).first());
-                (picked, arg_cols[0].ty.clone(), None)
-            }
-            Func::ArrayAgg => {
-                expect(1)?;
-                let x = arg_cols[0].expr.clone();
-                let x = if distinct { x.unique_stable() } else { x };
-                (
-                    list(x, arg_cols[0].ty.dtype()),
-                    SqlType::Array(Box::new(arg_cols[0].ty.clone())),
-                    None,
-                )
-            }
-            Func::Histogram => {
-                expect(1)?;
-                let x = arg_cols[0].expr.clone().cast(DataType::String);
-                (
-                    list(x, DataType::String),
-                    SqlType::Array(Box::new(SqlType::Varchar)),
-                    Some(Func::Histogram),
-                )
-            }
-            other => return Err(at(e, format!("{other:?} is not an aggregate"))),
-        };
-        let name = format!("__a{}", grouping.aggs.len());
-        let mut typed = Typed::new(col(name.as_str()), ty);
-        if post == Some(Func::Histogram) {
-            let expr = row_udf("histogram", vec![typed.expr], DataType::String, |row| {
-                Ok(udf::texts(&row[0])
-                    .map_or(Out::Null, |items| Out::Str(udf::histogram_json(&items))))
-            });
-            typed = Typed::new(expr, SqlType::Map);
-        }
-        grouping
-            .aggs
-            .push((canon(e), agg.alias(name.as_str()), typed.clone()));
-        Ok(typed)
-    }
-
     fn function(&mut self, f: &ast::Function, e: &ast::Expr) -> PResult<Typed> {
         let name = function_name(f).unwrap_or_default();
         let Some(func) = Func::lookup(&name) else {
@@ -1495,7 +1013,7 @@ impl<'a> Compiler<'a> {
                 Arg::Star => Err(at(e, format!("{name}(*) is not valid"))),
             })
             .collect::<PResult<_>>()?;
-        super::scalar::call(self, func, &name, &exprs, e)
+        scalar::call(self, func, &name, &exprs, e)
     }
 }
 
@@ -1510,110 +1028,8 @@ fn field_suggestion(name: &str) -> Option<String> {
     let lower = name.to_lowercase();
     crate::event::schema::columns()
         .into_iter()
-        .map(|c| {
-            (
-                super::functions::edit_distance(&lower, &c.to_lowercase()),
-                c,
-            )
-        })
+        .map(|c| (strsim::levenshtein(&lower, &c.to_lowercase()), c))
         .filter(|(d, c)| *d <= (c.len() / 3).max(2))
         .min()
         .map(|(_, c)| c)
-}
-
-/// Requires one of the given types.
-pub fn require(t: &Typed, allowed: &[SqlType], what: &str, e: &ast::Expr) -> PResult<()> {
-    if t.ty == SqlType::Unknown || allowed.contains(&t.ty) {
-        Ok(())
-    } else {
-        let names: Vec<String> = allowed.iter().map(|a| a.to_string()).collect();
-        Err(at(
-            e,
-            format!("{what} expects {}, found {}", names.join(" or "), t.ty),
-        ))
-    }
-}
-
-/// One argument of a call.
-pub enum Arg<'x> {
-    /// `*`.
-    Star,
-    /// An expression.
-    Expr(&'x ast::Expr),
-}
-
-/// The DISTINCT flag and the arguments of a call.
-pub fn call_args<'x>(f: &'x ast::Function, e: &ast::Expr) -> PResult<(bool, Vec<Arg<'x>>)> {
-    if let Some(filter) = &f.filter {
-        return Err(at(
-            filter.as_ref(),
-            "FILTER (WHERE ...) is not supported; use count_if(...) or sum(if(...))",
-        ));
-    }
-    if !f.within_group.is_empty() {
-        return Err(at(e, "WITHIN GROUP is not supported"));
-    }
-    match &f.args {
-        FunctionArguments::None => Ok((false, Vec::new())),
-        FunctionArguments::Subquery(_) => Err(at(e, "subquery arguments are not supported")),
-        FunctionArguments::List(list) => {
-            let distinct = matches!(list.duplicate_treatment, Some(DuplicateTreatment::Distinct));
-            let args = list
-                .args
-                .iter()
-                .map(|a| match a {
-                    FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => Ok(Arg::Expr(x)),
-                    FunctionArg::Unnamed(FunctionArgExpr::Wildcard) => Ok(Arg::Star),
-                    _ => Err(at(e, "named or qualified arguments are not supported")),
-                })
-                .collect::<PResult<Vec<_>>>()?;
-            Ok((distinct, args))
-        }
-    }
-}
-
-/// `substr(s, start[, len])` as a row function.
-pub fn substr_udf(args: Vec<Expr>) -> Expr {
-    row_udf("substr", args, DataType::String, |row| {
-        let (Some(s), Some(start)) = (udf::text(&row[0]), udf::int(&row[1])) else {
-            return Ok(Out::Null);
-        };
-        let len = match row.get(2) {
-            Some(v) if v.is_null() => return Ok(Out::Null),
-            Some(v) => udf::int(v),
-            None => None,
-        };
-        Ok(Out::Str(udf::substr(s, start, len)))
-    })
-}
-
-/// `strpos(s, sub)` as a row function.
-pub fn strpos_udf(hay: Expr, needle: Expr) -> Expr {
-    row_udf("strpos", vec![hay, needle], DataType::Int64, |row| {
-        let (Some(s), Some(n)) = (udf::text(&row[0]), udf::text(&row[1])) else {
-            return Ok(Out::Null);
-        };
-        Ok(Out::Int(udf::strpos(s, n)))
-    })
-}
-
-/// Literal text of an argument, if it is a string literal.
-pub fn literal_arg(e: &ast::Expr) -> Option<String> {
-    literal_text(e)
-}
-
-/// Compiles `x` expecting a time value; returns unix ms.
-pub fn millis_of(c: &mut Compiler, x: &ast::Expr, what: &str) -> PResult<Expr> {
-    let t = c.compile(x)?;
-    to_millis(&t).ok_or_else(|| {
-        at(
-            x,
-            format!("{what} expects a timestamp or unix seconds, found {}", t.ty),
-        )
-    })
-}
-
-/// Used by the scalar module: wrap a row result for a type.
-pub fn typed_raw(expr: Expr, ty: SqlType) -> Typed {
-    from_raw(expr, ty)
 }

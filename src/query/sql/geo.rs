@@ -9,8 +9,9 @@ use std::sync::{Arc, Mutex};
 use polars::prelude::*;
 use sqlparser::ast;
 
+use super::args::literal_text;
 use super::errors::{at, PResult};
-use super::expr::{literal_arg, Compiler};
+use super::expr::Compiler;
 use super::functions::Func;
 use crate::geoip::{self, Field as GeoField, GeoIp, Lang};
 
@@ -30,7 +31,7 @@ pub fn field(c: &Compiler, func: Func, name: &str, args: &[&ast::Expr]) -> PResu
         match args.get(1) {
             None => None,
             Some(x) => {
-                let text = literal_arg(x).ok_or_else(|| {
+                let text = literal_text(x).ok_or_else(|| {
                     at(
                         *x,
                         format!("{lower}: the second argument must be the literal 'en'"),

@@ -21,6 +21,9 @@
 //!   day windows align to local midnight) when it is the only GROUP BY key.
 //! - Output: timestamps render as `YYYY-MM-DD HH:MM:SS.mmm` in the session zone, arrays and
 //!   maps as JSON text; ties keep input order (stable group-by and sort).
+mod aggregate;
+mod args;
+mod cast;
 mod errors;
 mod expr;
 mod facts;

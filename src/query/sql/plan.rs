@@ -5,10 +5,11 @@
 use polars::prelude::*;
 use sqlparser::ast::{self, SetExpr, TableFactor};
 
+use super::args::{call_args, Arg};
 use super::errors::{at, at_location, at_start, PResult};
 use super::expr::{
-    call_args, canon, default_name, function_name, has_aggregate, Arg, ColumnInfo, Compiler, Env,
-    GroupKey, Grouping, Scope, SeriesPad,
+    canon, default_name, function_name, has_aggregate, ColumnInfo, Compiler, Env, GroupKey,
+    Grouping, Scope, SeriesPad,
 };
 use super::facts::Source;
 use super::types::{SqlType, Typed};
@@ -308,11 +309,10 @@ impl<'a> Planner<'a> {
             let name = format!("__g{i}");
             let mut compiler = Compiler::rows(self.env, scope);
             if let Some(args) = time_series_args(target) {
-                let spec = super::scalar::time_series_spec(&mut compiler, &args, target)?;
+                let spec = super::scalar::datetime::time_series_spec(&mut compiler, &args, target)?;
                 pre_keys.push(spec.seconds.alias(name.as_str()));
-                let label = super::scalar::time_series_label(
+                let label = super::scalar::datetime::time_series_label(
                     col(name.as_str()),
-                    spec.window,
                     spec.fmt,
                     self.env.zone,
                 );

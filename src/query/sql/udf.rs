@@ -236,8 +236,9 @@ pub fn scalar_or_json_text(v: &Value) -> Option<String> {
     }
 }
 
-/// `json_extract_scalar` text: scalars only; containers and null give NULL.
-pub fn scalar_text(v: &Value) -> Option<String> {
+/// A JSON value as `json_extract_scalar` shows it: scalars only (strings unquoted); containers
+/// and null give NULL.
+pub fn scalar_only_text(v: &Value) -> Option<String> {
     match v {
         Value::Null | Value::Array(_) | Value::Object(_) => None,
         Value::String(s) => Some(s.clone()),
