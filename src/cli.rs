@@ -56,6 +56,57 @@ pub enum Command {
     /// Write one self-contained evidence report (HTML, Markdown or JSON): scope, summary,
     /// activity, KMS keys, lifecycle, usage, detections, baselines, evidence appendix.
     Report(ReportArgs),
+    /// Print the Spark SQL or Trino SQL of an SLS statement over the store's table, to run the
+    /// same question on a cluster. Refuses what has no faithful equivalent, naming it.
+    Translate(TranslateArgs),
+    /// Print the DDL that registers a store as a table of Spark, Trino or Athena.
+    #[command(name = "export-sql")]
+    ExportSql(ExportSqlArgs),
+}
+
+/// `keytrail translate`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  keytrail translate --to spark 'event.serviceName:Kms | SELECT \"event.eventName\" AS op, count(*) AS n GROUP BY op'
+  keytrail translate --to trino '\"key-abc123\"' --from 2024-03-01 --to 2024-04-01 --tz Asia/Shanghai
+Prints the session settings (SET lines), then one statement over --table.")]
+pub struct TranslateArgs {
+    /// The engine: spark or trino (trino also serves presto and athena).
+    #[arg(long = "to", value_name = "ENGINE")]
+    pub engine: String,
+    /// The SLS statement: `search` or `search | SQL`.
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// Start of the range (inclusive), as for `query`.
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// End of the range (exclusive), as for `query`.
+    #[arg(long = "until", alias = "end", value_name = "TIME")]
+    pub until: Option<String>,
+    /// The session time zone, as for `query` (default UTC; SLS uses Asia/Shanghai).
+    #[arg(long, default_value = "UTC", value_name = "ZONE")]
+    pub tz: String,
+    /// The table holding the store (see `keytrail export-sql`).
+    #[arg(long, default_value = "keytrail_events", value_name = "NAME")]
+    pub table: String,
+}
+
+/// `keytrail export-sql`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  keytrail export-sql --to spark --location /data/store
+  keytrail export-sql --to athena --location s3://bucket/keytrail/store --table audit.keytrail_events")]
+pub struct ExportSqlArgs {
+    /// The engine: spark, trino or athena.
+    #[arg(long = "to", value_name = "ENGINE")]
+    pub engine: String,
+    /// The store's location as the engine reaches it (a path, hdfs://, oss://, s3:// URI); the
+    /// table reads <LOCATION>/events.
+    #[arg(long, value_name = "URI")]
+    pub location: String,
+    /// The table name.
+    #[arg(long, default_value = "keytrail_events", value_name = "NAME")]
+    pub table: String,
 }
 
 /// `keytrail verify`.

@@ -26,5 +26,6 @@ pub mod sample;
 pub mod source;
 pub mod store;
 pub mod time;
+pub mod translate;
 
 pub use error::{Error, Result};

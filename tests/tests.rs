@@ -20,3 +20,4 @@ mod report;
 mod report_model;
 mod search;
 mod sql;
+mod translate;

@@ -11,6 +11,7 @@ mod report;
 mod rules;
 mod sample;
 mod source;
+mod translate;
 mod verify;
 
 use keytrail::{Error, Result};
@@ -31,6 +32,8 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Demo(args) => demo::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Report(args) => report::run(args),
+        Command::Translate(args) => translate::run_translate(args),
+        Command::ExportSql(args) => translate::run_export(args),
     };
     let code = result.map_err(source::name_damaged_part)?;
     Ok(match source::read_was_incomplete() {

@@ -216,7 +216,7 @@ fn display_expr(e: Expr, ty: &SqlType, zone: crate::time::Zone) -> Expr {
 
 /// Fixes what published SLS queries contain but sqlparser rejects, keeping byte offsets:
 /// `! =` (a typesetting artifact of `!=`) outside quotes.
-fn preprocess(sql: &str) -> (String, Vec<String>) {
+pub(crate) fn preprocess(sql: &str) -> (String, Vec<String>) {
     let bytes = sql.as_bytes();
     let mut out = sql.to_string().into_bytes();
     let mut notes = Vec::new();
@@ -256,7 +256,7 @@ fn preprocess(sql: &str) -> (String, Vec<String>) {
 /// its default, stated here so the error can name it.
 const RECURSION_LIMIT: usize = 50;
 
-fn parse_query(sql: &str) -> Result<sqlparser::ast::Query, SqlError> {
+pub(crate) fn parse_query(sql: &str) -> Result<sqlparser::ast::Query, SqlError> {
     let dialect = GenericDialect {};
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(RECURSION_LIMIT)
