@@ -80,8 +80,8 @@ fn rows_of(id: &str) -> Vec<Value> {
     let entry = entries.iter().find(|e| e["id"] == id).unwrap();
     let out = run(&statement(entry));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    serde_json::from_str::<Value>(&stdout(&out))
-        .unwrap()
+    // `--format json` is one document: the rows are its `rows` member.
+    serde_json::from_str::<Value>(&stdout(&out)).unwrap()["rows"]
         .as_array()
         .unwrap()
         .clone()

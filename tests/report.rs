@@ -406,3 +406,42 @@ fn hostile_report(dir: &Path) -> PathBuf {
     ]);
     path
 }
+
+#[test]
+fn with_geoip_the_report_says_which_database_answered_and_where_callers_were() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = crate::hostile_geoip::fixtures::city(dir.path());
+    let db_text = db.display().to_string();
+    let args = [
+        "report",
+        &kms_events(),
+        "--generated-at",
+        GENERATED,
+        "--format",
+        "json",
+        "--geoip",
+        &db_text,
+    ];
+    let json: Value = serde_json::from_str(&run_ok(&args)).unwrap();
+    let provenance = json["appendix"]["geoip"].as_array().unwrap();
+    assert_eq!(provenance.len(), 1, "{provenance:?}");
+    let line = provenance[0].as_str().unwrap();
+    assert!(
+        line.starts_with("GeoIP database test-city.mmdb (database_type \"Keytrail-Test-City\""),
+        "{line}"
+    );
+    assert!(line.contains("sha256 "), "{line}");
+    // key-aaa111's callers: alice from 198.51.100.1 (Mountain View, US in the test database).
+    let usage = json["usage"].as_array().unwrap();
+    let aaa = usage.iter().find(|u| u["key_id"] == "key-aaa111").unwrap();
+    let alice = aaa["from_where"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["ip"] == "198.51.100.1")
+        .unwrap();
+    assert_eq!(alice["country"], "美国", "{alice}");
+    // Without a database the same report names none and leaves countries empty.
+    let plain: Value = serde_json::from_str(&run_ok(&args[..6])).unwrap();
+    assert_eq!(plain["appendix"]["geoip"], serde_json::json!([]));
+}
