@@ -197,7 +197,7 @@ def real_suite(spark, store, report):
         if ours.returncode != 0:
             report.failed(q["id"], "keytrail failed: " + ours.stderr.strip()[:300], script)
             continue
-        want_rows = json.loads(ours.stdout)
+        want_rows = json.loads(ours.stdout)["rows"]  # one document: {"command", "rows", "notes"}
         try:
             _, df = run_script(spark, script)
             rows = df.collect()

@@ -91,7 +91,7 @@ def main():
             else:
                 ours = common.keytrail("query", str(store), statement, "--format", "json",
                                        "--tz", common.ZONE, check=False)
-                want_rows = json.loads(ours.stdout) if ours.returncode == 0 else []
+                want_rows = json.loads(ours.stdout)["rows"] if ours.returncode == 0 else []
                 got = [[common.plain(v) for v in r] for r in rows]
                 want = [[r.get(h) for h in header] for r in want_rows]
             if common.compare(got, want, common.has_order_by(statement)):

@@ -247,6 +247,70 @@ fn numeric(ty: &Ty) -> Ty {
     }
 }
 
+/// `split(s, delim[, limit])` and `split_part(s, delim, n)`: Spark splits at a regular
+/// expression, so its delimiter must be a literal, quoted as one.
+fn split(d: Dialect, func: Func, c: &Call) -> TResult<Out> {
+    let a = |i: usize| c.arg(i).map(|o| o.sql.clone());
+    let list = || {
+        c.args
+            .iter()
+            .map(|o| o.sql.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let ty = Ty::Array(Box::new(Ty::Varchar));
+    if func == Func::Split {
+        c.arity(2..=3)?;
+        return match d {
+            Dialect::Trino => Ok(Out::new(format!("split({})", list()), ty)),
+            Dialect::Spark => {
+                let delim = c.literal(1).ok_or_else(|| {
+                    c.refuse("Spark splits at a regex: the delimiter must be a string literal")
+                })?;
+                let mut out = format!("split({}, {}", a(0)?, d.string(&quote_regex(delim)));
+                if c.args.len() == 3 {
+                    out.push_str(&format!(", {}", a(2)?));
+                }
+                out.push(')');
+                Ok(Out::new(out, ty))
+            }
+        };
+    }
+    c.arity(3..=3)?;
+    match d {
+        Dialect::Trino => Ok(Out::new(format!("split_part({})", list()), Ty::Varchar)),
+        Dialect::Spark => {
+            let delim = c
+                .literal(1)
+                .ok_or_else(|| c.refuse("the delimiter must be a string literal"))?;
+            let parts = Out::new(
+                format!("split({}, {})", a(0)?, d.string(&quote_regex(delim))),
+                ty,
+            );
+            Ok(element(d, &parts, c.arg(2)?, c.exprs[2], false))
+        }
+    }
+}
+
+/// `if(cond, then[, else])` as a CASE (an absent else is NULL).
+fn if_then(c: &Call) -> TResult<Out> {
+    let a = |i: usize| c.arg(i).map(|o| o.sql.clone());
+    c.arity(2..=3)?;
+    let otherwise = if c.args.len() == 3 {
+        a(2)?
+    } else {
+        "NULL".into()
+    };
+    let ty = match c.arg(1)?.ty {
+        Ty::Unknown if c.args.len() == 3 => c.arg(2)?.ty.clone(),
+        ref other => other.clone(),
+    };
+    Ok(Out::new(
+        format!("CASE WHEN {} THEN {} ELSE {otherwise} END", a(0)?, a(1)?),
+        ty,
+    ))
+}
+
 fn scalar(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
     let d = t.d;
     let a = |i: usize| c.arg(i).map(|o| o.sql.clone());
@@ -285,40 +349,7 @@ fn scalar(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
                 Ty::Bigint,
             ))
         }
-        Func::Split => {
-            c.arity(2..=3)?;
-            let ty = Ty::Array(Box::new(Ty::Varchar));
-            match d {
-                Dialect::Trino => same("split", ty),
-                Dialect::Spark => {
-                    let delim = c.literal(1).ok_or_else(|| {
-                        c.refuse("Spark splits at a regex: the delimiter must be a string literal")
-                    })?;
-                    let mut out = format!("split({}, {}", a(0)?, d.string(&quote_regex(delim)));
-                    if c.args.len() == 3 {
-                        out.push_str(&format!(", {}", a(2)?));
-                    }
-                    out.push(')');
-                    Ok(Out::new(out, ty))
-                }
-            }
-        }
-        Func::SplitPart => {
-            c.arity(3..=3)?;
-            match d {
-                Dialect::Trino => same("split_part", Ty::Varchar),
-                Dialect::Spark => {
-                    let delim = c
-                        .literal(1)
-                        .ok_or_else(|| c.refuse("the delimiter must be a string literal"))?;
-                    let parts = Out::new(
-                        format!("split({}, {})", a(0)?, d.string(&quote_regex(delim))),
-                        Ty::Array(Box::new(Ty::Varchar)),
-                    );
-                    Ok(element(d, &parts, c.arg(2)?, c.exprs[2], false))
-                }
-            }
-        }
+        Func::Split | Func::SplitPart => split(d, func, c),
         Func::Concat => same("concat", Ty::Varchar),
         Func::StartsWith => match d {
             Dialect::Spark => same("startswith", Ty::Boolean),
@@ -366,22 +397,7 @@ fn scalar(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
             let ty = c.arg(0)?.ty.clone();
             same("abs", ty)
         }
-        Func::If => {
-            c.arity(2..=3)?;
-            let otherwise = if c.args.len() == 3 {
-                a(2)?
-            } else {
-                "NULL".into()
-            };
-            let ty = match c.arg(1)?.ty {
-                Ty::Unknown if c.args.len() == 3 => c.arg(2)?.ty.clone(),
-                ref other => other.clone(),
-            };
-            Ok(Out::new(
-                format!("CASE WHEN {} THEN {} ELSE {otherwise} END", a(0)?, a(1)?),
-                ty,
-            ))
-        }
+        Func::If => if_then(c),
         Func::Coalesce | Func::Nullif => {
             let ty = c
                 .args

@@ -526,29 +526,7 @@ impl Translator {
         use ast::Expr as E;
         let d = self.d;
         match e {
-            E::Identifier(ident) => {
-                if let Some(item) = aliases.and_then(|items| {
-                    items
-                        .iter()
-                        .find(|i| i.name.eq_ignore_ascii_case(&ident.value))
-                }) {
-                    return Ok(Out::new(format!("({})", item.out.sql), item.out.ty.clone()));
-                }
-                self.column(&ident.value, scope, e)
-            }
-            E::CompoundIdentifier(parts) => {
-                let names: Vec<&str> = parts.iter().map(|p| p.value.as_str()).collect();
-                let alias = match scope {
-                    Scope::Events { alias } | Scope::Columns { alias, .. } => alias.as_deref(),
-                };
-                let name = match alias {
-                    Some(a) if names.len() > 1 && names[0].eq_ignore_ascii_case(a) => {
-                        names[1..].join(".")
-                    }
-                    _ => names.join("."),
-                };
-                self.column(&name, scope, e)
-            }
+            E::Identifier(_) | E::CompoundIdentifier(_) => self.name(e, scope, aliases),
             E::Value(v) => self.literal(&v.value, e),
             E::Nested(inner) => {
                 let o = self.expr(inner, scope, aliases)?;
@@ -614,32 +592,7 @@ impl Translator {
                 expr,
                 pattern,
                 escape_char: None,
-            } => {
-                let x = self.expr(expr, scope, aliases)?.sql;
-                let p = self.expr(pattern, scope, aliases)?.sql;
-                let not = if *negated { "NOT " } else { "" };
-                // Spark reads a backslash in a LIKE pattern as an escape; SLS (Presto) has none.
-                let escape =
-                    match (d, like_literal(pattern)) {
-                        (Dialect::Spark, Some(text)) if text.contains('\\') => {
-                            let free = ['!', '#', '^', '~', '`']
-                                .into_iter()
-                                .find(|c| !text.contains(*c))
-                                .ok_or_else(|| at(e, "LIKE pattern uses every escape candidate"))?;
-                            format!(" ESCAPE '{free}'")
-                        }
-                        (Dialect::Spark, None) => return Err(at(
-                            pattern.as_ref(),
-                            "LIKE with a computed pattern: Spark reads a backslash in it as an \
-                             escape, SLS does not",
-                        )),
-                        _ => String::new(),
-                    };
-                Ok(Out::new(
-                    format!("({x} {not}LIKE {p}{escape})"),
-                    Ty::Boolean,
-                ))
-            }
+            } => self.like(*negated, expr, pattern, scope, aliases, e),
             E::Case {
                 operand,
                 conditions,
@@ -670,6 +623,120 @@ impl Translator {
                 }
                 Ok(out)
             }
+            E::Position { .. } | E::Substring { .. } => {
+                self.position_or_substring(e, scope, aliases)
+            }
+            E::Floor {
+                expr,
+                field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime),
+            }
+            | E::Ceil {
+                expr,
+                field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime),
+            } => {
+                let x = self.expr(expr, scope, aliases)?;
+                let name = if matches!(e, E::Floor { .. }) {
+                    "floor"
+                } else {
+                    "ceil"
+                };
+                Ok(super::functions::floor_ceil(d, name, &x))
+            }
+            E::Trim {
+                trim_where: None,
+                trim_what: None,
+                expr,
+                trim_characters: None,
+            } => {
+                let x = self.expr(expr, scope, aliases)?.sql;
+                Ok(Out::new(format!("trim({x})"), Ty::Varchar))
+            }
+            other => Err(at(
+                other,
+                format!("{} cannot be translated", describe(other)),
+            )),
+        }
+    }
+
+    /// A column name, or (in HAVING) a select item's alias standing for its expression.
+    fn name(&mut self, e: &ast::Expr, scope: &Scope, aliases: Option<&[Item]>) -> TResult<Out> {
+        use ast::Expr as E;
+        match e {
+            E::Identifier(ident) => {
+                if let Some(item) = aliases.and_then(|items| {
+                    items
+                        .iter()
+                        .find(|i| i.name.eq_ignore_ascii_case(&ident.value))
+                }) {
+                    return Ok(Out::new(format!("({})", item.out.sql), item.out.ty.clone()));
+                }
+                self.column(&ident.value, scope, e)
+            }
+            E::CompoundIdentifier(parts) => {
+                let names: Vec<&str> = parts.iter().map(|p| p.value.as_str()).collect();
+                let alias = match scope {
+                    Scope::Events { alias } | Scope::Columns { alias, .. } => alias.as_deref(),
+                };
+                let name = match alias {
+                    Some(a) if names.len() > 1 && names[0].eq_ignore_ascii_case(a) => {
+                        names[1..].join(".")
+                    }
+                    _ => names.join("."),
+                };
+                self.column(&name, scope, e)
+            }
+            other => Err(at(other, format!("{} is not a name", describe(other)))),
+        }
+    }
+
+    /// `x [NOT] LIKE p`: Spark reads a backslash in a LIKE pattern as an escape, SLS (Presto)
+    /// has none, so a literal pattern holding one gets an ESCAPE character it does not use.
+    fn like(
+        &mut self,
+        negated: bool,
+        expr: &ast::Expr,
+        pattern: &ast::Expr,
+        scope: &Scope,
+        aliases: Option<&[Item]>,
+        e: &ast::Expr,
+    ) -> TResult<Out> {
+        let d = self.d;
+        let x = self.expr(expr, scope, aliases)?.sql;
+        let p = self.expr(pattern, scope, aliases)?.sql;
+        let not = if negated { "NOT " } else { "" };
+        let escape = match (d, like_literal(pattern)) {
+            (Dialect::Spark, Some(text)) if text.contains('\\') => {
+                let free = ['!', '#', '^', '~', '`']
+                    .into_iter()
+                    .find(|c| !text.contains(*c))
+                    .ok_or_else(|| at(e, "LIKE pattern uses every escape candidate"))?;
+                format!(" ESCAPE '{free}'")
+            }
+            (Dialect::Spark, None) => {
+                return Err(at(
+                    pattern,
+                    "LIKE with a computed pattern: Spark reads a backslash in it as an \
+                     escape, SLS does not",
+                ))
+            }
+            _ => String::new(),
+        };
+        Ok(Out::new(
+            format!("({x} {not}LIKE {p}{escape})"),
+            Ty::Boolean,
+        ))
+    }
+
+    /// `POSITION(sub IN s)` and `SUBSTRING(x FROM f FOR n)`.
+    fn position_or_substring(
+        &mut self,
+        e: &ast::Expr,
+        scope: &Scope,
+        aliases: Option<&[Item]>,
+    ) -> TResult<Out> {
+        use ast::Expr as E;
+        let d = self.d;
+        match e {
             E::Position { expr, r#in } => {
                 let sub = self.expr(expr, scope, aliases)?.sql;
                 let s = self.expr(r#in, scope, aliases)?.sql;
@@ -698,31 +765,6 @@ impl Translator {
                     format!("substr({})", args.join(", ")),
                     Ty::Varchar,
                 ))
-            }
-            E::Floor {
-                expr,
-                field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime),
-            }
-            | E::Ceil {
-                expr,
-                field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime),
-            } => {
-                let x = self.expr(expr, scope, aliases)?;
-                let name = if matches!(e, E::Floor { .. }) {
-                    "floor"
-                } else {
-                    "ceil"
-                };
-                Ok(super::functions::floor_ceil(d, name, &x))
-            }
-            E::Trim {
-                trim_where: None,
-                trim_what: None,
-                expr,
-                trim_characters: None,
-            } => {
-                let x = self.expr(expr, scope, aliases)?.sql;
-                Ok(Out::new(format!("trim({x})"), Ty::Varchar))
             }
             other => Err(at(
                 other,
