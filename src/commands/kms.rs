@@ -26,14 +26,15 @@ pub fn run(command: KmsCommand) -> Result<i32> {
     }
 }
 
-struct Prepared {
+/// What every kms subcommand opens before it runs: the source, run options and output choice.
+struct KmsSetup {
     source: Source,
     opts: RunOptions,
     format: OutputFormat,
     output: Option<std::path::PathBuf>,
 }
 
-fn prepare(common: &KmsCommon, interval: &str) -> Result<Prepared> {
+fn prepare(common: &KmsCommon, interval: &str) -> Result<KmsSetup> {
     let format = OutputFormat::parse(&common.format).map_err(Error::Usage)?;
     check_output(common.output.as_deref())?;
     let interval = Interval::parse(interval).map_err(Error::Usage)?;
@@ -44,7 +45,7 @@ fn prepare(common: &KmsCommon, interval: &str) -> Result<Prepared> {
         now: time.now,
         geoip: open_geoip(&common.geoip)?,
     };
-    Ok(Prepared {
+    Ok(KmsSetup {
         source,
         opts: RunOptions {
             ctx,
@@ -109,7 +110,7 @@ fn usage(args: UsageArgs) -> Result<i32> {
 }
 
 /// Adds the provenance of every GeoIP database the views read, and writes the report.
-fn show(mut report: Report, p: &Prepared) -> Result<i32> {
+fn show(mut report: Report, p: &KmsSetup) -> Result<i32> {
     for db in p.opts.ctx.geoip.iter().flat_map(|g| &g.databases) {
         report.note(Note::new(NoteKind::Provenance, db.provenance.line()));
     }
