@@ -68,7 +68,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   keytrail translate --to spark 'event.serviceName:Kms | SELECT \"event.eventName\" AS op, count(*) AS n GROUP BY op'
-  keytrail translate --to trino '\"key-abc123\"' --from 2024-03-01 --to 2024-04-01 --tz Asia/Shanghai
+  keytrail translate --to trino '\"key-abc123\"' --from 2024-03-01 --until 2024-04-01 --tz Asia/Shanghai
 Prints the session settings (SET lines), then one statement over --table.")]
 pub struct TranslateArgs {
     /// The engine: spark or trino (trino also serves presto and athena).

@@ -381,3 +381,22 @@ fn export_sql_registers_the_store_per_engine() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn every_example_in_translate_help_runs() {
+    let help = stdout(&keytrail(&["translate", "--help"]));
+    let examples: Vec<&str> = help
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("keytrail translate "))
+        .collect();
+    assert_eq!(examples.len(), 2, "{help}");
+    for example in examples {
+        let line = format!("\"$KEYTRAIL\" translate {example}");
+        let out = std::process::Command::new("bash")
+            .args(["-c", &line])
+            .env("KEYTRAIL", env!("CARGO_BIN_EXE_keytrail"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{example}: {}", stderr(&out));
+    }
+}
