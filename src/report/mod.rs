@@ -5,6 +5,7 @@
 //! JSON (the model serialized). Writers never compute; builders never format.
 
 pub mod activity;
+pub mod baselines;
 pub mod detections;
 pub mod frames;
 pub mod html;
@@ -160,10 +161,22 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
         None => None,
     };
     let header = header(opts, &span, accounts, regions, coverage);
-    let baselines = opts
-        .baselines
-        .as_ref()
-        .map(|_| detections::baseline_rows(&findings));
+    let judged = (
+        opts.range.from.or(span.first).unwrap_or(first),
+        opts.range
+            .to
+            .or(span.last.map(|t| t + 1))
+            .unwrap_or(last + 1),
+    );
+    let (baselines, baseline_series) = match opts.baselines {
+        Some(_) => {
+            let set = baselines::series(scan, &findings, judged, opts, &mut methods)?;
+            let mut rows = detections::baseline_rows(&findings);
+            baselines::link_rows(&mut rows, &set);
+            (Some(rows), Some(set))
+        }
+        None => (None, None),
+    };
     let geoip = opts
         .ctx
         .geoip
@@ -187,6 +200,7 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
         usage: kms.usage,
         detections: groups,
         baselines,
+        baseline_series,
         appendix: Appendix {
             events: appendix_events,
             rules: detections::rule_infos(&opts.rules),
