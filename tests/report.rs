@@ -592,3 +592,81 @@ fn baseline_series_are_the_detectors_own_numbers() {
         series.len()
     )));
 }
+
+#[test]
+fn compare_to_puts_the_previous_period_beside_summary_keys_and_usage() {
+    let (from, to) = ("2024-05-01T00:00:00Z", "2024-05-01T06:00:00Z");
+    let compare = format!("{from}..{to}");
+    let report: Value = serde_json::from_str(&html(&[
+        "--from",
+        to,
+        "--compare-to",
+        &compare,
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let source = kms_events();
+    let detect: Value = serde_json::from_str(&run_ok_or_findings(&[
+        "detect", &source, "--from", from, "--to", to, "--format", "json",
+    ]))
+    .unwrap();
+    let findings = detect["findings"].as_array().unwrap();
+    let summary = &report["summary"];
+    for pair in summary["previous_severities"].as_array().unwrap() {
+        let severity = pair[0].as_str().unwrap();
+        let n = findings
+            .iter()
+            .filter(|f| f["severity"] == severity)
+            .count();
+        assert_eq!(pair[1].as_u64().unwrap(), n as u64, "{severity}");
+    }
+    let alarms = summary["alarm_counts"].as_array().unwrap();
+    assert_eq!(alarms.len(), 6);
+    assert!(alarms.iter().any(|a| a["previous"].as_u64().unwrap() > 0));
+    for a in alarms {
+        let n = findings
+            .iter()
+            .filter(|f| f["rule"] == a["rule_id"])
+            .count();
+        assert_eq!(
+            a["previous"].as_u64().unwrap(),
+            n as u64,
+            "{}",
+            a["rule_id"]
+        );
+    }
+    let keys: Value = serde_json::from_str(&run_ok(&[
+        "kms", "keys", &source, "--from", from, "--to", to, "--format", "json",
+    ]))
+    .unwrap();
+    let calls = |id: &str| -> u64 {
+        keys["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["key_id"] == id)
+            .map_or(0, |k| k["calls"].as_u64().unwrap())
+    };
+    let mut nonzero = 0;
+    for k in report["keys"].as_array().unwrap() {
+        if let Some(id) = k["key_id"].as_str().filter(|id| !id.is_empty()) {
+            assert_eq!(k["previous_calls"].as_u64().unwrap(), calls(id), "{id}");
+            nonzero += usize::from(calls(id) > 0);
+        }
+    }
+    assert!(nonzero > 0, "the previous period has calls");
+    for u in report["usage"].as_array().unwrap() {
+        let id = u["key_id"].as_str().unwrap();
+        assert_eq!(u["previous_calls"].as_u64().unwrap(), calls(id), "{id}");
+    }
+    let page = html(&["--from", to, "--compare-to", &compare]);
+    assert!(page.contains("<th class=\"num\">previous calls</th>"));
+    assert_eq!(table_rows(&page, "t-alarm-counts"), 6);
+    assert_eq!(
+        page.matches("<span class=\"previous\">(previous ").count(),
+        5
+    );
+    let plain = html(&[]);
+    assert!(!plain.contains("previous calls") && plain.contains("id=\"t-alarm-counts\""));
+}

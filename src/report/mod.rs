@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod baselines;
+pub mod compare;
 pub mod detections;
 pub mod frames;
 pub mod html;
@@ -134,8 +135,15 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
     // The detect engine and the KMS sections read the store independently: side by side.
     let mut detect_methods = Methods::default();
     let (kms, findings) = std::thread::scope(|threads| {
-        let detect =
-            threads.spawn(|| run_detect(scan, store_events.clone(), opts, &mut detect_methods));
+        let detect = threads.spawn(|| {
+            run_detect(
+                scan,
+                store_events.clone(),
+                &opts.range,
+                opts,
+                &mut detect_methods,
+            )
+        });
         let kms = kms_sections(
             (&store_events, &events),
             &days,
@@ -177,6 +185,23 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
         }
         None => (None, None),
     };
+    let previous = match &opts.compare {
+        Some(range) => Some(compare::previous(scan, range, opts, &mut methods)?),
+        None => None,
+    };
+    let mut summary = Summary {
+        severities: detections::severity_counts(&findings),
+        alarms,
+        used_after_deletion: kms.used_after_deletion,
+        top_findings,
+        previous_events,
+        previous_severities: None,
+        alarm_counts: compare::alarm_counts(&findings, previous.as_ref()),
+    };
+    let (mut keys, mut usage) = (kms.keys, kms.usage);
+    if let Some(p) = &previous {
+        compare::fill(&mut summary, &mut keys, &mut usage, p);
+    }
     let geoip = opts
         .ctx
         .geoip
@@ -187,17 +212,11 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
     Ok(ReportData {
         schema: SCHEMA,
         header,
-        summary: Summary {
-            severities: detections::severity_counts(&findings),
-            alarms,
-            used_after_deletion: kms.used_after_deletion,
-            top_findings,
-            previous_events,
-        },
+        summary,
         activity,
-        keys: kms.keys,
+        keys,
         lifecycle: kms.lanes,
-        usage: kms.usage,
+        usage,
         detections: groups,
         baselines,
         baseline_series,
@@ -341,16 +360,18 @@ fn wanted_keys(
     Ok(Some(ids))
 }
 
+/// The detect engine over `events` (the source over `range`), as `keytrail detect`.
 fn run_detect(
     scan: Scan,
     events: LazyFrame,
+    range: &TimeRange,
     opts: &ReportOptions,
     methods: &mut Methods,
 ) -> Result<Vec<detect::Finding>> {
-    let history = match (&opts.baselines, opts.range.from) {
+    let history = match (&opts.baselines, range.from) {
         (Some(b), Some(from)) => Some(scan(&TimeRange {
             from: Some(from - b.history_days * 86_400),
-            to: opts.range.to,
+            to: range.to,
         })?),
         _ => None,
     };
@@ -358,8 +379,8 @@ fn run_detect(
         ctx: opts.ctx,
         min_severity: Severity::Info,
         baselines: opts.baselines.clone(),
-        from: opts.range.from,
-        to: opts.range.to,
+        from: range.from,
+        to: range.to,
     };
     methods.add(
         "Detections",

@@ -128,6 +128,21 @@ pub struct Summary {
     pub top_findings: Vec<FindingRef>,
     /// Totals of the compared period, when asked.
     pub previous_events: Option<u64>,
+    /// Findings per severity in the compared period (`--compare-to`), as `severities`.
+    pub previous_severities: Option<Vec<(String, u64)>>,
+    /// Findings of each lifecycle alarm rule, with the compared period's.
+    pub alarm_counts: Vec<AlarmCount>,
+}
+
+/// The findings of one lifecycle alarm rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlarmCount {
+    /// The rule.
+    pub rule_id: String,
+    /// Its findings in range.
+    pub findings: u64,
+    /// Its findings in the compared period (`--compare-to`).
+    pub previous: Option<u64>,
 }
 
 /// A pointer to one finding of the detections section, with what a summary line shows.
@@ -208,6 +223,8 @@ pub struct KeyRow {
     pub last_crypto_use: LastUse,
     /// Calls per day of the coverage's days.
     pub daily: Vec<u64>,
+    /// Calls in the compared period (`--compare-to`), as `kms keys` counts them.
+    pub previous_calls: Option<u64>,
 }
 
 /// A key's last successful cryptographic call, against the coverage of the archive.
@@ -273,6 +290,8 @@ pub struct KeyUsage {
     pub key_id: String,
     /// Calls naming it.
     pub calls: u64,
+    /// Calls in the compared period (`--compare-to`).
+    pub previous_calls: Option<u64>,
     /// Operations (columns of the matrix), most calls first.
     pub operations: Vec<String>,
     /// (principal, calls per operation), most calls first, at most [`super::TOP_ROWS`].
