@@ -363,6 +363,7 @@ fn a_real_browser_draws_the_report_and_prints_it() {
         "--generated-at",
         GENERATED,
     ]);
+    let bands = Regex::new(r"ok: (\d+) baseline charts drawn").unwrap();
     for (name, page) in [
         ("sample", report.clone()),
         ("hostile", hostile_report(dir.path())),
@@ -388,7 +389,6 @@ fn a_real_browser_draws_the_report_and_prints_it() {
             text.contains("ok: drag narrowed the activity range"),
             "{text}"
         );
-        let bands = Regex::new(r"ok: (\d+) baseline charts drawn").unwrap();
         let drawn: usize = bands.captures(&text).expect("baseline charts checked")[1]
             .parse()
             .unwrap();

@@ -26,8 +26,12 @@ pub const MAX_HOURS: i64 = 14 * 24;
 
 const HOUR: i64 = 3600;
 
-/// One entity's rate episodes: (rule id, entity column, entity value) -> [(start, end, count)].
-type Episodes<'a> = BTreeMap<(&'a str, &'a str, &'a str), Vec<(i64, i64, u64)>>;
+/// (rule id, entity column, entity value).
+type EntityOf<'a> = (&'a str, &'a str, &'a str);
+/// An episode: (start, end, count).
+type Span = (i64, i64, u64);
+/// Each entity's rate episodes.
+type Episodes<'a> = BTreeMap<EntityOf<'a>, Vec<Span>>;
 
 fn rate_episodes(findings: &[Finding]) -> Episodes<'_> {
     let mut out: Episodes = BTreeMap::new();
@@ -105,7 +109,7 @@ pub fn series(
 /// The detector's per-hour groups of just these entities' events, over the history range.
 fn entity_groups(
     scan: Scan,
-    entities: &[((&str, &str, &str), Vec<(i64, i64, u64)>)],
+    entities: &[(EntityOf<'_>, Vec<Span>)],
     from: i64,
     opts: &ReportOptions,
     b: &BaselineOptions,
@@ -135,7 +139,7 @@ fn to_model(
     (rule, kind, value): (&str, &str, &str),
     errors: bool,
     s: &baseline::RateSeries,
-    eps: &[(i64, i64, u64)],
+    eps: &[Span],
 ) -> BaselineSeries {
     let band = |f: fn(&baseline::Band) -> f64| -> Vec<Option<f64>> {
         s.band
