@@ -8,6 +8,7 @@
 use polars::prelude::*;
 
 use super::baseline::{self, Group};
+use super::baseline_state::BaselineState;
 use super::engine::{self, CompiledRule};
 use super::load::{self, Bounds};
 use super::{DetectOptions, Finding, Rule, Severity};
@@ -20,6 +21,19 @@ pub type Scan<'a> = &'a (dyn Fn(&TimeRange) -> Result<LazyFrame> + Sync);
 
 /// Events a chunk holds at most, unless one hour alone holds more.
 pub const CHUNK_EVENTS: u64 = 400_000;
+
+/// The environment variable that sets another [`CHUNK_EVENTS`] (a positive number), so that
+/// the tests can cut small stores into many chunks.
+pub const CHUNK_EVENTS_VAR: &str = "KEYTRAIL_DETECT_CHUNK_EVENTS";
+
+/// [`CHUNK_EVENTS`], or the positive number [`CHUNK_EVENTS_VAR`] holds.
+fn chunk_events() -> u64 {
+    std::env::var(CHUNK_EVENTS_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(CHUNK_EVENTS)
+}
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
@@ -91,7 +105,7 @@ pub fn chunks(scan: Scan, range: &TimeRange) -> Result<Vec<TimeRange>> {
         .zip(counts.column("n")?.u64()?.iter())
         .filter_map(|(h, n)| Some((h?, n?)))
         .collect();
-    let cuts = cut(&hours, CHUNK_EVENTS);
+    let cuts = cut(&hours, chunk_events());
     let mut bounds = vec![range.from];
     bounds.extend(cuts.into_iter().map(Some));
     bounds.push(range.to);
@@ -143,7 +157,7 @@ pub struct Detector<'a> {
     /// Per rule: the matched events of windows that may go on in the next chunk.
     carry: Vec<DataFrame>,
     /// The baselines' counts so far.
-    groups: Vec<Group>,
+    baselines: BaselineState,
     /// The first and last time of the events (not the history) so far.
     bounds: Bounds,
     /// The rules' findings so far.
@@ -163,7 +177,7 @@ impl<'a> Detector<'a> {
             prepared,
             opts,
             run_baselines: opts.baselines.is_some() && Severity::Medium >= opts.min_severity,
-            groups: Vec::new(),
+            baselines: BaselineState::default(),
             bounds: (None, None),
             findings: Vec::new(),
         })
@@ -186,11 +200,14 @@ impl<'a> Detector<'a> {
         let (matched, counted) = load::load(events, history, &self.prepared, counting)?;
         if let Some(counted) = counted {
             let (groups, (lo, hi)) = counted?;
-            self.groups.extend(groups);
             self.bounds = (
                 lo.into_iter().chain(self.bounds.0).min(),
                 hi.into_iter().chain(self.bounds.1).max(),
             );
+            let judged = self.opts.from.or(self.bounds.0);
+            if let (Some(b), Some(judged)) = (&self.opts.baselines, judged) {
+                self.baselines.add(&groups, judged, b);
+            }
         }
         let mut complete = Vec::with_capacity(matched.len());
         for (i, m) in matched.into_iter().enumerate() {
@@ -243,17 +260,7 @@ impl<'a> Detector<'a> {
         let (Some(from), Some(to)) = (from, to) else {
             return Ok(Vec::new());
         };
-        let mut found = baseline::findings(&self.groups, from, to, b);
-        if let Some(geo) = self.opts.ctx.geoip {
-            let learned = from + b.learning_days * DAY;
-            found.extend(baseline::first_seen_countries(
-                &self.groups,
-                learned,
-                to,
-                geo,
-            )?);
-        }
-        Ok(found)
+        self.baselines.findings(from, to, b, self.opts.ctx.geoip)
     }
 }
 

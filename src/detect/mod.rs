@@ -74,6 +74,7 @@
 //! or `baseline.first-seen-<a>-<b>`.
 
 pub mod baseline;
+pub mod baseline_state;
 pub mod chunked;
 pub mod codes;
 pub mod condition;
