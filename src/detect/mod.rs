@@ -33,6 +33,11 @@
 //! applied to them.
 //!
 //! How it runs (the results are those of running each window alone):
+//! - [`detect_in`] reads the range in chunks of whole days (hours, for a day too busy alone)
+//!   of a bounded number of events ([`chunked`]); the windows ending within a chunk are
+//!   evaluated when it is read, and only a window straddling its end carries its matched
+//!   events into the next chunk. The baselines keep per-entity hourly counts
+//!   ([`baseline_state`]). Within a chunk:
 //! - One scan reads the small columns of every event (what the search parts test, what the
 //!   rules' SQL reads, what the baselines group by). Each search part is evaluated once per
 //!   distinct combination of the values it tests, not once per event (a search part that reads
