@@ -7,6 +7,7 @@ use polars::prelude::*;
 
 use keytrail::event::schema::{self, TIME};
 use keytrail::histogram::{self, Interval};
+use keytrail::query::exec::{self, Partition};
 use keytrail::query::sql::{SqlContext, SqlPlan};
 use keytrail::query::{self, Compiled};
 use keytrail::render::escape::{visible, visible_lines};
@@ -83,10 +84,7 @@ pub fn check_output(output: Option<&std::path::Path>) -> Result<()> {
 /// Runs `keytrail query`.
 pub fn run_query(args: QueryArgs) -> Result<i32> {
     let format = parse_format(&args.format)?;
-    let written = match &args.output {
-        Some(path) => OutputFormat::for_file(path).map_err(Error::Usage)?,
-        None => format,
-    };
+    check_output(args.output.as_deref())?;
     let time = resolve_time(&args.time)?;
     let source = Source::open(&args.source, &args.damage)?;
     let ctx = SqlContext {
@@ -98,11 +96,21 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
     if args.explain {
         return explain(&compiled).map(|_| 0);
     }
-    let report = match compiled.sql {
-        Some(plan) => sql_report(plan, &time.zone)?,
-        None => raw_logs(compiled.matched, args.limit, written.is_json(), &time.zone)?,
-    };
-    output::emit(&report, format, args.output.as_deref())?;
+    match compiled.sql {
+        Some(plan) => {
+            let report = sql_report(plan, &time.zone)?;
+            output::emit(&report, format, args.output.as_deref())?;
+        }
+        None => {
+            let scan = RawScan {
+                source: &source,
+                partitions: exec::partitions_of(&source.files(&time.range)),
+                range: time.range,
+                predicate: (!compiled.search.is_match_all()).then(|| compiled.search.to_expr()),
+            };
+            raw_logs(&scan, args.limit, format, &args, &time.zone)?;
+        }
+    }
     Ok(0)
 }
 
@@ -158,66 +166,200 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-/// Raw logs: the newest `limit` matching events, and how many matched in total. One scan reads
-/// only the columns the output shows (`json`: the stored event texts); the total is the number
-/// of rows it returned.
-fn raw_logs(matched: LazyFrame, limit: usize, json: bool, zone: &Zone) -> Result<Report> {
-    let all = matched
-        .select(raw_log_columns(json))
-        .collect_with_engine(Engine::Streaming)?
-        .unwrap_single();
-    let total = all.height();
-    let order = newest_first_rows(&all, limit)?;
-    let shown = order.len();
-    let newest = all.take(&IdxCa::from_vec("row".into(), order))?;
-    drop(all);
+/// What the raw logs read: the partitions of the range and the search part's predicate. Each
+/// partition is read on its own, newest first, so memory grows with one partition, not with
+/// the range.
+struct RawScan<'a> {
+    source: &'a Source,
+    range: TimeRange,
+    /// Oldest first.
+    partitions: Vec<Partition>,
+    predicate: Option<Expr>,
+}
+
+impl RawScan<'_> {
+    /// The events of `partition` the search matches.
+    fn matched(&self, partition: &Partition) -> Result<LazyFrame> {
+        let scan = self.source.scan_files(&partition.files, &self.range)?;
+        Ok(match &self.predicate {
+            Some(predicate) => scan.filter(predicate.clone()),
+            None => scan,
+        })
+    }
+
+    /// How many events of `partition` match.
+    fn count(&self, partition: &Partition) -> Result<usize> {
+        exec::count(self.matched(partition)?)
+    }
+
+    /// The `limit` newest matching events of `partition` (newest first; ties in stored order)
+    /// with `columns`, and how many matched there.
+    fn newest(
+        &self,
+        partition: &Partition,
+        columns: &[Expr],
+        limit: usize,
+    ) -> Result<(DataFrame, usize)> {
+        if limit == 0 {
+            return Ok((self.empty(columns)?, self.count(partition)?));
+        }
+        let all = self
+            .matched(partition)?
+            .select(columns.to_vec())
+            .collect_with_engine(Engine::Streaming)?
+            .unwrap_single();
+        let order = exec::newest_first(all.column(TIME)?.i64()?, limit);
+        let newest = all.take(&IdxCa::from_vec("row".into(), order))?;
+        Ok((newest, all.height()))
+    }
+
+    /// No events, with `columns`.
+    fn empty(&self, columns: &[Expr]) -> Result<DataFrame> {
+        Ok(exec::scan_files(&[], &self.range)?
+            .select(columns.to_vec())
+            .collect()?)
+    }
+}
+
+/// Raw logs: the newest `limit` matching events and how many matched in total, read partition
+/// by partition, newest first. `csv`, `json` and `ndjson` stream the events out as each
+/// partition is read; the table (and a Parquet file, which refuses raw logs) keeps the newest
+/// `limit` rows. Only the columns the output shows are read (`json`: the stored event texts),
+/// and a partition past the limit is only counted.
+fn raw_logs(
+    scan: &RawScan,
+    limit: usize,
+    format: OutputFormat,
+    args: &QueryArgs,
+    zone: &Zone,
+) -> Result<()> {
+    let written = match &args.output {
+        Some(path) => OutputFormat::for_file(path).map_err(Error::Usage)?,
+        None => format,
+    };
+    match written {
+        OutputFormat::Csv | OutputFormat::Json | OutputFormat::Ndjson => {
+            raw_logs_streamed(scan, limit, (format, written), args.output.as_deref(), zone)
+        }
+        OutputFormat::Table | OutputFormat::Parquet => {
+            let report = raw_logs_table(scan, limit, zone)?;
+            output::emit(&report, format, args.output.as_deref())
+        }
+    }
+}
+
+/// The raw logs as a table of the newest `limit` events.
+fn raw_logs_table(scan: &RawScan, limit: usize, zone: &Zone) -> Result<Report> {
+    let columns = raw_log_columns(false);
+    let mut newest = scan.empty(&columns)?;
+    let mut total = 0;
+    for partition in scan.partitions.iter().rev() {
+        let (rows, matched) = scan.newest(partition, &columns, limit - newest.height())?;
+        newest.vstack_mut_owned(rows)?;
+        total += matched;
+    }
+    let (headers, rows) = raw_log_rows(&newest, zone)?;
     let mut report = Report::new("query", *zone);
     report.meta("matched", total);
-    if json {
-        report.push(Events {
-            name: "events".into(),
-            caption: None,
-            frame: newest,
-            layout: EventLayout::Compact,
-            primary: true,
-        });
-    } else {
-        let (headers, rows) = raw_log_rows(&newest, zone)?;
-        let columns = headers
-            .into_iter()
-            .map(|name| TextColumn {
-                name,
-                numeric: false,
-            })
-            .collect();
-        let cells = Cells::Text(TextTable { columns, rows });
-        report.push(Table::new("events", cells).primary());
-    }
-    report.push(Line::status(matched_line(total, shown)));
+    report.push(Table::new("events", Cells::Text(text_table(headers, rows))).primary());
+    report.push(Line::status(matched_line(total, newest.height())));
     Ok(report)
 }
 
-/// The positions in `df` of its `limit` newest rows, newest first. Only `__time__` and the row
-/// positions are sorted (by polars, so rows of the same second keep polars' order); the wide
-/// columns are never copied into sorted order.
-fn newest_first_rows(df: &DataFrame, limit: usize) -> Result<Vec<IdxSize>> {
-    let positions: Vec<IdxSize> = (0..df.height() as IdxSize).collect();
-    let keys = DataFrame::new(
-        df.height(),
-        vec![
-            df.column(TIME)?.clone(),
-            Column::new("row".into(), positions),
-        ],
-    )?;
-    let sorted = keys
-        .lazy()
-        .sort(
-            [TIME],
-            SortMultipleOptions::default().with_order_descending(true),
-        )
-        .limit(IdxSize::try_from(limit).unwrap_or(IdxSize::MAX))
-        .collect()?;
-    Ok(sorted.column("row")?.idx()?.into_no_null_iter().collect())
+fn text_table(headers: Vec<String>, rows: Vec<Vec<String>>) -> TextTable {
+    let columns = headers
+        .into_iter()
+        .map(|name| TextColumn {
+            name,
+            numeric: false,
+        })
+        .collect();
+    TextTable { columns, rows }
+}
+
+/// The raw logs written as they are read: `json` and `ndjson` the stored events, `csv` the
+/// table's cells. A JSON document says how many matched before its events, so it counts every
+/// partition first.
+fn raw_logs_streamed(
+    scan: &RawScan,
+    limit: usize,
+    (format, written): (OutputFormat, OutputFormat),
+    output: Option<&std::path::Path>,
+    zone: &Zone,
+) -> Result<()> {
+    let json = written.is_json();
+    let columns = raw_log_columns(json);
+    let counted_first = match written {
+        OutputFormat::Json => Some(
+            scan.partitions
+                .iter()
+                .map(|p| scan.count(p))
+                .sum::<Result<usize>>()?,
+        ),
+        _ => None,
+    };
+    let shown_form = |df: DataFrame| -> Result<DataFrame> {
+        match json {
+            true => Ok(df),
+            false => raw_log_frame(&df, zone),
+        }
+    };
+    let mut report = Report::new("query", *zone);
+    if let Some(total) = counted_first {
+        report.meta("matched", total);
+    }
+    report.push(Events {
+        name: "events".into(),
+        caption: None,
+        frame: shown_form(scan.empty(&columns)?)?,
+        layout: EventLayout::Compact,
+        primary: true,
+    });
+    let (mut total, mut shown, mut failure) = (0, 0, None);
+    let mut partitions = scan.partitions.iter().rev();
+    let mut more = || -> io::Result<Option<DataFrame>> {
+        let step = (|| -> Result<Option<DataFrame>> {
+            for partition in partitions.by_ref() {
+                if shown == limit && counted_first.is_some() {
+                    return Ok(None);
+                }
+                let (rows, matched) = scan.newest(partition, &columns, limit - shown)?;
+                total += matched;
+                shown += rows.height();
+                if rows.height() > 0 {
+                    return shown_form(rows).map(Some);
+                }
+            }
+            Ok(None)
+        })();
+        step.map_err(|e| {
+            let message = e.to_string();
+            failure = Some(e);
+            io::Error::other(message)
+        })
+    };
+    let written_out = output::emit_streamed(&report, format, output, &mut more);
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    written_out?;
+    let total = counted_first.unwrap_or(total);
+    stderr::line(&Line::status(matched_line(total, shown)));
+    Ok(())
+}
+
+/// The raw-logs table's cells as a frame of text columns (what `csv` writes).
+fn raw_log_frame(df: &DataFrame, zone: &Zone) -> Result<DataFrame> {
+    let (headers, rows) = raw_log_rows(df, zone)?;
+    let columns = headers
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let cells: Vec<&str> = rows.iter().map(|r| r[i].as_str()).collect();
+            Column::new(name.as_str().into(), cells)
+        })
+        .collect();
+    Ok(DataFrame::new(rows.len(), columns)?)
 }
 
 /// The store columns the raw logs read: the time and the event text for JSON, the time and

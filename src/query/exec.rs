@@ -1,0 +1,259 @@
+//! Bounded execution over a store: its partitions one by one (newest or oldest first), a scan
+//! of one partition's files, and a memory guard that stops the process with a named error
+//! before the machine runs out of memory.
+//!
+//! A store is date-partitioned (one UTC day of `eventTime` per partition, see
+//! [`crate::store`]), and events of the same second always share a partition, so a result
+//! ordered by time can be produced partition by partition, and counts and other mergeable
+//! aggregates can be computed per partition and added up: memory then grows with one day of
+//! events, not with the range.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use polars::prelude::*;
+
+use crate::event::schema::{self, TIME};
+use crate::store::frame::rows_to_dataframe;
+use crate::store::Store;
+use crate::time::TimeRange;
+use crate::Result;
+
+/// The files of one partition that a scan reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partition {
+    /// Its date, `YYYY-MM-DD` (the `date=` directory's name without the prefix).
+    pub date: String,
+    /// Its part files, sorted by name (the order a whole-store scan reads them in).
+    pub files: Vec<PathBuf>,
+}
+
+/// The partitions of `files` (part files under `events/date=YYYY-MM-DD/`), oldest first, each
+/// with its files sorted by name. A file outside a `date=` directory is a partition of its own
+/// directory's name, so nothing given is left out.
+pub fn partitions_of(files: &[PathBuf]) -> Vec<Partition> {
+    let mut sorted: Vec<&PathBuf> = files.iter().collect();
+    sorted.sort();
+    let mut partitions: Vec<Partition> = Vec::new();
+    for file in sorted {
+        let date = partition_date(file);
+        match partitions.last_mut() {
+            Some(last) if last.date == date => last.files.push(file.clone()),
+            _ => partitions.push(Partition {
+                date,
+                files: vec![file.clone()],
+            }),
+        }
+    }
+    partitions.sort_by(|a, b| a.date.cmp(&b.date));
+    partitions
+}
+
+/// The partitions a scan of `range` reads from `store`, oldest first ([`Store::files_in`]).
+pub fn partitions(store: &Store, range: &TimeRange) -> Vec<Partition> {
+    partitions_of(&store.files_in(range))
+}
+
+fn partition_date(file: &Path) -> String {
+    let dir = file
+        .parent()
+        .and_then(|d| d.file_name())
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    dir.strip_prefix("date=").map(str::to_string).unwrap_or(dir)
+}
+
+/// A lazy scan of `files` as [`Store::scan`] makes one: `__time__` filtered to `range`, the
+/// store's columns in order, an empty frame of those columns for no files.
+pub fn scan_files(files: &[PathBuf], range: &TimeRange) -> Result<LazyFrame> {
+    let mut paths = Vec::with_capacity(files.len());
+    for file in files {
+        paths.push(PlRefPath::try_from_path(file)?);
+    }
+    let frame = if paths.is_empty() {
+        rows_to_dataframe(&[])?.lazy()
+    } else {
+        let mut args = ScanArgsParquet::default();
+        args.hive_options.enabled = Some(false);
+        args.glob = false;
+        LazyFrame::scan_parquet_files(paths.into(), args)?
+    };
+    let columns: Vec<Expr> = schema::columns().iter().map(|c| col(c.as_str())).collect();
+    Ok(frame.filter(range_filter(range)).select(columns))
+}
+
+/// The `__time__` predicate of `range` (true when unbounded).
+fn range_filter(range: &TimeRange) -> Expr {
+    let mut predicate = lit(true);
+    if let Some(from) = range.from {
+        predicate = predicate.and(col(TIME).gt_eq(lit(from)));
+    }
+    if let Some(to) = range.to {
+        predicate = predicate.and(col(TIME).lt(lit(to)));
+    }
+    predicate
+}
+
+/// The rows of `frame` counted (its filters applied, no column but those they read decoded).
+pub fn count(frame: LazyFrame) -> Result<usize> {
+    let counted = frame
+        .select([len().alias("n")])
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single();
+    let n = counted.column("n")?.idx()?.get(0).unwrap_or(0);
+    Ok(n as usize)
+}
+
+/// The positions of the `limit` newest rows of `times`, newest first; rows of the same second
+/// keep their order in `times` (a stable sort, as polars sorts a whole column).
+pub fn newest_first(times: &Int64Chunked, limit: usize) -> Vec<IdxSize> {
+    let mut order: Vec<(i64, IdxSize)> = times
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.unwrap_or(i64::MIN), i as IdxSize))
+        .collect();
+    order.sort_by(|a, b| b.0.cmp(&a.0));
+    order.truncate(limit);
+    order.into_iter().map(|(_, i)| i).collect()
+}
+
+/// The memory a command may use, and how it is watched: a thread reads the process's resident
+/// set size every few milliseconds and, past the limit, stops the process with
+/// [`MEMORY_EXIT_CODE`] and a message naming the limit, before the kernel's OOM killer would.
+#[derive(Debug, Clone)]
+pub struct MemoryGuard {
+    limit: u64,
+    peak: Arc<AtomicU64>,
+}
+
+/// The exit status of a command stopped at its memory limit.
+pub const MEMORY_EXIT_CODE: i32 = 3;
+
+/// How often the guard reads the resident set size.
+const GUARD_PERIOD: Duration = Duration::from_millis(10);
+
+impl MemoryGuard {
+    /// Starts watching this process against `limit` bytes of resident memory. `what` names the
+    /// command in the message. The watch lasts as long as the process.
+    pub fn start(limit: u64, what: &str) -> MemoryGuard {
+        let guard = MemoryGuard {
+            limit,
+            peak: Arc::new(AtomicU64::new(0)),
+        };
+        let watched = guard.clone();
+        let what = what.to_string();
+        let started = std::thread::Builder::new()
+            .name("memory-guard".into())
+            .spawn(move || loop {
+                let rss = resident_bytes().unwrap_or(0);
+                watched.peak.fetch_max(rss, Ordering::Relaxed);
+                if rss > watched.limit {
+                    watched.stop(rss, &what);
+                }
+                std::thread::sleep(GUARD_PERIOD);
+            });
+        if started.is_err() {
+            crate::render::stderr::warning(
+                "the memory guard could not start; --max-memory is not enforced",
+            );
+        }
+        guard
+    }
+
+    /// The limit in bytes.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// The highest resident set size seen so far, in bytes.
+    pub fn peak(&self) -> u64 {
+        self.peak.load(Ordering::Relaxed)
+    }
+
+    fn stop(&self, rss: u64, what: &str) -> ! {
+        use std::io::Write;
+        let message = format!(
+            "error: {what} stopped at its memory limit: {} MB resident, over --max-memory {} MB; \
+             the statement needs memory that grows with the data (see `--explain`): narrow \
+             --from/--to or the search, add a LIMIT, or raise --max-memory\n",
+            rss >> 20,
+            self.limit >> 20
+        );
+        let _ = std::io::stderr().write_all(message.as_bytes());
+        std::process::exit(MEMORY_EXIT_CODE)
+    }
+}
+
+/// The resident set size of this process in bytes (`/proc/self/statm`), if it can be read.
+pub fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * page_size())
+}
+
+/// The physical memory of the machine in bytes, if it can be read.
+pub fn physical_memory() -> Option<u64> {
+    // SAFETY: `sysconf` takes an integer name and returns a long; it reads no memory of ours.
+    let pages = unsafe { libc::sysconf(libc::_SC_PHYS_PAGES) };
+    (pages > 0).then(|| pages as u64 * page_size())
+}
+
+fn page_size() -> u64 {
+    // SAFETY: as in `physical_memory`.
+    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if size > 0 {
+        size as u64
+    } else {
+        4096
+    }
+}
+
+/// The default `--max-memory`: half of physical memory (4 GB when it cannot be read).
+pub fn default_memory_limit() -> u64 {
+    physical_memory().map_or(4 << 30, |m| m / 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_group_into_partitions_oldest_first_with_sorted_files() {
+        let files: Vec<PathBuf> = [
+            "s/events/date=2024-03-02/part-b.parquet",
+            "s/events/date=2024-03-01/part-z.parquet",
+            "s/events/date=2024-03-02/part-a.parquet",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let parts = partitions_of(&files);
+        let dates: Vec<&str> = parts.iter().map(|p| p.date.as_str()).collect();
+        assert_eq!(dates, ["2024-03-01", "2024-03-02"]);
+        assert_eq!(
+            parts[1].files,
+            [
+                PathBuf::from("s/events/date=2024-03-02/part-a.parquet"),
+                PathBuf::from("s/events/date=2024-03-02/part-b.parquet")
+            ]
+        );
+        assert!(partitions_of(&[]).is_empty());
+    }
+
+    #[test]
+    fn newest_first_keeps_ties_in_input_order() {
+        let times = Int64Chunked::from_slice("t".into(), &[5, 7, 5, 7, 1]);
+        assert_eq!(newest_first(&times, 10), [1, 3, 0, 2, 4]);
+        assert_eq!(newest_first(&times, 3), [1, 3, 0]);
+        assert_eq!(newest_first(&times, 0), Vec::<IdxSize>::new());
+    }
+
+    #[test]
+    fn resident_memory_and_the_default_limit_are_read() {
+        let rss = resident_bytes().unwrap();
+        assert!(rss > 1 << 20, "{rss}");
+        assert!(default_memory_limit() > rss);
+    }
+}
