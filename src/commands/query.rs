@@ -121,7 +121,7 @@ fn sql_report(plan: SqlPlan, zone: &Zone) -> Result<Report> {
     if let Some(limit) = plan.default_limit {
         frame = frame.limit((limit + 1) as IdxSize);
     }
-    let mut df = frame.collect()?;
+    let mut df = frame.collect_with_engine(Engine::Streaming)?.unwrap_single();
     let mut report = Report::new("query", *zone);
     if let Some(limit) = plan.default_limit {
         if df.height() > limit {
