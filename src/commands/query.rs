@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use polars::prelude::*;
 
 use keytrail::event::schema::{self, TIME};
-use keytrail::histogram::{self, Interval};
+use keytrail::histogram::{self, Histogram, Interval};
 use keytrail::query::exec::{self, Partition};
 use keytrail::query::sql::{SqlContext, SqlPlan};
 use keytrail::query::{self, Compiled};
@@ -104,7 +104,10 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
         None => {
             let scan = RawScan {
                 source: &source,
-                partitions: exec::partitions_of(&source.files(&time.range)),
+                partitions: exec::grouped(
+                    exec::partitions_of(&source.files(&time.range)),
+                    exec::WIDE_GROUP_BYTES,
+                ),
                 range: time.range,
                 predicate: (!compiled.search.is_match_all()).then(|| compiled.search.to_expr()),
             };
@@ -121,7 +124,9 @@ fn sql_report(plan: SqlPlan, zone: &Zone) -> Result<Report> {
     if let Some(limit) = plan.default_limit {
         frame = frame.limit((limit + 1) as IdxSize);
     }
-    let mut df = frame.collect_with_engine(Engine::Streaming)?.unwrap_single();
+    let mut df = frame
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single();
     let mut report = Report::new("query", *zone);
     if let Some(limit) = plan.default_limit {
         if df.height() > limit {
@@ -446,6 +451,53 @@ pub fn run_event(args: EventArgs) -> Result<i32> {
     Ok(0)
 }
 
+/// The histogram of the events `scan` matches, read one partition at a time: the newest
+/// partition with a match gives the end of an open range, the oldest its start, and each
+/// partition's times are counted and dropped.
+fn histogram_by_partition(scan: &RawScan, interval: Interval, zone: &Zone) -> Result<Histogram> {
+    let times = |p: &Partition| -> Result<Int64Chunked> {
+        let df = scan
+            .matched(p)?
+            .select([col(TIME)])
+            .collect_with_engine(Engine::Streaming)?
+            .unwrap_single();
+        Ok(df.column(TIME)?.i64()?.clone())
+    };
+    let (range, mut pending) = (scan.range, scan.partitions.as_slice());
+    let mut newest = None;
+    if range.to.is_none() {
+        while let Some((last, rest)) = pending.split_last() {
+            pending = rest;
+            let found = times(last)?;
+            if found.max().is_some() {
+                newest = Some(found);
+                break;
+            }
+        }
+    }
+    let max = newest.as_ref().and_then(|t| t.max());
+    let mut counter: Option<histogram::Counter> = None;
+    for chunk in pending.iter().map(times).chain(newest.map(Ok)) {
+        let chunk = chunk?;
+        if counter.is_none() {
+            let Some((lo, hi)) = histogram::bounds(range.from, range.to, chunk.min(), max) else {
+                continue;
+            };
+            counter = Some(histogram::Counter::new(lo, hi, interval, zone)?);
+        }
+        if let Some(counter) = counter.as_mut() {
+            counter.add(&chunk);
+        }
+    }
+    match counter {
+        Some(counter) => Ok(counter.finish()),
+        None => match histogram::bounds(range.from, range.to, None, max) {
+            Some((lo, hi)) => Ok(histogram::Counter::new(lo, hi, interval, zone)?.finish()),
+            None => Ok(Histogram::empty()),
+        },
+    }
+}
+
 /// Runs `keytrail histogram`.
 pub fn run_histogram(args: HistogramArgs) -> Result<i32> {
     let format = parse_format(&args.format)?;
@@ -460,13 +512,16 @@ pub fn run_histogram(args: HistogramArgs) -> Result<i32> {
         geoip: None,
     };
     let compiled = query::compile(statement.search, source.scan(&time.range)?, &ctx)?;
-    let h = histogram::compute(
-        compiled.matched,
-        time.range.from,
-        time.range.to,
-        interval,
-        &time.zone,
-    )?;
+    let scan = RawScan {
+        source: &source,
+        partitions: exec::grouped(
+            exec::partitions_of(&source.files(&time.range)),
+            exec::NARROW_GROUP_BYTES,
+        ),
+        range: time.range,
+        predicate: (!compiled.search.is_match_all()).then(|| compiled.search.to_expr()),
+    };
+    let h = histogram_by_partition(&scan, interval, &time.zone)?;
     let mut report = Report::new("histogram", time.zone);
     report.push(HistogramBlock {
         name: "histogram".into(),

@@ -51,6 +51,48 @@ pub fn partitions_of(files: &[PathBuf]) -> Vec<Partition> {
     partitions
 }
 
+/// Consecutive `partitions` (oldest first) joined into groups of at most about `max_bytes` of
+/// part files each (a partition larger than that is a group of its own), oldest first: one
+/// query per group instead of one per partition, so a year of small days costs a few dozen
+/// queries, while memory still grows with a group, not with the range. A group's date is
+/// `first..last` when it joins several partitions. Events of one second stay in one group.
+pub fn grouped(partitions: Vec<Partition>, max_bytes: u64) -> Vec<Partition> {
+    let mut groups: Vec<(Partition, String, u64)> = Vec::new();
+    for partition in partitions {
+        let bytes: u64 = partition
+            .files
+            .iter()
+            .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+            .sum();
+        match groups.last_mut() {
+            Some((group, last, size)) if *size + bytes <= max_bytes => {
+                group.files.extend(partition.files);
+                *last = partition.date;
+                *size += bytes;
+            }
+            _ => {
+                let date = partition.date.clone();
+                groups.push((partition, date, bytes));
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(mut group, last, _)| {
+            if last != group.date {
+                group.date = format!("{}..{last}", group.date);
+            }
+            group
+        })
+        .collect()
+}
+
+/// Part-file bytes per group for reads that keep only the times or a count of each row.
+pub const NARROW_GROUP_BYTES: u64 = 512 << 20;
+
+/// Part-file bytes per group for reads that keep whole matching rows (raw logs).
+pub const WIDE_GROUP_BYTES: u64 = 32 << 20;
+
 /// The partitions a scan of `range` reads from `store`, oldest first ([`Store::files_in`]).
 pub fn partitions(store: &Store, range: &TimeRange) -> Vec<Partition> {
     partitions_of(&store.files_in(range))
@@ -240,6 +282,10 @@ mod tests {
             ]
         );
         assert!(partitions_of(&[]).is_empty());
+        let groups = grouped(parts, u64::MAX);
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].date, "2024-03-01..2024-03-02");
+        assert_eq!(groups[0].files.len(), 3);
     }
 
     #[test]
