@@ -1,13 +1,16 @@
 //! `keytrail query`, `event` and `histogram`: open the source, compile the statement, run it and
 //! hand the finished frames to the renderers.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 use polars::prelude::*;
 
 use keytrail::event::schema::{self, TIME};
 use keytrail::histogram::{self, Histogram, Interval};
 use keytrail::query::exec::{self, Partition};
+use keytrail::query::search::SearchExpr;
 use keytrail::query::sql::{SqlContext, SqlPlan};
 use keytrail::query::{self, Compiled};
 use keytrail::render::escape::{visible, visible_lines};
@@ -22,7 +25,7 @@ use keytrail::{Error, Result};
 use super::geoip::open_geoip;
 use super::io_err;
 use super::source::Source;
-use crate::cli::{EventArgs, HistogramArgs, QueryArgs, TimeArgs};
+use crate::cli::{EventArgs, HistogramArgs, QueryArgs, ReadArgs, TimeArgs};
 
 /// The columns of the raw-logs table, with their headers.
 const RAW_LOG_COLUMNS: &[(&str, &str)] = &[
@@ -81,8 +84,29 @@ pub fn check_output(output: Option<&std::path::Path>) -> Result<()> {
     }
 }
 
+/// Starts watching this command's memory against `--max-memory` (see [`exec::MemoryGuard`]).
+pub fn guard_memory(read: &ReadArgs, what: &str) -> exec::MemoryGuard {
+    let limit = read.max_memory.unwrap_or_else(exec::default_memory_limit);
+    exec::MemoryGuard::start(limit, what)
+}
+
+/// A bar of partition groups read, on stderr when it is a terminal and not `quiet`.
+fn read_progress(quiet: bool, groups: usize) -> ProgressBar {
+    if quiet || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(groups as u64);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} reading {msg} [{bar:30}] {pos}/{len} groups of partitions",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
 /// Runs `keytrail query`.
 pub fn run_query(args: QueryArgs) -> Result<i32> {
+    let _guard = guard_memory(&args.read, "query");
     let format = parse_format(&args.format)?;
     check_output(args.output.as_deref())?;
     let time = resolve_time(&args.time)?;
@@ -102,16 +126,15 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
             output::emit(&report, format, args.output.as_deref())?;
         }
         None => {
-            let scan = RawScan {
-                source: &source,
-                partitions: exec::grouped(
-                    exec::partitions_of(&source.files(&time.range)),
-                    exec::WIDE_GROUP_BYTES,
-                ),
-                range: time.range,
-                predicate: (!compiled.search.is_match_all()).then(|| compiled.search.to_expr()),
-            };
+            let scan = RawScan::new(
+                &source,
+                &compiled.search,
+                time.range,
+                exec::WIDE_GROUP_BYTES,
+                &args.read,
+            );
             raw_logs(&scan, args.limit, format, &args, &time.zone)?;
+            scan.progress.finish_and_clear();
         }
     }
     Ok(0)
@@ -180,11 +203,33 @@ struct RawScan<'a> {
     /// Oldest first.
     partitions: Vec<Partition>,
     predicate: Option<Expr>,
+    /// Groups read so far, on stderr when it is a terminal.
+    progress: ProgressBar,
 }
 
-impl RawScan<'_> {
+impl<'a> RawScan<'a> {
+    /// The partition groups of `range` that `search` reads, `group_bytes` of part files each.
+    fn new(
+        source: &'a Source,
+        search: &SearchExpr,
+        range: TimeRange,
+        group_bytes: u64,
+        read: &ReadArgs,
+    ) -> RawScan<'a> {
+        let partitions = exec::grouped(exec::partitions_of(&source.files(&range)), group_bytes);
+        RawScan {
+            source,
+            progress: read_progress(read.quiet, partitions.len()),
+            partitions,
+            range,
+            predicate: (!search.is_match_all()).then(|| search.to_expr()),
+        }
+    }
+
     /// The events of `partition` the search matches.
     fn matched(&self, partition: &Partition) -> Result<LazyFrame> {
+        self.progress.set_message(partition.date.clone());
+        self.progress.inc(1);
         let scan = self.source.scan_files(&partition.files, &self.range)?;
         Ok(match &self.predicate {
             Some(predicate) => scan.filter(predicate.clone()),
@@ -303,6 +348,7 @@ fn raw_logs_streamed(
         ),
         _ => None,
     };
+    scan.progress.set_position(0);
     let shown_form = |df: DataFrame| -> Result<DataFrame> {
         match json {
             true => Ok(df),
@@ -500,6 +546,7 @@ fn histogram_by_partition(scan: &RawScan, interval: Interval, zone: &Zone) -> Re
 
 /// Runs `keytrail histogram`.
 pub fn run_histogram(args: HistogramArgs) -> Result<i32> {
+    let _guard = guard_memory(&args.read, "histogram");
     let format = parse_format(&args.format)?;
     check_output(args.output.as_deref())?;
     let interval = Interval::parse(&args.interval).map_err(Error::Usage)?;
@@ -512,16 +559,15 @@ pub fn run_histogram(args: HistogramArgs) -> Result<i32> {
         geoip: None,
     };
     let compiled = query::compile(statement.search, source.scan(&time.range)?, &ctx)?;
-    let scan = RawScan {
-        source: &source,
-        partitions: exec::grouped(
-            exec::partitions_of(&source.files(&time.range)),
-            exec::NARROW_GROUP_BYTES,
-        ),
-        range: time.range,
-        predicate: (!compiled.search.is_match_all()).then(|| compiled.search.to_expr()),
-    };
+    let scan = RawScan::new(
+        &source,
+        &compiled.search,
+        time.range,
+        exec::NARROW_GROUP_BYTES,
+        &args.read,
+    );
     let h = histogram_by_partition(&scan, interval, &time.zone)?;
+    scan.progress.finish_and_clear();
     let mut report = Report::new("histogram", time.zone);
     report.push(HistogramBlock {
         name: "histogram".into(),
