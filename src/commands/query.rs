@@ -118,7 +118,7 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
     };
     let compiled = query::compile(&args.query, source.scan(&time.range)?, &ctx)?;
     if args.explain {
-        return explain(&compiled).map(|_| 0);
+        return explain(&compiled, &args.query).map(|_| 0);
     }
     match compiled.sql {
         Some(plan) => {
@@ -167,7 +167,7 @@ fn sql_report(plan: SqlPlan, zone: &Zone) -> Result<Report> {
 }
 
 /// Prints the search tree and the polars plan, in visible form (both quote the query's text).
-fn explain(compiled: &Compiled) -> Result<()> {
+fn explain(compiled: &Compiled, text: &str) -> Result<()> {
     let plan = match &compiled.sql {
         Some(p) => p.frame.describe_optimized_plan()?,
         None => compiled.matched.describe_optimized_plan()?,
@@ -176,6 +176,12 @@ fn explain(compiled: &Compiled) -> Result<()> {
     let mut out = io::stdout().lock();
     writeln!(out, "search:\n{}", indent(&visible_lines(&search))).map_err(io_err)?;
     writeln!(out, "polars plan:\n{}", indent(&visible_lines(&plan))).map_err(io_err)?;
+    writeln!(
+        out,
+        "memory:\n{}",
+        indent(&visible_lines(&memory_lines(text)))
+    )
+    .map_err(io_err)?;
     if let Some(notes) = compiled
         .sql
         .as_ref()
@@ -185,6 +191,21 @@ fn explain(compiled: &Compiled) -> Result<()> {
         writeln!(out, "notes:\n{}", indent(&visible_lines(&notes.join("\n")))).map_err(io_err)?;
     }
     Ok(())
+}
+
+/// What running `text` holds in memory, for `--explain`.
+fn memory_lines(text: &str) -> String {
+    let growth = match query::split(text).sql.map(keytrail::query::sql::parse) {
+        None => return "bounded: raw logs are read one group of partitions at a time (the table keeps --limit rows)".into(),
+        Some(Ok(parsed)) => exec::memory_growth(parsed.query()),
+        Some(Err(_)) => Vec::new(),
+    };
+    if growth.is_empty() {
+        return "bounded: every step streams (one batch of rows at a time)".into();
+    }
+    let mut lines = vec!["grows with the data, up to --max-memory (then exit 3):".to_string()];
+    lines.extend(growth.iter().map(|g| format!("- {g}")));
+    lines.join("\n")
 }
 
 fn indent(text: &str) -> String {

@@ -161,6 +161,95 @@ pub fn newest_first(times: &Int64Chunked, limit: usize) -> Vec<IdxSize> {
     order.into_iter().map(|(_, i)| i).collect()
 }
 
+/// What the memory of running the SQL statement `query` grows with, one line per clause that
+/// holds state (empty: every operator streams, and memory stays that of one batch whatever the
+/// range). The engine streams scans, filters, projections and LIMITs; what is listed here it
+/// must hold, and `--max-memory` stops the run when that state outgrows the limit.
+pub fn memory_growth(query: &sqlparser::ast::Query) -> Vec<String> {
+    use sqlparser::ast::Visit;
+    let mut growth = Growth::default();
+    let _ = query.visit(&mut growth);
+    growth.lines.dedup();
+    growth.lines
+}
+
+#[derive(Default)]
+struct Growth {
+    lines: Vec<String>,
+    depth: usize,
+}
+
+impl Growth {
+    fn say(&mut self, line: &str) {
+        if !self.lines.iter().any(|l| l == line) {
+            self.lines.push(line.to_string());
+        }
+    }
+}
+
+impl sqlparser::ast::Visitor for Growth {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &sqlparser::ast::Query) -> std::ops::ControlFlow<()> {
+        use sqlparser::ast::{GroupByExpr, SetExpr};
+        let limited = query.limit_clause.is_some() || self.depth == 0;
+        if query.order_by.is_some() {
+            self.say(match limited {
+                true => "ORDER BY ... LIMIT n: the n first rows (a top-n), SLS's default LIMIT 100 when none is given",
+                false => "ORDER BY without LIMIT in a subquery: every row it sorts",
+            });
+        }
+        if let SetExpr::Select(select) = query.body.as_ref() {
+            if select.distinct.is_some() {
+                self.say(
+                    "SELECT DISTINCT: every distinct row (unbounded for a column of unique values)",
+                );
+            }
+            let grouped = match &select.group_by {
+                GroupByExpr::All(_) => true,
+                GroupByExpr::Expressions(keys, _) => !keys.is_empty(),
+            };
+            if grouped {
+                self.say("GROUP BY: one entry per group (the distinct keys)");
+            }
+            if select.from.iter().any(|t| !t.joins.is_empty()) {
+                self.say("JOIN: the rows of the joined side");
+            }
+        }
+        if matches!(query.body.as_ref(), SetExpr::SetOperation { .. }) {
+            self.say("UNION/INTERSECT/EXCEPT: the distinct rows of each side");
+        }
+        self.depth += 1;
+        std::ops::ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, _query: &sqlparser::ast::Query) -> std::ops::ControlFlow<()> {
+        self.depth -= 1;
+        std::ops::ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, expr: &sqlparser::ast::Expr) -> std::ops::ControlFlow<()> {
+        use sqlparser::ast::{DuplicateTreatment, Expr, FunctionArguments};
+        let Expr::Function(f) = expr else {
+            return std::ops::ControlFlow::Continue(());
+        };
+        let name = f.name.to_string().to_ascii_lowercase();
+        let distinct = matches!(&f.args, FunctionArguments::List(list)
+            if list.duplicate_treatment == Some(DuplicateTreatment::Distinct));
+        if f.over.is_some() {
+            self.say("window function (OVER): every row of the window partitions");
+        } else if distinct || name == "approx_distinct" {
+            self.say("count(DISTINCT)/approx_distinct: every distinct value of each group");
+        } else if matches!(
+            name.as_str(),
+            "array_agg" | "map_agg" | "histogram" | "approx_percentile" | "mode" | "median"
+        ) {
+            self.say(&format!("{name}: every value aggregated"));
+        }
+        std::ops::ControlFlow::Continue(())
+    }
+}
+
 /// The memory a command may use, and how it is watched: a thread reads the process's resident
 /// set size every few milliseconds and, past the limit, stops the process with
 /// [`MEMORY_EXIT_CODE`] and a message naming the limit, before the kernel's OOM killer would.
@@ -294,6 +383,30 @@ mod tests {
         assert_eq!(newest_first(&times, 10), [1, 3, 0, 2, 4]);
         assert_eq!(newest_first(&times, 3), [1, 3, 0]);
         assert_eq!(newest_first(&times, 0), Vec::<IdxSize>::new());
+    }
+
+    #[test]
+    fn memory_growth_names_the_clauses_that_hold_state() {
+        let growth = |sql: &str| {
+            let parsed = crate::query::sql::parse(sql).unwrap();
+            memory_growth(parsed.query())
+        };
+        assert!(growth("select \"event.eventName\" where __time__ > 0 limit 10").is_empty());
+        assert_eq!(
+            growth("select distinct \"event.requestId\""),
+            ["SELECT DISTINCT: every distinct row (unbounded for a column of unique values)"]
+        );
+        assert_eq!(
+            growth("select a, count(distinct b) as n group by a"),
+            [
+                "GROUP BY: one entry per group (the distinct keys)",
+                "count(DISTINCT)/approx_distinct: every distinct value of each group"
+            ]
+        );
+        assert_eq!(
+            growth("select * from (select a from log order by a) limit 5"),
+            ["ORDER BY without LIMIT in a subquery: every row it sorts"]
+        );
     }
 
     #[test]
