@@ -93,12 +93,12 @@ fn options() -> Options {
     o
 }
 
-/// Seconds and peak RSS in MB of one run, or why it failed.
-fn measure(bin: &Path, args: &[&str], store: &Path) -> Result<(f64, f64), String> {
+/// Seconds, peak RSS in MB and CPU seconds (user + system) of one run, or why it failed.
+fn measure(bin: &Path, args: &[&str], store: &Path) -> Result<(f64, f64, f64), String> {
     let store = store.to_string_lossy();
     let args: Vec<String> = args.iter().map(|a| a.replace("{S}", &store)).collect();
     let out = Command::new("/usr/bin/time")
-        .args(["-f", "%e %M"])
+        .args(["-f", "%e %M %U %S"])
         .arg(bin)
         .args(&args)
         .stdout(Stdio::null())
@@ -108,9 +108,11 @@ fn measure(bin: &Path, args: &[&str], store: &Path) -> Result<(f64, f64), String
     let err = String::from_utf8_lossy(&out.stderr);
     let last = err.lines().last().unwrap_or("");
     let mut fields = last.split_whitespace().map(str::parse::<f64>);
-    match (fields.next(), fields.next()) {
-        (Some(Ok(s)), Some(Ok(kb))) if out.status.code().is_some_and(|c| c <= 1) => {
-            Ok((s, kb / 1024.0))
+    match (fields.next(), fields.next(), fields.next(), fields.next()) {
+        (Some(Ok(s)), Some(Ok(kb)), Some(Ok(user)), Some(Ok(sys)))
+            if out.status.code().is_some_and(|c| c <= 1) =>
+        {
+            Ok((s, kb / 1024.0, user + sys))
         }
         _ => Err(format!("failed ({}): {last}", out.status)),
     }
@@ -118,8 +120,8 @@ fn measure(bin: &Path, args: &[&str], store: &Path) -> Result<(f64, f64), String
 
 fn main() {
     let o = options();
-    println!("| command | store | seconds | peak RSS MB | µs/event | baseline s | baseline MB | time ratio | RSS ratio |");
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("| command | store | seconds | CPU s | peak RSS MB | µs/event | baseline s | baseline CPU s | baseline MB | time ratio | RSS ratio |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for (name, args) in COMMANDS {
         let short = name.split_whitespace().next().unwrap_or(name);
         if o.only.as_ref().is_some_and(|only| {
@@ -132,7 +134,7 @@ fn main() {
         for size in &o.sizes {
             let store = o.stores.join(format!("store-{size}"));
             if !store.join(".done").exists() && !store.join("manifest.jsonl").exists() {
-                println!("| {name} | {size} | (no store) | | | | | | |");
+                println!("| {name} | {size} | (no store) | | | | | | | | |");
                 continue;
             }
             let new = measure(&o.bin, args, &store);
@@ -140,29 +142,32 @@ fn main() {
                 Some(b) if o.baseline_sizes.contains(size) => Some(measure(b, args, &store)),
                 _ => None,
             };
-            let cell = |r: &Result<(f64, f64), String>| match r {
-                Ok((s, mb)) => (format!("{s:.2}"), format!("{mb:.0}")),
-                Err(e) => (e.clone(), String::new()),
+            let cell = |r: &Result<(f64, f64, f64), String>| match r {
+                Ok((s, mb, cpu)) => (format!("{s:.2}"), format!("{mb:.0}"), format!("{cpu:.2}")),
+                Err(e) => (e.clone(), String::new(), String::new()),
             };
-            let (s, mb) = cell(&new);
+            let (s, mb, cpu) = cell(&new);
             let per_event = new
                 .as_ref()
-                .map(|(s, _)| format!("{:.2}", s * 1e6 / events(size)))
+                .map(|(s, _, _)| format!("{:.2}", s * 1e6 / events(size)))
                 .unwrap_or_default();
-            let (bs, bmb, ts, tm) = match (&old, &new) {
-                (Some(Ok((os, omb))), Ok((ns, nmb))) => (
+            let (bs, bmb, bcpu, ts, tm) = match (&old, &new) {
+                (Some(Ok((os, omb, ocpu))), Ok((ns, nmb, _))) => (
                     format!("{os:.2}"),
                     format!("{omb:.0}"),
+                    format!("{ocpu:.2}"),
                     format!("{:.2}", ns / os),
                     format!("{:.2}", nmb / omb),
                 ),
                 (Some(r), _) => {
-                    let (a, b) = cell(r);
-                    (a, b, String::new(), String::new())
+                    let (a, b, c) = cell(r);
+                    (a, b, c, String::new(), String::new())
                 }
                 _ => Default::default(),
             };
-            println!("| {name} | {size} | {s} | {mb} | {per_event} | {bs} | {bmb} | {ts} | {tm} |");
+            println!(
+                "| {name} | {size} | {s} | {cpu} | {mb} | {per_event} | {bs} | {bcpu} | {bmb} | {ts} | {tm} |"
+            );
         }
     }
 }

@@ -91,7 +91,7 @@ pub fn grouped(partitions: Vec<Partition>, max_bytes: u64) -> Vec<Partition> {
 pub const NARROW_GROUP_BYTES: u64 = 512 << 20;
 
 /// Part-file bytes per group for reads that keep whole matching rows (raw logs).
-pub const WIDE_GROUP_BYTES: u64 = 8 << 20;
+pub const WIDE_GROUP_BYTES: u64 = 32 << 20;
 
 /// The partitions a scan of `range` reads from `store`, oldest first ([`Store::files_in`]).
 pub fn partitions(store: &Store, range: &TimeRange) -> Vec<Partition> {
@@ -156,7 +156,7 @@ pub fn newest_first(times: &Int64Chunked, limit: usize) -> Vec<IdxSize> {
         .enumerate()
         .map(|(i, t)| (t.unwrap_or(i64::MIN), i as IdxSize))
         .collect();
-    order.sort_by(|a, b| b.0.cmp(&a.0));
+    order.sort_by_key(|&(t, _)| std::cmp::Reverse(t));
     order.truncate(limit);
     order.into_iter().map(|(_, i)| i).collect()
 }
