@@ -276,7 +276,7 @@ impl<'a> RawScan<'a> {
         }
         let all = self
             .matched(partition)?
-            .select(columns.to_vec())
+            .select(columns)
             .collect_with_engine(Engine::Streaming)?
             .unwrap_single();
         let order = exec::newest_first(all.column(TIME)?.i64()?, limit);
@@ -287,7 +287,7 @@ impl<'a> RawScan<'a> {
     /// No events, with `columns`.
     fn empty(&self, columns: &[Expr]) -> Result<DataFrame> {
         Ok(exec::scan_files(&[], &self.range)?
-            .select(columns.to_vec())
+            .select(columns)
             .collect()?)
     }
 }
