@@ -122,7 +122,8 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
     }
     match compiled.sql {
         Some(plan) => {
-            let report = sql_report(plan, &time.zone)?;
+            let engine = exec::engine_for(&source.files(&time.range));
+            let report = sql_report(plan, engine, &time.zone)?;
             output::emit(&report, format, args.output.as_deref())?;
         }
         None => {
@@ -142,14 +143,12 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
 
 /// The result of a SQL statement: its rows (primary), the planner's notes, and a note when the
 /// default LIMIT cut rows.
-fn sql_report(plan: SqlPlan, zone: &Zone) -> Result<Report> {
+fn sql_report(plan: SqlPlan, engine: Engine, zone: &Zone) -> Result<Report> {
     let mut frame = plan.frame;
     if let Some(limit) = plan.default_limit {
         frame = frame.limit((limit + 1) as IdxSize);
     }
-    let mut df = frame
-        .collect_with_engine(Engine::Streaming)?
-        .unwrap_single();
+    let mut df = frame.collect_with_engine(engine)?.unwrap_single();
     let mut report = Report::new("query", *zone);
     if let Some(limit) = plan.default_limit {
         if df.height() > limit {
