@@ -64,6 +64,17 @@ pub enum Command {
     ExportSql(ExportSqlArgs),
 }
 
+impl Command {
+    /// The read options of a command that takes them (`query`, `histogram`).
+    pub fn read_args(&self) -> Option<&ReadArgs> {
+        match self {
+            Command::Query(args) => Some(&args.read),
+            Command::Histogram(args) => Some(&args.read),
+            _ => None,
+        }
+    }
+}
+
 /// `keytrail translate`.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -185,6 +196,21 @@ pub struct TimeArgs {
     pub tz: String,
 }
 
+/// Options of the commands that read a store: memory limit, threads, progress.
+#[derive(Debug, Args, Clone)]
+pub struct ReadArgs {
+    /// Stop with an error (exit 3) when the process's resident memory passes SIZE (e.g. 2G,
+    /// 512M) instead of letting the machine run out; default: half of physical memory.
+    #[arg(long = "max-memory", value_name = "SIZE", value_parser = parse_size)]
+    pub max_memory: Option<u64>,
+    /// Worker threads of the query engine (default: all cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Do not show read progress on stderr (shown only when stderr is a terminal).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
 /// Options of the commands that run SQL or show IPs: the GeoIP/ASN databases.
 #[derive(Debug, Args, Clone)]
 pub struct GeoArgs {
@@ -235,6 +261,9 @@ pub struct QueryArgs {
     pub geoip: GeoArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
     pub damage: DamageArgs,
 }
 
@@ -277,6 +306,9 @@ pub struct HistogramArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub time: TimeArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub read: ReadArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub damage: DamageArgs,

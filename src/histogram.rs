@@ -102,50 +102,109 @@ pub fn compute(
 ) -> Result<Histogram> {
     let times = events.select([col(TIME)]).collect()?;
     let times = times.column(TIME)?.i64()?.clone();
-    let (lo, hi) = match (from.or(times.min()), to.or(times.max().map(|m| m + 1))) {
-        (Some(lo), Some(hi)) if hi > lo => (lo, hi),
-        (Some(lo), Some(_)) => (lo, lo + 1),
-        _ => {
-            return Ok(Histogram {
-                width: 1,
-                buckets: Vec::new(),
-                total: 0,
-            })
-        }
+    let Some((lo, hi)) = bounds(from, to, times.min(), times.max()) else {
+        return Ok(Histogram::empty());
     };
-    let width = match interval {
-        Interval::Auto => auto_width(hi - lo),
-        Interval::Seconds(w) => w,
-    };
-    let first = bucket_start(lo, width, zone);
-    let n = ((hi - 1 - first) / width + 1) as usize;
-    if n > 1_000_000 {
-        return Err(Error::Usage(format!(
-            "interval of {width}s gives {n} buckets over the range; choose a wider --interval"
-        )));
+    let mut counter = Counter::new(lo, hi, interval, zone)?;
+    counter.add(&times);
+    Ok(counter.finish())
+}
+
+/// The `[lo, hi)` a histogram covers: `from` and `to`, else the data's first second and the
+/// one after its last (`min`, `max`); `None` when neither gives an end (no data, open range).
+pub fn bounds(
+    from: Option<i64>,
+    to: Option<i64>,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Option<(i64, i64)> {
+    match (from.or(min), to.or(max.map(|m| m + 1))) {
+        (Some(lo), Some(hi)) if hi > lo => Some((lo, hi)),
+        (Some(lo), Some(_)) => Some((lo, lo + 1)),
+        _ => None,
     }
-    let mut counts = vec![0u64; n];
-    let mut total = 0;
-    for t in times.into_no_null_iter().filter(|t| *t >= lo && *t < hi) {
-        let index = ((t - first).div_euclid(width)) as usize;
-        if let Some(c) = counts.get_mut(index) {
-            *c += 1;
-            total += 1;
+}
+
+impl Histogram {
+    /// The histogram of nothing over no range.
+    pub fn empty() -> Histogram {
+        Histogram {
+            width: 1,
+            buckets: Vec::new(),
+            total: 0,
         }
     }
-    let buckets = counts
-        .into_iter()
-        .enumerate()
-        .map(|(i, count)| Bucket {
-            start: first + i as i64 * width,
-            count,
+}
+
+/// Counts per bucket over a known `[lo, hi)`, filled chunk by chunk (a partition at a time),
+/// so that times never need to be held all at once.
+#[derive(Debug, Clone)]
+pub struct Counter {
+    lo: i64,
+    hi: i64,
+    first: i64,
+    width: i64,
+    counts: Vec<u64>,
+    total: u64,
+}
+
+impl Counter {
+    /// Empty buckets over `[lo, hi)` (`hi > lo`), `interval` wide (aligned in `zone`); an
+    /// error past 1,000,000 buckets.
+    pub fn new(lo: i64, hi: i64, interval: Interval, zone: &Zone) -> Result<Counter> {
+        let width = match interval {
+            Interval::Auto => auto_width(hi - lo),
+            Interval::Seconds(w) => w,
+        };
+        let first = bucket_start(lo, width, zone);
+        let n = ((hi - 1 - first) / width + 1) as usize;
+        if n > 1_000_000 {
+            return Err(Error::Usage(format!(
+                "interval of {width}s gives {n} buckets over the range; choose a wider --interval"
+            )));
+        }
+        Ok(Counter {
+            lo,
+            hi,
+            first,
+            width,
+            counts: vec![0u64; n],
+            total: 0,
         })
-        .collect();
-    Ok(Histogram {
-        width,
-        buckets,
-        total,
-    })
+    }
+
+    /// Counts `times` (those in `[lo, hi)`).
+    pub fn add(&mut self, times: &Int64Chunked) {
+        for t in times.iter().flatten() {
+            if t < self.lo || t >= self.hi {
+                continue;
+            }
+            let index = ((t - self.first).div_euclid(self.width)) as usize;
+            if let Some(c) = self.counts.get_mut(index) {
+                *c += 1;
+                self.total += 1;
+            }
+        }
+    }
+
+    /// The finished histogram.
+    pub fn finish(self) -> Histogram {
+        let (first, width) = (self.first, self.width);
+        let buckets = self
+            .counts
+            .into_iter()
+            .enumerate()
+            .map(|(i, count)| Bucket {
+                start: first + i as i64 * width,
+                count,
+            })
+            .collect();
+        Histogram {
+            width,
+            buckets,
+            total: self.total,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -60,9 +60,23 @@ fn no_huge_pages() {
 #[cfg(not(target_os = "linux"))]
 fn no_huge_pages() {}
 
+/// Sizes the query engine's thread pools (polars' and rayon's global one) before their first
+/// use: polars reads `POLARS_MAX_THREADS` once, when its pool starts.
+fn set_threads(threads: usize) {
+    // SAFETY (edition 2021: `set_var` is safe to call but racy with other threads reading the
+    // environment): no other thread runs yet.
+    std::env::set_var("POLARS_MAX_THREADS", threads.to_string());
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
+}
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     tune_allocator(&cli.command);
+    if let Some(threads) = cli.command.read_args().and_then(|r| r.threads) {
+        set_threads(usize::from(threads));
+    }
     match run_on_large_stack(cli.command) {
         Ok(code) => ExitCode::from(code as u8),
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {

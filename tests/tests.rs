@@ -8,6 +8,7 @@ mod detect;
 mod durations;
 mod hostile_events;
 mod hostile_geoip;
+mod hostile_horizon;
 mod hostile_horizon_detect;
 mod hostile_input;
 mod hostile_queries;

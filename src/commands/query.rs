@@ -1,12 +1,16 @@
 //! `keytrail query`, `event` and `histogram`: open the source, compile the statement, run it and
 //! hand the finished frames to the renderers.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 use polars::prelude::*;
 
 use keytrail::event::schema::{self, TIME};
-use keytrail::histogram::{self, Interval};
+use keytrail::histogram::{self, Histogram, Interval};
+use keytrail::query::exec::{self, Partition};
+use keytrail::query::search::SearchExpr;
 use keytrail::query::sql::{SqlContext, SqlPlan};
 use keytrail::query::{self, Compiled};
 use keytrail::render::escape::{visible, visible_lines};
@@ -21,7 +25,7 @@ use keytrail::{Error, Result};
 use super::geoip::open_geoip;
 use super::io_err;
 use super::source::Source;
-use crate::cli::{EventArgs, HistogramArgs, QueryArgs, TimeArgs};
+use crate::cli::{EventArgs, HistogramArgs, QueryArgs, ReadArgs, TimeArgs};
 
 /// The columns of the raw-logs table, with their headers.
 const RAW_LOG_COLUMNS: &[(&str, &str)] = &[
@@ -80,13 +84,31 @@ pub fn check_output(output: Option<&std::path::Path>) -> Result<()> {
     }
 }
 
+/// Starts watching this command's memory against `--max-memory` (see [`exec::MemoryGuard`]).
+pub fn guard_memory(read: &ReadArgs, what: &str) -> exec::MemoryGuard {
+    let limit = read.max_memory.unwrap_or_else(exec::default_memory_limit);
+    exec::MemoryGuard::start(limit, what)
+}
+
+/// A bar of partition groups read, on stderr when it is a terminal and not `quiet`.
+fn read_progress(quiet: bool, groups: usize) -> ProgressBar {
+    if quiet || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(groups as u64);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} reading {msg} [{bar:30}] {pos}/{len} groups of partitions",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
 /// Runs `keytrail query`.
 pub fn run_query(args: QueryArgs) -> Result<i32> {
+    let _guard = guard_memory(&args.read, "query");
     let format = parse_format(&args.format)?;
-    let written = match &args.output {
-        Some(path) => OutputFormat::for_file(path).map_err(Error::Usage)?,
-        None => format,
-    };
+    check_output(args.output.as_deref())?;
     let time = resolve_time(&args.time)?;
     let source = Source::open(&args.source, &args.damage)?;
     let ctx = SqlContext {
@@ -96,24 +118,37 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
     };
     let compiled = query::compile(&args.query, source.scan(&time.range)?, &ctx)?;
     if args.explain {
-        return explain(&compiled).map(|_| 0);
+        return explain(&compiled, &args.query).map(|_| 0);
     }
-    let report = match compiled.sql {
-        Some(plan) => sql_report(plan, &time.zone)?,
-        None => raw_logs(compiled.matched, args.limit, written.is_json(), &time.zone)?,
-    };
-    output::emit(&report, format, args.output.as_deref())?;
+    match compiled.sql {
+        Some(plan) => {
+            let engine = exec::engine_for(&source.files(&time.range));
+            let report = sql_report(plan, engine, &time.zone)?;
+            output::emit(&report, format, args.output.as_deref())?;
+        }
+        None => {
+            let scan = RawScan::new(
+                &source,
+                &compiled.search,
+                time.range,
+                exec::WIDE_GROUP_BYTES,
+                &args.read,
+            );
+            raw_logs(&scan, args.limit, format, &args, &time.zone)?;
+            scan.progress.finish_and_clear();
+        }
+    }
     Ok(0)
 }
 
 /// The result of a SQL statement: its rows (primary), the planner's notes, and a note when the
 /// default LIMIT cut rows.
-fn sql_report(plan: SqlPlan, zone: &Zone) -> Result<Report> {
+fn sql_report(plan: SqlPlan, engine: Engine, zone: &Zone) -> Result<Report> {
     let mut frame = plan.frame;
     if let Some(limit) = plan.default_limit {
         frame = frame.limit((limit + 1) as IdxSize);
     }
-    let mut df = frame.collect()?;
+    let mut df = frame.collect_with_engine(engine)?.unwrap_single();
     let mut report = Report::new("query", *zone);
     if let Some(limit) = plan.default_limit {
         if df.height() > limit {
@@ -131,7 +166,7 @@ fn sql_report(plan: SqlPlan, zone: &Zone) -> Result<Report> {
 }
 
 /// Prints the search tree and the polars plan, in visible form (both quote the query's text).
-fn explain(compiled: &Compiled) -> Result<()> {
+fn explain(compiled: &Compiled, text: &str) -> Result<()> {
     let plan = match &compiled.sql {
         Some(p) => p.frame.describe_optimized_plan()?,
         None => compiled.matched.describe_optimized_plan()?,
@@ -140,6 +175,12 @@ fn explain(compiled: &Compiled) -> Result<()> {
     let mut out = io::stdout().lock();
     writeln!(out, "search:\n{}", indent(&visible_lines(&search))).map_err(io_err)?;
     writeln!(out, "polars plan:\n{}", indent(&visible_lines(&plan))).map_err(io_err)?;
+    writeln!(
+        out,
+        "memory:\n{}",
+        indent(&visible_lines(&memory_lines(text)))
+    )
+    .map_err(io_err)?;
     if let Some(notes) = compiled
         .sql
         .as_ref()
@@ -151,6 +192,21 @@ fn explain(compiled: &Compiled) -> Result<()> {
     Ok(())
 }
 
+/// What running `text` holds in memory, for `--explain`.
+fn memory_lines(text: &str) -> String {
+    let growth = match query::split(text).sql.map(keytrail::query::sql::parse) {
+        None => return "bounded: raw logs are read one group of partitions at a time (the table keeps --limit rows)".into(),
+        Some(Ok(parsed)) => exec::memory_growth(parsed.query()),
+        Some(Err(_)) => Vec::new(),
+    };
+    if growth.is_empty() {
+        return "bounded: every step streams (one batch of rows at a time)".into();
+    }
+    let mut lines = vec!["grows with the data, up to --max-memory (then exit 3):".to_string()];
+    lines.extend(growth.iter().map(|g| format!("- {g}")));
+    lines.join("\n")
+}
+
 fn indent(text: &str) -> String {
     text.lines()
         .map(|l| format!("  {l}"))
@@ -158,66 +214,223 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-/// Raw logs: the newest `limit` matching events, and how many matched in total. One scan reads
-/// only the columns the output shows (`json`: the stored event texts); the total is the number
-/// of rows it returned.
-fn raw_logs(matched: LazyFrame, limit: usize, json: bool, zone: &Zone) -> Result<Report> {
-    let all = matched
-        .select(raw_log_columns(json))
-        .collect_with_engine(Engine::Streaming)?
-        .unwrap_single();
-    let total = all.height();
-    let order = newest_first_rows(&all, limit)?;
-    let shown = order.len();
-    let newest = all.take(&IdxCa::from_vec("row".into(), order))?;
-    drop(all);
+/// What the raw logs read: the partitions of the range and the search part's predicate. Each
+/// partition is read on its own, newest first, so memory grows with one partition, not with
+/// the range.
+struct RawScan<'a> {
+    source: &'a Source,
+    range: TimeRange,
+    /// Oldest first.
+    partitions: Vec<Partition>,
+    predicate: Option<Expr>,
+    /// Groups read so far, on stderr when it is a terminal.
+    progress: ProgressBar,
+}
+
+impl<'a> RawScan<'a> {
+    /// The partition groups of `range` that `search` reads, `group_bytes` of part files each.
+    fn new(
+        source: &'a Source,
+        search: &SearchExpr,
+        range: TimeRange,
+        group_bytes: u64,
+        read: &ReadArgs,
+    ) -> RawScan<'a> {
+        let partitions = exec::grouped(exec::partitions_of(&source.files(&range)), group_bytes);
+        RawScan {
+            source,
+            progress: read_progress(read.quiet, partitions.len()),
+            partitions,
+            range,
+            predicate: (!search.is_match_all()).then(|| search.to_expr()),
+        }
+    }
+
+    /// The events of `partition` the search matches.
+    fn matched(&self, partition: &Partition) -> Result<LazyFrame> {
+        self.progress.set_message(partition.date.clone());
+        self.progress.inc(1);
+        let scan = self.source.scan_files(&partition.files, &self.range)?;
+        Ok(match &self.predicate {
+            Some(predicate) => scan.filter(predicate.clone()),
+            None => scan,
+        })
+    }
+
+    /// How many events of `partition` match.
+    fn count(&self, partition: &Partition) -> Result<usize> {
+        exec::count(self.matched(partition)?)
+    }
+
+    /// The `limit` newest matching events of `partition` (newest first; ties in stored order)
+    /// with `columns`, and how many matched there.
+    fn newest(
+        &self,
+        partition: &Partition,
+        columns: &[Expr],
+        limit: usize,
+    ) -> Result<(DataFrame, usize)> {
+        if limit == 0 {
+            return Ok((self.empty(columns)?, self.count(partition)?));
+        }
+        let all = self
+            .matched(partition)?
+            .select(columns)
+            .collect_with_engine(Engine::Streaming)?
+            .unwrap_single();
+        let order = exec::newest_first(all.column(TIME)?.i64()?, limit);
+        let newest = all.take(&IdxCa::from_vec("row".into(), order))?;
+        Ok((newest, all.height()))
+    }
+
+    /// No events, with `columns`.
+    fn empty(&self, columns: &[Expr]) -> Result<DataFrame> {
+        Ok(exec::scan_files(&[], &self.range)?
+            .select(columns)
+            .collect()?)
+    }
+}
+
+/// Raw logs: the newest `limit` matching events and how many matched in total, read partition
+/// by partition, newest first. `csv`, `json` and `ndjson` stream the events out as each
+/// partition is read; the table (and a Parquet file, which refuses raw logs) keeps the newest
+/// `limit` rows. Only the columns the output shows are read (`json`: the stored event texts),
+/// and a partition past the limit is only counted.
+fn raw_logs(
+    scan: &RawScan,
+    limit: usize,
+    format: OutputFormat,
+    args: &QueryArgs,
+    zone: &Zone,
+) -> Result<()> {
+    let written = match &args.output {
+        Some(path) => OutputFormat::for_file(path).map_err(Error::Usage)?,
+        None => format,
+    };
+    match written {
+        OutputFormat::Csv | OutputFormat::Json | OutputFormat::Ndjson => {
+            raw_logs_streamed(scan, limit, (format, written), args.output.as_deref(), zone)
+        }
+        OutputFormat::Table | OutputFormat::Parquet => {
+            let report = raw_logs_table(scan, limit, zone)?;
+            output::emit(&report, format, args.output.as_deref())
+        }
+    }
+}
+
+/// The raw logs as a table of the newest `limit` events.
+fn raw_logs_table(scan: &RawScan, limit: usize, zone: &Zone) -> Result<Report> {
+    let columns = raw_log_columns(false);
+    let mut newest = scan.empty(&columns)?;
+    let mut total = 0;
+    for partition in scan.partitions.iter().rev() {
+        let (rows, matched) = scan.newest(partition, &columns, limit - newest.height())?;
+        newest.vstack_mut_owned(rows)?;
+        total += matched;
+    }
+    let (headers, rows) = raw_log_rows(&newest, zone)?;
     let mut report = Report::new("query", *zone);
     report.meta("matched", total);
-    if json {
-        report.push(Events {
-            name: "events".into(),
-            caption: None,
-            frame: newest,
-            layout: EventLayout::Compact,
-            primary: true,
-        });
-    } else {
-        let (headers, rows) = raw_log_rows(&newest, zone)?;
-        let columns = headers
-            .into_iter()
-            .map(|name| TextColumn {
-                name,
-                numeric: false,
-            })
-            .collect();
-        let cells = Cells::Text(TextTable { columns, rows });
-        report.push(Table::new("events", cells).primary());
-    }
-    report.push(Line::status(matched_line(total, shown)));
+    report.push(Table::new("events", Cells::Text(text_table(headers, rows))).primary());
+    report.push(Line::status(matched_line(total, newest.height())));
     Ok(report)
 }
 
-/// The positions in `df` of its `limit` newest rows, newest first. Only `__time__` and the row
-/// positions are sorted (by polars, so rows of the same second keep polars' order); the wide
-/// columns are never copied into sorted order.
-fn newest_first_rows(df: &DataFrame, limit: usize) -> Result<Vec<IdxSize>> {
-    let positions: Vec<IdxSize> = (0..df.height() as IdxSize).collect();
-    let keys = DataFrame::new(
-        df.height(),
-        vec![
-            df.column(TIME)?.clone(),
-            Column::new("row".into(), positions),
-        ],
-    )?;
-    let sorted = keys
-        .lazy()
-        .sort(
-            [TIME],
-            SortMultipleOptions::default().with_order_descending(true),
-        )
-        .limit(IdxSize::try_from(limit).unwrap_or(IdxSize::MAX))
-        .collect()?;
-    Ok(sorted.column("row")?.idx()?.into_no_null_iter().collect())
+fn text_table(headers: Vec<String>, rows: Vec<Vec<String>>) -> TextTable {
+    let columns = headers
+        .into_iter()
+        .map(|name| TextColumn {
+            name,
+            numeric: false,
+        })
+        .collect();
+    TextTable { columns, rows }
+}
+
+/// The raw logs written as they are read: `json` and `ndjson` the stored events, `csv` the
+/// table's cells. A JSON document says how many matched before its events, so it counts every
+/// partition first.
+fn raw_logs_streamed(
+    scan: &RawScan,
+    limit: usize,
+    (format, written): (OutputFormat, OutputFormat),
+    output: Option<&std::path::Path>,
+    zone: &Zone,
+) -> Result<()> {
+    let json = written.is_json();
+    let columns = raw_log_columns(json);
+    let counted_first = match written {
+        OutputFormat::Json => Some(
+            scan.partitions
+                .iter()
+                .map(|p| scan.count(p))
+                .sum::<Result<usize>>()?,
+        ),
+        _ => None,
+    };
+    scan.progress.set_position(0);
+    let shown_form = |df: DataFrame| -> Result<DataFrame> {
+        match json {
+            true => Ok(df),
+            false => raw_log_frame(&df, zone),
+        }
+    };
+    let mut report = Report::new("query", *zone);
+    if let Some(total) = counted_first {
+        report.meta("matched", total);
+    }
+    report.push(Events {
+        name: "events".into(),
+        caption: None,
+        frame: shown_form(scan.empty(&columns)?)?,
+        layout: EventLayout::Compact,
+        primary: true,
+    });
+    let (mut total, mut shown, mut failure) = (0, 0, None);
+    let mut partitions = scan.partitions.iter().rev();
+    let mut more = || -> io::Result<Option<DataFrame>> {
+        let step = (|| -> Result<Option<DataFrame>> {
+            for partition in partitions.by_ref() {
+                if shown == limit && counted_first.is_some() {
+                    return Ok(None);
+                }
+                let (rows, matched) = scan.newest(partition, &columns, limit - shown)?;
+                total += matched;
+                shown += rows.height();
+                if rows.height() > 0 {
+                    return shown_form(rows).map(Some);
+                }
+            }
+            Ok(None)
+        })();
+        step.map_err(|e| {
+            let message = e.to_string();
+            failure = Some(e);
+            io::Error::other(message)
+        })
+    };
+    let written_out = output::emit_streamed(&report, format, output, &mut more);
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    written_out?;
+    let total = counted_first.unwrap_or(total);
+    stderr::line(&Line::status(matched_line(total, shown)));
+    Ok(())
+}
+
+/// The raw-logs table's cells as a frame of text columns (what `csv` writes).
+fn raw_log_frame(df: &DataFrame, zone: &Zone) -> Result<DataFrame> {
+    let (headers, rows) = raw_log_rows(df, zone)?;
+    let columns = headers
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let cells: Vec<&str> = rows.iter().map(|r| r[i].as_str()).collect();
+            Column::new(name.as_str().into(), cells)
+        })
+        .collect();
+    Ok(DataFrame::new(rows.len(), columns)?)
 }
 
 /// The store columns the raw logs read: the time and the event text for JSON, the time and
@@ -304,8 +517,56 @@ pub fn run_event(args: EventArgs) -> Result<i32> {
     Ok(0)
 }
 
+/// The histogram of the events `scan` matches, read one partition at a time: the newest
+/// partition with a match gives the end of an open range, the oldest its start, and each
+/// partition's times are counted and dropped.
+fn histogram_by_partition(scan: &RawScan, interval: Interval, zone: &Zone) -> Result<Histogram> {
+    let times = |p: &Partition| -> Result<Int64Chunked> {
+        let df = scan
+            .matched(p)?
+            .select([col(TIME)])
+            .collect_with_engine(Engine::Streaming)?
+            .unwrap_single();
+        Ok(df.column(TIME)?.i64()?.clone())
+    };
+    let (range, mut pending) = (scan.range, scan.partitions.as_slice());
+    let mut newest = None;
+    if range.to.is_none() {
+        while let Some((last, rest)) = pending.split_last() {
+            pending = rest;
+            let found = times(last)?;
+            if found.max().is_some() {
+                newest = Some(found);
+                break;
+            }
+        }
+    }
+    let max = newest.as_ref().and_then(|t| t.max());
+    let mut counter: Option<histogram::Counter> = None;
+    for chunk in pending.iter().map(times).chain(newest.map(Ok)) {
+        let chunk = chunk?;
+        if counter.is_none() {
+            let Some((lo, hi)) = histogram::bounds(range.from, range.to, chunk.min(), max) else {
+                continue;
+            };
+            counter = Some(histogram::Counter::new(lo, hi, interval, zone)?);
+        }
+        if let Some(counter) = counter.as_mut() {
+            counter.add(&chunk);
+        }
+    }
+    match counter {
+        Some(counter) => Ok(counter.finish()),
+        None => match histogram::bounds(range.from, range.to, None, max) {
+            Some((lo, hi)) => Ok(histogram::Counter::new(lo, hi, interval, zone)?.finish()),
+            None => Ok(Histogram::empty()),
+        },
+    }
+}
+
 /// Runs `keytrail histogram`.
 pub fn run_histogram(args: HistogramArgs) -> Result<i32> {
+    let _guard = guard_memory(&args.read, "histogram");
     let format = parse_format(&args.format)?;
     check_output(args.output.as_deref())?;
     let interval = Interval::parse(&args.interval).map_err(Error::Usage)?;
@@ -318,13 +579,15 @@ pub fn run_histogram(args: HistogramArgs) -> Result<i32> {
         geoip: None,
     };
     let compiled = query::compile(statement.search, source.scan(&time.range)?, &ctx)?;
-    let h = histogram::compute(
-        compiled.matched,
-        time.range.from,
-        time.range.to,
-        interval,
-        &time.zone,
-    )?;
+    let scan = RawScan::new(
+        &source,
+        &compiled.search,
+        time.range,
+        exec::NARROW_GROUP_BYTES,
+        &args.read,
+    );
+    let h = histogram_by_partition(&scan, interval, &time.zone)?;
+    scan.progress.finish_and_clear();
     let mut report = Report::new("histogram", time.zone);
     report.push(HistogramBlock {
         name: "histogram".into(),

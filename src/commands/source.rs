@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use polars::prelude::LazyFrame;
 
 use keytrail::ingest::{self, IngestOptions};
+use keytrail::query::exec;
 use keytrail::render::escape::{visible, visible_path};
 use keytrail::render::stderr;
 use keytrail::store::{self, Store};
@@ -105,16 +106,27 @@ impl Source {
 
     /// The events within `range`.
     pub fn scan(&self, range: &TimeRange) -> Result<LazyFrame> {
+        self.note_scanned(&self.store.files_in(range));
+        self.store.scan(range)
+    }
+
+    /// The part files a scan of `range` reads.
+    pub fn files(&self, range: &TimeRange) -> Vec<PathBuf> {
+        self.store.files_in(range)
+    }
+
+    /// The events of `files` (some of [`Source::files`]) within `range`.
+    pub fn scan_files(&self, files: &[PathBuf], range: &TimeRange) -> Result<LazyFrame> {
+        self.note_scanned(files);
+        exec::scan_files(files, range)
+    }
+
+    /// Remembers `files` for [`name_damaged_part`].
+    fn note_scanned(&self, files: &[PathBuf]) {
         if let Ok(mut scanned) = SCANNED.lock() {
             let root = self.store.root().to_path_buf();
-            scanned.extend(
-                self.store
-                    .files_in(range)
-                    .into_iter()
-                    .map(|f| (root.clone(), f)),
-            );
+            scanned.extend(files.iter().map(|f| (root.clone(), f.clone())));
         }
-        self.store.scan(range)
     }
 }
 

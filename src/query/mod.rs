@@ -1,6 +1,7 @@
 //! SLS queries: splits `search | SQL`, compiles the search part to a polars filter and the SQL
 //! part to a polars plan over the matched events. Errors point into the full query text.
 
+pub mod exec;
 pub mod search;
 pub mod sql;
 pub mod value;

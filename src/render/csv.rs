@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use polars::prelude::*;
 
 use super::escape::{is_unsafe, visible};
-use super::model::{Block, Report};
+use super::model::{Block, MoreEvents, Report};
 use super::{cell_text, detect, histogram, is_numeric, table, Writer};
 
 /// The `csv` format: the primary block of a report (a table's complete cells, findings, a
@@ -21,6 +21,21 @@ pub struct CsvWriter {
 }
 
 impl Writer for CsvWriter {
+    fn write_streamed(
+        &self,
+        report: &Report,
+        more: &mut MoreEvents<'_>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        self.write(report, out)?;
+        if let Some(Block::Events(_)) = report.primary() {
+            while let Some(df) = more()? {
+                frame_rows(&df, self.terminal, out)?;
+            }
+        }
+        Ok(())
+    }
+
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let strings = |(headers, rows, numeric): (Vec<String>, Vec<Vec<String>>, Vec<bool>),
                        out: &mut dyn Write| {
@@ -51,6 +66,12 @@ pub fn frame(df: &DataFrame, terminal: bool, out: &mut dyn Write) -> io::Result<
         .map(|s| field(s, false))
         .collect();
     writeln!(out, "{}", headers.join(","))?;
+    frame_rows(df, terminal, out)
+}
+
+/// Writes the rows of `df` as CSV, without a header.
+fn frame_rows(df: &DataFrame, terminal: bool, out: &mut dyn Write) -> io::Result<()> {
+    let field = |value: &str, numeric: bool| field(value, numeric, terminal);
     let numeric: Vec<bool> = df.columns().iter().map(|c| is_numeric(c.dtype())).collect();
     for i in 0..df.height() {
         let row: Vec<String> = df

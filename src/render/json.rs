@@ -10,7 +10,7 @@ use polars::prelude::*;
 use serde_json::{Map, Value};
 
 use super::escape::json_text;
-use super::model::{Block, Cells, EventLayout, Events, Report, Table, TextTable};
+use super::model::{Block, Cells, EventLayout, Events, MoreEvents, Report, Table, TextTable};
 use super::{detect, histogram, Writer};
 
 /// The `json` format.
@@ -18,34 +18,60 @@ pub struct JsonWriter;
 
 impl Writer for JsonWriter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(b"{")?;
-        let mut first = true;
-        let mut member = |name: &str, out: &mut dyn Write| -> io::Result<()> {
-            out.write_all(if first { b"\n  " } else { b",\n  " })?;
-            first = false;
-            write_text(&format!("{}: ", Value::from(name)), out)
-        };
-        member("command", out)?;
-        write_value(&Value::from(report.command.as_str()), 1, out)?;
-        for (key, value) in &report.meta {
-            member(key, out)?;
-            write_value(value, 1, out)?;
-        }
-        for block in &report.blocks {
-            if let Some(name) = block.name() {
-                member(name, out)?;
-                write_block(block, report, 1, out)?;
+        document(report, None, out)
+    }
+
+    fn write_streamed(
+        &self,
+        report: &Report,
+        more: &mut MoreEvents<'_>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        document(report, Some(more), out)
+    }
+}
+
+/// Writes `report` as one document; `more` events follow those of its primary events block.
+fn document(
+    report: &Report,
+    mut more: Option<&mut MoreEvents<'_>>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    out.write_all(b"{")?;
+    let mut first = true;
+    let mut member = |name: &str, out: &mut dyn Write| -> io::Result<()> {
+        out.write_all(if first { b"\n  " } else { b",\n  " })?;
+        first = false;
+        write_text(&format!("{}: ", Value::from(name)), out)
+    };
+    member("command", out)?;
+    write_value(&Value::from(report.command.as_str()), 1, out)?;
+    for (key, value) in &report.meta {
+        member(key, out)?;
+        write_value(value, 1, out)?;
+    }
+    let primary = report.primary();
+    for block in &report.blocks {
+        if let Some(name) = block.name() {
+            member(name, out)?;
+            match (block, more.as_deref_mut()) {
+                (Block::Events(e), Some(more))
+                    if primary.is_some_and(|p| std::ptr::eq(p, block)) =>
+                {
+                    write_events(e, Some(more), 1, out)?
+                }
+                _ => write_block(block, report, 1, out)?,
             }
         }
-        member("notes", out)?;
-        let notes: Vec<Value> = report
-            .notes
-            .iter()
-            .map(|n| Value::from(n.text.as_str()))
-            .collect();
-        write_value(&Value::Array(notes), 1, out)?;
-        out.write_all(b"\n}\n")
     }
+    member("notes", out)?;
+    let notes: Vec<Value> = report
+        .notes
+        .iter()
+        .map(|n| Value::from(n.text.as_str()))
+        .collect();
+    write_value(&Value::Array(notes), 1, out)?;
+    out.write_all(b"\n}\n")
 }
 
 /// Writes `value` pretty-printed as if it sat at nesting `depth` of a document.
@@ -66,7 +92,7 @@ fn write_block(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match block {
-        Block::Events(e) => write_events(e, depth, out),
+        Block::Events(e) => write_events(e, None, depth, out),
         Block::Section(s) => {
             out.write_all(b"{")?;
             let mut first = true;
@@ -147,20 +173,32 @@ fn text_rows(t: &TextTable) -> Vec<Value> {
         .collect()
 }
 
-/// Writes the stored events of `e` as an array at nesting `depth`: compact, or laid out as
-/// `serde_json` pretty-prints with every number as stored.
-fn write_events(e: &Events, depth: usize, out: &mut dyn Write) -> io::Result<()> {
+/// Writes the stored events of `e`, then those of `more`, as an array at nesting `depth`:
+/// compact, or laid out as `serde_json` pretty-prints with every number as stored.
+fn write_events(
+    e: &Events,
+    mut more: Option<&mut MoreEvents<'_>>,
+    depth: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let inner = format!("\n{}", indent(depth + 1));
     let mut any = false;
     out.write_all(b"[")?;
-    for (i, event) in event_texts(&e.frame).enumerate() {
-        out.write_all(if i == 0 { b"" } else { b"," })?;
-        write_text(&inner, out)?;
-        match e.layout {
-            EventLayout::Compact => write_text(event, out)?,
-            EventLayout::Pretty => write_text(&event_layout(event).replace('\n', &inner), out)?,
+    let mut frame = Some(e.frame.clone());
+    while let Some(df) = frame {
+        for event in event_texts(&df) {
+            out.write_all(if any { b"," } else { b"" })?;
+            write_text(&inner, out)?;
+            match e.layout {
+                EventLayout::Compact => write_text(event, out)?,
+                EventLayout::Pretty => write_text(&event_layout(event).replace('\n', &inner), out)?,
+            }
+            any = true;
         }
-        any = true;
+        frame = match more.as_deref_mut() {
+            Some(next) => next()?,
+            None => None,
+        };
     }
     let close = if any {
         format!("\n{}]", indent(depth))

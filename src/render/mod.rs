@@ -135,6 +135,22 @@ pub trait Writer {
     /// them (JSON `notes`); [`Writer::is_human`] formats also show status lines in place.
     fn write(&self, report: &model::Report, out: &mut dyn Write) -> io::Result<()>;
 
+    /// Writes `report` as [`Writer::write`] does, with the events `more` yields after those of
+    /// its primary [`model::Events`] block, each frame written as it comes and then dropped
+    /// (`csv`, `json`, `ndjson`); other formats refuse.
+    fn write_streamed(
+        &self,
+        report: &model::Report,
+        more: &mut model::MoreEvents<'_>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let _ = (report, more, out);
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "this format does not stream events",
+        ))
+    }
+
     /// Whether the format is for people (status lines in place) rather than for programs
     /// (status lines on stderr after the output).
     fn is_human(&self) -> bool {

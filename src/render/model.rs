@@ -385,6 +385,11 @@ pub struct Events {
     pub primary: bool,
 }
 
+/// Further frames of a report's primary [`Events`] block that arrive while the report is
+/// written (raw logs over any range, in bounded memory): each call gives the next frame (the
+/// block's columns), `None` at the end. See [`crate::render::Writer::write_streamed`].
+pub type MoreEvents<'a> = dyn FnMut() -> std::io::Result<Option<DataFrame>> + 'a;
+
 /// How an event is laid out inside a JSON document (NDJSON always writes it compact).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventLayout {

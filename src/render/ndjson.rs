@@ -5,23 +5,36 @@
 use std::io::{self, Write};
 
 use super::json::{block_value, event_texts, write_text};
-use super::model::{Block, Report};
+use polars::prelude::DataFrame;
+
+use super::model::{Block, MoreEvents, Report};
 use super::Writer;
 
 /// The `ndjson` format.
 pub struct NdjsonWriter;
 
 impl Writer for NdjsonWriter {
+    fn write_streamed(
+        &self,
+        report: &Report,
+        more: &mut MoreEvents<'_>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        self.write(report, out)?;
+        if let Some(Block::Events(_)) = report.primary() {
+            while let Some(frame) = more()? {
+                events(&frame, out)?;
+            }
+        }
+        Ok(())
+    }
+
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let Some(block) = report.primary() else {
             return Ok(());
         };
         if let Block::Events(e) = block {
-            for event in event_texts(&e.frame) {
-                write_text(event, out)?;
-                out.write_all(b"\n")?;
-            }
-            return Ok(());
+            return events(&e.frame, out);
         }
         match block_value(block, report) {
             Some(serde_json::Value::Array(rows)) => {
@@ -34,4 +47,13 @@ impl Writer for NdjsonWriter {
             None => Ok(()),
         }
     }
+}
+
+/// The stored events of `frame`, one a line.
+fn events(frame: &DataFrame, out: &mut dyn Write) -> io::Result<()> {
+    for event in event_texts(frame) {
+        write_text(event, out)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
 }

@@ -116,6 +116,11 @@ impl Parsed {
         self.plan_query(&self.query, events, ctx)
     }
 
+    /// The parsed statement (after the SLS rewrites).
+    pub fn query(&self) -> &sqlparser::ast::Query {
+        &self.query
+    }
+
     /// What the statement reads and gives, found by planning it over no events.
     pub fn facts(&self, ctx: &SqlContext) -> Result<PlanFacts, SqlError> {
         Ok(self.plan(LazyFrame::default(), ctx)?.facts)
