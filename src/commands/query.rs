@@ -94,7 +94,11 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
         now: time.now,
         geoip: open_geoip(&args.geoip)?,
     };
-    let compiled = query::compile(&args.query, source.scan(&time.range)?, &ctx)?;
+    let compiled = query::compile(
+        &args.query,
+        source.scan_search(&time.range, &args.query)?,
+        &ctx,
+    )?;
     if args.explain {
         return explain(&compiled).map(|_| 0);
     }
@@ -140,6 +144,7 @@ fn explain(compiled: &Compiled) -> Result<()> {
     let mut out = io::stdout().lock();
     writeln!(out, "search:\n{}", indent(&visible_lines(&search))).map_err(io_err)?;
     writeln!(out, "polars plan:\n{}", indent(&visible_lines(&plan))).map_err(io_err)?;
+    writeln!(out, "index:\n  {}", super::source::index_summary()).map_err(io_err)?;
     if let Some(notes) = compiled
         .sql
         .as_ref()

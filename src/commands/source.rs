@@ -103,6 +103,28 @@ impl Source {
         })
     }
 
+    /// The events within `range` that the search part of `query` may match: the part files
+    /// the token index rules out are not read (a statement that does not parse is scanned whole:
+    /// compiling it reports the error). What the index did is kept for `--explain`
+    /// ([`index_summary`]); indexes that are not believed are named on stderr.
+    pub fn scan_search(&self, range: &TimeRange, query: &str) -> Result<LazyFrame> {
+        let search = keytrail::query::search::parse(keytrail::query::split(query).search);
+        let (Ok(search), false) = (search, index_disabled()) else {
+            return self.scan(range);
+        };
+        let need = keytrail::index::prune::Need::of(&search);
+        let (frame, files, pruning) = self.store.scan_pruned(range, &need)?;
+        if let Ok(mut scanned) = SCANNED.lock() {
+            let root = self.store.root().to_path_buf();
+            scanned.extend(files.into_iter().map(|f| (root.clone(), f)));
+        }
+        warn_ignored_indexes(&self.store, &pruning.ignored);
+        if let Ok(mut summary) = INDEX_SUMMARY.lock() {
+            *summary = Some(pruning.to_string());
+        }
+        Ok(frame)
+    }
+
     /// The events within `range`.
     pub fn scan(&self, range: &TimeRange) -> Result<LazyFrame> {
         if let Ok(mut scanned) = SCANNED.lock() {
@@ -116,6 +138,47 @@ impl Source {
         }
         self.store.scan(range)
     }
+}
+
+/// What the token index did for the last [`Source::scan_search`] of this process.
+static INDEX_SUMMARY: Mutex<Option<String>> = Mutex::new(None);
+
+/// What the token index did for the last search scan, one line for `--explain`.
+pub fn index_summary() -> String {
+    let summary = INDEX_SUMMARY.lock().ok().and_then(|s| s.clone());
+    summary.unwrap_or_else(|| match index_disabled() {
+        true => "the token index is disabled (KEYTRAIL_NO_INDEX): every part file in range is \
+                 scanned"
+            .into(),
+        false => "the token index was not consulted".into(),
+    })
+}
+
+/// Whether `KEYTRAIL_NO_INDEX` (set and not empty) turns the token index off, for tests and
+/// benchmarks that compare with a full scan.
+fn index_disabled() -> bool {
+    std::env::var_os("KEYTRAIL_NO_INDEX").is_some_and(|v| !v.is_empty())
+}
+
+/// Names on stderr the indexes that were not believed (their parts were scanned).
+fn warn_ignored_indexes(store: &Store, ignored: &[(String, String)]) {
+    if ignored.is_empty() {
+        return;
+    }
+    let lines: Vec<String> = ignored
+        .iter()
+        .take(10)
+        .map(|(path, reason)| format!("  {}: {}", visible(path), visible(reason)))
+        .chain((ignored.len() > 10).then(|| format!("  ... and {} more", ignored.len() - 10)))
+        .collect();
+    stderr::warning(&format!(
+        "store {}: {} token indexes not believed, their part files are scanned (run `keytrail \
+         index {}` to rebuild them):\n{}",
+        visible_path(store.root()),
+        ignored.len(),
+        visible_path(store.root()),
+        lines.join("\n")
+    ));
 }
 
 /// Refuses a store whose files differ from its manifest, or with `allow_damaged` warns about

@@ -69,6 +69,7 @@ pub fn repair(store: &Store, damage: &[Damage]) -> Result<Repair> {
         Line::Part(p) if drop_parts.contains(&p.path) => true,
         Line::Part(p) => twice.contains(&p.path) && !seen.insert(p.path.clone()),
         Line::Source(s) => drop_sources.contains(&s.path),
+        Line::Index(i) => drop_parts.contains(&i.part),
     };
     if !drop_parts.is_empty() || !twice.is_empty() {
         fs::create_dir_all(&quarantine).map_err(|e| Error::io(&quarantine, e))?;
@@ -188,7 +189,7 @@ mod tests {
                 &[(0, 0), (1, 0)],
             )
             .unwrap();
-        assert_eq!(part_b.sources, ["/f1", "/f2"]);
+        assert_eq!(part_b.part.sources, ["/f1", "/f2"]);
         store.place_parts(vec![part_a, part_b]).unwrap();
         store
             .commit_manifest(vec![source("/f1"), source("/f2"), source("/f3")])
