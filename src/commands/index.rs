@@ -50,9 +50,7 @@ pub fn run(args: IndexArgs) -> Result<i32> {
                 Ok((part.record.clone(), record))
             })
             .collect::<Result<Vec<_>>>()?;
-        for (part, record) in built {
-            store.place_index_of(&part, record)?;
-        }
+        store.place_indexes(built)?;
     }
     let bytes: u64 = latest_records(&store).values().map(|r| r.bytes).sum();
     let part_bytes: u64 = store.parts().iter().map(|p| p.record.bytes).sum();

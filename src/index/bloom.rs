@@ -88,13 +88,13 @@ mod tests {
     #[test]
     fn no_false_negatives_and_about_the_asked_rate_of_false_positives() {
         let keys: Vec<u64> = (0..20_000u64)
-            .map(|i| xxhash_rust::xxh3::xxh3_64(&i.to_le_bytes()))
+            .map(|i| crate::index::tokens::key_of_folded(&i.to_le_bytes()))
             .collect();
         let mut bloom = Bloom::for_keys(keys.len(), 0.01);
         keys.iter().for_each(|k| bloom.insert(*k));
         assert!(keys.iter().all(|k| bloom.may_contain(*k)));
         let false_hits = (20_000..120_000u64)
-            .map(|i| xxhash_rust::xxh3::xxh3_64(&i.to_le_bytes()))
+            .map(|i| crate::index::tokens::key_of_folded(&i.to_le_bytes()))
             .filter(|k| bloom.may_contain(*k))
             .count();
         assert!(false_hits < 2_000, "{false_hits} of 100000");

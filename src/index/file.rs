@@ -24,6 +24,8 @@ pub const EXTENSION: &str = ".tokens";
 pub const FPP: f64 = 0.01;
 /// The largest index file read (a bigger one is not believed and never read whole).
 pub const MAX_INDEX_BYTES: u64 = 1 << 30;
+/// Slots of the table of recently seen keys (a power of two).
+const RECENT_SLOTS: usize = 4096;
 /// Rows tokenized per task.
 const ROWS_PER_TASK: usize = 1024;
 
@@ -75,10 +77,18 @@ pub fn group_of(rows: &[(Option<&str>, Option<&str>)]) -> Group {
         .map(|chunk| {
             let mut keys = KeySet::default();
             let mut scratch = Vec::new();
+            // Most tokens repeat (field names, services, regions): a small table of the keys
+            // seen last keeps them out of the set.
+            // Slot i starts with a value no key of slot i has.
+            let mut recent: Vec<u64> = (1..=RECENT_SLOTS as u64).collect();
             for (event, topic) in chunk {
                 if let Some(event) = event {
                     for_each_token_key(event, &mut scratch, &mut |k| {
-                        keys.insert(k);
+                        let slot = &mut recent[(k as usize) & (RECENT_SLOTS - 1)];
+                        if *slot != k {
+                            *slot = k;
+                            keys.insert(k);
+                        }
                     });
                 }
                 if let Some(topic) = topic {

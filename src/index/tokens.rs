@@ -15,7 +15,6 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
-use xxhash_rust::xxh3::xxh3_64;
 
 use crate::query::search::ast::{Glyph, Pattern};
 use crate::query::search::tokens::DELIMITERS;
@@ -53,9 +52,36 @@ pub fn fold_char(c: char) -> char {
     })
 }
 
-/// The hash of a token already folded (UTF-8 bytes).
+const SEED: u64 = 0x6b65_7974_7261_696c;
+
+#[inline]
+fn mix(hash: u64, word: u64) -> u64 {
+    (hash ^ word)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .rotate_left(29)
+}
+
+#[inline]
+fn finish(hash: u64, len: usize) -> u64 {
+    let mut k = hash ^ len as u64;
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    k ^ (k >> 33)
+}
+
+/// The key of a token already folded (its UTF-8 bytes): 8-byte little-endian words mixed in
+/// turn, the last one zero-padded, then the length, and a final avalanche. The tokenizer
+/// computes the same value while it scans.
 pub fn key_of_folded(folded: &[u8]) -> u64 {
-    xxh3_64(folded)
+    let mut hash = SEED;
+    for chunk in folded.chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        hash = mix(hash, u64::from_le_bytes(word));
+    }
+    finish(hash, folded.len())
 }
 
 /// Folds the characters of `text` into `out` (cleared first).
@@ -80,34 +106,86 @@ pub fn whole_value_key(text: &str) -> u64 {
 }
 
 /// Calls `each` with the key of every token of the JSON text `text` (repeats included).
-/// `scratch` is a reusable buffer.
+/// `scratch` is a reusable buffer. ASCII tokens are folded and hashed eight bytes at a time;
+/// others go through [`fold_char`].
 pub fn for_each_token_key(text: &str, scratch: &mut Vec<u8>, each: &mut impl FnMut(u64)) {
     let bytes = text.as_bytes();
-    let mut start = 0;
+    let n = bytes.len();
     let mut i = 0;
-    while i <= bytes.len() {
-        let end_here = i == bytes.len() || SEPARATORS[bytes[i] as usize];
-        if end_here {
-            if i > start {
-                emit(bytes, start, i, scratch, each);
-            }
-            start = i + 1;
+    while i < n {
+        while i < n && SEPARATORS[bytes[i] as usize] {
+            i += 1;
         }
-        i += 1;
+        let start = i;
+        while i < n && !SEPARATORS[bytes[i] as usize] {
+            i += 1;
+        }
+        if i > start {
+            let token = &bytes[start..i];
+            let key = match ascii_key(token) {
+                Some(key) => key,
+                None => {
+                    fold_into(token, scratch);
+                    key_of_folded(scratch)
+                }
+            };
+            each(key);
+            escape_tail(bytes, start, i, scratch, each);
+        }
     }
 }
 
-/// The keys of the token `bytes[start..end]`, and of its tail after an `\n`/`\r`/`\t` escape.
-fn emit(bytes: &[u8], start: usize, end: usize, scratch: &mut Vec<u8>, each: &mut impl FnMut(u64)) {
-    let token = &bytes[start..end];
-    fold_into(token, scratch);
-    each(key_of_folded(scratch));
+/// [`key_of_folded`] of `token` in ASCII lower case, computed on its bytes as they are; `None`
+/// when it holds a byte that is not ASCII.
+#[inline]
+fn ascii_key(token: &[u8]) -> Option<u64> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut hash = SEED;
+    let mut seen = 0u64;
+    let mut chunks = token.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        seen |= word;
+        hash = mix(hash, lower_word(word));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut padded = [0u8; 8];
+        padded[..rest.len()].copy_from_slice(rest);
+        let word = u64::from_le_bytes(padded);
+        seen |= word;
+        hash = mix(hash, lower_word(word));
+    }
+    (seen & HIGH == 0).then(|| finish(hash, token.len()))
+}
+
+/// Eight ASCII bytes with `A`..`Z` in lower case.
+#[inline]
+fn lower_word(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let above_z = word.wrapping_add(ONES * (0x7f - b'Z' as u64));
+    let from_a = word.wrapping_add(ONES * (0x80 - b'A' as u64));
+    let upper = (from_a ^ above_z) & (ONES * 0x80);
+    word | (upper >> 2)
+}
+
+/// The key of the token `bytes[start..end]` without its first letter when it follows a
+/// backslash and starts with `n`, `r` or `t` (the scan also reads `\n` and its kin as a
+/// delimiter).
+#[inline]
+fn escape_tail(
+    bytes: &[u8],
+    start: usize,
+    end: usize,
+    scratch: &mut Vec<u8>,
+    each: &mut impl FnMut(u64),
+) {
     let after_escape = start > 0 && bytes[start - 1] == b'\\';
     if after_escape
-        && token.len() > 1
-        && matches!(token[0], b'n' | b'r' | b't' | b'N' | b'R' | b'T')
+        && end - start > 1
+        && matches!(bytes[start], b'n' | b'r' | b't' | b'N' | b'R' | b'T')
     {
-        fold_into(&token[1..], scratch);
+        fold_into(&bytes[start + 1..end], scratch);
         each(key_of_folded(scratch));
     }
 }
@@ -180,6 +258,37 @@ mod tests {
             pattern_key(&Pattern(vec![Glyph::Lit('a'), Glyph::Many])),
             None
         );
+    }
+
+    #[test]
+    fn the_one_pass_keys_are_the_keys_of_the_folded_tokens() {
+        let text = "{\"a\":\"Ab-12345678.XYZ:exactly8,sixteen-chars-abc/\u{212A}elvin mIxEd\"}";
+        let mut expected = Vec::new();
+        for token in text.split(|c: char| DELIMITERS.contains(c) || c == '\\') {
+            if !token.is_empty() {
+                let folded: String = token.chars().map(fold_char).collect();
+                expected.push(key_of_folded(folded.as_bytes()));
+            }
+        }
+        assert_eq!(keys(text), expected);
+    }
+
+    #[test]
+    fn word_lowering_is_ascii_lowering() {
+        for b in 0..128u8 {
+            let word = u64::from_le_bytes([b, b'@', b'[', b'A', b'Z', b'`', b'{', b'z']);
+            let want = u64::from_le_bytes([
+                b.to_ascii_lowercase(),
+                b'@',
+                b'[',
+                b'a',
+                b'z',
+                b'`',
+                b'{',
+                b'z',
+            ]);
+            assert_eq!(lower_word(word), want, "{b}");
+        }
     }
 
     #[test]

@@ -394,16 +394,15 @@ impl Store {
         &self.manifest.indexes
     }
 
-    /// Records a token index written to `.tmp/<part name>.tokens` for the placed part `part` in
-    /// the manifest, then renames it into place (`keytrail index`).
-    pub fn place_index_of(
-        &mut self,
-        part: &PartRecord,
-        index: manifest::IndexRecord,
-    ) -> Result<()> {
-        manifest::append(&self.root.join(MANIFEST), &[Line::Index(index.clone())])?;
-        self.place_index(part)?;
-        self.manifest.indexes.push(index);
+    /// Records token indexes written to `.tmp/<part name>.tokens` for placed parts in the
+    /// manifest (one append), then renames them into place (`keytrail index`).
+    pub fn place_indexes(&mut self, built: Vec<(PartRecord, manifest::IndexRecord)>) -> Result<()> {
+        let lines: Vec<Line> = built.iter().map(|(_, i)| Line::Index(i.clone())).collect();
+        manifest::append(&self.root.join(MANIFEST), &lines)?;
+        for (part, index) in built {
+            self.place_index(&part)?;
+            self.manifest.indexes.push(index);
+        }
         Ok(())
     }
 
