@@ -154,10 +154,9 @@ pub fn index_summary() -> String {
     })
 }
 
-/// Whether `KEYTRAIL_NO_INDEX` (set and not empty) turns the token index off, for tests and
-/// benchmarks that compare with a full scan.
+/// Whether `KEYTRAIL_NO_INDEX` turns the token index off ([`keytrail::index::disabled`]).
 fn index_disabled() -> bool {
-    std::env::var_os("KEYTRAIL_NO_INDEX").is_some_and(|v| !v.is_empty())
+    keytrail::index::disabled()
 }
 
 /// Names on stderr the indexes that were not believed (their parts were scanned).

@@ -335,9 +335,13 @@ impl Store {
             run: run.to_string(),
             sources: sources_of(batches, picks),
         };
-        let index = index_rows(batches, picks);
-        let index = crate::index::build::from_groups(&part, &index);
-        let index = crate::index::build::write(&tmp_dir.join(index_tmp_name(name)), &part, &index)?;
+        if crate::index::disabled() {
+            return Ok(WrittenPart { part, index: None });
+        }
+        let rows = index_rows(batches, picks);
+        let index = crate::index::build::from_groups(&part, &rows);
+        let tmp = tmp_dir.join(index_tmp_name(name));
+        let index = crate::index::build::write(&tmp, &part, &index)?;
         Ok(WrittenPart {
             part,
             index: Some(index),
