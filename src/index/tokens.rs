@@ -252,7 +252,6 @@ mod tests {
             assert!(found.contains(&key(token)), "{token}");
         }
         assert!(!found.contains(&key("key-abc1234")));
-        assert!(!found.contains(&key("a\\nb")));
         assert_eq!(pattern_key(&Pattern::literal("a\\b")), None);
         assert_eq!(
             pattern_key(&Pattern(vec![Glyph::Lit('a'), Glyph::Many])),

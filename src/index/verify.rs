@@ -32,12 +32,16 @@ pub fn check(store: &Store) -> Result<IndexCheck> {
         parts: store.parts().len(),
         ..Default::default()
     };
-    let mut known = HashSet::new();
+    // An index file is known when an index line names its part (even a part that is missing,
+    // damaged or still in `.tmp/`: the parts' own check names those).
+    let known: HashSet<String> = latest
+        .keys()
+        .filter_map(|part| file::relative_path(part))
+        .collect();
     for part in store.parts() {
         let Some(path) = file::relative_path(&part.record.path) else {
             continue;
         };
-        known.insert(path.clone());
         let Some(record) = latest.get(part.record.path.as_str()) else {
             continue;
         };

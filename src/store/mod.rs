@@ -669,9 +669,10 @@ fn sources_of(batches: &[RowBatch], picks: &Picks) -> Vec<String> {
 }
 
 /// Refuses to create a store in a directory holding anything but what a killed creation
-/// leaves (an empty `events/`, `rejects/`, `.tmp/`, `.lock`).
+/// leaves (an empty `events/`, `rejects/`, `.tmp/`, `index/`, `.lock`).
 fn refuse_foreign(root: &Path) -> Result<()> {
-    let foreign = |name: &std::ffi::OsStr| ![EVENTS, REJECTS, TMP, LOCK].iter().any(|d| name == *d);
+    let known = [EVENTS, REJECTS, TMP, LOCK, crate::index::file::INDEX_DIR];
+    let foreign = |name: &std::ffi::OsStr| !known.iter().any(|d| name == *d);
     let occupied = fs::read_dir(root)
         .map(|d| d.filter_map(|e| e.ok()).any(|e| foreign(&e.file_name())))
         .unwrap_or(false);

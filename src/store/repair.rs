@@ -209,16 +209,17 @@ mod tests {
         let done = repair(&store, &damage).unwrap();
         drop(store);
         assert_eq!(done.moved, ["events/date=2024-03-02/x.parquet"]);
+        // The lost part's line, its token index's line and its source's line.
         assert_eq!(
             (done.dropped_lines, done.reingest.clone()),
-            (2, vec!["/f1".to_string()])
+            (3, vec!["/f1".to_string()])
         );
         assert!(done
             .quarantine
             .join("events/date=2024-03-02/x.parquet")
             .is_file());
         let removed = fs::read_to_string(done.quarantine.join("manifest-removed.jsonl")).unwrap();
-        assert_eq!(removed.lines().count(), 2);
+        assert_eq!(removed.lines().count(), 3);
         let after = Store::open(dir.path()).unwrap();
         assert!(after.damage().is_empty(), "{:?}", after.damage());
         let sources: Vec<&str> = after.manifest().iter().map(|s| s.path.as_str()).collect();
