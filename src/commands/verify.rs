@@ -101,19 +101,22 @@ fn report(store: &Store, damage: &[Damage], out: &mut impl Write) -> io::Result<
     )
 }
 
-/// Prints the check of the token indexes: how many parts have one, and each bad or unknown file.
+/// Prints the bad or unknown token index files, if any, after how many parts have a sound
+/// index; nothing when every index is sound (so `verify`'s report of a store is as before).
 fn report_indexes(
     check: &keytrail::index::verify::IndexCheck,
     out: &mut impl Write,
 ) -> io::Result<()> {
     let count = check.problems.len();
+    if count == 0 {
+        return Ok(());
+    }
     writeln!(
         out,
         "token indexes: {} of {} parts indexed{}",
         check.indexed,
         check.parts,
         match count {
-            0 => String::new(),
             1 => "; 1 index problem:".into(),
             n => format!("; {n} index problems:"),
         }

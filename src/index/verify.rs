@@ -1,11 +1,12 @@
 //! `keytrail verify`'s check of the token indexes: each recorded index must match its record,
-//! have been made for its part, and equal the index built again from the part; a file under
-//! `index/` that no record names is unknown. Indexes are a cache: a part without one is fine.
+//! have been made for its part, and equal the index built again from the part. Indexes are a
+//! cache: a part without one is fine, and a file under `index/` no record names (left by a
+//! repair that forgot its part, or a killed run) is never read, so it is no difference.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::build;
-use super::file::{self, INDEX_DIR};
+use super::file;
 use crate::store::manifest::IndexRecord;
 use crate::store::Store;
 use crate::Result;
@@ -32,12 +33,6 @@ pub fn check(store: &Store) -> Result<IndexCheck> {
         parts: store.parts().len(),
         ..Default::default()
     };
-    // An index file is known when an index line names its part (even a part that is missing,
-    // damaged or still in `.tmp/`: the parts' own check names those).
-    let known: HashSet<String> = latest
-        .keys()
-        .filter_map(|part| file::relative_path(part))
-        .collect();
     for part in store.parts() {
         let Some(path) = file::relative_path(&part.record.path) else {
             continue;
@@ -61,35 +56,6 @@ pub fn check(store: &Store) -> Result<IndexCheck> {
             )),
         }
     }
-    for path in index_files(store)? {
-        if !known.contains(&path) {
-            found.problems.push(format!(
-                "{path}: a file the manifest does not record as an index (not read)"
-            ));
-        }
-    }
     found.problems.sort();
     Ok(found)
-}
-
-/// Every entry under `index/` (two levels), as paths under the store root.
-fn index_files(store: &Store) -> Result<Vec<String>> {
-    let dir = store.root().join(INDEX_DIR);
-    let mut out = Vec::new();
-    let Ok(dates) = std::fs::read_dir(&dir) else {
-        return Ok(out);
-    };
-    for date in dates.flatten() {
-        let date_name = date.file_name().to_string_lossy().into_owned();
-        let Ok(files) = std::fs::read_dir(date.path()) else {
-            out.push(format!("{INDEX_DIR}/{date_name}"));
-            continue;
-        };
-        for entry in files.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            out.push(format!("{INDEX_DIR}/{date_name}/{name}"));
-        }
-    }
-    out.sort();
-    Ok(out)
 }
