@@ -44,7 +44,7 @@ pub fn run(args: IndexArgs) -> Result<i32> {
                 let index = build::from_parquet(&part.file, &part.record)?;
                 let record = build::write(&tmp, &part.record, &index)?;
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if n % step == 0 || n == todo.len() {
+                if n.is_multiple_of(step) || n == todo.len() {
                     stderr::shown(&format!("indexing: {n} of {} part files", todo.len()));
                 }
                 Ok((part.record.clone(), record))

@@ -28,7 +28,7 @@ impl Bloom {
     /// The filter whose blocks are `bytes` (little-endian words); `None` unless `bytes` is a
     /// whole, non-zero number of blocks.
     pub fn from_bytes(bytes: &[u8]) -> Option<Bloom> {
-        if bytes.is_empty() || bytes.len() % BLOCK_BYTES != 0 {
+        if bytes.is_empty() || !bytes.len().is_multiple_of(BLOCK_BYTES) {
             return None;
         }
         let blocks = bytes
