@@ -53,6 +53,9 @@ pub enum Command {
     /// Check a store against its manifest: every part file re-hashed and its rows counted;
     /// missing, unknown, altered parts named. Exit 0 when it matches, 1 on any difference.
     Verify(VerifyArgs),
+    /// Build the token index of every part of a store that lacks one (stores written before
+    /// the index, or whose index is not believed), so needle searches skip files. Idempotent.
+    Index(IndexArgs),
     /// Write one self-contained evidence report (HTML, Markdown or JSON): scope, summary,
     /// activity, KMS keys, lifecycle, usage, detections, baselines, evidence appendix.
     Report(ReportArgs),
@@ -138,6 +141,17 @@ pub struct VerifyArgs {
     /// Record every part file of a store whose manifest records none (made by an older keytrail).
     #[arg(long)]
     pub adopt: bool,
+}
+
+/// `keytrail index`.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:
+  keytrail index ./store        # index the parts that have no index yet; a second run does nothing
+Progress goes to stderr; the summary (parts indexed, index size) to stdout.")]
+pub struct IndexArgs {
+    /// The store directory.
+    #[arg(value_name = "STORE")]
+    pub store: PathBuf,
 }
 
 /// The flag every reading command takes for a damaged store.

@@ -17,6 +17,7 @@ pub mod error;
 pub mod event;
 pub mod geoip;
 pub mod histogram;
+pub mod index;
 pub mod ingest;
 pub mod kms;
 pub mod query;

@@ -4,6 +4,7 @@
 mod demo;
 mod detect;
 mod geoip;
+mod index;
 mod ingest;
 mod kms;
 mod query;
@@ -31,6 +32,7 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Sample(args) => sample::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Index(args) => index::run(args),
         Command::Report(args) => report::run(args),
         Command::Translate(args) => translate::run_translate(args),
         Command::ExportSql(args) => translate::run_export(args),

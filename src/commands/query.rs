@@ -2,6 +2,7 @@
 //! hand the finished frames to the renderers.
 
 use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -116,13 +117,14 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
         now: time.now,
         geoip: open_geoip(&args.geoip)?,
     };
-    let compiled = query::compile(&args.query, source.scan(&time.range)?, &ctx)?;
+    let files = source.files_for_query(&time.range, &args.query);
+    let compiled = query::compile(&args.query, source.scan_files(&files, &time.range)?, &ctx)?;
     if args.explain {
         return explain(&compiled, &args.query).map(|_| 0);
     }
     match compiled.sql {
         Some(plan) => {
-            let engine = exec::engine_for(&source.files(&time.range));
+            let engine = exec::engine_for(&files);
             let report = sql_report(plan, engine, &time.zone)?;
             output::emit(&report, format, args.output.as_deref())?;
         }
@@ -130,6 +132,7 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
             let scan = RawScan::new(
                 &source,
                 &compiled.search,
+                files,
                 time.range,
                 exec::WIDE_GROUP_BYTES,
                 &args.read,
@@ -181,6 +184,7 @@ fn explain(compiled: &Compiled, text: &str) -> Result<()> {
         indent(&visible_lines(&memory_lines(text)))
     )
     .map_err(io_err)?;
+    writeln!(out, "index:\n  {}", super::source::index_summary()).map_err(io_err)?;
     if let Some(notes) = compiled
         .sql
         .as_ref()
@@ -228,15 +232,17 @@ struct RawScan<'a> {
 }
 
 impl<'a> RawScan<'a> {
-    /// The partition groups of `range` that `search` reads, `group_bytes` of part files each.
+    /// The partition groups of `files` (the parts of `range` that `search` may match),
+    /// `group_bytes` of part files each.
     fn new(
         source: &'a Source,
         search: &SearchExpr,
+        files: Vec<PathBuf>,
         range: TimeRange,
         group_bytes: u64,
         read: &ReadArgs,
     ) -> RawScan<'a> {
-        let partitions = exec::grouped(exec::partitions_of(&source.files(&range)), group_bytes);
+        let partitions = exec::grouped(exec::partitions_of(&files), group_bytes);
         RawScan {
             source,
             progress: read_progress(read.quiet, partitions.len()),
@@ -578,10 +584,16 @@ pub fn run_histogram(args: HistogramArgs) -> Result<i32> {
         now: time.now,
         geoip: None,
     };
-    let compiled = query::compile(statement.search, source.scan(&time.range)?, &ctx)?;
+    let files = source.files_for_query(&time.range, statement.search);
+    let compiled = query::compile(
+        statement.search,
+        source.scan_files(&files, &time.range)?,
+        &ctx,
+    )?;
     let scan = RawScan::new(
         &source,
         &compiled.search,
+        files,
         time.range,
         exec::NARROW_GROUP_BYTES,
         &args.read,

@@ -10,6 +10,7 @@ use polars::prelude::LazyFrame;
 
 use keytrail::ingest::{self, IngestOptions};
 use keytrail::query::exec;
+use keytrail::query::search::SearchExpr;
 use keytrail::render::escape::{visible, visible_path};
 use keytrail::render::stderr;
 use keytrail::store::{self, Store};
@@ -104,6 +105,32 @@ impl Source {
         })
     }
 
+    /// The part files of `range` that the search part of `query` may match
+    /// ([`Source::files_matching`]; all of them when it does not parse: compiling it then
+    /// reports the error).
+    pub fn files_for_query(&self, range: &TimeRange, query: &str) -> Vec<PathBuf> {
+        match keytrail::query::search::parse(keytrail::query::split(query).search) {
+            Ok(search) => self.files_matching(range, &search),
+            Err(_) => self.files(range),
+        }
+    }
+
+    /// The part files of `range` that may hold an event `search` matches: those the token index
+    /// does not rule out (all of them when it is disabled). Names the indexes not believed on
+    /// stderr and keeps what the index did for `--explain`.
+    pub fn files_matching(&self, range: &TimeRange, search: &SearchExpr) -> Vec<PathBuf> {
+        if index_disabled() {
+            return self.files(range);
+        }
+        let need = keytrail::index::prune::Need::of(search);
+        let (files, pruning) = self.store.files_pruned(range, &need);
+        warn_ignored_indexes(&self.store, &pruning.ignored);
+        if let Ok(mut summary) = INDEX_SUMMARY.lock() {
+            *summary = Some(pruning.to_string());
+        }
+        files
+    }
+
     /// The events within `range`.
     pub fn scan(&self, range: &TimeRange) -> Result<LazyFrame> {
         self.note_scanned(&self.store.files_in(range));
@@ -128,6 +155,46 @@ impl Source {
             scanned.extend(files.iter().map(|f| (root.clone(), f.clone())));
         }
     }
+}
+
+/// What the token index did for the last [`Source::files_matching`] of this process.
+static INDEX_SUMMARY: Mutex<Option<String>> = Mutex::new(None);
+
+/// What the token index did for the last search scan, one line for `--explain`.
+pub fn index_summary() -> String {
+    let summary = INDEX_SUMMARY.lock().ok().and_then(|s| s.clone());
+    summary.unwrap_or_else(|| match index_disabled() {
+        true => "the token index is disabled (KEYTRAIL_NO_INDEX): every part file in range is \
+                 scanned"
+            .into(),
+        false => "the token index was not consulted".into(),
+    })
+}
+
+/// Whether `KEYTRAIL_NO_INDEX` turns the token index off ([`keytrail::index::disabled`]).
+fn index_disabled() -> bool {
+    keytrail::index::disabled()
+}
+
+/// Names on stderr the indexes that were not believed (their parts were scanned).
+fn warn_ignored_indexes(store: &Store, ignored: &[(String, String)]) {
+    if ignored.is_empty() {
+        return;
+    }
+    let lines: Vec<String> = ignored
+        .iter()
+        .take(10)
+        .map(|(path, reason)| format!("  {}: {}", visible(path), visible(reason)))
+        .chain((ignored.len() > 10).then(|| format!("  ... and {} more", ignored.len() - 10)))
+        .collect();
+    stderr::warning(&format!(
+        "store {}: {} token indexes not believed, their part files are scanned (run `keytrail \
+         index {}` to rebuild them):\n{}",
+        visible_path(store.root()),
+        ignored.len(),
+        visible_path(store.root()),
+        lines.join("\n")
+    ));
 }
 
 /// Refuses a store whose files differ from its manifest, or with `allow_damaged` warns about

@@ -40,8 +40,15 @@ pub fn run(args: VerifyArgs) -> Result<i32> {
     if store.is_legacy() {
         return Ok(1);
     }
+    let indexes = keytrail::index::verify::check(&store)?;
+    report_indexes(&indexes, &mut out).map_err(io_err)?;
+    let bad_index = !indexes.problems.is_empty();
     if !args.repair || damage.is_empty() {
-        return Ok(if damage.is_empty() { 0 } else { 1 });
+        return Ok(if damage.is_empty() && !bad_index {
+            0
+        } else {
+            1
+        });
     }
     let done = repair::repair(&store, &damage)?;
     report_repair(&store, &done, &mut out).map_err(io_err)?;
@@ -92,6 +99,32 @@ fn report(store: &Store, damage: &[Damage], out: &mut impl Write) -> io::Result<
         "run `keytrail verify {root} --repair` to quarantine damaged and unknown files and list \
          the source files to ingest again"
     )
+}
+
+/// Prints the bad or unknown token index files, if any, after how many parts have a sound
+/// index; nothing when every index is sound (so `verify`'s report of a store is as before).
+fn report_indexes(
+    check: &keytrail::index::verify::IndexCheck,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let count = check.problems.len();
+    if count == 0 {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "token indexes: {} of {} parts indexed{}",
+        check.indexed,
+        check.parts,
+        match count {
+            1 => "; 1 index problem:".into(),
+            n => format!("; {n} index problems:"),
+        }
+    )?;
+    for problem in &check.problems {
+        writeln!(out, "  {}", visible(problem))?;
+    }
+    Ok(())
 }
 
 /// Prints what the repair did and what to ingest again.

@@ -76,6 +76,17 @@ impl PartRecord {
     }
 }
 
+/// The token index file of one part (`index/date=…/<part>.tokens`, see [`crate::index`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexRecord {
+    /// The path of the part it indexes, as its part record names it.
+    pub part: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// blake3 hash of its bytes, hex.
+    pub blake3: String,
+}
+
 /// One line of the manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
@@ -84,6 +95,8 @@ pub enum Line {
     Source(ManifestRecord),
     /// A Parquet part file an ingest wrote.
     Part(PartRecord),
+    /// The token index of a part.
+    Index(IndexRecord),
 }
 
 /// The manifest's lines, by kind.
@@ -93,6 +106,8 @@ pub struct Manifest {
     pub sources: Vec<ManifestRecord>,
     /// Part lines, oldest first.
     pub parts: Vec<PartRecord>,
+    /// Index lines, oldest first (a later line for the same part replaces an earlier one).
+    pub indexes: Vec<IndexRecord>,
     /// Source lines without a `kind` (written by keytrail before part records existed).
     pub untagged: usize,
     /// The paths of the parts whose chunk was committed: a source line of one of their source
@@ -155,6 +170,7 @@ pub fn load(path: &Path, cut_torn_tail: bool) -> Result<Manifest> {
                 part_lines.push(number);
                 manifest.parts.push(part);
             }
+            (Line::Index(index), _) => manifest.indexes.push(index),
         }
     }
     for (part, line) in manifest.parts.iter().zip(part_lines) {
@@ -179,6 +195,10 @@ fn parse(line: &str) -> std::result::Result<(Line, bool), String> {
         Some(Some("source")) => Ok((Line::Source(source(value)?), false)),
         Some(Some("part")) => Ok((
             Line::Part(serde_json::from_value(value).map_err(|e| e.to_string())?),
+            false,
+        )),
+        Some(Some("index")) => Ok((
+            Line::Index(serde_json::from_value(value).map_err(|e| e.to_string())?),
             false,
         )),
         Some(other) => Err(format!("unknown kind {}", kind_text(other))),

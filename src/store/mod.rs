@@ -314,8 +314,8 @@ impl Store {
     }
 
     /// Writes the rows `picks` of `batches`, in that order, as the part `<name>` of the
-    /// partition for `date`, to `.tmp/`; returns its record (not yet in the manifest: see
-    /// [`Store::place_parts`]).
+    /// partition for `date`, to `.tmp/`, and its token index beside it; returns their records
+    /// (not yet in the manifest: see [`Store::place_parts`]).
     pub fn write_part(
         &self,
         date: &str,
@@ -323,27 +323,49 @@ impl Store {
         run: &str,
         batches: &[RowBatch],
         picks: &Picks,
-    ) -> Result<PartRecord> {
+    ) -> Result<WrittenPart> {
         let tmp_dir = self.root.join(TMP);
         fs::create_dir_all(&tmp_dir).map_err(|e| Error::io(&tmp_dir, e))?;
         let written = parquet::write_file(&tmp_dir.join(name), batches, picks)?;
-        Ok(PartRecord {
+        let part = PartRecord {
             path: format!("{EVENTS}/date={date}/{name}"),
             rows: picks.len() as u64,
             bytes: written.bytes,
             blake3: written.blake3,
             run: run.to_string(),
             sources: sources_of(batches, picks),
+        };
+        if crate::index::disabled() {
+            return Ok(WrittenPart { part, index: None });
+        }
+        let rows = index_rows(batches, picks);
+        let index = crate::index::build::from_groups(&part, &rows);
+        let tmp = tmp_dir.join(index_tmp_name(name));
+        let index = crate::index::build::write(&tmp, &part, &index)?;
+        Ok(WrittenPart {
+            part,
+            index: Some(index),
         })
     }
 
-    /// Records `parts` (written to `.tmp/` by [`Store::write_part`]) in the manifest, then
-    /// renames them into place: a crash in between leaves recorded parts in `.tmp/`, which
-    /// readers skip (their sources are not recorded yet) and the next writer moves into place.
-    pub fn place_parts(&mut self, parts: Vec<PartRecord>) -> Result<()> {
-        let lines: Vec<Line> = parts.iter().cloned().map(Line::Part).collect();
+    /// Records `parts` (written to `.tmp/` by [`Store::write_part`]) and their indexes in the
+    /// manifest, then renames each index, then its part, into place: a crash in between leaves
+    /// recorded parts in `.tmp/`, which readers skip (their sources are not recorded yet) and
+    /// the next writer moves into place; an index is in place before its part.
+    pub fn place_parts(&mut self, parts: Vec<WrittenPart>) -> Result<()> {
+        let lines: Vec<Line> = parts
+            .iter()
+            .flat_map(|w| {
+                let index = w.index.clone().map(Line::Index);
+                std::iter::once(Line::Part(w.part.clone())).chain(index)
+            })
+            .collect();
         manifest::append(&self.root.join(MANIFEST), &lines)?;
-        for part in parts {
+        for WrittenPart { part, index } in parts {
+            if let Some(index) = index {
+                self.place_index(&part)?;
+                self.manifest.indexes.push(index);
+            }
             let tmp = self.root.join(TMP).join(part.name());
             let path = self.root.join(&part.path);
             if let Some(dir) = path.parent() {
@@ -359,6 +381,42 @@ impl Store {
         Ok(())
     }
 
+    /// Renames the index of `part` from `.tmp/` into `index/`.
+    fn place_index(&self, part: &PartRecord) -> Result<()> {
+        let Some(path) = crate::index::file::path_of(&self.root, part) else {
+            return Ok(());
+        };
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let tmp = self.root.join(TMP).join(index_tmp_name(part.name()));
+        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+    }
+
+    /// Every index record of the manifest, oldest first.
+    pub fn index_records(&self) -> &[manifest::IndexRecord] {
+        &self.manifest.indexes
+    }
+
+    /// Records token indexes written to `.tmp/<part name>.tokens` for placed parts in the
+    /// manifest (one append), then renames them into place (`keytrail index`).
+    pub fn place_indexes(&mut self, built: Vec<(PartRecord, manifest::IndexRecord)>) -> Result<()> {
+        let lines: Vec<Line> = built.iter().map(|(_, i)| Line::Index(i.clone())).collect();
+        manifest::append(&self.root.join(MANIFEST), &lines)?;
+        for (part, index) in built {
+            self.place_index(&part)?;
+            self.manifest.indexes.push(index);
+        }
+        Ok(())
+    }
+
+    /// Where `keytrail index` writes the index of the part named `name` before placing it.
+    pub fn index_tmp_path(&self, name: &str) -> Result<PathBuf> {
+        let dir = self.root.join(TMP);
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        Ok(dir.join(index_tmp_name(name)))
+    }
+
     /// Writes the rows `picks` of `batches` as the part `<name>` of the partition for `date`
     /// and places it ([`Store::write_part`] then [`Store::place_parts`]). Returns its path.
     pub fn commit_partition_file(
@@ -369,7 +427,7 @@ impl Store {
         picks: &Picks,
     ) -> Result<PathBuf> {
         let part = self.write_part(date, name, "", batches, picks)?;
-        let path = self.root.join(&part.path);
+        let path = self.root.join(&part.part.path);
         self.place_parts(vec![part])?;
         Ok(path)
     }
@@ -407,21 +465,91 @@ impl Store {
     /// overlapping it are read, `__time__` is filtered to `[from, to)`, and the columns are
     /// those of [`schema::columns`], in order. An empty selection scans to an empty frame.
     pub fn scan(&self, range: &TimeRange) -> Result<LazyFrame> {
-        let mut paths = Vec::new();
-        for file in self.files_in(range) {
-            paths.push(PlRefPath::try_from_path(&file)?);
-        }
-        let frame = if paths.is_empty() {
-            rows_to_dataframe(&[])?.lazy()
-        } else {
-            let mut args = ScanArgsParquet::default();
-            args.hive_options.enabled = Some(false);
-            args.glob = false;
-            LazyFrame::scan_parquet_files(paths.into(), args)?
-        };
-        let columns: Vec<Expr> = schema::columns().iter().map(|c| col(c.as_str())).collect();
-        Ok(frame.filter(time_filter(range)).select(columns))
+        scan_files(&self.files_in(range), range)
     }
+
+    /// The parts a scan of `range` reads.
+    fn parts_in(&self, range: &TimeRange) -> Vec<&PartFile> {
+        let mut parts: Vec<&PartFile> = self
+            .present
+            .iter()
+            .filter(|p| {
+                p.record
+                    .date()
+                    .is_some_and(|d| partition_overlaps(d, range))
+            })
+            .collect();
+        parts.sort_by(|a, b| a.file.cmp(&b.file));
+        parts
+    }
+
+    /// As [`Store::files_in`], without the part files whose token index says that no event in
+    /// them can meet `need` (a search statement's necessary condition, [`crate::index::prune`]);
+    /// also what the index did. Parts without a believed index are kept.
+    pub fn files_pruned(
+        &self,
+        range: &TimeRange,
+        need: &crate::index::prune::Need,
+    ) -> (Vec<PathBuf>, crate::index::select::Pruning) {
+        let parts = self.parts_in(range);
+        crate::index::select::select(&self.root, &parts, &self.manifest.indexes, need)
+    }
+}
+
+/// A lazy scan of the Parquet `files`, filtered to `range`, with the store's columns in order.
+fn scan_files(files: &[PathBuf], range: &TimeRange) -> Result<LazyFrame> {
+    let mut paths = Vec::new();
+    for file in files {
+        paths.push(PlRefPath::try_from_path(file)?);
+    }
+    let frame = if paths.is_empty() {
+        rows_to_dataframe(&[])?.lazy()
+    } else {
+        let mut args = ScanArgsParquet::default();
+        args.hive_options.enabled = Some(false);
+        args.glob = false;
+        LazyFrame::scan_parquet_files(paths.into(), args)?
+    };
+    let columns: Vec<Expr> = schema::columns().iter().map(|c| col(c.as_str())).collect();
+    Ok(frame.filter(time_filter(range)).select(columns))
+}
+
+/// A part written to `.tmp/` and its token index, to be placed together.
+#[derive(Debug, Clone)]
+pub struct WrittenPart {
+    /// The part's record.
+    pub part: PartRecord,
+    /// Its index's record (written beside it in `.tmp/`).
+    pub index: Option<manifest::IndexRecord>,
+}
+
+/// The name in `.tmp/` of the index of the part named `name`.
+fn index_tmp_name(name: &str) -> String {
+    format!("{name}{}", crate::index::file::EXTENSION)
+}
+
+/// The (event text, topic) of the rows `picks` of `batches`, cut into the part's row groups.
+fn index_rows<'a>(
+    batches: &'a [RowBatch],
+    picks: &Picks,
+) -> Vec<Vec<(Option<&'a str>, Option<&'a str>)>> {
+    let text_column = |name: &str| {
+        schema::columns()
+            .iter()
+            .position(|c| c == name)
+            .expect("a stored column")
+            - 1
+    };
+    let (event, topic) = (text_column(schema::EVENT), text_column(schema::TOPIC));
+    picks
+        .chunks(parquet::ROW_GROUP_ROWS)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .map(|&(b, r)| (batches[b].text(event, r), batches[b].text(topic, r)))
+                .collect()
+        })
+        .collect()
 }
 
 /// Why the Parquet file at `file` cannot be read in full (every column of every row), by the
@@ -539,9 +667,10 @@ fn sources_of(batches: &[RowBatch], picks: &Picks) -> Vec<String> {
 }
 
 /// Refuses to create a store in a directory holding anything but what a killed creation
-/// leaves (an empty `events/`, `rejects/`, `.tmp/`, `.lock`).
+/// leaves (an empty `events/`, `rejects/`, `.tmp/`, `index/`, `.lock`).
 fn refuse_foreign(root: &Path) -> Result<()> {
-    let foreign = |name: &std::ffi::OsStr| ![EVENTS, REJECTS, TMP, LOCK].iter().any(|d| name == *d);
+    let known = [EVENTS, REJECTS, TMP, LOCK, crate::index::file::INDEX_DIR];
+    let foreign = |name: &std::ffi::OsStr| !known.iter().any(|d| name == *d);
     let occupied = fs::read_dir(root)
         .map(|d| d.filter_map(|e| e.ok()).any(|e| foreign(&e.file_name())))
         .unwrap_or(false);
@@ -569,6 +698,7 @@ fn roll_forward_tmp(root: &Path) -> Result<()> {
         let path = root.join(&part.path);
         let whole = fs::metadata(&tmp).is_ok_and(|m| m.is_file() && m.len() == part.bytes);
         if whole && check::valid_part_path(&part.path) && !path.exists() {
+            roll_forward_index(root, &manifest, part)?;
             if let Some(dir) = path.parent() {
                 fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
             }
@@ -576,6 +706,25 @@ fn roll_forward_tmp(root: &Path) -> Result<()> {
         }
     }
     clean_tmp(root)
+}
+
+/// Moves the recorded index of `part` that a killed ingest left whole in `.tmp/` into place.
+fn roll_forward_index(root: &Path, manifest: &Manifest, part: &PartRecord) -> Result<()> {
+    let Some(record) = manifest.indexes.iter().rev().find(|i| i.part == part.path) else {
+        return Ok(());
+    };
+    let tmp = root.join(TMP).join(index_tmp_name(part.name()));
+    let whole = fs::metadata(&tmp).is_ok_and(|m| m.is_file() && m.len() == record.bytes);
+    let Some(path) = crate::index::file::path_of(root, part) else {
+        return Ok(());
+    };
+    if whole {
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
 }
 
 /// The `__time__` predicate of `range` (always true when unbounded).
@@ -792,7 +941,7 @@ mod tests {
             .unwrap();
         // The ingest is killed after recording the part, before renaming it: its source file
         // is not recorded, so readers do not read it and see no damage.
-        manifest::append(&dir.path().join(MANIFEST), &[Line::Part(part)]).unwrap();
+        manifest::append(&dir.path().join(MANIFEST), &[Line::Part(part.part)]).unwrap();
         drop(store);
         let reader = Store::open(dir.path()).unwrap();
         assert!(reader.damage().is_empty(), "{:?}", reader.damage());

@@ -69,6 +69,7 @@ pub fn repair(store: &Store, damage: &[Damage]) -> Result<Repair> {
         Line::Part(p) if drop_parts.contains(&p.path) => true,
         Line::Part(p) => twice.contains(&p.path) && !seen.insert(p.path.clone()),
         Line::Source(s) => drop_sources.contains(&s.path),
+        Line::Index(i) => drop_parts.contains(&i.part),
     };
     if !drop_parts.is_empty() || !twice.is_empty() {
         fs::create_dir_all(&quarantine).map_err(|e| Error::io(&quarantine, e))?;
@@ -188,7 +189,7 @@ mod tests {
                 &[(0, 0), (1, 0)],
             )
             .unwrap();
-        assert_eq!(part_b.sources, ["/f1", "/f2"]);
+        assert_eq!(part_b.part.sources, ["/f1", "/f2"]);
         store.place_parts(vec![part_a, part_b]).unwrap();
         store
             .commit_manifest(vec![source("/f1"), source("/f2"), source("/f3")])
@@ -208,16 +209,17 @@ mod tests {
         let done = repair(&store, &damage).unwrap();
         drop(store);
         assert_eq!(done.moved, ["events/date=2024-03-02/x.parquet"]);
+        // The lost part's line, its token index's line and its source's line.
         assert_eq!(
             (done.dropped_lines, done.reingest.clone()),
-            (2, vec!["/f1".to_string()])
+            (3, vec!["/f1".to_string()])
         );
         assert!(done
             .quarantine
             .join("events/date=2024-03-02/x.parquet")
             .is_file());
         let removed = fs::read_to_string(done.quarantine.join("manifest-removed.jsonl")).unwrap();
-        assert_eq!(removed.lines().count(), 2);
+        assert_eq!(removed.lines().count(), 3);
         let after = Store::open(dir.path()).unwrap();
         assert!(after.damage().is_empty(), "{:?}", after.damage());
         let sources: Vec<&str> = after.manifest().iter().map(|s| s.path.as_str()).collect();
