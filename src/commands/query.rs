@@ -1,15 +1,13 @@
 //! `keytrail query`, `event` and `histogram`: open the source, compile the statement, run it and
 //! hand the finished frames to the renderers.
 
-use std::io::{self, Write};
-
 use polars::prelude::*;
 
 use keytrail::event::schema::{self, TIME};
 use keytrail::histogram::{self, Interval};
 use keytrail::query::sql::{SqlContext, SqlPlan};
 use keytrail::query::{self, Compiled};
-use keytrail::render::escape::{visible, visible_lines};
+use keytrail::render::escape::visible;
 use keytrail::render::model::{
     Cells, EventLayout, Events, HistogramBlock, Line, Note, NoteKind, Report, Table, TextColumn,
     TextTable,
@@ -19,7 +17,6 @@ use keytrail::time::{self, parse_time_bound, TimeRange, Zone};
 use keytrail::{Error, Result};
 
 use super::geoip::open_geoip;
-use super::io_err;
 use super::source::Source;
 use crate::cli::{EventArgs, HistogramArgs, QueryArgs, TimeArgs};
 
@@ -96,7 +93,7 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
     };
     let compiled = query::compile(&args.query, source.scan(&time.range)?, &ctx)?;
     if args.explain {
-        return explain(&compiled).map(|_| 0);
+        return explain(&compiled, format).map(|_| 0);
     }
     let report = match compiled.sql {
         Some(plan) => sql_report(plan, &time.zone)?,
@@ -130,32 +127,16 @@ fn sql_report(plan: SqlPlan, zone: &Zone) -> Result<Report> {
     Ok(report)
 }
 
-/// Prints the search tree and the polars plan, in visible form (both quote the query's text).
-fn explain(compiled: &Compiled) -> Result<()> {
+/// Shows the search tree and the polars plan (both quote the query's text), and the planner's
+/// notes, in `format`.
+fn explain(compiled: &Compiled, format: OutputFormat) -> Result<()> {
     let plan = match &compiled.sql {
         Some(p) => p.frame.describe_optimized_plan()?,
         None => compiled.matched.describe_optimized_plan()?,
     };
-    let search = compiled.search.explain();
-    let mut out = io::stdout().lock();
-    writeln!(out, "search:\n{}", indent(&visible_lines(&search))).map_err(io_err)?;
-    writeln!(out, "polars plan:\n{}", indent(&visible_lines(&plan))).map_err(io_err)?;
-    if let Some(notes) = compiled
-        .sql
-        .as_ref()
-        .map(|p| &p.notes)
-        .filter(|n| !n.is_empty())
-    {
-        writeln!(out, "notes:\n{}", indent(&visible_lines(&notes.join("\n")))).map_err(io_err)?;
-    }
-    Ok(())
-}
-
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("  {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    let notes = compiled.sql.as_ref().map_or(&[][..], |p| &p.notes[..]);
+    let report = render::query::explain_report(&compiled.search.explain(), &plan, notes);
+    output::emit(&report, format, None)
 }
 
 /// Raw logs: the newest `limit` matching events, and how many matched in total. One scan reads
@@ -299,8 +280,8 @@ pub fn run_event(args: EventArgs) -> Result<i32> {
         return Ok(1);
     };
     // Laid out from the stored text itself: every number printed exactly as it came.
-    let pretty = keytrail::event::rawjson::pretty(&text);
-    render::json::write_text(&format!("{pretty}\n"), &mut io::stdout().lock()).map_err(io_err)?;
+    let report = render::query::event_report(&text);
+    output::emit(&report, OutputFormat::Table, None)?;
     Ok(0)
 }
 
