@@ -201,9 +201,10 @@ pub fn visible_lines(text: &str) -> Cow<'_, str> {
     Cow::Owned(text.split('\n').map(visible).collect::<Vec<_>>().join("\n"))
 }
 
-/// Visible text (already in [`visible`] form) made inert in HTML text and attribute values:
-/// `&`, `<`, `>`, `"` and `'` as character references; any unsafe character left (there is
-/// none in visible text) in its visible form all the same.
+/// Visible text (already in [`visible`] or [`visible_lines`] form) made inert in HTML text and
+/// attribute values: `&`, `<`, `>`, `"` and `'` as character references; line breaks kept (a
+/// `<pre>` shows them); any other unsafe character left (there is none in visible text) in its
+/// visible form all the same.
 pub fn html(shown: &str) -> String {
     let mut out = String::with_capacity(shown.len() + 8);
     for c in shown.chars() {
@@ -213,7 +214,7 @@ pub fn html(shown: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if is_unsafe(c) => out.push_str(&visible(c.encode_utf8(&mut [0; 4]))),
+            c if c != '\n' && is_unsafe(c) => out.push_str(&visible(c.encode_utf8(&mut [0; 4]))),
             c => out.push(c),
         }
     }
@@ -246,10 +247,14 @@ pub fn markdown_shown(shown: &str) -> String {
             c => out.push(c),
         }
     }
+    // An ordered-list marker is 1-9 digits, `.` or `)`, then a space or the end.
     let digits = out.chars().take_while(char::is_ascii_digit).count();
+    let marker = (1..=9).contains(&digits)
+        && out[digits..].starts_with(['.', ')'])
+        && out[digits + 1..].chars().next().is_none_or(|c| c == ' ');
     if out.starts_with(['#', '-', '+', '=']) {
         out.insert(0, '\\');
-    } else if digits > 0 && out[digits..].starts_with(['.', ')']) {
+    } else if marker {
         out.insert(digits, '\\');
     }
     out
@@ -530,7 +535,7 @@ mod tests {
             html(&visible(hostile)),
             "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;\\x1b]0;t\\x07&#39;&quot;&amp;"
         );
-        assert_eq!(html("a\u{202e}"), "a\\u{202e}");
+        assert_eq!(html("a\u{202e}\n\r"), "a\\u{202e}\n\\r");
         assert_eq!(
             markdown("[x](javascript:alert(1)) | `rm` *b* ~s~ $m$ @all"),
             "\\[x\\](javascript:alert(1)) \\| \\`rm\\` \\*b\\* \\~s\\~ \\$m\\$ \\@all"
@@ -540,6 +545,8 @@ mod tests {
         assert_eq!(markdown("- item"), "\\- item");
         assert_eq!(markdown("12. x"), "12\\. x");
         assert_eq!(markdown("12 x"), "12 x");
+        assert_eq!(markdown("1)"), "1\\)");
+        assert_eq!(markdown("203.0.113.66"), "203.0.113.66");
         assert_eq!(markdown_fence("a ``` b"), "````");
         assert_eq!(markdown_fence("plain"), "```");
     }

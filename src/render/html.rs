@@ -71,6 +71,7 @@ pub fn render(report: &Report) -> Result<String, minijinja::Error> {
 /// The template environment: `.html` templates auto-escaped by [`escape::html`](html).
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
+    env.set_keep_trailing_newline(true);
     env.set_auto_escape_callback(|name| match name.ends_with(".html") {
         true => AutoEscape::Html,
         false => AutoEscape::None,
@@ -154,7 +155,12 @@ fn block(b: &Block, report: &Report, path: &str, level: usize) -> Option<Value> 
                 cells.headers()
             };
             let numeric = cells.numeric();
-            grid(&id(path, &f.name), None, (headers, cells.rows, numeric), vec![after])
+            grid(
+                &id(path, &f.name),
+                None,
+                (headers, cells.rows, numeric),
+                vec![after],
+            )
         }
         Block::Fields(f) => fields(f, path),
         Block::Section(s) => section(s, report, path, level),
@@ -319,12 +325,17 @@ mod tests {
     #[test]
     fn hostile_cells_stay_text() {
         let mut cells = TextTable::new(&["ua<"], &[]);
-        cells.rows = vec![vec!["</script><img src=x onerror=alert(1)>\x1b[31m\"'".into()]];
+        cells.rows = vec![vec![
+            "</script><img src=x onerror=alert(1)>\x1b[31m\"'".into()
+        ]];
         let mut report = Report::new("t", crate::time::Zone::default());
         report.title = Some("{{ 7*7 }}</title>".into());
         report.push(Table::new("t", Cells::Text(cells)));
         let page = render(&report).unwrap();
-        assert!(page.contains("<title>{{ 7*7 }}&lt;/title&gt;</title>"), "{page}");
+        assert!(
+            page.contains("<title>{{ 7*7 }}&lt;/title&gt;</title>"),
+            "{page}"
+        );
         assert!(page.contains(
             "<td>&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;\\x1b[31m&quot;&#39;</td>"
         ));

@@ -294,7 +294,9 @@ mod tests {
     #[test]
     fn hostile_text_cannot_form_markup_rows_or_fences() {
         let mut cells = TextTable::new(&["ua"], &[]);
-        cells.rows = vec![vec!["</script><img src=x onerror=alert(1)>\n| forged |".into()]];
+        cells.rows = vec![vec![
+            "</script><img src=x onerror=alert(1)>\n| forged |".into()
+        ]];
         let mut report = Report::new("t", crate::time::Zone::default());
         report.push(TableBlock::new("t", Cells::Text(cells)));
         report.line("mallory\x1b]0;pwned\x07[x](javascript:alert(5))");
@@ -303,7 +305,7 @@ mod tests {
             text,
             "# keytrail t\n\n| ua |\n| --- |\n\
              | &lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;\\\\n\\| forged \\| |\n\n\
-             mallory\\\\x1b]0;pwned\\\\x07\\[x\\](javascript:alert(5))\n"
+             mallory\\\\x1b\\]0;pwned\\\\x07\\[x\\](javascript:alert(5))\n"
         );
         assert!(!text.contains('\x1b') && !text.contains("<img"));
     }

@@ -49,7 +49,10 @@ mod tests {
             table(&report),
             "search:\n  a\\x1b: x  => x\npolars plan:\n  FILTER\n    SCAN\nnotes:\n  n1\n"
         );
-        assert_eq!(table(&explain_report("", "p", &[])), "search:\n\npolars plan:\n  p\n");
+        assert_eq!(
+            table(&explain_report("", "p", &[])),
+            "search:\n\npolars plan:\n  p\n"
+        );
     }
 
     #[test]

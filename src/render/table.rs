@@ -121,7 +121,11 @@ fn caption(text: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
 
 fn fields(f: &Fields, out: &mut dyn Write) -> io::Result<()> {
     caption(f.caption.as_deref(), out)?;
-    let keys: Vec<String> = f.pairs.iter().map(|(k, _)| format!("{}:", visible(k))).collect();
+    let keys: Vec<String> = f
+        .pairs
+        .iter()
+        .map(|(k, _)| format!("{}:", visible(k)))
+        .collect();
     let width = keys.iter().map(|k| k.width()).max().unwrap_or(0) + 1;
     for (key, (_, value)) in keys.iter().zip(&f.pairs) {
         let text = crate::query::value::json_text(value);
