@@ -264,6 +264,11 @@ fn terminal_output_of_event_rules_show_and_explain_is_unchanged() {
     ok(&["ingest", "-q", &events(), "--store", store]);
     let query = r#"* | select approx_distinct("event.eventName") as n"#;
     let explain = ok(&["query", store, query, "--explain"]);
+    // A format of rows only shows the explanation as the table does.
+    assert_eq!(
+        ok(&["query", store, query, "--explain", "--format", "csv"]),
+        explain
+    );
     let (search, rest) = explain.split_once("polars plan:\n").unwrap();
     assert_eq!(search, "search:\n  * (every event)\n");
     let (plan, notes) = rest.split_once("notes:\n").unwrap();

@@ -128,8 +128,12 @@ fn sql_report(plan: SqlPlan, zone: &Zone) -> Result<Report> {
 }
 
 /// Shows the search tree and the polars plan (both quote the query's text), and the planner's
-/// notes, in `format`.
+/// notes, in `format` (a format of rows only, csv or ndjson, shows them as the table does).
 fn explain(compiled: &Compiled, format: OutputFormat) -> Result<()> {
+    let format = match format {
+        OutputFormat::Csv | OutputFormat::Ndjson | OutputFormat::Parquet => OutputFormat::Table,
+        other => other,
+    };
     let plan = match &compiled.sql {
         Some(p) => p.frame.describe_optimized_plan()?,
         None => compiled.matched.describe_optimized_plan()?,

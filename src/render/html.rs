@@ -52,7 +52,7 @@ pub fn render(report: &Report) -> Result<String, minijinja::Error> {
     let meta: Vec<(String, String)> = report
         .meta
         .iter()
-        .map(|(k, v)| (shown(k), shown(&crate::query::value::json_text(v))))
+        .map(|(k, v)| (shown(k), meta_text(v)))
         .collect();
     let blocks = blocks(&report.blocks, report, "", 2);
     let notes: Vec<String> = report.notes.iter().map(|n| shown(&n.text)).collect();
@@ -115,6 +115,17 @@ pub fn csp(styles: &[&str], scripts: &[&str]) -> String {
     }
     policy.push_str("; base-uri 'none'; form-action 'none'");
     policy
+}
+
+/// A metadata value as shown: a list (the statements a command ran) one item a line.
+fn meta_text(value: &Value) -> String {
+    let text = |v: &Value| shown(&crate::query::value::json_text(v));
+    match value {
+        Value::Array(values) if !values.is_empty() => {
+            values.iter().map(text).collect::<Vec<_>>().join("\n")
+        }
+        other => text(other),
+    }
 }
 
 /// Raw text in its visible form (the template escapes it for HTML).

@@ -67,9 +67,19 @@ fn meta(report: &Report) -> Option<String> {
     let items: Vec<String> = report
         .meta
         .iter()
-        .map(|(key, value)| {
-            let text = crate::query::value::json_text(value);
-            format!("- {}: {}\n", markdown(key), markdown(&text))
+        .map(|(key, value)| match value {
+            // A list (the statements a command ran): one item each.
+            serde_json::Value::Array(values) if !values.is_empty() => {
+                let inner: Vec<String> = values
+                    .iter()
+                    .map(|v| format!("  - {}\n", markdown(&crate::query::value::json_text(v))))
+                    .collect();
+                format!("- {}:\n{}", markdown(key), inner.concat())
+            }
+            _ => {
+                let text = crate::query::value::json_text(value);
+                format!("- {}: {}\n", markdown(key), markdown(&text))
+            }
         })
         .collect();
     Some(items.concat())
