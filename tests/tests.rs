@@ -10,6 +10,7 @@ mod durations;
 mod hostile_documents;
 mod hostile_events;
 mod hostile_geoip;
+mod hostile_horizon_detect;
 mod hostile_input;
 mod hostile_queries;
 mod hostile_report;

@@ -29,14 +29,6 @@ pub fn run(args: DetectArgs) -> Result<i32> {
         history_days: i64::from(args.baseline_days),
         ..BaselineOptions::default()
     });
-    // The baselines look back before --from for history.
-    let history = match (&baselines, time.range.from) {
-        (Some(b), Some(from)) => Some(source.scan(&TimeRange {
-            from: Some(from - b.history_days * 86_400),
-            to: time.range.to,
-        })?),
-        _ => None,
-    };
     let opts = DetectOptions {
         ctx: SqlContext {
             zone: time.zone,
@@ -48,7 +40,8 @@ pub fn run(args: DetectArgs) -> Result<i32> {
         from: time.range.from,
         to: time.range.to,
     };
-    let findings = detect::detect(source.scan(&time.range)?, history, &rules, &opts)?;
+    let scan = |range: &TimeRange| source.scan(range);
+    let findings = detect::detect_in(&scan, &time.range, &rules, &opts)?;
     let found = !findings.is_empty();
     let mut report = render::detect::findings_report(findings, &time.zone);
     report.notes(NoteKind::Planner, &detect::planner_notes(&rules, &opts)?);

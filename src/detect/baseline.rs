@@ -16,8 +16,8 @@ use crate::event::schema::{
     ACCESS_KEY_ID, ERROR_CODE, EVENT_ID, KMS_KEY_ID, PRINCIPAL_ID, SOURCE_IP, TIME, USER_NAME,
 };
 
-const HOUR: i64 = 3600;
-const DAY: i64 = 86_400;
+pub(super) const HOUR: i64 = 3600;
+pub(super) const DAY: i64 = 86_400;
 /// MAD to standard deviation of a normal distribution.
 const MAD_SCALE: f64 = 1.4826;
 
@@ -159,6 +159,24 @@ pub fn groups(df: &DataFrame) -> Result<Vec<Group>> {
         .collect())
 }
 
+/// [`keep_first`] for owned events.
+pub(super) fn keep_first_owned(first: &mut Vec<(i64, String)>, event: &(i64, String)) {
+    let limit = super::engine::SAMPLE_IDS;
+    if first.len() == limit && first.last().is_some_and(|last| event >= last) {
+        return;
+    }
+    let at = first.partition_point(|e| e <= event);
+    first.insert(at, event.clone());
+    first.truncate(limit);
+}
+
+impl Group {
+    /// The value of `name` (key, principal, ak or ip).
+    pub(super) fn field(&self, name: &str) -> Option<&str> {
+        field(self, name)
+    }
+}
+
 /// Inserts `event` into the ascending `first` if it is among the five smallest.
 fn keep_first<'a>(first: &mut Vec<(i64, &'a str)>, event: (i64, &'a str)) {
     let limit = super::engine::SAMPLE_IDS;
@@ -185,13 +203,13 @@ pub fn findings(groups: &[Group], from: i64, to: i64, opts: &BaselineOptions) ->
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum EntityKind {
+pub(super) enum EntityKind {
     Key,
     Principal,
 }
 
 impl EntityKind {
-    fn of(self, g: &Group) -> Option<&str> {
+    pub(super) fn of(self, g: &Group) -> Option<&str> {
         match self {
             EntityKind::Key => g.key.as_deref(),
             EntityKind::Principal => g.principal.as_deref(),
@@ -206,7 +224,7 @@ impl EntityKind {
 }
 
 /// Hourly (calls, errors) of one entity.
-type Series = BTreeMap<i64, (f64, f64)>;
+pub(super) type Series = BTreeMap<i64, (f64, f64)>;
 
 fn rate_findings(
     groups: &[Group],
@@ -254,10 +272,10 @@ fn rate_findings(
 /// One entity's hourly counts (calls or errors) before `end_hour`, read sparsely: only hours
 /// with activity are stored, a missing hour counts 0. Nothing is laid out densely from the
 /// first to the last hour, so one event in 1970 or 9999 costs one entry, not millions.
-struct Hours<'a> {
-    series: &'a Series,
-    errors: bool,
-    end_hour: i64,
+pub(super) struct Hours<'a> {
+    pub(super) series: &'a Series,
+    pub(super) errors: bool,
+    pub(super) end_hour: i64,
 }
 
 impl Hours<'_> {
@@ -331,6 +349,17 @@ fn score_hours(
     opts: &BaselineOptions,
     min_excess: f64,
 ) -> Vec<Scored> {
+    score_hours_within(hours, judge_from, (i64::MIN, i64::MAX), opts, min_excess)
+}
+
+/// [`score_hours`] for the active hours in `[within.0, within.1)` only.
+pub(super) fn score_hours_within(
+    hours: &Hours<'_>,
+    judge_from: i64,
+    within: (i64, i64),
+    opts: &BaselineOptions,
+    min_excess: f64,
+) -> Vec<Scored> {
     let Some(start) = hours.start() else {
         return Vec::new();
     };
@@ -338,7 +367,7 @@ fn score_hours(
     let history = opts.history_days * 24;
     let first_judged = judge_from.max(start.saturating_add(min_history));
     let mut out = Vec::new();
-    for (hour, observed) in hours.active(first_judged, i64::MAX) {
+    for (hour, observed) in hours.active(first_judged.max(within.0), within.1) {
         let window_start = hour.saturating_sub(history).max(start);
         let busiest = hours
             .active(window_start, hour)
@@ -426,13 +455,24 @@ fn rate_finding(
     errors: bool,
     ep: &Episode,
 ) -> Finding {
-    let metric = if errors { "error" } else { "call" };
     let events = first_events(groups.iter().filter(|g| {
         kind.of(g) == Some(entity)
             && g.hour >= ep.first
             && g.hour <= ep.last
             && (!errors || g.error)
     }));
+    rate_finding_of(kind, entity, errors, ep, events)
+}
+
+/// The finding of an episode of `entity`'s calls (errors), with its first events' ids.
+pub(super) fn rate_finding_of(
+    kind: EntityKind,
+    entity: &str,
+    errors: bool,
+    ep: &Episode,
+    events: Vec<String>,
+) -> Finding {
+    let metric = if errors { "error" } else { "call" };
     Finding {
         severity: Severity::Medium,
         rule_id: format!("baseline.{}-{metric}-rate", kind.name()),
@@ -475,7 +515,7 @@ fn first_events<'a>(groups: impl Iterator<Item = &'a Group>) -> Vec<String> {
 }
 
 /// The pairs whose first sighting is judged.
-const PAIRS: &[(&str, &str, &str)] = &[
+pub(super) const PAIRS: &[(&str, &str, &str)] = &[
     ("baseline.first-seen-key-ip", "key", "ip"),
     ("baseline.first-seen-key-principal", "key", "principal"),
     ("baseline.first-seen-ak-ip", "ak", "ip"),
@@ -555,21 +595,9 @@ fn first_sightings(
         let Some(first) = first.filter(|&t| t >= learned && t < to) else {
             continue;
         };
-        out.push(Finding {
-            severity: Severity::Medium,
-            rule_id: rule.to_string(),
-            title: format!("{a} used with a never-seen {b}"),
-            start: first,
-            end: first + 1,
-            entity: vec![
-                (a.to_string(), x.to_string()),
-                (b.to_string(), y.to_string()),
-            ],
-            count: gs.iter().map(|g| g.n as u64).sum(),
-            sample_ids: first_events(gs.into_iter()),
-            detail: Vec::new(),
-            summary: Some("first seen after the learning period".to_string()),
-        });
+        let count = gs.iter().map(|g| g.n as u64).sum();
+        let ids = first_events(gs.into_iter());
+        out.push(sighting_finding(rule, (a, b), (x, y), first, count, ids));
     }
     out
 }
@@ -666,6 +694,33 @@ pub fn rate_series(
         }));
     }
     out
+}
+
+/// The finding of pair `(x, y)` first seen at `first`, with `count` events and the ids of its
+/// first events.
+pub(super) fn sighting_finding(
+    rule: &str,
+    (a, b): (&str, &str),
+    (x, y): (&str, &str),
+    first: i64,
+    count: u64,
+    sample_ids: Vec<String>,
+) -> Finding {
+    Finding {
+        severity: Severity::Medium,
+        rule_id: rule.to_string(),
+        title: format!("{a} used with a never-seen {b}"),
+        start: first,
+        end: first + 1,
+        entity: vec![
+            (a.to_string(), x.to_string()),
+            (b.to_string(), y.to_string()),
+        ],
+        count,
+        sample_ids,
+        detail: Vec::new(),
+        summary: Some("first seen after the learning period".to_string()),
+    }
 }
 
 #[cfg(test)]

@@ -74,7 +74,7 @@ where
             frames.push(p.matched(events.clone()));
         }
     }
-    let mut pass1 = query::collect_together(frames)?.into_iter();
+    let mut pass1 = collect_streaming(frames)?.into_iter();
     let small_df = if read_small { pass1.next() } else { None };
     let history_df = if history_frame.is_some() {
         pass1.next()
@@ -163,7 +163,7 @@ fn event_passes(
     if let Some(f) = &with_event {
         frames.push(f.clone());
     }
-    let mut pass2 = query::collect_together(frames)?;
+    let mut pass2 = collect_streaming(frames)?;
     let event_df = with_event.and_then(|_| pass2.pop()).map(|mut df| {
         // One chunk, so each search part's regexes are compiled once, not once per file.
         df.rechunk_mut_par();
@@ -300,6 +300,18 @@ fn spans(times: &[i64], max: usize) -> Vec<(i64, i64)> {
     }
     out.push((start, last));
     out
+}
+
+/// Runs the scans in one execution of the streaming engine (shared scans done once): it
+/// decodes the Parquet files morsel by morsel, so a chunk's peak does not follow the size of
+/// its files' row groups.
+fn collect_streaming(frames: Vec<LazyFrame>) -> Result<Vec<DataFrame>> {
+    let plans = frames.into_iter().map(|f| f.logical_plan).collect();
+    Ok(LazyFrame::collect_all_with_engine(
+        plans,
+        Engine::Streaming,
+        OptFlags::default(),
+    )?)
 }
 
 fn select(frame: LazyFrame, columns: &[String]) -> LazyFrame {

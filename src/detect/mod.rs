@@ -33,6 +33,11 @@
 //! applied to them.
 //!
 //! How it runs (the results are those of running each window alone):
+//! - [`detect_in`] reads the range in chunks of whole days (hours, for a day too busy alone)
+//!   of a bounded number of events ([`chunked`]); the windows ending within a chunk are
+//!   evaluated when it is read, and only a window straddling its end carries its matched
+//!   events into the next chunk. The baselines keep per-entity hourly counts
+//!   ([`baseline_state`]). Within a chunk:
 //! - One scan reads the small columns of every event (what the search parts test, what the
 //!   rules' SQL reads, what the baselines group by). Each search part is evaluated once per
 //!   distinct combination of the values it tests, not once per event (a search part that reads
@@ -74,6 +79,8 @@
 //! or `baseline.first-seen-<a>-<b>`.
 
 pub mod baseline;
+pub mod baseline_state;
+pub mod chunked;
 pub mod codes;
 pub mod condition;
 pub mod engine;
@@ -84,6 +91,7 @@ pub mod window;
 use polars::prelude::*;
 
 pub use baseline::BaselineOptions;
+pub use chunked::{detect_in, Scan};
 pub use rule::{builtin_rules, parse_rules, Rule, RuleError, Severity};
 
 use crate::error::Result;
@@ -154,48 +162,9 @@ pub fn detect(
     rules: &[Rule],
     opts: &DetectOptions,
 ) -> Result<Vec<Finding>> {
-    let prepared: Vec<engine::CompiledRule> = rules
-        .iter()
-        .filter(|r| r.severity >= opts.min_severity)
-        .map(engine::prepare)
-        .collect::<Result<_>>()?;
-    let run_baselines = opts.baselines.is_some() && Severity::Medium >= opts.min_severity;
-    let baselines = opts.baselines.as_ref().filter(|_| run_baselines).map(|b| {
-        move |events: &DataFrame, (lo, hi): load::Bounds| -> Result<Vec<Finding>> {
-            let from = opts.from.or(lo);
-            let to = opts.to.or(hi.map(|h| h + 1));
-            Ok(match (from, to) {
-                (Some(from), Some(to)) => {
-                    let groups = baseline::groups(events)?;
-                    let mut found = baseline::findings(&groups, from, to, b);
-                    if let Some(geo) = opts.ctx.geoip {
-                        let learned = from + b.learning_days * 86_400;
-                        found.extend(baseline::first_seen_countries(&groups, learned, to, geo)?);
-                    }
-                    found
-                }
-                _ => Vec::new(),
-            })
-        }
-    });
-    let (matched, baseline_findings) = load::load(events, history, &prepared, baselines)?;
-    let mut findings = baseline_findings.transpose()?.unwrap_or_default();
-    findings.extend(engine::run_all(&prepared, &matched, &opts.ctx)?);
-    findings.sort_by(|a, b| {
-        (
-            a.start,
-            std::cmp::Reverse(a.severity),
-            &a.rule_id,
-            &a.entity,
-        )
-            .cmp(&(
-                b.start,
-                std::cmp::Reverse(b.severity),
-                &b.rule_id,
-                &b.entity,
-            ))
-    });
-    Ok(findings)
+    let mut detector = chunked::Detector::new(rules, opts)?;
+    detector.feed(events, history, None)?;
+    detector.finish()
 }
 
 /// The SQL planner's notes on the rules `opts` runs (`rule <id>: approx_distinct computed

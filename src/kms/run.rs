@@ -101,19 +101,35 @@ pub fn lifecycle(
     })
 }
 
+/// The text columns a usage statement reads, whatever its grouping.
+const USAGE_COLUMNS: &[&str] = &[
+    schema::EVENT_NAME,
+    schema::SOURCE_IP,
+    schema::USER_NAME,
+    schema::PRINCIPAL_ID,
+    schema::ACCESS_KEY_ID,
+    schema::REGION,
+];
+
 /// Runs the usage statement for `key`; an alias is resolved through the archive's alias events.
 pub fn usage(source: LazyFrame, key: &str, by: UsageBy, opts: &RunOptions) -> Result<UsageReport> {
     let (key_ids, aliases) = resolve_key(source.clone(), key, opts)?;
     let statement = usage_statement(&key_ids, &aliases, by, opts.ctx.geoip.is_some());
     let compiled = query::compile(&statement, source, &opts.ctx)?;
-    let plan = compiled
-        .sql
+    // The key's events (the columns any grouping reads), read in one streaming pass: memory
+    // follows the key's events, not the range's.
+    let mut columns: Vec<Expr> = vec![col(schema::TIME)];
+    columns.extend(USAGE_COLUMNS.iter().map(|c| query::compacted(col(*c))));
+    let matched = compiled
+        .matched
+        .select(columns)
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single()
+        .lazy();
+    let plan = query::plan_sql_part(&statement, matched.clone(), &opts.ctx)?
         .ok_or_else(|| Error::Other("usage statement has no SQL part".into()))?;
     let notes = plan.notes;
-    let frames = vec![
-        plan.frame,
-        compiled.matched.select([col(crate::event::schema::TIME)]),
-    ];
+    let frames = vec![plan.frame, matched.select([col(schema::TIME)])];
     let mut results = query::collect_together(frames)?.into_iter();
     let table = results.next().unwrap_or_default();
     let histogram = histogram_of(results.next().unwrap_or_default(), opts)?;
@@ -158,11 +174,12 @@ pub fn keys(source: LazyFrame, opts: &RunOptions) -> Result<InventoryReport> {
             .filter(|n| !notes.contains(n))
             .collect::<Vec<_>>(),
     );
-    let mut results = query::collect_together(vec![totals, states])?.into_iter();
-    let (totals, states) = (
-        results.next().unwrap_or_default(),
-        results.next().unwrap_or_default(),
-    );
+    // The totals through the streaming engine (less memory than collecting them with the
+    // small state frame); the states from the small frame of changes.
+    let totals = totals
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single();
+    let states = states.collect()?;
     let keys = inventory::build(&totals, &states, &history)?;
     Ok(InventoryReport {
         statements: vec![alias_statement(), totals_statement, state_statement],

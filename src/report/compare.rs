@@ -26,7 +26,7 @@ pub fn previous(
     opts: &ReportOptions,
     methods: &mut Methods,
 ) -> Result<Previous> {
-    let findings = super::run_detect(scan, scan(range)?, range, opts, &mut Methods::default())?;
+    let findings = super::run_detect(scan, range, opts, &mut Methods::default())?;
     let run_opts = RunOptions {
         ctx: opts.ctx,
         range: *range,

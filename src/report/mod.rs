@@ -135,15 +135,8 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
     // The detect engine and the KMS sections read the store independently: side by side.
     let mut detect_methods = Methods::default();
     let (kms, findings) = std::thread::scope(|threads| {
-        let detect = threads.spawn(|| {
-            run_detect(
-                scan,
-                store_events.clone(),
-                &opts.range,
-                opts,
-                &mut detect_methods,
-            )
-        });
+        let detect =
+            threads.spawn(|| run_detect(scan, &opts.range, opts, &mut detect_methods));
         let kms = kms_sections(
             (&store_events, &events),
             &days,
@@ -363,18 +356,10 @@ fn wanted_keys(
 /// The detect engine over `events` (the source over `range`), as `keytrail detect`.
 fn run_detect(
     scan: Scan,
-    events: LazyFrame,
     range: &TimeRange,
     opts: &ReportOptions,
     methods: &mut Methods,
 ) -> Result<Vec<detect::Finding>> {
-    let history = match (&opts.baselines, range.from) {
-        (Some(b), Some(from)) => Some(scan(&TimeRange {
-            from: Some(from - b.history_days * 86_400),
-            to: range.to,
-        })?),
-        _ => None,
-    };
     let detect_opts = DetectOptions {
         ctx: opts.ctx,
         min_severity: Severity::Info,
@@ -394,5 +379,5 @@ fn run_detect(
             }
         ),
     );
-    detect::detect(events, history, &opts.rules, &detect_opts)
+    detect::detect_in(scan, range, &opts.rules, &detect_opts)
 }

@@ -1,0 +1,397 @@
+//! Detection in bounded memory: the range is cut into consecutive chunks of whole days (of
+//! hours, for a day too busy alone) holding a bounded number of events, and the chunks are fed
+//! to a [`Detector`] in time order. Rule windows are time-local: the windows that end within a
+//! chunk are evaluated as soon as it is read, and only a window that straddles the chunk's end
+//! carries its matched events into the next one. The baselines keep their per-hour counts,
+//! which never span a chunk (chunks start on hours), and judge them once every chunk is read.
+
+use polars::prelude::*;
+
+use super::baseline::{self, Group};
+use super::baseline_state::BaselineState;
+use super::engine::{self, CompiledRule};
+use super::load::{self, Bounds};
+use super::{DetectOptions, Finding, Rule, Severity};
+use crate::error::Result;
+use crate::event::schema::TIME;
+use crate::time::TimeRange;
+
+/// Scans the events of a time range (a store's, through the command's source).
+pub type Scan<'a> = &'a (dyn Fn(&TimeRange) -> Result<LazyFrame> + Sync);
+
+/// Events a chunk holds at most, unless one hour alone holds more.
+pub const CHUNK_EVENTS: u64 = 400_000;
+
+/// The environment variable that sets another [`CHUNK_EVENTS`] (a positive number), so that
+/// the tests can cut small stores into many chunks.
+pub const CHUNK_EVENTS_VAR: &str = "KEYTRAIL_DETECT_CHUNK_EVENTS";
+
+/// [`CHUNK_EVENTS`], or the positive number [`CHUNK_EVENTS_VAR`] holds.
+fn chunk_events() -> u64 {
+    std::env::var(CHUNK_EVENTS_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(CHUNK_EVENTS)
+}
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 86_400;
+
+/// Runs `rules` (and the baselines) over the events `scan` gives for `range`, chunk by chunk:
+/// the same findings as [`super::detect`] over the whole range, in memory bounded by a chunk.
+/// The baselines also read the `history_days` before `range.from`.
+pub fn detect_in(
+    scan: Scan,
+    range: &TimeRange,
+    rules: &[Rule],
+    opts: &DetectOptions,
+) -> Result<Vec<Finding>> {
+    let mut detector = Detector::new(rules, opts)?;
+    let history = match (&opts.baselines, range.from) {
+        (Some(b), Some(from)) if detector.run_baselines => Some(TimeRange {
+            from: Some(from - b.history_days * DAY),
+            to: range.to,
+        }),
+        _ => None,
+    };
+    let outer = history.unwrap_or(*range);
+    for chunk in chunks(scan, &outer)? {
+        let events = match intersect(&chunk, range) {
+            Some(r) => scan(&r)?,
+            None => crate::store::frame::rows_to_dataframe(&[])?.lazy(),
+        };
+        let history = history.map(|_| scan(&chunk)).transpose()?;
+        detector.feed(events, history, chunk.to)?;
+    }
+    detector.finish()
+}
+
+/// The part of `chunk` within `range`, if any.
+fn intersect(chunk: &TimeRange, range: &TimeRange) -> Option<TimeRange> {
+    let max = |a: Option<i64>, b: Option<i64>| a.max(b).or(a).or(b);
+    let min = |a: Option<i64>, b: Option<i64>| match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        _ => a.or(b),
+    };
+    let r = TimeRange {
+        from: max(chunk.from, range.from),
+        to: min(chunk.to, range.to),
+    };
+    match (r.from, r.to) {
+        (Some(f), Some(t)) if f >= t => None,
+        _ => Some(r),
+    }
+}
+
+/// Consecutive ranges covering `range` whose events [`cut`] bounds, from the number of
+/// events per hour (one streaming pass over `__time__`).
+pub fn chunks(scan: Scan, range: &TimeRange) -> Result<Vec<TimeRange>> {
+    let hour = col(TIME)
+        .cast(DataType::Int64)
+        .floor_div(lit(HOUR))
+        .alias("hour");
+    let counts = scan(range)?
+        .select([hour])
+        .group_by([col("hour")])
+        .agg([len().cast(DataType::UInt64).alias("n")])
+        .sort(["hour"], SortMultipleOptions::default())
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single();
+    let hours: Vec<(i64, u64)> = counts
+        .column("hour")?
+        .i64()?
+        .iter()
+        .zip(counts.column("n")?.u64()?.iter())
+        .filter_map(|(h, n)| Some((h?, n?)))
+        .collect();
+    let cuts = cut(&hours, chunk_events());
+    let mut bounds = vec![range.from];
+    bounds.extend(cuts.into_iter().map(Some));
+    bounds.push(range.to);
+    Ok(bounds
+        .windows(2)
+        .map(|b| TimeRange {
+            from: b[0],
+            to: b[1],
+        })
+        .collect())
+}
+
+/// Where to cut ascending `(hour, events)` counts so that each chunk holds at most `max`
+/// events: at day starts, and at hour starts within a day that holds more than `max` alone.
+/// Each cut lies after an event and at or before a later one.
+pub fn cut(hours: &[(i64, u64)], max: u64) -> Vec<i64> {
+    let mut cuts = Vec::new();
+    let mut held = 0u64;
+    let mut at = 0;
+    while at < hours.len() {
+        let day = hours[at].0.div_euclid(24);
+        let end = at + hours[at..].partition_point(|h| h.0.div_euclid(24) == day);
+        let total: u64 = hours[at..end].iter().map(|h| h.1).sum();
+        if held > 0 && held + total > max {
+            cuts.push(day * DAY);
+            held = 0;
+        }
+        if total > max {
+            for &(hour, n) in &hours[at..end] {
+                if held > 0 && held + n > max {
+                    cuts.push(hour * HOUR);
+                    held = 0;
+                }
+                held += n;
+            }
+        } else {
+            held += total;
+        }
+        at = end;
+    }
+    cuts
+}
+
+/// Runs rules and baselines over events fed chunk by chunk in time order.
+pub struct Detector<'a> {
+    prepared: Vec<CompiledRule>,
+    opts: &'a DetectOptions,
+    run_baselines: bool,
+    /// Per rule: the matched events of windows that may go on in the next chunk.
+    carry: Vec<DataFrame>,
+    /// The baselines' counts so far.
+    baselines: BaselineState,
+    /// The first and last time of the events (not the history) so far.
+    bounds: Bounds,
+    /// The rules' findings so far.
+    findings: Vec<Finding>,
+}
+
+impl<'a> Detector<'a> {
+    /// Compiles the rules `opts` runs.
+    pub fn new(rules: &[Rule], opts: &'a DetectOptions) -> Result<Detector<'a>> {
+        let prepared: Vec<CompiledRule> = rules
+            .iter()
+            .filter(|r| r.severity >= opts.min_severity)
+            .map(engine::prepare)
+            .collect::<Result<_>>()?;
+        Ok(Detector {
+            carry: vec![DataFrame::default(); prepared.len()],
+            prepared,
+            opts,
+            run_baselines: opts.baselines.is_some() && Severity::Medium >= opts.min_severity,
+            baselines: BaselineState::default(),
+            bounds: (None, None),
+            findings: Vec::new(),
+        })
+    }
+
+    /// Reads one chunk: `events` (and `history`, what the baselines read, when it is not
+    /// `events`), all before `end` and after every event fed before. Evaluates the windows
+    /// that end by `end` (all, when None).
+    pub fn feed(
+        &mut self,
+        events: LazyFrame,
+        history: Option<LazyFrame>,
+        end: Option<i64>,
+    ) -> Result<()> {
+        let counting = self.run_baselines.then_some(
+            |df: &DataFrame, bounds: Bounds| -> Result<(Vec<Group>, Bounds)> {
+                Ok((baseline::groups(df)?, bounds))
+            },
+        );
+        let (matched, counted) = load::load(events, history, &self.prepared, counting)?;
+        if let Some(counted) = counted {
+            let (groups, (lo, hi)) = counted?;
+            self.bounds = (
+                lo.into_iter().chain(self.bounds.0).min(),
+                hi.into_iter().chain(self.bounds.1).max(),
+            );
+            let judged = self.opts.from.or(self.bounds.0);
+            if let (Some(b), Some(judged)) = (&self.opts.baselines, judged) {
+                self.baselines.add(&groups, judged, b);
+            }
+        }
+        let mut complete = Vec::with_capacity(matched.len());
+        for (i, m) in matched.into_iter().enumerate() {
+            let all = joined(std::mem::take(&mut self.carry[i]), m)?;
+            let cutoff = end
+                .map(|e| e.div_euclid(self.prepared[i].rule.window) * self.prepared[i].rule.window);
+            let (done, rest) = split_before(all, cutoff)?;
+            self.carry[i] = rest;
+            complete.push(done);
+        }
+        let found = engine::run_all(&self.prepared, &complete, &self.opts.ctx)?;
+        self.findings.extend(found);
+        Ok(())
+    }
+
+    /// Evaluates the windows still open and the baselines. Findings come sorted by start
+    /// time, then severity (highest first), then rule id.
+    pub fn finish(mut self) -> Result<Vec<Finding>> {
+        if self.carry.iter().any(|c| c.height() > 0) {
+            let carry = std::mem::take(&mut self.carry);
+            let found = engine::run_all(&self.prepared, &carry, &self.opts.ctx)?;
+            self.findings.extend(found);
+        }
+        let mut findings = self.baseline_findings()?;
+        findings.append(&mut self.findings);
+        findings.sort_by(|a, b| {
+            (
+                a.start,
+                std::cmp::Reverse(a.severity),
+                &a.rule_id,
+                &a.entity,
+            )
+                .cmp(&(
+                    b.start,
+                    std::cmp::Reverse(b.severity),
+                    &b.rule_id,
+                    &b.entity,
+                ))
+        });
+        Ok(findings)
+    }
+
+    fn baseline_findings(&self) -> Result<Vec<Finding>> {
+        let Some(b) = self.opts.baselines.as_ref().filter(|_| self.run_baselines) else {
+            return Ok(Vec::new());
+        };
+        let (lo, hi) = self.bounds;
+        let from = self.opts.from.or(lo);
+        let to = self.opts.to.or(hi.map(|h| h + 1));
+        let (Some(from), Some(to)) = (from, to) else {
+            return Ok(Vec::new());
+        };
+        self.baselines.findings(from, to, b, self.opts.ctx.geoip)
+    }
+}
+
+/// `earlier` then `later` (both sorted by time, `earlier` before `later`).
+fn joined(earlier: DataFrame, later: DataFrame) -> Result<DataFrame> {
+    if earlier.height() == 0 {
+        return Ok(later);
+    }
+    if later.height() == 0 {
+        return Ok(earlier);
+    }
+    let mut all = earlier;
+    all.vstack_mut(&later)?;
+    Ok(all)
+}
+
+/// The rows of time-sorted `df` before `cutoff`, and the rest (copied into buffers of their
+/// own, so that what is carried does not hold the whole chunk's text). No cutoff: all rows.
+fn split_before(df: DataFrame, cutoff: Option<i64>) -> Result<(DataFrame, DataFrame)> {
+    let Some(cutoff) = cutoff.filter(|_| df.height() > 0) else {
+        return Ok((df, DataFrame::default()));
+    };
+    let times = engine::time_values(&df)?;
+    let at = times.partition_point(|&t| t < cutoff);
+    if at == df.height() {
+        return Ok((df, DataFrame::default()));
+    }
+    let rest = compact(&df.slice(at as i64, df.height() - at))?;
+    Ok((df.slice(0, at), rest))
+}
+
+/// `df` with its text columns copied into buffers of their own.
+fn compact(df: &DataFrame) -> Result<DataFrame> {
+    let mut df = df.clone();
+    df.rechunk_mut();
+    let columns = df
+        .columns()
+        .iter()
+        .map(|c| match c.dtype() {
+            DataType::String => {
+                let ca = c.as_materialized_series().str()?.clone();
+                let arrays = ca.downcast_into_iter().map(|a| a.gc());
+                Ok(StringChunked::from_chunk_iter(c.name().clone(), arrays).into_column())
+            }
+            _ => Ok(c.clone()),
+        })
+        .collect::<PolarsResult<Vec<Column>>>()?;
+    Ok(DataFrame::new(df.height(), columns)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_fall_on_day_starts_and_on_hours_of_a_day_too_busy_alone() {
+        // Day 0: 3 + 2 events; day 1: 4; day 2: 9 over three hours; day 5: 1.
+        let hours = [(1, 3), (5, 2), (30, 4), (50, 3), (51, 3), (52, 3), (120, 1)];
+        assert_eq!(cut(&hours, 100), Vec::<i64>::new());
+        assert_eq!(cut(&hours, 9), vec![2 * DAY, 5 * DAY]);
+        assert_eq!(cut(&hours, 6), vec![DAY, 2 * DAY, 52 * HOUR]);
+        assert_eq!(cut(&[(-30, 5), (-2, 5)], 6), vec![-DAY]);
+        assert!(cut(&[], 6).is_empty());
+    }
+
+    /// Feeding the events in chunks whose ends cut windows gives the findings of one feed.
+    #[test]
+    fn chunks_give_the_findings_of_one_pass() {
+        use crate::detect::engine::tests::{events, rule};
+        let rules = vec![
+            rule(
+                r#"event.eventName: Decrypt | select "event.sourceIpAddress" as ip, count(1) as cnt group by ip"#,
+                None,
+                &["ip"],
+            ),
+            rule(
+                r#"* | select "event.eventId" as id, "event.sourceIpAddress" as ip limit 1, 2"#,
+                None,
+                &["ip"],
+            ),
+            rule(r#"e7 or e3 | select "event.eventId" as id"#, None, &["id"]),
+            rule(
+                r#"event.errorCode: Forbidden | select count(1) as cnt from log where "event" like '%"mfa":"true"%'"#,
+                None,
+                &[],
+            ),
+            rule("event.eventName: Encrypt", None, &[]),
+        ];
+        let opts = DetectOptions {
+            ctx: crate::query::sql::SqlContext {
+                zone: crate::time::Zone::default(),
+                now: 0,
+                geoip: None,
+            },
+            min_severity: Severity::Info,
+            baselines: Some(Default::default()),
+            from: None,
+            to: None,
+        };
+        let whole = super::super::detect(events().lazy(), None, &rules, &opts).unwrap();
+        assert!(whole.len() > 10);
+        for cuts in [vec![100, 200], vec![60, 120, 301], vec![61], vec![1000]] {
+            let mut detector = Detector::new(&rules, &opts).unwrap();
+            let mut from = None;
+            for end in cuts.iter().map(|&c| Some(c)).chain([None]) {
+                let range = TimeRange { from, to: end };
+                let t = col(TIME);
+                let after = range.from.map_or(lit(true), |f| t.clone().gt_eq(lit(f)));
+                let before = range.to.map_or(lit(true), |e| t.lt(lit(e)));
+                let part = events().lazy().filter(after.and(before));
+                detector.feed(part, None, end).unwrap();
+                from = end;
+            }
+            assert_eq!(detector.finish().unwrap(), whole, "cuts {cuts:?}");
+        }
+    }
+
+    #[test]
+    fn intersections_of_open_and_closed_ranges() {
+        let r = |from, to| TimeRange { from, to };
+        assert_eq!(
+            intersect(&r(None, Some(10)), &r(Some(5), None)),
+            Some(r(Some(5), Some(10)))
+        );
+        assert_eq!(
+            intersect(&r(Some(10), Some(20)), &r(Some(0), Some(10))),
+            None
+        );
+        assert_eq!(
+            intersect(&r(None, None), &r(None, None)),
+            Some(r(None, None))
+        );
+    }
+}

@@ -1,0 +1,83 @@
+//! Integration tests: `keytrail detect` reads its range in chunks and gives the same bytes
+//! however small they are (cases in `testdata/hostile/horizon_detect/`).
+
+use std::path::Path;
+use std::process::Command;
+
+use pretty_assertions::assert_eq;
+
+use crate::util::{keytrail, stderr, testdata};
+
+fn store(dir: &Path) -> String {
+    let archive = dir.join("archive").display().to_string();
+    let store = dir.join("store").display().to_string();
+    let args = [
+        "sample",
+        "--out",
+        &archive,
+        "--events",
+        "60000",
+        "--days",
+        "20",
+        "--incidents",
+    ];
+    assert!(keytrail(&args).status.success());
+    let out = keytrail(&["ingest", "-q", &archive, "--store", &store]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    store
+}
+
+/// `keytrail detect` with chunks of at most `chunk` events (None: the default size).
+fn detect(args: &[&str], chunk: Option<u64>) -> (Option<i32>, Vec<u8>) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_keytrail"));
+    command.arg("detect").args(args).env("NO_COLOR", "1");
+    if let Some(n) = chunk {
+        command.env("KEYTRAIL_DETECT_CHUNK_EVENTS", n.to_string());
+    }
+    let out = command.output().expect("keytrail runs");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), out.stdout)
+}
+
+#[test]
+fn findings_are_the_same_bytes_whatever_the_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    let rules = testdata()
+        .join("hostile/horizon_detect/windows.toml")
+        .display()
+        .to_string();
+    let cases: [Vec<&str>; 3] = [
+        vec![&store, "--baselines", "--format", "json"],
+        vec![
+            &store,
+            "--baselines",
+            "--format",
+            "json",
+            "--from",
+            "2024-03-09 05:30",
+            "--to",
+            "2024-03-17",
+        ],
+        vec![&store, "--rules", &rules, "--format", "json"],
+    ];
+    for args in &cases {
+        let (status, whole) = detect(args, None);
+        assert_eq!(status, Some(1), "{args:?}");
+        let text = String::from_utf8_lossy(&whole);
+        assert!(text.matches("\"rule\"").count() > 20, "{args:?}: {text}");
+        for chunk in [1, 500, 5000] {
+            let (status, chunked) = detect(args, Some(chunk));
+            assert_eq!(status, Some(1), "{args:?} in chunks of {chunk}");
+            assert_eq!(
+                String::from_utf8_lossy(&chunked),
+                text,
+                "{args:?} in chunks of {chunk}"
+            );
+        }
+    }
+}
