@@ -135,8 +135,7 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
     // The detect engine and the KMS sections read the store independently: side by side.
     let mut detect_methods = Methods::default();
     let (kms, findings) = std::thread::scope(|threads| {
-        let detect =
-            threads.spawn(|| run_detect(scan, &opts.range, opts, &mut detect_methods));
+        let detect = threads.spawn(|| run_detect(scan, &opts.range, opts, &mut detect_methods));
         let kms = kms_sections(
             (&store_events, &events),
             &days,
