@@ -188,6 +188,13 @@ pub struct IngestArgs {
     /// Do not show a progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Format of the summary: table (lines), json (the totals), html or md.
+    #[arg(long, short = 'f', default_value = "table", value_name = "FORMAT")]
+    pub format: String,
+    /// Write the summary to a file instead, in the format its extension names (.html, .md,
+    /// .json).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Estimated JSON bytes read per chunk (default 32M); hidden, for tests that interrupt a
     /// run and need many small chunks.
     #[arg(long = "chunk-bytes", hide = true, value_name = "SIZE", value_parser = parse_size)]
@@ -258,10 +265,12 @@ pub struct QueryArgs {
     /// Raw logs: how many matching events to show (newest first).
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub limit: usize,
-    /// Output format: table, csv, json or ndjson (raw logs in json/ndjson are the full events).
+    /// Output format: table, csv, json, ndjson (raw logs in json/ndjson are the full events),
+    /// html (one self-contained page) or md (Markdown).
     #[arg(long, short = 'f', default_value = "table", value_name = "FORMAT")]
     pub format: String,
-    /// Write the result to a file instead (.parquet, .csv or .json by extension).
+    /// Write the result to a file instead (.parquet, .csv, .json, .ndjson, .html or .md by
+    /// extension).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Show how the query was understood (parsed search tree, polars plan) and do not run it.
@@ -310,11 +319,11 @@ pub struct HistogramArgs {
     /// Bucket width: auto (about 60 round buckets over the range) or 30s, 5m, 1h, 1d, 1w...
     #[arg(long, short = 'i', default_value = "auto", value_name = "WIDTH")]
     pub interval: String,
-    /// Output format: table (bar chart), csv or json.
+    /// Output format: table (bar chart), csv, json, html or md.
     #[arg(long, short = 'f', default_value = "table", value_name = "FORMAT")]
     pub format: String,
     /// Write the output to a file instead, in the format its extension names (.csv, .json,
-    /// .ndjson).
+    /// .ndjson, .html, .md).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
@@ -410,11 +419,11 @@ pub struct KmsCommon {
     /// A store directory, or archive files/directories to read directly.
     #[arg(value_name = "SOURCE")]
     pub source: PathBuf,
-    /// Output format: table, csv, json or ndjson.
+    /// Output format: table, csv, json, ndjson, html or md.
     #[arg(long, short = 'f', default_value = "table", value_name = "FORMAT")]
     pub format: String,
     /// Write the output to a file instead, in the format its extension names (.csv, .json,
-    /// .ndjson).
+    /// .ndjson, .html, .md).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Show the SLS statements the command runs, and do not run them.
@@ -504,11 +513,11 @@ pub struct DetectArgs {
     /// Days of history each hourly rate is compared with.
     #[arg(long = "baseline-days", default_value_t = 14, value_name = "N")]
     pub baseline_days: u32,
-    /// Output format: table, csv, json or ndjson.
+    /// Output format: table, csv, json, ndjson, html or md.
     #[arg(long, short = 'f', default_value = "table", value_name = "FORMAT")]
     pub format: String,
     /// Write the output to a file instead, in the format its extension names (.csv, .json,
-    /// .ndjson).
+    /// .ndjson, .html, .md).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
@@ -542,7 +551,7 @@ pub struct RulesListArgs {
     /// Leave out the built-in rules.
     #[arg(long = "no-builtin")]
     pub no_builtin: bool,
-    /// Output format: table, csv, json or ndjson.
+    /// Output format: table, csv, json, ndjson, html or md.
     #[arg(long, short = 'f', default_value = "table", value_name = "FORMAT")]
     pub format: String,
 }
@@ -556,6 +565,9 @@ pub struct RulesShowArgs {
     /// Rule files or directories to search as well (repeatable).
     #[arg(long = "rules", value_name = "DIR|FILE")]
     pub rules: Vec<PathBuf>,
+    /// Output format: table (field by field), json, html or md.
+    #[arg(long, short = 'f', default_value = "table", value_name = "FORMAT")]
+    pub format: String,
 }
 
 /// `keytrail rules check`.

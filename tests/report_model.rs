@@ -242,7 +242,7 @@ fn detect_kms_and_histogram_write_their_output_files_through_the_same_writers() 
     let out = keytrail(&["kms", "keys", &source, "--output", &file("keys.txt")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("use a .parquet, .csv or .json file"),
+        stderr(&out).contains("use a .parquet, .csv, .json, .ndjson, .html or .md file"),
         "{}",
         stderr(&out)
     );

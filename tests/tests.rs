@@ -5,7 +5,9 @@ mod util;
 
 mod cli;
 mod detect;
+mod documents;
 mod durations;
+mod hostile_documents;
 mod hostile_events;
 mod hostile_geoip;
 mod hostile_horizon;

@@ -5,9 +5,10 @@ use std::io::{self, IsTerminal};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use keytrail::ingest::{self, IngestOptions, Progress};
-use keytrail::render;
+use keytrail::render::{self, output, OutputFormat};
 use keytrail::{Error, Result};
 
+use super::query::check_output;
 use crate::cli::IngestArgs;
 
 /// Environment variable setting the ingest's clock (unix seconds, or RFC 3339), against which
@@ -16,6 +17,8 @@ pub const NOW_ENV: &str = "KEYTRAIL_NOW";
 
 /// Runs `keytrail ingest`; exit status 1 when anything was rejected or a file had a problem.
 pub fn run(args: IngestArgs) -> Result<i32> {
+    let format = OutputFormat::parse(&args.format).map_err(Error::Usage)?;
+    check_output(args.output.as_deref())?;
     let opts = IngestOptions {
         max_decompressed_bytes: args.max_decompressed,
         threads: args.threads,
@@ -33,8 +36,8 @@ pub fn run(args: IngestArgs) -> Result<i32> {
     };
     let summary = ingest::ingest(&args.inputs, &args.store, &opts, &on_progress)?;
     bar.finish_and_clear();
-    render::ingest::render_ingest_summary(&summary, &mut io::stdout().lock())
-        .map_err(|e| Error::io("<stdout>", e))?;
+    let report = render::ingest::summary_report(&summary);
+    output::emit(&report, format, args.output.as_deref())?;
     Ok(if summary.has_problems() { 1 } else { 0 })
 }
 

@@ -1,7 +1,7 @@
 //! `keytrail query`, `event` and `histogram`: open the source, compile the statement, run it and
 //! hand the finished frames to the renderers.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -14,7 +14,7 @@ use keytrail::query::exec::{self, Partition};
 use keytrail::query::search::SearchExpr;
 use keytrail::query::sql::{SqlContext, SqlPlan};
 use keytrail::query::{self, Compiled};
-use keytrail::render::escape::{visible, visible_lines};
+use keytrail::render::escape::visible;
 use keytrail::render::model::{
     Cells, EventLayout, Events, HistogramBlock, Line, Note, NoteKind, Report, Table, TextColumn,
     TextTable,
@@ -24,7 +24,6 @@ use keytrail::time::{self, parse_time_bound, TimeRange, Zone};
 use keytrail::{Error, Result};
 
 use super::geoip::open_geoip;
-use super::io_err;
 use super::source::Source;
 use crate::cli::{EventArgs, HistogramArgs, QueryArgs, ReadArgs, TimeArgs};
 
@@ -120,7 +119,7 @@ pub fn run_query(args: QueryArgs) -> Result<i32> {
     let files = source.files_for_query(&time.range, &args.query);
     let compiled = query::compile(&args.query, source.scan_files(&files, &time.range)?, &ctx)?;
     if args.explain {
-        return explain(&compiled, &args.query).map(|_| 0);
+        return explain(&compiled, &args.query, format).map(|_| 0);
     }
     match compiled.sql {
         Some(plan) => {
@@ -168,32 +167,28 @@ fn sql_report(plan: SqlPlan, engine: Engine, zone: &Zone) -> Result<Report> {
     Ok(report)
 }
 
-/// Prints the search tree and the polars plan, in visible form (both quote the query's text).
-fn explain(compiled: &Compiled, text: &str) -> Result<()> {
+/// Shows the search tree and the polars plan (both quote the query's text), and the planner's
+/// memory and index sections and the notes, in `format` (a format of rows only, csv or ndjson, shows them as the table does).
+fn explain(compiled: &Compiled, text: &str, format: OutputFormat) -> Result<()> {
+    let format = match format {
+        OutputFormat::Csv | OutputFormat::Ndjson | OutputFormat::Parquet => OutputFormat::Table,
+        other => other,
+    };
     let plan = match &compiled.sql {
         Some(p) => p.frame.describe_optimized_plan()?,
         None => compiled.matched.describe_optimized_plan()?,
     };
-    let search = compiled.search.explain();
-    let mut out = io::stdout().lock();
-    writeln!(out, "search:\n{}", indent(&visible_lines(&search))).map_err(io_err)?;
-    writeln!(out, "polars plan:\n{}", indent(&visible_lines(&plan))).map_err(io_err)?;
-    writeln!(
-        out,
-        "memory:\n{}",
-        indent(&visible_lines(&memory_lines(text)))
-    )
-    .map_err(io_err)?;
-    writeln!(out, "index:\n  {}", super::source::index_summary()).map_err(io_err)?;
-    if let Some(notes) = compiled
-        .sql
-        .as_ref()
-        .map(|p| &p.notes)
-        .filter(|n| !n.is_empty())
-    {
-        writeln!(out, "notes:\n{}", indent(&visible_lines(&notes.join("\n")))).map_err(io_err)?;
-    }
-    Ok(())
+    let notes = compiled.sql.as_ref().map_or(&[][..], |p| &p.notes[..]);
+    let parts = [
+        ("search", "search:", compiled.search.explain()),
+        ("plan", "polars plan:", plan),
+        ("memory", "memory:", memory_lines(text)),
+        ("index", "index:", super::source::index_summary()),
+    ];
+    let parts: Vec<(&str, &str, &str)> =
+        parts.iter().map(|(n, c, t)| (*n, *c, t.as_str())).collect();
+    let report = render::query::explain_report(&parts, notes);
+    output::emit(&report, format, None)
 }
 
 /// What running `text` holds in memory, for `--explain`.
@@ -209,13 +204,6 @@ fn memory_lines(text: &str) -> String {
     let mut lines = vec!["grows with the data, up to --max-memory (then exit 3):".to_string()];
     lines.extend(growth.iter().map(|g| format!("- {g}")));
     lines.join("\n")
-}
-
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("  {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// What the raw logs read: the partitions of the range and the search part's predicate. Each
@@ -299,7 +287,7 @@ impl<'a> RawScan<'a> {
 
 /// Raw logs: the newest `limit` matching events and how many matched in total, read partition
 /// by partition, newest first. `csv`, `json` and `ndjson` stream the events out as each
-/// partition is read; the table (and a Parquet file, which refuses raw logs) keeps the newest
+/// partition is read; the table, html and md (and a Parquet file, which refuses raw logs) keep the newest
 /// `limit` rows. Only the columns the output shows are read (`json`: the stored event texts),
 /// and a partition past the limit is only counted.
 fn raw_logs(
@@ -317,7 +305,7 @@ fn raw_logs(
         OutputFormat::Csv | OutputFormat::Json | OutputFormat::Ndjson => {
             raw_logs_streamed(scan, limit, (format, written), args.output.as_deref(), zone)
         }
-        OutputFormat::Table | OutputFormat::Parquet => {
+        OutputFormat::Table | OutputFormat::Parquet | OutputFormat::Html | OutputFormat::Md => {
             let report = raw_logs_table(scan, limit, zone)?;
             output::emit(&report, format, args.output.as_deref())
         }
@@ -518,8 +506,8 @@ pub fn run_event(args: EventArgs) -> Result<i32> {
         return Ok(1);
     };
     // Laid out from the stored text itself: every number printed exactly as it came.
-    let pretty = keytrail::event::rawjson::pretty(&text);
-    render::json::write_text(&format!("{pretty}\n"), &mut io::stdout().lock()).map_err(io_err)?;
+    let report = render::query::event_report(&text);
+    output::emit(&report, OutputFormat::Table, None)?;
     Ok(0)
 }
 

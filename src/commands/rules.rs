@@ -1,7 +1,6 @@
 //! `keytrail rules list|show|check`, and loading rule files for `detect`.
 
 use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 
 use keytrail::detect::{self, Rule};
@@ -78,6 +77,7 @@ fn list(args: RulesListArgs) -> Result<i32> {
 }
 
 fn show(args: RulesShowArgs) -> Result<i32> {
+    let format = OutputFormat::parse(&args.format).map_err(Error::Usage)?;
     let rules = load(&args.rules, true)?;
     let rule = rules.iter().find(|r| r.id == args.id).ok_or_else(|| {
         Error::Usage(format!(
@@ -85,8 +85,7 @@ fn show(args: RulesShowArgs) -> Result<i32> {
             args.id
         ))
     })?;
-    render::detect::rule_detail(rule, &mut io::stdout().lock())
-        .map_err(|e| Error::io("<stdout>", e))?;
+    render::output::emit(&render::detect::rule_report(rule), format, None)?;
     Ok(0)
 }
 

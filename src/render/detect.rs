@@ -1,12 +1,9 @@
 //! Lays detection findings and rule listings out as reports (the findings table, each finding
-//! and rule as JSON), and shows one rule field by field.
-
-use std::io::{self, Write};
+//! and rule as JSON), and one rule field by field.
 
 use serde_json::{json, Map, Value};
 
-use super::escape::{visible, visible_lines};
-use super::model::{Cells, Findings, Report, Table, TextTable};
+use super::model::{Cells, Code, Fields, FieldsLayout, Findings, Report, Table, TextTable};
 use crate::detect::{Finding, Rule};
 use crate::time::Zone;
 
@@ -126,22 +123,32 @@ pub fn rule_value(r: &Rule) -> Value {
     })
 }
 
-/// Shows one rule, every field on its own line (each in its visible form; the description and
-/// the query keep their line breaks).
-pub fn rule_detail(r: &Rule, out: &mut dyn Write) -> io::Result<()> {
+/// The report of `rules show`: every field of one rule as a record (the description keeps its
+/// line breaks), then its query under `query:`.
+pub fn rule_report(r: &Rule) -> Report {
     let condition = r.condition.as_deref().unwrap_or("(any result row)");
-    writeln!(out, "id:          {}", visible(&r.id))?;
-    writeln!(out, "title:       {}", visible(&r.title))?;
-    writeln!(out, "severity:    {}", r.severity)?;
-    writeln!(out, "window:      {}", visible(&r.window_text))?;
-    writeln!(out, "condition:   {}", visible(condition))?;
-    writeln!(out, "entity:      {}", visible(&r.entity.join(", ")))?;
-    writeln!(
-        out,
-        "mitre:       {}",
-        visible(r.mitre.as_deref().unwrap_or("-"))
-    )?;
-    writeln!(out, "origin:      {}:{}", visible(&r.origin), r.line)?;
-    writeln!(out, "description: {}", visible_lines(&r.description))?;
-    writeln!(out, "query:\n  {}", visible_lines(&r.query))
+    let pairs: Vec<(String, Value)> = [
+        ("id", r.id.clone()),
+        ("title", r.title.clone()),
+        ("severity", r.severity.to_string()),
+        ("window", r.window_text.clone()),
+        ("condition", condition.to_string()),
+        ("entity", r.entity.join(", ")),
+        ("mitre", r.mitre.clone().unwrap_or_else(|| "-".into())),
+        ("origin", format!("{}:{}", r.origin, r.line)),
+        ("description", r.description.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), Value::from(v)))
+    .collect();
+    let mut report = Report::new("rules show", Zone::default());
+    report.push(Fields {
+        layout: FieldsLayout::Record,
+        ..Fields::new("rule", pairs)
+    });
+    report.push(Code {
+        language: Some("sql".into()),
+        ..Code::new("query", Some("query:"), r.query.clone())
+    });
+    report
 }

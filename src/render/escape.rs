@@ -1,6 +1,9 @@
 //! Terminal safety: the one place that decides which characters may not reach a terminal raw,
 //! and how they are shown instead. Every human-facing output goes through [`visible`] (or its
-//! byte, path and multi-line forms); JSON output goes through [`json_text`].
+//! byte, path and multi-line forms); JSON output goes through [`json_text`]; documents go
+//! through [`html`] (HTML text and attribute values) and [`markdown`] (GitHub Markdown text),
+//! both applied to the visible form, so a document shows hostile text exactly as a terminal
+//! does and no character of it can become markup, a link, a table cell or a control code.
 //!
 //! **Unsafe characters** ([`is_unsafe`]): the C0 controls U+0000..U+001F (NUL, BEL, BS, TAB,
 //! LF, CR, ESC...), DEL U+007F, the C1 controls U+0080..U+009F (U+009B is a one-byte CSI), every
@@ -196,6 +199,77 @@ pub fn visible_lines(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     Cow::Owned(text.split('\n').map(visible).collect::<Vec<_>>().join("\n"))
+}
+
+/// Visible text (already in [`visible`] or [`visible_lines`] form) made inert in HTML text and
+/// attribute values: `&`, `<`, `>`, `"` and `'` as character references; line breaks kept (a
+/// `<pre>` shows them); any other unsafe character left (there is none in visible text) in its
+/// visible form all the same.
+pub fn html(shown: &str) -> String {
+    let mut out = String::with_capacity(shown.len() + 8);
+    for c in shown.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c != '\n' && is_unsafe(c) => out.push_str(&visible(c.encode_utf8(&mut [0; 4]))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Raw text made inert in GitHub Markdown: [`markdown_shown`] of its [`visible`] form (one
+/// line: a line break is shown as `\n`, so it can end neither a paragraph nor a table row).
+pub fn markdown(text: &str) -> String {
+    markdown_shown(&visible(text))
+}
+
+/// Visible text made inert in GitHub Markdown (and in the HTML a renderer makes of it):
+/// `&`, `<`, `>` as character references (no HTML element can form), every character
+/// Markdown gives a meaning inside a line backslash-escaped (`\` `` ` `` `*` `_` `[` `]` `|`
+/// `~` `$` `@`: no code span, emphasis, link, table cell, strikethrough, math or mention), and
+/// what would start a heading, a list, a quote or a rule at the start of a line escaped.
+pub fn markdown_shown(shown: &str) -> String {
+    let mut out = String::with_capacity(shown.len() + 8);
+    for c in shown.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '$' | '@' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_unsafe(c) => out.push_str(&visible(c.encode_utf8(&mut [0; 4]))),
+            c => out.push(c),
+        }
+    }
+    // An ordered-list marker is 1-9 digits, `.` or `)`, then a space or the end.
+    let digits = out.chars().take_while(char::is_ascii_digit).count();
+    let marker = (1..=9).contains(&digits)
+        && out[digits..].starts_with(['.', ')'])
+        && out[digits + 1..].chars().next().is_none_or(|c| c == ' ');
+    if out.starts_with(['#', '-', '+', '=']) {
+        out.insert(0, '\\');
+    } else if marker {
+        out.insert(digits, '\\');
+    }
+    out
+}
+
+/// A Markdown code fence that no line of `text` can close: backticks, one more than the
+/// longest run in the text, at least three.
+pub fn markdown_fence(text: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    "`".repeat((longest + 1).max(3))
 }
 
 /// Splits text written by [`visible`] into the pieces a cut must keep whole: each escape
@@ -452,6 +526,29 @@ mod tests {
                 "张"
             ]
         );
+    }
+
+    #[test]
+    fn documents_show_the_visible_form_as_inert_text() {
+        let hostile = "</script><img src=x onerror=alert(1)>\x1b]0;t\x07'\"&";
+        assert_eq!(
+            html(&visible(hostile)),
+            "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;\\x1b]0;t\\x07&#39;&quot;&amp;"
+        );
+        assert_eq!(html("a\u{202e}\n\r"), "a\\u{202e}\n\\r");
+        assert_eq!(
+            markdown("[x](javascript:alert(1)) | `rm` *b* ~s~ $m$ @all"),
+            "\\[x\\](javascript:alert(1)) \\| \\`rm\\` \\*b\\* \\~s\\~ \\$m\\$ \\@all"
+        );
+        assert_eq!(markdown("a\nb\x1b<img>"), "a\\\\nb\\\\x1b&lt;img&gt;");
+        assert_eq!(markdown("# h"), "\\# h");
+        assert_eq!(markdown("- item"), "\\- item");
+        assert_eq!(markdown("12. x"), "12\\. x");
+        assert_eq!(markdown("12 x"), "12 x");
+        assert_eq!(markdown("1)"), "1\\)");
+        assert_eq!(markdown("203.0.113.66"), "203.0.113.66");
+        assert_eq!(markdown_fence("a ``` b"), "````");
+        assert_eq!(markdown_fence("plain"), "```");
     }
 
     #[test]

@@ -43,34 +43,55 @@ fn label(t: i64, zone: &Zone) -> String {
 
 /// Draws `h` as bars, one line per bucket, times in `zone`.
 pub fn bars(h: &Histogram, zone: &Zone, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}", summary(h))?;
     if h.total == 0 {
-        return writeln!(out, "no events in the range");
+        return Ok(());
     }
-    writeln!(
-        out,
+    let max = largest(h);
+    let count_width = max.to_string().len();
+    for b in &h.buckets {
+        writeln!(
+            out,
+            "{}  {:>count_width$}  {}",
+            start_label(h, b.start, zone),
+            b.count,
+            "█".repeat(bar_length(b.count, max, BAR_WIDTH))
+        )?;
+    }
+    Ok(())
+}
+
+/// The line above the bars: `6 events, 3 buckets of 1h`, or that the range holds none.
+pub fn summary(h: &Histogram) -> String {
+    if h.total == 0 {
+        return "no events in the range".to_string();
+    }
+    format!(
         "{} events, {} buckets of {}",
         h.total,
         h.buckets.len(),
         human_width(h.width)
-    )?;
-    let max = h.buckets.iter().map(|b| b.count).max().unwrap_or(1).max(1);
-    let count_width = max.to_string().len();
+    )
+}
+
+/// The largest bucket's count (at least 1).
+pub fn largest(h: &Histogram) -> u64 {
+    h.buckets.iter().map(|b| b.count).max().unwrap_or(1).max(1)
+}
+
+/// The length of a bar of `count` when `max` fills `width` (any count above 0 shows).
+pub fn bar_length(count: u64, max: u64, width: usize) -> usize {
+    (count as usize * width).div_ceil(max.max(1) as usize)
+}
+
+/// A bucket's start as the bars show it: a date for whole-day buckets, else date and time.
+pub fn start_label(h: &Histogram, start: i64, zone: &Zone) -> String {
     let fmt = if h.width % 86_400 == 0 {
         "%Y-%m-%d"
     } else {
         "%Y-%m-%d %H:%M:%S"
     };
-    for b in &h.buckets {
-        let len = (b.count as usize * BAR_WIDTH).div_ceil(max as usize);
-        writeln!(
-            out,
-            "{}  {:>count_width$}  {}",
-            zone.format(b.start, fmt),
-            b.count,
-            "█".repeat(len)
-        )?;
-    }
-    Ok(())
+    zone.format(start, fmt)
 }
 
 /// A width such as `30m` or `1d`.

@@ -21,9 +21,20 @@ pub fn render_ingest_summary(summary: &IngestSummary, out: &mut dyn Write) -> io
     writer.write(&summary_report(summary), out)
 }
 
-/// The summary of an ingest run as a report of lines (already in visible form).
+/// The summary of an ingest run as a report of lines (already in visible form), its totals
+/// as metadata (JSON members, a document's header).
 pub fn summary_report(summary: &IngestSummary) -> Report {
     let mut report = Report::new("ingest", Zone::default());
+    report
+        .meta("files", summary.files.len())
+        .meta("files_skipped", summary.skipped())
+        .meta("events_read", summary.events_read())
+        .meta("events_stored", summary.events_stored())
+        .meta("duplicates", summary.duplicates())
+        .meta("rejected", summary.rejected());
+    if let Some(path) = &summary.rejects_file {
+        report.meta("rejects_file", visible_path(path).into_owned());
+    }
     for line in summary_lines(summary) {
         report.push(Line::shown(line));
     }

@@ -133,6 +133,7 @@ pub fn block_value(block: &Block, report: &Report) -> Option<Value> {
                 .collect(),
         )),
         Block::Fields(f) => Some(Value::Object(f.pairs.iter().cloned().collect())),
+        Block::Code(c) => Some(Value::from(c.text.as_str())),
         Block::Line(_) | Block::Events(_) | Block::Section(_) => None,
     }
 }
@@ -363,12 +364,7 @@ mod tests {
             title: "Scope".into(),
             blocks: vec![
                 Line::text("also ignored").into(),
-                Fields {
-                    name: "facts".into(),
-                    caption: None,
-                    pairs: vec![("events".into(), 1.into())],
-                }
-                .into(),
+                Fields::new("facts", vec![("events".into(), 1.into())]).into(),
                 Events {
                     name: "evidence".into(),
                     caption: None,

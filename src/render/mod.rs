@@ -6,20 +6,24 @@
 //!
 //! Every command lays its result out as a [`model::Report`]; each output format is one
 //! [`Writer`] of that model ([`table::TableWriter`], [`csv::CsvWriter`], [`json::JsonWriter`],
-//! [`ndjson::NdjsonWriter`], [`parquet::ParquetFile`]), and [`output::emit`] sends a report to
+//! [`ndjson::NdjsonWriter`], [`html::HtmlWriter`], [`md::MdWriter`], [`parquet::ParquetFile`]),
+//! and [`output::emit`] sends a report to
 //! stdout or to a file through the one [`OutputFormat::writer`].
 
 pub mod csv;
 pub mod detect;
 pub mod escape;
 pub mod histogram;
+pub mod html;
 pub mod ingest;
 pub mod json;
 pub mod kms;
+pub mod md;
 pub mod model;
 pub mod ndjson;
 pub mod output;
 pub mod parquet;
+pub mod query;
 pub mod stderr;
 pub mod table;
 
@@ -39,26 +43,32 @@ pub enum OutputFormat {
     Json,
     /// One JSON object per line.
     Ndjson,
+    /// One self-contained HTML page of the whole report.
+    Html,
+    /// The whole report as GitHub Markdown.
+    Md,
     /// A Parquet file of the result frame (files only, chosen by `--output x.parquet`).
     Parquet,
 }
 
 impl OutputFormat {
-    /// Parses `table`, `csv`, `json` or `ndjson`.
+    /// Parses `table`, `csv`, `json`, `ndjson`, `html` or `md`.
     pub fn parse(text: &str) -> Result<OutputFormat, String> {
         match text.to_ascii_lowercase().as_str() {
             "table" => Ok(OutputFormat::Table),
             "csv" => Ok(OutputFormat::Csv),
             "json" => Ok(OutputFormat::Json),
             "ndjson" | "jsonl" => Ok(OutputFormat::Ndjson),
+            "html" => Ok(OutputFormat::Html),
+            "md" | "markdown" => Ok(OutputFormat::Md),
             _ => Err(format!(
-                "unknown format {text:?}: use table, csv, json or ndjson"
+                "unknown format {text:?}: use table, csv, json, ndjson, html or md"
             )),
         }
     }
 
     /// The format of an output file, by its extension: `.parquet`, `.csv`, `.json`,
-    /// `.ndjson` or `.jsonl`.
+    /// `.ndjson` or `.jsonl`, `.html` or `.htm`, `.md` or `.markdown`.
     pub fn for_file(path: &std::path::Path) -> Result<OutputFormat, String> {
         let ext = path
             .extension()
@@ -70,8 +80,10 @@ impl OutputFormat {
             "csv" => Ok(OutputFormat::Csv),
             "json" => Ok(OutputFormat::Json),
             "ndjson" | "jsonl" => Ok(OutputFormat::Ndjson),
+            "html" | "htm" => Ok(OutputFormat::Html),
+            "md" | "markdown" => Ok(OutputFormat::Md),
             _ => Err(format!(
-                "--output {}: use a .parquet, .csv or .json file",
+                "--output {}: use a .parquet, .csv, .json, .ndjson, .html or .md file",
                 path.display()
             )),
         }
@@ -88,6 +100,8 @@ impl OutputFormat {
             }),
             OutputFormat::Json => Box::new(json::JsonWriter),
             OutputFormat::Ndjson => Box::new(ndjson::NdjsonWriter),
+            OutputFormat::Html => Box::new(html::HtmlWriter),
+            OutputFormat::Md => Box::new(md::MdWriter),
             OutputFormat::Parquet => Box::new(parquet::ParquetFile),
         }
     }
@@ -128,7 +142,7 @@ impl Target {
 }
 
 /// One output format: lays a [`model::Report`] out on `out`. Implemented once per format
-/// (`table`, `csv`, `json`, `ndjson`, and `html`, `md`); stdout and `--output FILE` use the
+/// (`table`, `csv`, `json`, `ndjson`, `html`, `md`); stdout and `--output FILE` use the
 /// same writers.
 pub trait Writer {
     /// Writes `report` to `out`. Notes are not written here, except by formats that carry

@@ -5,8 +5,9 @@
 //! a new format is one writer, a new command never touches a writer.
 //!
 //! How each writer reads the model:
-//! - human writers (`table`, and later `md`, `html`) show every block in order: lines, tables
-//!   with their captions, histograms as bars, events as a table, findings as a table;
+//! - human writers (`table`, `md`, `html`) show every block in order: lines, tables with their
+//!   captions, histograms as bars, events (as a table in terminals, as their stored JSON in
+//!   documents), findings as a table, facts, preformatted text;
 //! - `csv` writes the report's [primary](Report::primary) block as one CSV table;
 //! - `ndjson` writes the primary block's rows, one JSON value a line;
 //! - `json` writes one object: `command`, the [metadata](Report::meta) members, one member per
@@ -131,6 +132,8 @@ pub enum Block {
     Fields(Fields),
     /// A titled group of blocks (a report's sections).
     Section(Section),
+    /// Preformatted text kept line for line: an event's JSON, a rule's query, a query plan.
+    Code(Code),
 }
 
 impl Block {
@@ -144,6 +147,7 @@ impl Block {
             Block::Findings(f) => Some(&f.name),
             Block::Fields(f) => Some(&f.name),
             Block::Section(s) => Some(&s.name),
+            Block::Code(c) => Some(&c.name),
         }
     }
 
@@ -154,7 +158,7 @@ impl Block {
             Block::Histogram(h) => h.primary,
             Block::Events(e) => e.primary,
             Block::Findings(f) => f.primary,
-            Block::Line(_) | Block::Fields(_) | Block::Section(_) => false,
+            Block::Line(_) | Block::Fields(_) | Block::Section(_) | Block::Code(_) => false,
         }
     }
 
@@ -419,6 +423,58 @@ pub struct Fields {
     pub caption: Option<String>,
     /// The facts, in order.
     pub pairs: Vec<(String, Value)>,
+    /// How human writers lay the facts out.
+    pub layout: FieldsLayout,
+}
+
+impl Fields {
+    /// Facts named `name` laid out inline, without a caption.
+    pub fn new(name: &str, pairs: Vec<(String, Value)>) -> Fields {
+        Fields {
+            name: name.to_string(),
+            caption: None,
+            pairs,
+            layout: FieldsLayout::Inline,
+        }
+    }
+}
+
+/// How human writers lay facts out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldsLayout {
+    /// `key: value`, each value on one line (its line breaks escaped).
+    Inline,
+    /// One record shown field by field: the values aligned after the longest key, a value's
+    /// line breaks kept (continuation lines start at the margin).
+    Record,
+}
+
+/// Preformatted text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Code {
+    /// The JSON member name.
+    pub name: String,
+    /// A caption human writers show above the text (a terminal then indents the text by two).
+    pub caption: Option<String>,
+    /// The text; its line breaks are kept.
+    pub text: String,
+    /// Whether the text is raw (writers escape it line by line) or already terminal-safe.
+    pub form: TextForm,
+    /// The language, for writers that can name it (a Markdown fence): `json`, `sql`.
+    pub language: Option<String>,
+}
+
+impl Code {
+    /// Raw text named `name` under `caption`.
+    pub fn new(name: &str, caption: Option<&str>, text: impl Into<String>) -> Code {
+        Code {
+            name: name.to_string(),
+            caption: caption.map(str::to_string),
+            text: text.into(),
+            form: TextForm::Raw,
+            language: None,
+        }
+    }
 }
 
 /// A titled group of blocks.
@@ -474,7 +530,7 @@ macro_rules! block_from {
 }
 
 block_from!(Line => Line, Table => Table, HistogramBlock => Histogram, Events => Events,
-    Findings => Findings, Fields => Fields, Section => Section);
+    Findings => Findings, Fields => Fields, Section => Section, Code => Code);
 
 #[cfg(test)]
 mod tests {

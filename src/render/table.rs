@@ -12,9 +12,10 @@ use comfy_table::{
 use polars::prelude::*;
 use unicode_width::UnicodeWidthStr;
 
-use super::escape::{pieces, visible};
+use super::escape::{pieces, visible, visible_lines};
 use super::model::{
-    Block, Cells, Counts, Fields, Line, Report, Section, Table as TableBlock, TextForm,
+    Block, Cells, Code, Counts, Fields, FieldsLayout, Line, Report, Section, Table as TableBlock,
+    TextForm,
 };
 use super::{cell_text, detect, histogram, is_numeric, Writer};
 
@@ -73,6 +74,7 @@ impl TableWriter {
             }
             Block::Fields(f) => fields(f, out),
             Block::Section(s) => self.section(s, report, out),
+            Block::Code(c) => code(c, out),
         }
     }
 
@@ -119,11 +121,47 @@ fn caption(text: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
 
 fn fields(f: &Fields, out: &mut dyn Write) -> io::Result<()> {
     caption(f.caption.as_deref(), out)?;
-    for (key, value) in &f.pairs {
+    let keys: Vec<String> = f
+        .pairs
+        .iter()
+        .map(|(k, _)| format!("{}:", visible(k)))
+        .collect();
+    let width = keys.iter().map(|k| k.width()).max().unwrap_or(0) + 1;
+    for (key, (_, value)) in keys.iter().zip(&f.pairs) {
         let text = crate::query::value::json_text(value);
-        writeln!(out, "{}: {}", visible(key), visible(&text))?;
+        match f.layout {
+            FieldsLayout::Inline => writeln!(out, "{key} {}", visible(&text))?,
+            FieldsLayout::Record => {
+                let pad = " ".repeat(width - key.width());
+                writeln!(out, "{key}{pad}{}", visible_lines(&text))?
+            }
+        }
     }
     Ok(())
+}
+
+/// Preformatted text in its visible form, line by line; under a caption, indented by two.
+fn code(c: &Code, out: &mut dyn Write) -> io::Result<()> {
+    let text = code_text(c);
+    let Some(title) = &c.caption else {
+        return writeln!(out, "{text}");
+    };
+    writeln!(out, "{}", visible(title))?;
+    if text.is_empty() {
+        return writeln!(out);
+    }
+    for line in text.lines() {
+        writeln!(out, "  {line}")?;
+    }
+    Ok(())
+}
+
+/// The text of a code block in its terminal-safe form (line breaks kept).
+pub fn code_text(c: &Code) -> std::borrow::Cow<'_, str> {
+    match c.form {
+        TextForm::Raw => visible_lines(&c.text),
+        TextForm::Visible => c.text.as_str().into(),
+    }
 }
 
 /// The headers, rows and number flags of `cells`, as text (before escaping).
@@ -326,11 +364,10 @@ mod tests {
             name: "activity".into(),
             title: "Activity".into(),
             blocks: vec![
-                Fields {
-                    name: "scope".into(),
-                    caption: None,
-                    pairs: vec![("events".into(), 40.into()), ("from".into(), "x\ny".into())],
-                }
+                Fields::new(
+                    "scope",
+                    vec![("events".into(), 40.into()), ("from".into(), "x\ny".into())],
+                )
                 .into(),
                 table.into(),
                 Line::status("3 IPs").into(),
