@@ -271,7 +271,8 @@ fn terminal_output_of_event_rules_show_and_explain_is_unchanged() {
     );
     let (search, rest) = explain.split_once("polars plan:\n").unwrap();
     assert_eq!(search, "search:\n  * (every event)\n");
-    let (plan, notes) = rest.split_once("notes:\n").unwrap();
+    let (plan, rest) = rest.split_once("memory:\n").unwrap();
+    let (_, notes) = rest.split_once("notes:\n").unwrap();
     assert!(
         plan.starts_with("  SELECT [col(\"__a0\").alias(\"n\")]\n"),
         "{plan}"

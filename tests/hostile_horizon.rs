@@ -133,7 +133,7 @@ fn explain_says_what_a_plan_holds_in_memory() {
     let memory = |query: &str| {
         let (out, _) = run(&["query", query, "--explain"]);
         out[out.find("memory:\n").expect("a memory section")..]
-            .split("\nnotes:")
+            .split("index:")
             .next()
             .unwrap()
             .to_string()

@@ -15,8 +15,6 @@ use std::time::Duration;
 
 use polars::prelude::*;
 
-use crate::event::schema::{self, TIME};
-use crate::store::frame::rows_to_dataframe;
 use crate::store::Store;
 use crate::time::TimeRange;
 use crate::Result;
@@ -125,36 +123,7 @@ fn partition_date(file: &Path) -> String {
     dir.strip_prefix("date=").map(str::to_string).unwrap_or(dir)
 }
 
-/// A lazy scan of `files` as [`Store::scan`] makes one: `__time__` filtered to `range`, the
-/// store's columns in order, an empty frame of those columns for no files.
-pub fn scan_files(files: &[PathBuf], range: &TimeRange) -> Result<LazyFrame> {
-    let mut paths = Vec::with_capacity(files.len());
-    for file in files {
-        paths.push(PlRefPath::try_from_path(file)?);
-    }
-    let frame = if paths.is_empty() {
-        rows_to_dataframe(&[])?.lazy()
-    } else {
-        let mut args = ScanArgsParquet::default();
-        args.hive_options.enabled = Some(false);
-        args.glob = false;
-        LazyFrame::scan_parquet_files(paths.into(), args)?
-    };
-    let columns: Vec<Expr> = schema::columns().iter().map(|c| col(c.as_str())).collect();
-    Ok(frame.filter(range_filter(range)).select(columns))
-}
-
-/// The `__time__` predicate of `range` (true when unbounded).
-fn range_filter(range: &TimeRange) -> Expr {
-    let mut predicate = lit(true);
-    if let Some(from) = range.from {
-        predicate = predicate.and(col(TIME).gt_eq(lit(from)));
-    }
-    if let Some(to) = range.to {
-        predicate = predicate.and(col(TIME).lt(lit(to)));
-    }
-    predicate
-}
+pub use crate::store::scan_files;
 
 /// The rows of `frame` counted (its filters applied, no column but those they read decoded).
 pub fn count(frame: LazyFrame) -> Result<usize> {

@@ -57,7 +57,10 @@ mod tests {
             "search:\n  a\\x1b: x  => x\npolars plan:\n  FILTER\n    SCAN\nnotes:\n  n1\n"
         );
         assert_eq!(
-            table(&explain_report("", "p", &[])),
+            table(&explain_report(
+                &[("search", "search:", ""), ("plan", "polars plan:", "p")],
+                &[]
+            )),
             "search:\n\npolars plan:\n  p\n"
         );
     }

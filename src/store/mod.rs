@@ -496,8 +496,9 @@ impl Store {
     }
 }
 
-/// A lazy scan of the Parquet `files`, filtered to `range`, with the store's columns in order.
-fn scan_files(files: &[PathBuf], range: &TimeRange) -> Result<LazyFrame> {
+/// A lazy scan of the Parquet `files` (some of a store's parts), filtered to `range`, with the
+/// store's columns in order; an empty frame of those columns for no files.
+pub fn scan_files(files: &[PathBuf], range: &TimeRange) -> Result<LazyFrame> {
     let mut paths = Vec::new();
     for file in files {
         paths.push(PlRefPath::try_from_path(file)?);
