@@ -24,6 +24,7 @@ pub fn run(args: IngestArgs) -> Result<i32> {
         threads: args.threads,
         now: clock()?,
         chunk_bytes: args.chunk_bytes.unwrap_or(ingest::CHUNK_BYTES),
+        index: !super::source::index_disabled(),
     };
     let bar = progress_bar(args.quiet);
     let on_progress = |p: &Progress| match p {

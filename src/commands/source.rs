@@ -95,7 +95,11 @@ impl Source {
             .tempdir()
             .map_err(|e| Error::io(std::env::temp_dir(), e))?;
         let inputs: Vec<PathBuf> = vec![path.to_path_buf()];
-        let summary = ingest::ingest(&inputs, temp.path(), &IngestOptions::default(), &|_| {})?;
+        let opts = IngestOptions {
+            index: !index_disabled(),
+            ..IngestOptions::default()
+        };
+        let summary = ingest::ingest(&inputs, temp.path(), &opts, &|_| {})?;
         if summary.has_problems() {
             warn_incomplete_read(&summary);
         }
@@ -171,9 +175,11 @@ pub fn index_summary() -> String {
     })
 }
 
-/// Whether `KEYTRAIL_NO_INDEX` turns the token index off ([`keytrail::index::disabled`]).
-fn index_disabled() -> bool {
-    keytrail::index::disabled()
+/// Whether `KEYTRAIL_NO_INDEX` (set and not empty) turns the token index off: ingest writes
+/// none and searches scan every part in range (for tests and benchmarks that compare). The
+/// binary reads it; the library takes it as an option ([`IngestOptions::index`]).
+pub fn index_disabled() -> bool {
+    std::env::var_os("KEYTRAIL_NO_INDEX").is_some_and(|v| !v.is_empty())
 }
 
 /// Names on stderr the indexes that were not believed (their parts were scanned).

@@ -24,9 +24,3 @@ pub mod prune;
 pub mod select;
 pub mod tokens;
 pub mod verify;
-
-/// Whether `KEYTRAIL_NO_INDEX` (set and not empty) turns the token index off: ingest writes
-/// none and searches scan every part in range (for tests and benchmarks that compare).
-pub fn disabled() -> bool {
-    std::env::var_os("KEYTRAIL_NO_INDEX").is_some_and(|v| !v.is_empty())
-}

@@ -60,6 +60,8 @@ pub struct IngestOptions {
     /// Estimated JSON bytes read per chunk of files ([`CHUNK_BYTES`] by default): a chunk is
     /// committed whole, so smaller chunks commit sooner (tests that interrupt a run use them).
     pub chunk_bytes: u64,
+    /// Whether each part gets its token index (true by default).
+    pub index: bool,
 }
 
 impl Default for IngestOptions {
@@ -69,6 +71,7 @@ impl Default for IngestOptions {
             threads: None,
             now: chrono::Utc::now().timestamp(),
             chunk_bytes: CHUNK_BYTES,
+            index: true,
         }
     }
 }
@@ -173,7 +176,8 @@ pub fn ingest(
     opts: &IngestOptions,
     on_progress: &(dyn Fn(&Progress) + Sync),
 ) -> Result<IngestSummary> {
-    let store = Store::create_or_open(store_dir)?;
+    let mut store = Store::create_or_open(store_dir)?;
+    store.set_indexing(opts.index);
     let run_id = new_run_id();
     let (planned, mut early) = plan_inputs(inputs, &store)?;
     let bytes = planned.iter().map(|p| p.size).sum();

@@ -67,6 +67,8 @@ pub struct Store {
     damage: Vec<Damage>,
     /// The writer's lock on [`LOCK`], held while the store is open for ingest.
     writer_lock: Option<fs::File>,
+    /// Whether [`Store::write_part`] writes each part's token index (true unless turned off).
+    indexing: bool,
 }
 
 impl Store {
@@ -139,6 +141,7 @@ impl Store {
             pending: compared.pending,
             damage: compared.damage,
             writer_lock: None,
+            indexing: true,
         })
     }
 
@@ -198,6 +201,12 @@ impl Store {
         let mut store = Store::open(root)?;
         store.writer_lock = Some(lock);
         Ok(store)
+    }
+
+    /// Turns the token index of the parts [`Store::write_part`] writes on or off (on by
+    /// default; off for benchmarks and tests that compare with and without it).
+    pub fn set_indexing(&mut self, indexing: bool) {
+        self.indexing = indexing;
     }
 
     /// Whether this handle holds the writer's lock (it came from [`Store::create_or_open`]).
@@ -335,7 +344,7 @@ impl Store {
             run: run.to_string(),
             sources: sources_of(batches, picks),
         };
-        if crate::index::disabled() {
+        if !self.indexing {
             return Ok(WrittenPart { part, index: None });
         }
         let rows = index_rows(batches, picks);
