@@ -497,6 +497,12 @@ pub struct DetectArgs {
     /// .ndjson).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Events a detect chunk holds at most; hidden, for tests that cut small stores into
+    /// many chunks.
+    #[arg(long = "chunk-events", hide = true, value_name = "N",
+          default_value_t = keytrail::detect::chunked::CHUNK_EVENTS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub chunk_events: u64,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub time: TimeArgs,
@@ -593,6 +599,12 @@ pub struct ReportArgs {
     /// Do not run the built-in rules.
     #[arg(long = "no-builtin")]
     pub no_builtin: bool,
+    /// Events a detect chunk holds at most; hidden, for tests that cut small stores into
+    /// many chunks.
+    #[arg(long = "chunk-events", hide = true, value_name = "N",
+          default_value_t = keytrail::detect::chunked::CHUNK_EVENTS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub chunk_events: u64,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub time: TimeArgs,

@@ -90,6 +90,8 @@ pub struct ReportOptions {
     pub rules: Vec<Rule>,
     /// Facts about the source.
     pub facts: SourceFacts,
+    /// Events a detect chunk holds at most ([`DetectOptions::chunk_events`]).
+    pub chunk_events: u64,
 }
 
 /// Scans the source over a range (the command's store).
@@ -135,8 +137,7 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
     // The detect engine and the KMS sections read the store independently: side by side.
     let mut detect_methods = Methods::default();
     let (kms, findings) = std::thread::scope(|threads| {
-        let detect =
-            threads.spawn(|| run_detect(scan, &opts.range, opts, &mut detect_methods));
+        let detect = threads.spawn(|| run_detect(scan, &opts.range, opts, &mut detect_methods));
         let kms = kms_sections(
             (&store_events, &events),
             &days,
@@ -366,6 +367,7 @@ fn run_detect(
         baselines: opts.baselines.clone(),
         from: range.from,
         to: range.to,
+        chunk_events: opts.chunk_events,
     };
     methods.add(
         "Detections",
