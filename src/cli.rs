@@ -458,6 +458,11 @@ pub struct KeysArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: KmsCommon,
+    /// Part-file bytes the per-key totals read at a time (default 512M); hidden, for tests
+    /// that cut small stores into one group per day.
+    #[arg(long = "group-bytes", hide = true, value_name = "SIZE", value_parser = parse_size,
+          default_value_t = keytrail::query::exec::NARROW_GROUP_BYTES)]
+    pub group_bytes: u64,
 }
 
 /// `keytrail detect`.
