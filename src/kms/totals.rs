@@ -389,7 +389,8 @@ mod tests {
             }
             let merged = totals.into_frame().unwrap();
             let cast = |df: &DataFrame| {
-                df.clone().lazy()
+                df.clone()
+                    .lazy()
                     .with_columns([
                         col("firstSeen").cast(DataType::Int64),
                         col("lastSeen").cast(DataType::Int64),
