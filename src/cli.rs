@@ -481,6 +481,11 @@ pub struct KeysArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: KmsCommon,
+    /// Part-file bytes the per-key totals read at a time (default 512M); hidden, for tests
+    /// that cut small stores into one group per day.
+    #[arg(long = "group-bytes", hide = true, value_name = "SIZE", value_parser = parse_size,
+          default_value_t = keytrail::query::exec::NARROW_GROUP_BYTES)]
+    pub group_bytes: u64,
 }
 
 /// `keytrail detect`.
@@ -520,6 +525,12 @@ pub struct DetectArgs {
     /// .ndjson, .html, .md).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Events a detect chunk holds at most; hidden, for tests that cut small stores into
+    /// many chunks.
+    #[arg(long = "chunk-events", hide = true, value_name = "N",
+          default_value_t = keytrail::detect::chunked::CHUNK_EVENTS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub chunk_events: u64,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub time: TimeArgs,
@@ -619,6 +630,12 @@ pub struct ReportArgs {
     /// Do not run the built-in rules.
     #[arg(long = "no-builtin")]
     pub no_builtin: bool,
+    /// Events a detect chunk holds at most; hidden, for tests that cut small stores into
+    /// many chunks.
+    #[arg(long = "chunk-events", hide = true, value_name = "N",
+          default_value_t = keytrail::detect::chunked::CHUNK_EVENTS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub chunk_events: u64,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub time: TimeArgs,

@@ -32,7 +32,7 @@ fn detect(args: &[&str], chunk: Option<u64>) -> (Option<i32>, Vec<u8>) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_keytrail"));
     command.arg("detect").args(args).env("NO_COLOR", "1");
     if let Some(n) = chunk {
-        command.env("KEYTRAIL_DETECT_CHUNK_EVENTS", n.to_string());
+        command.args(["--chunk-events", &n.to_string()]);
     }
     let out = command.output().expect("keytrail runs");
     assert!(

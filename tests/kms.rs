@@ -237,3 +237,64 @@ fn every_usage_grouping_runs() {
         "{day}"
     );
 }
+
+/// `kms keys --format json` on `source`, read in groups of at most `group_bytes` of part files
+/// (None: the default, one group for a small store).
+fn keys_json(source: &str, group_bytes: Option<&str>, extra: &[&str]) -> String {
+    let mut args = vec!["kms", "keys", source, "--format", "json"];
+    args.extend_from_slice(extra);
+    if let Some(bytes) = group_bytes {
+        args.extend_from_slice(&["--group-bytes", bytes]);
+    }
+    let out = keytrail(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn the_inventory_is_the_same_bytes_whatever_the_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive").display().to_string();
+    let store = dir.path().join("store").display().to_string();
+    let sample = [
+        "sample",
+        "--out",
+        &archive,
+        "--events",
+        "60000",
+        "--days",
+        "20",
+        "--incidents",
+    ];
+    assert!(keytrail(&sample).status.success());
+    let out = keytrail(&["ingest", "-q", &archive, "--store", &store]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let city = crate::hostile_geoip::fixtures::city(dir.path())
+        .display()
+        .to_string();
+    let fixture = fixture();
+    let cases: [(&str, Vec<&str>); 4] = [
+        (&store, vec![]),
+        (&store, vec!["--geoip", &city]),
+        (
+            &store,
+            vec!["--from", "2024-03-09 05:30", "--to", "2024-03-17"],
+        ),
+        (&fixture, vec![]),
+    ];
+    for (source, extra) in &cases {
+        let whole = keys_json(source, None, extra);
+        let doc: Value = serde_json::from_str(&whole).unwrap();
+        assert!(
+            doc["keys"].as_array().unwrap().len() > 2,
+            "{extra:?}: {whole}"
+        );
+        for bytes in ["1", "200k"] {
+            assert_eq!(
+                keys_json(source, Some(bytes), extra),
+                whole,
+                "{source} {extra:?} in groups of {bytes}"
+            );
+        }
+    }
+}

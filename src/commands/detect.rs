@@ -39,6 +39,7 @@ pub fn run(args: DetectArgs) -> Result<i32> {
         baselines,
         from: time.range.from,
         to: time.range.to,
+        chunk_events: args.chunk_events,
     };
     let scan = |range: &TimeRange| source.scan(range);
     let findings = detect::detect_in(&scan, &time.range, &rules, &opts)?;

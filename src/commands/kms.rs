@@ -6,6 +6,7 @@ use keytrail::kms::aliases::alias_statement;
 use keytrail::kms::inventory::{state_statement, usage_totals_statement};
 use keytrail::kms::run::{self, RunOptions};
 use keytrail::kms::{lifecycle_statement, usage_statement, KeyRef, UsageBy, LIFECYCLE_EVENTS};
+use keytrail::query::exec;
 use keytrail::query::sql::SqlContext;
 use keytrail::render::escape::visible_lines;
 use keytrail::render::model::{Note, NoteKind, Report};
@@ -128,6 +129,10 @@ fn keys(args: KeysArgs) -> Result<i32> {
             state_statement(&history),
         ]);
     }
-    let result = run::keys(p.source.scan(&p.opts.range)?, &p.opts)?;
+    let range = p.opts.range;
+    let files = p.source.files(&range);
+    let groups = exec::grouped(exec::partitions_of(&files), args.group_bytes);
+    let scans = groups.iter().map(|g| p.source.scan_files(&g.files, &range));
+    let result = run::keys_in(p.source.scan(&range)?, scans, &p.opts)?;
     show(render::kms::inventory(&result, &p.opts.ctx.zone), &p)
 }

@@ -110,6 +110,7 @@ pub fn render(args: &ReportArgs, format: ReportFormat) -> Result<(String, Source
             &args.source,
             !Store::looks_like_store(&args.source),
         ),
+        chunk_events: args.chunk_events,
     };
     let data = report::build(&|range: &TimeRange| source.scan(range), &opts)?;
     let text = match format {
@@ -152,6 +153,7 @@ pub fn write_store_report(store: &Store, path: &Path) -> Result<usize> {
         compare: None,
         rules: keytrail::detect::builtin_rules(),
         facts: facts(store, store.root(), false),
+        chunk_events: keytrail::detect::chunked::CHUNK_EVENTS,
     };
     let data = report::build(&|range: &TimeRange| store.scan(range), &opts)?;
     let text = report::html::render(&data, zone).map_err(template_error)?;

@@ -19,21 +19,9 @@ use crate::time::TimeRange;
 /// Scans the events of a time range (a store's, through the command's source).
 pub type Scan<'a> = &'a (dyn Fn(&TimeRange) -> Result<LazyFrame> + Sync);
 
-/// Events a chunk holds at most, unless one hour alone holds more.
+/// Events a chunk holds at most, unless one hour alone holds more (the default of
+/// [`DetectOptions::chunk_events`]).
 pub const CHUNK_EVENTS: u64 = 400_000;
-
-/// The environment variable that sets another [`CHUNK_EVENTS`] (a positive number), so that
-/// the tests can cut small stores into many chunks.
-pub const CHUNK_EVENTS_VAR: &str = "KEYTRAIL_DETECT_CHUNK_EVENTS";
-
-/// [`CHUNK_EVENTS`], or the positive number [`CHUNK_EVENTS_VAR`] holds.
-fn chunk_events() -> u64 {
-    std::env::var(CHUNK_EVENTS_VAR)
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(CHUNK_EVENTS)
-}
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
@@ -56,7 +44,7 @@ pub fn detect_in(
         _ => None,
     };
     let outer = history.unwrap_or(*range);
-    for chunk in chunks(scan, &outer)? {
+    for chunk in chunks(scan, &outer, opts.chunk_events)? {
         let events = match intersect(&chunk, range) {
             Some(r) => scan(&r)?,
             None => crate::store::frame::rows_to_dataframe(&[])?.lazy(),
@@ -84,9 +72,10 @@ fn intersect(chunk: &TimeRange, range: &TimeRange) -> Option<TimeRange> {
     }
 }
 
-/// Consecutive ranges covering `range` whose events [`cut`] bounds, from the number of
-/// events per hour (one streaming pass over `__time__`).
-pub fn chunks(scan: Scan, range: &TimeRange) -> Result<Vec<TimeRange>> {
+/// Consecutive ranges covering `range` whose events [`cut`] bounds to `max_events` (unless an
+/// hour alone holds more), from the number of events per hour (one streaming pass over
+/// `__time__`).
+pub fn chunks(scan: Scan, range: &TimeRange, max_events: u64) -> Result<Vec<TimeRange>> {
     let hour = col(TIME)
         .cast(DataType::Int64)
         .floor_div(lit(HOUR))
@@ -105,7 +94,7 @@ pub fn chunks(scan: Scan, range: &TimeRange) -> Result<Vec<TimeRange>> {
         .zip(counts.column("n")?.u64()?.iter())
         .filter_map(|(h, n)| Some((h?, n?)))
         .collect();
-    let cuts = cut(&hours, chunk_events());
+    let cuts = cut(&hours, max_events.max(1));
     let mut bounds = vec![range.from];
     bounds.extend(cuts.into_iter().map(Some));
     bounds.push(range.to);
@@ -359,6 +348,7 @@ mod tests {
             baselines: Some(Default::default()),
             from: None,
             to: None,
+            chunk_events: CHUNK_EVENTS,
         };
         let whole = super::super::detect(events().lazy(), None, &rules, &opts).unwrap();
         assert!(whole.len() > 10);

@@ -151,6 +151,9 @@ pub struct DetectOptions {
     pub from: Option<i64>,
     /// See `from`.
     pub to: Option<i64>,
+    /// Events a chunk of [`detect_in`] holds at most (default [`chunked::CHUNK_EVENTS`];
+    /// small values let the tests cut small stores into many chunks).
+    pub chunk_events: u64,
 }
 
 /// Runs `rules` (and the baselines) over `events`. `history` is the frame the baselines
@@ -255,6 +258,7 @@ mod tests {
             baselines: Some(BaselineOptions::default()),
             from: None,
             to: None,
+            chunk_events: chunked::CHUNK_EVENTS,
         };
         let found = detect(events().lazy(), None, &rules, &opts).unwrap();
         let mut expected = Vec::new();

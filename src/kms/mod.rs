@@ -6,6 +6,7 @@
 pub mod aliases;
 pub mod inventory;
 pub mod run;
+pub mod totals;
 
 use crate::event::kms_key::normalize_key_id;
 

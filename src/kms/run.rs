@@ -5,6 +5,7 @@ use polars::prelude::*;
 
 use super::aliases::{alias_statement, AliasHistory, ALIAS_EVENTS};
 use super::inventory::{self, KeyRecord};
+use super::totals::Totals;
 use super::{kms_events_search, lifecycle_statement, quote, usage_statement, KeyRef, UsageBy};
 use crate::error::{Error, Result};
 use crate::event::schema;
@@ -157,16 +158,30 @@ pub fn resolve_key(
     })
 }
 
-/// Runs the inventory statements. The alias and state statements select only alias and
-/// state events, so one selective scan reads those events ([`key_changes`]) and both run on
-/// that small frame; the totals statement, whose SQL needs the alias history, then runs on the
-/// source. Two passes: the totals statement's, and a selective one for the history it needs.
+/// Runs the inventory statements over `source` in one group: [`keys_in`] with the whole
+/// source as its only group.
 pub fn keys(source: LazyFrame, opts: &RunOptions) -> Result<InventoryReport> {
+    keys_in(source.clone(), std::iter::once(Ok(source)), opts)
+}
+
+/// Runs the inventory statements. The alias and state statements select only alias and
+/// state events, so one selective scan of `source` reads those events ([`key_changes`]) and
+/// both run on that small frame. The totals statement, whose SQL needs the alias history, is
+/// computed group by group of `groups` (the source's part files in scan order, each scanned
+/// over the range) in memory bounded by a group ([`totals::Totals`]): the same frame as the
+/// statement over the whole source.
+pub fn keys_in(
+    source: LazyFrame,
+    groups: impl IntoIterator<Item = Result<LazyFrame>>,
+    opts: &RunOptions,
+) -> Result<InventoryReport> {
     let changes = key_changes(source.clone(), opts)?;
     let history = alias_history(changes.clone().lazy(), opts)?;
-    let totals_statement = inventory::usage_totals_statement(&history, opts.ctx.geoip.is_some());
+    let geoip = opts.ctx.geoip.is_some();
+    let totals_statement = inventory::usage_totals_statement(&history, geoip);
     let state_statement = inventory::state_statement(&history);
-    let (totals, mut notes) = sql_plan(&totals_statement, source, opts)?;
+    // Planned once over the whole source for the planner's notes, as the statement runs.
+    let (_, mut notes) = sql_plan(&totals_statement, source, opts)?;
     let (states, state_notes) = sql_plan(&state_statement, changes.lazy(), opts)?;
     notes.extend(
         state_notes
@@ -174,11 +189,11 @@ pub fn keys(source: LazyFrame, opts: &RunOptions) -> Result<InventoryReport> {
             .filter(|n| !notes.contains(n))
             .collect::<Vec<_>>(),
     );
-    // The totals through the streaming engine (less memory than collecting them with the
-    // small state frame); the states from the small frame of changes.
-    let totals = totals
-        .collect_with_engine(Engine::Streaming)?
-        .unwrap_single();
+    let mut totals = Totals::new(geoip);
+    for group in groups {
+        totals.add_group(group?, &history, &opts.ctx)?;
+    }
+    let totals = totals.into_frame()?;
     let states = states.collect()?;
     let keys = inventory::build(&totals, &states, &history)?;
     Ok(InventoryReport {

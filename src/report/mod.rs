@@ -90,6 +90,8 @@ pub struct ReportOptions {
     pub rules: Vec<Rule>,
     /// Facts about the source.
     pub facts: SourceFacts,
+    /// Events a detect chunk holds at most ([`DetectOptions::chunk_events`]).
+    pub chunk_events: u64,
 }
 
 /// Scans the source over a range (the command's store).
@@ -365,6 +367,7 @@ fn run_detect(
         baselines: opts.baselines.clone(),
         from: range.from,
         to: range.to,
+        chunk_events: opts.chunk_events,
     };
     methods.add(
         "Detections",
