@@ -10,19 +10,7 @@ use super::model::{BaselineSeries, Coverage, Lane};
 /// Text made safe for HTML and SVG: control and format characters in keytrail's visible
 /// notation (line breaks stay line breaks), then `& < > " '` escaped.
 pub fn esc(text: &str) -> String {
-    let shown = crate::render::escape::visible_lines(text);
-    let mut out = String::with_capacity(shown.len());
-    for c in shown.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::render::escape::html(&crate::render::escape::visible_lines(text))
 }
 
 fn open(out: &mut String, class: &str, width: f64, height: f64, title: &str) {
