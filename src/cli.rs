@@ -69,10 +69,15 @@ pub enum Command {
 
 impl Command {
     /// The read options of a command that takes them (`query`, `histogram`).
-    pub fn read_args(&self) -> Option<&ReadArgs> {
+    pub fn limit_args(&self) -> Option<&LimitArgs> {
         match self {
-            Command::Query(args) => Some(&args.read),
-            Command::Histogram(args) => Some(&args.read),
+            Command::Query(args) => Some(&args.read.limits),
+            Command::Histogram(args) => Some(&args.read.limits),
+            Command::Detect(args) => Some(&args.limits),
+            Command::Report(args) => Some(&args.limits),
+            Command::Kms(KmsCommand::Lifecycle(args)) => Some(&args.common.limits),
+            Command::Kms(KmsCommand::Usage(args)) => Some(&args.common.limits),
+            Command::Kms(KmsCommand::Keys(args)) => Some(&args.common.limits),
             _ => None,
         }
     }
@@ -217,9 +222,9 @@ pub struct TimeArgs {
     pub tz: String,
 }
 
-/// Options of the commands that read a store: memory limit, threads, progress.
+/// Options of every command that reads a store: memory limit and threads.
 #[derive(Debug, Args, Clone)]
-pub struct ReadArgs {
+pub struct LimitArgs {
     /// Stop with an error (exit 3) when the process's resident memory passes SIZE (e.g. 2G,
     /// 512M) instead of letting the machine run out; default: half of physical memory.
     #[arg(long = "max-memory", value_name = "SIZE", value_parser = parse_size)]
@@ -227,6 +232,14 @@ pub struct ReadArgs {
     /// Worker threads of the query engine (default: all cores).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+}
+
+/// Options of the commands that read a store with a progress bar: [`LimitArgs`] and quiet.
+#[derive(Debug, Args, Clone)]
+pub struct ReadArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub limits: LimitArgs,
     /// Do not show read progress on stderr (shown only when stderr is a terminal).
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -431,6 +444,9 @@ pub struct KmsCommon {
     pub explain: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
     pub time: TimeArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -531,6 +547,9 @@ pub struct DetectArgs {
           default_value_t = keytrail::detect::chunked::CHUNK_EVENTS,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub chunk_events: u64,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub limits: LimitArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub time: TimeArgs,
@@ -636,6 +655,9 @@ pub struct ReportArgs {
           default_value_t = keytrail::detect::chunked::CHUNK_EVENTS,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub chunk_events: u64,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub limits: LimitArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub time: TimeArgs,

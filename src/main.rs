@@ -74,7 +74,7 @@ fn set_threads(threads: usize) {
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     tune_allocator(&cli.command);
-    if let Some(threads) = cli.command.read_args().and_then(|r| r.threads) {
+    if let Some(threads) = cli.command.limit_args().and_then(|r| r.threads) {
         set_threads(usize::from(threads));
     }
     match run_on_large_stack(cli.command) {

@@ -116,6 +116,10 @@ fn a_command_past_its_memory_limit_stops_with_exit_3_naming_the_limit() {
             "1M",
         ],
         vec!["histogram", s, "*", "--max-memory", "1M"],
+        vec!["detect", s, "--baselines", "--max-memory", "1M"],
+        vec!["kms", "keys", s, "--max-memory", "1M"],
+        vec!["kms", "lifecycle", s, "--max-memory", "1M"],
+        vec!["report", s, "--out", "/dev/null", "--max-memory", "1M"],
     ] {
         let out = keytrail(&args);
         assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr(&out));

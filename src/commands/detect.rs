@@ -15,6 +15,7 @@ use crate::cli::DetectArgs;
 
 /// Runs `keytrail detect`; exit status 1 when anything was found.
 pub fn run(args: DetectArgs) -> Result<i32> {
+    let _guard = super::query::guard_memory(&args.limits, "detect");
     let format = OutputFormat::parse(&args.format).map_err(Error::Usage)?;
     check_output(args.output.as_deref())?;
     let min_severity = Severity::parse(&args.min_severity)

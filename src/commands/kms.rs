@@ -20,6 +20,12 @@ use crate::cli::{KeysArgs, KmsCommand, KmsCommon, LifecycleArgs, UsageArgs};
 
 /// Runs one KMS subcommand.
 pub fn run(command: KmsCommand) -> Result<i32> {
+    let (common, what) = match &command {
+        KmsCommand::Lifecycle(args) => (&args.common, "kms lifecycle"),
+        KmsCommand::Usage(args) => (&args.common, "kms usage"),
+        KmsCommand::Keys(args) => (&args.common, "kms keys"),
+    };
+    let _guard = super::query::guard_memory(&common.limits, what);
     match command {
         KmsCommand::Lifecycle(args) => lifecycle(args),
         KmsCommand::Usage(args) => usage(args),

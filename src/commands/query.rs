@@ -25,7 +25,7 @@ use keytrail::{Error, Result};
 
 use super::geoip::open_geoip;
 use super::source::Source;
-use crate::cli::{EventArgs, HistogramArgs, QueryArgs, ReadArgs, TimeArgs};
+use crate::cli::{EventArgs, HistogramArgs, LimitArgs, QueryArgs, ReadArgs, TimeArgs};
 
 /// The columns of the raw-logs table, with their headers.
 const RAW_LOG_COLUMNS: &[(&str, &str)] = &[
@@ -85,8 +85,8 @@ pub fn check_output(output: Option<&std::path::Path>) -> Result<()> {
 }
 
 /// Starts watching this command's memory against `--max-memory` (see [`exec::MemoryGuard`]).
-pub fn guard_memory(read: &ReadArgs, what: &str) -> exec::MemoryGuard {
-    let limit = read.max_memory.unwrap_or_else(exec::default_memory_limit);
+pub fn guard_memory(limits: &LimitArgs, what: &str) -> exec::MemoryGuard {
+    let limit = limits.max_memory.unwrap_or_else(exec::default_memory_limit);
     exec::MemoryGuard::start(limit, what)
 }
 
@@ -106,7 +106,7 @@ fn read_progress(quiet: bool, groups: usize) -> ProgressBar {
 
 /// Runs `keytrail query`.
 pub fn run_query(args: QueryArgs) -> Result<i32> {
-    let _guard = guard_memory(&args.read, "query");
+    let _guard = guard_memory(&args.read.limits, "query");
     let format = parse_format(&args.format)?;
     check_output(args.output.as_deref())?;
     let time = resolve_time(&args.time)?;
@@ -560,7 +560,7 @@ fn histogram_by_partition(scan: &RawScan, interval: Interval, zone: &Zone) -> Re
 
 /// Runs `keytrail histogram`.
 pub fn run_histogram(args: HistogramArgs) -> Result<i32> {
-    let _guard = guard_memory(&args.read, "histogram");
+    let _guard = guard_memory(&args.read.limits, "histogram");
     let format = parse_format(&args.format)?;
     check_output(args.output.as_deref())?;
     let interval = Interval::parse(&args.interval).map_err(Error::Usage)?;

@@ -43,6 +43,7 @@ fn parse_format(text: &str) -> Result<ReportFormat> {
 
 /// Runs `keytrail report`; exit status 0 when the report was written.
 pub fn run(args: ReportArgs) -> Result<i32> {
+    let _guard = super::query::guard_memory(&args.limits, "report");
     let format = parse_format(&args.format)?;
     let (text, source) = render(&args, format)?;
     drop(source);
