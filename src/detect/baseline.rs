@@ -42,6 +42,18 @@ pub struct BaselineOptions {
     pub max_ratio: f64,
 }
 
+impl BaselineOptions {
+    /// How far above the median an hour must be to be flagged: in failed calls (`errors`) or
+    /// in calls.
+    pub fn min_excess(&self, errors: bool) -> f64 {
+        if errors {
+            self.min_excess_errors
+        } else {
+            self.min_excess_calls
+        }
+    }
+}
+
 impl Default for BaselineOptions {
     fn default() -> Self {
         BaselineOptions {
@@ -250,11 +262,7 @@ fn rate_findings(
     for entity in entities {
         let s = &series[*entity];
         for errors in [false, true] {
-            let min_excess = if errors {
-                opts.min_excess_errors
-            } else {
-                opts.min_excess_calls
-            };
+            let min_excess = opts.min_excess(errors);
             let hours = Hours {
                 series: s,
                 errors,
@@ -657,11 +665,7 @@ pub fn rate_series(
         errors,
         end_hour: i64::MAX,
     };
-    let min_excess = if errors {
-        opts.min_excess_errors
-    } else {
-        opts.min_excess_calls
-    };
+    let min_excess = opts.min_excess(errors);
     let start = h.start().unwrap_or(hours.start);
     let (history, min_history) = (opts.history_days * 24, opts.min_history_days * 24);
     let mut out = RateSeries {

@@ -95,11 +95,7 @@ impl BaselineState {
             for entity in touched {
                 let series = &self.series[slot][entity];
                 for errors in [false, true] {
-                    let min_excess = if errors {
-                        opts.min_excess_errors
-                    } else {
-                        opts.min_excess_calls
-                    };
+                    let min_excess = opts.min_excess(errors);
                     let hours = Hours {
                         series,
                         errors,
