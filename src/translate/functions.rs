@@ -6,8 +6,11 @@
 use sqlparser::ast;
 
 use super::dialect::Dialect;
-use super::sql::{at, integer_literal, Located, Out, Translator, Ty};
+use super::sql::{Out, Translator};
+use crate::query::sql::errors::{at, Located, PResult};
 use crate::query::sql::functions::Func;
+use crate::query::sql::syntax::integer_literal;
+use crate::query::sql::SqlType;
 
 /// One function call, its arguments already translated.
 pub struct Call<'a> {
@@ -25,10 +28,8 @@ pub struct Call<'a> {
     pub node: &'a ast::Expr,
 }
 
-type TResult<T> = Result<T, Located>;
-
 impl Call<'_> {
-    fn arg(&self, i: usize) -> TResult<&Out> {
+    fn arg(&self, i: usize) -> PResult<&Out> {
         self.args.get(i).ok_or_else(|| {
             at(
                 self.node,
@@ -37,7 +38,7 @@ impl Call<'_> {
         })
     }
 
-    fn arity(&self, range: std::ops::RangeInclusive<usize>) -> TResult<()> {
+    fn arity(&self, range: std::ops::RangeInclusive<usize>) -> PResult<()> {
         if range.contains(&self.args.len()) {
             Ok(())
         } else {
@@ -72,7 +73,7 @@ impl Call<'_> {
 }
 
 /// Translates one call.
-pub fn translate(t: &mut Translator, c: &Call) -> TResult<Out> {
+pub(crate) fn translate(t: &mut Translator, c: &Call) -> PResult<Out> {
     let func =
         Func::lookup(c.name).ok_or_else(|| at(c.node, format!("unknown function {}", c.name)))?;
     if func.is_aggregate() {
@@ -109,25 +110,25 @@ pub fn translate(t: &mut Translator, c: &Call) -> TResult<Out> {
     }
 }
 
-fn aggregate(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
+fn aggregate(t: &mut Translator, func: Func, c: &Call) -> PResult<Out> {
     let d = t.d;
     let distinct = if c.distinct { "DISTINCT " } else { "" };
     if c.star {
         return match func {
-            Func::Count => Ok(Out::new("count(*)", Ty::Bigint)),
+            Func::Count => Ok(Out::new("count(*)", SqlType::Bigint)),
             _ => Err(c.refuse("* is an argument of count only")),
         };
     }
     let x = c.arg(0)?;
-    let simple = |name: &str, ty: Ty| Out::new(format!("{name}({distinct}{})", x.sql), ty);
+    let simple = |name: &str, ty: SqlType| Out::new(format!("{name}({distinct}{})", x.sql), ty);
     Ok(match func {
         Func::Count => {
             c.arity(1..=1)?;
-            simple("count", Ty::Bigint)
+            simple("count", SqlType::Bigint)
         }
-        Func::CountIf => simple("count_if", Ty::Bigint),
+        Func::CountIf => simple("count_if", SqlType::Bigint),
         Func::Sum => simple("sum", numeric(&x.ty)),
-        Func::Avg => simple("avg", Ty::Double),
+        Func::Avg => simple("avg", SqlType::Double),
         Func::Min | Func::Max => {
             c.arity(1..=1)?;
             simple(if func == Func::Min { "min" } else { "max" }, x.ty.clone())
@@ -163,8 +164,8 @@ fn aggregate(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
                     .into(),
             );
             match d {
-                Dialect::Spark => simple("approx_count_distinct", Ty::Bigint),
-                Dialect::Trino => simple("approx_distinct", Ty::Bigint),
+                Dialect::Spark => simple("approx_count_distinct", SqlType::Bigint),
+                Dialect::Trino => simple("approx_distinct", SqlType::Bigint),
             }
         }
         Func::ApproxPercentile => {
@@ -194,7 +195,7 @@ fn aggregate(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
             array_agg(d, x, c.distinct)
         }
         Func::Histogram => match d {
-            Dialect::Trino => simple("histogram", Ty::Map),
+            Dialect::Trino => simple("histogram", SqlType::Map),
             Dialect::Spark => {
                 c.arity(1..=1)?;
                 let values = format!("collect_list({})", x.sql);
@@ -205,12 +206,12 @@ fn aggregate(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
                          named_struct('key', k, 'value', CAST(size(filter({values}, v -> v = k)) \
                          AS BIGINT))))) END"
                     ),
-                    Ty::Map,
+                    SqlType::Map,
                 )
             }
         },
-        Func::BoolAnd => simple("bool_and", Ty::Boolean),
-        Func::BoolOr => simple("bool_or", Ty::Boolean),
+        Func::BoolAnd => simple("bool_and", SqlType::Boolean),
+        Func::BoolOr => simple("bool_or", SqlType::Boolean),
         _ => return Err(c.refuse("not an aggregate")),
     })
 }
@@ -218,7 +219,7 @@ fn aggregate(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
 /// `array_agg`: Spark's `collect_list` drops NULLs (Presto keeps them) and gives `[]` over no
 /// rows (Presto: NULL), so the values are collected inside a struct.
 fn array_agg(d: Dialect, x: &Out, distinct: bool) -> Out {
-    let ty = Ty::Array(Box::new(x.ty.clone()));
+    let ty = SqlType::Array(Box::new(x.ty.clone()));
     match d {
         Dialect::Trino => {
             let distinct = if distinct { "DISTINCT " } else { "" };
@@ -239,17 +240,17 @@ fn array_agg(d: Dialect, x: &Out, distinct: bool) -> Out {
     }
 }
 
-fn numeric(ty: &Ty) -> Ty {
+fn numeric(ty: &SqlType) -> SqlType {
     match ty {
-        Ty::Bigint => Ty::Bigint,
-        Ty::Unknown => Ty::Unknown,
-        _ => Ty::Double,
+        SqlType::Bigint => SqlType::Bigint,
+        SqlType::Unknown => SqlType::Unknown,
+        _ => SqlType::Double,
     }
 }
 
 /// `split(s, delim[, limit])` and `split_part(s, delim, n)`: Spark splits at a regular
 /// expression, so its delimiter must be a literal, quoted as one.
-fn split(d: Dialect, func: Func, c: &Call) -> TResult<Out> {
+fn split(d: Dialect, func: Func, c: &Call) -> PResult<Out> {
     let a = |i: usize| c.arg(i).map(|o| o.sql.clone());
     let list = || {
         c.args
@@ -258,7 +259,7 @@ fn split(d: Dialect, func: Func, c: &Call) -> TResult<Out> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let ty = Ty::Array(Box::new(Ty::Varchar));
+    let ty = SqlType::Array(Box::new(SqlType::Varchar));
     if func == Func::Split {
         c.arity(2..=3)?;
         return match d {
@@ -278,7 +279,10 @@ fn split(d: Dialect, func: Func, c: &Call) -> TResult<Out> {
     }
     c.arity(3..=3)?;
     match d {
-        Dialect::Trino => Ok(Out::new(format!("split_part({})", list()), Ty::Varchar)),
+        Dialect::Trino => Ok(Out::new(
+            format!("split_part({})", list()),
+            SqlType::Varchar,
+        )),
         Dialect::Spark => {
             let delim = c
                 .literal(1)
@@ -293,7 +297,7 @@ fn split(d: Dialect, func: Func, c: &Call) -> TResult<Out> {
 }
 
 /// `if(cond, then[, else])` as a CASE (an absent else is NULL).
-fn if_then(c: &Call) -> TResult<Out> {
+fn if_then(c: &Call) -> PResult<Out> {
     let a = |i: usize| c.arg(i).map(|o| o.sql.clone());
     c.arity(2..=3)?;
     let otherwise = if c.args.len() == 3 {
@@ -302,7 +306,7 @@ fn if_then(c: &Call) -> TResult<Out> {
         "NULL".into()
     };
     let ty = match c.arg(1)?.ty {
-        Ty::Unknown if c.args.len() == 3 => c.arg(2)?.ty.clone(),
+        SqlType::Unknown if c.args.len() == 3 => c.arg(2)?.ty.clone(),
         ref other => other.clone(),
     };
     Ok(Out::new(
@@ -311,21 +315,21 @@ fn if_then(c: &Call) -> TResult<Out> {
     ))
 }
 
-fn scalar(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
+fn scalar(t: &mut Translator, func: Func, c: &Call) -> PResult<Out> {
     let d = t.d;
     let a = |i: usize| c.arg(i).map(|o| o.sql.clone());
-    let same = |name: &str, ty: Ty| -> TResult<Out> {
+    let same = |name: &str, ty: SqlType| -> PResult<Out> {
         let list: Vec<String> = c.args.iter().map(|o| o.sql.clone()).collect();
         Ok(Out::new(format!("{name}({})", list.join(", ")), ty))
     };
     match func {
-        Func::Lower => same("lower", Ty::Varchar),
-        Func::Upper => same("upper", Ty::Varchar),
-        Func::Length => same("length", Ty::Bigint),
-        Func::Trim => same("trim", Ty::Varchar),
-        Func::Ltrim => same("ltrim", Ty::Varchar),
-        Func::Rtrim => same("rtrim", Ty::Varchar),
-        Func::Reverse => same("reverse", Ty::Varchar),
+        Func::Lower => same("lower", SqlType::Varchar),
+        Func::Upper => same("upper", SqlType::Varchar),
+        Func::Length => same("length", SqlType::Bigint),
+        Func::Trim => same("trim", SqlType::Varchar),
+        Func::Ltrim => same("ltrim", SqlType::Varchar),
+        Func::Rtrim => same("rtrim", SqlType::Varchar),
+        Func::Reverse => same("reverse", SqlType::Varchar),
         Func::Replace => {
             c.arity(2..=3)?;
             let to = if c.args.len() == 3 {
@@ -335,10 +339,10 @@ fn scalar(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
             };
             Ok(Out::new(
                 format!("replace({}, {}, {to})", a(0)?, a(1)?),
-                Ty::Varchar,
+                SqlType::Varchar,
             ))
         }
-        Func::Substr => same("substr", Ty::Varchar),
+        Func::Substr => same("substr", SqlType::Varchar),
         Func::Strpos => {
             c.arity(2..=2)?;
             Ok(Out::new(
@@ -346,40 +350,40 @@ fn scalar(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
                     Dialect::Spark => format!("locate({}, {})", a(1)?, a(0)?),
                     Dialect::Trino => format!("strpos({}, {})", a(0)?, a(1)?),
                 },
-                Ty::Bigint,
+                SqlType::Bigint,
             ))
         }
         Func::Split | Func::SplitPart => split(d, func, c),
-        Func::Concat => same("concat", Ty::Varchar),
+        Func::Concat => same("concat", SqlType::Varchar),
         Func::StartsWith => match d {
-            Dialect::Spark => same("startswith", Ty::Boolean),
-            Dialect::Trino => same("starts_with", Ty::Boolean),
+            Dialect::Spark => same("startswith", SqlType::Boolean),
+            Dialect::Trino => same("starts_with", SqlType::Boolean),
         },
         Func::RegexpExtract | Func::RegexpLike | Func::RegexpReplace => regexp(t, func, c),
         Func::JsonExtract => json_extract(t, c),
         Func::JsonExtractScalar => {
             c.arity(2..=2)?;
             match d {
-                Dialect::Trino => same("json_extract_scalar", Ty::Varchar),
+                Dialect::Trino => same("json_extract_scalar", SqlType::Varchar),
                 Dialect::Spark => {
                     t.notes.push(
                         "json_extract_scalar on an object or array gives its JSON text in \
                          Spark (get_json_object), NULL in SLS"
                             .into(),
                     );
-                    same("get_json_object", Ty::Varchar)
+                    same("get_json_object", SqlType::Varchar)
                 }
             }
         }
-        Func::JsonArrayLength => same("json_array_length", Ty::Bigint),
-        Func::ArrayPosition => same("array_position", Ty::Bigint),
+        Func::JsonArrayLength => same("json_array_length", SqlType::Bigint),
+        Func::ArrayPosition => same("array_position", SqlType::Bigint),
         Func::Cardinality => match d {
-            Dialect::Spark => same("size", Ty::Bigint),
-            Dialect::Trino => same("cardinality", Ty::Bigint),
+            Dialect::Spark => same("size", SqlType::Bigint),
+            Dialect::Trino => same("cardinality", SqlType::Bigint),
         },
         Func::Contains => match d {
-            Dialect::Spark => same("array_contains", Ty::Boolean),
-            Dialect::Trino => same("contains", Ty::Boolean),
+            Dialect::Spark => same("array_contains", SqlType::Boolean),
+            Dialect::Trino => same("contains", SqlType::Boolean),
         },
         Func::ElementAt => {
             c.arity(2..=2)?;
@@ -403,8 +407,8 @@ fn scalar(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
                 .args
                 .iter()
                 .map(|o| o.ty.clone())
-                .find(|t| *t != Ty::Unknown)
-                .unwrap_or(Ty::Unknown);
+                .find(|t| *t != SqlType::Unknown)
+                .unwrap_or(SqlType::Unknown);
             same(
                 if func == Func::Coalesce {
                     "coalesce"
@@ -421,9 +425,10 @@ fn scalar(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
 /// `floor`/`ceil`: Spark's of a double are bigint; Presto's stay double.
 pub fn floor_ceil(d: Dialect, name: &str, x: &Out) -> Out {
     match (d, &x.ty) {
-        (Dialect::Spark, Ty::Double) => {
-            Out::new(format!("CAST({name}({}) AS DOUBLE)", x.sql), Ty::Double)
-        }
+        (Dialect::Spark, SqlType::Double) => Out::new(
+            format!("CAST({name}({}) AS DOUBLE)", x.sql),
+            SqlType::Double,
+        ),
         _ => Out::new(format!("{name}({})", x.sql), x.ty.clone()),
     }
 }
@@ -472,7 +477,7 @@ fn ip_to_domain(d: Dialect, x: &str) -> Out {
             matches(&s, &ipv6),
             matches(&s, internal6)
         ),
-        Ty::Varchar,
+        SqlType::Varchar,
     )
 }
 
@@ -486,8 +491,8 @@ pub fn element(
     from_end: bool,
 ) -> Out {
     let ty = match &array.ty {
-        Ty::Array(inner) => (**inner).clone(),
-        _ => Ty::Unknown,
+        SqlType::Array(inner) => (**inner).clone(),
+        _ => SqlType::Unknown,
     };
     let literal = integer_literal(index_expr);
     let safe = match literal {
@@ -519,7 +524,7 @@ fn quote_regex(text: &str) -> String {
     out
 }
 
-fn regexp(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
+fn regexp(t: &mut Translator, func: Func, c: &Call) -> PResult<Out> {
     let d = t.d;
     t.notes.push(
         "regular expressions run on the engine's regex library (Java on Spark, Joni on Trino), \
@@ -532,13 +537,16 @@ fn regexp(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
     match (func, d) {
         (Func::RegexpLike, _) => {
             c.arity(2..=2)?;
-            Ok(Out::new(format!("regexp_like({s}, {re})"), Ty::Boolean))
+            Ok(Out::new(
+                format!("regexp_like({s}, {re})"),
+                SqlType::Boolean,
+            ))
         }
         (Func::RegexpExtract, Dialect::Trino) => {
             let list: Vec<String> = c.args.iter().map(|o| o.sql.clone()).collect();
             Ok(Out::new(
                 format!("regexp_extract({})", list.join(", ")),
-                Ty::Varchar,
+                SqlType::Varchar,
             ))
         }
         (Func::RegexpExtract, Dialect::Spark) => {
@@ -550,7 +558,7 @@ fn regexp(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
             };
             Ok(Out::new(
                 format!("CASE WHEN {s} RLIKE {re} THEN regexp_extract({s}, {re}, {group}) END"),
-                Ty::Varchar,
+                SqlType::Varchar,
             ))
         }
         (Func::RegexpReplace, _) => {
@@ -561,7 +569,7 @@ fn regexp(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
             };
             Ok(Out::new(
                 format!("regexp_replace({s}, {re}, {rep})"),
-                Ty::Varchar,
+                SqlType::Varchar,
             ))
         }
         _ => Err(c.refuse("no faithful mapping")),
@@ -569,13 +577,13 @@ fn regexp(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
 }
 
 /// `json_extract(j, p)` as text (strings keep their quotes).
-fn json_extract(t: &mut Translator, c: &Call) -> TResult<Out> {
+fn json_extract(t: &mut Translator, c: &Call) -> PResult<Out> {
     c.arity(2..=2)?;
     let (j, p) = (&c.arg(0)?.sql, &c.arg(1)?.sql);
     match t.d {
         Dialect::Trino => Ok(Out::new(
             format!("json_format(json_extract({j}, {p}))"),
-            Ty::Json,
+            SqlType::Json,
         )),
         Dialect::Spark => {
             t.notes.push(
@@ -585,7 +593,7 @@ fn json_extract(t: &mut Translator, c: &Call) -> TResult<Out> {
             );
             Ok(Out::new(
                 format!("to_json(try_variant_get(try_parse_json({j}), {p}))"),
-                Ty::Json,
+                SqlType::Json,
             ))
         }
     }
@@ -597,9 +605,9 @@ pub fn json_value(d: Dialect, j: &Out, p: &Out) -> Out {
     match d {
         Dialect::Spark => Out::new(
             format!("get_json_object({}, {})", j.sql, p.sql),
-            Ty::Varchar,
+            SqlType::Varchar,
         ),
-        Dialect::Trino => Out::new(format!("json_extract({}, {})", j.sql, p.sql), Ty::Json),
+        Dialect::Trino => Out::new(format!("json_extract({}, {})", j.sql, p.sql), SqlType::Json),
     }
 }
 
@@ -624,30 +632,32 @@ pub fn json_extract_args(e: &ast::Expr) -> Option<(&ast::Expr, &ast::Expr)> {
 
 /// A CAST with Presto's semantics: double to bigint rounds, timestamps print with
 /// milliseconds, JSON text is decoded first.
-pub fn cast(d: Dialect, x: &Out, target: &Ty, try_: bool) -> Result<Out, String> {
+pub fn cast(d: Dialect, x: &Out, target: &SqlType, try_: bool) -> Result<Out, String> {
     let kw = if try_ { "try_cast" } else { "CAST" };
-    let type_name = |ty: &Ty| -> Result<&'static str, String> {
+    let type_name = |ty: &SqlType| -> Result<&'static str, String> {
         Ok(match (d, ty) {
-            (_, Ty::Bigint) => "BIGINT",
-            (_, Ty::Double) => "DOUBLE",
-            (Dialect::Spark, Ty::Varchar) => "STRING",
-            (Dialect::Trino, Ty::Varchar) => "VARCHAR",
-            (_, Ty::Boolean) => "BOOLEAN",
-            (_, Ty::Timestamp) => "TIMESTAMP",
-            (_, Ty::Date) => "DATE",
+            (_, SqlType::Bigint) => "BIGINT",
+            (_, SqlType::Double) => "DOUBLE",
+            (Dialect::Spark, SqlType::Varchar) => "STRING",
+            (Dialect::Trino, SqlType::Varchar) => "VARCHAR",
+            (_, SqlType::Boolean) => "BOOLEAN",
+            (_, SqlType::Timestamp) => "TIMESTAMP",
+            (_, SqlType::Date) => "DATE",
             (_, other) => return Err(format!("CAST to {other:?} cannot be translated")),
         })
     };
     let name = type_name(target)?;
     let sql = match (d, &x.ty, target) {
-        (Dialect::Spark, Ty::Double, Ty::Bigint) => format!("{kw}(round({}) AS BIGINT)", x.sql),
-        (Dialect::Spark, Ty::Timestamp, Ty::Varchar) => {
+        (Dialect::Spark, SqlType::Double, SqlType::Bigint) => {
+            format!("{kw}(round({}) AS BIGINT)", x.sql)
+        }
+        (Dialect::Spark, SqlType::Timestamp, SqlType::Varchar) => {
             format!("date_format({}, 'yyyy-MM-dd HH:mm:ss.SSS')", x.sql)
         }
-        (Dialect::Spark, Ty::Json, _) => {
+        (Dialect::Spark, SqlType::Json, _) => {
             format!("{kw}(get_json_object({}, '$') AS {name})", x.sql)
         }
-        (Dialect::Trino, Ty::Json, _) if !x.sql.starts_with("json_extract(") => {
+        (Dialect::Trino, SqlType::Json, _) if !x.sql.starts_with("json_extract(") => {
             format!("{kw}(json_parse({}) AS {name})", x.sql)
         }
         _ => format!("{kw}({} AS {name})", x.sql),
@@ -656,13 +666,15 @@ pub fn cast(d: Dialect, x: &Out, target: &Ty, try_: bool) -> Result<Out, String>
 }
 
 /// A timestamp from a bigint (unix seconds) or a timestamp.
-fn timestamp(d: Dialect, x: &Out, c: &Call) -> TResult<String> {
+fn timestamp(d: Dialect, x: &Out, c: &Call) -> PResult<String> {
     match (&x.ty, d) {
-        (Ty::Bigint | Ty::Double, Dialect::Spark) => Ok(format!("timestamp_seconds({})", x.sql)),
-        (Ty::Bigint | Ty::Double, Dialect::Trino) => {
+        (SqlType::Bigint | SqlType::Double, Dialect::Spark) => {
+            Ok(format!("timestamp_seconds({})", x.sql))
+        }
+        (SqlType::Bigint | SqlType::Double, Dialect::Trino) => {
             Ok(format!("CAST(from_unixtime({}) AS TIMESTAMP)", x.sql))
         }
-        (Ty::Timestamp | Ty::Date | Ty::Unknown, _) => Ok(x.sql.clone()),
+        (SqlType::Timestamp | SqlType::Date | SqlType::Unknown, _) => Ok(x.sql.clone()),
         _ => Err(c.refuse("the argument must be a timestamp or unix seconds")),
     }
 }
@@ -679,7 +691,7 @@ const UNITS: &[&str] = &[
     "year",
 ];
 
-fn unit(c: &Call, i: usize) -> TResult<String> {
+fn unit(c: &Call, i: usize) -> PResult<String> {
     let u = c
         .literal(i)
         .map(str::to_ascii_lowercase)
@@ -691,7 +703,7 @@ fn unit(c: &Call, i: usize) -> TResult<String> {
     }
 }
 
-fn time(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
+fn time(t: &mut Translator, func: Func, c: &Call) -> PResult<Out> {
     let d = t.d;
     match func {
         Func::DateFormat => {
@@ -701,7 +713,7 @@ fn time(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
                 .ok_or_else(|| c.refuse("the format must be a string literal"))?;
             let ts = timestamp(d, c.arg(0)?, c)?;
             let text = date_format(d, &ts, fmt).map_err(|m| c.refuse(&m))?;
-            Ok(Out::new(text, Ty::Varchar))
+            Ok(Out::new(text, SqlType::Varchar))
         }
         Func::DateParse => {
             c.arity(2..=2)?;
@@ -719,7 +731,7 @@ fn time(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
                     format!("date_parse({s}, {})", d.string(fmt))
                 }
             };
-            Ok(Out::new(text, Ty::Timestamp))
+            Ok(Out::new(text, SqlType::Timestamp))
         }
         Func::DateTrunc => {
             c.arity(2..=2)?;
@@ -730,12 +742,12 @@ fn time(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
             let ts = timestamp(d, c.arg(1)?, c)?;
             Ok(Out::new(
                 format!("date_trunc({}, {ts})", d.string(&u)),
-                Ty::Timestamp,
+                SqlType::Timestamp,
             ))
         }
         Func::FromUnixtime => {
             c.arity(1..=1)?;
-            Ok(Out::new(timestamp(d, c.arg(0)?, c)?, Ty::Timestamp))
+            Ok(Out::new(timestamp(d, c.arg(0)?, c)?, SqlType::Timestamp))
         }
         Func::ToUnixtime => {
             c.arity(1..=1)?;
@@ -745,7 +757,7 @@ fn time(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
                     Dialect::Spark => format!("(unix_micros({x}) / 1E6)"),
                     Dialect::Trino => format!("to_unixtime({x})"),
                 },
-                Ty::Double,
+                SqlType::Double,
             ))
         }
         Func::Now => {
@@ -756,7 +768,7 @@ fn time(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
                     Dialect::Spark => "current_timestamp()",
                     Dialect::Trino => "CAST(now() AS TIMESTAMP)",
                 },
-                Ty::Timestamp,
+                SqlType::Timestamp,
             ))
         }
         Func::CurrentDate => {
@@ -767,7 +779,7 @@ fn time(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
                     Dialect::Spark => "current_date()",
                     Dialect::Trino => "current_date",
                 },
-                Ty::Date,
+                SqlType::Date,
             ))
         }
         Func::DateAdd | Func::DateDiff => {
@@ -779,9 +791,9 @@ fn time(t: &mut Translator, func: Func, c: &Call) -> TResult<Out> {
                 (timestamp(d, c.arg(1)?, c)?, timestamp(d, c.arg(2)?, c)?)
             };
             let (spark, trino, ty) = if func == Func::DateAdd {
-                ("timestampadd", "date_add", Ty::Timestamp)
+                ("timestampadd", "date_add", SqlType::Timestamp)
             } else {
-                ("timestampdiff", "date_diff", Ty::Bigint)
+                ("timestampdiff", "date_diff", SqlType::Bigint)
             };
             Ok(Out::new(
                 match d {

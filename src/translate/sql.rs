@@ -8,37 +8,15 @@
 //! The statement is first planned by keytrail itself, so what keytrail refuses is refused
 //! here with the same message and position.
 
-use sqlparser::ast::{self, Spanned};
+use sqlparser::ast;
 
 use super::dialect::Dialect;
 use super::search::{json_leaf, table_name};
 use super::{Options, Refusal};
 use crate::event::schema::{resolve_field, FieldRef, EVENT, TIME};
-
-/// SQL value types as far as the translation needs them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ty {
-    /// bigint.
-    Bigint,
-    /// double.
-    Double,
-    /// varchar.
-    Varchar,
-    /// boolean.
-    Boolean,
-    /// A timestamp (wall clock in the session zone).
-    Timestamp,
-    /// A date.
-    Date,
-    /// JSON text as `json_extract` returns it (strings keep their quotes).
-    Json,
-    /// A map (`histogram`).
-    Map,
-    /// An array.
-    Array(Box<Ty>),
-    /// NULL or not known.
-    Unknown,
-}
+use crate::query::sql::errors::{at, at_location, at_start, byte_offset, PResult};
+use crate::query::sql::syntax::{default_name, integer_literal, limit_offset};
+use crate::query::sql::SqlType;
 
 /// A translated expression and its type.
 #[derive(Debug, Clone)]
@@ -46,12 +24,12 @@ pub struct Out {
     /// The engine's SQL text.
     pub sql: String,
     /// Its type.
-    pub ty: Ty,
+    pub ty: SqlType,
 }
 
 impl Out {
     /// An expression of type `ty`.
-    pub fn new(sql: impl Into<String>, ty: Ty) -> Out {
+    pub fn new(sql: impl Into<String>, ty: SqlType) -> Out {
         Out {
             sql: sql.into(),
             ty,
@@ -63,7 +41,7 @@ impl Out {
 #[derive(Debug, Clone)]
 struct Col {
     name: String,
-    ty: Ty,
+    ty: SqlType,
 }
 
 /// What the names of an expression refer to.
@@ -77,34 +55,6 @@ enum Scope {
         alias: Option<String>,
     },
 }
-
-/// A refusal before its position is known as a byte offset (1-based line and column).
-pub struct Located {
-    line: u64,
-    column: u64,
-    message: String,
-}
-
-/// A refusal at the start of `node`.
-pub fn at<T: Spanned + ?Sized>(node: &T, message: impl Into<String>) -> Located {
-    let loc = node.span().start;
-    Located {
-        line: loc.line,
-        column: loc.column,
-        message: message.into(),
-    }
-}
-
-/// A refusal at the start of `span`.
-pub fn at_span(span: sqlparser::tokenizer::Span, message: impl Into<String>) -> Located {
-    Located {
-        line: span.start.line,
-        column: span.start.column,
-        message: message.into(),
-    }
-}
-
-type TResult<T> = Result<T, Located>;
 
 /// Why a name with control characters is refused.
 const UNSAFE_NAME: &str =
@@ -153,22 +103,6 @@ fn check_with_keytrail(sql_text: &str) -> Result<(), Refusal> {
         .map_err(|e| Refusal::new(e.position, e.message))
 }
 
-/// Converts a 1-based line/column (columns count characters) to a byte offset into `sql`.
-fn byte_offset(sql: &str, line: u64, column: u64) -> usize {
-    if line == 0 {
-        return 0;
-    }
-    let mut offset = 0;
-    for (index, text) in sql.split_inclusive('\n').enumerate() {
-        if index as u64 + 1 == line {
-            let chars = column.saturating_sub(1) as usize;
-            return offset + text.chars().take(chars).map(char::len_utf8).sum::<usize>();
-        }
-        offset += text.len();
-    }
-    sql.len()
-}
-
 /// The state of one translation.
 pub struct Translator {
     /// The target engine.
@@ -189,7 +123,7 @@ struct Item {
 }
 
 impl Translator {
-    fn query(&mut self, q: &ast::Query, top: bool) -> TResult<(String, Vec<Col>)> {
+    fn query(&mut self, q: &ast::Query, top: bool) -> PResult<(String, Vec<Col>)> {
         let saved = self.ctes.len();
         let mut text = String::new();
         if let Some(with) = &q.with {
@@ -200,13 +134,13 @@ impl Translator {
             for cte in &with.cte_tables {
                 let name = cte.alias.name.value.to_lowercase();
                 if name == "log" {
-                    return Err(at_span(
-                        cte.alias.name.span,
+                    return Err(at_location(
+                        cte.alias.name.span.start,
                         "a WITH table named log would hide the events: rename it",
                     ));
                 }
                 if !super::dialect::safe_name(&name) {
-                    return Err(at_span(cte.alias.name.span, UNSAFE_NAME));
+                    return Err(at_location(cte.alias.name.span.start, UNSAFE_NAME));
                 }
                 let (sql, cols) = self.query(&cte.query, false)?;
                 parts.push(format!("{} AS ({sql})", self.d.ident(&name)));
@@ -228,7 +162,7 @@ impl Translator {
         Ok((text, cols))
     }
 
-    fn limit(&self, clause: Option<&ast::LimitClause>, top: bool) -> TResult<String> {
+    fn limit(&self, clause: Option<&ast::LimitClause>, top: bool) -> PResult<String> {
         let Some(clause) = clause else {
             return Ok(if top {
                 " LIMIT 100".to_string()
@@ -252,7 +186,7 @@ impl Translator {
         &mut self,
         s: &ast::Select,
         order_by: Option<&ast::OrderBy>,
-    ) -> TResult<(String, Vec<Col>, String)> {
+    ) -> PResult<(String, Vec<Col>, String)> {
         refuse_extras(s)?;
         let (from, scope, on_events) = self.from(&s.from)?;
         let items = self.projection(s, &scope)?;
@@ -302,7 +236,7 @@ impl Translator {
     }
 
     /// The FROM clause: its text, the scope it opens, and whether it reads the events.
-    fn from(&mut self, from: &[ast::TableWithJoins]) -> TResult<(String, Scope, bool)> {
+    fn from(&mut self, from: &[ast::TableWithJoins]) -> PResult<(String, Scope, bool)> {
         let Some(first) = from.first() else {
             let scope = Scope::Events { alias: None };
             return Ok((format!(" FROM {}", self.table), scope, true));
@@ -314,7 +248,7 @@ impl Translator {
         | ast::TableFactor::Derived { alias: Some(a), .. } = &first.relation
         {
             if !super::dialect::safe_name(&a.name.value) {
-                return Err(at_span(a.name.span, UNSAFE_NAME));
+                return Err(at_location(a.name.span.start, UNSAFE_NAME));
             }
         }
         match &first.relation {
@@ -367,7 +301,7 @@ impl Translator {
         }
     }
 
-    fn projection(&mut self, s: &ast::Select, scope: &Scope) -> TResult<Vec<Item>> {
+    fn projection(&mut self, s: &ast::Select, scope: &Scope) -> PResult<Vec<Item>> {
         let items = self.items(s, scope)?;
         for (item, node) in items.iter().zip(&s.projection) {
             if !super::dialect::safe_name(&item.name) {
@@ -377,7 +311,7 @@ impl Translator {
         Ok(items)
     }
 
-    fn items(&mut self, s: &ast::Select, scope: &Scope) -> TResult<Vec<Item>> {
+    fn items(&mut self, s: &ast::Select, scope: &Scope) -> PResult<Vec<Item>> {
         let mut items = Vec::new();
         for (index, item) in s.projection.iter().enumerate() {
             match item {
@@ -412,7 +346,7 @@ impl Translator {
         Ok(items)
     }
 
-    fn group_by(&mut self, g: &ast::GroupByExpr, items: &[Item], scope: &Scope) -> TResult<String> {
+    fn group_by(&mut self, g: &ast::GroupByExpr, items: &[Item], scope: &Scope) -> PResult<String> {
         let exprs = match g {
             ast::GroupByExpr::Expressions(exprs, modifiers) => {
                 if !modifiers.is_empty() {
@@ -420,21 +354,12 @@ impl Translator {
                         Some(first) => {
                             at(first, "GROUP BY modifiers (ROLLUP, CUBE) are not supported")
                         }
-                        None => at_span(
-                            sqlparser::tokenizer::Span::empty(),
-                            "GROUP BY modifiers are not supported",
-                        ),
+                        None => at_start("GROUP BY modifiers are not supported"),
                     });
                 }
                 exprs
             }
-            ast::GroupByExpr::All(_) => {
-                return Err(Located {
-                    line: 1,
-                    column: 1,
-                    message: "GROUP BY ALL is not supported".into(),
-                })
-            }
+            ast::GroupByExpr::All(_) => return Err(at_start("GROUP BY ALL is not supported")),
         };
         if exprs.is_empty() {
             return Ok(String::new());
@@ -468,13 +393,9 @@ impl Translator {
         Ok(format!(" GROUP BY {}", keys.join(", ")))
     }
 
-    fn order_by(&mut self, o: &ast::OrderBy, items: &[Item], scope: &Scope) -> TResult<String> {
+    fn order_by(&mut self, o: &ast::OrderBy, items: &[Item], scope: &Scope) -> PResult<String> {
         let ast::OrderByKind::Expressions(exprs) = &o.kind else {
-            return Err(Located {
-                line: 1,
-                column: 1,
-                message: "ORDER BY ALL is not supported".into(),
-            });
+            return Err(at_start("ORDER BY ALL is not supported"));
         };
         let mut keys = Vec::new();
         for item in exprs {
@@ -497,7 +418,7 @@ impl Translator {
     }
 
     /// An ORDER BY key: an ordinal or an output name as the output alias, else an expression.
-    fn order_key(&mut self, e: &ast::Expr, items: &[Item], scope: &Scope) -> TResult<String> {
+    fn order_key(&mut self, e: &ast::Expr, items: &[Item], scope: &Scope) -> PResult<String> {
         if let Some(n) = integer_literal(e) {
             let item = usize::try_from(n - 1)
                 .ok()
@@ -522,7 +443,7 @@ impl Translator {
     }
 
     /// Translates an expression. `aliases` (in HAVING) lets a name stand for a select item.
-    fn expr(&mut self, e: &ast::Expr, scope: &Scope, aliases: Option<&[Item]>) -> TResult<Out> {
+    fn expr(&mut self, e: &ast::Expr, scope: &Scope, aliases: Option<&[Item]>) -> PResult<Out> {
         use ast::Expr as E;
         let d = self.d;
         match e {
@@ -535,7 +456,9 @@ impl Translator {
             E::UnaryOp { op, expr } => {
                 let o = self.expr(expr, scope, aliases)?;
                 Ok(match op {
-                    ast::UnaryOperator::Not => Out::new(format!("(NOT {})", o.sql), Ty::Boolean),
+                    ast::UnaryOperator::Not => {
+                        Out::new(format!("(NOT {})", o.sql), SqlType::Boolean)
+                    }
                     ast::UnaryOperator::Minus => Out::new(format!("(- {})", o.sql), o.ty),
                     ast::UnaryOperator::Plus => o,
                     other => return Err(at(e, format!("operator {other} is not supported"))),
@@ -548,11 +471,11 @@ impl Translator {
             }
             E::IsNull(x) => Ok(Out::new(
                 format!("({} IS NULL)", self.expr(x, scope, aliases)?.sql),
-                Ty::Boolean,
+                SqlType::Boolean,
             )),
             E::IsNotNull(x) => Ok(Out::new(
                 format!("({} IS NOT NULL)", self.expr(x, scope, aliases)?.sql),
-                Ty::Boolean,
+                SqlType::Boolean,
             )),
             E::In {
                 expr,
@@ -568,7 +491,7 @@ impl Translator {
                 let not = if *negated { "NOT " } else { "" };
                 Ok(Out::new(
                     format!("({x} {not}IN ({}))", values.join(", ")),
-                    Ty::Boolean,
+                    SqlType::Boolean,
                 ))
             }
             E::Between {
@@ -583,7 +506,7 @@ impl Translator {
                 let not = if *negated { "NOT " } else { "" };
                 Ok(Out::new(
                     format!("({x} {not}BETWEEN {lo} AND {hi})"),
-                    Ty::Boolean,
+                    SqlType::Boolean,
                 ))
             }
             E::Like {
@@ -649,7 +572,7 @@ impl Translator {
                 trim_characters: None,
             } => {
                 let x = self.expr(expr, scope, aliases)?.sql;
-                Ok(Out::new(format!("trim({x})"), Ty::Varchar))
+                Ok(Out::new(format!("trim({x})"), SqlType::Varchar))
             }
             other => Err(at(
                 other,
@@ -659,7 +582,7 @@ impl Translator {
     }
 
     /// A column name, or (in HAVING) a select item's alias standing for its expression.
-    fn name(&mut self, e: &ast::Expr, scope: &Scope, aliases: Option<&[Item]>) -> TResult<Out> {
+    fn name(&mut self, e: &ast::Expr, scope: &Scope, aliases: Option<&[Item]>) -> PResult<Out> {
         use ast::Expr as E;
         match e {
             E::Identifier(ident) => {
@@ -699,7 +622,7 @@ impl Translator {
         scope: &Scope,
         aliases: Option<&[Item]>,
         e: &ast::Expr,
-    ) -> TResult<Out> {
+    ) -> PResult<Out> {
         let d = self.d;
         let x = self.expr(expr, scope, aliases)?.sql;
         let p = self.expr(pattern, scope, aliases)?.sql;
@@ -723,7 +646,7 @@ impl Translator {
         };
         Ok(Out::new(
             format!("({x} {not}LIKE {p}{escape})"),
-            Ty::Boolean,
+            SqlType::Boolean,
         ))
     }
 
@@ -733,7 +656,7 @@ impl Translator {
         e: &ast::Expr,
         scope: &Scope,
         aliases: Option<&[Item]>,
-    ) -> TResult<Out> {
+    ) -> PResult<Out> {
         use ast::Expr as E;
         let d = self.d;
         match e {
@@ -745,7 +668,7 @@ impl Translator {
                         Dialect::Spark => format!("locate({sub}, {s})"),
                         Dialect::Trino => format!("strpos({s}, {sub})"),
                     },
-                    Ty::Bigint,
+                    SqlType::Bigint,
                 ))
             }
             E::Substring {
@@ -763,7 +686,7 @@ impl Translator {
                 }
                 Ok(Out::new(
                     format!("substr({})", args.join(", ")),
-                    Ty::Varchar,
+                    SqlType::Varchar,
                 ))
             }
             other => Err(at(
@@ -773,24 +696,27 @@ impl Translator {
         }
     }
 
-    fn literal(&mut self, v: &ast::Value, e: &ast::Expr) -> TResult<Out> {
+    fn literal(&mut self, v: &ast::Value, e: &ast::Expr) -> PResult<Out> {
         match v {
             ast::Value::Number(text, _) => {
                 if text.parse::<i64>().is_ok() {
-                    Ok(Out::new(text.clone(), Ty::Bigint))
+                    Ok(Out::new(text.clone(), SqlType::Bigint))
                 } else {
-                    Ok(Out::new(self.d.double(text), Ty::Double))
+                    Ok(Out::new(self.d.double(text), SqlType::Double))
                 }
             }
-            ast::Value::SingleQuotedString(s) => Ok(Out::new(self.d.string(s), Ty::Varchar)),
-            ast::Value::Boolean(b) => Ok(Out::new(if *b { "TRUE" } else { "FALSE" }, Ty::Boolean)),
-            ast::Value::Null => Ok(Out::new("NULL", Ty::Unknown)),
+            ast::Value::SingleQuotedString(s) => Ok(Out::new(self.d.string(s), SqlType::Varchar)),
+            ast::Value::Boolean(b) => Ok(Out::new(
+                if *b { "TRUE" } else { "FALSE" },
+                SqlType::Boolean,
+            )),
+            ast::Value::Null => Ok(Out::new("NULL", SqlType::Unknown)),
             other => Err(at(e, format!("literal {other} cannot be translated"))),
         }
     }
 
     /// A column name in the scope.
-    fn column(&mut self, name: &str, scope: &Scope, e: &ast::Expr) -> TResult<Out> {
+    fn column(&mut self, name: &str, scope: &Scope, e: &ast::Expr) -> PResult<Out> {
         match scope {
             Scope::Events { .. } => self.event_field(name, e),
             Scope::Columns { cols, .. } => {
@@ -801,7 +727,7 @@ impl Translator {
                     if let FieldRef::JsonLeaf(path) = resolve_field(name) {
                         return Ok(Out::new(
                             json_leaf(&path, self.d, false, &mut self.notes),
-                            Ty::Varchar,
+                            SqlType::Varchar,
                         ));
                     }
                 }
@@ -810,15 +736,19 @@ impl Translator {
         }
     }
 
-    fn event_field(&mut self, name: &str, e: &ast::Expr) -> TResult<Out> {
+    fn event_field(&mut self, name: &str, e: &ast::Expr) -> PResult<Out> {
         match resolve_field(name) {
             FieldRef::Column(c) => {
-                let ty = if c == TIME { Ty::Bigint } else { Ty::Varchar };
+                let ty = if c == TIME {
+                    SqlType::Bigint
+                } else {
+                    SqlType::Varchar
+                };
                 Ok(Out::new(self.d.ident(&c), ty))
             }
             FieldRef::JsonLeaf(path) => Ok(Out::new(
                 json_leaf(&path, self.d, false, &mut self.notes),
-                Ty::Varchar,
+                SqlType::Varchar,
             )),
             FieldRef::Unknown => Err(at(e, format!("Column '{name}' cannot be resolved"))),
         }
@@ -831,12 +761,14 @@ impl Translator {
         r: &Out,
         right: &ast::Expr,
         e: &ast::Expr,
-    ) -> TResult<Out> {
+    ) -> PResult<Out> {
         use ast::BinaryOperator as B;
         let numeric = || match (&l.ty, &r.ty) {
-            (Ty::Bigint, Ty::Bigint) => Ty::Bigint,
-            (Ty::Unknown, t) | (t, Ty::Unknown) if *t == Ty::Bigint => Ty::Bigint,
-            _ => Ty::Double,
+            (SqlType::Bigint, SqlType::Bigint) => SqlType::Bigint,
+            (SqlType::Unknown, t) | (t, SqlType::Unknown) if *t == SqlType::Bigint => {
+                SqlType::Bigint
+            }
+            _ => SqlType::Double,
         };
         // Division and modulo by zero give NULL in keytrail; both engines would fail.
         let divisor = if integer_literal(right).is_some_and(|n| n != 0) {
@@ -849,19 +781,21 @@ impl Translator {
             B::Minus => (format!("({} - {})", l.sql, r.sql), numeric()),
             B::Multiply => (format!("({} * {})", l.sql, r.sql), numeric()),
             B::Divide => match (numeric(), self.d) {
-                (Ty::Bigint, Dialect::Spark) => (format!("({} div {divisor})", l.sql), Ty::Bigint),
+                (SqlType::Bigint, Dialect::Spark) => {
+                    (format!("({} div {divisor})", l.sql), SqlType::Bigint)
+                }
                 (ty, _) => (format!("({} / {divisor})", l.sql), ty),
             },
             B::Modulo => (format!("({} % {divisor})", l.sql), numeric()),
-            B::StringConcat => (format!("({} || {})", l.sql, r.sql), Ty::Varchar),
-            B::Eq => (format!("({} = {})", l.sql, r.sql), Ty::Boolean),
-            B::NotEq => (format!("({} <> {})", l.sql, r.sql), Ty::Boolean),
-            B::Lt => (format!("({} < {})", l.sql, r.sql), Ty::Boolean),
-            B::LtEq => (format!("({} <= {})", l.sql, r.sql), Ty::Boolean),
-            B::Gt => (format!("({} > {})", l.sql, r.sql), Ty::Boolean),
-            B::GtEq => (format!("({} >= {})", l.sql, r.sql), Ty::Boolean),
-            B::And => (format!("({} AND {})", l.sql, r.sql), Ty::Boolean),
-            B::Or => (format!("({} OR {})", l.sql, r.sql), Ty::Boolean),
+            B::StringConcat => (format!("({} || {})", l.sql, r.sql), SqlType::Varchar),
+            B::Eq => (format!("({} = {})", l.sql, r.sql), SqlType::Boolean),
+            B::NotEq => (format!("({} <> {})", l.sql, r.sql), SqlType::Boolean),
+            B::Lt => (format!("({} < {})", l.sql, r.sql), SqlType::Boolean),
+            B::LtEq => (format!("({} <= {})", l.sql, r.sql), SqlType::Boolean),
+            B::Gt => (format!("({} > {})", l.sql, r.sql), SqlType::Boolean),
+            B::GtEq => (format!("({} >= {})", l.sql, r.sql), SqlType::Boolean),
+            B::And => (format!("({} AND {})", l.sql, r.sql), SqlType::Boolean),
+            B::Or => (format!("({} OR {})", l.sql, r.sql), SqlType::Boolean),
             other => return Err(at(e, format!("operator {other} cannot be translated"))),
         };
         Ok(Out::new(sql, ty))
@@ -874,24 +808,24 @@ impl Translator {
         else_result: Option<&ast::Expr>,
         scope: &Scope,
         aliases: Option<&[Item]>,
-    ) -> TResult<Out> {
+    ) -> PResult<Out> {
         let mut text = String::from("CASE");
         if let Some(op) = operand {
             text.push(' ');
             text.push_str(&self.expr(op, scope, aliases)?.sql);
         }
-        let mut ty = Ty::Unknown;
+        let mut ty = SqlType::Unknown;
         for w in conditions {
             let c = self.expr(&w.condition, scope, aliases)?;
             let r = self.expr(&w.result, scope, aliases)?;
-            if ty == Ty::Unknown {
+            if ty == SqlType::Unknown {
                 ty = r.ty.clone();
             }
             text.push_str(&format!(" WHEN {} THEN {}", c.sql, r.sql));
         }
         if let Some(x) = else_result {
             let r = self.expr(x, scope, aliases)?;
-            if ty == Ty::Unknown {
+            if ty == SqlType::Unknown {
                 ty = r.ty.clone();
             }
             text.push_str(&format!(" ELSE {}", r.sql));
@@ -908,7 +842,7 @@ impl Translator {
         scope: &Scope,
         aliases: Option<&[Item]>,
         e: &ast::Expr,
-    ) -> TResult<Out> {
+    ) -> PResult<Out> {
         let target = cast_target(data_type)
             .ok_or_else(|| at(e, format!("CAST to {data_type} cannot be translated")))?;
         let try_ = match kind {
@@ -933,7 +867,7 @@ impl Translator {
         scope: &Scope,
         aliases: Option<&[Item]>,
         e: &ast::Expr,
-    ) -> TResult<Out> {
+    ) -> PResult<Out> {
         if f.over.is_some() {
             return Err(at(e, "window functions (OVER) are not supported"));
         }
@@ -990,7 +924,7 @@ fn describe(e: &ast::Expr) -> String {
     }
 }
 
-fn refuse_extras(s: &ast::Select) -> TResult<()> {
+fn refuse_extras(s: &ast::Select) -> PResult<()> {
     let extra = if s.top.is_some() {
         Some("TOP")
     } else if s.into.is_some() {
@@ -1021,64 +955,14 @@ fn scope_columns(scope: &Scope) -> Vec<Col> {
             .into_iter()
             .map(|name| {
                 let ty = if name == TIME {
-                    Ty::Bigint
+                    SqlType::Bigint
                 } else {
-                    Ty::Varchar
+                    SqlType::Varchar
                 };
                 Col { name, ty }
             })
             .collect(),
         Scope::Columns { cols, .. } => cols.clone(),
-    }
-}
-
-/// keytrail's name for a select item without alias.
-fn default_name(e: &ast::Expr, index: usize) -> String {
-    match e {
-        ast::Expr::Identifier(i) => i.value.clone(),
-        ast::Expr::CompoundIdentifier(parts) => parts
-            .iter()
-            .map(|p| p.value.as_str())
-            .collect::<Vec<_>>()
-            .join("."),
-        _ => format!("_col{index}"),
-    }
-}
-
-/// (offset, count) of a LIMIT clause (count `None` for `LIMIT ALL`), as keytrail reads it.
-fn limit_offset(clause: &ast::LimitClause) -> TResult<(u64, Option<u64>)> {
-    let number = |e: &ast::Expr| -> TResult<u64> {
-        integer_literal(e)
-            .and_then(|n| u64::try_from(n).ok())
-            .ok_or_else(|| at(e, "LIMIT takes a non-negative integer"))
-    };
-    match clause {
-        ast::LimitClause::LimitOffset {
-            limit,
-            offset,
-            limit_by,
-        } => {
-            if let Some(b) = limit_by.first() {
-                return Err(at(b, "LIMIT BY is not supported"));
-            }
-            let count = limit.as_ref().map(number).transpose()?;
-            let offset = offset.as_ref().map(|o| number(&o.value)).transpose()?;
-            Ok((offset.unwrap_or(0), count))
-        }
-        ast::LimitClause::OffsetCommaLimit { offset, limit } => {
-            Ok((number(offset)?, Some(number(limit)?)))
-        }
-    }
-}
-
-/// An integer literal's value.
-pub fn integer_literal(e: &ast::Expr) -> Option<i64> {
-    match e {
-        ast::Expr::Value(v) => match &v.value {
-            ast::Value::Number(text, _) => text.parse().ok(),
-            _ => None,
-        },
-        _ => None,
     }
 }
 
@@ -1117,16 +1001,16 @@ fn has_aggregate(e: &ast::Expr) -> bool {
 }
 
 /// Maps a CAST target to a type (the targets keytrail accepts).
-fn cast_target(dt: &ast::DataType) -> Option<Ty> {
+fn cast_target(dt: &ast::DataType) -> Option<SqlType> {
     let text = dt.to_string().to_ascii_lowercase();
     let base = text.split(['(', ' ']).next().unwrap_or("");
     Some(match base {
-        "bigint" | "int" | "integer" | "smallint" | "tinyint" | "int64" => Ty::Bigint,
-        "double" | "float" | "real" | "decimal" | "numeric" => Ty::Double,
-        "varchar" | "char" | "string" | "text" => Ty::Varchar,
-        "boolean" | "bool" => Ty::Boolean,
-        "timestamp" => Ty::Timestamp,
-        "date" => Ty::Date,
+        "bigint" | "int" | "integer" | "smallint" | "tinyint" | "int64" => SqlType::Bigint,
+        "double" | "float" | "real" | "decimal" | "numeric" => SqlType::Double,
+        "varchar" | "char" | "string" | "text" => SqlType::Varchar,
+        "boolean" | "bool" => SqlType::Boolean,
+        "timestamp" => SqlType::Timestamp,
+        "date" => SqlType::Date,
         _ => return None,
     })
 }

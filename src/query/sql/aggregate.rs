@@ -7,8 +7,9 @@ use sqlparser::ast::{self, Value as SqlValue};
 
 use super::args::{call_args, require, Arg};
 use super::errors::{at, PResult};
-use super::expr::{canon, function_name, has_aggregate, Compiler, Env, Grouping};
+use super::expr::{canon, has_aggregate, Compiler, Env, Grouping};
 use super::functions::Func;
+use super::syntax::function_name;
 use super::types::{SqlType, Typed};
 use super::udf::{self, row_udf, Out};
 

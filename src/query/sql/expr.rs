@@ -7,14 +7,15 @@ use std::cell::RefCell;
 
 use polars::prelude::*;
 use sqlparser::ast::{
-    self, BinaryOperator, FunctionArg, FunctionArgExpr, FunctionArguments, ObjectNamePart,
-    UnaryOperator, Value as SqlValue,
+    self, BinaryOperator, FunctionArg, FunctionArgExpr, FunctionArguments, UnaryOperator,
+    Value as SqlValue,
 };
 
 use super::args::{call_args, literal_text, Arg};
 use super::errors::{at, PResult};
 use super::functions::{closest, Func};
 use super::scalar;
+use super::syntax::function_name;
 use super::types::{SqlType, Typed};
 use super::udf::{self, row_udf, Out};
 use crate::event::schema::{resolve_field, FieldRef};
@@ -278,27 +279,6 @@ pub fn has_aggregate(e: &ast::Expr) -> bool {
         E::Position { expr, r#in } => has_aggregate(expr) || has_aggregate(r#in),
         E::Array(array) => any(&array.elem),
         _ => false,
-    }
-}
-
-/// The (last part of the) name of a function call.
-pub fn function_name(f: &ast::Function) -> Option<String> {
-    match f.name.0.last()? {
-        ObjectNamePart::Identifier(i) => Some(i.value.clone()),
-        ObjectNamePart::Function(_) => None,
-    }
-}
-
-/// The default output name of a select item without alias.
-pub fn default_name(e: &ast::Expr, index: usize) -> String {
-    match e {
-        ast::Expr::Identifier(i) => i.value.clone(),
-        ast::Expr::CompoundIdentifier(parts) => parts
-            .iter()
-            .map(|p| p.value.as_str())
-            .collect::<Vec<_>>()
-            .join("."),
-        _ => format!("_col{index}"),
     }
 }
 

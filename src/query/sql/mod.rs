@@ -24,7 +24,7 @@
 mod aggregate;
 mod args;
 mod cast;
-mod errors;
+pub(crate) mod errors;
 mod expr;
 mod facts;
 pub mod functions;
@@ -32,6 +32,7 @@ mod geo;
 mod plan;
 mod scalar;
 pub(crate) mod shape;
+pub(crate) mod syntax;
 mod types;
 mod udf;
 mod window;

@@ -8,10 +8,10 @@ use sqlparser::ast::{self, SetExpr, TableFactor};
 use super::args::{call_args, Arg};
 use super::errors::{at, at_location, at_start, PResult};
 use super::expr::{
-    canon, default_name, function_name, has_aggregate, ColumnInfo, Compiler, Env, GroupKey,
-    Grouping, Scope, SeriesPad,
+    canon, has_aggregate, ColumnInfo, Compiler, Env, GroupKey, Grouping, Scope, SeriesPad,
 };
 use super::facts::Source;
+use super::syntax::{default_name, function_name, integer_literal, limit_offset};
 use super::types::{SqlType, Typed};
 use crate::event::schema::{resolve_field, FieldRef};
 
@@ -44,16 +44,6 @@ struct SortKey {
     column: String,
     descending: bool,
     nulls_last: bool,
-}
-
-fn integer_literal(e: &ast::Expr) -> Option<i64> {
-    match e {
-        ast::Expr::Value(v) => match &v.value {
-            ast::Value::Number(n, _) => n.parse().ok(),
-            _ => None,
-        },
-        _ => None,
-    }
 }
 
 /// Unique frame names for the output columns (polars needs distinct names).
@@ -679,39 +669,6 @@ fn order_and_cut(
         }
     }
     Ok(frame)
-}
-
-/// (offset, count) of a LIMIT clause; count `None` for `LIMIT ALL`.
-pub(crate) fn limit_offset(clause: &ast::LimitClause) -> PResult<(u64, Option<u64>)> {
-    let number = |e: &ast::Expr| -> PResult<u64> {
-        integer_literal(e)
-            .filter(|n| *n >= 0)
-            .map(|n| n as u64)
-            .ok_or_else(|| at(e, "LIMIT takes a non-negative integer"))
-    };
-    match clause {
-        ast::LimitClause::LimitOffset {
-            limit,
-            offset,
-            limit_by,
-        } => {
-            if let Some(b) = limit_by.first() {
-                return Err(at(b, "LIMIT BY is not supported"));
-            }
-            let count = match limit {
-                Some(l) => Some(number(l)?),
-                None => None,
-            };
-            let offset = match offset {
-                Some(o) => number(&o.value)?,
-                None => 0,
-            };
-            Ok((offset, count))
-        }
-        ast::LimitClause::OffsetCommaLimit { offset, limit } => {
-            Ok((number(offset)?, Some(number(limit)?)))
-        }
-    }
 }
 
 /// The arguments of a `time_series(...)` call, if `e` is one.

@@ -12,8 +12,8 @@ use std::ops::ControlFlow;
 use polars::prelude::*;
 use sqlparser::ast::{self, Visit, Visitor};
 
-use super::expr::function_name;
-use super::plan::{aggregates, limit_offset, order_items};
+use super::plan::{aggregates, order_items};
+use super::syntax::{function_name, limit_offset};
 use super::{Parsed, SqlContext, SqlError, SqlPlan};
 
 /// The name of the window-start column.
