@@ -51,6 +51,17 @@ fn regex_at(
     }
 }
 
+/// A row's text (argument 0) and regex (argument 1); None when either is NULL.
+fn text_and_regex<'r>(
+    fixed: &Option<Arc<regex::Regex>>,
+    row: &'r [AnyValue<'r>],
+) -> Result<Option<(&'r str, Arc<regex::Regex>)>, String> {
+    let Some(text) = udf::text(&row[0]) else {
+        return Ok(None);
+    };
+    Ok(regex_at(fixed, &row[1])?.map(|re| (text, re)))
+}
+
 pub(super) fn call(call: &mut Call) -> PResult<Typed> {
     match call.func {
         Func::RegexpExtract => extract(call),
@@ -61,10 +72,7 @@ pub(super) fn call(call: &mut Call) -> PResult<Typed> {
                 vec![s, re.expr],
                 DataType::Boolean,
                 move |row| {
-                    let Some(t) = udf::text(&row[0]) else {
-                        return Ok(Out::Null);
-                    };
-                    let Some(re) = regex_at(&fixed, &row[1])? else {
+                    let Some((t, re)) = text_and_regex(&fixed, row)? else {
                         return Ok(Out::Null);
                     };
                     Ok(Out::Bool(re.is_match(t)))
@@ -90,10 +98,7 @@ fn extract(call: &mut Call) -> PResult<Typed> {
         xs,
         DataType::String,
         move |row| {
-            let Some(t) = udf::text(&row[0]) else {
-                return Ok(Out::Null);
-            };
-            let Some(re) = regex_at(&fixed, &row[1])? else {
+            let Some((t, re)) = text_and_regex(&fixed, row)? else {
                 return Ok(Out::Null);
             };
             let group = row.get(2).and_then(udf::int).unwrap_or(0).max(0) as usize;
@@ -122,10 +127,7 @@ fn replace(call: &mut Call) -> PResult<Typed> {
         xs,
         DataType::String,
         move |row| {
-            let Some(t) = udf::text(&row[0]) else {
-                return Ok(Out::Null);
-            };
-            let Some(re) = regex_at(&fixed, &row[1])? else {
+            let Some((t, re)) = text_and_regex(&fixed, row)? else {
                 return Ok(Out::Null);
             };
             let rep = match row.get(2) {
