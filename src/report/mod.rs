@@ -5,6 +5,7 @@
 //! JSON (the model serialized). Writers never compute; builders never format.
 
 pub mod activity;
+pub mod blocks;
 pub mod detections;
 pub mod frames;
 pub mod html;
