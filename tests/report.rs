@@ -363,6 +363,7 @@ fn a_real_browser_draws_the_report_and_prints_it() {
         "--generated-at",
         GENERATED,
     ]);
+    let bands = Regex::new(r"ok: (\d+) baseline charts drawn").unwrap();
     for (name, page) in [
         ("sample", report.clone()),
         ("hostile", hostile_report(dir.path())),
@@ -388,6 +389,10 @@ fn a_real_browser_draws_the_report_and_prints_it() {
             text.contains("ok: drag narrowed the activity range"),
             "{text}"
         );
+        let drawn: usize = bands.captures(&text).expect("baseline charts checked")[1]
+            .parse()
+            .unwrap();
+        assert!(name != "sample" || drawn > 0, "{name}: {text}");
         assert!(std::fs::metadata(&png).unwrap().len() > 10_000);
         assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
     }
@@ -444,4 +449,224 @@ fn with_geoip_the_report_says_which_database_answered_and_where_callers_were() {
     // Without a database the same report names none and leaves countries empty.
     let plain: Value = serde_json::from_str(&run_ok(&args[..6])).unwrap();
     assert_eq!(plain["appendix"]["geoip"], serde_json::json!([]));
+}
+
+/// A sampled archive (3000 events over 20 days with the planted incidents) in `dir`.
+fn sample_archive(dir: &Path) -> String {
+    let archive = dir.join("archive");
+    run_ok(&[
+        "sample",
+        "--out",
+        archive.to_str().unwrap(),
+        "--events",
+        "3000",
+        "--days",
+        "20",
+        "--incidents",
+    ]);
+    archive.display().to_string()
+}
+
+#[test]
+fn baseline_series_are_the_detectors_own_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = sample_archive(dir.path());
+    let report: Value = serde_json::from_str(&run_ok(&[
+        "report",
+        &archive,
+        "--baselines",
+        "--format",
+        "json",
+        "--generated-at",
+        GENERATED,
+    ]))
+    .unwrap();
+    let detect: Value = serde_json::from_str(&run_ok_or_findings(&[
+        "detect",
+        &archive,
+        "--baselines",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    // Every rate finding of detect is one episode of one series, with the same count.
+    let mut expected: Vec<(String, String, String, i64, i64, u64)> = detect["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"].as_str().unwrap().ends_with("-rate"))
+        .map(|f| {
+            let (kind, value) = f["entity"].as_object().unwrap().iter().next().unwrap();
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                kind.clone(),
+                value.as_str().unwrap().to_string(),
+                f["start_unix"].as_i64().unwrap(),
+                f["end_unix"].as_i64().unwrap(),
+                f["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    expected.sort();
+    assert!(expected.len() >= 3, "{expected:?}");
+    let set = &report["baseline_series"];
+    let series = set["series"].as_array().unwrap();
+    let mut episodes = Vec::new();
+    for s in series {
+        let start = s["start"].as_i64().unwrap();
+        let observed: Vec<u64> = serde_json::from_value(s["observed"].clone()).unwrap();
+        let flag_at: Vec<Option<f64>> = serde_json::from_value(s["flag_at"].clone()).unwrap();
+        let spans: Vec<(i64, i64)> = serde_json::from_value(s["episodes"].clone()).unwrap();
+        let hour_of = |i: usize| start + 3600 * i as i64;
+        for (i, n) in observed.iter().enumerate() {
+            let flagged = flag_at[i].is_some_and(|f| *n as f64 >= f);
+            let in_episode = spans.iter().any(|(a, b)| (*a..*b).contains(&hour_of(i)));
+            assert_eq!(flagged, in_episode, "{} hour {}", s["entity"], hour_of(i));
+        }
+        for (a, b) in spans {
+            let count: u64 = (0..observed.len())
+                .filter(|&i| (a..b).contains(&hour_of(i)))
+                .map(|i| observed[i])
+                .sum();
+            episodes.push((
+                s["rule_id"].as_str().unwrap().to_string(),
+                s["entity_kind"].as_str().unwrap().to_string(),
+                s["entity"].as_str().unwrap().to_string(),
+                a,
+                b,
+                count,
+            ));
+        }
+    }
+    episodes.sort();
+    assert_eq!(episodes, expected);
+    assert_eq!(set["of"].as_u64().unwrap(), series.len() as u64);
+    // A key's hourly calls are what `query` counts for it.
+    let key = series
+        .iter()
+        .find(|s| s["rule_id"] == "baseline.key-call-rate")
+        .unwrap();
+    let rows: Value = serde_json::from_str(&run_ok(&[
+        "query",
+        &archive,
+        &format!(
+            "keytrail.kmsKeyId:\"{}\" | SELECT __time__ - __time__ % 3600 AS h, count(*) AS n \
+             GROUP BY h ORDER BY h LIMIT 100000",
+            key["entity"].as_str().unwrap()
+        ),
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let start = key["start"].as_i64().unwrap();
+    let observed: Vec<u64> = serde_json::from_value(key["observed"].clone()).unwrap();
+    let end = start + 3600 * observed.len() as i64;
+    let mut from_query = vec![0u64; observed.len()];
+    for row in rows["rows"].as_array().unwrap() {
+        let h = row["h"].as_i64().unwrap();
+        if (start..end).contains(&h) {
+            from_query[((h - start) / 3600) as usize] = row["n"].as_u64().unwrap();
+        }
+    }
+    assert_eq!(observed, from_query);
+    // The HTML draws one band chart per series, each row links to its series.
+    let page = run_ok(&[
+        "report",
+        &archive,
+        "--baselines",
+        "--generated-at",
+        GENERATED,
+    ]);
+    assert_eq!(
+        page.matches("<svg class=\"chart baseline\"").count(),
+        series.len()
+    );
+    for s in series {
+        let anchor = s["anchor"].as_str().unwrap();
+        assert!(page.contains(&format!("<h3 id=\"{anchor}\">")), "{anchor}");
+        assert!(page.contains(&format!("href=\"#{anchor}\"")), "{anchor}");
+    }
+    assert!(page.contains(&format!(
+        "series: top {} of {} flagged",
+        series.len(),
+        series.len()
+    )));
+}
+
+#[test]
+fn compare_to_puts_the_previous_period_beside_summary_keys_and_usage() {
+    let (from, to) = ("2024-05-01T00:00:00Z", "2024-05-01T06:00:00Z");
+    let compare = format!("{from}..{to}");
+    let report: Value = serde_json::from_str(&html(&[
+        "--from",
+        to,
+        "--compare-to",
+        &compare,
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let source = kms_events();
+    let detect: Value = serde_json::from_str(&run_ok_or_findings(&[
+        "detect", &source, "--from", from, "--to", to, "--format", "json",
+    ]))
+    .unwrap();
+    let findings = detect["findings"].as_array().unwrap();
+    let summary = &report["summary"];
+    for pair in summary["previous_severities"].as_array().unwrap() {
+        let severity = pair[0].as_str().unwrap();
+        let n = findings
+            .iter()
+            .filter(|f| f["severity"] == severity)
+            .count();
+        assert_eq!(pair[1].as_u64().unwrap(), n as u64, "{severity}");
+    }
+    let alarms = summary["alarm_counts"].as_array().unwrap();
+    assert_eq!(alarms.len(), 6);
+    assert!(alarms.iter().any(|a| a["previous"].as_u64().unwrap() > 0));
+    for a in alarms {
+        let n = findings
+            .iter()
+            .filter(|f| f["rule"] == a["rule_id"])
+            .count();
+        assert_eq!(
+            a["previous"].as_u64().unwrap(),
+            n as u64,
+            "{}",
+            a["rule_id"]
+        );
+    }
+    let keys: Value = serde_json::from_str(&run_ok(&[
+        "kms", "keys", &source, "--from", from, "--to", to, "--format", "json",
+    ]))
+    .unwrap();
+    let calls = |id: &str| -> u64 {
+        keys["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["key_id"] == id)
+            .map_or(0, |k| k["calls"].as_u64().unwrap())
+    };
+    let mut nonzero = 0;
+    for k in report["keys"].as_array().unwrap() {
+        if let Some(id) = k["key_id"].as_str().filter(|id| !id.is_empty()) {
+            assert_eq!(k["previous_calls"].as_u64().unwrap(), calls(id), "{id}");
+            nonzero += usize::from(calls(id) > 0);
+        }
+    }
+    assert!(nonzero > 0, "the previous period has calls");
+    for u in report["usage"].as_array().unwrap() {
+        let id = u["key_id"].as_str().unwrap();
+        assert_eq!(u["previous_calls"].as_u64().unwrap(), calls(id), "{id}");
+    }
+    let page = html(&["--from", to, "--compare-to", &compare]);
+    assert!(page.contains("<th class=\"num\">previous calls</th>"));
+    assert_eq!(table_rows(&page, "t-alarm-counts"), 6);
+    assert_eq!(
+        page.matches("<span class=\"previous\">(previous ").count(),
+        5
+    );
+    let plain = html(&[]);
+    assert!(!plain.contains("previous calls") && plain.contains("id=\"t-alarm-counts\""));
 }

@@ -31,6 +31,42 @@
     el.parentNode.classList.add("drawn");
   }
 
+  function drawBaselines() {
+    if (!data || !window.uPlot || !data.baselines) return;
+    state.charts.baselines = [];
+    data.baselines.forEach(function (b, i) {
+      var el = document.getElementById("baseline-chart-" + (i + 1));
+      if (!el || b.observed.length < 2) return;
+      var times = b.observed.map(function (_, h) { return b.start + h * 3600; });
+      var opts = {
+        width: Math.max(el.parentNode.clientWidth || 0, 320),
+        height: 200,
+        cursor: { drag: { x: true, y: false, setScale: true } },
+        scales: { x: { time: true } },
+        series: [
+          {},
+          { label: "observed", stroke: "#1d2330", width: 1.3 },
+          { label: "median", stroke: "#3b6ea5", dash: [3, 2], width: 1 },
+          { label: "upper", stroke: "rgba(59,110,165,0.5)", width: 1 },
+          { label: "lower", stroke: "rgba(59,110,165,0.5)", width: 1 },
+          { label: "flagged at", stroke: "#b3261e", dash: [5, 3], width: 1 },
+          { label: "episode", stroke: "rgba(232,163,61,0.9)", fill: "rgba(232,163,61,0.35)", width: 1, paths: window.uPlot.paths.bars({ size: [1, Infinity], gap: 0 }) }
+        ].map(function (s, k) { if (k > 0) s.points = { show: false }; return s; }),
+        bands: [{ series: [3, 4], fill: "rgba(59,110,165,0.14)" }]
+      };
+      if (data.tz) {
+        opts.tzDate = function (ts) { return window.uPlot.tzDate(new Date(ts * 1e3), data.tz); };
+      }
+      var top = Math.max.apply(null, b.observed.concat(b.upper.filter(function (v) { return v !== null; })));
+      var episode = times.map(function (t) {
+        return b.episodes.some(function (e) { return t >= e[0] && t < e[1]; }) ? top : null;
+      });
+      var u = new window.uPlot(opts, [times, b.observed, b.median, b.upper, b.lower, b.flag_at, episode], el);
+      state.charts.baselines.push(u);
+      el.parentNode.classList.add("drawn");
+    });
+  }
+
   function cellValue(row, index, numeric) {
     var cell = row.cells[index];
     var text = cell ? (cell.getAttribute("data-v") || cell.textContent) : "";
@@ -68,6 +104,7 @@
   }
 
   drawActivity();
+  drawBaselines();
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
   Array.prototype.forEach.call(document.querySelectorAll("input.filter"), makeFilter);
 })();

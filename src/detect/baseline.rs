@@ -574,6 +574,100 @@ fn first_sightings(
     out
 }
 
+/// The band the rate baselines judge one hour against: the history window's median, the
+/// score threshold on either side (`median ± threshold · max(1.4826·MAD, sqrt(max(median, 1)))`,
+/// the lower edge at least 0), and the count an hour must reach to be flagged (at or above the
+/// upper edge, `min_excess` above the median and `max_ratio` times the window's busiest hour).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    /// Median of the window.
+    pub median: f64,
+    /// `median - threshold · unit`, at least 0.
+    pub lower: f64,
+    /// `median + threshold · unit`.
+    pub upper: f64,
+    /// The smallest count the hour is flagged at.
+    pub flag_at: f64,
+}
+
+/// One entity's hourly series with the band of each hour, as [`findings`] scores it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateSeries {
+    /// Hour index of `observed[0]`.
+    pub first_hour: i64,
+    /// Calls (or errors) per hour.
+    pub observed: Vec<f64>,
+    /// The band of each hour; None while the entity has less than `min_history_days`.
+    pub band: Vec<Option<Band>>,
+}
+
+/// The hourly calls (`errors`: failed calls) of the key or principal `entity` (`kind` is
+/// `"key"` or `"principal"`, as the findings' entity column) over the hour indexes `hours`,
+/// with the band each hour is judged against: the numbers behind a `baseline.*-rate` finding.
+pub fn rate_series(
+    groups: &[Group],
+    (kind, entity): (&str, &str),
+    errors: bool,
+    hours: std::ops::Range<i64>,
+    opts: &BaselineOptions,
+) -> RateSeries {
+    let kind = if kind == "key" {
+        EntityKind::Key
+    } else {
+        EntityKind::Principal
+    };
+    let mut series = Series::new();
+    for g in groups.iter().filter(|g| kind.of(g) == Some(entity)) {
+        let slot = series.entry(g.hour).or_default();
+        slot.0 += g.n as f64;
+        if g.error {
+            slot.1 += g.n as f64;
+        }
+    }
+    let h = Hours {
+        series: &series,
+        errors,
+        end_hour: i64::MAX,
+    };
+    let min_excess = if errors {
+        opts.min_excess_errors
+    } else {
+        opts.min_excess_calls
+    };
+    let start = h.start().unwrap_or(hours.start);
+    let (history, min_history) = (opts.history_days * 24, opts.min_history_days * 24);
+    let mut out = RateSeries {
+        first_hour: hours.start,
+        observed: Vec::new(),
+        band: Vec::new(),
+    };
+    for hour in hours {
+        out.observed
+            .push(h.active(hour, hour + 1).map(|c| c.1).sum());
+        if hour < start.saturating_add(min_history) {
+            out.band.push(None);
+            continue;
+        }
+        let window_start = hour.saturating_sub(history).max(start);
+        let mut window = vec![0.0; (hour - window_start) as usize];
+        let mut busiest: f64 = 0.0;
+        for (at, count) in h.active(window_start, hour) {
+            window[(at - window_start) as usize] = count;
+            busiest = busiest.max(count);
+        }
+        let (median, mad) = median_mad(&mut window);
+        let unit = (MAD_SCALE * mad).max(median.max(1.0).sqrt());
+        let upper = median + opts.threshold * unit;
+        out.band.push(Some(Band {
+            median,
+            lower: (median - opts.threshold * unit).max(0.0),
+            upper,
+            flag_at: upper.max(median + min_excess).max(opts.max_ratio * busiest),
+        }));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -847,5 +941,34 @@ mod tests {
         );
         assert_eq!((found[0].start, found[0].count), (723_600, 1));
         assert_eq!(found[0].sample_ids, vec!["id723600".to_string()]);
+    }
+
+    #[test]
+    fn rate_series_flags_exactly_the_scored_hours() {
+        let opts = BaselineOptions::default();
+        let mut groups = Vec::new();
+        for hour in 0..24 * 10 {
+            let n = if hour == 24 * 9 { 40 } else { 1 + hour % 3 };
+            if n > 0 {
+                let mut g = group(hour, "k", "10.0.0.1", hour * HOUR);
+                g.n = n;
+                groups.push(g);
+            }
+        }
+        let s = rate_series(&groups, ("key", "k"), false, 0..24 * 10, &opts);
+        assert_eq!(s.observed[24 * 9], 40.0);
+        assert!(s.band[24 * 7 - 1].is_none() && s.band[24 * 7].is_some());
+        let flagged: Vec<i64> = (0..s.observed.len())
+            .filter(|&i| s.band[i].is_some_and(|b| s.observed[i] >= b.flag_at))
+            .map(|i| s.first_hour + i as i64)
+            .collect();
+        let found = findings(&groups, 0, 24 * 10 * HOUR, &opts);
+        let scored: Vec<i64> = found
+            .iter()
+            .filter(|f| f.rule_id == "baseline.key-call-rate")
+            .map(|f| f.start / HOUR)
+            .collect();
+        assert_eq!(flagged, scored);
+        assert_eq!(flagged, vec![24 * 9]);
     }
 }

@@ -31,7 +31,7 @@ pub fn report(r: &ReportData, zone: Zone) -> Report {
     report.push(usage(r, &t));
     report.push(detections(r, &t));
     if let Some(rows) = &r.baselines {
-        report.push(baselines(rows, &t));
+        report.push(baselines(rows, r.baseline_series.as_ref(), &t));
     }
     report.push(appendix(r));
     report
@@ -586,7 +586,43 @@ fn detections(r: &ReportData, t: &dyn Fn(i64) -> String) -> Section {
     section("s6-detections", "6 · Detections", blocks)
 }
 
-fn baselines(rows: &[BaselineRow], t: &dyn Fn(i64) -> String) -> Section {
+/// One entity's hourly series with the top of its band, as a time series chart.
+fn band_chart(s: &BaselineSeries) -> Block {
+    let times = (0..s.observed.len() as i64)
+        .map(|i| s.start + 3600 * i)
+        .collect();
+    let upper = s
+        .upper
+        .iter()
+        .map(|u| u.map_or(0, |v| v.max(0.0).ceil() as u64))
+        .collect();
+    let figure = Figure::TimeSeries {
+        times,
+        series: vec![
+            Series {
+                name: s.metric.clone(),
+                values: s.observed.clone(),
+                stacked: true,
+            },
+            Series {
+                name: "band top".into(),
+                values: upper,
+                stacked: false,
+            },
+        ],
+    };
+    let title = format!(
+        "{} {} of {} {} per hour",
+        s.rule_id, s.metric, s.entity_kind, s.entity
+    );
+    chart(&s.anchor, &title, figure)
+}
+
+fn baselines(
+    rows: &[BaselineRow],
+    series: Option<&BaselineSeriesSet>,
+    t: &dyn Fn(i64) -> String,
+) -> Section {
     let cells = rows
         .iter()
         .map(|b| {
@@ -601,11 +637,13 @@ fn baselines(rows: &[BaselineRow], t: &dyn Fn(i64) -> String) -> Section {
         })
         .collect();
     let heads = ["baseline", "entity", "start", "end", "count", "detail"];
-    section(
-        "s7-baselines",
-        "7 · Baselines",
-        vec![table("episodes", "Flagged episodes", &heads, &["count"], cells).into()],
-    )
+    let mut blocks: Vec<Block> = series
+        .map_or(&[][..], |s| &s.series[..])
+        .iter()
+        .map(band_chart)
+        .collect();
+    blocks.push(table("episodes", "Flagged episodes", &heads, &["count"], cells).into());
+    section("s7-baselines", "7 · Baselines", blocks)
 }
 
 fn appendix(r: &ReportData) -> Section {

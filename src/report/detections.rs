@@ -210,9 +210,7 @@ pub fn baseline_rows(findings: &[Finding]) -> Vec<BaselineRow> {
             end: f.end,
             count: f.count,
             detail: f.detail_text(),
-
-            hourly: Vec::new(),
-            hourly_from: f.start,
+            series: None,
         })
         .collect()
 }

@@ -112,7 +112,7 @@ fn safe(text: String) -> Value {
 }
 
 /// The charts of the report, drawn from its numbers.
-fn charts(r: &ReportData, start: i64, end: i64) -> Value {
+fn charts(r: &ReportData, start: i64, end: i64, zone: Zone) -> Value {
     let a = &r.activity;
     let rows = |t: &super::model::Top| -> Vec<(String, u64)> {
         t.rows.iter().map(|c| (c.value.clone(), c.events)).collect()
@@ -139,7 +139,25 @@ fn charts(r: &ReportData, start: i64, end: i64) -> Value {
             ))
         })
         .collect();
+    let baselines: Vec<Value> = r
+        .baseline_series
+        .iter()
+        .flat_map(|set| &set.series)
+        .map(|s| {
+            let last = s.start + 3600 * s.observed.len() as i64;
+            let label = |t: i64| zone.format(t, "%Y-%m-%d %H:%M");
+            safe(svg::baseline_band(
+                s,
+                (&label(s.start), &label(last)),
+                &format!(
+                    "{} per hour of {} {} with its baseline band",
+                    s.metric, s.entity_kind, s.entity
+                ),
+            ))
+        })
+        .collect();
     context! {
+        baselines => baselines,
         coverage => safe(svg::coverage(&r.header.coverage)),
         activity => safe(svg::activity(&a.times, [&a.reads, &a.writes, &a.errors], "reads, writes and errors over time")),
         services => safe(svg::bars(&rows(&a.services), "events by service")),
@@ -169,11 +187,15 @@ pub fn render(r: &ReportData, zone: Zone) -> Result<String, minijinja::Error> {
             "writes": r.activity.writes, "errors": r.activity.errors,
         },
         "tz": iana(&zone),
+        "baselines": r.baseline_series.iter().flat_map(|set| &set.series).map(|s| serde_json::json!({
+            "anchor": s.anchor, "start": s.start, "observed": s.observed, "median": s.median,
+            "lower": s.lower, "upper": s.upper, "flag_at": s.flag_at, "episodes": s.episodes,
+        })).collect::<Vec<_>>(),
     });
     env.get_template("report.html")?.render(context! {
         r => Value::from_serialize(r),
         csp => csp(),
-        charts => charts(r, start, end),
+        charts => charts(r, start, end, zone),
         compare => r.header.compare_to.is_some(),
         geoip => !r.appendix.geoip.is_empty(),
         data_json => safe(script_json(&data)),

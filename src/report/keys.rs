@@ -173,6 +173,7 @@ pub fn key_rows(
                     .iter()
                     .map(|d| daily.and_then(|m| m.get(d)).copied().unwrap_or(0))
                     .collect(),
+                previous_calls: None,
             }
         })
         .collect()
@@ -252,6 +253,7 @@ fn key_usage(
     Ok(KeyUsage {
         key_id: key.to_string(),
         calls: operations.iter().map(|(_, n)| n).sum(),
+        previous_calls: None,
         operations: operations.into_iter().map(|(o, _)| o).collect(),
         principals,
         principals_of,

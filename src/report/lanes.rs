@@ -2,7 +2,7 @@
 //! engine finds (`kms lifecycle --raw`): successful CreateKey / EnableKey / CancelKeyDeletion
 //! start an Enabled segment, DisableKey a Disabled one, ScheduleKeyDeletion a PendingDeletion
 //! one that ends at the end of its waiting window (then Deleted); every other lifecycle event,
-//! and every failed one, is a marker.
+//! every failed one and every cancelled deletion (it also starts Enabled) is a marker.
 
 use std::collections::BTreeMap;
 
@@ -107,13 +107,11 @@ pub fn lane(key_id: &str, changes: &[Change], start: i64, end: i64) -> Lane {
                 .map(|d| c.time + d * 86_400)
                 .filter(|_| state == "PendingDeletion");
             open(&mut segments, state, c.time, deletion_at);
+            if c.event == "CancelKeyDeletion" {
+                markers.push(marker(c));
+            }
         } else {
-            markers.push(Marker {
-                time: c.time,
-                event: c.event.clone(),
-                event_id: c.event_id.clone(),
-                result: c.result.clone(),
-            });
+            markers.push(marker(c));
         }
     }
     if let Some(deleted) = pending_end(&segments).filter(|&d| d < end) {
@@ -124,6 +122,15 @@ pub fn lane(key_id: &str, changes: &[Change], start: i64, end: i64) -> Lane {
         key_id: key_id.to_string(),
         segments,
         markers,
+    }
+}
+
+fn marker(c: &Change) -> Marker {
+    Marker {
+        time: c.time,
+        event: c.event.clone(),
+        event_id: c.event_id.clone(),
+        result: c.result.clone(),
     }
 }
 
@@ -176,6 +183,19 @@ mod tests {
         );
         let markers: Vec<&str> = lane.markers.iter().map(|m| m.event.as_str()).collect();
         assert_eq!(markers, vec!["UpdateAlias", "EnableKey"]);
+    }
+
+    #[test]
+    fn a_cancelled_deletion_is_enabled_again_and_marked() {
+        let changes = vec![
+            change(10, "ScheduleKeyDeletion", "success", Some(7)),
+            change(20, "CancelKeyDeletion", "success", None),
+        ];
+        let lane = lane("k", &changes, 0, 100);
+        let states: Vec<&str> = lane.segments.iter().map(|s| s.state.as_str()).collect();
+        assert_eq!(states, vec!["Unknown", "PendingDeletion", "Enabled"]);
+        assert_eq!(lane.markers.len(), 1);
+        assert_eq!(lane.markers[0].event, "CancelKeyDeletion");
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! JSON (the model serialized). Writers never compute; builders never format.
 
 pub mod activity;
+pub mod baselines;
 pub mod blocks;
+pub mod compare;
 pub mod detections;
 pub mod frames;
 pub mod html;
@@ -134,8 +136,15 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
     // The detect engine and the KMS sections read the store independently: side by side.
     let mut detect_methods = Methods::default();
     let (kms, findings) = std::thread::scope(|threads| {
-        let detect =
-            threads.spawn(|| run_detect(scan, store_events.clone(), opts, &mut detect_methods));
+        let detect = threads.spawn(|| {
+            run_detect(
+                scan,
+                store_events.clone(),
+                &opts.range,
+                opts,
+                &mut detect_methods,
+            )
+        });
         let kms = kms_sections(
             (&store_events, &events),
             &days,
@@ -161,10 +170,39 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
         None => None,
     };
     let header = header(opts, &span, accounts, regions, coverage);
-    let baselines = opts
-        .baselines
-        .as_ref()
-        .map(|_| detections::baseline_rows(&findings));
+    let judged = (
+        opts.range.from.or(span.first).unwrap_or(first),
+        opts.range
+            .to
+            .or(span.last.map(|t| t + 1))
+            .unwrap_or(last + 1),
+    );
+    let (baselines, baseline_series) = match opts.baselines {
+        Some(_) => {
+            let set = baselines::series(scan, &findings, judged, opts, &mut methods)?;
+            let mut rows = detections::baseline_rows(&findings);
+            baselines::link_rows(&mut rows, &set);
+            (Some(rows), Some(set))
+        }
+        None => (None, None),
+    };
+    let previous = match &opts.compare {
+        Some(range) => Some(compare::previous(scan, range, opts, &mut methods)?),
+        None => None,
+    };
+    let mut summary = Summary {
+        severities: detections::severity_counts(&findings),
+        alarms,
+        used_after_deletion: kms.used_after_deletion,
+        top_findings,
+        previous_events,
+        previous_severities: None,
+        alarm_counts: compare::alarm_counts(&findings, previous.as_ref()),
+    };
+    let (mut keys, mut usage) = (kms.keys, kms.usage);
+    if let Some(p) = &previous {
+        compare::fill(&mut summary, &mut keys, &mut usage, p);
+    }
     let geoip = opts
         .ctx
         .geoip
@@ -175,19 +213,14 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
     Ok(ReportData {
         schema: SCHEMA,
         header,
-        summary: Summary {
-            severities: detections::severity_counts(&findings),
-            alarms,
-            used_after_deletion: kms.used_after_deletion,
-            top_findings,
-            previous_events,
-        },
+        summary,
         activity,
-        keys: kms.keys,
+        keys,
         lifecycle: kms.lanes,
-        usage: kms.usage,
+        usage,
         detections: groups,
         baselines,
+        baseline_series,
         appendix: Appendix {
             events: appendix_events,
             rules: detections::rule_infos(&opts.rules),
@@ -328,16 +361,18 @@ fn wanted_keys(
     Ok(Some(ids))
 }
 
+/// The detect engine over `events` (the source over `range`), as `keytrail detect`.
 fn run_detect(
     scan: Scan,
     events: LazyFrame,
+    range: &TimeRange,
     opts: &ReportOptions,
     methods: &mut Methods,
 ) -> Result<Vec<detect::Finding>> {
-    let history = match (&opts.baselines, opts.range.from) {
+    let history = match (&opts.baselines, range.from) {
         (Some(b), Some(from)) => Some(scan(&TimeRange {
             from: Some(from - b.history_days * 86_400),
-            to: opts.range.to,
+            to: range.to,
         })?),
         _ => None,
     };
@@ -345,8 +380,8 @@ fn run_detect(
         ctx: opts.ctx,
         min_severity: Severity::Info,
         baselines: opts.baselines.clone(),
-        from: opts.range.from,
-        to: opts.range.to,
+        from: range.from,
+        to: range.to,
     };
     methods.add(
         "Detections",

@@ -29,6 +29,9 @@ pub struct ReportData {
     pub detections: Vec<RuleGroup>,
     /// Section 7: baseline findings (with `--baselines`), else None.
     pub baselines: Option<Vec<BaselineRow>>,
+    /// Section 7: the hourly series and bands of the flagged keys and principals (with
+    /// `--baselines`), else None.
+    pub baseline_series: Option<BaselineSeriesSet>,
     /// Section 8: appendix.
     pub appendix: Appendix,
 }
@@ -125,6 +128,21 @@ pub struct Summary {
     pub top_findings: Vec<FindingRef>,
     /// Totals of the compared period, when asked.
     pub previous_events: Option<u64>,
+    /// Findings per severity in the compared period (`--compare-to`), as `severities`.
+    pub previous_severities: Option<Vec<(String, u64)>>,
+    /// Findings of each lifecycle alarm rule, with the compared period's.
+    pub alarm_counts: Vec<AlarmCount>,
+}
+
+/// The findings of one lifecycle alarm rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlarmCount {
+    /// The rule.
+    pub rule_id: String,
+    /// Its findings in range.
+    pub findings: u64,
+    /// Its findings in the compared period (`--compare-to`).
+    pub previous: Option<u64>,
 }
 
 /// A pointer to one finding of the detections section, with what a summary line shows.
@@ -205,6 +223,8 @@ pub struct KeyRow {
     pub last_crypto_use: LastUse,
     /// Calls per day of the coverage's days.
     pub daily: Vec<u64>,
+    /// Calls in the compared period (`--compare-to`), as `kms keys` counts them.
+    pub previous_calls: Option<u64>,
 }
 
 /// A key's last successful cryptographic call, against the coverage of the archive.
@@ -270,6 +290,8 @@ pub struct KeyUsage {
     pub key_id: String,
     /// Calls naming it.
     pub calls: u64,
+    /// Calls in the compared period (`--compare-to`).
+    pub previous_calls: Option<u64>,
     /// Operations (columns of the matrix), most calls first.
     pub operations: Vec<String>,
     /// (principal, calls per operation), most calls first, at most [`super::TOP_ROWS`].
@@ -379,10 +401,47 @@ pub struct BaselineRow {
     pub count: u64,
     /// The statistics (median, observed mean, score).
     pub detail: String,
-    /// The entity's hourly series around the episode, when it is a key or principal.
-    pub hourly: Vec<u64>,
-    /// Start of the first hour of `hourly`.
-    pub hourly_from: i64,
+    /// The anchor of the entity's series in [`ReportData::baseline_series`] (rate episodes).
+    pub series: Option<String>,
+}
+
+/// The series of section 7, at most [`super::baselines::MAX_SERIES`] of them ("N of M").
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BaselineSeriesSet {
+    /// The series shown: the entities with the most flagged events first.
+    pub series: Vec<BaselineSeries>,
+    /// (rule, entity) pairs with rate episodes in all.
+    pub of: u64,
+}
+
+/// One key's or principal's hourly calls (or errors) with the band the baselines judged each
+/// hour against, as the detector computes it (`detect::baseline::rate_series`).
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineSeries {
+    /// `bl-<n>`, unique in the report.
+    pub anchor: String,
+    /// `baseline.key-call-rate`, `baseline.principal-error-rate`, ...
+    pub rule_id: String,
+    /// `key` or `principal`.
+    pub entity_kind: String,
+    /// The key id or principal.
+    pub entity: String,
+    /// `calls` or `errors`.
+    pub metric: String,
+    /// Start of the first hour (unix seconds); one value per hour from there.
+    pub start: i64,
+    /// Calls (or failed calls) per hour.
+    pub observed: Vec<u64>,
+    /// Median of the hour's history window (null: too little history to judge).
+    pub median: Vec<Option<f64>>,
+    /// `median - threshold x unit`, at least 0.
+    pub lower: Vec<Option<f64>>,
+    /// `median + threshold x unit`.
+    pub upper: Vec<Option<f64>>,
+    /// The count at which the hour is flagged.
+    pub flag_at: Vec<Option<f64>>,
+    /// The entity's flagged episodes `[start, end)` of this rule (unix seconds).
+    pub episodes: Vec<(i64, i64)>,
 }
 
 /// Section 8.

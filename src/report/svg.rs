@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::model::{Coverage, Lane};
+use super::model::{BaselineSeries, Coverage, Lane};
 
 /// Text made safe for HTML and SVG: control and format characters in keytrail's visible
 /// notation (line breaks stay line breaks), then `& < > " '` escaped.
@@ -316,6 +316,92 @@ pub fn heatmap(grid: &[Vec<u64>], title: &str) -> String {
     out
 }
 
+/// One baseline series: the band (lower to upper edge) shaded, the median and the flag level as
+/// lines, the observed hourly counts as a line, the flagged episodes as marked columns;
+/// `labels` are the texts under the first and last hour.
+pub fn baseline_band(s: &BaselineSeries, labels: (&str, &str), title: &str) -> String {
+    let (label_w, plot_w, plot_h) = (40.0, 840.0, 130.0);
+    let (width, height) = (label_w + plot_w + 10.0, plot_h + 18.0);
+    let mut out = String::new();
+    open(&mut out, "baseline", width, height, title);
+    let n = s.observed.len().max(1);
+    let top = s
+        .observed
+        .iter()
+        .map(|v| *v as f64)
+        .chain(s.upper.iter().flatten().copied())
+        .chain(s.flag_at.iter().flatten().copied())
+        .fold(1.0, f64::max);
+    let step = plot_w / n as f64;
+    let x = |i: usize| label_w + (i as f64 + 0.5) * step;
+    let y = |v: f64| 2.0 + plot_h - (v / top) * (plot_h - 4.0);
+    for &(start, end) in &s.episodes {
+        let (a, b) = ((start - s.start) / 3600, (end - s.start + 3599) / 3600);
+        let (a, b) = (a.clamp(0, n as i64), b.clamp(0, n as i64));
+        if b > a {
+            let _ = write!(
+                out,
+                r#"<rect x="{:.1}" y="2" width="{:.1}" height="{plot_h}" class="episode"><title>flagged episode</title></rect>"#,
+                label_w + a as f64 * step,
+                ((b - a) as f64 * step).max(1.0)
+            );
+        }
+    }
+    let judged: Vec<usize> = (0..s.observed.len())
+        .filter(|&i| s.upper[i].is_some())
+        .collect();
+    if !judged.is_empty() {
+        let upper: Vec<String> = judged
+            .iter()
+            .map(|&i| format!("{:.1},{:.1}", x(i), y(s.upper[i].unwrap_or(0.0))))
+            .collect();
+        let lower: Vec<String> = judged
+            .iter()
+            .rev()
+            .map(|&i| format!("{:.1},{:.1}", x(i), y(s.lower[i].unwrap_or(0.0))))
+            .collect();
+        let _ = write!(
+            out,
+            r#"<polygon points="{} {}" class="band"/>"#,
+            upper.join(" "),
+            lower.join(" ")
+        );
+        for (class, values) in [("median", &s.median), ("flag", &s.flag_at)] {
+            let points: Vec<String> = judged
+                .iter()
+                .map(|&i| format!("{:.1},{:.1}", x(i), y(values[i].unwrap_or(0.0))))
+                .collect();
+            let _ = write!(
+                out,
+                r#"<polyline points="{}" class="{class}"/>"#,
+                points.join(" ")
+            );
+        }
+    }
+    let observed: Vec<String> = (0..s.observed.len())
+        .map(|i| format!("{:.1},{:.1}", x(i), y(s.observed[i] as f64)))
+        .collect();
+    let _ = write!(
+        out,
+        r#"<line x1="{label_w}" y1="{0}" x2="{1}" y2="{0}" class="base"/><polyline points="{2}" class="observed"/>"#,
+        plot_h + 2.0,
+        label_w + plot_w,
+        observed.join(" ")
+    );
+    let _ = write!(
+        out,
+        r#"<text x="{0}" y="10" class="axis" text-anchor="end">{top:.0}</text><text x="{0}" y="{1}" class="axis" text-anchor="end">0</text><text x="{label_w}" y="{2}" class="axis">{3}</text><text x="{4}" y="{2}" class="axis" text-anchor="end">{5}</text>"#,
+        label_w - 4.0,
+        plot_h + 2.0,
+        height - 2.0,
+        esc(labels.0),
+        label_w + plot_w,
+        esc(labels.1)
+    );
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,5 +420,34 @@ mod tests {
         let svg = bars(&[("<b>".into(), 3)], "t");
         assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"));
         assert!(svg.starts_with("<svg class=\"chart bars\""));
+    }
+
+    #[test]
+    fn baseline_band_draws_band_lines_and_episodes() {
+        let s = BaselineSeries {
+            anchor: "bl-1".into(),
+            rule_id: "baseline.key-call-rate".into(),
+            entity_kind: "key".into(),
+            entity: "<k>".into(),
+            metric: "calls".into(),
+            start: 0,
+            observed: vec![1, 2, 30],
+            median: vec![None, Some(1.0), Some(1.5)],
+            lower: vec![None, Some(0.0), Some(0.0)],
+            upper: vec![None, Some(7.0), Some(7.5)],
+            flag_at: vec![None, Some(11.0), Some(11.5)],
+            episodes: vec![(7200, 10_800)],
+        };
+        let svg = baseline_band(&s, ("a", "<b>"), "t <k>");
+        for part in [
+            "class=\"band\"",
+            "class=\"median\"",
+            "class=\"flag\"",
+            "class=\"observed\"",
+            "class=\"episode\"",
+        ] {
+            assert!(svg.contains(part), "{part}: {svg}");
+        }
+        assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>") && !svg.contains("<k>"));
     }
 }

@@ -51,9 +51,11 @@ try {
   }));
   if (svgs.length === 0) fail("no SVG chart");
   for (const s of svgs) {
-    // The static activity chart is hidden once uPlot draws; it still has its shapes.
+    // The static activity and baseline charts are hidden once uPlot draws; they still have
+    // their shapes (and are shown in print).
     if (s.shapes === 0) fail(`blank SVG chart ${s.cls}`);
-    if (!s.cls.includes("activity") && (s.w === 0 || s.h === 0)) fail(`SVG chart ${s.cls} has no size`);
+    const replaced = s.cls.includes("activity") || s.cls.includes("baseline");
+    if (!replaced && (s.w === 0 || s.h === 0)) fail(`SVG chart ${s.cls} has no size`);
   }
   console.log(`ok: ${svgs.length} SVG charts drawn`);
 
@@ -68,6 +70,23 @@ try {
   if (!canvas) fail("the activity chart (uPlot canvas) is missing");
   if (canvas.painted === 0) fail("the activity chart canvas is blank");
   console.log(`ok: activity canvas ${canvas.w}x${canvas.h}, ${canvas.painted} painted pixels`);
+
+  const bands = await page.evaluate(() => {
+    const figures = Array.from(document.querySelectorAll("figure.baseline-figure"));
+    return figures.map((f) => {
+      const c = f.querySelector("canvas");
+      if (!c) return { id: f.querySelector(".interactive").id, painted: -1 };
+      const data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      let painted = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
+      return { id: f.querySelector(".interactive").id, painted };
+    });
+  });
+  for (const b of bands) {
+    if (b.painted < 0) fail(`baseline chart ${b.id} has no canvas`);
+    if (b.painted === 0) fail(`baseline chart ${b.id} is blank`);
+  }
+  console.log(`ok: ${bands.length} baseline charts drawn`);
 
   const before = await page.evaluate(() => {
     const u = window.keytrail.charts.activity;
