@@ -28,6 +28,8 @@ pub enum ReportFormat {
     Markdown,
     /// The report model as JSON.
     Json,
+    /// The report's sections as text for a terminal (the shared `table` writer).
+    Table,
 }
 
 fn parse_format(text: &str) -> Result<ReportFormat> {
@@ -35,8 +37,9 @@ fn parse_format(text: &str) -> Result<ReportFormat> {
         "html" => Ok(ReportFormat::Html),
         "md" | "markdown" => Ok(ReportFormat::Markdown),
         "json" => Ok(ReportFormat::Json),
+        "table" => Ok(ReportFormat::Table),
         _ => Err(Error::Usage(format!(
-            "unknown report format {text:?}: use html, md or json"
+            "unknown report format {text:?}: use html, md, json or table"
         ))),
     }
 }
@@ -122,6 +125,18 @@ pub fn render(args: &ReportArgs, format: ReportFormat) -> Result<(String, Source
                 serde_json::to_string_pretty(&data).map_err(|e| Error::Other(e.to_string()))?;
             text.push('\n');
             keytrail::render::escape::json_text(&text).into_owned()
+        }
+        ReportFormat::Table => {
+            use keytrail::render::Writer as _;
+            let width = match args.out {
+                Some(_) => usize::MAX,
+                None => keytrail::render::terminal_width(),
+            };
+            let mut out = Vec::new();
+            keytrail::render::table::TableWriter { width }
+                .write(&report::blocks::report(&data, time.zone), &mut out)
+                .map_err(super::io_err)?;
+            String::from_utf8_lossy(&out).into_owned()
         }
     };
     Ok((text, source))

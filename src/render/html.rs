@@ -176,6 +176,12 @@ fn block(b: &Block, report: &Report, path: &str, level: usize) -> Option<Value> 
         Block::Fields(f) => fields(f, path),
         Block::Section(s) => section(s, report, path, level),
         Block::Code(c) => code(c, path),
+        Block::Chart(c) => json!({
+            "kind": "chart",
+            "id": id(path, &c.name),
+            "caption": shown(&c.title),
+            "drawing": super::svg::draw(c),
+        }),
     })
 }
 

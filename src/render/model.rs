@@ -134,6 +134,8 @@ pub enum Block {
     Section(Section),
     /// Preformatted text kept line for line: an event's JSON, a rule's query, a query plan.
     Code(Code),
+    /// A chart's numbers (writers draw it: SVG in html, block characters in text).
+    Chart(super::chart::Chart),
 }
 
 impl Block {
@@ -148,6 +150,7 @@ impl Block {
             Block::Fields(f) => Some(&f.name),
             Block::Section(s) => Some(&s.name),
             Block::Code(c) => Some(&c.name),
+            Block::Chart(c) => Some(&c.name),
         }
     }
 
@@ -158,7 +161,11 @@ impl Block {
             Block::Histogram(h) => h.primary,
             Block::Events(e) => e.primary,
             Block::Findings(f) => f.primary,
-            Block::Line(_) | Block::Fields(_) | Block::Section(_) | Block::Code(_) => false,
+            Block::Line(_)
+            | Block::Fields(_)
+            | Block::Section(_)
+            | Block::Code(_)
+            | Block::Chart(_) => false,
         }
     }
 
@@ -531,6 +538,12 @@ macro_rules! block_from {
 
 block_from!(Line => Line, Table => Table, HistogramBlock => Histogram, Events => Events,
     Findings => Findings, Fields => Fields, Section => Section, Code => Code);
+
+impl From<super::chart::Chart> for Block {
+    fn from(c: super::chart::Chart) -> Block {
+        Block::Chart(c)
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod baselines;
+pub mod blocks;
 pub mod compare;
 pub mod detections;
 pub mod frames;
