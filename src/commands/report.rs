@@ -8,6 +8,7 @@ use std::path::Path;
 use keytrail::detect::BaselineOptions;
 use keytrail::query::sql::SqlContext;
 use keytrail::render::escape::visible_path;
+use keytrail::render::OutputFormat;
 use keytrail::report::{self, ReportOptions, SourceFacts};
 use keytrail::store::Store;
 use keytrail::time::{parse_time_bound, TimeRange};
@@ -118,8 +119,8 @@ pub fn render(args: &ReportArgs, format: ReportFormat) -> Result<(String, Source
     };
     let data = report::build(&|range: &TimeRange| source.scan(range), &opts)?;
     let text = match format {
-        ReportFormat::Html => report::html::render(&data, time.zone).map_err(template_error)?,
-        ReportFormat::Markdown => report::md::render(&data, time.zone).map_err(template_error)?,
+        ReportFormat::Html => report::blocks::render(&data, time.zone, OutputFormat::Html)?,
+        ReportFormat::Markdown => report::blocks::render(&data, time.zone, OutputFormat::Md)?,
         ReportFormat::Json => {
             let mut text =
                 serde_json::to_string_pretty(&data).map_err(|e| Error::Other(e.to_string()))?;
@@ -172,13 +173,9 @@ pub fn write_store_report(store: &Store, path: &Path) -> Result<usize> {
         chunk_events: keytrail::detect::chunked::CHUNK_EVENTS,
     };
     let data = report::build(&|range: &TimeRange| store.scan(range), &opts)?;
-    let text = report::html::render(&data, zone).map_err(template_error)?;
+    let text = report::blocks::render(&data, zone, OutputFormat::Html)?;
     std::fs::write(path, &text).map_err(|e| Error::io(path, e))?;
     Ok(text.len())
-}
-
-fn template_error(e: minijinja::Error) -> Error {
-    Error::Other(format!("report template: {e:#}"))
 }
 
 /// `<FROM>..<TO>` as a range.

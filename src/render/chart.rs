@@ -64,6 +64,38 @@ pub enum Figure {
         /// The cards, in order.
         cards: Vec<Card>,
     },
+    /// An hourly series judged against a band (the baselines): the observed counts, the band's
+    /// median and edges and the flag level per hour (`None`: too little history to judge),
+    /// and the flagged episodes.
+    Band(Band),
+}
+
+/// The numbers of a [`Figure::Band`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Band {
+    /// Start of the first bucket, unix seconds.
+    pub start: i64,
+    /// Bucket width, seconds.
+    pub step: i64,
+    /// Observed count per bucket.
+    pub observed: Vec<u64>,
+    /// The band's median per bucket.
+    pub median: Vec<Option<f64>>,
+    /// The band's lower edge per bucket.
+    pub lower: Vec<Option<f64>>,
+    /// The band's upper edge per bucket.
+    pub upper: Vec<Option<f64>>,
+    /// The count at which a bucket is flagged.
+    pub flag_at: Vec<Option<f64>>,
+    /// Flagged episodes `[start, end)`, unix seconds.
+    pub episodes: Vec<(i64, i64)>,
+}
+
+impl Figure {
+    /// Whether a page with script draws the figure interactively (drag to zoom) as well.
+    pub fn zooms(&self) -> bool {
+        matches!(self, Figure::TimeSeries { .. } | Figure::Band(_))
+    }
 }
 
 /// One series of a time series.
@@ -117,6 +149,8 @@ pub struct Card {
     pub label: String,
     /// The number.
     pub value: u64,
+    /// The number of the compared period, when there is one.
+    pub previous: Option<u64>,
 }
 
 /// Block characters of a sparkline, lowest to highest (a zero is a space).
@@ -160,13 +194,42 @@ pub fn text_lines(chart: &Chart, zone: &Zone) -> Vec<String> {
             cells,
         } => lines.extend(heatmap(rows, columns, cells)),
         Figure::Swimlanes { lanes, .. } => lines.extend(swimlanes(lanes, zone)),
-        Figure::Cards { cards } => lines.push(
-            cards
-                .iter()
-                .map(|c| format!("{} {}", visible(&c.label), c.value))
-                .collect::<Vec<_>>()
-                .join(" · "),
+        Figure::Cards { cards } => lines.push(cards_text(cards)),
+        Figure::Band(band) => lines.extend(band_text(band, zone)),
+    }
+    lines
+}
+
+fn cards_text(cards: &[Card]) -> String {
+    cards
+        .iter()
+        .map(|c| match c.previous {
+            Some(p) => format!("{} {} (previous {p})", visible(&c.label), c.value),
+            None => format!("{} {}", visible(&c.label), c.value),
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn band_text(band: &Band, zone: &Zone) -> Vec<String> {
+    let fmt = "%Y-%m-%d %H:%M";
+    let end = band.start + band.step * band.observed.len() as i64;
+    let highest = band.observed.iter().copied().max().unwrap_or(0);
+    let mut lines = vec![
+        sparkline(&band.observed, TEXT_WIDTH),
+        format!(
+            "{} .. {} ({} buckets, highest {highest})",
+            zone.format(band.start, fmt),
+            zone.format(end, fmt),
+            band.observed.len()
         ),
+    ];
+    for (from, to) in &band.episodes {
+        lines.push(format!(
+            "  flagged {} .. {}",
+            zone.format(*from, fmt),
+            zone.format(*to, fmt)
+        ));
     }
     lines
 }

@@ -261,8 +261,22 @@ pub struct Table {
     pub counts: Option<Counts>,
     /// What human writers print when the table has no rows (`None`: the header alone).
     pub empty: Option<String>,
+    /// Cells that point to an anchor of the same document (the html writer makes them links;
+    /// the others show the text alone).
+    pub links: Vec<Link>,
     /// Whether this is the report's primary block.
     pub primary: bool,
+}
+
+/// A cell of a table that points to the block (or section) named `target` in the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The row, from 0.
+    pub row: usize,
+    /// The column, from 0.
+    pub column: usize,
+    /// The name of the block it points to (its html id).
+    pub target: String,
 }
 
 impl Table {
@@ -276,6 +290,7 @@ impl Table {
             json: None,
             counts: None,
             empty: None,
+            links: Vec::new(),
             primary: false,
         }
     }

@@ -4,19 +4,30 @@
 
 use std::fmt::Write as _;
 
-use super::chart::{Card, Chart, Figure, Lane, Series};
+use super::chart::{Band, Card, Chart, Figure, Lane, Series};
 use super::escape::{html, visible};
+use crate::time::Zone;
 
 /// A label, title or class, escaped for SVG and HTML.
 pub fn esc(text: &str) -> String {
     html(&visible(text))
 }
 
-/// The markup of `chart`.
-pub fn draw(chart: &Chart) -> String {
+/// How the ends of a time axis show their time.
+const AXIS_TIME: &str = "%Y-%m-%d %H:%M";
+
+/// The markup of `chart`, times on its axes in `zone`.
+pub fn draw(chart: &Chart, zone: &Zone) -> String {
     let title = &chart.title;
     match &chart.figure {
-        Figure::TimeSeries { times, series } => time_series(times.len(), series, title),
+        Figure::TimeSeries { times, series } => {
+            let ends = (times.first(), times.last());
+            let labels = ends
+                .0
+                .zip(ends.1)
+                .map(|(a, b)| (zone.format(*a, AXIS_TIME), zone.format(*b, AXIS_TIME)));
+            time_series(times.len(), series, title, labels)
+        }
         Figure::Sparkline { values } => sparkline(values, 120.0, 22.0, title),
         Figure::Bars { rows } => bars(rows, title),
         Figure::Heatmap {
@@ -24,8 +35,17 @@ pub fn draw(chart: &Chart) -> String {
             columns,
             cells,
         } => heatmap(rows, columns, cells, title),
-        Figure::Swimlanes { start, end, lanes } => swimlanes(lanes, *start, *end, title),
+        Figure::Swimlanes { start, end, lanes } => swimlanes(
+            lanes,
+            (*start, *end),
+            title,
+            (
+                &zone.format(*start, AXIS_TIME),
+                &zone.format(*end, AXIS_TIME),
+            ),
+        ),
         Figure::Cards { cards } => cards_html(cards),
+        Figure::Band(band) => band_svg(band, title, zone),
     }
 }
 
@@ -94,11 +114,20 @@ pub fn bars(rows: &[(String, u64)], title: &str) -> String {
     out
 }
 
-/// Columns per bucket: stacked series on each other, the others as thin marks over them.
-pub fn time_series(buckets: usize, series: &[Series], title: &str) -> String {
+/// Columns per bucket: stacked series on each other, the others as thin marks over them; the
+/// first and last bucket's time (`labels`) under the axis.
+pub fn time_series(
+    buckets: usize,
+    series: &[Series],
+    title: &str,
+    labels: Option<(String, String)>,
+) -> String {
     let (width, height) = (900.0, 160.0);
     let mut out = String::new();
-    open(&mut out, "activity", width, height, title);
+    open(&mut out, "activity", width, height + 14.0, title);
+    if let Some((first, last)) = &labels {
+        axis(&mut out, (0.0, width), height + 12.0, (first, last));
+    }
     let value = |s: &Series, i: usize| s.values.get(i).copied().unwrap_or(0);
     let stack = |i: usize| -> u64 {
         series
@@ -199,11 +228,17 @@ pub fn heatmap(rows: &[String], columns: &[String], cells: &[Vec<u64>], title: &
     out
 }
 
-/// One lane per key over `[start, end)`: a rectangle per state, a diamond per marker.
-pub fn swimlanes(lanes: &[Lane], start: i64, end: i64, title: &str) -> String {
+/// One lane per key over `[start, end)`: a rectangle per state, a diamond per marker, the
+/// times `labels` under both ends of the axis.
+pub fn swimlanes(
+    lanes: &[Lane],
+    (start, end): (i64, i64),
+    title: &str,
+    labels: (&str, &str),
+) -> String {
     let (label_w, plot_w, lane_h) = (190.0, 700.0, 22.0);
     let width = label_w + plot_w + 10.0;
-    let height = lane_h * lanes.len().max(1) as f64 + 6.0;
+    let height = lane_h * lanes.len().max(1) as f64 + 20.0;
     let span = (end - start).max(1) as f64;
     let x = |t: i64| label_w + ((t - start).clamp(0, (end - start).max(0)) as f64 / span) * plot_w;
     let mut out = String::new();
@@ -239,6 +274,112 @@ pub fn swimlanes(lanes: &[Lane], start: i64, end: i64, title: &str) -> String {
             );
         }
     }
+    axis(&mut out, (label_w, label_w + plot_w), height - 2.0, labels);
+    out.push_str("</svg>");
+    out
+}
+
+/// The texts under the left and right end of a time axis at `y`.
+fn axis(out: &mut String, (left, right): (f64, f64), y: f64, (first, last): (&str, &str)) {
+    let _ = write!(
+        out,
+        r#"<text x="{left}" y="{y}" class="axis">{}</text><text x="{right}" y="{y}" class="axis" text-anchor="end">{}</text>"#,
+        esc(first),
+        esc(last)
+    );
+}
+
+/// Points `x,y` of the buckets `indexes` of `values` (`None` drawn at 0).
+fn points(indexes: &[usize], values: &[Option<f64>], at: &dyn Fn(usize, f64) -> String) -> String {
+    indexes
+        .iter()
+        .map(|&i| at(i, values.get(i).copied().flatten().unwrap_or(0.0)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The flagged episodes of `band` as shaded columns over a plot of `plot` (left, width,
+/// height) with `n` buckets.
+fn episodes(out: &mut String, band: &Band, n: usize, (left, step, plot_h): (f64, f64, f64)) {
+    let step_s = band.step.max(1);
+    for &(start, end) in &band.episodes {
+        let a = ((start - band.start) / step_s).clamp(0, n as i64);
+        let b = ((end - band.start + step_s - 1) / step_s).clamp(0, n as i64);
+        if b > a {
+            let _ = write!(
+                out,
+                r#"<rect x="{:.1}" y="2" width="{:.1}" height="{plot_h}" class="episode"><title>flagged episode</title></rect>"#,
+                left + a as f64 * step,
+                ((b - a) as f64 * step).max(1.0)
+            );
+        }
+    }
+}
+
+/// A band chart: the band (lower to upper edge) shaded, the median and the flag level as
+/// lines, the observed counts as a line, the flagged episodes as shaded columns; the highest
+/// value and 0 on the left, the first and last bucket's time (in `zone`) under it.
+pub fn band_svg(band: &Band, title: &str, zone: &Zone) -> String {
+    let (left, plot_w, plot_h) = (40.0, 840.0, 130.0);
+    let (width, height) = (left + plot_w + 10.0, plot_h + 18.0);
+    let mut out = String::new();
+    open(&mut out, "baseline", width, height, title);
+    let n = band.observed.len().max(1);
+    let top = band
+        .observed
+        .iter()
+        .map(|v| *v as f64)
+        .chain(band.upper.iter().flatten().copied())
+        .chain(band.flag_at.iter().flatten().copied())
+        .fold(1.0, f64::max);
+    let step = plot_w / n as f64;
+    let at = |i: usize, v: f64| {
+        let y = 2.0 + plot_h - (v / top) * (plot_h - 4.0);
+        format!("{:.1},{y:.1}", left + (i as f64 + 0.5) * step)
+    };
+    episodes(&mut out, band, n, (left, step, plot_h));
+    let judged: Vec<usize> = (0..band.observed.len())
+        .filter(|&i| band.upper.get(i).copied().flatten().is_some())
+        .collect();
+    if !judged.is_empty() {
+        let back: Vec<usize> = judged.iter().rev().copied().collect();
+        let _ = write!(
+            out,
+            r#"<polygon points="{} {}" class="band"/>"#,
+            points(&judged, &band.upper, &at),
+            points(&back, &band.lower, &at)
+        );
+        for (class, values) in [("median", &band.median), ("flag", &band.flag_at)] {
+            let line = points(&judged, values, &at);
+            let _ = write!(out, r#"<polyline points="{line}" class="{class}"/>"#);
+        }
+    }
+    let all: Vec<usize> = (0..band.observed.len()).collect();
+    let observed: Vec<Option<f64>> = band.observed.iter().map(|v| Some(*v as f64)).collect();
+    let _ = write!(
+        out,
+        r#"<line x1="{left}" y1="{0}" x2="{1}" y2="{0}" class="base"/><polyline points="{2}" class="observed"/>"#,
+        plot_h + 2.0,
+        left + plot_w,
+        points(&all, &observed, &at)
+    );
+    let _ = write!(
+        out,
+        r#"<text x="{0}" y="10" class="axis" text-anchor="end">{top:.0}</text><text x="{0}" y="{1}" class="axis" text-anchor="end">0</text>"#,
+        left - 4.0,
+        plot_h + 2.0
+    );
+    let last = band.start + band.step * (band.observed.len() as i64 - 1).max(0);
+    let (first, last) = (
+        zone.format(band.start, AXIS_TIME),
+        zone.format(last, AXIS_TIME),
+    );
+    axis(
+        &mut out,
+        (left, left + plot_w),
+        height - 2.0,
+        (&first, &last),
+    );
     out.push_str("</svg>");
     out
 }
@@ -247,9 +388,12 @@ pub fn swimlanes(lanes: &[Lane], start: i64, end: i64, title: &str) -> String {
 pub fn cards_html(cards: &[Card]) -> String {
     let mut out = String::from(r#"<div class="cards">"#);
     for c in cards {
+        let previous = c.previous.map_or(String::new(), |p| {
+            format!(r#" <span class="previous">(previous {p})</span>"#)
+        });
         let _ = write!(
             out,
-            r#"<div class="card {0}"><div class="n">{1}</div><div>{0}</div></div>"#,
+            r#"<div class="card {0}"><div class="n">{1}</div><div>{0}{previous}</div></div>"#,
             esc(&c.label),
             c.value
         );
@@ -270,7 +414,29 @@ mod tests {
         let cards = cards_html(&[Card {
             label: "\"><script>".into(),
             value: 2,
+            previous: Some(1),
         }]);
+        assert!(cards.contains(r#"<span class="previous">(previous 1)</span>"#));
         assert!(!cards.contains("<script") && cards.contains("&quot;&gt;&lt;script&gt;"));
+    }
+
+    #[test]
+    fn a_band_draws_its_band_lines_episodes_and_escaped_axis() {
+        let band = Band {
+            start: 0,
+            step: 3600,
+            observed: vec![1, 2, 30],
+            median: vec![None, Some(1.0), Some(1.5)],
+            lower: vec![None, Some(0.0), Some(0.0)],
+            upper: vec![None, Some(7.0), Some(7.5)],
+            flag_at: vec![None, Some(11.0), Some(11.5)],
+            episodes: vec![(7200, 10_800)],
+        };
+        let svg = band_svg(&band, "t <k>", &Zone::default());
+        for part in ["band", "median", "flag", "observed", "episode"] {
+            assert!(svg.contains(&format!("class=\"{part}\"")), "{part}: {svg}");
+        }
+        assert!(svg.starts_with("<svg class=\"chart baseline\""));
+        assert!(svg.contains(">1970-01-01 02:00</text>") && !svg.contains("<k>"));
     }
 }

@@ -1,48 +1,105 @@
 //! The report's sections as blocks of the shared report model (`render::model`): every
-//! section a [`Section`] of fields, tables and charts (numbers only; the writers draw them), so
-//! that any writer of the model (`table`, `md`, `html`, `json`) can lay the report out.
+//! section a [`Section`] of fields, tables and charts (numbers only; the writers draw them),
+//! with evidence links between them, so that the shared writers (`html`, `md`, `table`) lay the
+//! report out: [`render`] is the one path from [`ReportData`] to a document. Block names are
+//! unique in the report: they are the html ids the links and the navigation point to.
+
+use std::collections::BTreeSet;
 
 use serde_json::Value;
 
 use super::model::*;
+use crate::error::{Error, Result};
 use crate::render::chart::{self, Chart, Figure, Series};
 use crate::render::model::{
-    Block, Cells, Code, Counts, Fields, Line, Report, Section, Table, TextTable,
+    Block, Cells, Code, Counts, Fields, Line, Link, Report, Section, Table, TextTable,
 };
+use crate::render::{OutputFormat, Target};
 use crate::time::Zone;
 
 const TIME: &str = "%Y-%m-%d %H:%M:%S";
 
+/// The report written into a string by the shared writer of `format` (`html`, `md`), as to a
+/// file.
+pub fn render(r: &ReportData, zone: Zone, format: OutputFormat) -> Result<String> {
+    let mut out = Vec::new();
+    format
+        .writer(Target::file())
+        .write(&report(r, zone), &mut out)
+        .map_err(|e| Error::Other(format!("writing the report: {e}")))?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// What the section builders share: times in the zone, the appendix's anchors.
+struct View<'a> {
+    r: &'a ReportData,
+    zone: Zone,
+    /// The anchors of the evidence events in the appendix (links go only where one is).
+    anchors: BTreeSet<&'a str>,
+}
+
+impl View<'_> {
+    fn t(&self, v: i64) -> String {
+        self.zone.format(v, TIME)
+    }
+
+    fn ot(&self, v: Option<i64>) -> String {
+        v.map(|v| self.t(v)).unwrap_or_default()
+    }
+
+    fn compare(&self) -> bool {
+        self.r.header.compare_to.is_some()
+    }
+}
+
 /// The whole report as one model of sections 0 to 8 (7 only with baselines).
 pub fn report(r: &ReportData, zone: Zone) -> Report {
+    let view = View {
+        r,
+        zone,
+        anchors: r
+            .appendix
+            .events
+            .iter()
+            .map(|e| e.anchor.as_str())
+            .collect(),
+    };
     let mut report = Report::new("report", zone);
     report.title = Some(r.header.title.clone());
     report
-        .meta("schema", r.schema)
-        .meta("version", r.header.version.as_str())
-        .meta("generated_at", zone.format(r.header.generated_at, TIME));
-    let t = |v: i64| zone.format(v, TIME);
-    let ot = |v: Option<i64>| v.map(t).unwrap_or_default();
-    report.push(scope(r, &t, &ot));
-    report.push(summary(r, &t));
-    report.push(activity(r));
-    report.push(keys(r, &ot, &zone));
-    report.push(lifecycle(r, &t));
-    report.push(usage(r, &t));
-    report.push(detections(r, &t));
+        .meta("keytrail", r.header.version.as_str())
+        .meta(
+            "generated",
+            format!("{} ({})", view.t(r.header.generated_at), r.header.zone),
+        )
+        .meta("events", r.header.events);
+    report.push(scope(&view));
+    report.push(summary(&view));
+    report.push(activity(&view));
+    report.push(keys(&view));
+    report.push(lifecycle(&view));
+    report.push(usage(&view));
+    report.push(detections(&view));
     if let Some(rows) = &r.baselines {
-        report.push(baselines(rows, r.baseline_series.as_ref(), &t));
+        report.push(baselines(&view, rows));
     }
-    report.push(appendix(r));
+    report.push(appendix(&view));
+    report.line(format!(
+        "keytrail {} · store {} · generated {} · this file loads nothing from any network",
+        r.header.version,
+        r.header.store_fingerprint,
+        view.t(r.header.generated_at)
+    ));
     report
 }
 
-fn section(name: &str, title: &str, blocks: Vec<Block>) -> Section {
+fn section(name: &str, title: &str, blocks: Vec<Block>) -> Block {
     Section {
         name: name.to_string(),
         title: title.to_string(),
         blocks,
     }
+    .into()
 }
 
 /// A text table named `name` with `caption`, of `rows`; columns in `numeric` hold numbers.
@@ -58,6 +115,25 @@ fn table(
     let mut table = Table::new(name, Cells::Text(cells)).when_empty("None.");
     table.caption = Some(caption.to_string());
     table
+}
+
+/// `table` with "top N of M" counts.
+fn counted(table: Table, shown: usize, total: u64) -> Table {
+    Table {
+        counts: Some(Counts {
+            shown,
+            total: total as usize,
+        }),
+        ..table
+    }
+}
+
+fn link(row: usize, column: usize, target: &str) -> Link {
+    Link {
+        row,
+        column,
+        target: target.to_string(),
+    }
 }
 
 fn chart(name: &str, title: &str, figure: Figure) -> Block {
@@ -83,9 +159,9 @@ fn none(value: &str) -> &str {
     }
 }
 
-fn scope(r: &ReportData, t: &dyn Fn(i64) -> String, ot: &dyn Fn(Option<i64>) -> String) -> Section {
-    let h = &r.header;
-    let open = |v: Option<i64>| v.map(t).unwrap_or_else(|| "(open)".into());
+fn scope_facts(v: &View) -> Vec<(String, Value)> {
+    let h = &v.r.header;
+    let open = |t: Option<i64>| t.map(|t| v.t(t)).unwrap_or_else(|| "(open)".into());
     let mut pairs: Vec<(String, Value)> = vec![
         ("command".into(), h.command_line.as_str().into()),
         ("keytrail".into(), h.version.as_str().into()),
@@ -103,8 +179,8 @@ fn scope(r: &ReportData, t: &dyn Fn(i64) -> String, ot: &dyn Fn(Option<i64>) -> 
             format!(
                 "{} from {} to {}",
                 h.events,
-                ot(h.first_event),
-                ot(h.last_event)
+                v.ot(h.first_event),
+                v.ot(h.last_event)
             )
             .into(),
         ),
@@ -120,113 +196,162 @@ fn scope(r: &ReportData, t: &dyn Fn(i64) -> String, ot: &dyn Fn(Option<i64>) -> 
         ("regions".into(), counts_text(&h.regions).into()),
     ];
     if let Some((from, to)) = h.compare_to {
-        pairs.push((
-            "compared with".into(),
-            format!("{} .. {}", t(from), t(to)).into(),
-        ));
+        let events = v.r.summary.previous_events.unwrap_or(0);
+        let text = format!("{} .. {} ({events} events)", v.t(from), v.t(to));
+        pairs.push(("compared with".into(), text.into()));
     }
     if !h.key_filter.is_empty() {
         pairs.push(("keys".into(), h.key_filter.join(", ").into()));
     }
+    pairs
+}
+
+fn scope(v: &View) -> Block {
+    let h = &v.r.header;
     let c = &h.coverage;
     let coverage = Figure::Heatmap {
         rows: c.regions.iter().map(|r| none(r).to_string()).collect(),
         columns: c.days.clone(),
         cells: c.cells.clone(),
     };
+    let empty = match c.empty_days.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", c.empty_days.join(", ")),
+    };
+    let caveat = vec![("KMS coverage caveat".to_string(), h.caveat.as_str().into())];
     section(
         "s0-scope",
         "0 · Header and scope",
         vec![
-            Fields::new("facts", pairs).into(),
+            Fields::new("scope-facts", scope_facts(v)).into(),
             Line::text(format!(
-                "Coverage: {} days × {} regions; {} days without any event; {} region-days without events while other regions delivered.",
+                "Coverage: {} days × {} regions; {} days without any event{empty}; {} region-days without events while other regions delivered.",
                 c.days.len(),
                 c.regions.len(),
                 c.empty_days.len(),
                 c.gaps
             ))
             .into(),
-            chart("coverage", "Events delivered per day and region (· no event)", coverage),
-            Line::text(format!("KMS coverage caveat. {}", h.caveat)).into(),
+            chart("coverage", "Events delivered per day and region (a pale red cell: no event)", coverage),
+            Fields::new("kms-caveat", caveat).into(),
         ],
     )
 }
 
-fn finding_rows(list: &[FindingRef], t: &dyn Fn(i64) -> String) -> Vec<Vec<String>> {
-    list.iter()
+/// Rows of finding pointers (time, severity, title, entity), each title linking to its finding.
+fn finding_table(name: &str, caption: &str, list: &[FindingRef], v: &View) -> Table {
+    let rows = list
+        .iter()
         .map(|a| {
-            vec![
-                t(a.start),
-                a.severity.clone(),
-                a.title.clone(),
-                a.entity.clone(),
-            ]
+            let entity = a.entity.clone();
+            vec![v.t(a.start), a.severity.clone(), a.title.clone(), entity]
         })
-        .collect()
+        .collect();
+    let heads = ["time", "severity", "finding", "entity"];
+    let mut table = table(name, caption, &heads, &[], rows);
+    table.links = list
+        .iter()
+        .enumerate()
+        .map(|(i, a)| link(i, 2, &a.anchor))
+        .collect();
+    table
 }
 
-fn summary(r: &ReportData, t: &dyn Fn(i64) -> String) -> Section {
-    let s = &r.summary;
+fn cards(v: &View) -> Block {
+    let s = &v.r.summary;
+    let previous = |i: usize| {
+        s.previous_severities
+            .as_ref()
+            .and_then(|p| p.get(i))
+            .map(|p| p.1)
+    };
     let mut cards: Vec<chart::Card> = s
         .severities
         .iter()
-        .map(|(label, value)| chart::Card {
+        .enumerate()
+        .map(|(i, (label, value))| chart::Card {
             label: label.clone(),
             value: *value,
+            previous: previous(i),
         })
         .collect();
-    cards.push(chart::Card {
-        label: "events".into(),
-        value: r.header.events,
-    });
-    cards.push(chart::Card {
-        label: "KMS keys".into(),
-        value: r.keys.len() as u64,
-    });
-    let heads = ["time", "severity", "alarm", "entity"];
+    for (label, value) in [
+        ("events", v.r.header.events),
+        ("KMS keys", v.r.keys.len() as u64),
+    ] {
+        cards.push(chart::Card {
+            label: label.into(),
+            value,
+            previous: None,
+        });
+    }
+    chart("cards", "Findings by severity", Figure::Cards { cards })
+}
+
+fn alarm_counts(v: &View) -> Table {
+    let list = &v.r.summary.alarm_counts;
+    let mut heads = vec!["rule", "findings"];
+    if v.compare() {
+        heads.push("previous");
+    }
+    let rows = list
+        .iter()
+        .map(|a| {
+            let mut row = vec![a.rule_id.clone(), a.findings.to_string()];
+            if v.compare() {
+                row.push(a.previous.map(|p| p.to_string()).unwrap_or_default());
+            }
+            row
+        })
+        .collect();
+    let caption = "Key lifecycle alarms: findings per rule";
+    let mut table = table("t-alarm-counts", caption, &heads, &heads[1..], rows);
+    table.links = list
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.findings > 0)
+        .map(|(i, a)| link(i, 0, &format!("rule-{}", a.rule_id)))
+        .collect();
+    table
+}
+
+fn summary(v: &View) -> Block {
+    let s = &v.r.summary;
     let used: Vec<Vec<String>> = s
         .used_after_deletion
         .iter()
         .map(|u| {
             vec![
                 u.key_id.clone(),
-                t(u.scheduled_at),
+                v.t(u.scheduled_at),
                 u.calls.to_string(),
                 u.errors.to_string(),
-                t(u.last_call),
+                v.t(u.last_call),
             ]
         })
         .collect();
+    let mut alarms = finding_table("t-alarms", "Key lifecycle alarms", &s.alarms, v);
+    alarms.empty = Some(
+        "No key was disabled, scheduled for deletion, stripped of key material or protection, \
+         had rotation turned off or an alias moved."
+            .into(),
+    );
     section(
         "s1-summary",
         "1 · Summary",
         vec![
-            chart("cards", "Findings by severity", Figure::Cards { cards }),
+            cards(v),
+            alarm_counts(v).into(),
+            alarms.into(),
             table(
-                "alarms",
-                "Key lifecycle alarms",
-                &heads,
-                &[],
-                finding_rows(&s.alarms, t),
-            )
-            .into(),
-            table(
-                "used_after_deletion",
+                "t-used-after-deletion",
                 "Keys used after deletion was scheduled",
                 &["key", "scheduled", "calls after", "failed", "last call"],
                 &["calls after", "failed"],
                 used,
             )
             .into(),
-            table(
-                "top_findings",
-                "Top findings",
-                &heads,
-                &[],
-                finding_rows(&s.top_findings, t),
-            )
-            .into(),
+            finding_table("t-top-findings", "Top findings", &s.top_findings, v).into(),
         ],
     )
 }
@@ -251,23 +376,13 @@ fn top_table(name: &str, head: &str, top: &Top, compare: bool) -> Table {
             row
         })
         .collect();
-    let mut table = table(
-        name,
-        &format!("by {head}"),
-        &heads,
-        &["events", "errors", "previous"],
-        rows,
-    );
-    table.counts = Some(Counts {
-        shown: top.rows.len(),
-        total: top.of as usize,
-    });
-    table
+    let numeric = ["events", "errors", "previous"];
+    let table = table(name, &format!("by {head}"), &heads, &numeric, rows);
+    counted(table, top.rows.len(), top.of)
 }
 
-fn activity(r: &ReportData) -> Section {
-    let a = &r.activity;
-    let compare = r.header.compare_to.is_some();
+fn activity(v: &View) -> Block {
+    let a = &v.r.activity;
     let series = |name: &str, values: &[u64], stacked: bool| Series {
         name: name.to_string(),
         values: values.to_vec(),
@@ -289,71 +404,98 @@ fn activity(r: &ReportData) -> Section {
             .collect(),
     };
     let mut blocks = vec![
-        chart("over_time", "Reads, writes and errors over time", over_time),
-        chart("services_chart", "Events by service", bars(&a.services)),
-        chart("regions_chart", "Events by region", bars(&a.regions)),
+        Line::text(format!(
+            "Reads (blue), writes (orange) and errors (red) per {} s; with JavaScript, drag across the chart to zoom, double-click to reset.",
+            a.interval_seconds
+        ))
+        .into(),
+        chart("activity-chart", "Reads, writes and errors over time", over_time),
+        chart("services-chart", "Events by service", bars(&a.services)),
+        chart("regions-chart", "Events by region", bars(&a.regions)),
     ];
     for (name, head, top) in [
-        ("services", "service", &a.services),
-        ("regions", "region", &a.regions),
-        ("principals", "principal", &a.principals),
-        ("source_ips", "source IP", &a.source_ips),
-        ("access_keys", "AccessKey", &a.access_keys),
-        ("error_codes", "error code", &a.error_codes),
+        ("t-services", "service", &a.services),
+        ("t-regions", "region", &a.regions),
+        ("t-principals", "principal", &a.principals),
+        ("t-ips", "source IP", &a.source_ips),
+        ("t-access-keys", "AccessKey", &a.access_keys),
+        ("t-errors", "error code", &a.error_codes),
     ] {
-        blocks.push(top_table(name, head, top, compare).into());
+        blocks.push(top_table(name, head, top, v.compare()).into());
     }
     section("s2-activity", "2 · Activity", blocks)
 }
 
-fn last_use_text(k: &KeyRow, ot: &dyn Fn(Option<i64>) -> String) -> String {
+fn last_use_text(k: &KeyRow, v: &View) -> String {
     match &k.last_crypto_use {
         LastUse::Used {
             time, operation, ..
-        } => format!("{} {operation}", ot(Some(*time))),
+        } => format!("{} {operation}", v.t(*time)),
         LastUse::NotUsedSinceCreation => "not used since creation".into(),
-        LastUse::UnknownBeforeCoverage => "unknown (before coverage)".into(),
+        LastUse::UnknownBeforeCoverage => "unknown (none in range; may predate coverage)".into(),
     }
 }
 
-fn keys(r: &ReportData, ot: &dyn Fn(Option<i64>) -> String, zone: &Zone) -> Section {
-    let rows = r
-        .keys
-        .iter()
-        .map(|k| {
-            let rec = &k.record;
-            vec![
-                rec.key_id.clone(),
-                rec.aliases.join(", "),
-                crate::render::kms::state_text(&rec.state, zone),
-                ot(rec.created_at),
-                rec.calls.to_string(),
-                rec.callers.to_string(),
-                rec.ips.to_string(),
-                rec.errors.to_string(),
-                last_use_text(k, ot),
-            ]
-        })
-        .collect();
-    let numeric = ["calls", "callers", "IPs", "errors"];
-    let heads = [
+fn key_row(k: &KeyRow, v: &View) -> Vec<String> {
+    let rec = &k.record;
+    let created = match (&rec.created_at, &rec.created_by) {
+        (Some(at), Some(by)) => format!("{} by {by}", v.t(*at)),
+        (Some(at), None) => v.t(*at),
+        _ => String::new(),
+    };
+    let id = match rec.key_id.is_empty() {
+        true => "(unresolved alias)".to_string(),
+        false => rec.key_id.clone(),
+    };
+    let mut row = vec![
+        id,
+        rec.aliases.join(", "),
+        rec.region.clone().unwrap_or_default(),
+        created,
+        crate::render::kms::state_text(&rec.state, &v.zone),
+        v.t(rec.first_seen),
+        v.t(rec.last_seen),
+        rec.calls.to_string(),
+    ];
+    if v.compare() {
+        row.push(k.previous_calls.map(|p| p.to_string()).unwrap_or_default());
+    }
+    row.extend([
+        rec.callers.to_string(),
+        rec.ips.to_string(),
+        rec.errors.to_string(),
+        last_use_text(k, v),
+        chart::sparkline(&k.daily, chart::TEXT_WIDTH / 2),
+    ]);
+    row
+}
+
+fn keys(v: &View) -> Block {
+    let r = v.r;
+    let rows = r.keys.iter().map(|k| key_row(k, v)).collect();
+    let numeric = ["calls", "previous calls", "callers", "IPs", "errors"];
+    let mut heads = vec![
         "key",
         "aliases",
-        "state",
+        "region",
         "created",
+        "state",
+        "first seen",
+        "last seen",
         "calls",
+    ];
+    if v.compare() {
+        heads.push("previous calls");
+    }
+    heads.extend([
         "callers",
         "IPs",
         "errors",
         "last crypto use",
-    ];
-    let mut keys = table("keys", "KMS key inventory", &heads, &numeric, rows);
-    keys.json = Some(
-        r.keys
-            .iter()
-            .filter_map(|k| serde_json::to_value(k).ok())
-            .collect(),
-    );
+        "calls per day",
+    ]);
+    let mut keys = table("t-keys", "KMS key inventory", &heads, &numeric, rows);
+    keys.empty = Some("No KMS key in range.".into());
     let daily = Figure::Heatmap {
         rows: r
             .keys
@@ -368,26 +510,24 @@ fn keys(r: &ReportData, ot: &dyn Fn(Option<i64>) -> String, zone: &Zone) -> Sect
         "3 · KMS key inventory",
         vec![
             keys.into(),
-            chart("daily", "Calls per day of each key", daily),
+            chart("keys-daily", "Calls per day of each key", daily),
         ],
     )
 }
 
-fn lifecycle(r: &ReportData, t: &dyn Fn(i64) -> String) -> Section {
-    let start = r
-        .lifecycle
+fn lanes(v: &View) -> Figure {
+    let lifecycle = &v.r.lifecycle;
+    let start = lifecycle
         .iter()
         .flat_map(|l| l.segments.first())
         .map(|s| s.start)
         .min();
-    let end = r
-        .lifecycle
+    let end = lifecycle
         .iter()
         .flat_map(|l| l.segments.last())
         .map(|s| s.end)
         .max();
-    let lanes = r
-        .lifecycle
+    let lanes = lifecycle
         .iter()
         .map(|l| chart::Lane {
             label: l.key_id.clone(),
@@ -405,249 +545,301 @@ fn lifecycle(r: &ReportData, t: &dyn Fn(i64) -> String) -> Section {
                 .iter()
                 .map(|m| chart::Mark {
                     time: m.time,
-                    label: m.event.clone(),
+                    label: format!("{} ({}) {}", m.event, m.result, v.t(m.time)),
                     failed: m.result != "success",
                 })
                 .collect(),
         })
         .collect();
-    let rows = r
-        .lifecycle
-        .iter()
-        .flat_map(|l| {
-            l.segments
-                .iter()
-                .map(|s| vec![l.key_id.clone(), s.state.clone(), t(s.start), t(s.end)])
-        })
-        .collect();
-    let mut states = table(
-        "states",
-        "Key states",
-        &["key", "state", "from", "to"],
-        &[],
-        rows,
-    );
-    states.json = Some(
-        r.lifecycle
+    Figure::Swimlanes {
+        start: start.unwrap_or(0),
+        end: end.unwrap_or(1),
+        lanes,
+    }
+}
+
+fn markers_table(v: &View) -> Table {
+    let mut rows = Vec::new();
+    let mut links = Vec::new();
+    for lane in &v.r.lifecycle {
+        for m in &lane.markers {
+            let anchor = super::detections::evidence_anchor(&m.event_id);
+            if v.anchors.contains(anchor.as_str()) {
+                links.push(link(rows.len(), 4, &anchor));
+            }
+            rows.push(vec![
+                lane.key_id.clone(),
+                v.t(m.time),
+                m.event.clone(),
+                m.result.clone(),
+                m.event_id.clone(),
+            ]);
+        }
+    }
+    let heads = ["key", "time", "event", "result", "event id"];
+    let caption = "Lifecycle markers: alias, rotation, protection, policy and key material changes, cancelled deletions and failed calls";
+    let mut table = table("t-markers", caption, &heads, &[], rows);
+    table.links = links;
+    table
+}
+
+fn lifecycle(v: &View) -> Block {
+    let rows =
+        v.r.lifecycle
             .iter()
-            .filter_map(|l| serde_json::to_value(l).ok())
-            .collect(),
-    );
+            .flat_map(|l| {
+                l.segments.iter().map(|s| {
+                    vec![
+                        l.key_id.clone(),
+                        s.state.clone(),
+                        v.t(s.start),
+                        v.t(s.end),
+                        v.ot(s.deletion_at),
+                    ]
+                })
+            })
+            .collect();
+    let heads = ["key", "state", "from", "to", "deletion at"];
     section(
         "s4-lifecycle",
         "4 · Lifecycle timeline",
         vec![
-            chart(
-                "lanes",
-                "Key states over time, with lifecycle markers",
-                Figure::Swimlanes {
-                    start: start.unwrap_or(0),
-                    end: end.unwrap_or(1),
-                    lanes,
-                },
-            ),
-            states.into(),
+            Line::text("States: green Enabled, grey Disabled, orange PendingDeletion (to the end of its waiting window), dark red Deleted, pale Unknown; ◆ a marker (red: the call failed).").into(),
+            chart("lanes", "Key states over time, with lifecycle markers", lanes(v)),
+            table("t-lifecycle", "Key states", &heads, &[], rows).into(),
+            markers_table(v).into(),
         ],
     )
 }
 
-fn usage(r: &ReportData, t: &dyn Fn(i64) -> String) -> Section {
+fn matrix(u: &KeyUsage, i: usize) -> Table {
+    let mut heads: Vec<&str> = vec!["principal"];
+    heads.extend(u.operations.iter().map(String::as_str));
+    let rows = u
+        .principals
+        .iter()
+        .map(|(p, n)| {
+            let mut row = vec![none(p).to_string()];
+            row.extend(n.iter().map(u64::to_string));
+            row
+        })
+        .collect();
+    let name = format!("t-matrix-{i}");
+    let table = table(&name, "Principal × operation", &heads, &heads[1..], rows);
+    counted(table, u.principals.len(), u.principals_of)
+}
+
+fn from_where(u: &KeyUsage, i: usize, v: &View) -> Table {
+    let geoip = !v.r.appendix.geoip.is_empty();
+    let rows = u
+        .from_where
+        .iter()
+        .map(|w| {
+            let mut row = vec![none(&w.principal).to_string(), w.ip.clone()];
+            if geoip {
+                row.push(w.country.clone().unwrap_or_default());
+            }
+            row.extend([w.calls.to_string(), v.t(w.first), v.t(w.last)]);
+            row
+        })
+        .collect();
+    let mut heads = vec!["principal", "source IP"];
+    if geoip {
+        heads.push("country");
+    }
+    heads.extend(["calls", "first seen", "last seen"]);
+    let name = format!("t-where-{i}");
+    let table = table(&name, "Who used it from where", &heads, &["calls"], rows);
+    counted(table, u.from_where.len(), u.from_where_of)
+}
+
+fn usage(v: &View) -> Block {
     const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
     let mut blocks: Vec<Block> = Vec::new();
-    for (i, u) in r.usage.iter().enumerate() {
-        let mut heads: Vec<&str> = vec!["principal"];
-        heads.extend(u.operations.iter().map(String::as_str));
-        let rows = u
-            .principals
-            .iter()
-            .map(|(p, n)| {
-                let mut row = vec![none(p).to_string()];
-                row.extend(n.iter().map(u64::to_string));
-                row
-            })
-            .collect();
-        let mut by_op = table(
-            "principals",
-            "Principal × operation",
-            &heads,
-            &heads[1..],
-            rows,
-        );
-        by_op.counts = Some(Counts {
-            shown: u.principals.len(),
-            total: u.principals_of as usize,
-        });
-        let rows = u
-            .from_where
-            .iter()
-            .map(|w| {
-                vec![
-                    none(&w.principal).to_string(),
-                    w.ip.clone(),
-                    w.country.clone().unwrap_or_default(),
-                    w.calls.to_string(),
-                    t(w.first),
-                    t(w.last),
-                ]
-            })
-            .collect();
-        let heads = [
-            "principal",
-            "source IP",
-            "country",
-            "calls",
-            "first seen",
-            "last seen",
-        ];
-        let mut from = table(
-            "from_where",
-            "Who used it from where",
-            &heads,
-            &["calls"],
-            rows,
-        );
-        from.counts = Some(Counts {
-            shown: u.from_where.len(),
-            total: u.from_where_of as usize,
-        });
+    for (i, u) in v.r.usage.iter().enumerate().map(|(i, u)| (i + 1, u)) {
         let heat = Figure::Heatmap {
             rows: DAYS.iter().map(|d| d.to_string()).collect(),
             columns: (0..24).map(|h| format!("{h:02}")).collect(),
             cells: u.heatmap.clone(),
         };
-        blocks.push(
-            section(
-                &format!("usage-{i}"),
-                &format!("{} ({} calls)", u.key_id, u.calls),
-                vec![
-                    by_op.into(),
-                    chart("heatmap", "Calls by hour and weekday", heat),
-                    from.into(),
-                ],
-            )
-            .into(),
-        );
+        let previous = u
+            .previous_calls
+            .map_or(String::new(), |p| format!(", previous period {p}"));
+        let title = format!("{} ({} calls{previous})", u.key_id, u.calls);
+        let heat_title = format!("Calls by hour of day and weekday ({})", v.r.header.zone);
+        blocks.push(section(
+            &format!("usage-{i}"),
+            &title,
+            vec![
+                matrix(u, i).into(),
+                chart(&format!("heatmap-{i}"), &heat_title, heat),
+                from_where(u, i, v).into(),
+            ],
+        ));
     }
     if blocks.is_empty() {
-        blocks.push(Line::text("No key was used.").into());
+        blocks.push(Line::text("No KMS key in range.").into());
     }
     section("s5-usage", "5 · Usage per key", blocks)
 }
 
-fn detections(r: &ReportData, t: &dyn Fn(i64) -> String) -> Section {
-    let mut blocks: Vec<Block> = Vec::new();
-    for g in &r.detections {
-        let rows = g
-            .findings
-            .iter()
-            .map(|f| {
-                let entity: Vec<String> =
-                    f.entity.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                let evidence: Vec<&str> = f.evidence.iter().map(|e| e.event_id.as_str()).collect();
-                vec![
-                    t(f.start),
-                    t(f.end),
-                    entity.join(" "),
-                    f.count.to_string(),
-                    f.detail.clone(),
-                    evidence.join(" "),
-                ]
-            })
-            .collect();
-        let heads = ["start", "end", "entity", "count", "detail", "evidence"];
-        let mut findings = table("findings", "Findings", &heads, &["count"], rows);
-        findings.counts = Some(Counts {
-            shown: g.findings.len(),
-            total: g.of as usize,
-        });
-        let query = Code {
-            language: Some("sql".into()),
-            ..Code::new("query", Some("SLS query:"), g.query.clone())
-        };
+fn evidence_table(f: &FindingView, v: &View) -> Table {
+    let rows = f
+        .evidence
+        .iter()
+        .map(|e| {
+            vec![
+                v.ot(e.time),
+                e.event.clone(),
+                e.user.clone(),
+                e.ip.clone(),
+                e.result.clone(),
+                e.event_id.clone(),
+            ]
+        })
+        .collect();
+    let heads = ["time", "event", "user", "source IP", "result", "event id"];
+    let name = format!("evidence-{}", f.anchor);
+    let mut table = table(&name, "Evidence", &heads, &[], rows);
+    table.links = f
+        .evidence
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| v.anchors.contains(e.anchor.as_str()))
+        .map(|(i, e)| link(i, 5, &e.anchor))
+        .collect();
+    counted(table, f.evidence.len(), f.count)
+}
+
+fn finding(f: &FindingView, v: &View) -> Block {
+    let entity: Vec<String> = f.entity.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut title = format!(
+        "{} – {} · {} · {} events",
+        v.t(f.start),
+        v.t(f.end),
+        entity.join(" "),
+        f.count
+    );
+    if !f.detail.is_empty() {
+        title.push_str(&format!(" · {}", f.detail));
+    }
+    section(&f.anchor, &title, vec![evidence_table(f, v).into()])
+}
+
+fn rule_group(g: &RuleGroup, v: &View) -> Block {
+    let query = Code {
+        language: Some("sql".into()),
+        ..Code::new(
+            &format!("query-{}", g.rule_id),
+            Some("SLS query (search | SQL):"),
+            g.query.clone(),
+        )
+    };
+    let mut blocks: Vec<Block> = vec![Line::text(g.description.clone()).into(), query.into()];
+    blocks.extend(g.findings.iter().map(|f| finding(f, v)));
+    if g.of > g.findings.len() as u64 {
         blocks.push(
-            section(
-                &format!("rule-{}", g.rule_id),
-                &format!(
-                    "{}: {} ({}, {} findings)",
-                    g.severity, g.title, g.rule_id, g.of
-                ),
-                vec![
-                    Line::text(g.description.clone()).into(),
-                    query.into(),
-                    findings.into(),
-                ],
-            )
+            Line::text(format!(
+                "showing {} of {} findings of this rule",
+                g.findings.len(),
+                g.of
+            ))
             .into(),
         );
     }
+    let title = format!(
+        "{}: {} ({} · window {} · {} findings)",
+        g.severity, g.title, g.rule_id, g.window, g.of
+    );
+    section(&format!("rule-{}", g.rule_id), &title, blocks)
+}
+
+fn detections(v: &View) -> Block {
+    let mut blocks: Vec<Block> = v.r.detections.iter().map(|g| rule_group(g, v)).collect();
     if blocks.is_empty() {
         blocks.push(Line::text("No findings.").into());
     }
     section("s6-detections", "6 · Detections", blocks)
 }
 
-/// One entity's hourly series with the top of its band, as a time series chart.
+/// One entity's hourly series with its band and flagged episodes.
 fn band_chart(s: &BaselineSeries) -> Block {
-    let times = (0..s.observed.len() as i64)
-        .map(|i| s.start + 3600 * i)
-        .collect();
-    let upper = s
-        .upper
-        .iter()
-        .map(|u| u.map_or(0, |v| v.max(0.0).ceil() as u64))
-        .collect();
-    let figure = Figure::TimeSeries {
-        times,
-        series: vec![
-            Series {
-                name: s.metric.clone(),
-                values: s.observed.clone(),
-                stacked: true,
-            },
-            Series {
-                name: "band top".into(),
-                values: upper,
-                stacked: false,
-            },
-        ],
+    let figure = Figure::Band(chart::Band {
+        start: s.start,
+        step: 3600,
+        observed: s.observed.clone(),
+        median: s.median.clone(),
+        lower: s.lower.clone(),
+        upper: s.upper.clone(),
+        flag_at: s.flag_at.clone(),
+        episodes: s.episodes.clone(),
+    });
+    let episodes = match s.episodes.len() {
+        1 => "1 episode".to_string(),
+        n => format!("{n} episodes"),
     };
     let title = format!(
-        "{} {} of {} {} per hour",
-        s.rule_id, s.metric, s.entity_kind, s.entity
+        "{} {} · {} per hour · {} · {episodes}",
+        s.entity_kind, s.entity, s.metric, s.rule_id
     );
     chart(&s.anchor, &title, figure)
 }
 
-fn baselines(
-    rows: &[BaselineRow],
-    series: Option<&BaselineSeriesSet>,
-    t: &dyn Fn(i64) -> String,
-) -> Section {
+fn episodes_table(rows: &[BaselineRow], v: &View) -> Table {
     let cells = rows
         .iter()
         .map(|b| {
             vec![
-                b.title.clone(),
+                format!("{} ({})", b.title, b.rule_id),
                 b.entity.clone(),
-                t(b.start),
-                t(b.end),
+                v.t(b.start),
+                v.t(b.end),
                 b.count.to_string(),
                 b.detail.clone(),
             ]
         })
         .collect();
-    let heads = ["baseline", "entity", "start", "end", "count", "detail"];
-    let mut blocks: Vec<Block> = series
-        .map_or(&[][..], |s| &s.series[..])
+    let heads = ["baseline", "entity", "from", "to", "events", "statistics"];
+    let mut table = table(
+        "t-baselines",
+        "Flagged episodes",
+        &heads,
+        &["events"],
+        cells,
+    );
+    table.empty = Some("No baseline episode or first-seen pair.".into());
+    table.links = rows
         .iter()
-        .map(band_chart)
+        .enumerate()
+        .filter_map(|(i, b)| b.series.as_deref().map(|s| link(i, 1, s)))
         .collect();
-    blocks.push(table("episodes", "Flagged episodes", &heads, &["count"], cells).into());
+    table
+}
+
+fn baselines(v: &View, rows: &[BaselineRow]) -> Block {
+    let mut blocks: Vec<Block> = Vec::new();
+    if let Some(set) =
+        v.r.baseline_series
+            .as_ref()
+            .filter(|s| !s.series.is_empty())
+    {
+        blocks.push(Line::text("Observed per hour (black line), the baseline band (median ± threshold, shaded; median dashed), the level that flags an hour (red dashes) and the flagged episodes (orange); with JavaScript, drag across a chart to zoom, double-click to reset.").into());
+        blocks.extend(set.series.iter().map(band_chart));
+        blocks.push(
+            Line::text(format!(
+                "series: top {} of {} flagged (rule, key or principal) pairs",
+                set.series.len(),
+                set.of
+            ))
+            .into(),
+        );
+    }
+    blocks.push(episodes_table(rows, v).into());
     section("s7-baselines", "7 · Baselines", blocks)
 }
 
-fn appendix(r: &ReportData) -> Section {
-    let a = &r.appendix;
+fn appendix(v: &View) -> Block {
+    let a = &v.r.appendix;
     let mut blocks: Vec<Block> = a
         .events
         .iter()
@@ -657,12 +849,15 @@ fn appendix(r: &ReportData) -> Section {
                 ..Code::new(
                     &e.anchor,
                     Some(&format!("event {}", e.event_id)),
-                    crate::event::rawjson::pretty(&e.json),
+                    e.json.clone(),
                 )
             }
             .into()
         })
         .collect();
+    if blocks.is_empty() {
+        blocks.push(Line::text("No evidence events.").into());
+    }
     let rules = a
         .rules
         .iter()
@@ -670,36 +865,20 @@ fn appendix(r: &ReportData) -> Section {
             vec![
                 x.id.clone(),
                 x.severity.clone(),
-                x.origin.clone(),
                 x.version.clone(),
+                x.origin.clone(),
             ]
         })
         .collect();
-    blocks.push(
-        table(
-            "rules",
-            "Rules",
-            &["rule", "severity", "origin", "version"],
-            &[],
-            rules,
-        )
-        .into(),
-    );
+    let heads = ["rule", "severity", "version", "origin"];
+    blocks.push(table("t-rules", "Rules", &heads, &[], rules).into());
     let method = a
         .method
         .iter()
         .map(|m| vec![m.figure.clone(), m.how.clone()])
         .collect();
-    blocks.push(
-        table(
-            "method",
-            "How each figure was computed",
-            &["figure", "how"],
-            &[],
-            method,
-        )
-        .into(),
-    );
+    let heads = ["figure", "how it was computed"];
+    blocks.push(table("t-method", "Method", &heads, &[], method).into());
     for line in &a.geoip {
         blocks.push(Line::text(line.clone()).into());
     }
