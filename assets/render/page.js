@@ -10,7 +10,7 @@
   var data = dataEl ? JSON.parse(dataEl.textContent) : { charts: [] };
   var colors = { reads: "#3b6ea5", writes: "#c77c11", errors: "#b3261e" };
   var palette = ["#3b6ea5", "#c77c11", "#b3261e", "#1d2330", "#2f8f5b"];
-  var FILTER_ROWS = 5;
+  var FILTER_ROWS = 8;
 
   function options(figure, height, series) {
     var opts = {

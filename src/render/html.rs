@@ -470,4 +470,59 @@ mod tests {
             assert!(!body.contains("</script") && !body.contains("</style"));
         }
     }
+
+    #[test]
+    fn sections_get_a_navigation_links_their_targets_and_zooming_charts_their_scripts() {
+        use crate::render::chart::{Chart, Series};
+        use crate::render::model::Link;
+        let mut cells = TextTable::new(&["event id"], &[]);
+        cells.rows = vec![vec!["e\"1".into()]];
+        let mut table = Table::new("t", Cells::Text(cells));
+        table.links = vec![Link {
+            row: 0,
+            column: 0,
+            target: "ev-1".into(),
+        }];
+        let chart = Chart {
+            name: "over-time".into(),
+            title: "calls".into(),
+            figure: Figure::TimeSeries {
+                times: vec![0, 60],
+                series: vec![Series {
+                    name: "</script>".into(),
+                    values: vec![1, 2],
+                    stacked: true,
+                }],
+            },
+        };
+        let mut report = Report::new("t", Zone::default());
+        for (name, blocks) in [("a", vec![table.into()]), ("b", vec![chart.into()])] {
+            report.push(Section {
+                name: name.into(),
+                title: format!("Section {name}"),
+                blocks,
+            });
+        }
+        let page = render(&report).unwrap();
+        assert!(page.contains(
+            "<nav class=\"toc\"><a href=\"#a\">Section a</a><a href=\"#b\">Section b</a></nav>"
+        ));
+        assert!(
+            page.contains("<td><a href=\"#ev-1\">e&quot;1</a></td>"),
+            "{page}"
+        );
+        assert!(page.contains("<figure class=\"chart zoom\" id=\"over-time\"><div class=\"interactive\"></div><div class=\"static\"><svg"));
+        assert!(page.contains(&format!("<script>{SCRIPT}</script>")));
+        assert!(page.contains(&csp(&[CSS, UPLOT_CSS], &[UPLOT_JS, SCRIPT]).replace('\'', "&#39;")));
+        let data = page.split("id=\"kt-data\">").nth(1).unwrap();
+        let data = &data[..data.find("</script>").unwrap()];
+        assert!(!data.contains('<'));
+        let data: Value = serde_json::from_str(data).unwrap();
+        assert_eq!(data["charts"][0]["id"], "over-time");
+        assert_eq!(data["charts"][0]["series"][0]["name"], "</script>");
+        // Without a zooming chart, no script and no navigation for a single section.
+        report.blocks.truncate(1);
+        let page = render(&report).unwrap();
+        assert!(!page.contains("<script") && !page.contains("<nav"));
+    }
 }

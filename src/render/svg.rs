@@ -236,7 +236,7 @@ pub fn swimlanes(
     title: &str,
     labels: (&str, &str),
 ) -> String {
-    let (label_w, plot_w, lane_h) = (190.0, 700.0, 22.0);
+    let (label_w, plot_w, lane_h) = (250.0, 700.0, 22.0);
     let width = label_w + plot_w + 10.0;
     let height = lane_h * lanes.len().max(1) as f64 + 20.0;
     let span = (end - start).max(1) as f64;
@@ -245,7 +245,7 @@ pub fn swimlanes(
     open(&mut out, "swimlanes", width, height, title);
     for (i, lane) in lanes.iter().enumerate() {
         let y = i as f64 * lane_h + 3.0;
-        let shown: String = lane.label.chars().take(30).collect();
+        let shown: String = lane.label.chars().take(38).collect();
         let _ = write!(
             out,
             r#"<text x="{}" y="{}" class="label" text-anchor="end">{}</text>"#,

@@ -115,7 +115,12 @@ try {
   console.log(`ok: drag narrowed the activity range from ${before[1] - before[0]} s to ${after[1] - after[0]} s`);
   await page.dblclick("#activity-chart .u-over");
 
-  await page.evaluate(() => window.scrollTo(0, 0));
+  // The screenshot shows the summary and the activity chart (README's docs/report.png).
+  await page.evaluate(() => {
+    const summary = document.getElementById("s1-summary");
+    if (summary) summary.scrollIntoView(); else window.scrollTo(0, 0);
+  });
+  await page.waitForTimeout(100);
   await page.screenshot({ path: screenshotPath });
   console.log(`ok: screenshot ${screenshotPath}`);
 
