@@ -283,3 +283,76 @@ fn terminal_output_of_event_rules_show_and_explain_is_unchanged() {
         "  approx_distinct computed exactly (SLS estimates it with HyperLogLog, ~2.3% error)\n"
     );
 }
+
+#[test]
+fn the_report_as_text_for_a_terminal_has_every_section_and_the_engines_numbers() {
+    let source = testdata().join("kms/events.ndjson").display().to_string();
+    let args = [
+        "report",
+        &source,
+        "--generated-at",
+        "2024-06-01T00:00:00Z",
+        "--baselines",
+        "--format",
+        "table",
+    ];
+    let text = ok(&args);
+    let headings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.len() > 4 && l.as_bytes()[0].is_ascii_digit() && l[1..].starts_with(" · "))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "0 · Header and scope",
+            "1 · Summary",
+            "2 · Activity",
+            "3 · KMS key inventory",
+            "4 · Lifecycle timeline",
+            "5 · Usage per key",
+            "6 · Detections",
+            "7 · Baselines",
+            "8 · Appendix"
+        ]
+    );
+    assert!(text.contains("\nevents: 21 from 2024-05-01 01:00:00 to 2024-05-01 12:30:00\n"));
+    // The inventory holds the keys `kms keys` finds, in its order.
+    let keys = ok(&["kms", "keys", &source, "--format", "csv"]);
+    let ids: Vec<&str> = keys
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    let inventory = text.split("\nKMS key inventory\n").nth(1).unwrap();
+    let rows: Vec<&str> = inventory
+        .lines()
+        .skip(2)
+        .take(ids.len())
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(rows, ids);
+    assert!(text.contains("\nkey-aaa1112\n  Unknown 2024-05-01 01:00 .. 2024-05-01 03:00\n"));
+}
+
+#[test]
+fn a_hostile_report_as_text_reaches_the_terminal_escaped() {
+    let source = testdata()
+        .join("hostile/report/events.ndjson")
+        .display()
+        .to_string();
+    let text = ok(&[
+        "report",
+        &source,
+        "--generated-at",
+        "2024-06-01T00:00:00Z",
+        "--format",
+        "table",
+    ]);
+    for c in ['\u{1b}', '\u{7}', '\u{202e}', '\u{9b}'] {
+        assert!(!text.contains(c), "raw {c:?}");
+    }
+    assert!(
+        text.contains(r"mallory\x1b]0;pwned\x07\x1b[31mred\u{202e}"),
+        "{text}"
+    );
+}

@@ -248,3 +248,140 @@ fn detect_kms_and_histogram_write_their_output_files_through_the_same_writers() 
     );
     assert!(!dir.path().join("keys.txt").exists());
 }
+
+fn report_of(source: &str, format: &str) -> String {
+    let args = [
+        "report",
+        source,
+        "--generated-at",
+        "2024-06-01T00:00:00Z",
+        "--format",
+        format,
+    ];
+    let out = keytrail(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn key_policy_changes_are_lifecycle_events_and_markers_on_the_timeline() {
+    let source = testdata()
+        .join("report-model/policy.ndjson")
+        .display()
+        .to_string();
+    let out = keytrail(&["kms", "lifecycle", &source, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let rows: Vec<(&str, &str)> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["eventName"].as_str().unwrap(),
+                r["result"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("CreateKey", "success"),
+            ("SetKeyPolicy", "success"),
+            ("SetKeyPolicy", "Forbidden.NoPermission")
+        ]
+    );
+    let report: Value = serde_json::from_str(&report_of(&source, "json")).unwrap();
+    let lane = &report["lifecycle"][0];
+    assert_eq!(lane["key_id"], "key-pol111");
+    let markers: Vec<(&str, &str, &str)> = lane["markers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let text = |k: &str| m[k].as_str().unwrap();
+            (text("event"), text("result"), text("event_id"))
+        })
+        .collect();
+    assert_eq!(
+        markers,
+        [
+            ("SetKeyPolicy", "success", "p-03"),
+            ("SetKeyPolicy", "Forbidden.NoPermission", "p-04")
+        ]
+    );
+    let page = report_of(&source, "html");
+    assert!(
+        page.contains("class=\"marker\"><title>SetKeyPolicy (success) 2024-05-02 03:00:00</title>")
+    );
+    assert!(page.contains(
+        "class=\"marker failed\"><title>SetKeyPolicy (Forbidden.NoPermission) 2024-05-02 03:05:00</title>"
+    ));
+    let markers = page.split("id=\"t-markers\"").nth(1).unwrap();
+    let markers = &markers[..markers.find("</table>").unwrap()];
+    assert_eq!(markers.matches("<tr><td>key-pol111</td>").count(), 2);
+    // Key policy changes are not cryptographic use: the last use is the Decrypt at 04:00.
+    assert_eq!(report["keys"][0]["last_crypto_use"]["event_id"], "p-05");
+}
+
+#[test]
+fn the_report_page_and_markdown_come_from_the_shared_writers() {
+    use keytrail::render::html::{csp, CSS, SCRIPT, UPLOT_CSS, UPLOT_JS};
+    let source = testdata().join("kms/events.ndjson").display().to_string();
+    let page = report_of(&source, "html");
+    let head = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>keytrail evidence report</title>\n<style>{CSS}</style>\n<style>{UPLOT_CSS}</style>\n\
+         </head>\n<body>\n<h1>keytrail evidence report</h1>\n",
+        csp(&[CSS, UPLOT_CSS], &[UPLOT_JS, SCRIPT]).replace('\'', "&#39;")
+    );
+    assert!(page.starts_with(&head), "{}", &page[..2000.min(page.len())]);
+    assert!(CSS.contains("@media print"));
+    let titles = [
+        "0 · Header and scope",
+        "1 · Summary",
+        "2 · Activity",
+        "3 · KMS key inventory",
+        "4 · Lifecycle timeline",
+        "5 · Usage per key",
+        "6 · Detections",
+        "8 · Appendix",
+    ];
+    let nav: String = titles
+        .iter()
+        .map(|t| {
+            let id = format!("s{}-", &t[..1]);
+            let start = page
+                .find(&format!("<section class=\"section\" id=\"{id}"))
+                .unwrap();
+            let name = &page[start + 29..];
+            let name = &name[..name.find('"').unwrap()];
+            format!("<a href=\"#{name}\">{t}</a>")
+        })
+        .collect();
+    assert!(page.contains(&format!("<nav class=\"toc\">{nav}</nav>\n<main>\n")));
+    assert!(page.ends_with(&format!(
+        "<script>{UPLOT_JS}</script>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
+    )));
+    // The interactive chart's numbers are the activity section's, in the JSON report.
+    let data = page
+        .split("<script type=\"application/json\" id=\"kt-data\">")
+        .nth(1)
+        .unwrap();
+    let data: Value = serde_json::from_str(&data[..data.find("</script>").unwrap()]).unwrap();
+    let json: Value = serde_json::from_str(&report_of(&source, "json")).unwrap();
+    assert_eq!(data["tz"], "Etc/UTC");
+    assert_eq!(data["charts"].as_array().unwrap().len(), 1);
+    let chart = &data["charts"][0];
+    assert_eq!(chart["id"], "activity-chart");
+    assert_eq!(chart["times"], json["activity"]["times"]);
+    assert_eq!(chart["series"][0]["values"], json["activity"]["reads"]);
+    // Evidence links lead to the appendix.
+    assert!(page.contains("<a href=\"#ev-k-09\">k-09</a>"));
+    let md = report_of(&source, "md");
+    let headings: Vec<&str> = md.lines().filter(|l| l.starts_with("## ")).collect();
+    let expected: Vec<String> = titles.iter().map(|t| format!("## {t}")).collect();
+    assert_eq!(headings, expected);
+}

@@ -8,6 +8,7 @@ use std::path::Path;
 use keytrail::detect::BaselineOptions;
 use keytrail::query::sql::SqlContext;
 use keytrail::render::escape::visible_path;
+use keytrail::render::OutputFormat;
 use keytrail::report::{self, ReportOptions, SourceFacts};
 use keytrail::store::Store;
 use keytrail::time::{parse_time_bound, TimeRange};
@@ -28,6 +29,8 @@ pub enum ReportFormat {
     Markdown,
     /// The report model as JSON.
     Json,
+    /// The report's sections as text for a terminal (the shared `table` writer).
+    Table,
 }
 
 fn parse_format(text: &str) -> Result<ReportFormat> {
@@ -35,8 +38,9 @@ fn parse_format(text: &str) -> Result<ReportFormat> {
         "html" => Ok(ReportFormat::Html),
         "md" | "markdown" => Ok(ReportFormat::Markdown),
         "json" => Ok(ReportFormat::Json),
+        "table" => Ok(ReportFormat::Table),
         _ => Err(Error::Usage(format!(
-            "unknown report format {text:?}: use html, md or json"
+            "unknown report format {text:?}: use html, md, json or table"
         ))),
     }
 }
@@ -115,13 +119,25 @@ pub fn render(args: &ReportArgs, format: ReportFormat) -> Result<(String, Source
     };
     let data = report::build(&|range: &TimeRange| source.scan(range), &opts)?;
     let text = match format {
-        ReportFormat::Html => report::html::render(&data, time.zone).map_err(template_error)?,
-        ReportFormat::Markdown => report::md::render(&data, time.zone).map_err(template_error)?,
+        ReportFormat::Html => report::blocks::render(&data, time.zone, OutputFormat::Html)?,
+        ReportFormat::Markdown => report::blocks::render(&data, time.zone, OutputFormat::Md)?,
         ReportFormat::Json => {
             let mut text =
                 serde_json::to_string_pretty(&data).map_err(|e| Error::Other(e.to_string()))?;
             text.push('\n');
             keytrail::render::escape::json_text(&text).into_owned()
+        }
+        ReportFormat::Table => {
+            use keytrail::render::Writer as _;
+            let width = match args.out {
+                Some(_) => usize::MAX,
+                None => keytrail::render::terminal_width(),
+            };
+            let mut out = Vec::new();
+            keytrail::render::table::TableWriter { width }
+                .write(&report::blocks::report(&data, time.zone), &mut out)
+                .map_err(super::io_err)?;
+            String::from_utf8_lossy(&out).into_owned()
         }
     };
     Ok((text, source))
@@ -157,13 +173,9 @@ pub fn write_store_report(store: &Store, path: &Path) -> Result<usize> {
         chunk_events: keytrail::detect::chunked::CHUNK_EVENTS,
     };
     let data = report::build(&|range: &TimeRange| store.scan(range), &opts)?;
-    let text = report::html::render(&data, zone).map_err(template_error)?;
+    let text = report::blocks::render(&data, zone, OutputFormat::Html)?;
     std::fs::write(path, &text).map_err(|e| Error::io(path, e))?;
     Ok(text.len())
-}
-
-fn template_error(e: minijinja::Error) -> Error {
-    Error::Other(format!("report template: {e:#}"))
 }
 
 /// `<FROM>..<TO>` as a range.

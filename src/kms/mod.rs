@@ -10,7 +10,8 @@ pub mod totals;
 
 use crate::event::kms_key::normalize_key_id;
 
-/// The events of a key's life: creation, state changes, deletion, material and alias changes.
+/// The events of a key's life: creation, state changes, deletion, material, alias and key
+/// policy changes.
 pub const LIFECYCLE_EVENTS: &[&str] = &[
     "CreateKey",
     "ScheduleKeyDeletion",
@@ -24,6 +25,7 @@ pub const LIFECYCLE_EVENTS: &[&str] = &[
     "CreateAlias",
     "UpdateAlias",
     "DeleteAlias",
+    "SetKeyPolicy",
 ];
 
 /// The seed document's scenario 1 events: creation, deletion, enabling and disabling.

@@ -3,16 +3,22 @@
 //! value, each in its terminal-safe visible form (`escape::visible`, then `escape::html`), so
 //! hostile log text is shown as a terminal shows it and can never become markup; a
 //! Content-Security-Policy forbids every network access and allows only the page's own styles
-//! (and scripts, when a page has any) by their sha256. Histogram bars are inline SVG, `@media
-//! print` styles make `chromium --headless --print-to-pdf` a clean PDF.
+//! and scripts by their sha256. Tables, histogram bars and charts are drawn by keytrail (inline
+//! SVG, `render::svg`) and read without JavaScript; `@media print` styles make `chromium
+//! --headless --print-to-pdf` a clean PDF. A page of two or more sections gets a navigation
+//! bar; a page with a chart that zooms (a time series, a band) also carries the vendored uPlot
+//! and `page.js` (drag-to-zoom on those charts, sorting and filtering of every table), with the
+//! charts' numbers in a `<script type="application/json">` whose `<` are escaped.
 
 use std::io::{self, Write};
 
 use base64::Engine as _;
 use minijinja::{AutoEscape, Environment};
+use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use super::chart::{Chart, Figure};
 use super::escape::{html, visible, visible_lines};
 use super::model::{
     Block, Cells, Code, Counts, Events, Fields, FieldsLayout, Line, Report, Section, Table,
@@ -20,11 +26,18 @@ use super::model::{
 use super::table::{cell_strings, code_text, line_text};
 use super::{detect, histogram, md, Writer};
 use crate::histogram::Histogram;
+use crate::time::Zone;
 
 /// The page template.
 pub const TEMPLATE: &str = include_str!("../../assets/render/page.html");
 /// The page's styles.
 pub const CSS: &str = include_str!("../../assets/render/page.css");
+/// The script of pages with zooming charts: zoom, sort, filter.
+pub const SCRIPT: &str = include_str!("../../assets/render/page.js");
+/// uPlot 1.6.32 (MIT), vendored from npm.
+pub const UPLOT_JS: &str = include_str!("../../assets/vendor/uplot/uPlot.iife.min.js");
+/// uPlot's styles.
+pub const UPLOT_CSS: &str = include_str!("../../assets/vendor/uplot/uPlot.min.css");
 
 /// The longest histogram bar, in CSS pixels.
 const BAR_WIDTH: usize = 240;
@@ -54,18 +67,93 @@ pub fn render(report: &Report) -> Result<String, minijinja::Error> {
         .iter()
         .map(|(k, v)| (shown(k), meta_text(v)))
         .collect();
-    let blocks = blocks(&report.blocks, report, "", 2);
+    let blocks = blocks(&report.blocks, report, 2);
     let notes: Vec<String> = report.notes.iter().map(|n| shown(&n.text)).collect();
+    let charts = zooming_charts(report);
+    let (styles, scripts) = match charts.is_empty() {
+        true => (vec![CSS], vec![]),
+        false => (vec![CSS, UPLOT_CSS], vec![UPLOT_JS, SCRIPT]),
+    };
+    let data = (!charts.is_empty()).then(|| {
+        let data = json!({ "tz": iana(&report.zone), "charts": charts });
+        script_json(&data)
+    });
     let page = json!({
         "title": shown(&md::title(report)),
-        "csp": csp(&[CSS], &[]),
-        "css": CSS,
+        "csp": csp(&styles, &scripts),
+        "styles": styles,
+        "scripts": scripts,
+        "data": data,
+        "nav": navigation(report),
         "meta": meta,
         "blocks": blocks,
         "notes": notes,
     });
     env.get_template("page.html")?
         .render(minijinja::Value::from_serialize(&page))
+}
+
+/// Links to the top-level sections, when there are two or more.
+fn navigation(report: &Report) -> Vec<(String, String)> {
+    let sections: Vec<(String, String)> = report
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Section(s) => Some((shown(&s.name), shown(&s.title))),
+            _ => None,
+        })
+        .collect();
+    match sections.len() {
+        0 | 1 => Vec::new(),
+        _ => sections,
+    }
+}
+
+/// The numbers of every chart that zooms, for `page.js` (each by its figure's id).
+fn zooming_charts(report: &Report) -> Vec<Value> {
+    report
+        .blocks
+        .iter()
+        .flat_map(Block::flatten)
+        .filter_map(|b| match b {
+            Block::Chart(c) if c.figure.zooms() => Some(chart_data(c)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn chart_data(c: &Chart) -> Value {
+    let mut value = serde_json::to_value(&c.figure).unwrap_or(Value::Null);
+    if let (Value::Object(map), Figure::Band(_)) = (&mut value, &c.figure) {
+        map.insert("kind".into(), "band".into());
+    }
+    if let Value::Object(map) = &mut value {
+        map.insert("id".into(), shown(&c.name).into());
+    }
+    value
+}
+
+/// JSON for a `<script type="application/json">`: `<`, `>`, `&`, U+2028 and U+2029 escaped, so
+/// no text can close the element or start markup.
+pub fn script_json(value: &impl Serialize) -> String {
+    let text = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
+    text.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+/// The IANA name uPlot's time axis is drawn in, when the zone has one.
+fn iana(zone: &Zone) -> Option<String> {
+    match zone {
+        Zone::Named(tz) => Some(tz.name().to_string()),
+        Zone::Fixed(o) if o.local_minus_utc() == 0 => Some("Etc/UTC".into()),
+        Zone::Fixed(o) if o.local_minus_utc() % 3600 == 0 => {
+            Some(format!("Etc/GMT{:+}", -o.local_minus_utc() / 3600))
+        }
+        Zone::Fixed(_) => None,
+    }
 }
 
 /// The template environment: `.html` templates auto-escaped by [`escape::html`](html).
@@ -133,27 +221,25 @@ fn shown(text: &str) -> String {
     visible(text).into_owned()
 }
 
-/// The template's value of each block, ids prefixed by `path`, sections' headings at `level`.
-fn blocks(blocks: &[Block], report: &Report, path: &str, level: usize) -> Vec<Value> {
+/// The template's value of each block, sections' headings at `level`. A block's id is its
+/// name (the report that nests sections keeps its names unique).
+fn blocks(blocks: &[Block], report: &Report, level: usize) -> Vec<Value> {
     blocks
         .iter()
-        .filter_map(|b| block(b, report, path, level))
+        .filter_map(|b| block(b, report, level))
         .collect()
 }
 
-fn id(path: &str, name: &str) -> String {
-    match path {
-        "" => shown(name),
-        _ => format!("{path}-{}", shown(name)),
-    }
+fn id(name: &str) -> String {
+    shown(name)
 }
 
-fn block(b: &Block, report: &Report, path: &str, level: usize) -> Option<Value> {
+fn block(b: &Block, report: &Report, level: usize) -> Option<Value> {
     Some(match b {
         Block::Line(line) => return line_value(line),
-        Block::Table(t) => table(t, path),
-        Block::Histogram(h) => histogram_value(&h.histogram, report, &id(path, &h.name)),
-        Block::Events(e) => events(e, path),
+        Block::Table(t) => table(t),
+        Block::Histogram(h) => histogram_value(&h.histogram, report, &id(&h.name)),
+        Block::Events(e) => events(e),
         Block::Findings(f) => {
             let cells = detect::findings_cells(&f.items, &report.zone);
             let after = match f.items.len() {
@@ -167,15 +253,22 @@ fn block(b: &Block, report: &Report, path: &str, level: usize) -> Option<Value> 
             };
             let numeric = cells.numeric();
             grid(
-                &id(path, &f.name),
+                &id(&f.name),
                 None,
                 (headers, cells.rows, numeric),
                 vec![after],
             )
         }
-        Block::Fields(f) => fields(f, path),
-        Block::Section(s) => section(s, report, path, level),
-        Block::Code(c) => code(c, path),
+        Block::Fields(f) => fields(f),
+        Block::Section(s) => section(s, report, level),
+        Block::Code(c) => code(c),
+        Block::Chart(c) => json!({
+            "kind": "chart",
+            "id": id(&c.name),
+            "caption": shown(&c.title),
+            "zoom": c.figure.zooms(),
+            "drawing": super::svg::draw(c, &report.zone),
+        }),
     })
 }
 
@@ -215,7 +308,7 @@ fn grid(
     })
 }
 
-fn table(t: &Table, path: &str) -> Value {
+fn table(t: &Table) -> Value {
     let (headers, rows, numeric) = cell_strings(&t.cells);
     let mut after = Vec::new();
     if rows.is_empty() {
@@ -224,12 +317,22 @@ fn table(t: &Table, path: &str) -> Value {
     if let Some(Counts { shown, total }) = t.counts.filter(|c| c.shown < c.total) {
         after.push(format!("top {shown} of {total}"));
     }
-    grid(
-        &id(path, &t.name),
+    let mut value = grid(
+        &id(&t.name),
         t.caption.as_deref(),
         (headers, rows, numeric),
         after,
-    )
+    );
+    for link in &t.links {
+        let cell = &mut value["rows"][link.row][link.column];
+        if let Value::String(text) = cell.take() {
+            *cell = json!({ "text": text, "href": id(&link.target) });
+        }
+    }
+    if let Some(Counts { shown, total }) = t.counts {
+        value["counts"] = json!([shown, total]);
+    }
+    value
 }
 
 fn histogram_value(h: &Histogram, report: &Report, id: &str) -> Value {
@@ -259,21 +362,21 @@ fn histogram_value(h: &Histogram, report: &Report, id: &str) -> Value {
 
 /// Stored events as their laid-out JSON, one `<pre>` each; a frame without stored texts as a
 /// table.
-fn events(e: &Events, path: &str) -> Value {
+fn events(e: &Events) -> Value {
     let texts = md::stored_texts(&e.frame);
     if texts.is_empty() && e.frame.height() > 0 {
         let cells = cell_strings(&Cells::Frame(e.frame.clone()));
-        return grid(&id(path, &e.name), e.caption.as_deref(), cells, Vec::new());
+        return grid(&id(&e.name), e.caption.as_deref(), cells, Vec::new());
     }
     json!({
         "kind": "pre",
-        "id": id(path, &e.name),
+        "id": id(&e.name),
         "caption": caption(e.caption.as_deref()),
         "texts": texts,
     })
 }
 
-fn fields(f: &Fields, path: &str) -> Value {
+fn fields(f: &Fields) -> Value {
     let pairs: Vec<(String, String)> = f
         .pairs
         .iter()
@@ -288,27 +391,26 @@ fn fields(f: &Fields, path: &str) -> Value {
         .collect();
     json!({
         "kind": "fields",
-        "id": id(path, &f.name),
+        "id": id(&f.name),
         "caption": caption(f.caption.as_deref()),
         "pairs": pairs,
     })
 }
 
-fn section(s: &Section, report: &Report, path: &str, level: usize) -> Value {
-    let own = id(path, &s.name);
+fn section(s: &Section, report: &Report, level: usize) -> Value {
     json!({
         "kind": "section",
-        "id": own,
+        "id": id(&s.name),
         "title": shown(&s.title),
         "level": level.min(DEEPEST_HEADING),
-        "blocks": blocks(&s.blocks, report, &own, level + 1),
+        "blocks": blocks(&s.blocks, report, level + 1),
     })
 }
 
-fn code(c: &Code, path: &str) -> Value {
+fn code(c: &Code) -> Value {
     json!({
         "kind": "pre",
-        "id": id(path, &c.name),
+        "id": id(&c.name),
         "caption": caption(c.caption.as_deref()),
         "texts": [code_text(c)],
     })
@@ -352,5 +454,75 @@ mod tests {
         ));
         assert!(page.contains("<th>ua&lt;</th>"));
         assert!(!page.contains("<img") && !page.contains('\x1b'));
+    }
+
+    #[test]
+    fn script_json_cannot_close_its_element() {
+        let text = script_json(&json!({"ua": "</script><img src=x onerror=alert(1)>\u{2028}"}));
+        assert!(!text.contains('<') && !text.contains('>'), "{text}");
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["ua"], "</script><img src=x onerror=alert(1)>\u{2028}");
+    }
+
+    #[test]
+    fn assets_cannot_end_their_elements_early() {
+        for body in [CSS, SCRIPT, UPLOT_JS, UPLOT_CSS] {
+            assert!(!body.contains("</script") && !body.contains("</style"));
+        }
+    }
+
+    #[test]
+    fn sections_get_a_navigation_links_their_targets_and_zooming_charts_their_scripts() {
+        use crate::render::chart::{Chart, Series};
+        use crate::render::model::Link;
+        let mut cells = TextTable::new(&["event id"], &[]);
+        cells.rows = vec![vec!["e\"1".into()]];
+        let mut table = Table::new("t", Cells::Text(cells));
+        table.links = vec![Link {
+            row: 0,
+            column: 0,
+            target: "ev-1".into(),
+        }];
+        let chart = Chart {
+            name: "over-time".into(),
+            title: "calls".into(),
+            figure: Figure::TimeSeries {
+                times: vec![0, 60],
+                series: vec![Series {
+                    name: "</script>".into(),
+                    values: vec![1, 2],
+                    stacked: true,
+                }],
+            },
+        };
+        let mut report = Report::new("t", Zone::default());
+        for (name, blocks) in [("a", vec![table.into()]), ("b", vec![chart.into()])] {
+            report.push(Section {
+                name: name.into(),
+                title: format!("Section {name}"),
+                blocks,
+            });
+        }
+        let page = render(&report).unwrap();
+        assert!(page.contains(
+            "<nav class=\"toc\"><a href=\"#a\">Section a</a><a href=\"#b\">Section b</a></nav>"
+        ));
+        assert!(
+            page.contains("<td><a href=\"#ev-1\">e&quot;1</a></td>"),
+            "{page}"
+        );
+        assert!(page.contains("<figure class=\"chart zoom\" id=\"over-time\"><div class=\"interactive\"></div><div class=\"static\"><svg"));
+        assert!(page.contains(&format!("<script>{SCRIPT}</script>")));
+        assert!(page.contains(&csp(&[CSS, UPLOT_CSS], &[UPLOT_JS, SCRIPT]).replace('\'', "&#39;")));
+        let data = page.split("id=\"kt-data\">").nth(1).unwrap();
+        let data = &data[..data.find("</script>").unwrap()];
+        assert!(!data.contains('<'));
+        let data: Value = serde_json::from_str(data).unwrap();
+        assert_eq!(data["charts"][0]["id"], "over-time");
+        assert_eq!(data["charts"][0]["series"][0]["name"], "</script>");
+        // Without a zooming chart, no script and no navigation for a single section.
+        report.blocks.truncate(1);
+        let page = render(&report).unwrap();
+        assert!(!page.contains("<script") && !page.contains("<nav"));
     }
 }

@@ -134,6 +134,7 @@ pub fn block_value(block: &Block, report: &Report) -> Option<Value> {
         )),
         Block::Fields(f) => Some(Value::Object(f.pairs.iter().cloned().collect())),
         Block::Code(c) => Some(Value::from(c.text.as_str())),
+        Block::Chart(c) => serde_json::to_value(&c.figure).ok(),
         Block::Line(_) | Block::Events(_) | Block::Section(_) => None,
     }
 }

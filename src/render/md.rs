@@ -106,6 +106,15 @@ fn block_chunks(block: &Block, report: &Report, depth: usize) -> Vec<String> {
         Block::Fields(f) => fields(f),
         Block::Section(s) => section(s, report, depth),
         Block::Code(c) => code(c),
+        Block::Chart(c) => {
+            let mut lines = super::chart::text_lines(c, &report.zone).into_iter();
+            let title = lines.next().unwrap_or_default();
+            let drawing = lines.collect::<Vec<_>>().join("\n");
+            vec![
+                format!("{}\n", markdown_shown(&title)),
+                fenced(&drawing, Some("text")),
+            ]
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 //! and [`output::emit`] sends a report to
 //! stdout or to a file through the one [`OutputFormat::writer`].
 
+pub mod chart;
 pub mod csv;
 pub mod detect;
 pub mod escape;
@@ -25,6 +26,7 @@ pub mod output;
 pub mod parquet;
 pub mod query;
 pub mod stderr;
+pub mod svg;
 pub mod table;
 
 use std::io::{self, IsTerminal, Write};

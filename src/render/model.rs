@@ -134,6 +134,8 @@ pub enum Block {
     Section(Section),
     /// Preformatted text kept line for line: an event's JSON, a rule's query, a query plan.
     Code(Code),
+    /// A chart's numbers (writers draw it: SVG in html, block characters in text).
+    Chart(super::chart::Chart),
 }
 
 impl Block {
@@ -148,6 +150,7 @@ impl Block {
             Block::Fields(f) => Some(&f.name),
             Block::Section(s) => Some(&s.name),
             Block::Code(c) => Some(&c.name),
+            Block::Chart(c) => Some(&c.name),
         }
     }
 
@@ -158,7 +161,11 @@ impl Block {
             Block::Histogram(h) => h.primary,
             Block::Events(e) => e.primary,
             Block::Findings(f) => f.primary,
-            Block::Line(_) | Block::Fields(_) | Block::Section(_) | Block::Code(_) => false,
+            Block::Line(_)
+            | Block::Fields(_)
+            | Block::Section(_)
+            | Block::Code(_)
+            | Block::Chart(_) => false,
         }
     }
 
@@ -254,8 +261,22 @@ pub struct Table {
     pub counts: Option<Counts>,
     /// What human writers print when the table has no rows (`None`: the header alone).
     pub empty: Option<String>,
+    /// Cells that point to an anchor of the same document (the html writer makes them links;
+    /// the others show the text alone).
+    pub links: Vec<Link>,
     /// Whether this is the report's primary block.
     pub primary: bool,
+}
+
+/// A cell of a table that points to the block (or section) named `target` in the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The row, from 0.
+    pub row: usize,
+    /// The column, from 0.
+    pub column: usize,
+    /// The name of the block it points to (its html id).
+    pub target: String,
 }
 
 impl Table {
@@ -269,6 +290,7 @@ impl Table {
             json: None,
             counts: None,
             empty: None,
+            links: Vec::new(),
             primary: false,
         }
     }
@@ -531,6 +553,12 @@ macro_rules! block_from {
 
 block_from!(Line => Line, Table => Table, HistogramBlock => Histogram, Events => Events,
     Findings => Findings, Fields => Fields, Section => Section, Code => Code);
+
+impl From<super::chart::Chart> for Block {
+    fn from(c: super::chart::Chart) -> Block {
+        Block::Chart(c)
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -113,6 +113,6 @@ fn rows_of(block: &Block) -> usize {
         Block::Events(e) => e.frame.height(),
         Block::Findings(f) => f.items.len(),
         Block::Histogram(h) => h.histogram.buckets.len(),
-        Block::Line(_) | Block::Fields(_) | Block::Section(_) | Block::Code(_) => 0,
+        _ => 0,
     }
 }

@@ -75,6 +75,12 @@ impl TableWriter {
             Block::Fields(f) => fields(f, out),
             Block::Section(s) => self.section(s, report, out),
             Block::Code(c) => code(c, out),
+            Block::Chart(c) => {
+                for line in super::chart::text_lines(c, &report.zone) {
+                    writeln!(out, "{line}")?;
+                }
+                Ok(())
+            }
         }
     }
 

@@ -1,21 +1,20 @@
 //! `keytrail report`: one evidence report of an archive (scope, summary, activity, KMS key
 //! inventory, lifecycle timeline, usage per key, detections, baselines, appendix), computed by
 //! [`build`] through the existing engines (query, kms, histogram, detect) into one
-//! [`model::ReportData`], then written as self-contained HTML ([`html`]), Markdown ([`md`]) or
-//! JSON (the model serialized). Writers never compute; builders never format.
+//! [`model::ReportData`], then laid out as blocks of the shared report model ([`blocks`]) and
+//! written by the shared writers (self-contained HTML, Markdown, text), or as JSON (the model
+//! serialized). Writers never compute; builders never format.
 
 pub mod activity;
 pub mod baselines;
+pub mod blocks;
 pub mod compare;
 pub mod detections;
 pub mod frames;
-pub mod html;
 pub mod keys;
 pub mod lanes;
-pub mod md;
 pub mod model;
 pub mod scope;
-pub mod svg;
 
 use polars::prelude::*;
 

@@ -72,14 +72,16 @@ try {
   console.log(`ok: activity canvas ${canvas.w}x${canvas.h}, ${canvas.painted} painted pixels`);
 
   const bands = await page.evaluate(() => {
-    const figures = Array.from(document.querySelectorAll("figure.baseline-figure"));
+    // Every zooming chart but the activity one is a baseline's band.
+    const figures = Array.from(document.querySelectorAll("figure.chart.zoom"))
+      .filter((f) => f.id !== "activity-chart");
     return figures.map((f) => {
-      const c = f.querySelector("canvas");
-      if (!c) return { id: f.querySelector(".interactive").id, painted: -1 };
+      const c = f.querySelector(".interactive canvas");
+      if (!c) return { id: f.id, painted: -1 };
       const data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
       let painted = 0;
       for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
-      return { id: f.querySelector(".interactive").id, painted };
+      return { id: f.id, painted };
     });
   });
   for (const b of bands) {
@@ -89,7 +91,7 @@ try {
   console.log(`ok: ${bands.length} baseline charts drawn`);
 
   const before = await page.evaluate(() => {
-    const u = window.keytrail.charts.activity;
+    const u = window.keytrail.charts["activity-chart"];
     return [u.scales.x.min, u.scales.x.max];
   });
   const over = await page.$("#activity-chart .u-over");
@@ -104,7 +106,7 @@ try {
   await page.mouse.up();
   await page.waitForTimeout(200);
   const after = await page.evaluate(() => {
-    const u = window.keytrail.charts.activity;
+    const u = window.keytrail.charts["activity-chart"];
     return [u.scales.x.min, u.scales.x.max];
   });
   const narrower = after[1] - after[0] < (before[1] - before[0]) * 0.6
@@ -113,7 +115,12 @@ try {
   console.log(`ok: drag narrowed the activity range from ${before[1] - before[0]} s to ${after[1] - after[0]} s`);
   await page.dblclick("#activity-chart .u-over");
 
-  await page.evaluate(() => window.scrollTo(0, 0));
+  // The screenshot shows the summary and the activity chart (README's docs/report.png).
+  await page.evaluate(() => {
+    const summary = document.getElementById("s1-summary");
+    if (summary) summary.scrollIntoView(); else window.scrollTo(0, 0);
+  });
+  await page.waitForTimeout(100);
   await page.screenshot({ path: screenshotPath });
   console.log(`ok: screenshot ${screenshotPath}`);
 
