@@ -9,7 +9,7 @@ use arrow::array::{Array, StringArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
 
-use super::file::{group_of, TokenIndex};
+use super::file::{group_of, hash_bytes, salt_of, TokenIndex};
 use crate::event::schema::{EVENT, TOPIC};
 use crate::store::manifest::{IndexRecord, PartRecord};
 use crate::{Error, Result};
@@ -19,7 +19,11 @@ pub fn from_groups(part: &PartRecord, groups: &[Vec<(Option<&str>, Option<&str>)
     TokenIndex {
         part_bytes: part.bytes,
         part_blake3: part.blake3.clone(),
-        groups: groups.iter().map(|rows| group_of(rows)).collect(),
+        groups: groups
+            .iter()
+            .enumerate()
+            .map(|(ordinal, rows)| group_of(rows, salt_of(&hash_bytes(&part.blake3), ordinal)))
+            .collect(),
     }
 }
 
@@ -69,7 +73,7 @@ pub fn from_parquet(file: &Path, part: &PartRecord) -> Result<TokenIndex> {
                 })
             })
             .collect();
-        groups.push(group_of(&rows));
+        groups.push(group_of(&rows, salt_of(&hash_bytes(&part.blake3), group)));
     }
     Ok(TokenIndex {
         part_bytes: part.bytes,
