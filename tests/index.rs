@@ -219,7 +219,10 @@ fn ingest_indexes_every_part_and_explain_says_what_it_skipped() {
     let root = store_of_single_event_parts(&testdata().join("query/events.ndjson"), dir.path());
     let root = root.to_str().unwrap();
     // Five events mention the key: the 35 others are all skipped, no false positive.
-    let found = run(&["query", root, "\"key-abc123\"", "--format", "ndjson"], true);
+    let found = run(
+        &["query", root, "\"key-abc123\"", "--format", "ndjson"],
+        true,
+    );
     assert_eq!(stdout(&found).lines().count(), 5, "{}", stdout(&found));
     let out = run(&["query", root, "\"key-abc123\"", "--explain"], false);
     let text = stdout(&out);

@@ -15,7 +15,7 @@ use super::bloom::{Bloom, BLOCK_BYTES};
 use super::tokens::{for_each_token_key, whole_value_key};
 use crate::store::manifest::{IndexRecord, PartRecord};
 
-/// The first bytes of every index file (format version 2: salted keys, 0.2% filters; a
+/// The first bytes of every index file (format version 2: salted keys; a
 /// version 1 index is not believed and `keytrail index` rebuilds it).
 pub const MAGIC: &[u8; 8] = b"KTTOKIX2";
 /// The directory of index files under the store root.
@@ -23,7 +23,7 @@ pub const INDEX_DIR: &str = "index";
 /// The extension added to the part's file name.
 pub const EXTENSION: &str = ".tokens";
 /// False-positive rate each row group's filter is sized for.
-pub const FPP: f64 = 0.002;
+pub const FPP: f64 = 0.0005;
 /// The largest index file read (a bigger one is not believed and never read whole).
 pub const MAX_INDEX_BYTES: u64 = 1 << 30;
 /// Slots of the table of recently seen keys (a power of two).
