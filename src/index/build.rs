@@ -82,13 +82,14 @@ pub fn from_parquet(file: &Path, part: &PartRecord) -> Result<TokenIndex> {
     })
 }
 
-/// Writes `index` of `part` to the new file `path` and syncs it; returns its manifest record.
+/// Writes `index` of `part` to the new file `path`; returns its manifest record. Not synced:
+/// a reader believes an index only when its size and blake3 match this record, so one that a
+/// crash left torn or zeroed is scanned past and named, never believed (the fsync cost ingest
+/// of the 1M archive about 9 ms per part, a quarter of its wall time on this machine).
 pub fn write(path: &Path, part: &PartRecord, index: &TokenIndex) -> Result<IndexRecord> {
     let bytes = index.to_bytes();
     let mut file = File::create(path).map_err(|e| Error::io(path, e))?;
-    file.write_all(&bytes)
-        .and_then(|_| file.sync_all())
-        .map_err(|e| Error::io(path, e))?;
+    file.write_all(&bytes).map_err(|e| Error::io(path, e))?;
     Ok(IndexRecord {
         part: part.path.clone(),
         bytes: bytes.len() as u64,
