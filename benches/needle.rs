@@ -8,7 +8,9 @@
 //!
 //! Environment: `NEEDLE_STORES` (comma-separated, default the 1m, 3m, 10m stores under
 //! `/tmp/horizon`), `NEEDLE_SCRATCH` (default `/tmp/keytrail-needle`), `NEEDLE_ROUNDS`
-//! (default 3), `NEEDLE_PYTHON` (default `python3`, with the `duckdb` package).
+//! (default 3), `NEEDLE_PYTHON` (default `python3`, with the `duckdb` package),
+//! `NEEDLE_IN_PLACE=1` (the stores are scratch copies already: index and query them where they
+//! are, no copy).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -34,6 +36,16 @@ const NEEDLES: &[Needle] = &[
         name: "rare needle, seed SQL 2",
         keytrail: r#""198.18.0.77" | SELECT DISTINCT "event.eventName" as eventName,"event.sourceIpAddress" as ip,count(*) as num GROUP BY eventName,ip ORDER BY count(*) DESC"#,
         duckdb: r#"SELECT "event.eventName" AS eventName, "event.sourceIpAddress" AS ip, count(*) AS num FROM events WHERE regexp_matches("event", '(^|[^A-Za-z0-9_.-])198\.18\.0\.77([^A-Za-z0-9_.-]|$)') GROUP BY ALL ORDER BY num DESC"#,
+    },
+    Needle {
+        name: "absent token, raw logs",
+        keytrail: r#""zzzqqq12345""#,
+        duckdb: r#"SELECT "event" FROM events WHERE regexp_matches("event", '(^|[^A-Za-z0-9_.-])zzzqqq12345([^A-Za-z0-9_.-]|$)')"#,
+    },
+    Needle {
+        name: "daily key, raw logs",
+        keytrail: r#""key-abc1234""#,
+        duckdb: r#"SELECT "event" FROM events WHERE regexp_matches("event", '(^|[^A-Za-z0-9_.-])key-abc1234([^A-Za-z0-9_.-]|$)')"#,
     },
     Needle {
         name: "daily key, seed SQL 2",
@@ -87,7 +99,11 @@ fn du(path: &Path) -> u64 {
         .unwrap_or(0)
 }
 
-fn bench_store(store: &Path, scratch: &Path, rounds: usize, python: &str) {
+/// A scratch copy of `store` (or `store` itself when `in_place`).
+fn scratch_copy(store: &Path, scratch: &Path, in_place: bool) -> PathBuf {
+    if in_place {
+        return store.to_path_buf();
+    }
     let copy = scratch.join("store");
     let _ = std::fs::remove_dir_all(&copy);
     assert!(Command::new("cp")
@@ -98,6 +114,37 @@ fn bench_store(store: &Path, scratch: &Path, rounds: usize, python: &str) {
         .unwrap()
         .success());
     let _ = std::fs::remove_file(copy.join(".done"));
+    copy
+}
+
+/// `keytrail kms usage` of the daily key, with and without the index, interleaved.
+fn bench_kms_usage(store: &Path, rounds: usize) {
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        for no_index in [false, true] {
+            let mut c = Command::new(keytrail());
+            c.args(["kms", "usage"])
+                .arg(store)
+                .args(["key-abc1234", "--format", "csv"]);
+            if no_index {
+                c.env("KEYTRAIL_NO_INDEX", "1");
+            }
+            let t = timed(&mut c);
+            match no_index {
+                false => with.push(t),
+                true => without.push(t),
+            }
+        }
+    }
+    let (w, wo) = (median(with), median(without));
+    println!(
+        "  daily key, kms usage: index {w:.3} s, no index {wo:.3} s ({:.3}x)",
+        w / wo
+    );
+}
+
+fn bench_store(store: &Path, scratch: &Path, rounds: usize, python: &str, in_place: bool) {
+    let copy = scratch_copy(store, scratch, in_place);
     let index_time = timed(Command::new(keytrail()).arg("index").arg(&copy));
     println!(
         "{}: keytrail index {index_time:.1} s; index {} bytes, parts {} bytes",
@@ -136,7 +183,10 @@ fn bench_store(store: &Path, scratch: &Path, rounds: usize, python: &str) {
             w / d
         );
     }
-    std::fs::remove_dir_all(&copy).expect("scratch copy removed");
+    bench_kms_usage(&copy, rounds);
+    if !in_place {
+        std::fs::remove_dir_all(&copy).expect("scratch copy removed");
+    }
 }
 
 fn bench_ingest(archive: &Path, scratch: &Path, rounds: usize) {
@@ -175,6 +225,7 @@ fn main() {
     std::fs::create_dir_all(&scratch).unwrap();
     let rounds: usize = env_or("NEEDLE_ROUNDS", "3").parse().unwrap_or(3);
     let python = env_or("NEEDLE_PYTHON", "python3");
+    let in_place = env_or("NEEDLE_IN_PLACE", "0") == "1";
     if let Ok(archive) = std::env::var("NEEDLE_INGEST") {
         bench_ingest(Path::new(&archive), &scratch, rounds);
     }
@@ -184,7 +235,7 @@ fn main() {
     );
     for store in stores.split(',').filter(|s| !s.is_empty()) {
         if Path::new(store).join("events").is_dir() {
-            bench_store(Path::new(store), &scratch, rounds, &python);
+            bench_store(Path::new(store), &scratch, rounds, &python, in_place);
         } else {
             println!("skipped: {store}: no store there");
         }

@@ -205,3 +205,35 @@ fn huge_tokens_index_and_match_alike_with_and_without_the_index() {
         );
     }
 }
+
+#[test]
+fn an_index_of_the_older_unsalted_format_is_not_believed_and_keytrail_index_rebuilds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, parts) = fixture_store(dir.path());
+    let needle = "\"key-abc123\"";
+    let (reference, _, _) = both_ways(&root, needle);
+    // Format 1 had the same layout with unsalted keys: an old index, recorded as it is.
+    let target = root.join(index_of(&parts[0]));
+    let mut old = std::fs::read(&target).unwrap();
+    old[..8].copy_from_slice(b"KTTOKIX1");
+    std::fs::write(&target, &old).unwrap();
+    forge_manifest_line(&root, &parts[0], &target);
+    let (with, without, warnings) = both_ways(&root, needle);
+    assert_eq!((&with, &without), (&reference, &reference));
+    let shown = index_of(&parts[0]);
+    assert!(
+        warnings.contains(&format!(
+            "  {shown}: not a keytrail token index (or another version of one)\n"
+        )),
+        "{warnings}"
+    );
+    let rebuilt = run(&["index", root.to_str().unwrap()], false);
+    assert_eq!(rebuilt.status.code(), Some(0), "{}", stderr(&rebuilt));
+    assert!(
+        stdout(&rebuilt).contains("indexed 1 part files in"),
+        "{}",
+        stdout(&rebuilt)
+    );
+    let (with, _, warnings) = both_ways(&root, needle);
+    assert_eq!((with.as_str(), warnings.as_str()), (reference.as_str(), ""));
+}

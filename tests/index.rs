@@ -218,12 +218,18 @@ fn ingest_indexes_every_part_and_explain_says_what_it_skipped() {
     let dir = tempfile::tempdir().unwrap();
     let root = store_of_single_event_parts(&testdata().join("query/events.ndjson"), dir.path());
     let root = root.to_str().unwrap();
+    // Five events mention the key: the 35 others are all skipped, no false positive.
+    let found = run(
+        &["query", root, "\"key-abc123\"", "--format", "ndjson"],
+        true,
+    );
+    assert_eq!(stdout(&found).lines().count(), 5, "{}", stdout(&found));
     let out = run(&["query", root, "\"key-abc123\"", "--explain"], false);
     let text = stdout(&out);
     let index = text.split("index:\n").nth(1).unwrap_or_default();
     assert_eq!(
         index.trim_end(),
-        "  the token index skipped 34 of 40 part files in range (34 of 40 row groups), which \
+        "  the token index skipped 35 of 40 part files in range (35 of 40 row groups), which \
          cannot hold the search's terms"
     );
     let out = run(&["query", root, "not key-abc123", "--explain"], false);
@@ -298,11 +304,47 @@ fn a_store_without_indexes_reads_the_same_and_keytrail_index_builds_them_once() 
     );
     let explained = stdout(&run(&["query", root, "\"key-abc123\"", "--explain"], false));
     assert!(
-        explained.contains("skipped 34 of 40 part files"),
+        explained.contains("skipped 35 of 40 part files"),
         "{explained}"
     );
     let help = stdout(&run(&["index", "--help"], false));
     assert!(help.contains("keytrail index ./store"), "{help}");
     let not_a_store = run(&["index", dir.path().join("in").to_str().unwrap()], false);
     assert_eq!(not_a_store.status.code(), Some(2));
+}
+
+#[test]
+fn kms_usage_of_a_key_id_gives_the_same_bytes_through_the_index_and_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = store_of_single_event_parts(&testdata().join("query/events.ndjson"), dir.path());
+    let root = root.to_str().unwrap();
+    let keys = [
+        "key-abc123",
+        "key-ghi789",
+        "acs:kms:cn-hangzhou:1234567890:key/key-def456",
+        "alias/prod-db",
+        "key-nowhere",
+    ];
+    for key in keys {
+        for by in ["ip", "user", "ak", "day"] {
+            for format in ["csv", "json"] {
+                let args = ["kms", "usage", root, key, "--by", by, "--format", format];
+                let (with, without) = (run(&args, false), run(&args, true));
+                assert_eq!(with.status.code(), Some(0), "{key} {by}: {}", stderr(&with));
+                assert_eq!(
+                    (stdout(&with), stderr(&with)),
+                    (stdout(&without), stderr(&without)),
+                    "{key} --by {by} --format {format}"
+                );
+            }
+        }
+    }
+    // The key's own search skips parts through the index (what kms usage reads).
+    let explained = stdout(&run(&["query", root, "\"key-ghi789\"", "--explain"], false));
+    assert!(!explained.contains("skipped 0 of"), "{explained}");
+    let used = stdout(&run(
+        &["kms", "usage", root, "key-ghi789", "--format", "csv"],
+        false,
+    ));
+    assert!(used.lines().count() > 1, "{used}");
 }

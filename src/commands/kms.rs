@@ -5,7 +5,9 @@ use keytrail::histogram::Interval;
 use keytrail::kms::aliases::alias_statement;
 use keytrail::kms::inventory::{state_statement, usage_totals_statement};
 use keytrail::kms::run::{self, RunOptions};
-use keytrail::kms::{lifecycle_statement, usage_statement, KeyRef, UsageBy, LIFECYCLE_EVENTS};
+use keytrail::kms::{
+    lifecycle_statement, usage_search, usage_statement, KeyRef, UsageBy, LIFECYCLE_EVENTS,
+};
 use keytrail::query::exec;
 use keytrail::query::sql::SqlContext;
 use keytrail::render::escape::visible_lines;
@@ -112,7 +114,14 @@ fn usage(args: UsageArgs) -> Result<i32> {
         statements.push(usage_statement(&key_ids, &aliases, by, geoip));
         return print_statements(&statements);
     }
-    let result = run::usage(p.source.scan(&p.opts.range)?, &args.key, by, &p.opts)?;
+    // A key id's events are found through the token index; an alias needs the alias history.
+    let events = match KeyRef::parse(&args.key) {
+        Ok(KeyRef::Id(id)) => p
+            .source
+            .scan_for_search(&p.opts.range, &usage_search(&[id], &[])),
+        _ => p.source.scan(&p.opts.range),
+    };
+    let result = run::usage(events?, &args.key, by, &p.opts)?;
     show(render::kms::usage(&result, &p.opts.ctx.zone), &p)
 }
 

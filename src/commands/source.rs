@@ -135,6 +135,12 @@ impl Source {
         files
     }
 
+    /// The events of `range` in the part files the token index keeps for the search `search`
+    /// ([`Source::files_for_query`]): every event the search matches, and fewer others.
+    pub fn scan_for_search(&self, range: &TimeRange, search: &str) -> Result<LazyFrame> {
+        self.scan_files(&self.files_for_query(range, search), range)
+    }
+
     /// The events within `range`.
     pub fn scan(&self, range: &TimeRange) -> Result<LazyFrame> {
         self.note_scanned(&self.store.files_in(range));

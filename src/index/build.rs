@@ -9,7 +9,7 @@ use arrow::array::{Array, StringArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
 
-use super::file::{group_of, TokenIndex};
+use super::file::{group_of, hash_bytes, salt_of, TokenIndex};
 use crate::event::schema::{EVENT, TOPIC};
 use crate::store::manifest::{IndexRecord, PartRecord};
 use crate::{Error, Result};
@@ -19,7 +19,11 @@ pub fn from_groups(part: &PartRecord, groups: &[Vec<(Option<&str>, Option<&str>)
     TokenIndex {
         part_bytes: part.bytes,
         part_blake3: part.blake3.clone(),
-        groups: groups.iter().map(|rows| group_of(rows)).collect(),
+        groups: groups
+            .iter()
+            .enumerate()
+            .map(|(ordinal, rows)| group_of(rows, salt_of(&hash_bytes(&part.blake3), ordinal)))
+            .collect(),
     }
 }
 
@@ -69,7 +73,7 @@ pub fn from_parquet(file: &Path, part: &PartRecord) -> Result<TokenIndex> {
                 })
             })
             .collect();
-        groups.push(group_of(&rows));
+        groups.push(group_of(&rows, salt_of(&hash_bytes(&part.blake3), group)));
     }
     Ok(TokenIndex {
         part_bytes: part.bytes,
@@ -78,13 +82,14 @@ pub fn from_parquet(file: &Path, part: &PartRecord) -> Result<TokenIndex> {
     })
 }
 
-/// Writes `index` of `part` to the new file `path` and syncs it; returns its manifest record.
+/// Writes `index` of `part` to the new file `path`; returns its manifest record. Not synced:
+/// a reader believes an index only when its size and blake3 match this record, so one that a
+/// crash left torn or zeroed is scanned past and named, never believed (the fsync cost ingest
+/// of the 1M archive about 9 ms per part, a quarter of its wall time on this machine).
 pub fn write(path: &Path, part: &PartRecord, index: &TokenIndex) -> Result<IndexRecord> {
     let bytes = index.to_bytes();
     let mut file = File::create(path).map_err(|e| Error::io(path, e))?;
-    file.write_all(&bytes)
-        .and_then(|_| file.sync_all())
-        .map_err(|e| Error::io(path, e))?;
+    file.write_all(&bytes).map_err(|e| Error::io(path, e))?;
     Ok(IndexRecord {
         part: part.path.clone(),
         bytes: bytes.len() as u64,

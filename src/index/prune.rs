@@ -50,7 +50,7 @@ impl Need {
         match self {
             Need::Anything => true,
             Need::Nothing => false,
-            Need::Key(k) => group.bloom.may_contain(*k),
+            Need::Key(k) => group.may_contain(*k),
             Need::All(v) => v.iter().all(|n| n.may_match(group)),
             Need::Any(v) => v.iter().any(|n| n.may_match(group)),
         }
@@ -168,10 +168,13 @@ mod tests {
 
     #[test]
     fn and_or_not_and_untestable_terms() {
-        let g = group_of(&[(
-            Some(r#"{"eventName":"Decrypt","requestParameters":{"KeyId":"key-abc123"}}"#),
-            Some("actiontrail_audit_event"),
-        )]);
+        let g = group_of(
+            &[(
+                Some(r#"{"eventName":"Decrypt","requestParameters":{"KeyId":"key-abc123"}}"#),
+                Some("actiontrail_audit_event"),
+            )],
+            7,
+        );
         let yes = |q: &str| need(q).may_match(&g);
         assert!(yes(r#""key-abc123""#));
         assert!(!yes(r#""key-abc1234""#));

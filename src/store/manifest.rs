@@ -182,8 +182,34 @@ pub fn load(path: &Path, cut_torn_tail: bool) -> Result<Manifest> {
     Ok(manifest)
 }
 
-/// One manifest line, and whether it is a source line without a `kind`.
+/// One manifest line, and whether it is a source line without a `kind`: a tagged line is read
+/// straight into its record (a store's manifest holds a line per source file and per part,
+/// tens of MB read on every open); any other line, or one that does not read so, goes through
+/// a JSON value, which gives the exact reason it is not a line.
 fn parse(line: &str) -> std::result::Result<(Line, bool), String> {
+    parse_tagged(line).map_or_else(|| parse_value(line), Ok)
+}
+
+/// The `kind` of a line (its other fields skipped).
+#[derive(Deserialize)]
+struct Tag {
+    kind: String,
+}
+
+/// A line whose `kind` is a known string, read into its record; `None` for anything else.
+fn parse_tagged(line: &str) -> Option<(Line, bool)> {
+    let tag: Tag = serde_json::from_str(line).ok()?;
+    let parsed = match tag.kind.as_str() {
+        "source" => Line::Source(serde_json::from_str(line).ok()?),
+        "part" => Line::Part(serde_json::from_str(line).ok()?),
+        "index" => Line::Index(serde_json::from_str(line).ok()?),
+        _ => return None,
+    };
+    Some((parsed, false))
+}
+
+/// [`parse`] through a JSON value.
+fn parse_value(line: &str) -> std::result::Result<(Line, bool), String> {
     let mut value: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
     let kind = match value.as_object_mut().map(|o| o.remove("kind")) {
         Some(kind) => kind,
@@ -331,6 +357,34 @@ pub fn append(path: &Path, lines: &[Line]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tagged_lines_read_straight_as_through_a_value() {
+        let part = r#"{"kind":"part","path":"events/date=2024-03-01/p.parquet","rows":2,"bytes":9,"blake3":"ab","run":"r","sources":["/a","/b\u0000"]}"#;
+        let index =
+            r#"{"kind":"index","part":"events/date=2024-03-01/p.parquet","bytes":1,"blake3":"c"}"#;
+        let source = r#"{"kind":"source","path":"/a","size":1,"blake3":"d","format":"f","events_read":1,"stored":1,"duplicates":0,"rejects":0,"problems":[],"run":"r","time":"t"}"#;
+        let untagged = source.replace(r#""kind":"source","#, "");
+        let twice = part.replace(r#""rows":2"#, r#""rows":2,"rows":3"#);
+        let lines = [
+            part.to_string(),
+            index.to_string(),
+            source.to_string(),
+            untagged,
+            twice,
+            part.replace(r#""kind":"part""#, r#""kind":"part","kind":"index""#),
+            part.replace(r#""kind":"part""#, r#""kind":null"#),
+            part.replace(r#""kind":"part""#, r#""kind":5"#),
+            part.replace(r#""kind":"part""#, r#""kind":"parts""#),
+            part.replace(r#""rows":2"#, r#""rows":-2"#),
+            "[1]".to_string(),
+            "{".to_string(),
+        ];
+        for line in &lines {
+            assert_eq!(parse(line), parse_value(line), "{line}");
+        }
+        assert!(parse_tagged(&lines[0]).is_some() && parse_tagged(&lines[4]).is_none());
+    }
 
     fn record(path: &str) -> ManifestRecord {
         ManifestRecord {
