@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -34,8 +33,7 @@ pub fn run(args: IndexArgs) -> Result<i32> {
     let mut store = Store::create_or_open(root)?;
     let todo = parts_to_index(&store);
     let total = store.parts().len();
-    let done = AtomicUsize::new(0);
-    let step = (todo.len() / 20).max(1);
+    let mut done = 0;
     for batch in todo.chunks(PARTS_PER_BATCH) {
         let built = batch
             .par_iter()
@@ -43,14 +41,13 @@ pub fn run(args: IndexArgs) -> Result<i32> {
                 let tmp = store.index_tmp_path(part.record.name())?;
                 let index = build::from_parquet(&part.file, &part.record)?;
                 let record = build::write(&tmp, &part.record, &index)?;
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if n.is_multiple_of(step) || n == todo.len() {
-                    stderr::shown(&format!("indexing: {n} of {} part files", todo.len()));
-                }
                 Ok((part.record.clone(), record))
             })
             .collect::<Result<Vec<_>>>()?;
         store.place_indexes(built)?;
+        // Said here, after the batch, so the counts only ever go up.
+        done += batch.len();
+        stderr::shown(&format!("indexing: {done} of {} part files", todo.len()));
     }
     let bytes: u64 = latest_records(&store).values().map(|r| r.bytes).sum();
     let part_bytes: u64 = store.parts().iter().map(|p| p.record.bytes).sum();
