@@ -156,12 +156,7 @@ fn main() {
                     format!("{os:.2}"),
                     format!("{omb:.0}"),
                     format!("{ocpu:.2}"),
-                    format!(
-                        "{:.2} | {:.2} | {:.2}",
-                        ns / os,
-                        ncpu / ocpu,
-                        nmb / omb
-                    ),
+                    format!("{:.2} | {:.2} | {:.2}", ns / os, ncpu / ocpu, nmb / omb),
                 ),
                 (Some(r), _) => {
                     let (a, b, c) = cell(r);
