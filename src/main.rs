@@ -45,7 +45,6 @@ fn tune_allocator(command: &cli::Command) {
             // SAFETY: as above; `READ_PURGE_DELAY_MS` is a delay in milliseconds.
             unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, READ_PURGE_DELAY_MS) };
         }
-        one_file_at_a_time();
     }
 }
 
@@ -56,22 +55,6 @@ fn tune_allocator(command: &cli::Command) {
 /// 706 MB). 10 ms keeps most of that gain (`detect` 248-261 MB on 1M events, `query ndjson`
 /// 236-243 MB) at less CPU than 0 ms, which faults every page in again.
 const READ_PURGE_DELAY_MS: std::os::raw::c_long = 10;
-
-/// Lets polars' streaming scans decode one part file at a time (its defaults: as many as
-/// pipelines, with five more files opened ahead), before polars reads its configuration: what
-/// a scan holds then grows with one file, not with the number of threads times the file size
-/// (`sql` on the 30M store: 100 -> 85 MB). A file's columns are still decoded in parallel.
-fn one_file_at_a_time() {
-    for (name, value) in [
-        ("POLARS_MAX_CONCURRENT_SCANS", "1"),
-        ("POLARS_NUM_READERS_PRE_INIT", "1"),
-    ] {
-        if std::env::var_os(name).is_none() {
-            // SAFETY (edition 2021, as in `set_threads`): no other thread runs yet.
-            std::env::set_var(name, value);
-        }
-    }
-}
 
 /// Turns transparent huge pages off for this process. mimalloc reads its own THP option only at
 /// start-up, the kernel flag applies to later faults; a failure only costs memory, so the
