@@ -1,7 +1,7 @@
 //! Issue 17's scenario: every read command on the shared `keytrail sample --days 365` stores
 //! of 1M, 3M, 10M and 30M events, timed with `/usr/bin/time -f '%e %M'` (seconds, peak RSS),
 //! for a binary and optionally a baseline binary; prints one table row per command and size
-//! with µs per event and the ratios to the baseline.
+//! with µs per event and the ratios (seconds, CPU seconds, peak RSS) to the baseline.
 //!
 //! ```text
 //! cargo bench --bench horizon -- --bin target/release/keytrail \
@@ -120,8 +120,8 @@ fn measure(bin: &Path, args: &[&str], store: &Path) -> Result<(f64, f64, f64), S
 
 fn main() {
     let o = options();
-    println!("| command | store | seconds | CPU s | peak RSS MB | µs/event | baseline s | baseline CPU s | baseline MB | time ratio | RSS ratio |");
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("| command | store | seconds | CPU s | peak RSS MB | µs/event | baseline s | baseline CPU s | baseline MB | time ratio | CPU ratio | RSS ratio |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (name, args) in COMMANDS {
         let short = name.split_whitespace().next().unwrap_or(name);
         if o.only.as_ref().is_some_and(|only| {
@@ -134,7 +134,7 @@ fn main() {
         for size in &o.sizes {
             let store = o.stores.join(format!("store-{size}"));
             if !store.join(".done").exists() && !store.join("manifest.jsonl").exists() {
-                println!("| {name} | {size} | (no store) | | | | | | | | |");
+                println!("| {name} | {size} | (no store) | | | | | | | | | |");
                 continue;
             }
             let new = measure(&o.bin, args, &store);
@@ -151,22 +151,21 @@ fn main() {
                 .as_ref()
                 .map(|(s, _, _)| format!("{:.2}", s * 1e6 / events(size)))
                 .unwrap_or_default();
-            let (bs, bmb, bcpu, ts, tm) = match (&old, &new) {
-                (Some(Ok((os, omb, ocpu))), Ok((ns, nmb, _))) => (
+            let (bs, bmb, bcpu, ratios) = match (&old, &new) {
+                (Some(Ok((os, omb, ocpu))), Ok((ns, nmb, ncpu))) => (
                     format!("{os:.2}"),
                     format!("{omb:.0}"),
                     format!("{ocpu:.2}"),
-                    format!("{:.2}", ns / os),
-                    format!("{:.2}", nmb / omb),
+                    format!("{:.2} | {:.2} | {:.2}", ns / os, ncpu / ocpu, nmb / omb),
                 ),
                 (Some(r), _) => {
                     let (a, b, c) = cell(r);
-                    (a, b, c, String::new(), String::new())
+                    (a, b, c, " | ".into())
                 }
-                _ => Default::default(),
+                _ => (String::new(), String::new(), String::new(), " | ".into()),
             };
             println!(
-                "| {name} | {size} | {s} | {cpu} | {mb} | {per_event} | {bs} | {bcpu} | {bmb} | {ts} | {tm} |"
+                "| {name} | {size} | {s} | {cpu} | {mb} | {per_event} | {bs} | {bcpu} | {bmb} | {ratios} |"
             );
         }
     }

@@ -41,8 +41,20 @@ fn tune_allocator(command: &cli::Command) {
         }
     } else {
         no_huge_pages();
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            // SAFETY: as above; `READ_PURGE_DELAY_MS` is a delay in milliseconds.
+            unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, READ_PURGE_DELAY_MS) };
+        }
     }
 }
+
+/// How long freed memory stays mapped before mimalloc returns it to the kernel, for every
+/// command but ingest (mimalloc's default is 1000 ms). Reads decode each part file into fresh
+/// buffers and free them soon after; in the second they were kept, a 30M-event store (files of
+/// 8k events) piled up 2-3x the live memory (`detect` 611 MB, 239 MB with 0 ms; `query ndjson`
+/// 706 MB). 10 ms keeps most of that gain (`detect` 248-261 MB on 1M events, `query ndjson`
+/// 236-243 MB) at less CPU than 0 ms, which faults every page in again.
+const READ_PURGE_DELAY_MS: std::os::raw::c_long = 10;
 
 /// Turns transparent huge pages off for this process. mimalloc reads its own THP option only at
 /// start-up, the kernel flag applies to later faults; a failure only costs memory, so the

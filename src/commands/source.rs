@@ -71,7 +71,7 @@ impl Source {
     /// Problems with archive files are reported on stderr, as `ingest` would.
     pub fn open(path: &Path, damage: &DamageArgs) -> Result<Source> {
         if Store::looks_like_store(path) {
-            let store = Store::open(path)?;
+            let store = Store::open_keeping(path, store::manifest::Keep::Parts)?;
             check_damage(&store, damage.allow_damaged)?;
             return Ok(Source { store, _temp: None });
         }

@@ -1,9 +1,13 @@
 //! Detection in bounded memory: the range is cut into consecutive chunks of whole days (of
-//! hours, for a day too busy alone) holding a bounded number of events, and the chunks are fed
-//! to a [`Detector`] in time order. Rule windows are time-local: the windows that end within a
+//! hours, for a day too busy alone; of seconds, for an hour too busy alone) holding a bounded
+//! number of events, and the chunks are fed to a [`Detector`] in time order. Rule windows are time-local: the windows that end within a
 //! chunk are evaluated as soon as it is read, and only a window that straddles the chunk's end
-//! carries its matched events into the next one. The baselines keep their per-hour counts,
-//! which never span a chunk (chunks start on hours), and judge them once every chunk is read.
+//! carries its matched events into the next one. The baselines keep their per-hour counts
+//! (the groups of an hour a chunk ends within wait for the rest of that hour) and judge them
+//! once every chunk is read. What a chunk holds is then bounded by the chunk size plus, per
+//! rule, its matched events of one open window: only a single second holding more events than
+//! the chunk size, or a rule matching more events in one window than memory holds, can outgrow
+//! it, and then the memory guard stops the run (exit 3) before the machine runs out.
 
 use polars::prelude::*;
 
@@ -72,29 +76,27 @@ fn intersect(chunk: &TimeRange, range: &TimeRange) -> Option<TimeRange> {
     }
 }
 
-/// Consecutive ranges covering `range` whose events [`cut`] bounds to `max_events` (unless an
-/// hour alone holds more), from the number of events per hour (one streaming pass over
-/// `__time__`).
+/// Consecutive ranges covering `range` whose events [`cut`] bounds to `max_events`, from the
+/// number of events per hour (one streaming pass over `__time__`). An hour alone holding more
+/// is cut again at seconds ([`cut_seconds`], from a second pass over that hour's `__time__`),
+/// so only a single second holding more than `max_events` makes a larger chunk.
 pub fn chunks(scan: Scan, range: &TimeRange, max_events: u64) -> Result<Vec<TimeRange>> {
-    let hour = col(TIME)
-        .cast(DataType::Int64)
-        .floor_div(lit(HOUR))
-        .alias("hour");
-    let counts = scan(range)?
-        .select([hour])
-        .group_by([col("hour")])
-        .agg([len().cast(DataType::UInt64).alias("n")])
-        .sort(["hour"], SortMultipleOptions::default())
-        .collect_with_engine(Engine::Streaming)?
-        .unwrap_single();
-    let hours: Vec<(i64, u64)> = counts
-        .column("hour")?
-        .i64()?
-        .iter()
-        .zip(counts.column("n")?.u64()?.iter())
-        .filter_map(|(h, n)| Some((h?, n?)))
-        .collect();
-    let cuts = cut(&hours, max_events.max(1));
+    let max = max_events.max(1);
+    let hours = counts_per(scan, range, HOUR)?;
+    let mut cuts = cut(&hours, max);
+    for &(hour, _) in hours.iter().filter(|&&(_, n)| n > max) {
+        let within = TimeRange {
+            from: Some(range.from.map_or(hour * HOUR, |f| f.max(hour * HOUR))),
+            to: Some(
+                range
+                    .to
+                    .map_or((hour + 1) * HOUR, |t| t.min((hour + 1) * HOUR)),
+            ),
+        };
+        cuts.extend(cut_seconds(&counts_per(scan, &within, 1)?, max));
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
     let mut bounds = vec![range.from];
     bounds.extend(cuts.into_iter().map(Some));
     bounds.push(range.to);
@@ -105,6 +107,44 @@ pub fn chunks(scan: Scan, range: &TimeRange, max_events: u64) -> Result<Vec<Time
             to: b[1],
         })
         .collect())
+}
+
+/// The events of `range` per `unit` seconds: ascending `(time / unit, events)`.
+fn counts_per(scan: Scan, range: &TimeRange, unit: i64) -> Result<Vec<(i64, u64)>> {
+    let slot = col(TIME)
+        .cast(DataType::Int64)
+        .floor_div(lit(unit))
+        .alias("slot");
+    let counts = scan(range)?
+        .select([slot])
+        .group_by([col("slot")])
+        .agg([len().cast(DataType::UInt64).alias("n")])
+        .sort(["slot"], SortMultipleOptions::default())
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single();
+    Ok(counts
+        .column("slot")?
+        .i64()?
+        .iter()
+        .zip(counts.column("n")?.u64()?.iter())
+        .filter_map(|(h, n)| Some((h?, n?)))
+        .collect())
+}
+
+/// Where to cut ascending `(second, events)` counts of one hour so that each piece holds at
+/// most `max` events (a second holding more is a piece of its own): at the start of the second
+/// that would overflow the piece before it. Events of one second are never cut apart.
+pub fn cut_seconds(seconds: &[(i64, u64)], max: u64) -> Vec<i64> {
+    let mut cuts = Vec::new();
+    let mut held = 0u64;
+    for &(second, n) in seconds {
+        if held > 0 && held + n > max {
+            cuts.push(second);
+            held = 0;
+        }
+        held += n;
+    }
+    cuts
 }
 
 /// Where to cut ascending `(hour, events)` counts so that each chunk holds at most `max`
@@ -147,6 +187,10 @@ pub struct Detector<'a> {
     carry: Vec<DataFrame>,
     /// The baselines' counts so far.
     baselines: BaselineState,
+    /// The baselines' groups of the hour the last chunk ended within (a chunk cut inside an
+    /// hour too busy alone): folded with the next chunk's, so that every hour is scored once,
+    /// whole.
+    open_hour: Vec<Group>,
     /// The first and last time of the events (not the history) so far.
     bounds: Bounds,
     /// The rules' findings so far.
@@ -167,6 +211,7 @@ impl<'a> Detector<'a> {
             opts,
             run_baselines: opts.baselines.is_some() && Severity::Medium >= opts.min_severity,
             baselines: BaselineState::default(),
+            open_hour: Vec::new(),
             bounds: (None, None),
             findings: Vec::new(),
         })
@@ -193,10 +238,7 @@ impl<'a> Detector<'a> {
                 lo.into_iter().chain(self.bounds.0).min(),
                 hi.into_iter().chain(self.bounds.1).max(),
             );
-            let judged = self.opts.from.or(self.bounds.0);
-            if let (Some(b), Some(judged)) = (&self.opts.baselines, judged) {
-                self.baselines.add(&groups, judged, b);
-            }
+            self.add_groups(groups, end);
         }
         let mut complete = Vec::with_capacity(matched.len());
         for (i, m) in matched.into_iter().enumerate() {
@@ -212,9 +254,37 @@ impl<'a> Detector<'a> {
         Ok(())
     }
 
+    /// Folds `groups` (a chunk's, ending at `end`) into the baselines, holding back those of
+    /// the hour `end` falls within (all of them are folded when `end` is None or an hour's
+    /// start).
+    fn add_groups(&mut self, groups: Vec<Group>, end: Option<i64>) {
+        let mut groups = groups;
+        if !self.open_hour.is_empty() {
+            let mut all = std::mem::take(&mut self.open_hour);
+            all.append(&mut groups);
+            groups = all;
+        }
+        if let Some(open) = end
+            .filter(|e| e.rem_euclid(HOUR) != 0)
+            .map(|e| e.div_euclid(HOUR))
+        {
+            let (held, whole): (Vec<Group>, Vec<Group>) =
+                groups.into_iter().partition(|g| g.hour == open);
+            self.open_hour = held;
+            groups = whole;
+        }
+        let judged = self.opts.from.or(self.bounds.0);
+        if let (Some(b), Some(judged)) = (&self.opts.baselines, judged) {
+            self.baselines.add(&groups, judged, b);
+        }
+    }
+
     /// Evaluates the windows still open and the baselines. Findings come sorted by start
     /// time, then severity (highest first), then rule id.
     pub fn finish(mut self) -> Result<Vec<Finding>> {
+        if !self.open_hour.is_empty() {
+            self.add_groups(Vec::new(), None);
+        }
         if self.carry.iter().any(|c| c.height() > 0) {
             let carry = std::mem::take(&mut self.carry);
             let found = engine::run_all(&self.prepared, &carry, &self.opts.ctx)?;
@@ -313,6 +383,51 @@ mod tests {
         assert_eq!(cut(&hours, 6), vec![DAY, 2 * DAY, 52 * HOUR]);
         assert_eq!(cut(&[(-30, 5), (-2, 5)], 6), vec![-DAY]);
         assert!(cut(&[], 6).is_empty());
+    }
+
+    #[test]
+    fn a_busy_hour_is_cut_at_seconds_never_inside_one() {
+        let seconds = [(10, 3), (11, 1), (12, 5), (40, 2), (41, 2)];
+        assert_eq!(cut_seconds(&seconds, 4), vec![12, 40]);
+        assert_eq!(cut_seconds(&seconds, 100), Vec::<i64>::new());
+        assert_eq!(cut_seconds(&seconds, 1), vec![11, 12, 40, 41]);
+        assert!(cut_seconds(&[], 1).is_empty());
+    }
+
+    /// The one hour of the test events (nine, all within hour 0) is cut into chunks of at
+    /// most `max` events, each second's events kept together; every event is in one chunk.
+    #[test]
+    fn chunks_of_one_busy_hour_hold_at_most_max_events() {
+        use crate::detect::engine::tests::events;
+        let scan = |r: &TimeRange| -> Result<LazyFrame> {
+            let t = col(TIME);
+            let after = r.from.map_or(lit(true), |f| t.clone().gt_eq(lit(f)));
+            let before = r.to.map_or(lit(true), |e| t.lt(lit(e)));
+            Ok(events().lazy().filter(after.and(before)))
+        };
+        let count = |r: &TimeRange| crate::query::exec::count(scan(r).unwrap()).unwrap();
+        let whole = TimeRange {
+            from: None,
+            to: None,
+        };
+        for max in [1, 2, 4, 100] {
+            let parts = chunks(&scan, &whole, max).unwrap();
+            let sizes: Vec<usize> = parts.iter().map(count).collect();
+            assert_eq!(sizes.iter().sum::<usize>(), 9, "max {max}");
+            assert!(
+                sizes.iter().all(|&n| n as u64 <= max),
+                "max {max}: {sizes:?}"
+            );
+        }
+        assert_eq!(chunks(&scan, &whole, 4).unwrap().len(), 3);
+        let from_61 = TimeRange {
+            from: Some(61),
+            to: Some(302),
+        };
+        let parts = chunks(&scan, &from_61, 2).unwrap();
+        assert_eq!(parts.first().unwrap().from, Some(61));
+        assert_eq!(parts.last().unwrap().to, Some(302));
+        assert_eq!(parts.iter().map(count).sum::<usize>(), 6);
     }
 
     /// Feeding the events in chunks whose ends cut windows gives the findings of one feed.

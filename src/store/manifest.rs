@@ -123,9 +123,26 @@ impl Manifest {
     }
 }
 
+/// What [`load`] keeps of the manifest's lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Every line whole: what ingest, verify and the report read.
+    All,
+    /// Part and index lines without their source lists, and no source record (only their
+    /// count, in [`Manifest::untagged`] for untagged ones): what scans need. A year of a busy
+    /// account has a hundred thousand source files; their records would be the largest thing a
+    /// query holds.
+    Parts,
+}
+
 /// Reads every whole line of the manifest at `path`; a torn last line is ignored. With
 /// `cut_torn_tail` (the writer, holding the lock), a torn last line is also cut off the file.
 pub fn load(path: &Path, cut_torn_tail: bool) -> Result<Manifest> {
+    load_keeping(path, cut_torn_tail, Keep::All)
+}
+
+/// As [`load`], keeping what `keep` says.
+pub fn load_keeping(path: &Path, cut_torn_tail: bool, keep: Keep) -> Result<Manifest> {
     if cut_torn_tail {
         repair_torn_tail(path)?;
     }
@@ -133,8 +150,7 @@ pub fn load(path: &Path, cut_torn_tail: bool) -> Result<Manifest> {
     let mut manifest = Manifest::default();
     let mut reader = BufReader::new(file);
     let mut line = String::new();
-    // The line number of each part line, and of each source file's last source line.
-    let (mut part_lines, mut last_source_line) = (Vec::new(), HashMap::new());
+    let mut commits = Commits::default();
     for number in 1usize.. {
         line.clear();
         let read = (&mut reader)
@@ -163,23 +179,48 @@ pub fn load(path: &Path, cut_torn_tail: bool) -> Result<Manifest> {
         match parse(&line).map_err(fail)? {
             (Line::Source(record), untagged) => {
                 manifest.untagged += usize::from(untagged);
-                last_source_line.insert(record.path.clone(), number);
-                manifest.sources.push(record);
+                commits.source(&record.path, &manifest.parts, &mut manifest.committed);
+                if keep == Keep::All {
+                    manifest.sources.push(record);
+                }
             }
-            (Line::Part(part), _) => {
-                part_lines.push(number);
+            (Line::Part(mut part), _) => {
+                commits.part(manifest.parts.len(), &part.sources);
+                if keep == Keep::Parts {
+                    part.sources = Vec::new();
+                }
                 manifest.parts.push(part);
             }
             (Line::Index(index), _) => manifest.indexes.push(index),
         }
     }
-    for (part, line) in manifest.parts.iter().zip(part_lines) {
-        let later = |s: &String| last_source_line.get(s).is_some_and(|l| *l > line);
-        if part.sources.iter().any(later) {
-            manifest.committed.insert(part.path.clone());
+    Ok(manifest)
+}
+
+/// Which parts' chunks are committed, found in one pass: a part is committed when a source line
+/// of one of its source files follows its part line. Only parts still waiting for such a line
+/// are held (in a manifest an ingest wrote, the source lines of a chunk follow its parts at
+/// once, so this stays one chunk small whatever the manifest's length).
+#[derive(Default)]
+struct Commits {
+    /// Source path -> the parts (indexes of part lines) that name it and wait for its line.
+    waiting: HashMap<String, Vec<usize>>,
+}
+
+impl Commits {
+    /// The part line `index` names `sources`.
+    fn part(&mut self, index: usize, sources: &[String]) {
+        for source in sources {
+            self.waiting.entry(source.clone()).or_default().push(index);
         }
     }
-    Ok(manifest)
+
+    /// A source line of `path`: the parts waiting for it are committed.
+    fn source(&mut self, path: &str, parts: &[PartRecord], committed: &mut HashSet<String>) {
+        for index in self.waiting.remove(path).unwrap_or_default() {
+            committed.insert(parts[index].path.clone());
+        }
+    }
 }
 
 /// One manifest line, and whether it is a source line without a `kind`: a tagged line is read

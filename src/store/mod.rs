@@ -69,6 +69,11 @@ pub struct Store {
     writer_lock: Option<fs::File>,
     /// Whether [`Store::write_part`] writes each part's token index (true unless turned off).
     indexing: bool,
+    /// What `manifest` holds of the manifest's lines.
+    kept: manifest::Keep,
+    /// The source records, read when first asked for on a store opened with
+    /// [`manifest::Keep::Parts`].
+    later_sources: std::sync::OnceLock<Vec<ManifestRecord>>,
 }
 
 impl Store {
@@ -95,6 +100,14 @@ impl Store {
     /// Opens an existing store for reading and checks its files against the manifest (see
     /// [`Store::damage`]); an error if `root` is not a store or has lost its manifest.
     pub fn open(root: &Path) -> Result<Store> {
+        Store::open_keeping(root, manifest::Keep::All)
+    }
+
+    /// As [`Store::open`], holding only what `keep` says of the manifest: with
+    /// [`manifest::Keep::Parts`] (what scans need) the memory of the open store does not grow
+    /// with the number of source files ingested; [`Store::manifest`] then reads the source
+    /// records again when first called, and [`Store::part_records`] have no source lists.
+    pub fn open_keeping(root: &Path, keep: manifest::Keep) -> Result<Store> {
         let events = root.join(EVENTS);
         if !root.join(MANIFEST).exists() {
             let message = match events.is_dir() {
@@ -119,14 +132,14 @@ impl Store {
                     .into(),
             });
         }
-        Store::load(root, false)
+        Store::load(root, false, keep)
     }
 
     /// Lists `events/`, then reads the manifest (so a part an ingest places meanwhile is
     /// recorded already) and compares them.
-    fn load(root: &Path, cut_torn_tail: bool) -> Result<Store> {
+    fn load(root: &Path, cut_torn_tail: bool, kept: manifest::Keep) -> Result<Store> {
         let listing = check::Listing::take(root)?;
-        let manifest = manifest::load(&root.join(MANIFEST), cut_torn_tail)?;
+        let manifest = manifest::load_keeping(&root.join(MANIFEST), cut_torn_tail, kept)?;
         let compared = match manifest.is_legacy() {
             true => check::Compared {
                 present: legacy_parts(listing),
@@ -142,6 +155,8 @@ impl Store {
             damage: compared.damage,
             writer_lock: None,
             indexing: true,
+            kept,
+            later_sources: std::sync::OnceLock::new(),
         })
     }
 
@@ -186,7 +201,7 @@ impl Store {
             let lock = lock_for_writing(root)?;
             Store::open(root)?;
             roll_forward_tmp(root)?;
-            let mut store = Store::load(root, true)?;
+            let mut store = Store::load(root, true, manifest::Keep::All)?;
             store.writer_lock = Some(lock);
             return Ok(store);
         }
@@ -219,9 +234,25 @@ impl Store {
         &self.root
     }
 
-    /// Every source-file record of the manifest, oldest first.
+    /// Every source-file record of the manifest, oldest first (read again now on a store opened
+    /// with [`manifest::Keep::Parts`]; if that read fails, a warning names why and none is
+    /// returned).
     pub fn manifest(&self) -> &[ManifestRecord] {
-        &self.manifest.sources
+        match self.kept {
+            manifest::Keep::All => &self.manifest.sources,
+            manifest::Keep::Parts => self.later_sources.get_or_init(|| {
+                let path = self.root.join(MANIFEST);
+                match manifest::load(&path, false) {
+                    Ok(read) => read.sources,
+                    Err(e) => {
+                        crate::render::stderr::warning(&format!(
+                            "the source records of the manifest could not be read again: {e}"
+                        ));
+                        Vec::new()
+                    }
+                }
+            }),
+        }
     }
 
     /// Every part record of the manifest, oldest first.
