@@ -15,6 +15,7 @@ use super::{FINDINGS_PER_RULE, TOP_FINDINGS};
 use crate::detect::{Finding, Rule, Severity};
 use crate::error::Result;
 use crate::event::schema;
+use crate::query;
 
 /// The rules whose findings are the summary's key lifecycle alarms.
 pub const ALARM_RULES: &[&str] = &[
@@ -225,28 +226,40 @@ pub fn evidence_ids(groups: &[RuleGroup]) -> BTreeSet<String> {
         .collect()
 }
 
-/// The events with these ids (matched on `eventId` or the dedup key, as `keytrail event`).
-pub fn evidence_frame(events: LazyFrame, ids: &BTreeSet<String>) -> Result<DataFrame> {
+/// The events with these ids (matched on `eventId` or the dedup key, as `keytrail event`),
+/// read group by group of partitions (`groups`, in scan order): only the few matching rows are
+/// kept.
+pub fn evidence_frame(groups: Vec<LazyFrame>, ids: &BTreeSet<String>) -> Result<DataFrame> {
     let list: Vec<&str> = ids.iter().map(String::as_str).collect();
     let set = lit(Series::new("ids".into(), list)).implode(false);
-    Ok(events
-        .filter(
-            col(schema::EVENT_ID)
-                .is_in(set.clone(), false)
-                .or(col(schema::DEDUP_KEY).is_in(set, false)),
-        )
-        .select([
-            col(schema::TIME),
-            col(schema::EVENT_ID),
-            col(schema::DEDUP_KEY),
-            col(schema::EVENT_NAME),
-            col(schema::USER_NAME),
-            col(schema::PRINCIPAL_ID),
-            col(schema::SOURCE_IP),
-            col(schema::ERROR_CODE),
-            col(schema::EVENT),
-        ])
-        .collect()?)
+    let mut all: Option<DataFrame> = None;
+    for events in groups {
+        let found = events
+            .filter(
+                col(schema::EVENT_ID)
+                    .is_in(set.clone(), false)
+                    .or(col(schema::DEDUP_KEY).is_in(set.clone(), false)),
+            )
+            .select([
+                col(schema::TIME),
+                col(schema::EVENT_ID),
+                col(schema::DEDUP_KEY),
+                col(schema::EVENT_NAME),
+                col(schema::USER_NAME),
+                col(schema::PRINCIPAL_ID),
+                col(schema::SOURCE_IP),
+                col(schema::ERROR_CODE),
+                query::compacted(col(schema::EVENT)),
+            ])
+            .collect()?;
+        match &mut all {
+            None => all = Some(found),
+            Some(all) => {
+                all.vstack_mut(&found)?;
+            }
+        }
+    }
+    Ok(all.unwrap_or_default())
 }
 
 /// Fills the evidence rows from the evidence events, and returns the appendix's events
