@@ -118,7 +118,9 @@ pub fn render(args: &ReportArgs, format: ReportFormat) -> Result<(String, Source
     };
     let scan = |range: &TimeRange| source.scan(range);
     let groups = |range: &TimeRange| {
-        groups_of(source.files(range), |files| source.scan_files(files, range))
+        groups_of(source.files(range), args.group_bytes, |files| {
+            source.scan_files(files, range)
+        })
     };
     let read = report::Read {
         scan: &scan,
@@ -169,7 +171,9 @@ pub fn write_store_report(store: &Store, path: &Path) -> Result<usize> {
     };
     let scan = |range: &TimeRange| store.scan(range);
     let groups = |range: &TimeRange| {
-        groups_of(store.files_in(range), |files| exec::scan_files(files, range))
+        groups_of(store.files_in(range), report::GROUP_BYTES, |files| {
+            exec::scan_files(files, range)
+        })
     };
     let read = report::Read {
         scan: &scan,
@@ -181,16 +185,17 @@ pub fn write_store_report(store: &Store, path: &Path) -> Result<usize> {
     Ok(text.len())
 }
 
-/// The scans of `files` (a range's part files) in groups of partitions of about
-/// [`report::GROUP_BYTES`] each, in scan order; one empty scan when there are none.
+/// The scans of `files` (a range's part files) in groups of partitions of about `group_bytes`
+/// each, in scan order; one empty scan when there are none.
 fn groups_of(
     files: Vec<PathBuf>,
+    group_bytes: u64,
     scan: impl Fn(&[PathBuf]) -> Result<LazyFrame>,
 ) -> Result<Vec<LazyFrame>> {
     if files.is_empty() {
         return Ok(vec![scan(&[])?]);
     }
-    exec::grouped(exec::partitions_of(&files), report::GROUP_BYTES)
+    exec::grouped(exec::partitions_of(&files), group_bytes)
         .iter()
         .map(|g| scan(&g.files))
         .collect()
