@@ -15,7 +15,7 @@ use super::{FINDINGS_PER_RULE, TOP_FINDINGS};
 use crate::detect::{Finding, Rule, Severity};
 use crate::error::Result;
 use crate::event::schema;
-use crate::query;
+use crate::time::TimeRange;
 
 /// The rules whose findings are the summary's key lifecycle alarms.
 pub const ALARM_RULES: &[&str] = &[
@@ -226,40 +226,66 @@ pub fn evidence_ids(groups: &[RuleGroup]) -> BTreeSet<String> {
         .collect()
 }
 
-/// The events with these ids (matched on `eventId` or the dedup key, as `keytrail event`),
-/// read group by group of partitions (`groups`, in scan order): only the few matching rows are
-/// kept.
-pub fn evidence_frame(groups: Vec<LazyFrame>, ids: &BTreeSet<String>) -> Result<DataFrame> {
+/// Which events are evidence: `eventId` or the dedup key among `ids` (as `keytrail event`).
+pub fn evidence_filter(ids: &BTreeSet<String>) -> Expr {
     let list: Vec<&str> = ids.iter().map(String::as_str).collect();
     let set = lit(Series::new("ids".into(), list)).implode(false);
-    let mut all: Option<DataFrame> = None;
-    for events in groups {
-        let found = events
-            .filter(
-                col(schema::EVENT_ID)
-                    .is_in(set.clone(), false)
-                    .or(col(schema::DEDUP_KEY).is_in(set.clone(), false)),
-            )
-            .select([
-                col(schema::TIME),
-                col(schema::EVENT_ID),
-                col(schema::DEDUP_KEY),
-                col(schema::EVENT_NAME),
-                col(schema::USER_NAME),
-                col(schema::PRINCIPAL_ID),
-                col(schema::SOURCE_IP),
-                col(schema::ERROR_CODE),
-                query::compacted(col(schema::EVENT)),
-            ])
+    col(schema::EVENT_ID)
+        .is_in(set.clone(), false)
+        .or(col(schema::DEDUP_KEY).is_in(set, false))
+}
+
+/// The evidence events (those of [`evidence_filter`]) in scan order, given the UTC days
+/// (`days`, unix seconds / 86400) that hold them: only those days are read (a partition each,
+/// in scan order, within `range`).
+pub fn evidence_frame(
+    days: &BTreeSet<i64>,
+    scan: super::Scan,
+    range: &TimeRange,
+    ids: &BTreeSet<String>,
+) -> Result<DataFrame> {
+    let columns: Vec<Expr> = EVIDENCE_COLUMNS.iter().map(|c| col(*c)).collect();
+    let mut all = scan(range)?.select(columns.clone()).limit(0).collect()?;
+    for days in day_runs(days) {
+        let within = TimeRange {
+            from: Some(days.0 * DAY).max(range.from),
+            to: Some(days.1 * DAY).min(range.to.or(Some(i64::MAX))),
+        };
+        let found = scan(&within)?
+            .filter(evidence_filter(ids))
+            .select(columns.clone())
             .collect()?;
-        match &mut all {
-            None => all = Some(found),
-            Some(all) => {
-                all.vstack_mut(&found)?;
-            }
+        all.vstack_mut(&found)?;
+    }
+    Ok(all)
+}
+
+/// Seconds of a day.
+pub const DAY: i64 = 86_400;
+
+/// The columns of the evidence events.
+const EVIDENCE_COLUMNS: [&str; 9] = [
+    schema::TIME,
+    schema::EVENT_ID,
+    schema::DEDUP_KEY,
+    schema::EVENT_NAME,
+    schema::USER_NAME,
+    schema::PRINCIPAL_ID,
+    schema::SOURCE_IP,
+    schema::ERROR_CODE,
+    schema::EVENT,
+];
+
+/// Ascending day numbers as runs of consecutive days: `[first, last + 1)`.
+fn day_runs(days: &BTreeSet<i64>) -> Vec<(i64, i64)> {
+    let mut runs: Vec<(i64, i64)> = Vec::new();
+    for &d in days {
+        match runs.last_mut() {
+            Some(run) if run.1 == d => run.1 = d + 1,
+            _ => runs.push((d, d + 1)),
         }
     }
-    Ok(all.unwrap_or_default())
+    runs
 }
 
 /// Fills the evidence rows from the evidence events, and returns the appendix's events
@@ -334,5 +360,12 @@ mod tests {
             "{hostile}"
         );
         assert_eq!(hostile, evidence_anchor("\"><script>"));
+    }
+
+    #[test]
+    fn days_join_into_runs() {
+        let days: BTreeSet<i64> = [3, 4, 5, 9, 11, 12].into_iter().collect();
+        assert_eq!(day_runs(&days), vec![(3, 6), (9, 10), (11, 13)]);
+        assert!(day_runs(&BTreeSet::new()).is_empty());
     }
 }

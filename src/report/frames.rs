@@ -12,10 +12,11 @@ use crate::query::{self, sql::SqlContext};
 pub const FAILED_SQL: &str = r#""event.errorCode" IS NOT NULL AND "event.errorCode" <> ''"#;
 
 /// The store columns the report's own statements read (scope, activity, per-key, after
-/// deletion): small dictionary-like columns, never the `event` JSON text.
+/// deletion, which events are evidence): small columns, never the `event` JSON text.
 pub const SMALL_COLUMNS: &[&str] = &[
     "__time__",
     "event.eventId",
+    "keytrail.key",
     "event.eventName",
     "event.eventRW",
     "event.serviceName",

@@ -144,12 +144,23 @@ pub fn build(read: Read, opts: &ReportOptions) -> Result<ReportData> {
     let first = opts.range.from.or(span.first).unwrap_or(opts.generated_at);
     let last = opts.range.to.map(|t| t - 1).or(span.last).unwrap_or(first);
     let days = scope::days_between(first, last, &opts.zone, MAX_DAYS);
-    let read_once = sections(read, &store_events, &span, &days, (first, last + 1), opts, &mut methods)?;
-    let (mut activity, kms) = (read_once.activity, read_once.kms);
-    let findings = run_detect(read.scan, &opts.range, opts, &mut methods)?;
+    let mut detect_methods = Methods::default();
+    let findings = run_detect(read.scan, &opts.range, opts, &mut detect_methods)?;
     let mut groups = detections::groups(&findings, &opts.rules);
     let ids = detections::evidence_ids(&groups);
-    let evidence = detections::evidence_frame((read.groups)(&opts.range)?, &ids)?;
+    let bounds = (first, last + 1);
+    let read_once = sections(
+        read,
+        &store_events,
+        (&span, &days, bounds),
+        &ids,
+        opts,
+        &mut methods,
+    )?;
+    methods.0.extend(detect_methods.0);
+    let (mut activity, kms) = (read_once.activity, read_once.kms);
+    let evidence =
+        detections::evidence_frame(&read_once.evidence_days, read.scan, &opts.range, &ids)?;
     let appendix_events = detections::attach_evidence(&mut groups, &evidence)?;
     methods.add("Evidence events", "the stored events whose eventId (or dedup key) is a finding's sample id, as `keytrail event` finds them");
     let (alarms, top_findings) = detections::alarms_and_top(&groups);
@@ -275,6 +286,8 @@ struct ReadOnce {
     coverage: Coverage,
     activity: Activity,
     kms: KmsSections,
+    /// The UTC days holding evidence events.
+    evidence_days: std::collections::BTreeSet<i64>,
 }
 
 /// What the KMS sections know before the read: the alias history, the lifecycle statement,
@@ -294,10 +307,11 @@ fn kms_setup(
     opts: &ReportOptions,
     run_opts: &RunOptions,
 ) -> Result<KmsSetup> {
-    let history = kms_run::alias_history(store_events.clone(), run_opts)?;
-    let lifecycle = kms_run::lifecycle(store_events.clone(), LIFECYCLE_EVENTS, true, run_opts)?;
-    let changes = lanes::changes_by_key(&lifecycle.raw.unwrap_or_default())?;
-    let lanes = changes
+    let changes = change_events(store_events, opts)?;
+    let history = kms_run::alias_history(changes.clone(), run_opts)?;
+    let lifecycle = kms_run::lifecycle(changes.clone(), LIFECYCLE_EVENTS, true, run_opts)?;
+    let by_key = lanes::changes_by_key(&lifecycle.raw.unwrap_or_default())?;
+    let lanes = by_key
         .iter()
         .map(|(key, changes)| (key.clone(), lanes::lane(key, changes, start, end)))
         .collect();
@@ -305,18 +319,42 @@ fn kms_setup(
         history,
         lifecycle_statement: lifecycle.statement,
         lanes,
-        wanted: wanted_keys(store_events, opts, run_opts)?,
+        wanted: wanted_keys(&changes, opts, run_opts)?,
         span: (start, end),
     })
+}
+
+/// The alias and lifecycle events (the rows the alias and lifecycle statements select, and
+/// maybe more), every column, read in one streaming pass and held in memory: few events, on
+/// which the kms engine's alias history and lifecycle then run instead of scanning the store
+/// again each.
+fn change_events(store_events: &LazyFrame, opts: &ReportOptions) -> Result<LazyFrame> {
+    let mut names: Vec<&str> = [kms::aliases::ALIAS_EVENTS, LIFECYCLE_EVENTS].concat();
+    names.sort_unstable();
+    names.dedup();
+    let search = kms::kms_events_search(&names);
+    let matched = crate::query::compile(&search, store_events.clone(), &opts.ctx)?.matched;
+    let schema = matched.clone().collect_schema()?;
+    let columns: Vec<Expr> = schema
+        .iter()
+        .map(|(name, dtype)| match dtype {
+            DataType::String => crate::query::compacted(col(name.clone())),
+            _ => col(name.clone()),
+        })
+        .collect();
+    Ok(matched
+        .select(columns)
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single()
+        .lazy())
 }
 
 /// Scope, activity and the KMS sections, from one read of the events group by group.
 fn sections(
     read: Read,
     store_events: &LazyFrame,
-    span: &scope::Span,
-    days: &[String],
-    lanes_span: (i64, i64),
+    (span, days, lanes_span): (&scope::Span, &[String], (i64, i64)),
+    evidence_ids: &std::collections::BTreeSet<String>,
     opts: &ReportOptions,
     methods: &mut Methods,
 ) -> Result<ReadOnce> {
@@ -339,6 +377,10 @@ fn sections(
     let mapped = keys::mapped_statement(&setup.history);
     let calls = Some((mapped.clone(), calls));
     let mut pass = pass::Pass::new(&opts.ctx, statements, Some(series), calls);
+    pass.evidence = Some((
+        detections::evidence_filter(evidence_ids),
+        Default::default(),
+    ));
     let groups = (read.groups)(&opts.range)?.into_iter().map(|g| pass.add(g));
     let inventory = kms_run::keys_in(store_events.clone(), groups, &run_opts)?;
     for s in &inventory.statements {
@@ -349,6 +391,7 @@ fn sections(
         &mapped,
     );
     methods.0.extend(key_methods.0);
+    let evidence_days = pass.evidence.take().map(|e| e.1).unwrap_or_default();
     let (mut events, series, calls) = pass.finish()?;
     let tops = events.split_off(3);
     let (accounts, regions, coverage) = scope::accounts_and_coverage(events, days.to_vec())?;
@@ -358,6 +401,7 @@ fn sections(
         coverage,
         activity: activity::activity(series, &tops)?,
         kms: kms_sections(inventory, calls, &setup, days, methods)?,
+        evidence_days,
     })
 }
 
@@ -395,7 +439,10 @@ fn kms_sections(
         })
         .collect();
     let plain = kms::aliases::AliasHistory::default();
-    let used_after_deletion = match (keys::after_deletion_statement(&lanes, &plain), after_deletion) {
+    let used_after_deletion = match (
+        keys::after_deletion_statement(&lanes, &plain),
+        after_deletion,
+    ) {
         (Some(s), Some(df)) => {
             methods.add("Keys used after deletion was scheduled", &s);
             keys::used_after_deletion(&df, &lanes)?

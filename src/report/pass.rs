@@ -1,14 +1,19 @@
 //! The report's read of the events, group by group of partitions: each group's small columns
 //! ([`frames::SMALL_COLUMNS`]) are read once into memory, the scope, activity and per-key
 //! statements run on them and merge into the results so far ([`Merged`]), and the same frame
-//! goes on to the key inventory's totals ([`crate::kms::run::keys_in`]). Memory grows with one
-//! group and the merged rows, not with the range.
+//! goes on to the key inventory's totals ([`crate::kms::run::keys_in`]); the days holding
+//! evidence events are noted on the way. Memory grows with one group and the merged rows, not
+//! with the range.
+
+use std::collections::BTreeSet;
 
 use polars::prelude::*;
 
 use super::activity::SeriesCounts;
+use super::detections::DAY;
 use super::frames::{self, Merged};
 use crate::error::Result;
+use crate::event::schema::TIME;
 use crate::query::{self, sql::SqlContext};
 
 /// What one read computes.
@@ -21,6 +26,8 @@ pub struct Pass<'a> {
     /// The statement mapping KMS calls to their keys
     /// ([`super::keys::mapped_statement`]), and the statements over its rows.
     pub calls: Option<(String, Vec<Merged>)>,
+    /// Which events are evidence, and the UTC days (unix seconds / 86400) holding one so far.
+    pub evidence: Option<(Expr, BTreeSet<i64>)>,
 }
 
 impl<'a> Pass<'a> {
@@ -37,6 +44,7 @@ impl<'a> Pass<'a> {
             events,
             series,
             calls,
+            evidence: None,
         }
     }
 
@@ -61,6 +69,9 @@ impl<'a> Pass<'a> {
                 plans.push(frames::sql(&m.statement, calls.clone(), self.ctx)?);
             }
         }
+        if let Some((wanted, _)) = &self.evidence {
+            plans.push(small.clone().filter(wanted.clone()).select([col(TIME)]));
+        }
         let mut results = query::collect_together(plans)?.into_iter();
         for m in &mut self.events {
             m.add(results.next().unwrap_or_default())?;
@@ -71,6 +82,11 @@ impl<'a> Pass<'a> {
         }
         for m in self.calls.iter_mut().flat_map(|(_, s)| s) {
             m.add(results.next().unwrap_or_default())?;
+        }
+        if let Some((_, days)) = &mut self.evidence {
+            let found = results.next().unwrap_or_default();
+            let times = frames::ints(&found, TIME)?;
+            days.extend(times.iter().map(|t| t.div_euclid(DAY)));
         }
         Ok(small)
     }
