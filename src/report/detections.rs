@@ -15,6 +15,7 @@ use super::{FINDINGS_PER_RULE, TOP_FINDINGS};
 use crate::detect::{Finding, Rule, Severity};
 use crate::error::Result;
 use crate::event::schema;
+use crate::query;
 use crate::time::TimeRange;
 
 /// The rules whose findings are the summary's key lifecycle alarms.
@@ -236,20 +237,26 @@ pub fn evidence_filter(ids: &BTreeSet<String>) -> Expr {
 }
 
 /// The evidence events (those of [`evidence_filter`]) in scan order, given the UTC days
-/// (`days`, unix seconds / 86400) that hold them: only those days are read (a partition each,
-/// in scan order, within `range`).
+/// (`days`, unix seconds / 86400) that hold them: only those days are read, one at a time (a
+/// partition each, in scan order, within `range`), so memory holds one day's columns.
 pub fn evidence_frame(
     days: &BTreeSet<i64>,
     scan: super::Scan,
     range: &TimeRange,
     ids: &BTreeSet<String>,
 ) -> Result<DataFrame> {
-    let columns: Vec<Expr> = EVIDENCE_COLUMNS.iter().map(|c| col(*c)).collect();
+    let columns: Vec<Expr> = EVIDENCE_COLUMNS
+        .iter()
+        .map(|c| match *c {
+            schema::EVENT => query::compacted(col(*c)),
+            _ => col(*c),
+        })
+        .collect();
     let mut all = scan(range)?.select(columns.clone()).limit(0).collect()?;
-    for days in day_runs(days) {
+    for &day in days {
         let within = TimeRange {
-            from: Some(days.0 * DAY).max(range.from),
-            to: Some(days.1 * DAY).min(range.to.or(Some(i64::MAX))),
+            from: Some(day * DAY).max(range.from),
+            to: Some((day + 1) * DAY).min(range.to.or(Some(i64::MAX))),
         };
         let found = scan(&within)?
             .filter(evidence_filter(ids))
@@ -275,18 +282,6 @@ const EVIDENCE_COLUMNS: [&str; 9] = [
     schema::ERROR_CODE,
     schema::EVENT,
 ];
-
-/// Ascending day numbers as runs of consecutive days: `[first, last + 1)`.
-fn day_runs(days: &BTreeSet<i64>) -> Vec<(i64, i64)> {
-    let mut runs: Vec<(i64, i64)> = Vec::new();
-    for &d in days {
-        match runs.last_mut() {
-            Some(run) if run.1 == d => run.1 = d + 1,
-            _ => runs.push((d, d + 1)),
-        }
-    }
-    runs
-}
 
 /// Fills the evidence rows from the evidence events, and returns the appendix's events
 /// (pretty-printed as stored), in event-id order.
@@ -360,12 +355,5 @@ mod tests {
             "{hostile}"
         );
         assert_eq!(hostile, evidence_anchor("\"><script>"));
-    }
-
-    #[test]
-    fn days_join_into_runs() {
-        let days: BTreeSet<i64> = [3, 4, 5, 9, 11, 12].into_iter().collect();
-        assert_eq!(day_runs(&days), vec![(3, 6), (9, 10), (11, 13)]);
-        assert!(day_runs(&BTreeSet::new()).is_empty());
     }
 }
