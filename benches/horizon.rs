@@ -42,6 +42,10 @@ const COMMANDS: &[(&str, &[&str])] = &[
         ],
     ),
     ("histogram", &["histogram", "{S}", "event.serviceName:Kms"]),
+    (
+        "report --baselines",
+        &["report", "{S}", "--baselines", "--out", "/dev/null"],
+    ),
 ];
 
 /// Events per store size.

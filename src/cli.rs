@@ -655,6 +655,11 @@ pub struct ReportArgs {
           default_value_t = keytrail::detect::chunked::CHUNK_EVENTS,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub chunk_events: u64,
+    /// Part-file bytes the report reads at a time (default 96M); hidden, for tests that cut
+    /// small stores into one group per day.
+    #[arg(long = "group-bytes", hide = true, value_name = "SIZE", value_parser = parse_size,
+          default_value_t = keytrail::report::GROUP_BYTES)]
+    pub group_bytes: u64,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub limits: LimitArgs,

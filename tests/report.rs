@@ -670,3 +670,65 @@ fn compare_to_puts_the_previous_period_beside_summary_keys_and_usage() {
     let plain = html(&[]);
     assert!(!plain.contains("previous calls") && plain.contains("id=\"t-alarm-counts\""));
 }
+
+/// The report's JSON with the header's command line blanked (it names the arguments).
+fn report_json_without_command_line(args: &[&str]) -> Value {
+    let mut json: Value = serde_json::from_str(&run_ok(args)).unwrap();
+    json["header"]["command_line"] = Value::Null;
+    json
+}
+
+/// The report read one partition at a time (`--group-bytes 1`: each day is a group of its
+/// own, merged into the results so far) is the report read in one group: every merge of the
+/// per-group results (counts, tops, coverage, per-key tables, last use, the calls after a
+/// deletion was scheduled, evidence, baseline series, the compared period) is exact.
+#[test]
+fn reading_the_store_day_by_day_gives_the_same_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = sample_archive(dir.path());
+    let store = dir.path().join("store");
+    let store_text = store.display().to_string();
+    run_ok(&["ingest", &archive, "--store", &store_text]);
+    let days = std::fs::read_dir(store.join("events")).unwrap().count();
+    assert!(days >= 20, "{days} partitions");
+    let db = crate::hostile_geoip::fixtures::city(dir.path());
+    let db_text = db.display().to_string();
+    let variants: [&[&str]; 2] = [
+        &["--baselines"],
+        &[
+            "--from",
+            "2024-03-10",
+            "--compare-to",
+            "2024-03-01..2024-03-10",
+            "--geoip",
+            &db_text,
+        ],
+    ];
+    for extra in variants {
+        let mut args = vec![
+            "report",
+            &store_text,
+            "--generated-at",
+            GENERATED,
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let whole = report_json_without_command_line(&args);
+        args.extend_from_slice(&["--group-bytes", "1"]);
+        let by_day = report_json_without_command_line(&args);
+        assert!(whole["header"]["events"].as_u64().unwrap() > 1000);
+        assert!(!whole["usage"].as_array().unwrap().is_empty());
+        assert_eq!(whole, by_day, "{extra:?}");
+    }
+    let whole = report_json_without_command_line(&[
+        "report",
+        &store_text,
+        "--format",
+        "json",
+        "--generated-at",
+        GENERATED,
+    ]);
+    let used = whole["summary"]["used_after_deletion"].as_array().unwrap();
+    assert_eq!(used.len(), 1, "{used:?}");
+}

@@ -3,9 +3,12 @@
 //! as HTML, Markdown or JSON.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::LazyFrame;
 
 use keytrail::detect::BaselineOptions;
+use keytrail::query::exec;
 use keytrail::query::sql::SqlContext;
 use keytrail::render::escape::visible_path;
 use keytrail::render::OutputFormat;
@@ -117,7 +120,17 @@ pub fn render(args: &ReportArgs, format: ReportFormat) -> Result<(String, Source
         ),
         chunk_events: args.chunk_events,
     };
-    let data = report::build(&|range: &TimeRange| source.scan(range), &opts)?;
+    let scan = |range: &TimeRange| source.scan(range);
+    let groups = |range: &TimeRange| {
+        groups_of(source.files(range), args.group_bytes, |files| {
+            source.scan_files(files, range)
+        })
+    };
+    let read = report::Read {
+        scan: &scan,
+        groups: &groups,
+    };
+    let data = report::build(read, &opts)?;
     let text = match format {
         ReportFormat::Html => report::blocks::render(&data, time.zone, OutputFormat::Html)?,
         ReportFormat::Markdown => report::blocks::render(&data, time.zone, OutputFormat::Md)?,
@@ -172,10 +185,36 @@ pub fn write_store_report(store: &Store, path: &Path) -> Result<usize> {
         facts: facts(store, store.root(), false),
         chunk_events: keytrail::detect::chunked::CHUNK_EVENTS,
     };
-    let data = report::build(&|range: &TimeRange| store.scan(range), &opts)?;
+    let scan = |range: &TimeRange| store.scan(range);
+    let groups = |range: &TimeRange| {
+        groups_of(store.files_in(range), report::GROUP_BYTES, |files| {
+            exec::scan_files(files, range)
+        })
+    };
+    let read = report::Read {
+        scan: &scan,
+        groups: &groups,
+    };
+    let data = report::build(read, &opts)?;
     let text = report::blocks::render(&data, zone, OutputFormat::Html)?;
     std::fs::write(path, &text).map_err(|e| Error::io(path, e))?;
     Ok(text.len())
+}
+
+/// The scans of `files` (a range's part files) in groups of partitions of about `group_bytes`
+/// each, in scan order; one empty scan when there are none.
+fn groups_of(
+    files: Vec<PathBuf>,
+    group_bytes: u64,
+    scan: impl Fn(&[PathBuf]) -> Result<LazyFrame>,
+) -> Result<Vec<LazyFrame>> {
+    if files.is_empty() {
+        return Ok(vec![scan(&[])?]);
+    }
+    exec::grouped(exec::partitions_of(&files), group_bytes)
+        .iter()
+        .map(|g| scan(&g.files))
+        .collect()
 }
 
 /// `<FROM>..<TO>` as a range.

@@ -1,17 +1,19 @@
-//! Section 2 (activity): reads, writes and errors over time through the histogram engine, and
-//! the "by X" tables (service, region, principal, source IP, AccessKey, error code) as SLS
-//! statements through the query engine, with the compared period's counts when asked.
+//! Section 2 (activity): reads, writes and errors over time through the histogram engine's
+//! counters, and the "by X" tables (service, region, principal, source IP, AccessKey, error
+//! code) as SLS statements through the query engine, both group by group of partitions, with
+//! the compared period's counts when asked.
 
 use polars::prelude::*;
 
-use super::frames::{run_all, FAILED_SQL};
+use super::frames::{Merged, FAILED_SQL};
 use super::model::{Activity, Count, Top};
-use super::scope::{count_rows, grouping_statement};
+use super::scope::{count_rows, grouping_merge, grouping_statement};
 use super::{Methods, ReportOptions, TOP_ROWS};
 use crate::error::Result;
-use crate::histogram::{self, Histogram, Interval};
+use crate::event::schema::TIME;
+use crate::histogram::{self, Counter, Histogram, Interval};
 use crate::kms::USER_SQL;
-use crate::query;
+use crate::query::{self, sql::SqlContext};
 
 /// The searches of the three series: reads, writes, failed calls.
 pub const SERIES: [(&str, &str); 3] = [
@@ -50,50 +52,104 @@ fn groupings() -> [(&'static str, &'static str, Option<&'static str>); 6] {
     ]
 }
 
-/// The activity section over `events` (and `previous`, the compared period's events).
-pub fn activity(
-    events: &LazyFrame,
-    previous: Option<&LazyFrame>,
-    span: (Option<i64>, Option<i64>),
-    opts: &ReportOptions,
-    methods: &mut Methods,
-) -> Result<Activity> {
-    let (from, to) = (
-        opts.range.from.or(span.0),
-        opts.range.to.or(span.1.map(|t| t + 1)),
-    );
-    let width = width_for(to.unwrap_or(0) - from.unwrap_or(0));
-    let mut series = Vec::new();
-    for (name, search) in SERIES {
-        methods.add(
-            &format!("Activity series: {name}"),
-            &format!("histogram engine, search `{search}`, bucket width {width} s"),
+/// The three series, counted group by group of partitions into [`Counter`]s over the
+/// section's range (none when no event gives it an end).
+#[derive(Debug, Default)]
+pub struct SeriesCounts {
+    /// The bucket width.
+    pub width: i64,
+    counters: Option<Vec<Counter>>,
+}
+
+impl SeriesCounts {
+    /// Empty series over the range (`opts.range`, its open ends those of `span`).
+    pub fn new(
+        span: (Option<i64>, Option<i64>),
+        opts: &ReportOptions,
+        methods: &mut Methods,
+    ) -> Result<SeriesCounts> {
+        let (from, to) = (
+            opts.range.from.or(span.0),
+            opts.range.to.or(span.1.map(|t| t + 1)),
         );
-        let matched = query::compile(search, events.clone(), &opts.ctx)?.matched;
-        series.push(histogram::compute(
-            matched,
-            from,
-            to,
-            Interval::Seconds(width),
-            &opts.zone,
-        )?);
+        let width = width_for(to.unwrap_or(0) - from.unwrap_or(0));
+        for (name, search) in SERIES {
+            methods.add(
+                &format!("Activity series: {name}"),
+                &format!("histogram engine, search `{search}`, bucket width {width} s"),
+            );
+        }
+        // With both ends known the buckets do not depend on the events; without one there are
+        // no events, and each series is the histogram of nothing.
+        let counters = match histogram::bounds(from, to, None, None) {
+            Some((lo, hi)) => Some(
+                SERIES
+                    .iter()
+                    .map(|_| Counter::new(lo, hi, Interval::Seconds(width), &opts.zone))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+            _ => None,
+        };
+        Ok(SeriesCounts { width, counters })
     }
-    let statements: Vec<String> = groupings()
+
+    /// The times of the events each series counts among `events` (one group), to collect.
+    pub fn frames(&self, events: &LazyFrame, ctx: &SqlContext) -> Result<Vec<LazyFrame>> {
+        if self.counters.is_none() {
+            return Ok(Vec::new());
+        }
+        SERIES
+            .iter()
+            .map(|(_, search)| {
+                let matched = query::compile(search, events.clone(), ctx)?.matched;
+                Ok(matched.select([col(TIME)]))
+            })
+            .collect()
+    }
+
+    /// Counts the collected [`SeriesCounts::frames`] of one group.
+    pub fn add(&mut self, times: &[DataFrame]) -> Result<()> {
+        for (counter, df) in self.counters.iter_mut().flatten().zip(times) {
+            counter.add(df.column(TIME)?.i64()?);
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Vec<Histogram> {
+        match self.counters {
+            Some(counters) => counters.into_iter().map(Counter::finish).collect(),
+            None => SERIES.iter().map(|_| Histogram::empty()).collect(),
+        }
+    }
+}
+
+/// The statements of the "by X" tables, in the order of [`activity`]'s tops.
+pub fn statements(methods: &mut Methods) -> Vec<Merged> {
+    groupings()
         .iter()
         .map(|(name, expr, filter)| {
             let s = grouping_statement("*", expr, *filter);
             methods.add(&format!("Activity by {name}"), &s);
-            s
+            Merged::new(s, grouping_merge())
         })
-        .collect();
-    let mut tops = tops(&statements, events, opts)?;
-    if let Some(previous) = previous {
-        let before = tops_all(&statements, previous, opts)?;
-        for (top, old) in tops.iter_mut().zip(before) {
-            fill_previous(&mut top.rows, &old);
-        }
-    }
-    let mut tops = tops.into_iter();
+        .collect()
+}
+
+/// The activity section from its series and the results of [`statements`].
+pub fn activity(series: SeriesCounts, tops: &[DataFrame]) -> Result<Activity> {
+    let width = series.width;
+    let series = series.finish();
+    let mut tops = tops
+        .iter()
+        .map(|df| {
+            let rows = count_rows(df)?;
+            Ok(Top {
+                of: rows.len() as u64,
+                rows: rows.into_iter().take(TOP_ROWS).collect(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?
+        .into_iter();
     let mut next = || {
         tops.next().unwrap_or(Top {
             rows: Vec::new(),
@@ -120,25 +176,20 @@ fn bucket_counts(h: &Histogram) -> Vec<u64> {
     h.buckets.iter().map(|b| b.count).collect()
 }
 
-fn tops_all(
-    statements: &[String],
-    events: &LazyFrame,
-    opts: &ReportOptions,
-) -> Result<Vec<Vec<Count>>> {
-    run_all(statements, events, &opts.ctx)?
-        .iter()
-        .map(count_rows)
-        .collect()
-}
-
-fn tops(statements: &[String], events: &LazyFrame, opts: &ReportOptions) -> Result<Vec<Top>> {
-    Ok(tops_all(statements, events, opts)?
-        .into_iter()
-        .map(|rows| Top {
-            of: rows.len() as u64,
-            rows: rows.into_iter().take(TOP_ROWS).collect(),
-        })
-        .collect())
+/// Puts the compared period's counts (the results of [`statements`] over it) beside each top.
+pub fn fill_previous_tops(activity: &mut Activity, before: &[DataFrame]) -> Result<()> {
+    let tops = [
+        &mut activity.services,
+        &mut activity.regions,
+        &mut activity.principals,
+        &mut activity.source_ips,
+        &mut activity.access_keys,
+        &mut activity.error_codes,
+    ];
+    for (top, old) in tops.into_iter().zip(before) {
+        fill_previous(&mut top.rows, &count_rows(old)?);
+    }
+    Ok(())
 }
 
 /// Sets each row's `previous` to the compared period's events of the same value (0 when absent).

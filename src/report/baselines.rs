@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use super::model::{BaselineSeries, BaselineSeriesSet};
-use super::{Methods, ReportOptions, Scan};
+use super::{Groups, Methods, ReportOptions};
 use crate::detect::baseline::{self, BaselineOptions};
 use crate::detect::Finding;
 use crate::error::Result;
@@ -50,7 +50,7 @@ fn rate_episodes(findings: &[Finding]) -> Episodes<'_> {
 
 /// The series of section 7, over the judged range `[from, to)` (the one detect judged).
 pub fn series(
-    scan: Scan,
+    groups: Groups,
     findings: &[Finding],
     (from, to): (i64, i64),
     opts: &ReportOptions,
@@ -85,7 +85,7 @@ pub fn series(
             b.max_ratio
         ),
     );
-    let groups = entity_groups(scan, &entities, from, opts, b)?;
+    let groups = entity_groups(groups, &entities, from, opts, b)?;
     let first_hour = (from - b.history_days * 86_400).div_euclid(HOUR);
     let end_hour = (to + HOUR - 1).div_euclid(HOUR);
     let series = entities
@@ -106,9 +106,10 @@ pub fn series(
     Ok(BaselineSeriesSet { series, of })
 }
 
-/// The detector's per-hour groups of just these entities' events, over the history range.
+/// The detector's per-hour groups of just these entities' events, over the history range,
+/// read group by group of partitions (an hour never spans two: they are whole UTC days).
 fn entity_groups(
-    scan: Scan,
+    groups: Groups,
     entities: &[(EntityOf<'_>, Vec<Span>)],
     from: i64,
     opts: &ReportOptions,
@@ -130,8 +131,15 @@ fn entity_groups(
         .is_in(list(names("key")), false)
         .or(coalesce(&[col(USER_NAME), col(PRINCIPAL_ID)]).is_in(list(names("principal")), false));
     let columns: Vec<Expr> = baseline::COLUMNS.iter().map(|c| col(*c)).collect();
-    let df = scan(&range)?.select(columns).filter(wanted).collect()?;
-    baseline::groups(&df)
+    let mut counted = Vec::new();
+    for events in groups(&range)? {
+        let df = events
+            .select(columns.clone())
+            .filter(wanted.clone())
+            .collect()?;
+        counted.extend(baseline::groups(&df)?);
+    }
+    Ok(counted)
 }
 
 fn to_model(

@@ -1,11 +1,14 @@
-//! `--compare-to`: the previous period's numbers beside this period's in the summary (findings
-//! by severity, lifecycle alarms per rule), the key inventory and usage per key (calls per
-//! key), each computed by the same engines (detect, `kms keys`) over the previous range.
+//! `--compare-to`: the previous period's numbers beside this period's in the summary (events,
+//! findings by severity, lifecycle alarms per rule), the activity tops, the key inventory and
+//! usage per key (calls per key), each computed by the same engines (detect, `kms keys`, the
+//! activity statements) over the previous range.
 
 use std::collections::HashMap;
 
+use polars::prelude::DataFrame;
+
 use super::model::{AlarmCount, KeyRow, KeyUsage, Summary};
-use super::{Methods, ReportOptions, Scan};
+use super::{activity, pass, scope, Methods, Read, ReportOptions};
 use crate::detect::Finding;
 use crate::error::Result;
 use crate::kms::run::{self as kms_run, RunOptions};
@@ -17,22 +20,33 @@ pub struct Previous {
     pub findings: Vec<Finding>,
     /// Its calls per key, as `kms keys` counts them.
     pub key_calls: HashMap<String, u64>,
+    /// Its events.
+    pub events: u64,
+    /// The results of the activity statements over it.
+    pub tops: Vec<DataFrame>,
 }
 
-/// The previous period's findings and calls per key over `range`.
+/// The previous period's figures over `range`: the activity statements and the inventory's
+/// totals share one read of its groups of partitions.
 pub fn previous(
-    scan: Scan,
+    read: Read,
     range: &TimeRange,
     opts: &ReportOptions,
     methods: &mut Methods,
 ) -> Result<Previous> {
-    let findings = super::run_detect(scan, range, opts, &mut Methods::default())?;
+    let findings = super::run_detect(read.scan, range, opts, &mut Methods::default())?;
     let run_opts = RunOptions {
         ctx: opts.ctx,
         range: *range,
         interval: crate::histogram::Interval::Auto,
     };
-    let keys = kms_run::keys(scan(range)?, &run_opts)?;
+    let events = (read.scan)(range)?;
+    let span = scope::span(&events, opts, &mut Methods::default())?;
+    let statements = activity::statements(&mut Methods::default());
+    let mut pass = pass::Pass::new(&opts.ctx, statements, None, None);
+    let groups = (read.groups)(range)?.into_iter().map(|g| pass.add(g));
+    let keys = kms_run::keys_in(events, groups, &run_opts)?;
+    let (tops, _, _) = pass.finish()?;
     methods.add(
         "Previous period (--compare-to)",
         "the detect engine (as `keytrail detect --from FROM --to TO`, with the same rules and \
@@ -46,6 +60,8 @@ pub fn previous(
             .into_iter()
             .map(|k| (record_key(&k), k.calls))
             .collect(),
+        events: span.events,
+        tops,
     })
 }
 

@@ -15,6 +15,8 @@ use super::{FINDINGS_PER_RULE, TOP_FINDINGS};
 use crate::detect::{Finding, Rule, Severity};
 use crate::error::Result;
 use crate::event::schema;
+use crate::query;
+use crate::time::TimeRange;
 
 /// The rules whose findings are the summary's key lifecycle alarms.
 pub const ALARM_RULES: &[&str] = &[
@@ -225,29 +227,61 @@ pub fn evidence_ids(groups: &[RuleGroup]) -> BTreeSet<String> {
         .collect()
 }
 
-/// The events with these ids (matched on `eventId` or the dedup key, as `keytrail event`).
-pub fn evidence_frame(events: LazyFrame, ids: &BTreeSet<String>) -> Result<DataFrame> {
+/// Which events are evidence: `eventId` or the dedup key among `ids` (as `keytrail event`).
+pub fn evidence_filter(ids: &BTreeSet<String>) -> Expr {
     let list: Vec<&str> = ids.iter().map(String::as_str).collect();
     let set = lit(Series::new("ids".into(), list)).implode(false);
-    Ok(events
-        .filter(
-            col(schema::EVENT_ID)
-                .is_in(set.clone(), false)
-                .or(col(schema::DEDUP_KEY).is_in(set, false)),
-        )
-        .select([
-            col(schema::TIME),
-            col(schema::EVENT_ID),
-            col(schema::DEDUP_KEY),
-            col(schema::EVENT_NAME),
-            col(schema::USER_NAME),
-            col(schema::PRINCIPAL_ID),
-            col(schema::SOURCE_IP),
-            col(schema::ERROR_CODE),
-            col(schema::EVENT),
-        ])
-        .collect()?)
+    col(schema::EVENT_ID)
+        .is_in(set.clone(), false)
+        .or(col(schema::DEDUP_KEY).is_in(set, false))
 }
+
+/// The evidence events (those of [`evidence_filter`]) in scan order, given the UTC days
+/// (`days`, unix seconds / 86400) that hold them: only those days are read, one at a time (a
+/// partition each, in scan order, within `range`), so memory holds one day's columns.
+pub fn evidence_frame(
+    days: &BTreeSet<i64>,
+    scan: super::Scan,
+    range: &TimeRange,
+    ids: &BTreeSet<String>,
+) -> Result<DataFrame> {
+    let columns: Vec<Expr> = EVIDENCE_COLUMNS
+        .iter()
+        .map(|c| match *c {
+            schema::EVENT => query::compacted(col(*c)),
+            _ => col(*c),
+        })
+        .collect();
+    let mut all = scan(range)?.select(columns.clone()).limit(0).collect()?;
+    for &day in days {
+        let within = TimeRange {
+            from: Some(day * DAY).max(range.from),
+            to: Some((day + 1) * DAY).min(range.to.or(Some(i64::MAX))),
+        };
+        let found = scan(&within)?
+            .filter(evidence_filter(ids))
+            .select(columns.clone())
+            .collect()?;
+        all.vstack_mut(&found)?;
+    }
+    Ok(all)
+}
+
+/// Seconds of a day.
+pub const DAY: i64 = 86_400;
+
+/// The columns of the evidence events.
+const EVIDENCE_COLUMNS: [&str; 9] = [
+    schema::TIME,
+    schema::EVENT_ID,
+    schema::DEDUP_KEY,
+    schema::EVENT_NAME,
+    schema::USER_NAME,
+    schema::PRINCIPAL_ID,
+    schema::SOURCE_IP,
+    schema::ERROR_CODE,
+    schema::EVENT,
+];
 
 /// Fills the evidence rows from the evidence events, and returns the appendix's events
 /// (pretty-printed as stored), in event-id order.

@@ -7,9 +7,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use polars::prelude::*;
 
-use super::frames::{counts, ints, optional_strings, run_all, sql_string, strings, FAILED_SQL};
+use super::frames::{
+    counts, ints, optional_strings, sql_string, strings, Fold, Merge, Merged, FAILED_SQL,
+};
 use super::model::{FromWhere, KeyRow, KeyUsage, Lane, LastUse, UsedAfterDeletion};
-use super::{Methods, ReportOptions, TOP_ROWS};
+use super::{Methods, TOP_ROWS};
 use crate::error::Result;
 use crate::kms::aliases::AliasHistory;
 use crate::kms::inventory::KeyRecord;
@@ -32,6 +34,9 @@ pub const CRYPTO_EVENTS: &[&str] = &[
     "AsymmetricSign",
     "AsymmetricVerify",
 ];
+
+/// The number of [`statements`].
+pub const STATEMENTS: usize = 5;
 
 /// The per-key statements, in the order [`per_key`] reads their results.
 pub fn statements(history: &AliasHistory, geoip: bool) -> Vec<(&'static str, String)> {
@@ -75,23 +80,53 @@ pub fn mapped_statement(history: &AliasHistory) -> String {
     )
 }
 
-/// The calls of [`mapped_statement`], in memory: the per-key statements run on them with the
-/// key column as it is.
-pub fn mapped_calls(
-    events: &LazyFrame,
-    history: &AliasHistory,
-    opts: &ReportOptions,
-    methods: &mut Methods,
-) -> Result<LazyFrame> {
-    let statement = mapped_statement(history);
-    methods.add(
-        "KMS calls by key (the frame the per-key statements below run on)",
-        &statement,
-    );
-    Ok(super::frames::sql(&statement, events.clone(), &opts.ctx)?
-        .collect_with_engine(Engine::Streaming)?
-        .unwrap_single()
-        .lazy())
+/// How the results of [`statements`] (in their order) merge across groups of partitions.
+pub fn merges(geoip: bool) -> Vec<Merge> {
+    let pair_keys: &[&'static str] = if geoip {
+        &["keyId", "principal", "ip", "country"]
+    } else {
+        &["keyId", "principal", "ip"]
+    };
+    vec![
+        Merge::new(&["keyId", "day"], &[("calls", Fold::Sum)]),
+        Merge::new(
+            &["keyId"],
+            &[
+                ("t", Fold::Max),
+                ("op", Fold::LatestBy("t")),
+                ("id", Fold::LatestBy("t")),
+            ],
+        ),
+        Merge::new(&["keyId", "principal", "op"], &[("calls", Fold::Sum)]).ordered(&[
+            ("calls", true),
+            ("principal", false),
+            ("op", false),
+        ]),
+        Merge::new(&["keyId", "wd", "h"], &[("calls", Fold::Sum)]),
+        Merge::new(
+            pair_keys,
+            &[
+                ("calls", Fold::Sum),
+                ("first", Fold::Min),
+                ("last", Fold::Max),
+            ],
+        )
+        .ordered(&[("calls", true), ("principal", false), ("ip", false)]),
+    ]
+}
+
+/// The per-key statements to run group by group over [`mapped_statement`]'s calls (the key
+/// column already mapped), recording them in `methods`.
+pub fn per_key_statements(geoip: bool, methods: &mut Methods) -> Vec<Merged> {
+    let plain = AliasHistory::default();
+    statements(&plain, geoip)
+        .into_iter()
+        .zip(merges(geoip))
+        .map(|((figure, s), merge)| {
+            methods.add(figure, &s);
+            Merged::new(s, merge)
+        })
+        .collect()
 }
 
 /// The per-key results, indexed by key id.
@@ -103,19 +138,9 @@ pub struct PerKey {
     pairs: DataFrame,
 }
 
-/// Runs [`statements`] over `events` in one collect.
-pub fn per_key(
-    events: &LazyFrame,
-    history: &AliasHistory,
-    opts: &ReportOptions,
-    methods: &mut Methods,
-) -> Result<PerKey> {
-    let named = statements(history, opts.ctx.geoip.is_some());
-    for (figure, s) in &named {
-        methods.add(figure, s);
-    }
-    let texts: Vec<String> = named.into_iter().map(|(_, s)| s).collect();
-    let mut frames = run_all(&texts, events, &opts.ctx)?.into_iter();
+/// The per-key results from the results of [`statements`], in their order.
+pub fn per_key(frames: Vec<DataFrame>) -> Result<PerKey> {
+    let mut frames = frames.into_iter();
     let mut next = || frames.next().unwrap_or_default();
     let (daily_df, last_df) = (next(), next());
     let mut daily: HashMap<String, HashMap<String, u64>> = HashMap::new();
@@ -335,7 +360,21 @@ pub fn after_deletion_statement(lanes: &[Lane], history: &AliasHistory) -> Optio
     ))
 }
 
-/// Keys called while scheduled for deletion, from [`after_deletion_statement`]'s result.
+/// How [`after_deletion_statement`]'s rows merge across groups of partitions.
+pub fn after_deletion_merge() -> Merge {
+    Merge::new(
+        &["keyId"],
+        &[
+            ("calls", Fold::Sum),
+            ("errors", Fold::Sum),
+            ("last", Fold::Max),
+        ],
+    )
+    .ordered(&[("keyId", false)])
+}
+
+/// Keys of `lanes` called while scheduled for deletion, from [`after_deletion_statement`]'s
+/// result (over these lanes or more: rows of other keys are left out).
 pub fn used_after_deletion(df: &DataFrame, lanes: &[Lane]) -> Result<Vec<UsedAfterDeletion>> {
     let keys = strings(df, "keyId")?;
     let (calls, errors, last) = (
@@ -346,6 +385,7 @@ pub fn used_after_deletion(df: &DataFrame, lanes: &[Lane]) -> Result<Vec<UsedAft
     Ok(keys
         .into_iter()
         .enumerate()
+        .filter(|(_, key_id)| lanes.iter().any(|l| l.key_id == *key_id))
         .map(|(i, key_id)| {
             let scheduled_at = lanes
                 .iter()

@@ -14,7 +14,10 @@ pub mod frames;
 pub mod keys;
 pub mod lanes;
 pub mod model;
+pub mod pass;
 pub mod scope;
+
+use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
@@ -96,6 +99,25 @@ pub struct ReportOptions {
 /// Scans the source over a range (the command's store).
 pub type Scan<'a> = &'a (dyn Fn(&TimeRange) -> Result<LazyFrame> + Sync);
 
+/// The source's events over a range as consecutive groups of partitions, in the order a scan
+/// of the range reads them; at least one group (an empty scan when the range holds no part
+/// file).
+pub type Groups<'a> = &'a (dyn Fn(&TimeRange) -> Result<Vec<LazyFrame>> + Sync);
+
+/// Part-file bytes per group of partitions the report reads at once (its small columns take
+/// about as much memory again).
+pub const GROUP_BYTES: u64 = 96 << 20;
+
+/// How the report reads the source: whole ranges (for the span, the detect engine and the
+/// KMS engine's selective scans) and groups of partitions (for everything else).
+#[derive(Clone, Copy)]
+pub struct Read<'a> {
+    /// The events of a range.
+    pub scan: Scan<'a>,
+    /// The same events, group by group.
+    pub groups: Groups<'a>,
+}
+
 /// The "how each figure was computed" notes, gathered while the sections are built.
 #[derive(Debug, Default)]
 pub struct Methods(pub Vec<Method>);
@@ -110,58 +132,44 @@ impl Methods {
     }
 }
 
-/// Builds the whole report.
-pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
+/// Builds the whole report. Every section reads the source in memory bounded by a group of
+/// partitions or a detect chunk: the span streams, the report's own statements and the key
+/// inventory share one read group by group ([`pass::Pass`]), the detect engine reads its
+/// chunks, and the evidence and baseline series read the groups again for their few events.
+pub fn build(read: Read, opts: &ReportOptions) -> Result<ReportData> {
     let mut methods = Methods::default();
-    let store_events = scan(&opts.range)?;
-    // The small columns, read once; the kms and detect engines read the store themselves.
-    let events = frames::small_frame(&store_events)?;
-    let span = scope::span(&events, opts, &mut methods)?;
+    let store_events = (read.scan)(&opts.range)?;
+    let span = scope::span(&store_events, opts, &mut methods)?;
     let first = opts.range.from.or(span.first).unwrap_or(opts.generated_at);
     let last = opts.range.to.map(|t| t - 1).or(span.last).unwrap_or(first);
     let days = scope::days_between(first, last, &opts.zone, MAX_DAYS);
-    let (accounts, regions, coverage) =
-        scope::accounts_and_coverage(&events, days.clone(), opts, &mut methods)?;
-    let previous = match &opts.compare {
-        Some(range) => Some(frames::small_frame(&scan(range)?)?),
-        None => None,
-    };
-    let activity = activity::activity(
-        &events,
-        previous.as_ref(),
-        (span.first, span.last),
+    let mut detect_methods = Methods::default();
+    let findings = run_detect(read.scan, &opts.range, opts, &mut detect_methods)?;
+    let mut groups = detections::groups(&findings, &opts.rules);
+    let ids = detections::evidence_ids(&groups);
+    let bounds = (first, last + 1);
+    let read_once = sections(
+        read,
+        &store_events,
+        (&span, &days, bounds),
+        &ids,
         opts,
         &mut methods,
     )?;
-    // The detect engine and the KMS sections read the store independently: side by side.
-    let mut detect_methods = Methods::default();
-    let (kms, findings) = std::thread::scope(|threads| {
-        let detect = threads.spawn(|| run_detect(scan, &opts.range, opts, &mut detect_methods));
-        let kms = kms_sections(
-            (&store_events, &events),
-            &days,
-            (first, last + 1),
-            opts,
-            &mut methods,
-        );
-        let findings = detect
-            .join()
-            .unwrap_or_else(|_| Err(crate::Error::Other("the detect thread panicked".into())));
-        (kms, findings)
-    });
-    let (kms, findings) = (kms?, findings?);
     methods.0.extend(detect_methods.0);
-    let mut groups = detections::groups(&findings, &opts.rules);
-    let ids = detections::evidence_ids(&groups);
-    let evidence = detections::evidence_frame(store_events, &ids)?;
+    let (mut activity, kms) = (read_once.activity, read_once.kms);
+    let evidence =
+        detections::evidence_frame(&read_once.evidence_days, read.scan, &opts.range, &ids)?;
     let appendix_events = detections::attach_evidence(&mut groups, &evidence)?;
     methods.add("Evidence events", "the stored events whose eventId (or dedup key) is a finding's sample id, as `keytrail event` finds them");
     let (alarms, top_findings) = detections::alarms_and_top(&groups);
-    let previous_events = match &previous {
-        Some(p) => Some(scope::span(p, opts, &mut Methods::default())?.events),
-        None => None,
-    };
-    let header = header(opts, &span, accounts, regions, coverage);
+    let header = header(
+        opts,
+        &span,
+        read_once.accounts,
+        read_once.regions,
+        read_once.coverage,
+    );
     let judged = (
         opts.range.from.or(span.first).unwrap_or(first),
         opts.range
@@ -171,7 +179,7 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
     );
     let (baselines, baseline_series) = match opts.baselines {
         Some(_) => {
-            let set = baselines::series(scan, &findings, judged, opts, &mut methods)?;
+            let set = baselines::series(read.groups, &findings, judged, opts, &mut methods)?;
             let mut rows = detections::baseline_rows(&findings);
             baselines::link_rows(&mut rows, &set);
             (Some(rows), Some(set))
@@ -179,15 +187,18 @@ pub fn build(scan: Scan, opts: &ReportOptions) -> Result<ReportData> {
         None => (None, None),
     };
     let previous = match &opts.compare {
-        Some(range) => Some(compare::previous(scan, range, opts, &mut methods)?),
+        Some(range) => Some(compare::previous(read, range, opts, &mut methods)?),
         None => None,
     };
+    if let Some(p) = &previous {
+        activity::fill_previous_tops(&mut activity, &p.tops)?;
+    }
     let mut summary = Summary {
         severities: detections::severity_counts(&findings),
         alarms,
         used_after_deletion: kms.used_after_deletion,
         top_findings,
-        previous_events,
+        previous_events: previous.as_ref().map(|p| p.events),
         previous_severities: None,
         alarm_counts: compare::alarm_counts(&findings, previous.as_ref()),
     };
@@ -267,59 +278,175 @@ struct KmsSections {
     used_after_deletion: Vec<UsedAfterDeletion>,
 }
 
-fn kms_sections(
-    (store_events, events): (&LazyFrame, &LazyFrame),
-    days: &[String],
+/// The sections computed by the one read of the events ([`pass::Pass`]).
+struct ReadOnce {
+    accounts: Vec<Count>,
+    regions: Vec<Count>,
+    coverage: Coverage,
+    activity: Activity,
+    kms: KmsSections,
+    /// The UTC days holding evidence events.
+    evidence_days: std::collections::BTreeSet<i64>,
+}
+
+/// What the KMS sections know before the read: the alias history, the lifecycle statement,
+/// the lane of every key with lifecycle events (a superset of the inventory's keys), the keys
+/// `--key` asks for, and the lanes' time span.
+struct KmsSetup {
+    history: kms::aliases::AliasHistory,
+    lifecycle_statement: String,
+    lanes: BTreeMap<String, Lane>,
+    wanted: Option<Vec<String>>,
+    span: (i64, i64),
+}
+
+fn kms_setup(
+    store_events: &LazyFrame,
     (start, end): (i64, i64),
     opts: &ReportOptions,
+    run_opts: &RunOptions,
+) -> Result<KmsSetup> {
+    let changes = change_events(store_events, opts)?;
+    let history = kms_run::alias_history(changes.clone(), run_opts)?;
+    let lifecycle = kms_run::lifecycle(changes.clone(), LIFECYCLE_EVENTS, true, run_opts)?;
+    let by_key = lanes::changes_by_key(&lifecycle.raw.unwrap_or_default())?;
+    let lanes = by_key
+        .iter()
+        .map(|(key, changes)| (key.clone(), lanes::lane(key, changes, start, end)))
+        .collect();
+    Ok(KmsSetup {
+        history,
+        lifecycle_statement: lifecycle.statement,
+        lanes,
+        wanted: wanted_keys(&changes, opts, run_opts)?,
+        span: (start, end),
+    })
+}
+
+/// The alias and lifecycle events (the rows the alias and lifecycle statements select, and
+/// maybe more), every column, read in one streaming pass and held in memory: few events, on
+/// which the kms engine's alias history and lifecycle then run instead of scanning the store
+/// again each.
+fn change_events(store_events: &LazyFrame, opts: &ReportOptions) -> Result<LazyFrame> {
+    let mut names: Vec<&str> = [kms::aliases::ALIAS_EVENTS, LIFECYCLE_EVENTS].concat();
+    names.sort_unstable();
+    names.dedup();
+    let search = kms::kms_events_search(&names);
+    let matched = crate::query::compile(&search, store_events.clone(), &opts.ctx)?.matched;
+    let schema = matched.clone().collect_schema()?;
+    let columns: Vec<Expr> = schema
+        .iter()
+        .map(|(name, dtype)| match dtype {
+            DataType::String => crate::query::compacted(col(name.clone())),
+            _ => col(name.clone()),
+        })
+        .collect();
+    Ok(matched
+        .select(columns)
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single()
+        .lazy())
+}
+
+/// Scope, activity and the KMS sections, from one read of the events group by group.
+fn sections(
+    read: Read,
+    store_events: &LazyFrame,
+    (span, days, lanes_span): (&scope::Span, &[String], (i64, i64)),
+    evidence_ids: &std::collections::BTreeSet<String>,
+    opts: &ReportOptions,
     methods: &mut Methods,
-) -> Result<KmsSections> {
+) -> Result<ReadOnce> {
+    let mut statements = scope::statements(methods);
+    let series = activity::SeriesCounts::new((span.first, span.last), opts, methods)?;
+    statements.extend(activity::statements(methods));
     let run_opts = RunOptions {
         ctx: opts.ctx,
         range: opts.range,
         interval: crate::histogram::Interval::Auto,
     };
-    let inventory = kms_run::keys(store_events.clone(), &run_opts)?;
+    let setup = kms_setup(store_events, lanes_span, opts, &run_opts)?;
+    let mut key_methods = Methods::default();
+    let mut calls = keys::per_key_statements(opts.ctx.geoip.is_some(), &mut key_methods);
+    let all_lanes: Vec<Lane> = setup.lanes.values().cloned().collect();
+    let plain = kms::aliases::AliasHistory::default();
+    if let Some(s) = keys::after_deletion_statement(&all_lanes, &plain) {
+        calls.push(frames::Merged::new(s, keys::after_deletion_merge()));
+    }
+    let mapped = keys::mapped_statement(&setup.history);
+    let calls = Some((mapped.clone(), calls));
+    let mut pass = pass::Pass::new(&opts.ctx, statements, Some(series), calls);
+    pass.evidence = Some((
+        detections::evidence_filter(evidence_ids),
+        Default::default(),
+    ));
+    let groups = (read.groups)(&opts.range)?.into_iter().map(|g| pass.add(g));
+    let inventory = kms_run::keys_in(store_events.clone(), groups, &run_opts)?;
     for s in &inventory.statements {
         methods.add("Key inventory (as `kms keys`)", s);
     }
-    let history = kms_run::alias_history(store_events.clone(), &run_opts)?;
-    let wanted = wanted_keys(store_events, opts, &run_opts)?;
+    methods.add(
+        "KMS calls by key (the frame the per-key statements below run on)",
+        &mapped,
+    );
+    methods.0.extend(key_methods.0);
+    let evidence_days = pass.evidence.take().map(|e| e.1).unwrap_or_default();
+    let (mut events, series, calls) = pass.finish()?;
+    let tops = events.split_off(3);
+    let (accounts, regions, coverage) = scope::accounts_and_coverage(events, days.to_vec())?;
+    Ok(ReadOnce {
+        accounts,
+        regions,
+        coverage,
+        activity: activity::activity(series, &tops)?,
+        kms: kms_sections(inventory, calls, &setup, days, methods)?,
+        evidence_days,
+    })
+}
+
+/// The KMS sections from the inventory and the per-key results (with, when a key was
+/// scheduled for deletion, the calls inside the deletion windows last).
+fn kms_sections(
+    inventory: kms_run::InventoryReport,
+    mut calls: Vec<DataFrame>,
+    setup: &KmsSetup,
+    days: &[String],
+    methods: &mut Methods,
+) -> Result<KmsSections> {
+    let (start, end) = setup.span;
+    let wanted = &setup.wanted;
     let records: Vec<_> = inventory
         .keys
         .into_iter()
         .filter(|k| !k.key_id.is_empty() || wanted.is_none())
         .filter(|k| wanted.as_ref().is_none_or(|w| w.contains(&k.key_id)))
         .collect();
-    let calls = keys::mapped_calls(events, &history, opts, methods)?;
-    let plain = kms::aliases::AliasHistory::default();
-    let per_key = keys::per_key(&calls, &plain, opts, methods)?;
+    let after_deletion = calls.get(keys::STATEMENTS).cloned();
+    calls.truncate(keys::STATEMENTS);
+    let per_key = keys::per_key(calls)?;
     let key_rows = keys::key_rows(&records, &per_key, days, Some(start));
-    let lifecycle = kms_run::lifecycle(store_events.clone(), LIFECYCLE_EVENTS, true, &run_opts)?;
     methods.add(
         "Lifecycle timeline (as `kms lifecycle --raw`)",
-        &lifecycle.statement,
+        &setup.lifecycle_statement,
     );
-    let changes = lanes::changes_by_key(&lifecycle.raw.unwrap_or_default())?;
     let lanes: Vec<Lane> = records
         .iter()
         .filter(|r| !r.key_id.is_empty())
-        .map(|r| {
-            lanes::lane(
-                &r.key_id,
-                changes.get(&r.key_id).map_or(&[][..], |c| c),
-                start,
-                end,
-            )
+        .map(|r| match setup.lanes.get(&r.key_id) {
+            Some(lane) => lane.clone(),
+            None => lanes::lane(&r.key_id, &[], start, end),
         })
         .collect();
-    let used_after_deletion = match keys::after_deletion_statement(&lanes, &plain) {
-        Some(s) => {
+    let plain = kms::aliases::AliasHistory::default();
+    let used_after_deletion = match (
+        keys::after_deletion_statement(&lanes, &plain),
+        after_deletion,
+    ) {
+        (Some(s), Some(df)) => {
             methods.add("Keys used after deletion was scheduled", &s);
-            let df = frames::run_all(&[s], &calls, &opts.ctx)?.remove(0);
             keys::used_after_deletion(&df, &lanes)?
         }
-        None => Vec::new(),
+        _ => Vec::new(),
     };
     let mut busiest: Vec<&KeyRecord> = records.iter().filter(|r| !r.key_id.is_empty()).collect();
     busiest.sort_by(|a, b| b.calls.cmp(&a.calls).then(a.key_id.cmp(&b.key_id)));

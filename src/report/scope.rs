@@ -1,9 +1,10 @@
 //! Section 0 (header and scope): the events' time span, the accounts and regions seen, and the
-//! per-day, per-region delivery coverage, each one SLS statement run through the query engine.
+//! per-day, per-region delivery coverage, each one SLS statement run through the query engine
+//! (the span streaming over the range; the others group by group of partitions, merged).
 
 use polars::prelude::*;
 
-use super::frames::{counts, ints, run_all, strings, FAILED_SQL};
+use super::frames::{counts, ints, strings, Fold, Merge, Merged, FAILED_SQL};
 use super::model::{Count, Coverage};
 use super::{Methods, ReportOptions};
 use crate::error::Result;
@@ -22,10 +23,13 @@ pub struct Span {
 const SPAN_STATEMENT: &str =
     "* | SELECT min(__time__) as first, max(__time__) as last, count(*) as events";
 
-/// The first and last event time and the number of events.
+/// The first and last event time and the number of events, in one streaming pass over
+/// `__time__` (memory does not grow with the range).
 pub fn span(events: &LazyFrame, opts: &ReportOptions, methods: &mut Methods) -> Result<Span> {
     methods.add("Events in range, first and last event", SPAN_STATEMENT);
-    let df = run_all(&[SPAN_STATEMENT.to_string()], events, &opts.ctx)?.remove(0);
+    let df = super::frames::sql(SPAN_STATEMENT, events.clone(), &opts.ctx)?
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single();
     let events_n = counts(&df, "events")?.first().copied().unwrap_or(0);
     let first = df.column("first")?.cast(&DataType::Int64)?.i64()?.get(0);
     let last = df.column("last")?.cast(&DataType::Int64)?.i64()?.get(0);
@@ -44,6 +48,12 @@ pub fn grouping_statement(search: &str, expr: &str, filter: Option<&str>) -> Str
         "{search} | SELECT {expr} as value, count(*) as events, count_if({FAILED_SQL}) as errors\
          {filter} GROUP BY value ORDER BY events DESC, value LIMIT {ALL_ROWS}"
     )
+}
+
+/// How a grouping statement's rows merge across groups: counts add up; most events first.
+pub fn grouping_merge() -> Merge {
+    Merge::new(&["value"], &[("events", Fold::Sum), ("errors", Fold::Sum)])
+        .ordered(&[("events", true), ("value", false)])
 }
 
 /// The rows of a grouping statement's result.
@@ -75,20 +85,30 @@ pub fn coverage_statement() -> String {
     )
 }
 
-/// Accounts seen and the coverage grid over `days`.
-pub fn accounts_and_coverage(
-    events: &LazyFrame,
-    days: Vec<String>,
-    opts: &ReportOptions,
-    methods: &mut Methods,
-) -> Result<(Vec<Count>, Vec<Count>, Coverage)> {
+/// The statements of the accounts, the regions and the coverage strip, in that order.
+pub fn statements(methods: &mut Methods) -> Vec<Merged> {
     let accounts = grouping_statement("*", ACCOUNT_SQL, None);
     let regions = grouping_statement("*", "\"event.acsRegion\"", None);
     let coverage = coverage_statement();
     methods.add("Accounts seen", &accounts);
     methods.add("Regions seen", &regions);
     methods.add("Coverage strip (events per day and region)", &coverage);
-    let mut frames = run_all(&[accounts, regions, coverage], events, &opts.ctx)?.into_iter();
+    let by_day = Merge::new(&["day", "region"], &[("events", Fold::Sum)])
+        .ordered(&[("day", false), ("region", false)]);
+    vec![
+        Merged::new(accounts, grouping_merge()),
+        Merged::new(regions, grouping_merge()),
+        Merged::new(coverage, by_day),
+    ]
+}
+
+/// Accounts seen, regions seen and the coverage grid over `days`, from the results of
+/// [`statements`].
+pub fn accounts_and_coverage(
+    frames: Vec<DataFrame>,
+    days: Vec<String>,
+) -> Result<(Vec<Count>, Vec<Count>, Coverage)> {
+    let mut frames = frames.into_iter();
     let accounts = count_rows(&frames.next().unwrap_or_default())?;
     let regions = count_rows(&frames.next().unwrap_or_default())?;
     let grid = coverage_grid(&frames.next().unwrap_or_default(), days, &regions)?;
