@@ -109,3 +109,42 @@ fn a_busy_hour_cut_at_every_second_gives_the_same_findings() {
         assert_eq!(String::from_utf8_lossy(&chunked), text, "chunks of {chunk}");
     }
 }
+
+/// Several rules whose windows are still open when the range ends: those with nothing carried
+/// used to be evaluated on a frame without columns ("__time__" not found, exit 2).
+#[test]
+fn several_rules_with_windows_open_at_the_end_of_a_short_range_are_evaluated() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    let rules = testdata()
+        .join("hostile/horizon_detect/windows.toml")
+        .display()
+        .to_string();
+    let args = [
+        store.as_str(),
+        "--rules",
+        &rules,
+        "--format",
+        "json",
+        "--from",
+        "2024-03-09 05:30",
+        "--to",
+        "2024-03-09 07:00",
+    ];
+    let (status, whole) = detect(&args, None);
+    assert_eq!(status, Some(1));
+    let text = String::from_utf8_lossy(&whole);
+    assert!(
+        text.contains("\"rule\": \"odd-window-busiest-ips\""),
+        "{text}"
+    );
+    for chunk in [100, 500] {
+        let (status, chunked) = detect(&args, Some(chunk));
+        assert_eq!(status, Some(1), "in chunks of {chunk}");
+        assert_eq!(
+            String::from_utf8_lossy(&chunked),
+            text,
+            "in chunks of {chunk}"
+        );
+    }
+}

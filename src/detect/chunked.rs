@@ -338,14 +338,18 @@ fn joined(earlier: DataFrame, later: DataFrame) -> Result<DataFrame> {
 
 /// The rows of time-sorted `df` before `cutoff`, and the rest (copied into buffers of their
 /// own, so that what is carried does not hold the whole chunk's text). No cutoff: all rows.
+/// An empty rest keeps `df`'s columns: [`Detector::finish`] may run its rule on it while
+/// another rule's carry has rows.
 fn split_before(df: DataFrame, cutoff: Option<i64>) -> Result<(DataFrame, DataFrame)> {
     let Some(cutoff) = cutoff.filter(|_| df.height() > 0) else {
-        return Ok((df, DataFrame::default()));
+        let rest = df.clear();
+        return Ok((df, rest));
     };
     let times = engine::time_values(&df)?;
     let at = times.partition_point(|&t| t < cutoff);
     if at == df.height() {
-        return Ok((df, DataFrame::default()));
+        let rest = df.clear();
+        return Ok((df, rest));
     }
     let rest = compact(&df.slice(at as i64, df.height() - at))?;
     Ok((df.slice(0, at), rest))
