@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::bloom::{Bloom, BLOCK_BYTES};
-use super::tokens::{for_each_token_key, whole_value_key};
+use super::tokens::{for_each_token_raw, key_of_raw, whole_value_raw, Scratch};
 use crate::store::manifest::{IndexRecord, PartRecord};
 
 /// The first bytes of every index file (format version 2: salted keys; a
@@ -85,7 +85,8 @@ pub struct TokenIndex {
     pub groups: Vec<Group>,
 }
 
-/// A hasher for keys that are hashes already.
+/// A hasher for keys that are hashes already (raw token hashes: their words went through a
+/// multiply and a rotation).
 #[derive(Default)]
 struct KeyHasher(u64);
 
@@ -112,14 +113,14 @@ pub fn group_of(rows: &[(Option<&str>, Option<&str>)], salt: u64) -> Group {
         .par_chunks(ROWS_PER_TASK)
         .map(|chunk| {
             let mut keys = KeySet::default();
-            let mut scratch = Vec::new();
+            let mut scratch = Scratch::default();
             // Most tokens repeat (field names, services, regions): a small table of the keys
             // seen last keeps them out of the set.
             // Slot i starts with a value no key of slot i has.
             let mut recent: Vec<u64> = (1..=RECENT_SLOTS as u64).collect();
             for (event, topic) in chunk {
                 if let Some(event) = event {
-                    for_each_token_key(event, &mut scratch, &mut |k| {
+                    for_each_token_raw(event, &mut scratch, &mut |k| {
                         let slot = &mut recent[(k as usize) & (RECENT_SLOTS - 1)];
                         if *slot != k {
                             *slot = k;
@@ -128,7 +129,7 @@ pub fn group_of(rows: &[(Option<&str>, Option<&str>)], salt: u64) -> Group {
                     });
                 }
                 if let Some(topic) = topic {
-                    keys.insert(whole_value_key(topic));
+                    keys.insert(whole_value_raw(topic));
                 }
             }
             keys
@@ -141,7 +142,8 @@ pub fn group_of(rows: &[(Option<&str>, Option<&str>)], salt: u64) -> Group {
             a
         });
     let mut bloom = Bloom::for_keys(keys.len(), FPP);
-    keys.iter().for_each(|k| bloom.insert(salted(*k, salt)));
+    keys.iter()
+        .for_each(|raw| bloom.insert(salted(key_of_raw(*raw), salt)));
     Group {
         rows: rows.len() as u64,
         bloom,

@@ -22,5 +22,6 @@ pub mod build;
 pub mod file;
 pub mod prune;
 pub mod select;
+pub mod separators;
 pub mod tokens;
 pub mod verify;

@@ -16,23 +16,8 @@ use std::collections::HashMap;
 
 use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
 
+use super::separators;
 use crate::query::search::ast::{Glyph, Pattern};
-use crate::query::search::tokens::DELIMITERS;
-
-/// Which bytes end a token in JSON text: the SLS delimiters and the backslash of an escape.
-const SEPARATORS: [bool; 256] = separators();
-
-const fn separators() -> [bool; 256] {
-    let mut table = [false; 256];
-    let bytes = DELIMITERS.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        table[bytes[i] as usize] = true;
-        i += 1;
-    }
-    table[b'\\' as usize] = true;
-    table
-}
 
 /// The representative of `c`'s simple case-folding class (the class the regex's `(?i)` matches).
 pub fn fold_char(c: char) -> char {
@@ -61,9 +46,18 @@ fn mix(hash: u64, word: u64) -> u64 {
         .rotate_left(29)
 }
 
-#[inline]
+/// A token's raw hash: its words mixed in turn, then its length.
+#[inline(always)]
 fn finish(hash: u64, len: usize) -> u64 {
-    let mut k = hash ^ len as u64;
+    hash ^ len as u64
+}
+
+/// The key of a token whose raw hash is `raw`: a final avalanche (murmur3's fmix64). It is a
+/// bijection, so tokens with distinct raw hashes have distinct keys, and the index can gather
+/// raw hashes and avalanche only the distinct ones.
+#[inline]
+pub fn key_of_raw(raw: u64) -> u64 {
+    let mut k = raw;
     k ^= k >> 33;
     k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
     k ^= k >> 33;
@@ -72,9 +66,14 @@ fn finish(hash: u64, len: usize) -> u64 {
 }
 
 /// The key of a token already folded (its UTF-8 bytes): 8-byte little-endian words mixed in
-/// turn, the last one zero-padded, then the length, and a final avalanche. The tokenizer
-/// computes the same value while it scans.
+/// turn, the last one zero-padded, then the length, and a final avalanche ([`key_of_raw`]). The
+/// tokenizer computes the same value while it scans.
 pub fn key_of_folded(folded: &[u8]) -> u64 {
+    key_of_raw(raw_of_folded(folded))
+}
+
+/// The raw hash of a token already folded (see [`key_of_folded`]).
+fn raw_of_folded(folded: &[u8]) -> u64 {
     let mut hash = SEED;
     for chunk in folded.chunks(8) {
         let mut word = [0u8; 8];
@@ -100,63 +99,123 @@ fn fold_into(text: &[u8], out: &mut Vec<u8>) {
 
 /// The key of a whole value folded as one token (`__topic__`, which full text matches whole).
 pub fn whole_value_key(text: &str) -> u64 {
+    key_of_raw(whole_value_raw(text))
+}
+
+/// The raw hash of a whole value folded as one token ([`whole_value_key`] before its
+/// avalanche).
+pub fn whole_value_raw(text: &str) -> u64 {
     let mut out = Vec::with_capacity(text.len());
     fold_into(text.as_bytes(), &mut out);
-    key_of_folded(&out)
+    raw_of_folded(&out)
+}
+
+/// Reusable buffers of [`for_each_token_raw`].
+#[derive(Debug, Default)]
+pub struct Scratch {
+    separators: Vec<u64>,
+    bounds: Vec<usize>,
+    folded: Vec<u8>,
 }
 
 /// Calls `each` with the key of every token of the JSON text `text` (repeats included).
-/// `scratch` is a reusable buffer. ASCII tokens are folded and hashed eight bytes at a time;
-/// others go through [`fold_char`].
-pub fn for_each_token_key(text: &str, scratch: &mut Vec<u8>, each: &mut impl FnMut(u64)) {
+pub fn for_each_token_key(text: &str, scratch: &mut Scratch, each: &mut impl FnMut(u64)) {
+    for_each_token_raw(text, scratch, &mut |raw| each(key_of_raw(raw)));
+}
+
+/// Calls `each` with the raw hash ([`key_of_raw`]) of every token of the JSON text `text`
+/// (repeats included). Token bounds come from the separator bitmap ([`separators::bitmap`]);
+/// ASCII tokens are folded and hashed eight bytes at a time, others go through [`fold_char`].
+#[inline]
+pub fn for_each_token_raw(text: &str, scratch: &mut Scratch, each: &mut impl FnMut(u64)) {
     let bytes = text.as_bytes();
-    let n = bytes.len();
-    let mut i = 0;
-    while i < n {
-        while i < n && SEPARATORS[bytes[i] as usize] {
-            i += 1;
-        }
-        let start = i;
-        while i < n && !SEPARATORS[bytes[i] as usize] {
-            i += 1;
-        }
-        if i > start {
-            let token = &bytes[start..i];
-            let key = match ascii_key(token) {
-                Some(key) => key,
-                None => {
-                    fold_into(token, scratch);
-                    key_of_folded(scratch)
-                }
-            };
-            each(key);
-            escape_tail(bytes, start, i, scratch, each);
+    separators::bitmap(bytes, &mut scratch.separators);
+    token_bounds(&scratch.separators, &mut scratch.bounds);
+    for pair in scratch.bounds.chunks_exact(2) {
+        let (start, end) = (pair[0], pair[1]);
+        let raw = match ascii_raw(bytes, start, end) {
+            Some(raw) => raw,
+            None => {
+                fold_into(&bytes[start..end], &mut scratch.folded);
+                raw_of_folded(&scratch.folded)
+            }
+        };
+        each(raw);
+        if let Some(raw) = escape_tail_raw(bytes, start, end, &mut scratch.folded) {
+            each(raw);
         }
     }
 }
 
-/// [`key_of_folded`] of `token` in ASCII lower case, computed on its bytes as they are; `None`
-/// when it holds a byte that is not ASCII.
+/// Fills `out` with the start and end of every token, in pairs: the positions where a byte's
+/// class (separator or not) differs from the one before it, the byte before the text counting
+/// as a separator. The bits past the text's end are separators, so the last token ends too.
+/// One pass over the words, a branch per position, none per byte.
 #[inline]
-fn ascii_key(token: &[u8]) -> Option<u64> {
+fn token_bounds(separators: &[u64], out: &mut Vec<usize>) {
+    out.clear();
+    let mut before = 1u64;
+    for (at, &word) in separators.iter().enumerate() {
+        let mut changes = word ^ (word << 1 | before);
+        before = word >> 63;
+        while changes != 0 {
+            out.push(at * 64 + changes.trailing_zeros() as usize);
+            changes &= changes - 1;
+        }
+    }
+}
+
+/// The raw hash of `bytes[start..end]` in ASCII lower case, computed on the bytes as they
+/// are, eight at a time; `None` when it holds a byte that is not ASCII. A token of at most 16
+/// bytes with 16 bytes readable from its start (most of them) is hashed without a branch on
+/// its length.
+#[inline(always)]
+fn ascii_raw(bytes: &[u8], start: usize, end: usize) -> Option<u64> {
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    let len = end - start;
+    if len <= 16 && start + 16 <= bytes.len() {
+        let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+        let first = word(start) & low_bytes(len.min(8));
+        let second = word(start + 8) & low_bytes(len.saturating_sub(8));
+        let one = mix(SEED, lower_word(first));
+        let two = mix(one, lower_word(second));
+        let hash = if len > 8 { two } else { one };
+        return ((first | second) & HIGH == 0).then(|| finish(hash, len));
+    }
     let mut hash = SEED;
     let mut seen = 0u64;
-    let mut chunks = token.chunks_exact(8);
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+    let mut at = start;
+    while at + 8 <= end {
+        let word = u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+        seen |= word;
+        hash = mix(hash, lower_word(word));
+        at += 8;
+    }
+    if at < end {
+        let word = tail_word(bytes, at, end);
         seen |= word;
         hash = mix(hash, lower_word(word));
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut padded = [0u8; 8];
-        padded[..rest.len()].copy_from_slice(rest);
-        let word = u64::from_le_bytes(padded);
-        seen |= word;
-        hash = mix(hash, lower_word(word));
+    (seen & HIGH == 0).then(|| finish(hash, len))
+}
+
+/// A mask of the low `n` bytes of a word (`n` at most 8).
+#[inline(always)]
+fn low_bytes(n: usize) -> u64 {
+    (!0u64).checked_shr(64 - 8 * n as u32).unwrap_or(0)
+}
+
+/// The bytes `at..end` (fewer than eight) as a little-endian word padded with zeros.
+#[inline]
+fn tail_word(bytes: &[u8], at: usize, end: usize) -> u64 {
+    let len = end - at;
+    if at + 8 <= bytes.len() {
+        let word = u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+        return word & low_bytes(len);
     }
-    (seen & HIGH == 0).then(|| finish(hash, token.len()))
+    let mut padded = [0u8; 8];
+    padded[..len].copy_from_slice(&bytes[at..end]);
+    u64::from_le_bytes(padded)
 }
 
 /// Eight ASCII bytes with `A`..`Z` in lower case.
@@ -169,25 +228,22 @@ fn lower_word(word: u64) -> u64 {
     word | (upper >> 2)
 }
 
-/// The key of the token `bytes[start..end]` without its first letter when it follows a
+/// The raw hash of the token `bytes[start..end]` without its first letter when it follows a
 /// backslash and starts with `n`, `r` or `t` (the scan also reads `\n` and its kin as a
 /// delimiter).
-#[inline]
-fn escape_tail(
-    bytes: &[u8],
-    start: usize,
-    end: usize,
-    scratch: &mut Vec<u8>,
-    each: &mut impl FnMut(u64),
-) {
+#[inline(always)]
+fn escape_tail_raw(bytes: &[u8], start: usize, end: usize, folded: &mut Vec<u8>) -> Option<u64> {
     let after_escape = start > 0 && bytes[start - 1] == b'\\';
-    if after_escape
+    if !(after_escape
         && end - start > 1
-        && matches!(bytes[start], b'n' | b'r' | b't' | b'N' | b'R' | b'T')
+        && matches!(bytes[start], b'n' | b'r' | b't' | b'N' | b'R' | b'T'))
     {
-        fold_into(&bytes[start + 1..end], scratch);
-        each(key_of_folded(scratch));
+        return None;
     }
+    ascii_raw(bytes, start + 1, end).or_else(|| {
+        fold_into(&bytes[start + 1..end], folded);
+        Some(raw_of_folded(folded))
+    })
 }
 
 /// The key a literal query token looks up, or `None` when the index cannot answer for it: a
@@ -220,11 +276,12 @@ pub fn whole_pattern_key(pattern: &Pattern) -> Option<u64> {
 mod tests {
     use super::*;
     use crate::query::search::lower::{token_regex, Layout};
+    use crate::query::search::tokens::DELIMITERS;
     use regex::Regex;
 
     fn keys(text: &str) -> Vec<u64> {
         let mut out = Vec::new();
-        for_each_token_key(text, &mut Vec::new(), &mut |k| out.push(k));
+        for_each_token_key(text, &mut Scratch::default(), &mut |k| out.push(k));
         out
     }
 
@@ -257,6 +314,60 @@ mod tests {
             pattern_key(&Pattern(vec![Glyph::Lit('a'), Glyph::Many])),
             None
         );
+    }
+
+    /// The keys of `text` by the definition, a token at a time: its runs between delimiters
+    /// and backslashes, folded, plus the run without its first letter after `\n`, `\r`, `\t`.
+    fn keys_by_definition(text: &str) -> Vec<u64> {
+        let mut expected = Vec::new();
+        let mut rest = text;
+        let mut after_backslash = false;
+        while !rest.is_empty() {
+            let token_len = rest
+                .find(|c: char| DELIMITERS.contains(c) || c == '\\')
+                .unwrap_or(rest.len());
+            let (token, tail) = rest.split_at(token_len);
+            if !token.is_empty() {
+                let folded: String = token.chars().map(fold_char).collect();
+                expected.push(key_of_folded(folded.as_bytes()));
+                let escaped = token.len() > 1 && token.starts_with(['n', 'r', 't', 'N', 'R', 'T']);
+                if after_backslash && escaped {
+                    let folded: String = token[1..].chars().map(fold_char).collect();
+                    expected.push(key_of_folded(folded.as_bytes()));
+                }
+            }
+            let Some(separator) = tail.chars().next() else {
+                break;
+            };
+            after_backslash = separator == '\\';
+            rest = &tail[separator.len_utf8()..];
+        }
+        expected
+    }
+
+    #[test]
+    fn random_texts_give_the_keys_of_the_definition() {
+        let alphabet: Vec<char> = "aZ09-_.*#\u{212A}ſé密\\\\nNtT\",:{}[] /=@"
+            .chars()
+            .collect();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..3000 {
+            let len = (next() % 150) as usize;
+            let text: String = (0..len)
+                .map(|_| match next() % 4 {
+                    // Long runs of letters make tokens of every length around 8 and 16 bytes.
+                    0 | 1 => 'k',
+                    _ => alphabet[(next() % alphabet.len() as u64) as usize],
+                })
+                .collect();
+            assert_eq!(keys(&text), keys_by_definition(&text), "{text:?}");
+        }
     }
 
     #[test]
