@@ -519,6 +519,51 @@ mod tests {
         assert_eq!(parts.iter().map(count).sum::<usize>(), 6);
     }
 
+    /// With the events per day known, a day of at most a chunk is planned without reading it,
+    /// and a busier day is cut where counting its events would cut it.
+    #[test]
+    fn known_days_are_read_only_when_busier_than_a_chunk() {
+        use crate::detect::engine::tests::events;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let scans = AtomicUsize::new(0);
+        let scan = |r: &TimeRange| -> Result<LazyFrame> {
+            scans.fetch_add(1, Ordering::Relaxed);
+            let t = col(TIME);
+            let after = r.from.map_or(lit(true), |f| t.clone().gt_eq(lit(f)));
+            let before = r.to.map_or(lit(true), |e| t.lt(lit(e)));
+            Ok(events().lazy().filter(after.and(before)))
+        };
+        let r = |from, to| TimeRange { from, to };
+        let whole = r(None, None);
+        let quiet = [(0, 3), (1, 3), (5, 2), (6, 0)];
+        let planned = chunks(&scan, Some(&quiet), &whole, 4).unwrap();
+        let expected = vec![
+            r(None, Some(DAY)),
+            r(Some(DAY), Some(5 * DAY)),
+            r(Some(5 * DAY), None),
+        ];
+        assert_eq!(planned, expected);
+        let within = r(Some(DAY + 5), Some(5 * DAY + 7));
+        let planned = chunks(&scan, Some(&quiet), &within, 4).unwrap();
+        assert_eq!(
+            planned,
+            vec![
+                r(Some(DAY + 5), Some(5 * DAY)),
+                r(Some(5 * DAY), Some(5 * DAY + 7))
+            ]
+        );
+        assert_eq!(scans.load(Ordering::Relaxed), 0);
+        // Day 0 holds the nine test events: more than 4, so its hours and seconds are read.
+        for max in [1, 2, 4, 100] {
+            let known = chunks(&scan, Some(&[(0, 9)]), &whole, max).unwrap();
+            assert_eq!(
+                known,
+                chunks(&scan, None, &whole, max).unwrap(),
+                "max {max}"
+            );
+        }
+    }
+
     /// Feeding the events in chunks whose ends cut windows gives the findings of one feed.
     #[test]
     fn chunks_give_the_findings_of_one_pass() {
