@@ -262,9 +262,7 @@ const MAX_SPANS: usize = 32;
 
 /// A filter on `__time__` keeping at least `rows` of `small`: a few spans covering their
 /// times. The Parquet reader skips the row groups whose time statistics fall outside, so a
-/// rule with rare events does not decode the `event` column of every file. Each span is one
-/// `is_between`, not two comparisons: the reader evaluates the spans against every row group's
-/// statistics, and `is_between` makes the smaller expression there.
+/// rule with rare events does not decode the `event` column of every file.
 fn time_spans(small: &DataFrame, rows: &IdxCa) -> Result<Expr> {
     let times = small.column(TIME)?.cast(&DataType::Int64)?;
     let mut times: Vec<i64> = times.i64()?.take(rows)?.iter().flatten().collect();
@@ -272,7 +270,7 @@ fn time_spans(small: &DataFrame, rows: &IdxCa) -> Result<Expr> {
     times.dedup();
     Ok(spans(&times, MAX_SPANS)
         .into_iter()
-        .map(|(a, b)| col(TIME).is_between(lit(a), lit(b), ClosedInterval::Both))
+        .map(|(a, b)| col(TIME).gt_eq(lit(a)).and(col(TIME).lt_eq(lit(b))))
         .reduce(|a, b| a.or(b))
         .unwrap_or_else(|| lit(false)))
 }
