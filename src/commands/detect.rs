@@ -43,7 +43,8 @@ pub fn run(args: DetectArgs) -> Result<i32> {
         chunk_events: args.chunk_events,
     };
     let scan = |range: &TimeRange| source.scan(range);
-    let findings = detect::detect_in(&scan, &time.range, &rules, &opts)?;
+    let days = detect::chunked::rows_per_day(&source.store);
+    let findings = detect::detect_in(&scan, days.as_deref(), &time.range, &rules, &opts)?;
     let found = !findings.is_empty();
     let mut report = render::detect::findings_report(findings, &time.zone);
     report.notes(NoteKind::Planner, &detect::planner_notes(&rules, &opts)?);

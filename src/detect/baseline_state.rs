@@ -50,8 +50,8 @@ pub struct BaselineState {
     series: [HashMap<String, Series>; 2],
     /// Per (kind, entity, errors): the anomalous hours so far, in order.
     anomalous: BTreeMap<(usize, String, bool), Anomalies>,
-    /// Per pair kind ([`PAIRS`] order), per pair: its sighting.
-    pairs: [BTreeMap<(String, String), Sighting>; 3],
+    /// Per pair kind ([`PAIRS`] order), per pair (first value, then second): its sighting.
+    pairs: [BTreeMap<String, BTreeMap<String, Sighting>>; 3],
 }
 
 const KINDS: [EntityKind; 2] = [EntityKind::Key, EntityKind::Principal];
@@ -67,11 +67,7 @@ impl BaselineState {
         for g in groups {
             for (slot, kind) in KINDS.iter().enumerate() {
                 if let Some(e) = kind.of(g) {
-                    let counts = self.series[slot]
-                        .entry(e.to_string())
-                        .or_default()
-                        .entry(g.hour)
-                        .or_default();
+                    let counts = entry(&mut self.series[slot], e).entry(g.hour).or_default();
                     counts.0 += g.n as f64;
                     if g.error {
                         counts.1 += g.n as f64;
@@ -80,10 +76,8 @@ impl BaselineState {
             }
             for (slot, &(_, a, b)) in PAIRS.iter().enumerate() {
                 if let (Some(x), Some(y)) = (g.field(a), g.field(b)) {
-                    self.pairs[slot]
-                        .entry((x.to_string(), y.to_string()))
-                        .or_default()
-                        .add(g);
+                    let of_x = btree_entry(&mut self.pairs[slot], x);
+                    btree_entry(of_x, y).add(g);
                 }
             }
         }
@@ -162,9 +156,9 @@ impl BaselineState {
             out.extend(first_sightings_of(
                 rule,
                 (a, b),
-                self.pairs[slot]
-                    .iter()
-                    .map(|((x, y), s)| ((x.as_str(), y.as_str()), s)),
+                self.pairs[slot].iter().flat_map(|(x, of_x)| {
+                    of_x.iter().map(move |(y, s)| ((x.as_str(), y.as_str()), s))
+                }),
                 learned,
                 to,
             ));
@@ -192,7 +186,10 @@ impl BaselineState {
             .unwrap_or(0);
         let mut countries: HashMap<&str, Option<String>> = HashMap::new();
         let mut pairs: BTreeMap<(&str, String), Sighting> = BTreeMap::new();
-        for ((key, ip), s) in &self.pairs[key_ip] {
+        let key_ips = self.pairs[key_ip]
+            .iter()
+            .flat_map(|(key, of_key)| of_key.iter().map(move |(ip, s)| ((key, ip), s)));
+        for ((key, ip), s) in key_ips {
             if !countries.contains_key(ip.as_str()) {
                 let country = geo.lookup(ip, field).map_err(crate::error::Error::Other)?;
                 countries.insert(ip, country);
@@ -212,6 +209,23 @@ impl BaselineState {
             to,
         ))
     }
+}
+
+/// The value of `key` in `map`, inserted as the default if absent (the key is copied only then:
+/// most groups fold into entities already seen).
+fn entry<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), V::default());
+    }
+    map.get_mut(key).expect("inserted above")
+}
+
+/// [`entry`] for a `BTreeMap`.
+fn btree_entry<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), V::default());
+    }
+    map.get_mut(key).expect("inserted above")
 }
 
 /// A finding for each pair (in the iterator's order) first seen in `[learned, to)`.

@@ -32,9 +32,12 @@ const DAY: i64 = 86_400;
 
 /// Runs `rules` (and the baselines) over the events `scan` gives for `range`, chunk by chunk:
 /// the same findings as [`super::detect`] over the whole range, in memory bounded by a chunk.
-/// The baselines also read the `history_days` before `range.from`.
+/// The baselines also read the `history_days` before `range.from`. `days` (the events of each
+/// UTC day, [`rows_per_day`]) plans the chunks without reading the events; without it, a pass
+/// over `__time__` counts them.
 pub fn detect_in(
     scan: Scan,
+    days: Option<&[(i64, u64)]>,
     range: &TimeRange,
     rules: &[Rule],
     opts: &DetectOptions,
@@ -48,7 +51,7 @@ pub fn detect_in(
         _ => None,
     };
     let outer = history.unwrap_or(*range);
-    for chunk in chunks(scan, &outer, opts.chunk_events)? {
+    for chunk in chunks(scan, days, &outer, opts.chunk_events)? {
         let events = match intersect(&chunk, range) {
             Some(r) => scan(&r)?,
             None => crate::store::frame::rows_to_dataframe(&[])?.lazy(),
@@ -76,23 +79,44 @@ fn intersect(chunk: &TimeRange, range: &TimeRange) -> Option<TimeRange> {
     }
 }
 
+/// The events of each UTC day of `store`, from the rows its manifest records for the parts a
+/// scan reads: ascending `(day index, events)`. None for a legacy store, whose manifest records
+/// no parts.
+pub fn rows_per_day(store: &crate::store::Store) -> Option<Vec<(i64, u64)>> {
+    if store.is_legacy() {
+        return None;
+    }
+    let mut days = std::collections::BTreeMap::<i64, u64>::new();
+    for part in store.parts() {
+        let day = part
+            .record
+            .date()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|start| start.and_utc().timestamp().div_euclid(DAY));
+        match day {
+            Some(day) => *days.entry(day).or_default() += part.record.rows,
+            None => return None,
+        }
+    }
+    Some(days.into_iter().collect())
+}
+
 /// Consecutive ranges covering `range` whose events [`cut`] bounds to `max_events`, from the
-/// number of events per hour (one streaming pass over `__time__`). An hour alone holding more
-/// is cut again at seconds ([`cut_seconds`], from a second pass over that hour's `__time__`),
-/// so only a single second holding more than `max_events` makes a larger chunk.
-pub fn chunks(scan: Scan, range: &TimeRange, max_events: u64) -> Result<Vec<TimeRange>> {
+/// number of events per hour ([`hours_of`]). An hour alone holding more is cut again at
+/// seconds ([`cut_seconds`], from a pass over that hour's `__time__`), so only a single second
+/// holding more than `max_events` makes a larger chunk.
+pub fn chunks(
+    scan: Scan,
+    days: Option<&[(i64, u64)]>,
+    range: &TimeRange,
+    max_events: u64,
+) -> Result<Vec<TimeRange>> {
     let max = max_events.max(1);
-    let hours = counts_per(scan, range, HOUR)?;
+    let hours = hours_of(scan, days, range, max)?;
     let mut cuts = cut(&hours, max);
     for &(hour, _) in hours.iter().filter(|&&(_, n)| n > max) {
-        let within = TimeRange {
-            from: Some(range.from.map_or(hour * HOUR, |f| f.max(hour * HOUR))),
-            to: Some(
-                range
-                    .to
-                    .map_or((hour + 1) * HOUR, |t| t.min((hour + 1) * HOUR)),
-            ),
-        };
+        let within = clip(range, hour * HOUR, (hour + 1) * HOUR);
         cuts.extend(cut_seconds(&counts_per(scan, &within, 1)?, max));
     }
     cuts.sort_unstable();
@@ -107,6 +131,46 @@ pub fn chunks(scan: Scan, range: &TimeRange, max_events: u64) -> Result<Vec<Time
             to: b[1],
         })
         .collect())
+}
+
+/// Ascending `(hour, events)` as [`cut`] reads them for `range`: without `days`, counted in one
+/// streaming pass over `__time__`. With `days` (events per UTC day), a day of at most `max`
+/// events (all of them, also outside `range`: at least those within) stands as its first
+/// hour, since [`cut`] does not look into such a day, and only the hours of a busier day are
+/// counted, from its own events.
+fn hours_of(
+    scan: Scan,
+    days: Option<&[(i64, u64)]>,
+    range: &TimeRange,
+    max: u64,
+) -> Result<Vec<(i64, u64)>> {
+    let Some(days) = days else {
+        return counts_per(scan, range, HOUR);
+    };
+    let mut hours = Vec::new();
+    for &(day, n) in days
+        .iter()
+        .filter(|d| d.1 > 0 && range.overlaps_day(d.0 * DAY))
+    {
+        if n <= max {
+            hours.push((day * 24, n));
+        } else {
+            hours.extend(counts_per(
+                scan,
+                &clip(range, day * DAY, (day + 1) * DAY),
+                HOUR,
+            )?);
+        }
+    }
+    Ok(hours)
+}
+
+/// `[from, to)` within `range`.
+fn clip(range: &TimeRange, from: i64, to: i64) -> TimeRange {
+    TimeRange {
+        from: Some(range.from.map_or(from, |f| f.max(from))),
+        to: Some(range.to.map_or(to, |t| t.min(to))),
+    }
 }
 
 /// The events of `range` per `unit` seconds: ascending `(time / unit, events)`.
@@ -226,20 +290,25 @@ impl<'a> Detector<'a> {
         history: Option<LazyFrame>,
         end: Option<i64>,
     ) -> Result<()> {
-        let counting = self.run_baselines.then_some(
-            |df: &DataFrame, bounds: Bounds| -> Result<(Vec<Group>, Bounds)> {
-                Ok((baseline::groups(df)?, bounds))
-            },
-        );
+        let opts = self.opts;
+        let (state, open_hour, bounds) =
+            (&mut self.baselines, &mut self.open_hour, &mut self.bounds);
+        // The baselines count and score the chunk on the loader's thread of their own, while
+        // the rules' events are read.
+        let counting =
+            self.run_baselines
+                .then_some(move |df: &DataFrame, (lo, hi): Bounds| -> Result<()> {
+                    let groups = baseline::groups(df)?;
+                    *bounds = (
+                        lo.into_iter().chain(bounds.0).min(),
+                        hi.into_iter().chain(bounds.1).max(),
+                    );
+                    let judged = opts.from.or(bounds.0);
+                    add_groups(state, open_hour, groups, end, judged, opts);
+                    Ok(())
+                });
         let (matched, counted) = load::load(events, history, &self.prepared, counting)?;
-        if let Some(counted) = counted {
-            let (groups, (lo, hi)) = counted?;
-            self.bounds = (
-                lo.into_iter().chain(self.bounds.0).min(),
-                hi.into_iter().chain(self.bounds.1).max(),
-            );
-            self.add_groups(groups, end);
-        }
+        counted.transpose()?;
         let mut complete = Vec::with_capacity(matched.len());
         for (i, m) in matched.into_iter().enumerate() {
             let all = joined(std::mem::take(&mut self.carry[i]), m)?;
@@ -254,36 +323,20 @@ impl<'a> Detector<'a> {
         Ok(())
     }
 
-    /// Folds `groups` (a chunk's, ending at `end`) into the baselines, holding back those of
-    /// the hour `end` falls within (all of them are folded when `end` is None or an hour's
-    /// start).
-    fn add_groups(&mut self, groups: Vec<Group>, end: Option<i64>) {
-        let mut groups = groups;
-        if !self.open_hour.is_empty() {
-            let mut all = std::mem::take(&mut self.open_hour);
-            all.append(&mut groups);
-            groups = all;
-        }
-        if let Some(open) = end
-            .filter(|e| e.rem_euclid(HOUR) != 0)
-            .map(|e| e.div_euclid(HOUR))
-        {
-            let (held, whole): (Vec<Group>, Vec<Group>) =
-                groups.into_iter().partition(|g| g.hour == open);
-            self.open_hour = held;
-            groups = whole;
-        }
-        let judged = self.opts.from.or(self.bounds.0);
-        if let (Some(b), Some(judged)) = (&self.opts.baselines, judged) {
-            self.baselines.add(&groups, judged, b);
-        }
-    }
-
     /// Evaluates the windows still open and the baselines. Findings come sorted by start
     /// time, then severity (highest first), then rule id.
     pub fn finish(mut self) -> Result<Vec<Finding>> {
         if !self.open_hour.is_empty() {
-            self.add_groups(Vec::new(), None);
+            let judged = self.opts.from.or(self.bounds.0);
+            let open_hour = &mut self.open_hour;
+            add_groups(
+                &mut self.baselines,
+                open_hour,
+                Vec::new(),
+                None,
+                judged,
+                self.opts,
+            );
         }
         if self.carry.iter().any(|c| c.height() > 0) {
             let carry = std::mem::take(&mut self.carry);
@@ -320,6 +373,38 @@ impl<'a> Detector<'a> {
             return Ok(Vec::new());
         };
         self.baselines.findings(from, to, b, self.opts.ctx.geoip)
+    }
+}
+
+/// Folds `groups` (a chunk's, ending at `end`) into the baselines' `state`, holding back in
+/// `open_hour` those of the hour `end` falls within (all of them are folded when `end` is None
+/// or an hour's start) and folding those held back before; `judged`: from when hours are
+/// judged.
+fn add_groups(
+    state: &mut BaselineState,
+    open_hour: &mut Vec<Group>,
+    groups: Vec<Group>,
+    end: Option<i64>,
+    judged: Option<i64>,
+    opts: &DetectOptions,
+) {
+    let mut groups = groups;
+    if !open_hour.is_empty() {
+        let mut all = std::mem::take(open_hour);
+        all.append(&mut groups);
+        groups = all;
+    }
+    if let Some(open) = end
+        .filter(|e| e.rem_euclid(HOUR) != 0)
+        .map(|e| e.div_euclid(HOUR))
+    {
+        let (held, whole): (Vec<Group>, Vec<Group>) =
+            groups.into_iter().partition(|g| g.hour == open);
+        *open_hour = held;
+        groups = whole;
+    }
+    if let (Some(b), Some(judged)) = (&opts.baselines, judged) {
+        state.add(&groups, judged, b);
     }
 }
 
@@ -415,7 +500,7 @@ mod tests {
             to: None,
         };
         for max in [1, 2, 4, 100] {
-            let parts = chunks(&scan, &whole, max).unwrap();
+            let parts = chunks(&scan, None, &whole, max).unwrap();
             let sizes: Vec<usize> = parts.iter().map(count).collect();
             assert_eq!(sizes.iter().sum::<usize>(), 9, "max {max}");
             assert!(
@@ -423,15 +508,60 @@ mod tests {
                 "max {max}: {sizes:?}"
             );
         }
-        assert_eq!(chunks(&scan, &whole, 4).unwrap().len(), 3);
+        assert_eq!(chunks(&scan, None, &whole, 4).unwrap().len(), 3);
         let from_61 = TimeRange {
             from: Some(61),
             to: Some(302),
         };
-        let parts = chunks(&scan, &from_61, 2).unwrap();
+        let parts = chunks(&scan, None, &from_61, 2).unwrap();
         assert_eq!(parts.first().unwrap().from, Some(61));
         assert_eq!(parts.last().unwrap().to, Some(302));
         assert_eq!(parts.iter().map(count).sum::<usize>(), 6);
+    }
+
+    /// With the events per day known, a day of at most a chunk is planned without reading it,
+    /// and a busier day is cut where counting its events would cut it.
+    #[test]
+    fn known_days_are_read_only_when_busier_than_a_chunk() {
+        use crate::detect::engine::tests::events;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let scans = AtomicUsize::new(0);
+        let scan = |r: &TimeRange| -> Result<LazyFrame> {
+            scans.fetch_add(1, Ordering::Relaxed);
+            let t = col(TIME);
+            let after = r.from.map_or(lit(true), |f| t.clone().gt_eq(lit(f)));
+            let before = r.to.map_or(lit(true), |e| t.lt(lit(e)));
+            Ok(events().lazy().filter(after.and(before)))
+        };
+        let r = |from, to| TimeRange { from, to };
+        let whole = r(None, None);
+        let quiet = [(0, 3), (1, 3), (5, 2), (6, 0)];
+        let planned = chunks(&scan, Some(&quiet), &whole, 4).unwrap();
+        let expected = vec![
+            r(None, Some(DAY)),
+            r(Some(DAY), Some(5 * DAY)),
+            r(Some(5 * DAY), None),
+        ];
+        assert_eq!(planned, expected);
+        let within = r(Some(DAY + 5), Some(5 * DAY + 7));
+        let planned = chunks(&scan, Some(&quiet), &within, 4).unwrap();
+        assert_eq!(
+            planned,
+            vec![
+                r(Some(DAY + 5), Some(5 * DAY)),
+                r(Some(5 * DAY), Some(5 * DAY + 7))
+            ]
+        );
+        assert_eq!(scans.load(Ordering::Relaxed), 0);
+        // Day 0 holds the nine test events: more than 4, so its hours and seconds are read.
+        for max in [1, 2, 4, 100] {
+            let known = chunks(&scan, Some(&[(0, 9)]), &whole, max).unwrap();
+            assert_eq!(
+                known,
+                chunks(&scan, None, &whole, max).unwrap(),
+                "max {max}"
+            );
+        }
     }
 
     /// Feeding the events in chunks whose ends cut windows gives the findings of one feed.

@@ -257,8 +257,11 @@ fn event_scan_filter(small: &DataFrame, p: &CompiledRule, kept: &IdxCa) -> Resul
     Ok(by_values.and(time_spans(small, kept)?))
 }
 
-/// How many time spans [`time_spans`] keeps at most.
-const MAX_SPANS: usize = 32;
+/// How many time spans [`time_spans`] keeps at most. The reader evaluates the spans against
+/// the statistics of every row group it opens, and that costs more than the decoding that
+/// finer spans save: with 32, 27% of `detect --baselines`' instructions on a 1M-event store
+/// went into those evaluations; 8 cut `detect`'s instructions by 29% there (same findings).
+const MAX_SPANS: usize = 8;
 
 /// A filter on `__time__` keeping at least `rows` of `small`: a few spans covering their
 /// times. The Parquet reader skips the row groups whose time statistics fall outside, so a

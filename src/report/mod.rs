@@ -507,5 +507,5 @@ fn run_detect(
             }
         ),
     );
-    detect::detect_in(scan, range, &opts.rules, &detect_opts)
+    detect::detect_in(scan, None, range, &opts.rules, &detect_opts)
 }
