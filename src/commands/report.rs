@@ -126,9 +126,11 @@ pub fn render(args: &ReportArgs, format: ReportFormat) -> Result<(String, Source
             source.scan_files(files, range)
         })
     };
+    let days = keytrail::detect::chunked::rows_per_day(&source.store);
     let read = report::Read {
         scan: &scan,
         groups: &groups,
+        days: days.as_deref(),
     };
     let data = report::build(read, &opts)?;
     let text = match format {
@@ -191,9 +193,11 @@ pub fn write_store_report(store: &Store, path: &Path) -> Result<usize> {
             exec::scan_files(files, range)
         })
     };
+    let days = keytrail::detect::chunked::rows_per_day(store);
     let read = report::Read {
         scan: &scan,
         groups: &groups,
+        days: days.as_deref(),
     };
     let data = report::build(read, &opts)?;
     let text = report::blocks::render(&data, zone, OutputFormat::Html)?;

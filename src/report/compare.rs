@@ -34,7 +34,7 @@ pub fn previous(
     opts: &ReportOptions,
     methods: &mut Methods,
 ) -> Result<Previous> {
-    let findings = super::run_detect(read.scan, range, opts, &mut Methods::default())?;
+    let findings = super::run_detect(read, range, opts, &mut Methods::default())?;
     let run_opts = RunOptions {
         ctx: opts.ctx,
         range: *range,

@@ -116,6 +116,9 @@ pub struct Read<'a> {
     pub scan: Scan<'a>,
     /// The same events, group by group.
     pub groups: Groups<'a>,
+    /// The events of each UTC day the manifest records ([`detect::chunked::rows_per_day`]),
+    /// which plan the detect engine's chunks without a counting pass; `None` to count.
+    pub days: Option<&'a [(i64, u64)]>,
 }
 
 /// The "how each figure was computed" notes, gathered while the sections are built.
@@ -144,7 +147,7 @@ pub fn build(read: Read, opts: &ReportOptions) -> Result<ReportData> {
     let last = opts.range.to.map(|t| t - 1).or(span.last).unwrap_or(first);
     let days = scope::days_between(first, last, &opts.zone, MAX_DAYS);
     let mut detect_methods = Methods::default();
-    let findings = run_detect(read.scan, &opts.range, opts, &mut detect_methods)?;
+    let findings = run_detect(read, &opts.range, opts, &mut detect_methods)?;
     let mut groups = detections::groups(&findings, &opts.rules);
     let ids = detections::evidence_ids(&groups);
     let bounds = (first, last + 1);
@@ -482,7 +485,7 @@ fn wanted_keys(
 
 /// The detect engine over `events` (the source over `range`), as `keytrail detect`.
 fn run_detect(
-    scan: Scan,
+    read: Read,
     range: &TimeRange,
     opts: &ReportOptions,
     methods: &mut Methods,
@@ -507,5 +510,5 @@ fn run_detect(
             }
         ),
     );
-    detect::detect_in(scan, None, range, &opts.rules, &detect_opts)
+    detect::detect_in(read.scan, read.days, range, &opts.rules, &detect_opts)
 }
