@@ -12,49 +12,50 @@ use unicode_width::UnicodeWidthStr;
 use keytrail::render::escape::{visible, visible_lines, visible_path, visible_with_position};
 use keytrail::Error;
 
-/// mimalloc: ingest and queries allocate many short-lived strings and large buffers; glibc's
-/// allocator returned large blocks to the kernel and faulted them back in on every file.
+/// jemalloc, the allocator polars itself ships with on Linux. Against mimalloc v3 (used until
+/// session 9; README "Performance"), on the `sample --days 365` stores: peak RSS of `kms keys`
+/// 98 -> 80 MB (3M events) and 185 -> 101 MB (30M), the SQL aggregate 77 -> 59 and 129 -> 83,
+/// `detect` about the same (348/309 -> 334/339), and 10-27% less CPU on every read command
+/// (`query --format ndjson` on 30M: 66 -> 48 CPU-seconds); ingest alike in time, 385 -> 283 MB.
+/// mimalloc keeps 64-512 KiB blocks (decoded columns of a row group) in 4 MiB pages that stay
+/// resident while any block in them lives; jemalloc gives such blocks extents of their own.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// `mi_option_purge_delay` of mimalloc v3, the version `libmimalloc-sys` builds: the 16th entry
-/// of `mi_option_e` (`c_src/mimalloc/v3/include/mimalloc.h`, line 455 in libmimalloc-sys
-/// 0.1.49). The crate names the option after it (`mi_option_use_numa_nodes` = 16) but not this
-/// one; `tests::purge_delay_is_option_15` checks it against the linked library.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// Tunes the allocator for the command, before any thread is started.
 ///
-/// Ingest frees and reallocates hundreds of MB per chunk across threads: keeping freed memory
-/// mapped (no purge) and in transparent huge pages avoids faulting zeroed pages back in (1M
-/// events: 15 s with small pages vs 12 s). Queries decode large Parquet pages once: with huge
+/// Ingest keeps jemalloc's defaults: freed memory stays mapped for 10 s, which suits its chunks
+/// of hundreds of MB freed and reallocated across threads (100 ms cost it 10% CPU). Reads return
+/// freed memory after [`READ_DIRTY_DECAY_MS`] and never use transparent huge pages: with huge
 /// pages a `detect --baselines` on 1M events peaked at 1.64 GB and took 1.4-2.2 s, with small
 /// pages 0.78 GB and 1.2-1.3 s.
 fn tune_allocator(command: &cli::Command) {
     if matches!(command, cli::Command::Ingest(_)) {
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-            // SAFETY: `libmimalloc_sys` declares `mi_option_set` as mimalloc.h does
-            // (`void mi_option_set(mi_option_t option, long value)`), the option is an index of
-            // `mi_option_e` (see `MI_OPTION_PURGE_DELAY`) and -1 a documented value ("no
-            // purging at all"); the function is not thread safe, and no other thread runs yet.
-            unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
-        }
-    } else {
-        no_huge_pages();
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-            // SAFETY: as above; `READ_PURGE_DELAY_MS` is a delay in milliseconds.
-            unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, READ_PURGE_DELAY_MS) };
-        }
+        return;
+    }
+    no_huge_pages();
+    if std::env::var_os("_RJEM_MALLOC_CONF").is_none() {
+        set_dirty_decay(READ_DIRTY_DECAY_MS);
     }
 }
 
-/// How long freed memory stays mapped before mimalloc returns it to the kernel, for every
-/// command but ingest (mimalloc's default is 1000 ms). Reads decode each part file into fresh
-/// buffers and free them soon after; in the second they were kept, a 30M-event store (files of
-/// 8k events) piled up 2-3x the live memory (`detect` 611 MB, 239 MB with 0 ms; `query ndjson`
-/// 706 MB). 10 ms keeps most of that gain (`detect` 248-261 MB on 1M events, `query ndjson`
-/// 236-243 MB) at less CPU than 0 ms, which faults every page in again.
-const READ_PURGE_DELAY_MS: std::os::raw::c_long = 10;
+/// How long freed memory stays mapped before jemalloc returns it to the kernel, for every
+/// command but ingest (jemalloc's default is 10 s). Reads decode each part file into fresh
+/// buffers and free them soon after; kept for seconds, the 30M-event store's decoded files pile
+/// up (`detect` 613 MB on 30M with the default, 339 MB with 100 ms; `kms keys` 113 -> 101 MB).
+/// 0 ms saves another 10-25 MB and doubles the system time of `kms keys`.
+const READ_DIRTY_DECAY_MS: isize = 100;
+
+/// Sets the dirty-page decay time of the arena in use (arena 0: no other thread has allocated
+/// yet) and of every arena made later; a failure only costs memory, so it is not reported.
+fn set_dirty_decay(ms: isize) {
+    for name in [&b"arena.0.dirty_decay_ms\0"[..], b"arenas.dirty_decay_ms\0"] {
+        // SAFETY: both names are NUL-terminated jemalloc controls of type `ssize_t` (jemalloc's
+        // manual, "arena.<i>.dirty_decay_ms" and "arenas.dirty_decay_ms"), which `isize` is on
+        // every platform Rust supports; the value is copied in, no pointer is kept.
+        let _ = unsafe { tikv_jemalloc_ctl::raw::write(name, ms) };
+    }
+}
 
 /// Turns transparent huge pages off for this process. mimalloc reads its own THP option only at
 /// start-up, the kernel flag applies to later faults; a failure only costs memory, so the
@@ -190,21 +191,15 @@ fn locate(query: &str, position: usize) -> (usize, usize, &str) {
 mod tests {
     use super::*;
 
-    /// The option index is the one mimalloc v3 gives `mi_option_purge_delay`: just before the
-    /// option the crate names next, and holding purge_delay's default of this build (1000 ms,
-    /// `c_src/mimalloc/v3/src/options.c` line 140; no other option defaults to it) unless the
-    /// environment set it.
+    /// Reads the decay time back from the arena the test runs on and from the default of new
+    /// arenas.
     #[test]
-    fn purge_delay_is_option_15() {
-        assert_eq!(
-            libmimalloc_sys::mi_option_use_numa_nodes - 1,
-            MI_OPTION_PURGE_DELAY
-        );
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-            // SAFETY: declared as in mimalloc.h (`long mi_option_get(mi_option_t option)`), an
-            // index of `mi_option_e`; reading an option writes nothing.
-            let delay = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
-            assert_eq!(delay, 1000);
+    fn the_read_decay_reaches_the_arenas() {
+        set_dirty_decay(READ_DIRTY_DECAY_MS);
+        for name in [&b"arena.0.dirty_decay_ms\0"[..], b"arenas.dirty_decay_ms\0"] {
+            // SAFETY: as in `set_dirty_decay`; reading a control writes nothing.
+            let ms: isize = unsafe { tikv_jemalloc_ctl::raw::read(name) }.unwrap();
+            assert_eq!(ms, READ_DIRTY_DECAY_MS);
         }
     }
 }
