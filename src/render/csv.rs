@@ -11,7 +11,7 @@ use polars::prelude::*;
 
 use super::escape::{is_unsafe, visible};
 use super::model::{Block, MoreEvents, Report};
-use super::{cell_text, detect, histogram, is_numeric, table, Writer};
+use super::{cell_text, detect, histogram, is_numeric, table, write_then_stream_rows, Writer};
 
 /// The `csv` format: the primary block of a report (a table's complete cells, findings, a
 /// histogram's buckets, events' columns); nothing when the report has none.
@@ -27,13 +27,9 @@ impl Writer for CsvWriter {
         more: &mut MoreEvents<'_>,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        self.write(report, out)?;
-        if let Some(Block::Events(_)) = report.primary() {
-            while let Some(df) = more()? {
-                frame_rows(&df, self.terminal, out)?;
-            }
-        }
-        Ok(())
+        let write = |out: &mut dyn Write| self.write(report, out);
+        let rows = |df: &DataFrame, out: &mut dyn Write| frame_rows(df, self.terminal, out);
+        write_then_stream_rows(report, more, out, write, rows)
     }
 
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {

@@ -174,6 +174,25 @@ pub trait Writer {
     }
 }
 
+/// Streams a report whose format writes events as rows (`csv`, `ndjson`): the report with
+/// `write`, then, when its primary block is events, each frame `more` yields with `rows` (no
+/// header), dropped once written.
+pub fn write_then_stream_rows(
+    report: &model::Report,
+    more: &mut model::MoreEvents<'_>,
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    mut rows: impl FnMut(&DataFrame, &mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    write(out)?;
+    if let Some(model::Block::Events(_)) = report.primary() {
+        while let Some(frame) = more()? {
+            rows(&frame, out)?;
+        }
+    }
+    Ok(())
+}
+
 /// The text of one cell as shown in tables and CSV (before escaping): NULL as an empty cell,
 /// lists as JSON.
 pub fn cell_text(value: &AnyValue) -> String {

@@ -8,7 +8,7 @@ use super::json::{block_value, event_texts, write_text};
 use polars::prelude::DataFrame;
 
 use super::model::{Block, MoreEvents, Report};
-use super::Writer;
+use super::{write_then_stream_rows, Writer};
 
 /// The `ndjson` format.
 pub struct NdjsonWriter;
@@ -20,13 +20,8 @@ impl Writer for NdjsonWriter {
         more: &mut MoreEvents<'_>,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        self.write(report, out)?;
-        if let Some(Block::Events(_)) = report.primary() {
-            while let Some(frame) = more()? {
-                events(&frame, out)?;
-            }
-        }
-        Ok(())
+        let write = |out: &mut dyn Write| self.write(report, out);
+        write_then_stream_rows(report, more, out, write, events)
     }
 
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
