@@ -19,6 +19,7 @@ use keytrail::Error;
 /// (`query --format ndjson` on 30M: 66 -> 48 CPU-seconds); ingest alike in time, 385 -> 283 MB.
 /// mimalloc keeps 64-512 KiB blocks (decoded columns of a row group) in 4 MiB pages that stay
 /// resident while any block in them lives; jemalloc gives such blocks extents of their own.
+#[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
@@ -46,8 +47,12 @@ fn tune_allocator(command: &cli::Command) {
 /// 0 ms saves another 10-25 MB and doubles the system time of `kms keys`.
 const READ_DIRTY_DECAY_MS: isize = 100;
 
+#[cfg(target_env = "msvc")]
+fn set_dirty_decay(_ms: isize) {}
+
 /// Sets the dirty-page decay time of the arena in use (arena 0: no other thread has allocated
 /// yet) and of every arena made later; a failure only costs memory, so it is not reported.
+#[cfg(not(target_env = "msvc"))]
 fn set_dirty_decay(ms: isize) {
     for name in [&b"arena.0.dirty_decay_ms\0"[..], b"arenas.dirty_decay_ms\0"] {
         // SAFETY: both names are NUL-terminated jemalloc controls of type `ssize_t` (jemalloc's
@@ -193,6 +198,7 @@ mod tests {
 
     /// Reads the decay time back from the arena the test runs on and from the default of new
     /// arenas.
+    #[cfg(not(target_env = "msvc"))]
     #[test]
     fn the_read_decay_reaches_the_arenas() {
         set_dirty_decay(READ_DIRTY_DECAY_MS);
