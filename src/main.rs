@@ -12,11 +12,11 @@ use unicode_width::UnicodeWidthStr;
 use keytrail::render::escape::{visible, visible_lines, visible_path, visible_with_position};
 use keytrail::Error;
 
-/// jemalloc, the allocator polars itself ships with on Linux. Against mimalloc v3 (used until
-/// session 9; README "Performance"), on the `sample --days 365` stores: peak RSS of `kms keys`
-/// 98 -> 80 MB (3M events) and 185 -> 101 MB (30M), the SQL aggregate 77 -> 59 and 129 -> 83,
-/// `detect` about the same (348/309 -> 334/339), and 10-27% less CPU on every read command
-/// (`query --format ndjson` on 30M: 66 -> 48 CPU-seconds); ingest alike in time, 385 -> 283 MB.
+/// jemalloc (the allocator Python polars ships on Linux). Against mimalloc v3 (used until
+/// session 9; README "Performance", "The allocator", two interleaved rounds): peak RSS on the
+/// 30M-event store of `kms keys` 166 -> 106-108 MB and of the SQL aggregate 113-120 -> 80-81,
+/// `detect` within 8% on 3M and 30M (20-78 MB more on 1M), `query --format ndjson` 25-45% less
+/// CPU, the other reads alike; ingest alike in time (CPU within 6%), 377-405 -> 288-309 MB.
 /// mimalloc keeps 64-512 KiB blocks (decoded columns of a row group) in 4 MiB pages that stay
 /// resident while any block in them lives; jemalloc gives such blocks extents of their own.
 #[cfg(not(target_env = "msvc"))]
@@ -25,8 +25,9 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// Tunes the allocator for the command, before any thread is started.
 ///
-/// Ingest keeps jemalloc's defaults: freed memory stays mapped for 10 s, which suits its chunks
-/// of hundreds of MB freed and reallocated across threads (100 ms cost it 10% CPU). Reads return
+/// Ingest keeps jemalloc's defaults: freed memory stays mapped for up to 10 s (blocks of 8 MiB
+/// or more go back at once, from jemalloc's huge arena), which suits its chunks of hundreds of
+/// MB freed and reallocated across threads (100 ms cost it 10% CPU). Reads return
 /// freed memory after [`READ_DIRTY_DECAY_MS`] and never use transparent huge pages: with huge
 /// pages a `detect --baselines` on 1M events peaked at 1.64 GB and took 1.4-2.2 s, with small
 /// pages 0.78 GB and 1.2-1.3 s.
@@ -35,7 +36,8 @@ fn tune_allocator(command: &cli::Command) {
         return;
     }
     no_huge_pages();
-    if std::env::var_os("_RJEM_MALLOC_CONF").is_none() {
+    let conf = std::env::var("_RJEM_MALLOC_CONF").unwrap_or_default();
+    if !conf.contains("dirty_decay_ms") {
         set_dirty_decay(READ_DIRTY_DECAY_MS);
     }
 }
@@ -44,7 +46,8 @@ fn tune_allocator(command: &cli::Command) {
 /// command but ingest (jemalloc's default is 10 s). Reads decode each part file into fresh
 /// buffers and free them soon after; kept for seconds, the 30M-event store's decoded files pile
 /// up (`detect` 613 MB on 30M with the default, 339 MB with 100 ms; `kms keys` 113 -> 101 MB).
-/// 0 ms saves another 10-25 MB and doubles the system time of `kms keys`.
+/// 0 ms saves another 10-25 MB and costs `kms keys` 66% more CPU on 30M (system time).
+/// `_RJEM_MALLOC_CONF` with a `dirty_decay_ms` of its own overrides it.
 const READ_DIRTY_DECAY_MS: isize = 100;
 
 #[cfg(target_env = "msvc")]
@@ -62,9 +65,8 @@ fn set_dirty_decay(ms: isize) {
     }
 }
 
-/// Turns transparent huge pages off for this process. mimalloc reads its own THP option only at
-/// start-up, the kernel flag applies to later faults; a failure only costs memory, so the
-/// result is not checked.
+/// Turns transparent huge pages off for this process (the kernel flag applies to later faults,
+/// whatever the allocator asks); a failure only costs memory, so the result is not checked.
 #[cfg(target_os = "linux")]
 fn no_huge_pages() {
     let (on, unused): (libc::c_ulong, libc::c_ulong) = (1, 0);
@@ -196,8 +198,8 @@ fn locate(query: &str, position: usize) -> (usize, usize, &str) {
 mod tests {
     use super::*;
 
-    /// Reads the decay time back from the arena the test runs on and from the default of new
-    /// arenas.
+    /// Reads the decay time back from arena 0 (the main thread's, set before the binary starts
+    /// any other thread) and from the default that arenas made later start with.
     #[cfg(not(target_env = "msvc"))]
     #[test]
     fn the_read_decay_reaches_the_arenas() {
