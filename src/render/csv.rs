@@ -27,9 +27,8 @@ impl Writer for CsvWriter {
         more: &mut MoreEvents<'_>,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        let write = |out: &mut dyn Write| self.write(report, out);
         let rows = |df: &DataFrame, out: &mut dyn Write| frame_rows(df, self.terminal, out);
-        write_then_stream_rows(report, more, out, write, rows)
+        write_then_stream_rows(self, report, more, out, rows)
     }
 
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {

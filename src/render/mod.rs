@@ -174,17 +174,17 @@ pub trait Writer {
     }
 }
 
-/// Streams a report whose format writes events as rows (`csv`, `ndjson`): the report with
-/// `write`, then, when its primary block is events, each frame `more` yields with `rows` (no
-/// header), dropped once written.
+/// Streams a report whose format writes events as rows (`csv`, `ndjson`): the report as
+/// `writer` writes it, then, when its primary block is events, each frame `more` yields with
+/// `rows` (no header), dropped once written.
 pub fn write_then_stream_rows(
+    writer: &dyn Writer,
     report: &model::Report,
     more: &mut model::MoreEvents<'_>,
     out: &mut dyn Write,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     mut rows: impl FnMut(&DataFrame, &mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    write(out)?;
+    writer.write(report, out)?;
     if let Some(model::Block::Events(_)) = report.primary() {
         while let Some(frame) = more()? {
             rows(&frame, out)?;

@@ -20,8 +20,7 @@ impl Writer for NdjsonWriter {
         more: &mut MoreEvents<'_>,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        let write = |out: &mut dyn Write| self.write(report, out);
-        write_then_stream_rows(report, more, out, write, events)
+        write_then_stream_rows(self, report, more, out, events)
     }
 
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
