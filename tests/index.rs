@@ -14,7 +14,7 @@ use keytrail::store::Store;
 use keytrail::time::TimeRange;
 use polars::prelude::*;
 
-use crate::util::{stderr, stdout, testdata};
+use crate::util::{parquet_files, stderr, stdout, testdata};
 
 /// Runs the binary with `KEYTRAIL_NO_INDEX` set when `no_index`.
 pub fn run(args: &[&str], no_index: bool) -> Output {
@@ -371,15 +371,10 @@ fn kms_usage_of_a_key_id_gives_the_same_bytes_through_the_index_and_without_it()
     assert!(used.lines().count() > 1, "{used}");
 }
 
-/// The row counts of the row groups of every Parquet file under `dir`, file by file.
-fn row_groups_under(dir: &Path) -> Vec<Vec<i64>> {
+/// The row counts of the row groups of every part file of the store at `store`, file by file.
+fn row_groups_of(store: &Path) -> Vec<Vec<i64>> {
     use parquet::file::reader::{FileReader, SerializedFileReader};
-    let mut files: Vec<PathBuf> = walk(dir)
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
-        .collect();
-    files.sort();
-    files
+    parquet_files(store)
         .iter()
         .map(|f| {
             let reader = SerializedFileReader::new(std::fs::File::open(f).unwrap()).unwrap();
@@ -387,18 +382,6 @@ fn row_groups_under(dir: &Path) -> Vec<Vec<i64>> {
             meta.row_groups().iter().map(|g| g.num_rows()).collect()
         })
         .collect()
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        match path.is_dir() {
-            true => found.extend(walk(&path)),
-            false => found.push(path),
-        }
-    }
-    found
 }
 
 #[test]
@@ -424,7 +407,7 @@ fn a_dense_day_is_stored_in_row_groups_of_8192_rows_each_with_its_own_filter() {
     let out = run(&["ingest", input, "--store", root], false);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
-        row_groups_under(&dir.path().join("store")),
+        row_groups_of(&dir.path().join("store")),
         [[8192, 8192, 3616]]
     );
     let explain_needle = || {

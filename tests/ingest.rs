@@ -14,7 +14,7 @@ use keytrail::store::Store;
 use keytrail::time::TimeRange;
 use polars::prelude::*;
 
-use crate::util::{keytrail, stdout, testdata};
+use crate::util::{keytrail, parquet_files, stdout, testdata};
 
 const SHARED_ID: &str = "7c1b2e54-4a0f-4c59-9b8f-6f0d2d6f1a01";
 const MISMATCH: &str = "oss/AliyunLogs/Actiontrail/rd-k8s2ab/2345678901234567/cn-shanghai/2024/03/02/Actiontrail_cn-shanghai_20240302080000_1002_4_2265_d11662bbc9e03a8af03d4406cbbf729e.gz";
@@ -512,17 +512,6 @@ fn polars_reads_the_hive_layout_with_all_columns() {
         .map(|s| s.to_string())
         .collect();
     assert_eq!(names, schema::columns());
-}
-
-fn parquet_files(store: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(store.join("events"))
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().extension().is_some_and(|x| x == "parquet"))
-        .map(|e| e.into_path())
-        .collect();
-    files.sort();
-    files
 }
 
 #[test]

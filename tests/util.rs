@@ -1,4 +1,4 @@
-//! Helpers shared by the integration tests: run the built binary, locate testdata.
+//! Helpers shared by the integration tests: run the built binary, locate testdata, list a store's part files.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -34,4 +34,16 @@ pub fn stderr(out: &Output) -> String {
 pub fn skipped(test: &str, why: impl std::fmt::Display) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "skipped: {test}: {why}");
+}
+
+/// The part files of the store at `store`, sorted by path.
+pub fn parquet_files(store: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(store.join("events"))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "parquet"))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
 }
