@@ -1,4 +1,4 @@
-//! Helpers shared by the integration tests: run the built binary, locate testdata, list a store's part files.
+//! Helpers shared by the integration tests: run the binary, locate testdata, list part files.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
